@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+/// @title IArenaToken
+/// @notice ERC-20 with permit and votes. Only the market mints and burns; it is set once.
+interface IArenaToken {
+    error NotMinter(address caller, address minter);
+    error MinterAlreadySet(address minter);
+
+    event MinterSet(address indexed minter);
+
+    function minter() external view returns (address);
+    function setMinter(address minter) external;
+    function mint(address to, uint256 amount) external;
+    function burn(address from, uint256 amount) external;
+}

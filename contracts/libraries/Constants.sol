@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+/// @title Constants
+/// @notice Every bound the protocol enforces, with its unit in its name. One file, so that the
+/// Solidity contracts, the TypeScript fast model and the genesis validator agree.
+
+/// @dev 1e18: the fixed-point unit of prices, curve parameters and scale factors.
+uint256 constant WAD = 1e18;
+/// @dev 100% in basis points.
+uint256 constant BPS = 10_000;
+
+/// @dev Largest token supply a curve may reach: one billion tokens (18 decimals).
+uint256 constant MAX_SUPPLY = 1e27;
+/// @dev Largest price, or price parameter, a curve may express: one million quote per token.
+uint256 constant MAX_PRICE_WAD = 1e24;
+/// @dev Largest exponent k·S (WAD) an exponential curve may reach at MAX_SUPPLY; keeps e^(k·S) finite.
+uint256 constant MAX_EXPONENT_WAD = 100e18;
+/// @dev Largest |k·(S − S0)| (WAD) a sigmoid may reach over [0, MAX_SUPPLY].
+uint256 constant MAX_SIGMOID_EXPONENT_WAD = 100e18;
+
+/// @dev Largest fee on a curve trade or a pool swap.
+uint256 constant MAX_FEE_BPS = 1_000;
+
+/// @dev Uniswap V2's LP shares locked forever on the first deposit.
+uint256 constant MINIMUM_LIQUIDITY = 1_000;
+
+/// @dev Where permanently locked tokens go (OpenZeppelin's ERC20 refuses address(0)).
+address constant DEAD = 0x000000000000000000000000000000000000dEaD;

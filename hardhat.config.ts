@@ -1,0 +1,33 @@
+import { createRequire } from "node:module";
+import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
+import { configVariable, defineConfig } from "hardhat/config";
+
+// Compile offline with the npm `solc` package's soljson.js: Hardhat cannot reach its compiler list here.
+const require = createRequire(import.meta.url);
+const SOLC_VERSION = "0.8.30";
+const soljson = require.resolve("solc/soljson.js");
+
+export default defineConfig({
+  plugins: [hardhatToolboxMochaEthers],
+  solidity: {
+    version: SOLC_VERSION,
+    path: soljson,
+    settings: {
+      optimizer: { enabled: true, runs: 10_000 },
+      evmVersion: "cancun",
+    },
+  },
+  solidityTest: {
+    fuzz: { runs: 256, seed: "0x5eed" },
+    invariant: { runs: 64, depth: 32, failOnRevert: false },
+  },
+  networks: {
+    localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
+    live: {
+      type: "http",
+      chainType: "l1",
+      url: configVariable("ARENA_RPC_URL"),
+      accounts: [configVariable("ARENA_PRIVATE_KEY")],
+    },
+  },
+});
