@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {CurveKind} from "../libraries/CurveMath.sol";
+import {CurveKind} from "../libraries/CurveTypes.sol";
 
 /// @title IBondingCurveMarket
 /// @notice Buys mint and sells burn the arena token against a reserve of the quote token, at
