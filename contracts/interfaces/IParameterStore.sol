@@ -51,7 +51,7 @@ interface IParameterStore {
     event GenesisSealed(address indexed initializer);
 
     /* GENESIS (deployer until sealed) AND GOVERNANCE (Timelock) */
-    function define(ParameterInit calldata init) external;
+    function defineParameter(ParameterInit calldata init) external;
     function setConsumer(bytes32 key, address consumer) external;
     function seal() external;
 
@@ -62,7 +62,7 @@ interface IParameterStore {
     /* VIEWS */
     function timelock() external view returns (address);
     function initializer() external view returns (address);
-    function sealed() external view returns (bool);
+    function isSealed() external view returns (bool);
     function get(bytes32 key) external view returns (uint256);
     function parameter(bytes32 key) external view returns (Parameter memory);
     function keys() external view returns (bytes32[] memory);
