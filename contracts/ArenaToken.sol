@@ -13,7 +13,15 @@ import {Unauthorized} from "./libraries/Errors.sol";
 /// @notice The protocol's token: ERC-20 with permit (EIP-2612) and votes (ERC-5805, block-number
 /// clock). Supply moves only through the bonding-curve market: it alone mints (buys) and burns
 /// (sells), and it is set once by the deployer.
-/// Invariants: Σ balances == totalSupply; only the minter changes totalSupply; the minter never changes.
+///
+/// Design note: OpenZeppelin's ERC20Votes writes a total-supply checkpoint on every mint and burn
+/// (a fresh storage slot per block, ~29k gas), which alone would push a curve trade past 100k gas.
+/// Delegated votes keep their exact per-block checkpoints here, but the total supply is not
+/// checkpointed: the Governor records the supply when a proposal is created and takes its quorum
+/// from that (see ArenaGovernor). `getPastTotalSupply` therefore reverts.
+///
+/// Invariants: Σ balances == totalSupply; only the minter changes totalSupply; the minter never
+/// changes once set; Σ delegated votes ≤ totalSupply.
 contract ArenaToken is ERC20, ERC20Permit, ERC20Votes, IArenaToken {
     /* STORAGE */
 
@@ -45,6 +53,18 @@ contract ArenaToken is ERC20, ERC20Permit, ERC20Votes, IArenaToken {
     function burn(address from, uint256 amount) external {
         require(msg.sender == minter, NotMinter(msg.sender, minter));
         _burn(from, amount);
+    }
+
+    /* VOTES */
+
+    /// @dev Moves delegated votes only; see the design note for why the total is not checkpointed.
+    function _transferVotingUnits(address from, address to, uint256 amount) internal override {
+        _moveDelegateVotes(delegates(from), delegates(to), amount);
+    }
+
+    /// @notice Not kept: quorums come from the supply the Governor records at proposal time.
+    function getPastTotalSupply(uint256 timepoint) public pure override returns (uint256) {
+        revert TotalSupplyNotCheckpointed(timepoint);
     }
 
     /* REQUIRED OVERRIDES */

@@ -6,6 +6,7 @@ pragma solidity 0.8.30;
 interface IArenaToken {
     error NotMinter(address caller, address minter);
     error MinterAlreadySet(address minter);
+    error TotalSupplyNotCheckpointed(uint256 timepoint);
 
     event MinterSet(address indexed minter);
 

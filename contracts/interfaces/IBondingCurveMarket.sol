@@ -26,9 +26,9 @@ interface IBondingCurveMarket {
     error GenesisReserveTooLow(uint256 reserveQuote, uint256 requiredQuote);
     error SupplyCapExceeded(uint256 newSupply, uint256 maxSupply);
     error InsufficientSupply(uint256 amount, uint256 supply);
-    error InvalidCurveParameters(CurveKind kind, uint256 p1, uint256 p2, uint256 p3, uint256 p4);
     error FeeOutOfRange(bytes32 key, uint256 feeBps, uint256 maxFeeBps);
     error NothingToCollect();
+    error UnexpectedParameter(bytes32 key);
 
     /* EVENTS */
     event Genesis(address indexed funder, uint256 reserveQuote, uint256 supply);
@@ -39,6 +39,9 @@ interface IBondingCurveMarket {
     event FeesCollected(address indexed treasury, uint256 amount);
     event Paused(address indexed by);
     event Unpaused(address indexed by);
+
+    /* GENESIS (the deployer, once) */
+    function genesis(Allocation[] calldata allocations, uint256 reserveQuote) external;
 
     /* TRADING */
     function buyExactTokens(uint256 amount, uint256 maxCost, address to, uint256 deadline) external returns (uint256 cost);
@@ -62,6 +65,9 @@ interface IBondingCurveMarket {
     function treasuryAccrued() external view returns (uint256);
     function scaleWad() external view returns (uint256);
     function paused() external view returns (bool);
+    function genesisDone() external view returns (bool);
+    /// @notice The store keys this market consumes: the curve's (p1..p4 order), then the three fee keys.
+    function parameterKeys() external view returns (bytes32[] memory);
     function curveKind() external view returns (CurveKind);
     function curveParameters() external view returns (uint256 p1, uint256 p2, uint256 p3, uint256 p4);
     function fees() external view returns (uint256 buyFeeBps, uint256 sellFeeBps, uint256 treasuryShareBps);
