@@ -1,0 +1,81 @@
+import { expect } from "chai";
+import { network } from "hardhat";
+
+const { ethers, networkHelpers } = await network.create();
+
+describe("ArenaToken", () => {
+  async function tokenFixture() {
+    const [deployer, market, alice, bob] = await ethers.getSigners();
+    const token = await ethers.deployContract("ArenaToken", ["Arena", "ARENA"]);
+    await token.setMinter(market.address);
+    return { token, deployer, market, alice, bob };
+  }
+
+  it("lets only the deployer name the minter, once", async () => {
+    const [deployer, market, alice] = await ethers.getSigners();
+    const token = await ethers.deployContract("ArenaToken", ["Arena", "ARENA"]);
+    await expect(token.connect(alice).setMinter(alice.address))
+      .to.be.revertedWithCustomError(token, "Unauthorized")
+      .withArgs(alice.address);
+    await expect(token.connect(deployer).setMinter(market.address)).to.emit(token, "MinterSet").withArgs(market.address);
+    await expect(token.setMinter(alice.address)).to.be.revertedWithCustomError(token, "MinterAlreadySet").withArgs(market.address);
+  });
+
+  it("mints and burns only through the minter", async () => {
+    const { token, market, alice } = await networkHelpers.loadFixture(tokenFixture);
+    await token.connect(market).mint(alice.address, 1000n);
+    expect(await token.balanceOf(alice.address)).to.equal(1000n);
+    await expect(token.connect(alice).mint(alice.address, 1n))
+      .to.be.revertedWithCustomError(token, "NotMinter")
+      .withArgs(alice.address, market.address);
+    await expect(token.connect(alice).burn(alice.address, 1n))
+      .to.be.revertedWithCustomError(token, "NotMinter")
+      .withArgs(alice.address, market.address);
+    await token.connect(market).burn(alice.address, 400n);
+    expect(await token.balanceOf(alice.address)).to.equal(600n);
+    expect(await token.totalSupply()).to.equal(600n);
+  });
+
+  it("checkpoints delegated votes per block, through mints, transfers and burns", async () => {
+    const { token, market, alice, bob } = await networkHelpers.loadFixture(tokenFixture);
+    await token.connect(alice).delegate(alice.address);
+    await token.connect(market).mint(alice.address, 500n);
+    const afterMint = await ethers.provider.getBlockNumber();
+    await token.connect(alice).transfer(bob.address, 200n);
+    await token.connect(market).burn(alice.address, 100n);
+    await networkHelpers.mine(1);
+    expect(await token.getPastVotes(alice.address, afterMint)).to.equal(500n);
+    expect(await token.getVotes(alice.address)).to.equal(200n);
+    expect(await token.getVotes(bob.address)).to.equal(0n); // bob never delegated
+  });
+
+  it("does not checkpoint the total supply: the Governor records it per proposal", async () => {
+    const { token, market, alice } = await networkHelpers.loadFixture(tokenFixture);
+    await token.connect(market).mint(alice.address, 500n);
+    await networkHelpers.mine(2);
+    const past = (await ethers.provider.getBlockNumber()) - 1;
+    await expect(token.getPastTotalSupply(past)).to.be.revertedWithCustomError(token, "TotalSupplyNotCheckpointed").withArgs(past);
+  });
+
+  it("accepts an EIP-2612 permit", async () => {
+    const { token, alice, bob } = await networkHelpers.loadFixture(tokenFixture);
+    const deadline = BigInt(await networkHelpers.time.latest()) + 3600n;
+    const { chainId } = await ethers.provider.getNetwork();
+    const domain = { name: "Arena", version: "1", chainId, verifyingContract: await token.getAddress() };
+    const types = {
+      Permit: [
+        { name: "owner", type: "address" },
+        { name: "spender", type: "address" },
+        { name: "value", type: "uint256" },
+        { name: "nonce", type: "uint256" },
+        { name: "deadline", type: "uint256" },
+      ],
+    };
+    const value = 123n;
+    const signature = await alice.signTypedData(domain, types, { owner: alice.address, spender: bob.address, value, nonce: 0n, deadline });
+    const { v, r, s } = ethers.Signature.from(signature);
+    await token.permit(alice.address, bob.address, value, deadline, v, r, s);
+    expect(await token.allowance(alice.address, bob.address)).to.equal(value);
+    expect(await token.nonces(alice.address)).to.equal(1n);
+  });
+});
