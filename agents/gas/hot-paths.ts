@@ -1,0 +1,127 @@
+// Gas of the protocol's hot paths, each measured as one real transaction's gasUsed (21,000 base
+// included) on a fresh in-process chain deployed from the ready-made genesis files. Used by
+// `npm run bench:gas` (prints and writes bench/results/gas.json) and by the gas-snapshot test.
+
+import type { NetworkConnection } from "hardhat/types/network";
+
+import { type Deployment, deploySystem } from "../deploy/deploy.ts";
+import { type Genesis, loadGenesis } from "../genesis/genesis.ts";
+
+export const CURVE_GENESIS = {
+  linear: "genesis/default.json",
+  exponential: "genesis/exponential.json",
+  sigmoid: "genesis/sigmoid.json",
+} as const;
+export type CurveName = keyof typeof CURVE_GENESIS;
+
+/** Operation name → gas per transaction (or per call, for the curve math alone). */
+export type GasFigures = Record<string, number>;
+
+const TRADE_TOKENS = 1_000n * 10n ** 18n;
+const FAR_DEADLINE = 2n ** 40n;
+
+async function gasOf(tx: Promise<{ wait(): Promise<{ gasUsed: bigint } | null> }>): Promise<number> {
+  const receipt = await (await tx).wait();
+  if (receipt === null) throw new Error("transaction was dropped before it was mined");
+  return Number(receipt.gasUsed);
+}
+
+async function deploy(connection: NetworkConnection, genesis: Genesis): Promise<Deployment> {
+  return deploySystem(connection.ethers, genesis, { networkName: connection.networkName });
+}
+
+/**
+ * Curve trades: a trader's first buy (their token balance goes from zero, the costliest case), a
+ * buy by a holder, a partial sell; then the curve math alone for the same quotes.
+ */
+export async function measureCurve(connection: NetworkConnection, name: CurveName): Promise<GasFigures> {
+  const { ethers } = connection;
+  const deployment = await deploy(connection, await loadGenesis(CURVE_GENESIS[name]));
+  const { market, quote } = deployment.contracts;
+  const trader = (await ethers.getSigners())[9];
+  await (await quote.connect(trader).mint(trader.address, 10n ** 15n)).wait();
+  await (await quote.connect(trader).approve(await market.getAddress(), ethers.MaxUint256)).wait();
+  const buy = () => market.connect(trader).buyExactTokens(TRADE_TOKENS, ethers.MaxUint256, trader.address, FAR_DEADLINE);
+
+  const figures: GasFigures = {};
+  figures[`buy.${name}.firstHolder`] = await gasOf(buy());
+  figures[`buy.${name}`] = await gasOf(buy());
+  figures[`buyExactQuote.${name}`] = await gasOf(
+    market.connect(trader).buyExactQuote(10n * 10n ** 6n, 0n, trader.address, FAR_DEADLINE),
+  );
+  figures[`sell.${name}`] = await gasOf(market.connect(trader).sell(TRADE_TOKENS, 0n, trader.address, FAR_DEADLINE));
+
+  const harness = await ethers.deployContract("CurveMathHarness");
+  const [p1, p2, p3, p4] = await market.curveParameters();
+  const curve = { kind: await market.curveKind(), p1, p2, p3, p4, maxSupply: await market.maxSupply() };
+  const supply = await market.supply();
+  figures[`curveMath.${name}.costUp`] = Number(await harness.costUpWadGas(curve, supply, TRADE_TOKENS));
+  figures[`curveMath.${name}.refundDown`] = Number(await harness.refundDownWadGas(curve, supply, TRADE_TOKENS));
+  return figures;
+}
+
+/** A pool swap by a trader who already holds both tokens (warm), and the first vesting release. */
+export async function measurePoolAndVesting(connection: NetworkConnection): Promise<GasFigures> {
+  const { ethers, networkHelpers } = connection;
+  const deployment = await deploy(connection, await loadGenesis(CURVE_GENESIS.linear));
+  const { market, pool, quote, token, vesting } = deployment.contracts;
+  const trader = (await ethers.getSigners())[9];
+  await (await quote.connect(trader).mint(trader.address, 10n ** 15n)).wait();
+  for (const spender of [market, pool]) {
+    await (await quote.connect(trader).approve(await spender.getAddress(), ethers.MaxUint256)).wait();
+    await (await token.connect(trader).approve(await spender.getAddress(), ethers.MaxUint256)).wait();
+  }
+  await (await market.connect(trader).buyExactTokens(TRADE_TOKENS, ethers.MaxUint256, trader.address, FAR_DEADLINE)).wait();
+  const swap = () => pool.connect(trader).swapExactIn(quote.getAddress(), 10n ** 6n, 0n, trader.address, FAR_DEADLINE);
+  await (await swap()).wait();
+
+  const figures: GasFigures = {};
+  figures["pool.swap"] = await gasOf(swap());
+
+  const schedule = await vesting.schedule(0n);
+  await networkHelpers.time.increaseTo(Number(schedule.start) + Number(schedule.durationSeconds) / 2);
+  figures["vesting.release"] = await gasOf(vesting.release(0n));
+  return figures;
+}
+
+/** One parameter change through the whole lifecycle: propose, first vote, queue, execute. */
+export async function measureGovernance(connection: NetworkConnection): Promise<GasFigures> {
+  const { ethers, networkHelpers } = connection;
+  const genesis = await loadGenesis(CURVE_GENESIS.linear);
+  const deployment = await deploy(connection, genesis);
+  const { governor, store } = deployment.contracts;
+  const [proposer, voter, secondVoter] = await ethers.getSigners();
+
+  const key = ethers.encodeBytes32String("curve.basePrice");
+  const current = await store.get(key);
+  const parameter = await store.parameter(key);
+  await networkHelpers.time.increase(Number(parameter.minIntervalSeconds));
+  const targets = [await store.getAddress()];
+  const values = [0n];
+  const calldatas = [store.interface.encodeFunctionData("set", [key, (current * 95n) / 100n])];
+  const description = "Lower the curve's base price by 5%";
+  const descriptionHash = ethers.id(description);
+
+  const figures: GasFigures = {};
+  figures["governor.propose"] = await gasOf(governor.connect(proposer).propose(targets, values, calldatas, description));
+  const proposalId = await governor.hashProposal(targets, values, calldatas, descriptionHash);
+  await networkHelpers.mine(Number(await governor.votingDelay()) + 1);
+  figures["governor.castVote"] = await gasOf(governor.connect(voter).castVote(proposalId, 1));
+  figures["governor.castVote.second"] = await gasOf(governor.connect(secondVoter).castVote(proposalId, 1));
+  await networkHelpers.mine(Number(await governor.votingPeriod()));
+  figures["governor.queue"] = await gasOf(governor.queue(targets, values, calldatas, descriptionHash));
+  await networkHelpers.time.increase(Number(genesis.governance.timelockDelaySeconds));
+  figures["governor.execute"] = await gasOf(governor.execute(targets, values, calldatas, descriptionHash));
+  return figures;
+}
+
+/** Every figure, each group on its own fresh chain so that none warms another's storage. */
+export async function measureHotPaths(connect: () => Promise<NetworkConnection>): Promise<GasFigures> {
+  const figures: GasFigures = {};
+  for (const name of Object.keys(CURVE_GENESIS) as CurveName[]) {
+    Object.assign(figures, await measureCurve(await connect(), name));
+  }
+  Object.assign(figures, await measurePoolAndVesting(await connect()));
+  Object.assign(figures, await measureGovernance(await connect()));
+  return Object.fromEntries(Object.entries(figures).sort(([a], [b]) => a.localeCompare(b)));
+}

@@ -1,0 +1,47 @@
+// npm run bench:gas — the gas of the hot paths, printed beside their targets and anchors, and
+// written to bench/results/gas.json as { "<operation>": <gas per transaction> }.
+import { mkdir, writeFile } from "node:fs/promises";
+
+import { network } from "hardhat";
+
+import { measureHotPaths } from "../agents/gas/hot-paths.ts";
+
+const OUT = "bench/results/gas.json";
+
+/** Operation → the most gas it may use (per transaction; per call for curveMath). */
+function targetFor(operation: string): number | undefined {
+  if (/^(buy|sell)\.[a-z]+(\.firstHolder)?$/.test(operation)) return 100_000;
+  if (operation.startsWith("governor.castVote")) return 85_000;
+  if (operation === "vesting.release") return 85_000;
+  if (operation.startsWith("curveMath.")) return 4_000;
+  return undefined;
+}
+
+const ANCHORS: Record<string, { label: string; gas: number }> = {
+  "pool.swap": { label: "Uniswap V2 router swap", gas: 101_876 },
+};
+
+const figures = await measureHotPaths(() => network.create());
+
+const rows = Object.entries(figures).map(([operation, gas]) => {
+  const target = targetFor(operation);
+  const anchor = ANCHORS[operation];
+  return {
+    operation,
+    gas: gas.toLocaleString("en-US"),
+    target: target === undefined ? "" : `≤ ${target.toLocaleString("en-US")} ${gas <= target ? "met" : "MISSED"}`,
+    anchor: anchor === undefined ? "" : `${anchor.label} ${anchor.gas.toLocaleString("en-US")} (ratio ${(gas / anchor.gas).toFixed(3)})`,
+  };
+});
+const widths = (["operation", "gas", "target", "anchor"] as const).map((k) => Math.max(k.length, ...rows.map((r) => r[k].length)));
+const line = (cells: string[]) => cells.map((c, i) => (i === 1 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ");
+console.log(line(["operation", "gas", "target", "anchor"]));
+for (const r of rows) console.log(line([r.operation, r.gas, r.target, r.anchor]));
+console.log("\nbuy/sell: one transaction each (21,000 base included); .firstHolder is a buyer whose token balance was zero.");
+console.log("curveMath: the library call alone, per quote, at the same supply and amount as the trades.");
+
+await mkdir("bench/results", { recursive: true });
+await writeFile(OUT, `${JSON.stringify(figures, null, 2)}\n`);
+console.log(`\nwrote ${OUT}`);
+const missed = rows.filter((r) => r.target.endsWith("MISSED"));
+if (missed.length > 0) console.log(`targets missed: ${missed.map((r) => r.operation).join(", ")}`);
