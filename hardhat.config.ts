@@ -24,9 +24,12 @@ export default defineConfig({
       evmVersion: "cancun",
     },
   },
-  solidityTest: {
-    fuzz: { runs: 256, seed: "0x5eed" },
-    invariant: { runs: 64, depth: 32, failOnRevert: false },
+  // Hardhat 3 reads the Solidity test settings from `test.solidity`.
+  test: {
+    solidity: {
+      fuzz: { runs: 256, seed: "0x5eed" },
+      invariant: { runs: 64, depth: 32, failOnRevert: false },
+    },
   },
   networks: {
     localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },

@@ -16,6 +16,15 @@ interface IVesting {
         uint128 released;
     }
 
+    /// @notice One schedule as the constructor takes it (nothing released yet).
+    struct ScheduleInit {
+        address beneficiary;
+        uint64 start;
+        uint32 cliffSeconds;
+        uint32 durationSeconds;
+        uint128 amount;
+    }
+
     error UnknownSchedule(uint256 scheduleId, uint256 scheduleCount);
     error InvalidSchedule(uint256 index, address beneficiary, uint256 amount, uint256 cliffSeconds, uint256 durationSeconds);
     error NothingToRelease(uint256 scheduleId, uint256 timestamp);
