@@ -95,7 +95,7 @@ describe("genesis files", function () {
 
     it("parses the exponential and sigmoid launches with their curve's keys", async function () {
       const exponential = await loadGenesis("genesis/exponential.json");
-      expect(exponential.curve).to.deep.equal({ kind: "exponential", initialPriceWad: 10n ** 16n, growthRateWad: 50_000_000_000n });
+      expect(exponential.curve).to.deep.equal({ kind: "exponential", initialPriceWad: 10n ** 16n, growthRateWad: 10_000_000_000n });
       expect(exponential.parameters.map((p) => p.key)).to.deep.equal(parameterKeys("exponential"));
       expect(exponential.governance.timelockDelaySeconds).to.equal(7200);
       expect(exponential.governance.guardian).to.deep.equal({ kind: "account", index: 1 });
@@ -206,7 +206,30 @@ describe("genesis files", function () {
         "at most 0.0000001 per token",
       );
       expectIssue(mutated((g) => (g.curve.steepness = "0.00001"), "genesis/sigmoid.json"), "curve.steepness", "steepness of at most");
+      expectIssue(
+        mutated((g) => (g.parameters["curve.steepness"].max = "0.00000011"), "genesis/sigmoid.json"),
+        'parameters["curve.steepness"].max',
+        "at most 0.000000102040816326 per token for a midpoint of 20000000 tokens",
+      );
       expectIssue(mutated((g) => (g.curve.initialPrice = "0"), "genesis/exponential.json"), "curve.initialPrice", "positive price");
+    });
+
+    it("keeps every price the curve reaches up to the supply cap within 1e6 quote per token", function () {
+      expectIssue(
+        mutated((g) => (g.curve.growthRate = "0.00000005"), "genesis/exponential.json"),
+        "curve.growthRate",
+        "at most 0.000000018420680743 per token with initialPrice 0.01 (initialPrice·e^(rate·1e9) must stay ≤ 1000000)",
+        "0.00000005",
+      );
+      expectIssue(
+        mutated((g) => (g.parameters["curve.initialPrice"].max = "0.5"), "genesis/exponential.json"),
+        'parameters["curve.growthRate"].max',
+        "with initialPrice 0.5",
+      );
+      expectIssue(mutated((g) => (g.curve.slope = "0.001")), "curve.slope", "a slope of at most 0.00099999999 with basePrice 0.01", "0.001");
+      expectIssue(mutated((g) => (g.parameters["curve.basePrice"].max = "999999.9999")), 'parameters["curve.slope"].max', "price at the 1e9-token supply cap");
+      expectIssue(mutated((g) => (g.parameters["curve.growthRate"].min = "0"), "genesis/exponential.json"), 'parameters["curve.growthRate"].min', "positive growth rate", "0");
+      expectIssue(mutated((g) => (g.curve.maxPrice = "999999.999"), "genesis/sigmoid.json"), "curve.maxPrice", "maxPrice + basePrice at most 1000000");
     });
 
     it("checks account references and addresses", function () {

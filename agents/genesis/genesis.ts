@@ -22,6 +22,7 @@ import {
   TOKEN_DECIMALS,
   WAD,
 } from "./limits.ts";
+import { type CurveBox, checkCurveBox } from "./curve-limits.ts";
 import { child, GenesisError, positive, Reader, type Unit } from "./reader.ts";
 import { formatDecimal, parseDuration } from "./units.ts";
 
@@ -255,6 +256,7 @@ function readQuote(r: Reader, value: unknown): Genesis["quote"] | undefined {
 
 /** What could be read of the curve: its kind's fields, the values that parsed, the curve if all did. */
 interface ReadCurve {
+  kind: CurveKindName;
   specs: FieldSpec[];
   values: Map<string, bigint>;
   curve?: GenesisCurve;
@@ -277,8 +279,12 @@ function readCurve(r: Reader, value: unknown): ReadCurve | undefined {
     const parsed = r.unitValue(o[spec.field], `curve.${spec.field}`, spec.unit);
     if (parsed !== undefined) values.set(spec.field, parsed);
   }
-  if (values.size !== specs.length) return { specs, values };
+  if (values.size !== specs.length) return { kind: kind as CurveKindName, specs, values };
   const v = (field: string): bigint => values.get(field)!;
+  const box: CurveBox = new Map(specs.map((spec) => [spec.field, { lo: v(spec.field), hi: v(spec.field) }]));
+  const before = r.issues.length;
+  checkCurveBox(kind as CurveKindName, box, (field, _end, expected, got) => r.failText(`curve.${field}`, expected, got));
+  if (r.issues.length > before) return { kind: kind as CurveKindName, specs, values };
   let curve: GenesisCurve;
   switch (kind as CurveKindName) {
     case "linear":
@@ -286,35 +292,12 @@ function readCurve(r: Reader, value: unknown): ReadCurve | undefined {
       break;
     case "exponential":
       curve = { kind: "exponential", initialPriceWad: v("initialPrice"), growthRateWad: v("growthRate") };
-      if (curve.initialPriceWad === 0n) r.failText("curve.initialPrice", "a positive price (an exponential curve from 0 stays at 0)", "0");
-      checkExponent(r, "curve.growthRate", curve.growthRateWad);
       break;
     case "sigmoid":
       curve = { kind: "sigmoid", maxPriceWad: v("maxPrice"), steepnessWad: v("steepness"), midpoint: v("midpoint"), basePriceWad: v("basePrice") };
-      if (curve.maxPriceWad + curve.basePriceWad > MAX_PRICE_WAD) {
-        r.failText("curve.maxPrice", `maxPrice + basePrice at most ${formatDecimal(MAX_PRICE_WAD, 18)} quote per token`, `${formatDecimal(curve.maxPriceWad + curve.basePriceWad, 18)}`);
-      }
-      checkSigmoidExponent(r, "curve.steepness", curve.steepnessWad, curve.midpoint, curve.midpoint);
       break;
   }
-  return { curve, specs, values };
-}
-
-/** e^(k·S) must stay finite up to MAX_SUPPLY: k·MAX_SUPPLY ≤ MAX_EXPONENT_WAD (both in WAD). */
-function checkExponent(r: Reader, path: string, growthRateWad: bigint): void {
-  if ((growthRateWad * MAX_SUPPLY) / WAD > MAX_EXPONENT_WAD) {
-    const limit = (MAX_EXPONENT_WAD * WAD) / MAX_SUPPLY;
-    r.failText(path, `a growth rate of at most ${formatDecimal(limit, 18)} per token (e^(rate·supply) must stay below e^100 up to the 1e9-token supply cap)`, `${formatDecimal(growthRateWad, 18)}`);
-  }
-}
-
-/** |k·(S − S0)| ≤ MAX_SIGMOID_EXPONENT_WAD over S in [0, MAX_SUPPLY], for S0 anywhere in [midpointMin, midpointMax]. */
-function checkSigmoidExponent(r: Reader, path: string, steepnessWad: bigint, midpointMin: bigint, midpointMax: bigint): void {
-  const farthest = midpointMax > MAX_SUPPLY - midpointMin ? midpointMax : MAX_SUPPLY - midpointMin;
-  if ((steepnessWad * farthest) / WAD > MAX_SIGMOID_EXPONENT_WAD) {
-    const limit = (MAX_SIGMOID_EXPONENT_WAD * WAD) / farthest;
-    r.failText(path, `a steepness of at most ${formatDecimal(limit, 18)} per token for this midpoint (|steepness·(supply − midpoint)| must stay below 100 up to the 1e9-token supply cap)`, `${formatDecimal(steepnessWad, 18)}`);
-  }
+  return { kind: kind as CurveKindName, curve, specs, values };
 }
 
 function readFees(r: Reader, value: unknown): Genesis["fees"] | undefined {
@@ -492,19 +475,16 @@ function readParameters(
     out.push({ key: spec.key, value: genesisValue, min, max, maxStepBps, minIntervalSeconds, consumer, decimals: spec.unit.decimals });
   }
 
-  // The largest values governance may reach must still give a curve the market accepts.
-  const bound = (key: string): GenesisParameter | undefined => out.find((p) => p.key === key);
-  const growth = bound("curve.growthRate");
-  if (growth !== undefined) checkExponent(r, `parameters["curve.growthRate"].max`, growth.max);
-  const steepness = bound("curve.steepness");
-  const midpoint = bound("curve.midpoint");
-  if (steepness !== undefined && midpoint !== undefined) {
-    checkSigmoidExponent(r, `parameters["curve.steepness"].max`, steepness.max, midpoint.min, midpoint.max);
-  }
-  const maxPrice = bound("curve.maxPrice");
-  const basePrice = bound("curve.basePrice");
-  if (maxPrice !== undefined && basePrice !== undefined && curve?.curve?.kind === "sigmoid" && maxPrice.max + basePrice.max > MAX_PRICE_WAD) {
-    r.failText(`parameters["curve.maxPrice"].max`, `maxPrice.max + basePrice.max at most ${formatDecimal(MAX_PRICE_WAD, 18)} quote per token`, `${formatDecimal(maxPrice.max + basePrice.max, 18)}`);
+  // Every curve governance may reach inside the bounds must still be one the market accepts.
+  const specs = curve?.specs ?? [];
+  const bounds = specs.map((spec) => out.find((p) => p.key === spec.key));
+  if (curve !== undefined && bounds.every((b) => b !== undefined)) {
+    const box: CurveBox = new Map(specs.map((spec, i) => [spec.field, { lo: bounds[i]!.min, hi: bounds[i]!.max }]));
+    checkCurveBox(curve.kind, box, (field, end, expected, got) => {
+      const key = specs.find((spec) => spec.field === field)!.key;
+      r.failText(`${child("parameters", key)}.${end === "lo" ? "min" : "max"}`, expected, got);
+      ok = false;
+    });
   }
   return ok ? out : undefined;
 }
