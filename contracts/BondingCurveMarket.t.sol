@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {ArenaToken} from "./ArenaToken.sol";
+import {BondingCurveMarket} from "./BondingCurveMarket.sol";
+import {IBondingCurveMarket} from "./interfaces/IBondingCurveMarket.sol";
+import {IParameterStore} from "./interfaces/IParameterStore.sol";
+import {ParameterStore} from "./ParameterStore.sol";
+import {QuoteToken} from "./QuoteToken.sol";
+import {CurveKind} from "./libraries/CurveTypes.sol";
+import {TestBase} from "./test/Vm.sol";
+
+/// @dev Deploys token, quote, store and market for one curve kind, with genesis holders.
+abstract contract MarketSetup is TestBase {
+    address internal constant TIMELOCK = address(0x7133);
+    address internal constant TREASURY = address(0x7EA5);
+    address internal constant GUARDIAN = address(0x6A4D);
+
+    QuoteToken internal quote;
+    ArenaToken internal token;
+    ParameterStore internal store;
+    BondingCurveMarket internal market;
+
+    function curveKind() internal pure virtual returns (CurveKind);
+
+    /// @dev (key, value, min, max) of each curve parameter the kind uses.
+    function curveParameters() internal pure virtual returns (bytes32[] memory keys, uint128[] memory values, uint128[] memory mins, uint128[] memory maxs);
+
+    function deployMarket(address[] memory holders, uint256 eachHolds) internal {
+        quote = new QuoteToken();
+        token = new ArenaToken("Arena", "ARENA");
+        store = new ParameterStore(TIMELOCK);
+        (bytes32[] memory keys, uint128[] memory values, uint128[] memory mins, uint128[] memory maxs) = curveParameters();
+        for (uint256 i; i < keys.length; ++i) {
+            store.defineParameter(IParameterStore.ParameterInit(keys[i], values[i], mins[i], maxs[i], 2_000, 1 hours, address(0)));
+        }
+        store.defineParameter(IParameterStore.ParameterInit("market.buyFeeBps", 100, 0, 1_000, 5_000, 1 hours, address(0)));
+        store.defineParameter(IParameterStore.ParameterInit("market.sellFeeBps", 150, 0, 1_000, 5_000, 1 hours, address(0)));
+        store.defineParameter(IParameterStore.ParameterInit("market.treasuryShareBps", 5_000, 0, 10_000, 5_000, 1 hours, address(0)));
+        market = new BondingCurveMarket(address(token), address(quote), address(store), curveKind(), TREASURY, TIMELOCK, GUARDIAN);
+        bytes32[] memory consumed = market.parameterKeys();
+        for (uint256 i; i < consumed.length; ++i) {
+            store.setConsumer(consumed[i], address(market));
+        }
+        store.seal();
+        token.setMinter(address(market));
+
+        IBondingCurveMarket.Allocation[] memory allocations = new IBondingCurveMarket.Allocation[](holders.length);
+        for (uint256 i; i < holders.length; ++i) {
+            allocations[i] = IBondingCurveMarket.Allocation(holders[i], eachHolds);
+        }
+        // Fund the reserve with exactly the curve cost of the allocated supply, so solvency is tight.
+        (uint256 costWithFee, uint256 fee) = market.quoteBuyExactTokens(holders.length * eachHolds);
+        uint256 required = costWithFee - fee;
+        quote.mint(address(this), required);
+        quote.approve(address(market), required);
+        market.genesis(allocations, required);
+    }
+}
+
+/// @dev Acts like traders and governance: buys, sells, exact-quote buys, round trips, retunes and
+/// fee changes through the Timelock, fee collection. Records what the invariants need.
+contract MarketHandler is TestBase {
+    BondingCurveMarket internal immutable market;
+    ArenaToken internal immutable token;
+    QuoteToken internal immutable quote;
+    ParameterStore internal immutable store;
+    address internal immutable timelock;
+    address[] internal actors;
+    bytes32[] internal tunableKeys;
+
+    uint256 public profitableRoundTrips;
+    uint256 public retunes;
+    uint256 public trades;
+
+    constructor(BondingCurveMarket market_, address timelock_, address[] memory actors_) {
+        market = market_;
+        token = ArenaToken(address(market_.token()));
+        quote = QuoteToken(address(market_.quote()));
+        store = ParameterStore(address(market_.store()));
+        timelock = timelock_;
+        actors = actors_;
+        tunableKeys = market_.parameterKeys();
+        for (uint256 i; i < actors_.length; ++i) {
+            vm.prank(actors_[i]);
+            quote.approve(address(market_), type(uint256).max);
+        }
+    }
+
+    function actorCount() external view returns (uint256) {
+        return actors.length;
+    }
+
+    function actor(uint256 i) external view returns (address) {
+        return actors[i];
+    }
+
+    function buy(uint256 actorSeed, uint256 amount) external {
+        address who = actors[actorSeed % actors.length];
+        amount = bound(amount, 1, 5_000_000e18);
+        (uint256 cost,) = market.quoteBuyExactTokens(amount);
+        quote.mint(who, cost);
+        vm.prank(who);
+        market.buyExactTokens(amount, cost, who, block.timestamp);
+        ++trades;
+    }
+
+    function buyExactQuote(uint256 actorSeed, uint256 quoteIn) external {
+        address who = actors[actorSeed % actors.length];
+        quoteIn = bound(quoteIn, 1e6, 1_000_000e6);
+        (uint256 amount,) = market.quoteBuyExactQuote(quoteIn);
+        if (amount == 0) return;
+        quote.mint(who, quoteIn);
+        vm.prank(who);
+        market.buyExactQuote(quoteIn, amount, who, block.timestamp);
+        ++trades;
+    }
+
+    function sell(uint256 actorSeed, uint256 fractionBps) external {
+        address who = actors[actorSeed % actors.length];
+        uint256 amount = token.balanceOf(who) * bound(fractionBps, 1, 10_000) / 10_000;
+        if (amount == 0) return;
+        (uint256 refund,) = market.quoteSell(amount);
+        vm.prank(who);
+        market.sell(amount, refund, who, block.timestamp);
+        ++trades;
+    }
+
+    /// @dev Buy then sell the same amount at once: the seller must never get back more than they paid.
+    function roundTrip(uint256 actorSeed, uint256 amount) external {
+        address who = actors[actorSeed % actors.length];
+        amount = bound(amount, 1, 5_000_000e18);
+        (uint256 cost,) = market.quoteBuyExactTokens(amount);
+        quote.mint(who, cost);
+        vm.startPrank(who);
+        market.buyExactTokens(amount, cost, who, block.timestamp);
+        uint256 refund = market.sell(amount, 0, who, block.timestamp);
+        vm.stopPrank();
+        if (refund > cost) ++profitableRoundTrips;
+        trades += 2;
+    }
+
+    /// @dev A governance retune: any value the store accepts (inside bounds and step), after the interval.
+    function retune(uint256 keySeed, uint256 valueSeed) external {
+        bytes32 key = tunableKeys[keySeed % tunableKeys.length];
+        IParameterStore.Parameter memory p = store.parameter(key);
+        vm.warp(block.timestamp + p.minIntervalSeconds + 1);
+        uint256 current = p.value;
+        uint256 maxDelta = (current == 0 ? p.max : current) * p.maxStepBps / 10_000;
+        uint256 lo = current > maxDelta ? current - maxDelta : 0;
+        uint256 hi = current + maxDelta;
+        if (lo < p.min) lo = p.min;
+        if (hi > p.max) hi = p.max;
+        uint256 newValue = bound(valueSeed, lo, hi);
+        vm.prank(timelock);
+        store.set(key, newValue);
+        ++retunes;
+    }
+
+    function collectFees() external {
+        if (market.treasuryAccrued() == 0) return;
+        market.collectFees();
+    }
+}
+
+abstract contract MarketInvariants is MarketSetup {
+    MarketHandler internal handler;
+    address[] internal holders;
+
+    function setUp() public {
+        for (uint256 i; i < 4; ++i) {
+            holders.push(address(uint160(0xA11CE + i)));
+        }
+        deployMarket(holders, 100_000e18);
+        handler = new MarketHandler(market, TIMELOCK, holders);
+        targetContract(address(handler));
+    }
+
+    /// @notice The reserve covers selling the entire supply back to the curve.
+    function invariant_solvency() public view {
+        uint256 supply = market.supply();
+        if (supply == 0) return;
+        (uint256 refund, uint256 fee) = market.quoteSell(supply);
+        assertGe(market.reserve(), refund + fee, "reserve < refund for the whole supply");
+    }
+
+    function invariant_quoteBalanceCoversReserveAndFees() public view {
+        assertGe(quote.balanceOf(address(market)), market.reserve() + market.treasuryAccrued(), "quote balance < reserve + accrued fees");
+    }
+
+    function invariant_supplyMatchesToken() public view {
+        assertEq(market.supply(), token.totalSupply(), "market supply != token supply");
+    }
+
+    function invariant_balancesSumToSupply() public view {
+        uint256 sum;
+        for (uint256 i; i < holders.length; ++i) {
+            sum += token.balanceOf(holders[i]);
+        }
+        assertEq(sum, token.totalSupply(), "sum of balances != total supply");
+    }
+
+    function invariant_noFreeMoney() public view {
+        assertEq(handler.profitableRoundTrips(), 0, "a round trip returned more than it cost");
+    }
+
+    function invariant_parametersWithinBounds() public view {
+        bytes32[] memory keys = store.keys();
+        for (uint256 i; i < keys.length; ++i) {
+            IParameterStore.Parameter memory p = store.parameter(keys[i]);
+            assertGe(p.value, p.min, "parameter below min");
+            assertLe(p.value, p.max, "parameter above max");
+        }
+    }
+
+    function invariant_scaleNeverAboveOne() public view {
+        assertLe(market.scaleWad(), 1e18, "scale above 1");
+    }
+}
+
+contract LinearMarketInvariantTest is MarketInvariants {
+    function curveKind() internal pure override returns (CurveKind) {
+        return CurveKind.Linear;
+    }
+
+    function curveParameters() internal pure override returns (bytes32[] memory k, uint128[] memory v, uint128[] memory lo, uint128[] memory hi) {
+        k = new bytes32[](2);
+        v = new uint128[](2);
+        lo = new uint128[](2);
+        hi = new uint128[](2);
+        (k[0], v[0], lo[0], hi[0]) = ("curve.slope", 1e10, 1e8, 1e12); // +1e-8 quote per token per token
+        (k[1], v[1], lo[1], hi[1]) = ("curve.basePrice", 0.01e18, 0.001e18, 1e18);
+    }
+}
+
+contract ExponentialMarketInvariantTest is MarketInvariants {
+    function curveKind() internal pure override returns (CurveKind) {
+        return CurveKind.Exponential;
+    }
+
+    function curveParameters() internal pure override returns (bytes32[] memory k, uint128[] memory v, uint128[] memory lo, uint128[] memory hi) {
+        k = new bytes32[](2);
+        v = new uint128[](2);
+        lo = new uint128[](2);
+        hi = new uint128[](2);
+        (k[0], v[0], lo[0], hi[0]) = ("curve.initialPrice", 0.01e18, 0.001e18, 1e18);
+        (k[1], v[1], lo[1], hi[1]) = ("curve.growthRate", 1e10, 1e9, 1.5e10); // e-folding every 1e8 tokens
+    }
+}
+
+contract SigmoidMarketInvariantTest is MarketInvariants {
+    function curveKind() internal pure override returns (CurveKind) {
+        return CurveKind.Sigmoid;
+    }
+
+    function curveParameters() internal pure override returns (bytes32[] memory k, uint128[] memory v, uint128[] memory lo, uint128[] memory hi) {
+        k = new bytes32[](4);
+        v = new uint128[](4);
+        lo = new uint128[](4);
+        hi = new uint128[](4);
+        (k[0], v[0], lo[0], hi[0]) = ("curve.maxPrice", 2e18, 0.1e18, 10e18);
+        (k[1], v[1], lo[1], hi[1]) = ("curve.steepness", 5e10, 1e10, 1e11);
+        (k[2], v[2], lo[2], hi[2]) = ("curve.midpoint", 1_000_000e18, 100_000e18, 10_000_000e18);
+        (k[3], v[3], lo[3], hi[3]) = ("curve.basePrice", 0.001e18, 0, 0.1e18);
+    }
+}
