@@ -193,7 +193,7 @@ describe("deploySystem: progress and records", function () {
     expect(d.txs.delegate).to.have.length(3);
   });
 
-  it("skips funding, seeding and delegation when the genesis has none", async function () {
+  it("skips seeding and delegation when the genesis has none", async function () {
     const local = await network.create();
     const json = JSON.parse(await readFile("genesis/default.json", "utf8"));
     delete json.pool.seed;
@@ -204,6 +204,37 @@ describe("deploySystem: progress and records", function () {
     expect(d.txs["pool-seed"]).to.equal(undefined);
     expect(await d.contracts.pool.getReserves()).to.deep.equal([0n, 0n]);
     expect(await d.contracts.token.balanceOf(d.deployer)).to.equal(50_000n * 10n ** 18n);
+  });
+});
+
+describe("deploySystem with an existing quote token", function () {
+  async function withExistingQuote(local: NetworkConnection, fundQuote: bigint) {
+    const quote = await local.ethers.deployContract("QuoteToken");
+    const [deployer] = await local.ethers.getSigners();
+    await quote.mint(deployer.address, fundQuote);
+    const json = JSON.parse(await readFile("genesis/default.json", "utf8"));
+    json.quote = { address: await quote.getAddress() };
+    return { quote, deployer, genesis: parseGenesis(json, "existing-quote.json") };
+  }
+
+  it("uses it without minting: the deployer's own quote pays the reserve and the seed", async function () {
+    const local = await network.create();
+    const { quote, deployer, genesis } = await withExistingQuote(local, 30_000n * 10n ** 6n);
+    const d = await deploySystem(local.ethers, genesis, { networkName: local.networkName });
+    expect(d.addresses.quote).to.equal(await quote.getAddress());
+    expect(d.txs.fund).to.equal(undefined);
+    expect(d.txs.quote).to.deep.equal([]);
+    expect(await quote.balanceOf(d.addresses.market)).to.equal(genesis.reserve);
+    expect(await quote.balanceOf(deployer.address)).to.equal(30_000n * 10n ** 6n - genesis.reserve - genesis.pool.seed!.quote);
+  });
+
+  it("refuses before deploying anything when the deployer cannot pay", async function () {
+    const local = await network.create();
+    const { deployer, genesis } = await withExistingQuote(local, 1_000n * 10n ** 6n);
+    const nonce = await local.ethers.provider.getTransactionCount(deployer.address);
+    const error = await rejection(deploySystem(local.ethers, genesis), DeployError, "holds 1000 quote; the reserve and the pool seed need 25720");
+    expect(error.step).to.equal("quote");
+    expect(await local.ethers.provider.getTransactionCount(deployer.address)).to.equal(nonce);
   });
 });
 
