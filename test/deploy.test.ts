@@ -102,7 +102,16 @@ for (const [kind, fixture] of FIXTURES) {
     });
 
     it("configures the market from the store and makes it the only minter", async function () {
-      const { contracts: c, addresses: a, genesis } = await networkHelpers.loadFixture(fixture);
+      const { contracts: c, addresses: a, accounts, genesis } = await networkHelpers.loadFixture(fixture);
+      const signers = await ethers.getSigners();
+      const guardian = genesis.governance.guardian;
+      expect(accounts.guardian).to.equal(guardian.kind === "account" ? signers[guardian.index].address : signers[0].address);
+      expect(await c.market.guardian()).to.equal(accounts.guardian);
+      expect(await c.market.treasury()).to.equal(a.timelock);
+      expect(await c.market.timelock()).to.equal(a.timelock);
+      expect(await c.market.token()).to.equal(a.token);
+      expect(await c.market.quote()).to.equal(a.quote);
+      expect(await c.market.store()).to.equal(a.store);
       expect(await c.token.minter()).to.equal(a.market);
       expect(await c.market.curveKind()).to.equal(BigInt(CURVE_KIND_IDS[genesis.curve.kind]));
       expect([...(await c.market.curveParameters())]).to.deep.equal(curveParameters(genesis.curve));
