@@ -58,6 +58,8 @@ contract BondingCurveMarket is IBondingCurveMarket, IParameterConsumer, Reentran
     address public immutable timelock;
     address public immutable guardian;
     address public immutable deployer;
+    /// @notice The largest supply this market's curve may reach (token wei), fixed at deployment.
+    uint256 public immutable maxSupply;
     /// @dev Quote WAD per quote unit: 10^(18 − quote decimals).
     uint256 internal immutable quoteUnitWad;
 
@@ -94,6 +96,7 @@ contract BondingCurveMarket is IBondingCurveMarket, IParameterConsumer, Reentran
         address quote_,
         address store_,
         CurveKind kind,
+        uint256 maxSupply_,
         address treasury_,
         address timelock_,
         address guardian_
@@ -102,6 +105,8 @@ contract BondingCurveMarket is IBondingCurveMarket, IParameterConsumer, Reentran
         quote = IERC20(quote_);
         store = IParameterStore(store_);
         curveKind = kind;
+        require(maxSupply_ > 0 && maxSupply_ <= MAX_SUPPLY, SupplyCapExceeded(maxSupply_, MAX_SUPPLY));
+        maxSupply = maxSupply_;
         treasury = treasury_;
         timelock = timelock_;
         guardian = guardian_;
@@ -132,7 +137,7 @@ contract BondingCurveMarket is IBondingCurveMarket, IParameterConsumer, Reentran
         for (uint256 i; i < allocations.length; ++i) {
             newSupply += allocations[i].amount;
         }
-        require(newSupply <= MAX_SUPPLY, SupplyCapExceeded(newSupply, MAX_SUPPLY));
+        require(newSupply <= maxSupply, SupplyCapExceeded(newSupply, maxSupply));
         uint256 required = newSupply == 0 ? 0 : _toQuoteUp(CurveMath.costUpWad(_curve(), 0, newSupply));
         require(reserveQuote >= required, GenesisReserveTooLow(reserveQuote, required));
 
@@ -332,7 +337,7 @@ contract BondingCurveMarket is IBondingCurveMarket, IParameterConsumer, Reentran
         returns (uint256 curveCost, uint256 fee)
     {
         uint256 newSupply = currentSupply + amount;
-        require(newSupply <= MAX_SUPPLY, SupplyCapExceeded(newSupply, MAX_SUPPLY));
+        require(newSupply <= maxSupply, SupplyCapExceeded(newSupply, maxSupply));
         uint256 costWad = CurveMath.costUpWad(_curve(), currentSupply, amount);
         curveCost = _toQuoteUp(_scaleUp(costWad, cfg.scaleWad));
         fee = FixedPointMathLib.mulDivUp(curveCost, cfg.buyFeeBps, BPS);

@@ -37,7 +37,7 @@ abstract contract MarketSetup is TestBase {
         store.defineParameter(IParameterStore.ParameterInit("market.buyFeeBps", 100, 0, 1_000, 5_000, 1 hours, address(0)));
         store.defineParameter(IParameterStore.ParameterInit("market.sellFeeBps", 150, 0, 1_000, 5_000, 1 hours, address(0)));
         store.defineParameter(IParameterStore.ParameterInit("market.treasuryShareBps", 5_000, 0, 10_000, 5_000, 1 hours, address(0)));
-        market = new BondingCurveMarket(address(token), address(quote), address(store), curveKind(), TREASURY, TIMELOCK, GUARDIAN);
+        market = new BondingCurveMarket(address(token), address(quote), address(store), curveKind(), 1e27, TREASURY, TIMELOCK, GUARDIAN);
         bytes32[] memory consumed = market.parameterKeys();
         for (uint256 i; i < consumed.length; ++i) {
             store.setConsumer(consumed[i], address(market));
