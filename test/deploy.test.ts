@@ -112,6 +112,7 @@ for (const [kind, fixture] of FIXTURES) {
       expect(await c.market.token()).to.equal(a.token);
       expect(await c.market.quote()).to.equal(a.quote);
       expect(await c.market.store()).to.equal(a.store);
+      expect(await c.market.maxSupply()).to.equal(genesis.maxSupply);
       expect(await c.token.minter()).to.equal(a.market);
       expect(await c.market.curveKind()).to.equal(BigInt(CURVE_KIND_IDS[genesis.curve.kind]));
       expect([...(await c.market.curveParameters())]).to.deep.equal(curveParameters(genesis.curve));

@@ -47,6 +47,7 @@ describe("genesis files", function () {
       expect(g.curve).to.deep.equal({ kind: "linear", slopeWad: 1_000_000_000n, basePriceWad: 10n ** 16n });
       expect(g.fees).to.deep.equal({ buyBps: 100, sellBps: 100, treasuryShareBps: 5000 });
       expect(g.reserve).to.equal(24_500n * 10n ** 6n);
+      expect(g.maxSupply).to.equal(500_000_000n * 10n ** 18n);
       expect(g.allocations).to.deep.equal([
         { to: { kind: "treasury" }, amount: 1_000_000n * 10n ** 18n, delegate: false },
         { to: { kind: "deployer" }, amount: 50_000n * 10n ** 18n, delegate: true },
@@ -109,6 +110,7 @@ describe("genesis files", function () {
         basePriceWad: 5n * 10n ** 15n,
       });
       expect(sigmoid.parameters.map((p) => p.key)).to.deep.equal(parameterKeys("sigmoid"));
+      expect(sigmoid.maxSupply, "the cap defaults to MAX_SUPPLY").to.equal(10n ** 27n);
     });
 
     it("accepts an existing quote token, absolute vesting starts and no pool seed", function () {
@@ -282,8 +284,19 @@ describe("genesis files", function () {
       expectIssue(mutated((g) => (g.parameters["curve.slope"].minIntervalSeconds = "1y")), 'parameters["curve.slope"].minIntervalSeconds', "duration");
     });
 
-    it("caps everything minted at genesis at MAX_SUPPLY", function () {
-      expectIssue(mutated((g) => (g.allocations[0].amount = "999999999")), "allocations", "at most 1000000000 tokens", "1001199999 tokens");
+    it("caps everything minted at genesis at the market's maxSupply, itself at most MAX_SUPPLY", function () {
+      expectIssue(mutated((g) => (g.allocations[0].amount = "999999999")), "allocations", "at most 500000000 tokens (maxSupply)", "1001199999 tokens");
+      expectIssue(
+        mutated((g) => {
+          delete g.maxSupply;
+          g.allocations[0].amount = "999999999";
+        }),
+        "allocations",
+        "at most 1000000000 tokens (MAX_SUPPLY)",
+        "1001199999 tokens",
+      );
+      expectIssue(mutated((g) => (g.maxSupply = "1000000001")), "maxSupply", "at most 1000000000", '"1000000001"');
+      expectIssue(mutated((g) => (g.maxSupply = "0")), "maxSupply", "greater than 0", '"0"');
     });
   });
 

@@ -223,6 +223,7 @@ export async function deploySystem(ethers: HardhatEthers, genesis: Genesis, opti
       quoteAddress,
       storeAddress,
       CURVE_KIND_IDS[genesis.curve.kind],
+      genesis.maxSupply,
       timelockAddress,
       timelockAddress,
       guardian.address,

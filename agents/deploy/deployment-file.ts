@@ -32,6 +32,8 @@ export interface DeploymentRecord {
   deployTimestamp: number;
   genesis: string;
   curveKind: CurveKindName;
+  /** The market's supply cap, token wei as a decimal string. */
+  maxSupply: string;
   addresses: Record<ContractName, string>;
   accounts: { treasury: string; guardian: string };
   txs: Partial<Record<StepName, string[]>>;
@@ -71,6 +73,7 @@ export function deploymentRecord(deployment: Deployment): DeploymentRecord {
     deployTimestamp: deployment.deployTimestamp,
     genesis: deployment.genesis.source,
     curveKind: deployment.genesis.curve.kind,
+    maxSupply: deployment.genesis.maxSupply.toString(),
     addresses: { ...deployment.addresses },
     accounts: { treasury: deployment.accounts.treasury, guardian: deployment.accounts.guardian },
     txs: Object.fromEntries(Object.entries(deployment.txs).map(([step, hashes]) => [step, [...hashes]])),
@@ -127,6 +130,7 @@ export function parseDeploymentRecord(input: unknown, source: string): Deploymen
   if (typeof r.genesis !== "string") bad("genesis", "the path of the genesis file", r.genesis);
   if (typeof r.curveKind !== "string" || !(r.curveKind in CURVE_KIND_IDS)) bad("curveKind", Object.keys(CURVE_KIND_IDS).join(" | "), r.curveKind);
 
+  if (typeof r.maxSupply !== "string" || !/^\d+$/.test(r.maxSupply)) bad("maxSupply", "token wei as a decimal string", r.maxSupply);
   if (!isObject(r.addresses)) bad("addresses", `an object with ${CONTRACT_NAMES.join(", ")}`, r.addresses);
   else for (const name of CONTRACT_NAMES) checkAddress(bad, `addresses.${name}`, r.addresses[name]);
   if (!isObject(r.accounts)) bad("accounts", "an object with treasury, guardian", r.accounts);

@@ -73,6 +73,8 @@ export interface Genesis {
   fees: { buyBps: number; sellBps: number; treasuryShareBps: number };
   /** Quote units (6 decimals) paid into the market's reserve at genesis. */
   reserve: bigint;
+  /** The largest supply the market may ever reach (token wei); MAX_SUPPLY unless the file says less. */
+  maxSupply: bigint;
   allocations: { to: AccountRef; amount: bigint; delegate: boolean }[];
   vesting: { beneficiary: AccountRef; amount: bigint; start: VestingStart; cliffSeconds: number; durationSeconds: number }[];
   pool: { feeBps: number; seed?: { tokens: bigint; quote: bigint } };
@@ -166,7 +168,7 @@ const QUOTE_AMOUNT = 'a decimal string of quote (like "1000")';
 /* PARSER */
 
 const TOP_REQUIRED = ["token", "quote", "curve", "fees", "reserve", "allocations", "pool", "governance", "parameters"];
-const TOP_OPTIONAL = ["description", "vesting"];
+const TOP_OPTIONAL = ["description", "maxSupply", "vesting"];
 
 /** Reads and parses a genesis JSON file; errors name the file. */
 export async function loadGenesis(path: string): Promise<Genesis> {
@@ -200,6 +202,10 @@ export function parseGenesis(input: unknown, source: string): Genesis {
   const curve = read(top.curve, readCurve);
   const fees = read(top.fees, readFees);
   const reserve = read(top.reserve, (r, value) => r.decimal(value, "reserve", QUOTE_DECIMALS, MAX_UINT128, QUOTE_AMOUNT));
+  const maxSupply =
+    top.maxSupply === undefined
+      ? MAX_SUPPLY
+      : positive(r, top.maxSupply, r.decimal(top.maxSupply, "maxSupply", TOKEN_DECIMALS, MAX_SUPPLY, `${TOKEN_AMOUNT}, at most ${formatDecimal(MAX_SUPPLY, 18)}`), "maxSupply", TOKEN_AMOUNT);
   const allocations = read(top.allocations, readAllocations);
   const vesting = top.vesting === undefined ? [] : readVesting(r, top.vesting);
   const pool = read(top.pool, readPool);
@@ -209,8 +215,10 @@ export function parseGenesis(input: unknown, source: string): Genesis {
   if (allocations !== undefined && vesting !== undefined && pool !== undefined) {
     const minted =
       allocations.reduce((sum, a) => sum + a.amount, 0n) + vesting.reduce((sum, v) => sum + v.amount, 0n) + (pool.seed?.tokens ?? 0n);
-    if (minted > MAX_SUPPLY) {
-      r.failText("allocations", `allocations, vesting and the pool seed together at most ${formatDecimal(MAX_SUPPLY, 18)} tokens (MAX_SUPPLY)`, `${formatDecimal(minted, 18)} tokens`);
+    const cap = maxSupply ?? MAX_SUPPLY;
+    if (minted > cap) {
+      const which = top.maxSupply === undefined ? "MAX_SUPPLY" : "maxSupply";
+      r.failText("allocations", `allocations, vesting and the pool seed together at most ${formatDecimal(cap, 18)} tokens (${which})`, `${formatDecimal(minted, 18)} tokens`);
     }
   }
 
@@ -223,6 +231,7 @@ export function parseGenesis(input: unknown, source: string): Genesis {
     curve: curve!.curve!,
     fees: fees!,
     reserve: reserve!,
+    maxSupply: maxSupply!,
     allocations: allocations!,
     vesting: vesting!,
     pool: pool!,
