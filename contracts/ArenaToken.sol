@@ -7,12 +7,12 @@ import {ERC20Votes} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Vo
 import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 
 import {IArenaToken} from "./interfaces/IArenaToken.sol";
-import {Unauthorized} from "./libraries/Errors.sol";
 
 /// @title ArenaToken
 /// @notice The protocol's token: ERC-20 with permit (EIP-2612) and votes (ERC-5805, block-number
 /// clock). Supply moves only through the bonding-curve market: it alone mints (buys) and burns
-/// (sells), and it is set once by the deployer.
+/// (sells). The minter is fixed at construction (the deployer passes the market's address, computed
+/// ahead of its deployment), so that a trade's mint or burn reads no storage to authorise it.
 ///
 /// Design note: OpenZeppelin's ERC20Votes writes a total-supply checkpoint on every mint and burn
 /// (a fresh storage slot per block, ~29k gas), which alone would push a curve trade past 100k gas.
@@ -21,25 +21,16 @@ import {Unauthorized} from "./libraries/Errors.sol";
 /// from that (see ArenaGovernor). `getPastTotalSupply` therefore reverts.
 ///
 /// Invariants: Σ balances == totalSupply; only the minter changes totalSupply; the minter never
-/// changes once set; Σ delegated votes ≤ totalSupply.
+/// changes; Σ delegated votes ≤ totalSupply.
 contract ArenaToken is ERC20, ERC20Permit, ERC20Votes, IArenaToken {
-    /* STORAGE */
+    /* IMMUTABLES */
 
-    address private immutable deployer;
-    address public minter;
+    address public immutable minter;
 
-    constructor(string memory name_, string memory symbol_) ERC20(name_, symbol_) ERC20Permit(name_) {
-        deployer = msg.sender;
-    }
-
-    /* SET-UP */
-
-    /// @notice Names the market as the only minter. Callable once, by the deployer.
-    function setMinter(address newMinter) external {
-        require(msg.sender == deployer, Unauthorized(msg.sender));
-        require(minter == address(0), MinterAlreadySet(minter));
-        minter = newMinter;
-        emit MinterSet(newMinter);
+    constructor(string memory name_, string memory symbol_, address minter_) ERC20(name_, symbol_) ERC20Permit(name_) {
+        require(minter_ != address(0), InvalidMinter(minter_));
+        minter = minter_;
+        emit MinterSet(minter_);
     }
 
     /* SUPPLY (market only) */
@@ -58,8 +49,11 @@ contract ArenaToken is ERC20, ERC20Permit, ERC20Votes, IArenaToken {
     /* VOTES */
 
     /// @dev Moves delegated votes only; see the design note for why the total is not checkpointed.
+    /// Address zero (the other side of a mint or burn) never delegates, so its lookup is skipped.
     function _transferVotingUnits(address from, address to, uint256 amount) internal override {
-        _moveDelegateVotes(delegates(from), delegates(to), amount);
+        address fromDelegate = from == address(0) ? address(0) : delegates(from);
+        address toDelegate = to == address(0) ? address(0) : delegates(to);
+        _moveDelegateVotes(fromDelegate, toDelegate, amount);
     }
 
     /// @notice Not kept: quorums come from the supply the Governor records at proposal time.

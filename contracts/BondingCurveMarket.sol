@@ -23,14 +23,16 @@ import {DeadlineExpired, Unauthorized, ZeroAmount} from "./libraries/Errors.sol"
 ///
 /// Money flow. Buy: the buyer pays cost = curveCost (rounded up) + fee (⌈curveCost·buyFeeBps/1e4⌉).
 /// Sell: the seller receives curveRefund (rounded down) − fee (⌈curveRefund·sellFeeBps/1e4⌉).
-/// Of each fee, ⌊fee·treasuryShareBps/1e4⌋ accrues to the treasury and the rest to the reserve.
+/// Of each fee, ⌊fee·treasuryShareBps/1e4⌋ accrues to the treasury and the rest to the reserve. The
+/// treasury's accrual is not stored: it is the quote balance above the reserve (so a trade writes one
+/// slot less), and `collectFees` sends it to the treasury.
 ///
 /// Invariants:
 /// - solvency: reserve ≥ scale·∫₀^supply p(s) ds (true value, in quote units), so the reserve always
 ///   covers selling the entire supply back. Buys add at least the true integral, sells remove at most
 ///   it, fees only add. A curve retune that would break it renormalises: scaleWad = min(1e18,
 ///   ⌊reserve / ∫₀^supply p'⌋), the integral rounded up.
-/// - quote.balanceOf(this) ≥ reserve + treasuryAccrued; supply == token.totalSupply().
+/// - quote.balanceOf(this) ≥ reserve (the difference is the treasury's accrual); supply == token.totalSupply().
 /// - no free money: a buy followed by a sell of the same amount never returns more than it cost.
 contract BondingCurveMarket is IBondingCurveMarket, IParameterConsumer, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
@@ -71,7 +73,6 @@ contract BondingCurveMarket is IBondingCurveMarket, IParameterConsumer, Reentran
     }
 
     struct Config {
-        uint128 treasuryAccrued;
         uint16 buyFeeBps;
         uint16 sellFeeBps;
         uint16 treasuryShareBps;
@@ -205,7 +206,6 @@ contract BondingCurveMarket is IBondingCurveMarket, IParameterConsumer, Reentran
         // Solvency keeps curveRefund ≤ reserve; the reserve keeps the fee's non-treasury part.
         r.reserve = uint128(r.reserve - curveRefund + (fee - feeToTreasury));
         reserves = r;
-        if (feeToTreasury > 0) config.treasuryAccrued = cfg.treasuryAccrued + uint128(feeToTreasury);
 
         token.burn(msg.sender, amount);
         if (refund > 0) quote.safeTransfer(to, refund);
@@ -214,9 +214,8 @@ contract BondingCurveMarket is IBondingCurveMarket, IParameterConsumer, Reentran
 
     /// @notice Sends the fees accrued to the treasury. Anyone may call.
     function collectFees() external nonReentrant returns (uint256 amount) {
-        amount = config.treasuryAccrued;
+        amount = treasuryAccrued();
         require(amount > 0, NothingToCollect());
-        config.treasuryAccrued = 0;
         quote.safeTransfer(treasury, amount);
         emit FeesCollected(treasury, amount);
     }
@@ -279,8 +278,9 @@ contract BondingCurveMarket is IBondingCurveMarket, IParameterConsumer, Reentran
         return reserves.reserve;
     }
 
-    function treasuryAccrued() external view returns (uint256) {
-        return config.treasuryAccrued;
+    /// @notice Fees owed to the treasury: the quote balance above the reserve.
+    function treasuryAccrued() public view returns (uint256) {
+        return quote.balanceOf(address(this)) - reserves.reserve;
     }
 
     function scaleWad() external view returns (uint256) {
@@ -376,7 +376,6 @@ contract BondingCurveMarket is IBondingCurveMarket, IParameterConsumer, Reentran
         r.supply += uint128(amount);
         r.reserve += uint128(paid - feeToTreasury);
         reserves = r;
-        if (feeToTreasury > 0) config.treasuryAccrued = cfg.treasuryAccrued + uint128(feeToTreasury);
 
         quote.safeTransferFrom(msg.sender, address(this), paid);
         token.mint(to, amount);

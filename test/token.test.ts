@@ -6,19 +6,19 @@ const { ethers, networkHelpers } = await network.create();
 describe("ArenaToken", () => {
   async function tokenFixture() {
     const [deployer, market, alice, bob] = await ethers.getSigners();
-    const token = await ethers.deployContract("ArenaToken", ["Arena", "ARENA"]);
-    await token.setMinter(market.address);
+    const token = await ethers.deployContract("ArenaToken", ["Arena", "ARENA", market.address]);
     return { token, deployer, market, alice, bob };
   }
 
-  it("lets only the deployer name the minter, once", async () => {
-    const [deployer, market, alice] = await ethers.getSigners();
-    const token = await ethers.deployContract("ArenaToken", ["Arena", "ARENA"]);
-    await expect(token.connect(alice).setMinter(alice.address))
-      .to.be.revertedWithCustomError(token, "Unauthorized")
-      .withArgs(alice.address);
-    await expect(token.connect(deployer).setMinter(market.address)).to.emit(token, "MinterSet").withArgs(market.address);
-    await expect(token.setMinter(alice.address)).to.be.revertedWithCustomError(token, "MinterAlreadySet").withArgs(market.address);
+  it("fixes its minter at construction and refuses none", async () => {
+    const [, market] = await ethers.getSigners();
+    const token = await ethers.deployContract("ArenaToken", ["Arena", "ARENA", market.address]);
+    expect(await token.minter()).to.equal(market.address);
+    await expect(token.deploymentTransaction()).to.emit(token, "MinterSet").withArgs(market.address);
+    const factory = await ethers.getContractFactory("ArenaToken");
+    await expect(factory.deploy("Arena", "ARENA", ethers.ZeroAddress))
+      .to.be.revertedWithCustomError(factory, "InvalidMinter")
+      .withArgs(ethers.ZeroAddress);
   });
 
   it("mints and burns only through the minter", async () => {

@@ -6,10 +6,11 @@ import {CurveKind} from "../libraries/CurveTypes.sol";
 /// @title IBondingCurveMarket
 /// @notice Buys mint and sells burn the arena token against a reserve of the quote token, at
 /// prices from a bonding curve scaled by `scaleWad`. Fees (bps of the curve amount, rounded up)
-/// split between the treasury (accrued, collected by anyone to the treasury) and the reserve.
+/// split between the treasury (accrued as the quote balance above the reserve, collected by anyone to
+/// the treasury) and the reserve.
 /// Invariants: reserve ≥ the refund for selling the whole supply back (solvency), also right
 /// after a parameter change (a retune that would break it renormalises the curve: scaleWad =
-/// reserve / integral, rounded down); the quote balance ≥ reserve + treasuryAccrued; supply ==
+/// reserve / integral, rounded down); the quote balance ≥ reserve; supply ==
 /// token.totalSupply(); a buy followed by a sell of the same amount never returns more than it cost.
 interface IBondingCurveMarket {
     struct Allocation {
