@@ -1,10 +1,12 @@
-// Deploys the whole system from a parsed genesis, in the one order that works: quote → token →
-// timelock → governor → roles → parameter store → market → pool → consumers → seal → vesting →
-// minter → funding → market genesis → pool seed → delegation. Every account is resolved and every
-// artifact loaded before the first transaction, so a bad genesis or a missing build fails early.
+// Deploys the whole system from a parsed genesis, in the one order that works: quote → timelock →
+// parameter store and its parameters (the market reads them in its constructor) → token, whose
+// minter is the market's address predicted from the deployer's nonce → market, in the very next
+// transaction → governor → roles → pool → consumers → seal → vesting → funding → market genesis →
+// pool seed → delegation. Every account is resolved and every artifact loaded before the first
+// transaction, so a bad genesis or a missing build fails early.
 
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import { encodeBytes32String, type ContractTransactionReceipt, type ContractTransactionResponse, type Interface, ZeroAddress } from "ethers";
+import { encodeBytes32String, getCreateAddress, type ContractTransactionReceipt, type ContractTransactionResponse, type Interface, ZeroAddress } from "ethers";
 
 import type {
   ArenaGovernor,
@@ -41,18 +43,17 @@ export const ARTIFACTS: Record<ContractName, string> = {
 
 export const STEP_NAMES = [
   "quote",
-  "token",
   "timelock",
-  "governor",
-  "roles",
   "store",
   "parameters",
+  "token",
   "market",
+  "governor",
+  "roles",
   "pool",
   "consumers",
   "seal",
   "vesting",
-  "minter",
   "fund",
   "genesis",
   "pool-seed",
@@ -146,7 +147,7 @@ export async function deploySystem(ethers: HardhatEthers, genesis: Genesis, opti
     return contract as unknown as T;
   };
 
-  /* QUOTE, TOKEN AND GOVERNANCE */
+  /* QUOTE */
 
   let quote: QuoteToken;
   if (genesis.quote.deploy) {
@@ -166,36 +167,13 @@ export async function deploySystem(ethers: HardhatEthers, genesis: Genesis, opti
     });
   }
 
-  const token = await run.step("token", ARTIFACTS.token, `deploy ${genesis.token.name} (${genesis.token.symbol})`, () =>
-    deploy<ArenaToken>("token", "token", [genesis.token.name, genesis.token.symbol]),
-  );
+  /* TIMELOCK AND PARAMETERS */
 
   const gov = genesis.governance;
   const timelock = await run.step("timelock", ARTIFACTS.timelock, `deploy the timelock (delay ${gov.timelockDelaySeconds}s, anyone executes)`, () =>
     deploy<ArenaTimelock>("timelock", "timelock", [gov.timelockDelaySeconds, [], [ZeroAddress], deployerAddress]),
   );
   const timelockAddress = await timelock.getAddress();
-
-  const tokenAddress = await token.getAddress();
-  const governor = await run.step("governor", ARTIFACTS.governor, `deploy the governor (quorum ${gov.quorumPercent}%, voting ${gov.votingPeriodBlocks} blocks)`, () =>
-    deploy<ArenaGovernor>("governor", "governor", [
-      tokenAddress,
-      timelockAddress,
-      gov.votingDelayBlocks,
-      gov.votingPeriodBlocks,
-      gov.proposalThreshold,
-      gov.quorumPercent,
-    ]),
-  );
-  const governorAddress = await governor.getAddress();
-
-  await run.step("roles", ARTIFACTS.timelock, "make the governor proposer and canceller; the deployer renounces admin", async () => {
-    await run.mined("roles", await timelock.grantRole(await timelock.PROPOSER_ROLE(), governorAddress));
-    await run.mined("roles", await timelock.grantRole(await timelock.CANCELLER_ROLE(), governorAddress));
-    await run.mined("roles", await timelock.renounceRole(await timelock.DEFAULT_ADMIN_ROLE(), deployerAddress));
-  });
-
-  /* PARAMETERS, MARKET AND POOL */
 
   const store = await run.step("store", ARTIFACTS.store, "deploy the parameter store (written by the timelock)", () =>
     deploy<ParameterStore>("store", "store", [timelockAddress]),
@@ -215,10 +193,19 @@ export async function deploySystem(ethers: HardhatEthers, genesis: Genesis, opti
     }
   });
 
+  /* TOKEN AND MARKET: each needs the other's address, so the market's is predicted */
+
+  const nonce = await ethers.provider.getTransactionCount(deployerAddress, "pending");
+  const predictedMarket = getCreateAddress({ from: deployerAddress, nonce: nonce + 1 });
+  const token = await run.step("token", ARTIFACTS.token, `deploy ${genesis.token.name} (${genesis.token.symbol}), minted only by the market at ${predictedMarket}`, () =>
+    deploy<ArenaToken>("token", "token", [genesis.token.name, genesis.token.symbol, predictedMarket]),
+  );
+  const tokenAddress = await token.getAddress();
+
   const quoteAddress = await quote.getAddress();
   const storeAddress = await store.getAddress();
-  const market = await run.step("market", ARTIFACTS.market, `deploy the ${genesis.curve.kind} bonding-curve market`, () =>
-    deploy<BondingCurveMarket>("market", "market", [
+  const market = await run.step("market", ARTIFACTS.market, `deploy the ${genesis.curve.kind} bonding-curve market`, async () => {
+    const deployed = await deploy<BondingCurveMarket>("market", "market", [
       tokenAddress,
       quoteAddress,
       storeAddress,
@@ -227,9 +214,36 @@ export async function deploySystem(ethers: HardhatEthers, genesis: Genesis, opti
       timelockAddress,
       timelockAddress,
       guardian.address,
+    ]);
+    const address = await deployed.getAddress();
+    if (address !== predictedMarket) {
+      throw new Error(`the market landed at ${address}, not at ${predictedMarket}, the token's minter: another transaction from the deployer ${deployerAddress} came in between; deploy again from an idle account`);
+    }
+    return deployed;
+  });
+  const marketAddress = await market.getAddress();
+
+  /* GOVERNANCE */
+
+  const governor = await run.step("governor", ARTIFACTS.governor, `deploy the governor (quorum ${gov.quorumPercent}%, voting ${gov.votingPeriodBlocks} blocks)`, () =>
+    deploy<ArenaGovernor>("governor", "governor", [
+      tokenAddress,
+      timelockAddress,
+      gov.votingDelayBlocks,
+      gov.votingPeriodBlocks,
+      gov.proposalThreshold,
+      gov.quorumPercent,
     ]),
   );
-  const marketAddress = await market.getAddress();
+  const governorAddress = await governor.getAddress();
+
+  await run.step("roles", ARTIFACTS.timelock, "make the governor proposer and canceller; the deployer renounces admin", async () => {
+    await run.mined("roles", await timelock.grantRole(await timelock.PROPOSER_ROLE(), governorAddress));
+    await run.mined("roles", await timelock.grantRole(await timelock.CANCELLER_ROLE(), governorAddress));
+    await run.mined("roles", await timelock.renounceRole(await timelock.DEFAULT_ADMIN_ROLE(), deployerAddress));
+  });
+
+  /* POOL AND SEALING THE STORE */
 
   const pool = await run.step("pool", ARTIFACTS.pool, `deploy the constant-product pool (fee ${genesis.pool.feeBps} bps)`, () =>
     deploy<ConstantProductPool>("pool", "pool", [tokenAddress, quoteAddress, storeAddress]),
@@ -260,10 +274,6 @@ export async function deploySystem(ethers: HardhatEthers, genesis: Genesis, opti
     deploy<Vesting>("vesting", "vesting", [tokenAddress, schedules]),
   );
   const vestingAddress = await vesting.getAddress();
-
-  await run.step("minter", ARTIFACTS.token, "make the market the token's only minter", async () => {
-    await run.mined("minter", await token.setMinter(marketAddress));
-  });
 
   if (genesis.quote.deploy) {
     await run.step("fund", ARTIFACTS.quote, `mint ${formatDecimal(quoteNeeded, QUOTE_DECIMALS)} quote to the deployer for the reserve and the pool seed`, async () => {
