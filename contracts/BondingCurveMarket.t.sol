@@ -9,6 +9,7 @@ import {ParameterStore} from "./ParameterStore.sol";
 import {QuoteToken} from "./QuoteToken.sol";
 import {CurveKind} from "./libraries/CurveTypes.sol";
 import {TestBase} from "./test/Vm.sol";
+import {Unauthorized} from "./libraries/Errors.sol";
 
 /// @dev Deploys token, quote, store and market for one curve kind, with genesis holders.
 abstract contract MarketSetup is TestBase {
@@ -263,5 +264,80 @@ contract SigmoidMarketInvariantTest is MarketInvariants {
         (k[1], v[1], lo[1], hi[1]) = ("curve.steepness", 5e10, 1e10, 1e11);
         (k[2], v[2], lo[2], hi[2]) = ("curve.midpoint", 1_000_000e18, 100_000e18, 10_000_000e18);
         (k[3], v[3], lo[3], hi[3]) = ("curve.basePrice", 0.001e18, 0, 0.1e18);
+    }
+}
+
+/// @dev Genesis, pause and parameter-callback rules, one case each.
+contract MarketGenesisTest is MarketSetup {
+    function curveKind() internal pure override returns (CurveKind) {
+        return CurveKind.Linear;
+    }
+
+    function curveParameters() internal pure override returns (bytes32[] memory k, uint128[] memory v, uint128[] memory lo, uint128[] memory hi) {
+        k = new bytes32[](2);
+        v = new uint128[](2);
+        lo = new uint128[](2);
+        hi = new uint128[](2);
+        (k[0], v[0], lo[0], hi[0]) = ("curve.slope", 1e10, 1e8, 1e12);
+        (k[1], v[1], lo[1], hi[1]) = ("curve.basePrice", 0.01e18, 0.001e18, 1e18);
+    }
+
+    function setUp() public {
+        deployMarket(new address[](0), 0);
+    }
+
+    function test_genesis_refusesASecondGenesis() public {
+        vm.expectRevert(abi.encodeWithSelector(IBondingCurveMarket.GenesisAlreadyDone.selector));
+        market.genesis(new IBondingCurveMarket.Allocation[](0), 0);
+    }
+
+    function test_genesis_refusesAReserveBelowTheCurveCost() public {
+        address marketAddress = vm.computeCreateAddress(address(this), vm.getNonce(address(this)) + 1);
+        ArenaToken freshToken = new ArenaToken("Arena", "ARENA", marketAddress);
+        BondingCurveMarket fresh =
+            new BondingCurveMarket(address(freshToken), address(quote), address(store), CurveKind.Linear, 1e27, TREASURY, TIMELOCK, GUARDIAN);
+        IBondingCurveMarket.Allocation[] memory allocations = new IBondingCurveMarket.Allocation[](1);
+        allocations[0] = IBondingCurveMarket.Allocation(address(0xA11CE), 1_000e18);
+        // 1,000 tokens from zero: 0.01·1000 + 1e-8·1000²/2 = 10.005 quote.
+        vm.expectRevert(abi.encodeWithSelector(IBondingCurveMarket.GenesisReserveTooLow.selector, 10_004_999, 10_005_000));
+        fresh.genesis(allocations, 10_004_999);
+    }
+
+    function test_genesis_onlyTheDeployer() public {
+        vm.prank(address(0xBAD));
+        vm.expectRevert(abi.encodeWithSelector(Unauthorized.selector, address(0xBAD)));
+        market.genesis(new IBondingCurveMarket.Allocation[](0), 0);
+    }
+
+    function test_pause_onlyGuardianOrTimelock_unpause_onlyTimelock() public {
+        vm.prank(address(0xBAD));
+        vm.expectRevert(abi.encodeWithSelector(Unauthorized.selector, address(0xBAD)));
+        market.pause();
+        vm.prank(GUARDIAN);
+        market.pause();
+        vm.prank(GUARDIAN);
+        vm.expectRevert(abi.encodeWithSelector(Unauthorized.selector, GUARDIAN));
+        market.unpause();
+        vm.prank(TIMELOCK);
+        market.unpause();
+        assertTrue(!market.paused(), "still paused");
+        vm.prank(TIMELOCK);
+        vm.expectRevert(abi.encodeWithSelector(IBondingCurveMarket.MarketNotPaused.selector));
+        market.unpause();
+    }
+
+    function test_onParameterSet_onlyTheStore() public {
+        vm.prank(TIMELOCK);
+        vm.expectRevert(abi.encodeWithSelector(Unauthorized.selector, TIMELOCK));
+        market.onParameterSet("curve.slope", 0, 0);
+    }
+
+    function test_onParameterSet_unknownKeyRevertsTheChange() public {
+        vm.startPrank(TIMELOCK);
+        store.defineParameter(IParameterStore.ParameterInit("market.extra", 1, 0, 10, 10_000, 0, address(market)));
+        vm.warp(block.timestamp + 1 hours);
+        vm.expectRevert(abi.encodeWithSelector(IBondingCurveMarket.UnexpectedParameter.selector, bytes32("market.extra")));
+        store.set("market.extra", 2);
+        vm.stopPrank();
     }
 }
