@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
-import { configVariable, defineConfig } from "hardhat/config";
+import { configVariable, defineConfig, task } from "hardhat/config";
 
 // Compile offline with the npm `solc` package's soljson.js: Hardhat cannot reach its compiler list here.
 const require = createRequire(import.meta.url);
@@ -9,6 +9,13 @@ const soljson = require.resolve("solc/soljson.js");
 
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
+  tasks: [
+    task("deploy", "Deploy Token Arena from a genesis file and write deployments/<network>.json")
+      .addOption({ name: "genesis", description: "Genesis file (JSON) describing the launch", defaultValue: "genesis/default.json" })
+      .addFlag({ name: "allowLive", description: "Allow deploying to a chain that is not local (chain id other than 31337/1337)" })
+      .setAction(() => import("./scripts/deploy.ts"))
+      .build(),
+  ],
   solidity: {
     version: SOLC_VERSION,
     path: soljson,

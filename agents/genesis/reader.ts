@@ -1,0 +1,146 @@
+// Reading a genesis document: each problem is recorded with its path, what was expected and what
+// the file held, and reading goes on, so that one error lists every problem.
+
+import { getAddress, isAddress, ZeroAddress } from "ethers";
+
+import type { AccountRef } from "./genesis.ts";
+import { formatDecimal, parseDecimal, parseDuration } from "./units.ts";
+
+export interface GenesisIssue {
+  path: string;
+  expected: string;
+  got: string;
+}
+
+export class GenesisError extends Error {
+  readonly source: string;
+  readonly issues: GenesisIssue[];
+
+  constructor(source: string, issues: GenesisIssue[]) {
+    const lines = issues.map((issue) => `${source}: ${issue.path}: expected ${issue.expected}, got ${issue.got}`);
+    const heading = issues.length === 1 ? "" : `${source}: ${issues.length} problems\n`;
+    super(heading + lines.join("\n"));
+    this.name = "GenesisError";
+    this.source = source;
+    this.issues = issues;
+  }
+}
+
+/** How a parameter is written in a genesis file: decimals of its human unit, largest value, what to expect. */
+export interface Unit {
+  decimals: number;
+  max: bigint;
+  expected: string;
+}
+
+
+function describe(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "object") return "an object";
+  if (typeof value === "string") return JSON.stringify(value);
+  return String(value);
+}
+
+export function child(path: string, field: string): string {
+  if (/^[A-Za-z_$][\w$]*$/.test(field)) return path === "" ? field : `${path}.${field}`;
+  return `${path}[${JSON.stringify(field)}]`;
+}
+
+/** Walks the JSON, records issues, and returns undefined where a value is unusable. */
+export class Reader {
+  readonly issues: GenesisIssue[] = [];
+
+  /** Records that `got` (a value from the file) is not what `expected` says. */
+  fail(path: string, expected: string, got: unknown): undefined {
+    return this.failText(path, expected, describe(got));
+  }
+
+  /** Same, with `got` already written out (a derived value, or "an unknown field"). */
+  failText(path: string, expected: string, got: string): undefined {
+    this.issues.push({ path, expected, got });
+    return undefined;
+  }
+
+  /** An object with exactly the `required` fields and any of the `optional` ones. */
+  object(value: unknown, path: string, required: string[], optional: string[] = []): Record<string, unknown> | undefined {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      return this.fail(path === "" ? "(top level)" : path, `an object with the fields ${[...required, ...optional].join(", ")}`, value);
+    }
+    const record = value as Record<string, unknown>;
+    const allowed = [...required, ...optional];
+    for (const field of Object.keys(record)) {
+      if (!allowed.includes(field)) this.failText(child(path, field), `one of the fields ${allowed.join(", ")}`, "an unknown field");
+    }
+    for (const field of required) {
+      if (record[field] === undefined) this.fail(child(path, field), "a value for this required field", undefined);
+    }
+    return record;
+  }
+
+  array(value: unknown, path: string, what: string): unknown[] | undefined {
+    if (!Array.isArray(value)) return this.fail(path, `an array of ${what}`, value);
+    return value;
+  }
+
+  string(value: unknown, path: string, expected: string): string | undefined {
+    if (typeof value !== "string" || value.trim() === "") return this.fail(path, expected, value);
+    return value;
+  }
+
+  integer(value: unknown, path: string, min: bigint, max: bigint, expected: string): number | undefined {
+    if (typeof value !== "number" || !Number.isSafeInteger(value) || BigInt(value) < min || BigInt(value) > max) {
+      return this.fail(path, expected, value);
+    }
+    return value;
+  }
+
+  decimal(value: unknown, path: string, decimals: number, max: bigint, expected: string): bigint | undefined {
+    if (typeof value !== "string") return this.fail(path, expected, value);
+    const parsed = parseDecimal(value, decimals);
+    if (typeof parsed === "string") {
+      return this.fail(path, parsed === "too many decimal places" ? `${expected}, with at most ${decimals} decimal places` : expected, value);
+    }
+    if (parsed > max) return this.fail(path, expected.includes("at most") ? expected : `${expected}, at most ${formatDecimal(max, decimals)}`, value);
+    return parsed;
+  }
+
+  /** A parameter value in its unit: an integer for bps, a decimal string otherwise. */
+  unitValue(value: unknown, path: string, unit: Unit): bigint | undefined {
+    if (unit.decimals === 0) {
+      const integer = this.integer(value, path, 0n, unit.max, unit.expected);
+      return integer === undefined ? undefined : BigInt(integer);
+    }
+    return this.decimal(value, path, unit.decimals, unit.max, unit.expected);
+  }
+
+  duration(value: unknown, path: string, max: bigint): number | undefined {
+    const expected = `a duration: whole seconds or "30s" / "15m" / "12h" / "90d" / "52w", at most ${max} seconds`;
+    const seconds = parseDuration(value);
+    if (seconds === undefined || seconds > max) return this.fail(path, expected, value);
+    return Number(seconds);
+  }
+
+  account(value: unknown, path: string, allowed: AccountRef["kind"][]): AccountRef | undefined {
+    const names = allowed.map((kind) => (kind === "account" ? '"account:N"' : kind === "address" ? '"0x…" (an address)' : `"${kind}"`));
+    const expected = `one of ${names.join(", ")}`;
+    if (typeof value !== "string") return this.fail(path, expected, value);
+    if ((value === "deployer" || value === "treasury" || value === "guardian") && allowed.includes(value)) return { kind: value };
+    const indexed = /^account:(\d{1,4})$/.exec(value);
+    if (indexed !== null && allowed.includes("account")) return { kind: "account", index: Number(indexed[1]) };
+    if (value.startsWith("0x") && allowed.includes("address")) {
+      if (!isAddress(value)) return this.fail(path, "an address with a valid checksum (or all lower case)", value);
+      const address = getAddress(value);
+      if (address === ZeroAddress) return this.fail(path, "a non-zero address", value);
+      return { kind: "address", address };
+    }
+    return this.fail(path, expected, value);
+  }
+}
+
+/** Rejects a zero amount; `raw` is what the file said. */
+export function positive(r: Reader, raw: unknown, value: bigint | undefined, path: string, expected: string): bigint | undefined {
+  if (value === 0n) return r.fail(path, `${expected}, greater than 0`, raw);
+  return value;
+}

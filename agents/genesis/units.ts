@@ -1,0 +1,41 @@
+// Exact conversions between the human units of a genesis file and the integers the contracts use.
+// No floating point anywhere: decimal strings are split at the point and scaled with bigint.
+
+const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
+const DURATION = /^(\d+)(s|m|h|d|w)$/;
+const SECONDS_PER_UNIT: Record<string, bigint> = { s: 1n, m: 60n, h: 3_600n, d: 86_400n, w: 604_800n };
+
+/** Why a decimal string could not be converted; undefined when it could. */
+export type DecimalProblem = "not a decimal string" | "too many decimal places";
+
+/**
+ * "1.5" with 6 decimals → 1_500_000n. Returns a problem instead of guessing: no signs, no
+ * exponents, no rounding of digits the unit cannot hold.
+ */
+export function parseDecimal(text: string, decimals: number): bigint | DecimalProblem {
+  const match = DECIMAL.exec(text);
+  if (match === null) return "not a decimal string";
+  const whole = match[1];
+  const fraction = match[2] ?? "";
+  if (fraction.length > decimals) return "too many decimal places";
+  return BigInt(whole) * 10n ** BigInt(decimals) + BigInt(fraction.padEnd(decimals, "0") || "0");
+}
+
+/** 1_500_000n with 6 decimals → "1.5" (exact; trailing zeros dropped). */
+export function formatDecimal(value: bigint, decimals: number): string {
+  const negative = value < 0n;
+  const magnitude = negative ? -value : value;
+  const unit = 10n ** BigInt(decimals);
+  const whole = magnitude / unit;
+  const fraction = (magnitude % unit).toString().padStart(decimals, "0").replace(/0+$/, "");
+  return `${negative ? "-" : ""}${whole}${fraction === "" ? "" : `.${fraction}`}`;
+}
+
+/** A whole number of seconds, or "30s" / "15m" / "12h" / "90d" / "52w"; undefined otherwise. */
+export function parseDuration(value: unknown): bigint | undefined {
+  if (typeof value === "number") return Number.isSafeInteger(value) && value >= 0 ? BigInt(value) : undefined;
+  if (typeof value !== "string") return undefined;
+  const match = DURATION.exec(value);
+  if (match === null) return undefined;
+  return BigInt(match[1]) * SECONDS_PER_UNIT[match[2]];
+}

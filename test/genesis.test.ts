@@ -1,0 +1,341 @@
+import { readFileSync } from "node:fs";
+
+import { expect } from "chai";
+
+import { GenesisError, type GenesisIssue, loadGenesis, parameterKeys, parseGenesis } from "../agents/genesis/genesis.ts";
+import * as limits from "../agents/genesis/limits.ts";
+import { formatDecimal, parseDecimal, parseDuration } from "../agents/genesis/units.ts";
+
+const DAY = 86_400;
+
+function readJson(path: string): Record<string, any> {
+  return JSON.parse(readFileSync(path, "utf8"));
+}
+
+/** The default genesis with one change applied; the change may add, replace or delete fields. */
+function mutated(change: (g: Record<string, any>) => void, base = "genesis/default.json"): Record<string, any> {
+  const g = readJson(base);
+  change(g);
+  return g;
+}
+
+function issuesOf(input: unknown, source = "genesis/test.json"): GenesisIssue[] {
+  try {
+    parseGenesis(input, source);
+  } catch (error) {
+    expect(error).to.be.instanceOf(GenesisError);
+    return (error as GenesisError).issues;
+  }
+  expect.fail("parseGenesis accepted a bad genesis");
+}
+
+/** Issues only at `path` (one field, one or more reasons), the first of them mentioning `expected`. */
+function expectIssue(input: unknown, path: string, expected: string, got?: string): GenesisIssue {
+  const issues = issuesOf(input);
+  expect(issues.map((i) => i.path), JSON.stringify(issues, null, 1)).to.deep.equal(issues.map(() => path));
+  expect(issues[0].expected).to.contain(expected);
+  if (got !== undefined) expect(issues[0].got).to.equal(got);
+  return issues[0];
+}
+
+describe("genesis files", function () {
+  describe("a good file", function () {
+    it("parses genesis/default.json to exact integers in the contracts' units", async function () {
+      const g = await loadGenesis("genesis/default.json");
+      expect(g.token).to.deep.equal({ name: "Arena", symbol: "ARENA" });
+      expect(g.quote).to.deep.equal({ deploy: true });
+      expect(g.curve).to.deep.equal({ kind: "linear", slopeWad: 1_000_000_000n, basePriceWad: 10n ** 16n });
+      expect(g.fees).to.deep.equal({ buyBps: 100, sellBps: 100, treasuryShareBps: 5000 });
+      expect(g.reserve).to.equal(24_500n * 10n ** 6n);
+      expect(g.maxSupply).to.equal(500_000_000n * 10n ** 18n);
+      expect(g.allocations).to.deep.equal([
+        { to: { kind: "treasury" }, amount: 1_000_000n * 10n ** 18n, delegate: false },
+        { to: { kind: "deployer" }, amount: 50_000n * 10n ** 18n, delegate: true },
+        { to: { kind: "account", index: 1 }, amount: 150_000n * 10n ** 18n, delegate: true },
+        { to: { kind: "account", index: 2 }, amount: 100_000n * 10n ** 18n, delegate: true },
+      ]);
+      expect(g.vesting[0]).to.deep.equal({
+        beneficiary: { kind: "account", index: 3 },
+        amount: 400_000n * 10n ** 18n,
+        start: { kind: "relative", seconds: 0 },
+        cliffSeconds: 90 * DAY,
+        durationSeconds: 365 * DAY,
+      });
+      expect(g.vesting[2].start).to.deep.equal({ kind: "relative", seconds: 30 * DAY });
+      expect(g.pool).to.deep.equal({ feeBps: 30, seed: { tokens: 100_000n * 10n ** 18n, quote: 1_220n * 10n ** 6n } });
+      expect(g.governance).to.deep.equal({
+        votingDelayBlocks: 1,
+        votingPeriodBlocks: 50,
+        proposalThreshold: 10_000n * 10n ** 18n,
+        quorumPercent: 4,
+        timelockDelaySeconds: 3600,
+        guardian: { kind: "deployer" },
+      });
+      expect(g.parameters.map((p) => p.key)).to.deep.equal(parameterKeys("linear"));
+      expect(g.parameters[0]).to.deep.equal({
+        key: "curve.slope",
+        value: 1_000_000_000n,
+        min: 500_000_000n,
+        max: 2_000_000_000n,
+        maxStepBps: 2000,
+        minIntervalSeconds: DAY,
+        consumer: "market",
+        decimals: 18,
+      });
+      expect(g.parameters.at(-1)).to.deep.equal({
+        key: "pool.feeBps",
+        value: 30n,
+        min: 5n,
+        max: 100n,
+        maxStepBps: 5000,
+        minIntervalSeconds: DAY,
+        consumer: "pool",
+        decimals: 0,
+      });
+    });
+
+    it("parses the exponential and sigmoid launches with their curve's keys", async function () {
+      const exponential = await loadGenesis("genesis/exponential.json");
+      expect(exponential.curve).to.deep.equal({ kind: "exponential", initialPriceWad: 10n ** 16n, growthRateWad: 10_000_000_000n });
+      expect(exponential.parameters.map((p) => p.key)).to.deep.equal(parameterKeys("exponential"));
+      expect(exponential.governance.timelockDelaySeconds).to.equal(7200);
+      expect(exponential.governance.guardian).to.deep.equal({ kind: "account", index: 1 });
+
+      const sigmoid = await loadGenesis("genesis/sigmoid.json");
+      expect(sigmoid.curve).to.deep.equal({
+        kind: "sigmoid",
+        maxPriceWad: 10n ** 18n,
+        steepnessWad: 100_000_000_000n,
+        midpoint: 50_000_000n * 10n ** 18n,
+        basePriceWad: 5n * 10n ** 15n,
+      });
+      expect(sigmoid.parameters.map((p) => p.key)).to.deep.equal(parameterKeys("sigmoid"));
+      expect(sigmoid.maxSupply, "the cap defaults to MAX_SUPPLY").to.equal(10n ** 27n);
+    });
+
+    it("accepts an existing quote token, absolute vesting starts and no pool seed", function () {
+      const g = parseGenesis(
+        mutated((g) => {
+          g.quote = { address: "0x5fbdb2315678afecb367f032d93f642f64180aa3" };
+          g.vesting[0].start = 1767225600;
+          delete g.pool.seed;
+        }),
+        "x.json",
+      );
+      expect(g.quote).to.deep.equal({ deploy: false, address: "0x5FbDB2315678afecb367f032d93F642f64180aa3" });
+      expect(g.vesting[0].start).to.deep.equal({ kind: "absolute", timestamp: 1767225600 });
+      expect(g.pool.seed).to.equal(undefined);
+    });
+  });
+
+  describe("bad fields", function () {
+    it("names the file, the path, what was expected and what it got", function () {
+      try {
+        parseGenesis(mutated((g) => (g.curve.slope = -3)), "genesis/default.json");
+        expect.fail("accepted a negative slope");
+      } catch (error) {
+        expect((error as Error).message).to.equal(
+          'genesis/default.json: curve.slope: expected a non-negative decimal string of quote per token per token (like "0.000001"), got -3',
+        );
+      }
+    });
+
+    it("collects every problem into one error", function () {
+      const issues = issuesOf(
+        mutated((g) => {
+          g.fees.buyBps = 2000;
+          g.reserve = 5;
+          g.governance.quorumPercent = 101;
+        }),
+      );
+      expect(issues.map((i) => i.path)).to.deep.equal(["fees.buyBps", "reserve", "governance.quorumPercent"]);
+    });
+
+    it("rejects unknown fields with the list of allowed names", function () {
+      const top = expectIssue(mutated((g) => (g.curv = {})), "curv", "token, quote, curve, fees, reserve", "an unknown field");
+      expect(top.expected).to.contain("parameters");
+      expectIssue(mutated((g) => (g.fees.buyBsp = 100)), "fees.buyBsp", "buyBps, sellBps, treasuryShareBps");
+      expectIssue(mutated((g) => (g.curve.growthRate = "0.1")), "curve.growthRate", "kind, slope, basePrice");
+      expectIssue(mutated((g) => (g.vesting[1].cliffs = "1d")), "vesting[1].cliffs", "beneficiary, amount, start, cliff, duration");
+      expectIssue(mutated((g) => (g.parameters["market.buyFeeBps"].step = 1)), 'parameters["market.buyFeeBps"].step', "min, max, maxStepBps, minIntervalSeconds");
+    });
+
+    it("requires every field and names the missing one", function () {
+      expectIssue(mutated((g) => delete g.reserve), "reserve", "required", "nothing");
+      expectIssue(mutated((g) => delete g.governance.guardian), "governance.guardian", "required", "nothing");
+      expectIssue(mutated((g) => delete g.token.symbol), "token.symbol", "required", "nothing");
+    });
+
+    it("rejects a non-object document", function () {
+      expectIssue([], "(top level)", "an object", "an array");
+    });
+
+    it("rejects unknown curve kinds and fields of another curve kind", function () {
+      expectIssue(mutated((g) => (g.curve.kind = "quadratic")), "curve.kind", '"linear", "exponential", "sigmoid"', '"quadratic"');
+      expectIssue(
+        mutated((g) => (g.parameters["curve.growthRate"] = g.parameters["curve.slope"])),
+        'parameters["curve.growthRate"]',
+        "curve.slope, curve.basePrice, market.buyFeeBps",
+      );
+    });
+
+    it("checks decimal strings: no numbers, no signs, no more decimals than the unit holds", function () {
+      expectIssue(mutated((g) => (g.curve.basePrice = 0.01)), "curve.basePrice", "decimal string of quote per token", "0.01");
+      expectIssue(mutated((g) => (g.allocations[0].amount = "-5")), "allocations[0].amount", "whole tokens", '"-5"');
+      expectIssue(mutated((g) => (g.allocations[0].amount = "1e6")), "allocations[0].amount", "whole tokens", '"1e6"');
+      expectIssue(mutated((g) => (g.reserve = "1.0000001")), "reserve", "at most 6 decimal places", '"1.0000001"');
+      expectIssue(mutated((g) => (g.allocations[0].amount = "0")), "allocations[0].amount", "greater than 0", '"0"');
+    });
+
+    it("caps prices at 1e6 quote per token and fees at MAX_FEE_BPS", function () {
+      expectIssue(mutated((g) => (g.curve.basePrice = "1000000.000000000000000001")), "curve.basePrice", "at most 1000000");
+      expectIssue(mutated((g) => (g.fees.sellBps = 1001)), "fees.sellBps", "from 0 to 1000", "1001");
+      expectIssue(mutated((g) => (g.fees.buyBps = 12.5)), "fees.buyBps", "integer number of bps", "12.5");
+      expectIssue(mutated((g) => (g.fees.treasuryShareBps = 10_001)), "fees.treasuryShareBps", "from 0 to 10000");
+      expectIssue(mutated((g) => (g.pool.feeBps = "30")), "pool.feeBps", "from 0 to 1000", '"30"');
+    });
+
+    it("keeps exponents finite up to the supply cap", function () {
+      expectIssue(
+        mutated((g) => (g.curve.growthRate = "0.000001"), "genesis/exponential.json"),
+        "curve.growthRate",
+        "at most 0.0000001 per token",
+        "0.000001",
+      );
+      expectIssue(
+        mutated((g) => (g.parameters["curve.growthRate"].max = "0.0000002"), "genesis/exponential.json"),
+        'parameters["curve.growthRate"].max',
+        "at most 0.0000001 per token",
+      );
+      expectIssue(mutated((g) => (g.curve.steepness = "0.00001"), "genesis/sigmoid.json"), "curve.steepness", "steepness of at most");
+      expectIssue(
+        mutated((g) => (g.parameters["curve.steepness"].max = "0.00000011"), "genesis/sigmoid.json"),
+        'parameters["curve.steepness"].max',
+        "at most 0.000000102040816326 per token for a midpoint of 20000000 tokens",
+      );
+      expectIssue(mutated((g) => (g.curve.initialPrice = "0"), "genesis/exponential.json"), "curve.initialPrice", "positive price");
+    });
+
+    it("keeps every price the curve reaches up to the supply cap within 1e6 quote per token", function () {
+      expectIssue(
+        mutated((g) => (g.curve.growthRate = "0.00000005"), "genesis/exponential.json"),
+        "curve.growthRate",
+        "at most 0.000000018420680743 per token with initialPrice 0.01 (initialPrice·e^(rate·1e9) must stay ≤ 1000000)",
+        "0.00000005",
+      );
+      expectIssue(
+        mutated((g) => (g.parameters["curve.initialPrice"].max = "0.5"), "genesis/exponential.json"),
+        'parameters["curve.growthRate"].max',
+        "with initialPrice 0.5",
+      );
+      expectIssue(mutated((g) => (g.curve.slope = "0.001")), "curve.slope", "a slope of at most 0.00099999999 with basePrice 0.01", "0.001");
+      expectIssue(mutated((g) => (g.parameters["curve.basePrice"].max = "999999.9999")), 'parameters["curve.slope"].max', "price at the 1e9-token supply cap");
+      expectIssue(mutated((g) => (g.parameters["curve.growthRate"].min = "0"), "genesis/exponential.json"), 'parameters["curve.growthRate"].min', "positive growth rate", "0");
+      expectIssue(mutated((g) => (g.curve.maxPrice = "999999.999"), "genesis/sigmoid.json"), "curve.maxPrice", "maxPrice + basePrice at most 1000000");
+    });
+
+    it("checks account references and addresses", function () {
+      expectIssue(mutated((g) => (g.allocations[1].to = "account:x")), "allocations[1].to", '"account:N"', '"account:x"');
+      expectIssue(mutated((g) => (g.allocations[1].to = "0x5FbDB2315678afecb367f032d93F642f64180aA3")), "allocations[1].to", "valid checksum");
+      expectIssue(mutated((g) => (g.allocations[1].to = "0x0000000000000000000000000000000000000000")), "allocations[1].to", "non-zero address");
+      expectIssue(mutated((g) => (g.governance.guardian = "treasury")), "governance.guardian", '"deployer", "account:N"', '"treasury"');
+      expectIssue(mutated((g) => (g.quote = { address: "0x1234" })), "quote.address", "valid checksum");
+      expectIssue(mutated((g) => (g.quote = { deploy: false })), "quote.deploy", "true");
+    });
+
+    it("only self-delegates accounts the deployment holds keys for", function () {
+      expectIssue(mutated((g) => (g.allocations[0].delegate = true)), "allocations[0].delegate", '"deployer" and "account:N"', "true");
+      expectIssue(mutated((g) => (g.allocations[1].delegate = "yes")), "allocations[1].delegate", "true or false", '"yes"');
+    });
+
+    it("checks vesting durations, cliffs and starts", function () {
+      expectIssue(mutated((g) => (g.vesting[0].cliff = "90x")), "vesting[0].cliff", '"30s" / "15m" / "12h" / "90d" / "52w"', '"90x"');
+      expectIssue(mutated((g) => (g.vesting[0].cliff = "400d")), "vesting[0].cliff", "no longer than the duration (31536000 seconds)", "34560000 seconds");
+      expectIssue(mutated((g) => (g.vesting[0].duration = "0s")), "vesting[0].duration", "positive duration");
+      expectIssue(mutated((g) => (g.vesting[0].start = "tomorrow")), "vesting[0].start", "unix timestamp", '"tomorrow"');
+      expectIssue(mutated((g) => (g.vesting[0].start = -1)), "vesting[0].start", "unix timestamp", "-1");
+      expectIssue(mutated((g) => (g.vesting = {})), "vesting", "an array", "an object");
+    });
+
+    it("checks the pool seed can mint more LP shares than are locked", function () {
+      expectIssue(mutated((g) => (g.pool.seed = { tokens: "0.000000000000001", quote: "0.000001" })), "pool.seed", "exceed the 1000 locked");
+      expectIssue(mutated((g) => (g.pool.seed.quote = "0")), "pool.seed.quote", "greater than 0", '"0"');
+    });
+
+    it("checks governance settings", function () {
+      expectIssue(mutated((g) => (g.governance.votingPeriodBlocks = 0)), "governance.votingPeriodBlocks", "at least 1", "0");
+      expectIssue(mutated((g) => (g.governance.quorumPercent = 101)), "governance.quorumPercent", "from 0 to 100", "101");
+      expectIssue(mutated((g) => (g.governance.timelockDelaySeconds = "1 hour")), "governance.timelockDelaySeconds", "duration", '"1 hour"');
+      expectIssue(mutated((g) => (g.governance.proposalThreshold = 10)), "governance.proposalThreshold", "votes needed to propose", "10");
+    });
+
+    it("requires bounds for every parameter, containing its genesis value", function () {
+      expectIssue(mutated((g) => delete g.parameters["pool.feeBps"]), 'parameters["pool.feeBps"]', "every parameter needs them", "nothing");
+      expectIssue(
+        mutated((g) => (g.parameters["curve.slope"].min = "0.000000002")),
+        "curve.slope",
+        'within the bounds of parameters["curve.slope"] ["0.000000002", "0.000000002"]',
+        '"0.000000001"',
+      );
+      expectIssue(mutated((g) => (g.parameters["market.buyFeeBps"].max = 50)), "fees.buyBps", 'parameters["market.buyFeeBps"] [0, 50]', "100");
+      expectIssue(mutated((g) => (g.parameters["pool.feeBps"].min = 200)), 'parameters["pool.feeBps"]', "min ≤ max", "min 200, max 100");
+      expectIssue(mutated((g) => (g.parameters["pool.feeBps"].max = 1001)), 'parameters["pool.feeBps"].max', "from 0 to 1000", "1001");
+      expectIssue(mutated((g) => (g.parameters["curve.slope"].maxStepBps = 70_000)), 'parameters["curve.slope"].maxStepBps', "0 (frozen) to 65535");
+      expectIssue(mutated((g) => (g.parameters["curve.slope"].minIntervalSeconds = "1y")), 'parameters["curve.slope"].minIntervalSeconds', "duration");
+    });
+
+    it("caps everything minted at genesis at the market's maxSupply, itself at most MAX_SUPPLY", function () {
+      expectIssue(mutated((g) => (g.allocations[0].amount = "999999999")), "allocations", "at most 500000000 tokens (maxSupply)", "1001199999 tokens");
+      expectIssue(
+        mutated((g) => {
+          delete g.maxSupply;
+          g.allocations[0].amount = "999999999";
+        }),
+        "allocations",
+        "at most 1000000000 tokens (MAX_SUPPLY)",
+        "1001199999 tokens",
+      );
+      expectIssue(mutated((g) => (g.maxSupply = "1000000001")), "maxSupply", "at most 1000000000", '"1000000001"');
+      expectIssue(mutated((g) => (g.maxSupply = "0")), "maxSupply", "greater than 0", '"0"');
+    });
+  });
+
+  describe("units", function () {
+    it("converts decimal strings exactly, without floating point", function () {
+      expect(parseDecimal("0.000000000000000001", 18)).to.equal(1n);
+      expect(parseDecimal("123456789.123456789123456789", 18)).to.equal(123456789123456789123456789n);
+      expect(parseDecimal("1.5", 6)).to.equal(1_500_000n);
+      expect(parseDecimal("007", 0)).to.equal(7n);
+      expect(parseDecimal("1.0000001", 6)).to.equal("too many decimal places");
+      expect(parseDecimal(".5", 6)).to.equal("not a decimal string");
+      expect(parseDecimal("1.", 6)).to.equal("not a decimal string");
+      expect(formatDecimal(123456789123456789123456789n, 18)).to.equal("123456789.123456789123456789");
+      expect(formatDecimal(10n ** 24n, 18)).to.equal("1000000");
+    });
+
+    it("reads durations in seconds or with a unit", function () {
+      expect(parseDuration(3600)).to.equal(3600n);
+      expect(parseDuration("30s")).to.equal(30n);
+      expect(parseDuration("15m")).to.equal(900n);
+      expect(parseDuration("12h")).to.equal(43_200n);
+      expect(parseDuration("90d")).to.equal(7_776_000n);
+      expect(parseDuration("52w")).to.equal(31_449_600n);
+      expect(parseDuration("1.5h")).to.equal(undefined);
+      expect(parseDuration(-1)).to.equal(undefined);
+      expect(parseDuration("3600")).to.equal(undefined);
+    });
+
+    it("mirrors contracts/libraries/Constants.sol", function () {
+      const source = readFileSync("contracts/libraries/Constants.sol", "utf8");
+      const constant = (name: string): bigint => {
+        const match = new RegExp(`uint256 constant ${name} = ([\\d_e]+);`).exec(source);
+        expect(match, `${name} in Constants.sol`).to.not.equal(null);
+        const [mantissa, exponent] = match![1].replaceAll("_", "").split("e");
+        return BigInt(mantissa) * 10n ** BigInt(exponent ?? "0");
+      };
+      for (const name of ["WAD", "BPS", "MAX_SUPPLY", "MAX_PRICE_WAD", "MAX_EXPONENT_WAD", "MAX_SIGMOID_EXPONENT_WAD", "MAX_FEE_BPS", "MINIMUM_LIQUIDITY"]) {
+        expect((limits as Record<string, unknown>)[name], name).to.equal(constant(name));
+      }
+    });
+  });
+});
