@@ -1,7 +1,9 @@
 /**
  * CurveMath (through CurveMathHarness) against the 60-digit decimal.js reference in
  * test/reference/curve-reference.ts, on seeded random inputs spread log-uniformly over the whole
- * allowed range: the accuracy and rounding direction of every quote, the inverse, and the gas of a quote.
+ * allowed range (domains from one token wei to MAX_SUPPLY, mostly from 1e3 tokens, with the steepest
+ * curves each domain allows): the accuracy and rounding direction of every quote, the inverse, the
+ * gas of a quote, and two realistic launches that only a per-curve domain makes valid.
  */
 import { expect } from "chai";
 import { network } from "hardhat";
@@ -42,7 +44,7 @@ async function inBatches<T, R>(items: readonly T[], call: (item: T, index: numbe
 }
 
 const show = (c: Curve, supply: bigint, amount: bigint) =>
-  `kind ${c.kind} p=(${c.p1}, ${c.p2}, ${c.p3}, ${c.p4}) supply ${supply} amount ${amount}`;
+  `kind ${c.kind} p=(${c.p1}, ${c.p2}, ${c.p3}, ${c.p4}) maxSupply ${c.maxSupply} supply ${supply} amount ${amount}`;
 
 /** Why `cost` breaks true ≤ cost ≤ true·(1 + 1e-15) + 2, or null. */
 function costError(cost: bigint, exact: Dec): string | null {
@@ -74,9 +76,9 @@ function buyCases(random: SeededRandom, kind: CurveKind): Trade[] {
   const cases: Trade[] = [];
   while (cases.length < CASES) {
     const c = randomCurve(random, kind);
-    const supply = randomSupply(random);
-    if (supply === MAX_SUPPLY) continue;
-    cases.push({ c, supply, amount: randomAmount(random, MAX_SUPPLY - supply) });
+    const supply = randomSupply(random, c.maxSupply);
+    if (supply === c.maxSupply) continue;
+    cases.push({ c, supply, amount: randomAmount(random, c.maxSupply - supply) });
   }
   return cases;
 }
@@ -85,11 +87,39 @@ function sellCases(random: SeededRandom, kind: CurveKind): Trade[] {
   const cases: Trade[] = [];
   while (cases.length < CASES) {
     const c = randomCurve(random, kind);
-    const supply = randomSupply(random);
+    const supply = randomSupply(random, c.maxSupply);
     if (supply === 0n) continue;
     cases.push({ c, supply, amount: randomAmount(random, supply) });
   }
   return cases;
+}
+
+/** Checks costUpWad(S, n) and refundDownWad(S + n, n) on every trade against the exact integral. */
+async function tradeFailures(harness: CurveMathHarness, cases: readonly Trade[]): Promise<string[]> {
+  const costs = await inBatches(cases, ({ c, supply, amount }) => harness.costUpWad(c, supply, amount));
+  const refunds = await inBatches(cases, ({ c, supply, amount }) => harness.refundDownWad(c, supply + amount, amount));
+  return cases.flatMap(({ c, supply, amount }, i) => {
+    const exact = integral(c, supply, amount);
+    const error = costError(costs[i], exact) ?? refundError(refunds[i], exact);
+    return error ? [`${show(c, supply, amount)}: ${error}`] : [];
+  });
+}
+
+/** Checks priceWad at every supply against the exact price: within 1e-15 + 1 wei. */
+async function priceFailures(harness: CurveMathHarness, cases: readonly { c: Curve; supply: bigint }[]): Promise<string[]> {
+  const prices = await inBatches(cases, ({ c, supply }) => harness.priceWad(c, supply));
+  return cases.flatMap(({ c, supply }, i) => {
+    const exact = price(c, supply);
+    const error = dec(prices[i]).minus(exact).abs();
+    return error.gt(exact.mul(RELATIVE).plus(1)) ? [`${show(c, supply, 0n)}: price ${prices[i]} vs ${exact.toFixed(3)}`] : [];
+  });
+}
+
+/** The most gas costUpWad and refundDownWad take on these trades. */
+async function worstQuoteGas(harness: CurveMathHarness, cases: readonly Trade[]): Promise<bigint> {
+  const buys = await inBatches(cases, ({ c, supply, amount }) => harness.costUpWadGas(c, supply, amount));
+  const sells = await inBatches(cases, ({ c, supply, amount }) => harness.refundDownWadGas(c, supply + amount, amount));
+  return [...buys, ...sells].reduce((max, [, gas]) => (gas > max ? gas : max), 0n);
 }
 
 interface Purchase {
@@ -104,16 +134,16 @@ async function inverseFailures(harness: CurveMathHarness, random: SeededRandom, 
   const cases: Purchase[] = [];
   while (cases.length < CASES) {
     const c = curve();
-    const supply = randomSupply(random);
-    if (supply === MAX_SUPPLY) continue;
+    const supply = randomSupply(random, c.maxSupply);
+    if (supply === c.maxSupply) continue;
     const budget = random.chance(0.85)
-      ? BigInt(integral(c, supply, randomAmount(random, MAX_SUPPLY - supply)).ceil().toFixed(0)) + random.uniform(0n, 3n)
+      ? BigInt(integral(c, supply, randomAmount(random, c.maxSupply - supply)).ceil().toFixed(0)) + random.uniform(0n, 3n)
       : random.logUniform(1n, 10n ** 34n);
     cases.push({ c, supply, budget });
   }
   const amounts = await inBatches(cases, ({ c, supply, budget }) => harness.tokensForQuoteDown(c, supply, budget));
-  const nexts = cases.map(({ supply }, i) => {
-    const room = MAX_SUPPLY - supply;
+  const nexts = cases.map(({ c, supply }, i) => {
+    const room = c.maxSupply - supply;
     const epsilon = amounts[i] / INVERSE_SLACK > 1n ? amounts[i] / INVERSE_SLACK : 1n;
     return amounts[i] + epsilon > room ? room : amounts[i] + epsilon;
   });
@@ -121,7 +151,7 @@ async function inverseFailures(harness: CurveMathHarness, random: SeededRandom, 
   const nextCosts = await inBatches(cases, ({ c, supply }, i) => harness.costUpWad(c, supply, nexts[i]));
   return cases.flatMap(({ c, supply, budget }, i) => {
     if (costs[i] > budget) return [`${show(c, supply, amounts[i])}: costs ${costs[i]} > budget ${budget}`];
-    if (amounts[i] < MAX_SUPPLY - supply && nextCosts[i] <= budget) {
+    if (amounts[i] < c.maxSupply - supply && nextCosts[i] <= budget) {
       return [`${show(c, supply, amounts[i])}: ${nexts[i]} also affordable (${nextCosts[i]} <= ${budget})`];
     }
     return [];
@@ -162,14 +192,11 @@ describe("CurveMath against the 60-digit decimal.js reference", () => {
       it("priceWad is the exact price to within 1e-15 + 1 wei", async () => {
         const harness = await networkHelpers.loadFixture(harnessFixture);
         const random = new SeededRandom(0x9e1cen + BigInt(kind));
-        const cases = Array.from({ length: CASES }, () => ({ c: randomCurve(random, kind), supply: randomSupply(random) }));
-        const prices = await inBatches(cases, ({ c, supply }) => harness.priceWad(c, supply));
-        const failures = cases.flatMap(({ c, supply }, i) => {
-          const exact = price(c, supply);
-          const error = dec(prices[i]).minus(exact).abs();
-          return error.gt(exact.mul(RELATIVE).plus(1)) ? [`${show(c, supply, 0n)}: price ${prices[i]} vs ${exact.toFixed(3)}`] : [];
+        const cases = Array.from({ length: CASES }, () => {
+          const c = randomCurve(random, kind);
+          return { c, supply: randomSupply(random, c.maxSupply) };
         });
-        expectNoFailures(failures);
+        expectNoFailures(await priceFailures(harness, cases));
       });
     });
   }
@@ -178,49 +205,105 @@ describe("CurveMath against the 60-digit decimal.js reference", () => {
     const harness = await networkHelpers.loadFixture(harnessFixture);
     const random = new SeededRandom(0x57eecn);
     const steepSigmoid = (): Curve => {
-      const p3 = random.logUniform(10n ** 24n, MAX_SUPPLY);
-      const reach = p3 > MAX_SUPPLY - p3 ? p3 : MAX_SUPPLY - p3;
+      const maxSupply = random.chance(0.2) ? MAX_SUPPLY : random.logUniform(10n ** 21n, MAX_SUPPLY);
+      const p3 = random.logUniform(maxSupply / 1000n, maxSupply);
+      const reach = p3 > maxSupply - p3 ? p3 : maxSupply - p3;
       const maxSteepness = (100n * WAD * WAD) / reach;
       const p1 = random.logUniform(10n ** 12n, 10n ** 23n);
-      return { kind: CurveKind.Sigmoid, p1, p2: random.logUniform(maxSteepness / 100n, maxSteepness), p3, p4: random.logUniform(p1 / 10n, p1 * 10n) };
+      const p2 = random.logUniform(maxSteepness / 100n, maxSteepness);
+      return { kind: CurveKind.Sigmoid, p1, p2, p3, p4: random.logUniform(p1 / 10n, p1 * 10n), maxSupply };
     };
     expectNoFailures(await inverseFailures(harness, random, steepSigmoid));
   });
 
-  it("keeps its accuracy at the sigmoid's and the exponential's switch points", async () => {
+  it("keeps its accuracy at the sigmoid's and the exponential's switch points, on large and small domains", async () => {
     const harness = await networkHelpers.loadFixture(harnessFixture);
-    const mid = MAX_SUPPLY / 2n;
-    const steep: Curve = { kind: CurveKind.Sigmoid, p1: 10n ** 21n, p2: 2n * 10n ** 11n, p3: mid, p4: 0n };
-    const growth: Curve = { kind: CurveKind.Exponential, p1: 10n ** 9n, p2: 10n ** 11n, p3: 0n, p4: 0n };
-    // k·n = 1/8 (series cutoff of φ), z = σ(y0)·expm1(k·n) = 1/4 at y0 = 0 (k·n = ln 1.5), k·n = 130
-    const eighth = 10n ** 36n / 8n / steep.p2;
-    const zQuarter = BigInt(new Dec(1.5).ln().mul("1e36").div(steep.p2.toString()).floor().toFixed(0));
     const cases: Trade[] = [];
-    for (const d of [-2n, -1n, 0n, 1n, 2n]) {
-      cases.push({ c: steep, supply: mid, amount: eighth + d });
-      cases.push({ c: steep, supply: 10n ** 20n, amount: eighth + d });
-      cases.push({ c: steep, supply: mid, amount: zQuarter + d });
-      cases.push({ c: steep, supply: 0n, amount: 130n * 10n ** 36n / steep.p2 + d });
-      cases.push({ c: growth, supply: 10n ** 26n, amount: 10n ** 36n / 8n / growth.p2 + d });
+    // the same shapes on a billion, a million and a thousand tokens: steepness scales inversely with the domain
+    for (const domain of [MAX_SUPPLY, 10n ** 24n, 10n ** 21n]) {
+      const scale = MAX_SUPPLY / domain;
+      const mid = domain / 2n;
+      const steep: Curve = { kind: CurveKind.Sigmoid, p1: 10n ** 21n, p2: 2n * 10n ** 11n * scale, p3: mid, p4: 0n, maxSupply: domain };
+      const growth: Curve = { kind: CurveKind.Exponential, p1: 10n ** 9n, p2: 10n ** 10n * scale, p3: 0n, p4: 0n, maxSupply: domain };
+      // both at the edge of the range on their domain (|k·(S − S0)| = 100, k·D = 10), so inside it
+      await harness.validate(steep);
+      await harness.validate(growth);
+      // k·n = 1/8 (series cutoff of φ), z = σ(y0)·expm1(k·n) = 1/4 at y0 = 0 (k·n = ln 1.5), k·n = 130
+      const eighth = 10n ** 36n / 8n / steep.p2;
+      const zQuarter = BigInt(new Dec(1.5).ln().mul("1e36").div(steep.p2.toString()).floor().toFixed(0));
+      for (const d of [-2n, -1n, 0n, 1n, 2n]) {
+        cases.push({ c: steep, supply: mid, amount: eighth + d });
+        cases.push({ c: steep, supply: domain / 10n ** 7n, amount: eighth + d });
+        cases.push({ c: steep, supply: mid, amount: zQuarter + d });
+        cases.push({ c: steep, supply: 0n, amount: 130n * 10n ** 36n / steep.p2 + d });
+        cases.push({ c: growth, supply: domain / 10n, amount: 10n ** 36n / 8n / growth.p2 + d });
+      }
     }
-    const costs = await inBatches(cases, ({ c, supply, amount }) => harness.costUpWad(c, supply, amount));
-    const refunds = await inBatches(cases, ({ c, supply, amount }) => harness.refundDownWad(c, supply + amount, amount));
-    const failures = cases.flatMap(({ c, supply, amount }, i) => {
-      const exact = integral(c, supply, amount);
-      const error = costError(costs[i], exact) ?? refundError(refunds[i], exact);
-      return error ? [`${show(c, supply, amount)}: ${error}`] : [];
-    });
-    expectNoFailures(failures);
+    expectNoFailures(await tradeFailures(harness, cases));
   });
 
   it(`quotes a trade in at most ${QUOTE_GAS_LIMIT} gas on every curve kind`, async () => {
     const harness = await networkHelpers.loadFixture(harnessFixture);
     for (const [name, kind] of KINDS) {
       const cases = buyCases(new SeededRandom(0x9a5n + BigInt(kind)), kind).slice(0, 100);
-      const buys = await inBatches(cases, ({ c, supply, amount }) => harness.costUpWadGas(c, supply, amount));
-      const sells = await inBatches(cases, ({ c, supply, amount }) => harness.refundDownWadGas(c, supply + amount, amount));
-      const worst = [...buys, ...sells].reduce((max, [, gas]) => (gas > max ? gas : max), 0n);
-      expect(worst, `${name} quote gas`).to.be.lte(QUOTE_GAS_LIMIT);
+      expect(await worstQuoteGas(harness, cases), `${name} quote gas`).to.be.lte(QUOTE_GAS_LIMIT);
+    }
+  });
+
+  describe("realistic launches, valid only on their own domain", () => {
+    /** Ten million tokens. */
+    const LAUNCH_SUPPLY = 10n ** 25n;
+    /** 1 quote high, midpoint one million tokens, k = 1e-5 per token, base 0.001 quote. */
+    const sigmoidLaunch = (maxSupply: bigint): Curve => ({
+      kind: CurveKind.Sigmoid, p1: WAD, p2: 10n ** 13n, p3: 10n ** 24n, p4: 10n ** 15n, maxSupply,
+    });
+    /** 0.01 quote, e-folding every million tokens. */
+    const exponentialLaunch = (maxSupply: bigint): Curve => ({
+      kind: CurveKind.Exponential, p1: 10n ** 16n, p2: 10n ** 12n, p3: 0n, p4: 0n, maxSupply,
+    });
+    const LAUNCHES = [
+      ["sigmoid", sigmoidLaunch],
+      ["exponential", exponentialLaunch],
+    ] as const;
+
+    /** Trades over the launch domain: supplies log-uniform or uniform (the midpoint region matters). */
+    function launchTrades(random: SeededRandom, c: Curve, count: number): Trade[] {
+      return Array.from({ length: count }, () => {
+        const supply = random.chance(0.5) ? random.uniform(0n, c.maxSupply - 1n) : randomSupply(random, c.maxSupply - 1n);
+        return { c, supply, amount: randomAmount(random, c.maxSupply - supply) };
+      });
+    }
+
+    for (const [name, launch] of LAUNCHES) {
+      it(`validate accepts the ${name} launch on ten million tokens and rejects it on a billion`, async () => {
+        const harness = await networkHelpers.loadFixture(harnessFixture);
+        await harness.validate(launch(LAUNCH_SUPPLY));
+        const global = launch(MAX_SUPPLY);
+        await expect(harness.validate(global))
+          .to.be.revertedWithCustomError(harness, "InvalidCurve")
+          .withArgs(global.kind, global.p1, global.p2, global.p3, global.p4, global.maxSupply);
+      });
+
+      it(`prices, costs, refunds and inverts the ${name} launch to the reference accuracy, in ${QUOTE_GAS_LIMIT} gas`, async () => {
+        const harness = await networkHelpers.loadFixture(harnessFixture);
+        const c = launch(LAUNCH_SUPPLY);
+        const random = new SeededRandom(0x1a0c4n + BigInt(c.kind));
+        const trades = launchTrades(random, c, 200);
+        expectNoFailures(await tradeFailures(harness, trades));
+        expectNoFailures(await priceFailures(harness, [0n, 10n ** 24n, LAUNCH_SUPPLY, ...trades.map((t) => t.supply)].map((supply) => ({ c, supply }))));
+        expectNoFailures(await inverseFailures(harness, random, () => c));
+        expect(await worstQuoteGas(harness, trades), `${name} launch quote gas`).to.be.lte(QUOTE_GAS_LIMIT);
+      });
+
+      it(`refuses the ${name} launch beyond its domain`, async () => {
+        const harness = await networkHelpers.loadFixture(harnessFixture);
+        const c = launch(LAUNCH_SUPPLY);
+        await expect(harness.costUpWad(c, LAUNCH_SUPPLY - 5n, 6n))
+          .to.be.revertedWithCustomError(harness, "CurveDomainExceeded").withArgs(LAUNCH_SUPPLY - 5n, 6n);
+        await expect(harness.priceWad(c, LAUNCH_SUPPLY + 1n))
+          .to.be.revertedWithCustomError(harness, "CurveDomainExceeded").withArgs(LAUNCH_SUPPLY + 1n, 0n);
+        expect(await harness.tokensForQuoteDown(c, LAUNCH_SUPPLY - 7n, 10n ** 30n)).to.equal(7n);
+      });
     }
   });
 });

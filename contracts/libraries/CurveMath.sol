@@ -11,15 +11,22 @@ import {ExpMath} from "./ExpMath.sol";
 /// the three bonding curves of CurveTypes.sol. Supplies and amounts are token wei (18 decimals);
 /// prices and quote amounts are WAD (18-decimal quote value). cost = ∫ p(s) ds / 1e18 over token wei.
 ///
-/// Allowed range (`validate`; every other function assumes it passed):
-/// - every kind: the price never exceeds MAX_PRICE_WAD on [0, MAX_SUPPLY], so no cost exceeds
-///   MAX_PRICE_WAD · MAX_SUPPLY / 1e18 = 1e33 WAD; supply + amount ≤ MAX_SUPPLY;
-/// - Linear (p1 slope, p2 base): p1 + p2 > 0, p2 + p1·MAX_SUPPLY/1e18 ≤ MAX_PRICE_WAD, p3 = p4 = 0;
-/// - Exponential (p1 initial price, p2 growth): p1 > 0, 0 < p2·MAX_SUPPLY/1e18 ≤ MAX_EXPONENT_WAD
-///   (k·S ≤ 100), p1·e^(k·MAX_SUPPLY) ≤ MAX_PRICE_WAD, p3 = p4 = 0;
-/// - Sigmoid (p1 height K, p2 steepness, p3 midpoint S0, p4 base): K > 0, p2 > 0, S0 ≤ MAX_SUPPLY,
-///   p2·max(S0, MAX_SUPPLY − S0)/1e18 ≤ MAX_SIGMOID_EXPONENT_WAD (|k·(S − S0)| ≤ 100), K + p4 ≤ MAX_PRICE_WAD.
-/// This covers prices from 1e-18 to 1e6 quote per token and supplies up to 1e9 tokens.
+/// Allowed range (`validate`; every other function assumes it passed). Each curve has its own domain
+/// [0, D] with D = c.maxSupply, 0 < D ≤ MAX_SUPPLY, and its parameters are checked on that domain only,
+/// so a steep curve on a small domain is as valid as a flat one on the global range:
+/// - every kind: the price never exceeds MAX_PRICE_WAD on [0, D], so no cost exceeds
+///   MAX_PRICE_WAD · D / 1e18 ≤ 1e33 WAD; supply + amount ≤ D (else CurveDomainExceeded);
+/// - Linear (p1 slope, p2 base): p1 + p2 > 0, p2 + p1·D/1e18 ≤ MAX_PRICE_WAD, p3 = p4 = 0;
+/// - Exponential (p1 initial price, p2 growth): p1 > 0, 0 < p2·D/1e18 ≤ MAX_EXPONENT_WAD
+///   (k·D ≤ 100), p1·e^(k·D) ≤ MAX_PRICE_WAD, p3 = p4 = 0;
+/// - Sigmoid (p1 height K, p2 steepness, p3 midpoint S0, p4 base): K > 0, p2 > 0, S0 ≤ D,
+///   p2·max(S0, D − S0)/1e18 ≤ MAX_SIGMOID_EXPONENT_WAD (|k·(S − S0)| ≤ 100 on [0, D]), K + p4 ≤ MAX_PRICE_WAD.
+/// This covers prices from 1e-18 to 1e6 quote per token and domains from 1 token wei to 1e9 tokens.
+/// The bounds the arithmetic relies on follow from these with D ≤ MAX_SUPPLY = 1e27, as they did when
+/// every curve had the global domain: every supply lo + n ≤ D ≤ 1e27; p1, p4 ≤ 1e24 and p1·D ≤ 1e42
+/// (linear slope); p2 itself is no longer small (up to 1e38 at D = 1 wei) but is only ever multiplied
+/// by a supply in [0, D]: p2·D ≤ 1e38 (exponential) and ≤ 2e38 (sigmoid, k·D ≤ 2·k·max(S0, D − S0)),
+/// so every exponent k·s stays ≤ 200 (WAD 2e20); budgets below the cap are < 2e6·D.
 ///
 /// Invariants (tested against a 60-digit reference and by fuzzing):
 /// - rounding in the protocol's favour: true ≤ costUpWad ≤ true·(1 + 1e-15) + 2 wei and
@@ -34,17 +41,19 @@ import {ExpMath} from "./ExpMath.sol";
 /// from cancellation-free forms (ExpMath), then widened by SAFETY_MARGIN before rounding, because
 /// expWad/lnWad are not directional. Their measured relative error is below 1e-16.
 library CurveMath {
-    /// @notice The parameters are outside the allowed range stated in this library's header.
-    error InvalidCurve(CurveKind kind, uint256 p1, uint256 p2, uint256 p3, uint256 p4);
-    /// @notice supply + amount > MAX_SUPPLY (buys, quotes) or amount > supply (sells).
+    /// @notice The parameters or the domain are outside the allowed range stated in this library's header.
+    error InvalidCurve(CurveKind kind, uint256 p1, uint256 p2, uint256 p3, uint256 p4, uint256 maxSupply);
+    /// @notice supply + amount > the curve's maxSupply (buys, prices, quotes) or amount > supply (sells).
     error CurveDomainExceeded(uint256 supply, uint256 amount);
 
     /// @dev Relative safety margin on exp/ln-based integrals: 1 / 1e16 = 1e-16.
     uint256 internal constant SAFETY_MARGIN_DIVISOR = 1e16;
     /// @dev Absolute safety margin in scaled units (1e-36 quote): the truncations of the fullMulDiv chain.
     uint256 internal constant SAFETY_MARGIN_SCALED = 3;
-    /// @dev A budget this large buys whatever supply is left: it exceeds every curve's full integral.
-    uint256 internal constant QUOTE_CAP_WAD = 2 * (MAX_PRICE_WAD / WAD) * MAX_SUPPLY;
+    /// @dev A budget of this many quote wei per token wei of the curve's domain buys whatever supply is
+    /// left: 2 · MAX_PRICE_WAD / 1e18 · maxSupply is twice the largest full integral on that domain.
+    /// Budgets below it are < 2e6 · maxSupply ≤ 2e33, which bounds the products in the inverses.
+    uint256 internal constant QUOTE_CAP_WAD_PER_TOKEN_WEI = 2 * (MAX_PRICE_WAD / WAD);
     /// @dev Newton steps of the sigmoid inverse: from its closed-form start it needs 1–2, up to 6 on
     /// steep sigmoids whose base price is comparable to their height (tested); beyond the cap,
     /// _settleDown still guarantees the budget.
@@ -58,7 +67,7 @@ library CurveMath {
 
     /// @notice The marginal price at `supply`, WAD quote per whole token, rounded down.
     function priceWad(Curve memory c, uint256 supply) internal pure returns (uint256) {
-        if (supply > MAX_SUPPLY) revert CurveDomainExceeded(supply, 0);
+        if (supply > c.maxSupply) revert CurveDomainExceeded(supply, 0);
         if (c.kind == CurveKind.Linear) return c.p2 + (c.p1 * supply) / WAD;
         if (c.kind == CurveKind.Exponential) return (c.p1 * _growthWad(c, supply)) / WAD;
         return c.p4 + FPM.fullMulDiv(c.p1, WAD, ExpMath.logisticDenominator(_sigmoidExponentWad(c, supply)));
@@ -68,7 +77,7 @@ library CurveMath {
 
     /// @notice Exact cost of buying `amount` tokens at supply `supply`: ∫_S^{S+n} p(s) ds / 1e18, rounded up.
     function costUpWad(Curve memory c, uint256 supply, uint256 amount) internal pure returns (uint256) {
-        if (supply > MAX_SUPPLY || amount > MAX_SUPPLY - supply) revert CurveDomainExceeded(supply, amount);
+        if (supply > c.maxSupply || amount > c.maxSupply - supply) revert CurveDomainExceeded(supply, amount);
         if (c.kind == CurveKind.Linear) return FPM.divUp(_linearIntegralTimes2e36(c, supply, amount), 2 * WAD_SQUARED);
         return FPM.divUp(_costScaledUp(c, supply, amount), WAD);
     }
@@ -76,7 +85,7 @@ library CurveMath {
     /// @notice Exact refund for selling `amount` ≤ `supply` tokens at supply `supply`:
     /// ∫_{S−n}^{S} p(s) ds / 1e18, rounded down.
     function refundDownWad(Curve memory c, uint256 supply, uint256 amount) internal pure returns (uint256) {
-        if (supply > MAX_SUPPLY || amount > supply) revert CurveDomainExceeded(supply, amount);
+        if (supply > c.maxSupply || amount > supply) revert CurveDomainExceeded(supply, amount);
         if (c.kind == CurveKind.Linear) return _linearIntegralTimes2e36(c, supply - amount, amount) / (2 * WAD_SQUARED);
         if (amount == 0) return 0;
         uint256 scaled = _integralScaled(c, supply - amount, amount);
@@ -86,12 +95,12 @@ library CurveMath {
     /* INVERSE */
 
     /// @notice The largest n (to within 1e-12 of it, see the header) with costUpWad(c, supply, n) ≤ quoteWad,
-    /// capped at the supply left (MAX_SUPPLY − supply).
+    /// capped at the supply left (c.maxSupply − supply).
     function tokensForQuoteDown(Curve memory c, uint256 supply, uint256 quoteWad) internal pure returns (uint256) {
-        if (supply > MAX_SUPPLY) revert CurveDomainExceeded(supply, 0);
-        uint256 room = MAX_SUPPLY - supply;
+        if (supply > c.maxSupply) revert CurveDomainExceeded(supply, 0);
+        uint256 room = c.maxSupply - supply;
         if (quoteWad == 0 || room == 0) return 0;
-        if (quoteWad >= QUOTE_CAP_WAD) return room;
+        if (quoteWad >= QUOTE_CAP_WAD_PER_TOKEN_WEI * c.maxSupply) return room;
         if (c.kind == CurveKind.Linear) return _linearTokensForQuote(c, supply, quoteWad, room);
         uint256 estimate = c.kind == CurveKind.Exponential
             ? _exponentialTokensEstimate(c, supply, quoteWad)
@@ -103,17 +112,21 @@ library CurveMath {
     /// cancellation-free form n = 2e36·Q / (B + √(B² + 2e36·p1·Q)), the square root taken at ≥ 126
     /// significant bits after scaling both terms by 2^−2s. The result is within one wei of the
     /// largest amount; one comparison each way makes it exact.
+    /// B ≤ 1e18·MAX_PRICE_WAD = 1e42 and p1·Q < p1·2e6·D ≤ 2e48 (p1·D ≤ 1e42); the slope alone can
+    /// reach 1e42 on a tiny domain, so 2e36·p1·Q (< 4e84) only ever exists inside fullMulDiv.
     function _linearTokensForQuote(Curve memory c, uint256 supply, uint256 quoteWad, uint256 room)
         private
         pure
         returns (uint256 n)
     {
         uint256 b = WAD * c.p2 + c.p1 * supply;
-        uint256 a = 2 * WAD_SQUARED * c.p1;
-        uint256 shift =
-            FPM.max(FPM.zeroFloorSub(_bitLength(b), 126), FPM.zeroFloorSub(_bitLength(a) + _bitLength(quoteWad), 251) / 2);
+        uint256 slopeQuote = c.p1 * quoteWad;
+        uint256 shift = FPM.max(
+            FPM.zeroFloorSub(_bitLength(b), 126),
+            FPM.zeroFloorSub(_bitLength(2 * WAD_SQUARED) + _bitLength(slopeQuote), 251) / 2
+        );
         uint256 bShifted = b >> shift;
-        uint256 root = FPM.sqrt(bShifted * bShifted + FPM.fullMulDiv(a, quoteWad, 1 << (2 * shift))) << shift;
+        uint256 root = FPM.sqrt(bShifted * bShifted + FPM.fullMulDiv(2 * WAD_SQUARED, slopeQuote, 1 << (2 * shift))) << shift;
         n = FPM.min(FPM.fullMulDiv(2 * WAD_SQUARED, quoteWad, b + root), room);
         // The computed root exceeds the largest affordable amount by at most one wei: this loop runs at most once.
         while (costUpWad(c, supply, n) > quoteWad) --n;
@@ -122,6 +135,7 @@ library CurveMath {
 
     /// @dev Exponential: cost(n) = price(S)·expm1(k·n)/k, so k·n = log1p(w) with w = Q·k/price(S).
     /// For small w, n = Q·ψ(w)/price(S) keeps the relative precision that Δ = log1p(w) would lose.
+    /// Q·p2 < 2e6·D·p2 ≤ 2e44 (Q below the cap, p2·D ≤ 1e38), so w < 2e44 is inside log1p's range.
     function _exponentialTokensEstimate(Curve memory c, uint256 supply, uint256 quoteWad) private pure returns (uint256) {
         uint256 priceScaled = c.p1 * _growthWad(c, supply); // 1e18 × price(S), ≤ 1e42
         uint256 w = FPM.fullMulDiv(quoteWad * c.p2, WAD, priceScaled);
@@ -160,6 +174,7 @@ library CurveMath {
 
     /// @dev The amount Q buys on the sigmoid's height term alone: softplus must rise by v = Q·k/K.
     /// Small v: log1p(z) = v, z = σ(y0)·expm1(k·n), solved through φ and ψ without cancellation.
+    /// Q·p2 < 2e6·D·p2 ≤ 4e44 (Q below the cap, p2·D ≤ 2e38), so v and softplus(y0) + v fit easily.
     function _sigmoidHeightOnlyTokens(Curve memory c, uint256 supply, uint256 quoteWad) private pure returns (uint256) {
         int256 y0 = _sigmoidExponentWad(c, supply);
         uint256 v = (quoteWad * c.p2) / c.p1;
@@ -203,29 +218,33 @@ library CurveMath {
 
     /* VALIDATION */
 
-    /// @notice Reverts InvalidCurve unless the parameters are inside the range in this library's header.
+    /// @notice Reverts InvalidCurve unless the domain and the parameters are inside the range in this
+    /// library's header.
     function validate(Curve memory c) internal pure {
-        if (!_isValid(c)) revert InvalidCurve(c.kind, c.p1, c.p2, c.p3, c.p4);
+        if (!_isValid(c)) revert InvalidCurve(c.kind, c.p1, c.p2, c.p3, c.p4, c.maxSupply);
     }
 
     function _isValid(Curve memory c) private pure returns (bool) {
+        uint256 domain = c.maxSupply;
+        if (domain == 0 || domain > MAX_SUPPLY) return false;
         if (c.kind == CurveKind.Linear) {
             return c.p3 == 0 && c.p4 == 0 && (c.p1 | c.p2) != 0 && c.p2 <= MAX_PRICE_WAD
-                && c.p1 <= ((MAX_PRICE_WAD - c.p2) * WAD) / MAX_SUPPLY;
+                && c.p1 <= ((MAX_PRICE_WAD - c.p2) * WAD) / domain;
         }
         if (c.kind == CurveKind.Exponential) {
             if (c.p3 != 0 || c.p4 != 0 || c.p1 == 0 || c.p1 > MAX_PRICE_WAD) return false;
-            if (c.p2 == 0 || c.p2 > (MAX_EXPONENT_WAD * WAD) / MAX_SUPPLY) return false;
-            return FPM.fullMulDiv(c.p1, _growthWad(c, MAX_SUPPLY), WAD) <= MAX_PRICE_WAD;
+            if (c.p2 == 0 || c.p2 > (MAX_EXPONENT_WAD * WAD) / domain) return false;
+            return FPM.fullMulDiv(c.p1, _growthWad(c, domain), WAD) <= MAX_PRICE_WAD;
         }
         if (c.p1 == 0 || c.p1 > MAX_PRICE_WAD || c.p4 > MAX_PRICE_WAD - c.p1) return false;
-        if (c.p2 == 0 || c.p3 > MAX_SUPPLY) return false;
-        return c.p2 <= (MAX_SIGMOID_EXPONENT_WAD * WAD) / FPM.max(c.p3, MAX_SUPPLY - c.p3);
+        if (c.p2 == 0 || c.p3 > domain) return false;
+        return c.p2 <= (MAX_SIGMOID_EXPONENT_WAD * WAD) / FPM.max(c.p3, domain - c.p3);
     }
 
     /* INTERNAL MATH */
 
-    /// @dev 2e36 × the linear integral, exact: p1·n·(2·lo + n) + 2e18·p2·n (< 2^233 in range).
+    /// @dev 2e36 × the linear integral, exact: p1·n·(2·lo + n) + 2e18·p2·n. Unchecked: lo + n ≤ D, so
+    /// p1·n·(2·lo + n) ≤ 2·p1·D·D ≤ 2e42·1e27 and 2e18·p2·n ≤ 2e18·1e24·1e27: the sum < 4e69 < 2^233.
     function _linearIntegralTimes2e36(Curve memory c, uint256 lo, uint256 n) private pure returns (uint256) {
         unchecked {
             return c.p1 * n * (2 * lo + n) + 2 * WAD * c.p2 * n;
@@ -237,7 +256,7 @@ library CurveMath {
         if (n == 0) return 0;
         uint256 scaled = _integralScaled(c, lo, n);
         unchecked {
-            return scaled + _safetyMargin(scaled); // scaled ≤ 1e51 in range
+            return scaled + _safetyMargin(scaled); // scaled ≲ MAX_PRICE_WAD·D ≤ 1e51 in range
         }
     }
 
@@ -248,7 +267,8 @@ library CurveMath {
     }
 
     /// @dev ∫_lo^{lo+n} p(s) ds (p in WAD, s in wei) for exponential and sigmoid curves, i.e. cost·1e18,
-    /// to ~1e-16 relative (not directional). Unchecked: in range p1, p4 ≤ 1e24, p2 < 2^38, lo + n ≤ 1e27.
+    /// to ~1e-16 relative (not directional). Unchecked: in range lo + n ≤ D ≤ 1e27, so p2·n ≤ p2·D ≤ 2e38
+    /// (k·n ≤ 200) and p1·n, p4·n ≤ 1e24·1e27.
     function _integralScaled(Curve memory c, uint256 lo, uint256 n) private pure returns (uint256) {
         unchecked {
             uint256 delta = (c.p2 * n) / WAD; // k·n, WAD
@@ -264,6 +284,8 @@ library CurveMath {
     /// log1p(z) with z = σ(y0)·expm1(Δ). While z < 1/4 (always when Δ < 1/8) it is K·n·σ(y0)·φ(Δ)·ψ(z),
     /// exact in relative terms even for tiny n or tiny σ; beyond, log1p(z) ≥ ln(5/4) loses nothing to
     /// cancellation. For Δ ≥ 130 (e^Δ near expWad's limit), log1p(z) = Δ + ln(b1) − ln(b0).
+    /// Unchecked: n ≤ D, so p1·n ≤ 1e51 and Δ = k·n ≤ 200 (p2·D ≤ 2e38); y0 + Δ ≤ k·(lo + n − S0) + 1 wei
+    /// ≤ 100; z < e^130 < 2^188; softplusRise ≤ Δ + ln 2 < 201, so softplusRise·1e18 < 2^128.
     function _sigmoidHeightIntegralScaled(Curve memory c, int256 y0, uint256 delta, uint256 n)
         private
         pure
@@ -297,14 +319,15 @@ library CurveMath {
         return c.p4 * WAD + FPM.fullMulDiv(c.p1, WAD_SQUARED, ExpMath.logisticDenominator(_sigmoidExponentWad(c, s)));
     }
 
-    /// @dev e^(k·s) in WAD for the exponential curve (k·s ≤ 100 in range).
+    /// @dev e^(k·s) in WAD for the exponential curve. Unchecked: s ≤ D, so p2·s ≤ p2·D ≤ 1e38 (k·s ≤ 100).
     function _growthWad(Curve memory c, uint256 s) private pure returns (uint256) {
         unchecked {
             return uint256(FPM.expWad(int256((c.p2 * s) / WAD)));
         }
     }
 
-    /// @dev y = k·(s − S0) in WAD for the sigmoid (|y| ≤ 100 in range), truncated toward zero.
+    /// @dev y = k·(s − S0) in WAD for the sigmoid, truncated toward zero. Unchecked: s, S0 ∈ [0, D], so
+    /// |p2·(s − S0)| ≤ p2·max(S0, D − S0) ≤ 1e38 (|y| ≤ 100) and p2 ≤ 1e38 < 2^255.
     function _sigmoidExponentWad(Curve memory c, uint256 s) private pure returns (int256) {
         unchecked {
             return (int256(c.p2) * (int256(s) - int256(c.p3))) / int256(WAD);

@@ -12,11 +12,16 @@ enum CurveKind {
     Sigmoid
 }
 
-/// @notice A curve's shape and its parameters (unused ones are 0).
+/// @notice A curve's shape, its parameters (unused ones are 0) and its domain [0, maxSupply].
+/// @dev maxSupply (token wei) is the largest supply the curve may reach: 0 < maxSupply ≤ MAX_SUPPLY.
+/// CurveMath validates the parameters against this domain only (so a steep curve on a small domain is
+/// allowed) and refuses any price, cost or quote beyond it. The market sets it from the genesis and it
+/// is immutable per market.
 struct Curve {
     CurveKind kind;
     uint256 p1;
     uint256 p2;
     uint256 p3;
     uint256 p4;
+    uint256 maxSupply;
 }

@@ -20,6 +20,8 @@ export interface Curve {
   p2: bigint;
   p3: bigint;
   p4: bigint;
+  /** The curve's domain [0, maxSupply], token wei: 0 < maxSupply ≤ MAX_SUPPLY. */
+  maxSupply: bigint;
 }
 
 export const WAD = 10n ** 18n;
@@ -97,23 +99,24 @@ export function integral(c: Curve, lo: bigint, n: bigint): Dec {
   }
 }
 
-/** Whether the parameters are inside CurveMath's allowed range (mirrors `validate`, up to its rounding). */
+/** Whether the domain and the parameters are inside CurveMath's allowed range (mirrors `validate`, up to
+ * its rounding): every rule is checked on the curve's own domain [0, maxSupply]. */
 export function isInRange(c: Curve): boolean {
   const maxPrice = dec(MAX_PRICE_WAD);
+  const d = c.maxSupply;
+  if (d <= 0n || d > MAX_SUPPLY) return false;
   switch (c.kind) {
     case CurveKind.Linear:
-      return c.p3 === 0n && c.p4 === 0n && c.p1 + c.p2 > 0n && price(c, MAX_SUPPLY).lte(maxPrice);
+      return c.p3 === 0n && c.p4 === 0n && c.p1 + c.p2 > 0n && price(c, d).lte(maxPrice);
     case CurveKind.Exponential:
       return (
         c.p3 === 0n && c.p4 === 0n && c.p1 > 0n && c.p2 > 0n &&
-        c.p2 * MAX_SUPPLY <= 100n * WAD * WAD && price(c, MAX_SUPPLY).lte(maxPrice)
+        c.p2 * d <= 100n * WAD * WAD && price(c, d).lte(maxPrice)
       );
     default: {
-      const reach = c.p3 > MAX_SUPPLY - c.p3 ? c.p3 : MAX_SUPPLY - c.p3;
-      return (
-        c.p1 > 0n && c.p2 > 0n && c.p3 <= MAX_SUPPLY && c.p1 + c.p4 <= MAX_PRICE_WAD &&
-        c.p2 * reach <= 100n * WAD * WAD
-      );
+      if (c.p3 > d) return false;
+      const reach = c.p3 > d - c.p3 ? c.p3 : d - c.p3;
+      return c.p1 > 0n && c.p2 > 0n && c.p1 + c.p4 <= MAX_PRICE_WAD && c.p2 * reach <= 100n * WAD * WAD;
     }
   }
 }
