@@ -323,6 +323,7 @@ contract BondingCurveMarket is IBondingCurveMarket, IParameterConsumer, Reentran
     function _curve() internal view returns (Curve memory c) {
         Params storage p = params;
         c.kind = curveKind;
+        c.maxSupply = maxSupply;
         c.p1 = p.p1;
         c.p2 = p.p2;
         if (curveKind == CurveKind.Sigmoid) {
@@ -409,7 +410,7 @@ contract BondingCurveMarket is IBondingCurveMarket, IParameterConsumer, Reentran
             p[i] = store.get(curveKeys[i]);
             if (curveKeys[i] == changedKey) curveChanged = true;
         }
-        Curve memory c = Curve(curveKind, p[0], p[1], p[2], p[3]);
+        Curve memory c = Curve(curveKind, p[0], p[1], p[2], p[3], maxSupply);
         CurveMath.validate(c);
         uint256 buyFee = _feeFromStore(KEY_BUY_FEE, MAX_FEE_BPS);
         uint256 sellFee = _feeFromStore(KEY_SELL_FEE, MAX_FEE_BPS);
