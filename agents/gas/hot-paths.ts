@@ -55,8 +55,10 @@ export async function measureCurve(connection: NetworkConnection, name: CurveNam
   const [p1, p2, p3, p4] = await market.curveParameters();
   const curve = { kind: await market.curveKind(), p1, p2, p3, p4, maxSupply: await market.maxSupply() };
   const supply = await market.supply();
-  figures[`curveMath.${name}.costUp`] = Number(await harness.costUpWadGas(curve, supply, TRADE_TOKENS));
-  figures[`curveMath.${name}.refundDown`] = Number(await harness.refundDownWadGas(curve, supply, TRADE_TOKENS));
+  figures[`curveMath.${name}.costUp`] = Number((await harness.costUpWadGas(curve, supply, TRADE_TOKENS)).gasUsed);
+  figures[`curveMath.${name}.refundDown`] = Number((await harness.refundDownWadGas(curve, supply, TRADE_TOKENS)).gasUsed);
+  const cost = await harness.costUpWad(curve, supply, TRADE_TOKENS);
+  figures[`curveMath.${name}.tokensForQuote`] = Number((await harness.tokensForQuoteDownGas(curve, supply, cost)).gasUsed);
   return figures;
 }
 
