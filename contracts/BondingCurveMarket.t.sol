@@ -22,17 +22,27 @@ abstract contract MarketSetup is TestBase {
     ParameterStore internal store;
     BondingCurveMarket internal market;
 
+    struct CurveParameter {
+        bytes32 key;
+        uint128 value;
+        uint128 min;
+        uint128 max;
+    }
+
     function curveKind() internal pure virtual returns (CurveKind);
 
-    /// @dev (key, value, min, max) of each curve parameter the kind uses.
-    function curveParameters() internal pure virtual returns (bytes32[] memory keys, uint128[] memory values, uint128[] memory mins, uint128[] memory maxs);
+    /// @dev Each curve parameter the kind uses, with its store bounds (every value inside keeps the curve valid).
+    function curveParameters() internal pure virtual returns (CurveParameter[] memory);
+
+    /// @dev The market's maximum supply (the curve's domain), token wei.
+    function maxSupply() internal pure virtual returns (uint256);
 
     function deployMarket(address[] memory holders, uint256 eachHolds) internal {
         quote = new QuoteToken();
         store = new ParameterStore(TIMELOCK);
-        (bytes32[] memory keys, uint128[] memory values, uint128[] memory mins, uint128[] memory maxs) = curveParameters();
-        for (uint256 i; i < keys.length; ++i) {
-            store.defineParameter(IParameterStore.ParameterInit(keys[i], values[i], mins[i], maxs[i], 2_000, 1 hours, address(0)));
+        CurveParameter[] memory curve = curveParameters();
+        for (uint256 i; i < curve.length; ++i) {
+            store.defineParameter(IParameterStore.ParameterInit(curve[i].key, curve[i].value, curve[i].min, curve[i].max, 2_000, 1 hours, address(0)));
         }
         store.defineParameter(IParameterStore.ParameterInit("market.buyFeeBps", 100, 0, 1_000, 5_000, 1 hours, address(0)));
         store.defineParameter(IParameterStore.ParameterInit("market.sellFeeBps", 150, 0, 1_000, 5_000, 1 hours, address(0)));
@@ -40,7 +50,7 @@ abstract contract MarketSetup is TestBase {
         // The token names the market as its minter, so it is deployed just before it, at a known address.
         address marketAddress = vm.computeCreateAddress(address(this), vm.getNonce(address(this)) + 1);
         token = new ArenaToken("Arena", "ARENA", marketAddress);
-        market = new BondingCurveMarket(address(token), address(quote), address(store), curveKind(), 1e27, TREASURY, TIMELOCK, GUARDIAN);
+        market = new BondingCurveMarket(address(token), address(quote), address(store), curveKind(), maxSupply(), TREASURY, TIMELOCK, GUARDIAN);
         bytes32[] memory consumed = market.parameterKeys();
         for (uint256 i; i < consumed.length; ++i) {
             store.setConsumer(consumed[i], address(market));
@@ -97,9 +107,17 @@ contract MarketHandler is TestBase {
         return actors[i];
     }
 
+    /// @dev A trade size inside what is left of the curve's domain (0 when it is full).
+    function room(uint256 amount) internal view returns (uint256) {
+        uint256 left = market.maxSupply() - market.supply();
+        if (left == 0) return 0;
+        return bound(amount, 1, left < 5_000_000e18 ? left : 5_000_000e18);
+    }
+
     function buy(uint256 actorSeed, uint256 amount) external {
         address who = actors[actorSeed % actors.length];
-        amount = bound(amount, 1, 5_000_000e18);
+        amount = room(amount);
+        if (amount == 0) return;
         (uint256 cost,) = market.quoteBuyExactTokens(amount);
         quote.mint(who, cost);
         vm.prank(who);
@@ -111,7 +129,7 @@ contract MarketHandler is TestBase {
         address who = actors[actorSeed % actors.length];
         quoteIn = bound(quoteIn, 1e6, 1_000_000e6);
         (uint256 amount,) = market.quoteBuyExactQuote(quoteIn);
-        if (amount == 0) return;
+        if (amount == 0 || market.supply() + amount > market.maxSupply()) return;
         quote.mint(who, quoteIn);
         vm.prank(who);
         market.buyExactQuote(quoteIn, amount, who, block.timestamp);
@@ -131,7 +149,8 @@ contract MarketHandler is TestBase {
     /// @dev Buy then sell the same amount at once: the seller must never get back more than they paid.
     function roundTrip(uint256 actorSeed, uint256 amount) external {
         address who = actors[actorSeed % actors.length];
-        amount = bound(amount, 1, 5_000_000e18);
+        amount = room(amount);
+        if (amount == 0) return;
         (uint256 cost,) = market.quoteBuyExactTokens(amount);
         quote.mint(who, cost);
         vm.startPrank(who);
@@ -220,68 +239,67 @@ abstract contract MarketInvariants is MarketSetup {
     }
 }
 
-contract LinearMarketInvariantTest is MarketInvariants {
+/// @dev 0.01 quote + 1e-8 per token sold, up to a billion tokens.
+abstract contract LinearCurve is MarketSetup {
     function curveKind() internal pure override returns (CurveKind) {
         return CurveKind.Linear;
     }
 
-    function curveParameters() internal pure override returns (bytes32[] memory k, uint128[] memory v, uint128[] memory lo, uint128[] memory hi) {
-        k = new bytes32[](2);
-        v = new uint128[](2);
-        lo = new uint128[](2);
-        hi = new uint128[](2);
-        (k[0], v[0], lo[0], hi[0]) = ("curve.slope", 1e10, 1e8, 1e12); // +1e-8 quote per token per token
-        (k[1], v[1], lo[1], hi[1]) = ("curve.basePrice", 0.01e18, 0.001e18, 1e18);
+    function maxSupply() internal pure override returns (uint256) {
+        return 1e27;
+    }
+
+    function curveParameters() internal pure override returns (CurveParameter[] memory p) {
+        p = new CurveParameter[](2);
+        p[0] = CurveParameter("curve.slope", 1e10, 1e8, 1e12);
+        p[1] = CurveParameter("curve.basePrice", 0.01e18, 0.001e18, 1e18);
     }
 }
 
-contract ExponentialMarketInvariantTest is MarketInvariants {
+/// @dev 0.01 quote, e-folding every million tokens, up to ten million tokens (the price ends near 220).
+abstract contract ExponentialCurve is MarketSetup {
     function curveKind() internal pure override returns (CurveKind) {
         return CurveKind.Exponential;
     }
 
-    function curveParameters() internal pure override returns (bytes32[] memory k, uint128[] memory v, uint128[] memory lo, uint128[] memory hi) {
-        k = new bytes32[](2);
-        v = new uint128[](2);
-        lo = new uint128[](2);
-        hi = new uint128[](2);
-        (k[0], v[0], lo[0], hi[0]) = ("curve.initialPrice", 0.01e18, 0.001e18, 1e18);
-        (k[1], v[1], lo[1], hi[1]) = ("curve.growthRate", 1e10, 1e9, 1.5e10); // e-folding every 1e8 tokens
+    function maxSupply() internal pure override returns (uint256) {
+        return 10_000_000e18;
+    }
+
+    function curveParameters() internal pure override returns (CurveParameter[] memory p) {
+        p = new CurveParameter[](2);
+        p[0] = CurveParameter("curve.initialPrice", 0.01e18, 0.001e18, 0.02e18);
+        p[1] = CurveParameter("curve.growthRate", 1e12, 1e11, 1.5e12);
     }
 }
 
-contract SigmoidMarketInvariantTest is MarketInvariants {
+/// @dev From 0.001 to 2.001 quote around a midpoint of a million tokens, up to ten million tokens.
+abstract contract SigmoidCurve is MarketSetup {
     function curveKind() internal pure override returns (CurveKind) {
         return CurveKind.Sigmoid;
     }
 
-    function curveParameters() internal pure override returns (bytes32[] memory k, uint128[] memory v, uint128[] memory lo, uint128[] memory hi) {
-        k = new bytes32[](4);
-        v = new uint128[](4);
-        lo = new uint128[](4);
-        hi = new uint128[](4);
-        (k[0], v[0], lo[0], hi[0]) = ("curve.maxPrice", 2e18, 0.1e18, 10e18);
-        (k[1], v[1], lo[1], hi[1]) = ("curve.steepness", 5e10, 1e10, 1e11);
-        (k[2], v[2], lo[2], hi[2]) = ("curve.midpoint", 1_000_000e18, 100_000e18, 10_000_000e18);
-        (k[3], v[3], lo[3], hi[3]) = ("curve.basePrice", 0.001e18, 0, 0.1e18);
+    function maxSupply() internal pure override returns (uint256) {
+        return 10_000_000e18;
+    }
+
+    function curveParameters() internal pure override returns (CurveParameter[] memory p) {
+        p = new CurveParameter[](4);
+        p[0] = CurveParameter("curve.maxPrice", 2e18, 0.1e18, 10e18);
+        p[1] = CurveParameter("curve.steepness", 0.8e13, 1e12, 1e13);
+        p[2] = CurveParameter("curve.midpoint", 1_000_000e18, 100_000e18, 1_000_000e18);
+        p[3] = CurveParameter("curve.basePrice", 0.001e18, 0, 0.1e18);
     }
 }
 
+contract LinearMarketInvariantTest is MarketInvariants, LinearCurve {}
+
+contract ExponentialMarketInvariantTest is MarketInvariants, ExponentialCurve {}
+
+contract SigmoidMarketInvariantTest is MarketInvariants, SigmoidCurve {}
+
 /// @dev Genesis, pause and parameter-callback rules, one case each.
-contract MarketGenesisTest is MarketSetup {
-    function curveKind() internal pure override returns (CurveKind) {
-        return CurveKind.Linear;
-    }
-
-    function curveParameters() internal pure override returns (bytes32[] memory k, uint128[] memory v, uint128[] memory lo, uint128[] memory hi) {
-        k = new bytes32[](2);
-        v = new uint128[](2);
-        lo = new uint128[](2);
-        hi = new uint128[](2);
-        (k[0], v[0], lo[0], hi[0]) = ("curve.slope", 1e10, 1e8, 1e12);
-        (k[1], v[1], lo[1], hi[1]) = ("curve.basePrice", 0.01e18, 0.001e18, 1e18);
-    }
-
+contract MarketGenesisTest is LinearCurve {
     function setUp() public {
         deployMarket(new address[](0), 0);
     }
@@ -295,7 +313,7 @@ contract MarketGenesisTest is MarketSetup {
         address marketAddress = vm.computeCreateAddress(address(this), vm.getNonce(address(this)) + 1);
         ArenaToken freshToken = new ArenaToken("Arena", "ARENA", marketAddress);
         BondingCurveMarket fresh =
-            new BondingCurveMarket(address(freshToken), address(quote), address(store), CurveKind.Linear, 1e27, TREASURY, TIMELOCK, GUARDIAN);
+            new BondingCurveMarket(address(freshToken), address(quote), address(store), CurveKind.Linear, maxSupply(), TREASURY, TIMELOCK, GUARDIAN);
         IBondingCurveMarket.Allocation[] memory allocations = new IBondingCurveMarket.Allocation[](1);
         allocations[0] = IBondingCurveMarket.Allocation(address(0xA11CE), 1_000e18);
         // 1,000 tokens from zero: 0.01·1000 + 1e-8·1000²/2 = 10.005 quote.

@@ -10,13 +10,13 @@ uint256 constant WAD = 1e18;
 /// @dev 100% in basis points.
 uint256 constant BPS = 10_000;
 
-/// @dev Largest token supply a curve may reach: one billion tokens (18 decimals).
+/// @dev Largest maximum supply a market may be given: one billion tokens (18 decimals).
 uint256 constant MAX_SUPPLY = 1e27;
 /// @dev Largest price, or price parameter, a curve may express: one million quote per token.
 uint256 constant MAX_PRICE_WAD = 1e24;
-/// @dev Largest exponent k·S (WAD) an exponential curve may reach at MAX_SUPPLY; keeps e^(k·S) finite.
+/// @dev Largest exponent k·S (WAD) an exponential curve may reach at its own maximum supply; keeps e^(k·S) finite.
 uint256 constant MAX_EXPONENT_WAD = 100e18;
-/// @dev Largest |k·(S − S0)| (WAD) a sigmoid may reach over [0, MAX_SUPPLY].
+/// @dev Largest |k·(S − S0)| (WAD) a sigmoid may reach over [0, its own maximum supply].
 uint256 constant MAX_SIGMOID_EXPONENT_WAD = 100e18;
 
 /// @dev Largest fee on a curve trade or a pool swap.
