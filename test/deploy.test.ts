@@ -17,7 +17,8 @@ import {
 } from "../agents/deploy/deployment-file.ts";
 import { DeployError } from "../agents/deploy/errors.ts";
 import { assertDeployAllowed, LiveNetworkError } from "../agents/deploy/network-guard.ts";
-import { CURVE_KIND_IDS, curveParameters, loadGenesis, parseGenesis } from "../agents/genesis/genesis.ts";
+import { CURVE_KIND_IDS, curveParameters, GenesisError, loadGenesis, parseGenesis } from "../agents/genesis/genesis.ts";
+import { MAX_SUPPLY } from "../agents/genesis/limits.ts";
 import { deployExponentialFixture, deployFixture, deploySigmoidFixture } from "./fixtures.ts";
 
 const connection = await network.create();
@@ -168,6 +169,15 @@ for (const [kind, fixture] of FIXTURES) {
       expect(await c.quote.balanceOf(deployer)).to.equal(0n);
     });
 
+    it("prices the pool seed at the curve's price at genesis, within 0.5%", async function () {
+      const { contracts: c, genesis } = await networkHelpers.loadFixture(fixture);
+      const seed = genesis.pool.seed!;
+      const seedPriceWad = (seed.quote * 10n ** 12n * 10n ** 18n) / seed.tokens; // quote has 6 decimals
+      const curvePriceWad = await c.market.priceWad();
+      const gap = seedPriceWad > curvePriceWad ? seedPriceWad - curvePriceWad : curvePriceWad - seedPriceWad;
+      expect(gap * 1000n, `seed ${seedPriceWad}, curve ${curvePriceWad}`).to.be.lte(curvePriceWad * 5n);
+    });
+
     it("self-delegates the allocations marked delegate", async function () {
       const { contracts: c, deployer, genesis } = await networkHelpers.loadFixture(fixture);
       const signers = await ethers.getSigners();
@@ -184,6 +194,33 @@ for (const [kind, fixture] of FIXTURES) {
     });
   });
 }
+
+describe("deploySystem: a steep curve on its own domain", function () {
+  for (const [file, fixture, fits] of [
+    ["genesis/exponential.json", deployExponentialFixture, "18420680"],
+    ["genesis/sigmoid.json", deploySigmoidFixture, "11000000"],
+  ] as const) {
+    it(`deploys ${file} on its small maxSupply; the validator and the market both refuse its curve on the default`, async function () {
+      const d = await networkHelpers.loadFixture(fixture);
+      expect(d.genesis.maxSupply).to.be.lessThan(MAX_SUPPLY);
+      expect(await d.contracts.market.maxSupply()).to.equal(d.genesis.maxSupply);
+      expect([...(await d.contracts.market.curveParameters())]).to.deep.equal(curveParameters(d.genesis.curve));
+
+      const json = JSON.parse(await readFile(file, "utf8"));
+      delete json.maxSupply;
+      const error = await rejection(Promise.resolve().then(() => parseGenesis(json, file)), GenesisError, `${file}: curve.`);
+      expect(error.message).to.contain("on the default maxSupply of 1000000000 tokens");
+      expect(error.message).to.contain(`or set maxSupply to at most ${fits} tokens`);
+
+      // Past the validator, the market's constructor refuses the same curve on the same domain.
+      const local = await network.create();
+      const onDefault = { ...d.genesis, maxSupply: MAX_SUPPLY };
+      const refused = await rejection(deploySystem(local.ethers, onDefault, { networkName: local.networkName }), DeployError, "reverted with InvalidCurve(");
+      expect(refused.step).to.equal("market");
+      expect(refused.revert?.args.maxSupply).to.equal(MAX_SUPPLY);
+    });
+  }
+});
 
 describe("deploySystem: progress and records", function () {
   it("reports every planned step once, in order, with its transactions", async function () {

@@ -1,10 +1,18 @@
 import { readFileSync } from "node:fs";
 
 import { expect } from "chai";
+import { network } from "hardhat";
 
-import { GenesisError, type GenesisIssue, loadGenesis, parameterKeys, parseGenesis } from "../agents/genesis/genesis.ts";
+import { findRevertData } from "../agents/deploy/errors.ts";
+import { checkCurveBox, expWad, largestGrowthRate, largestSlope, largestSteepness } from "../agents/genesis/curve-limits.ts";
+import { CURVE_KIND_IDS, type CurveKindName, GenesisError, type GenesisIssue, loadGenesis, parameterKeys, parseGenesis } from "../agents/genesis/genesis.ts";
 import * as limits from "../agents/genesis/limits.ts";
 import { formatDecimal, parseDecimal, parseDuration } from "../agents/genesis/units.ts";
+import type { CurveMathHarness } from "../types/ethers-contracts/index.js";
+import { SeededRandom } from "./reference/seeded-random.js";
+
+const { ethers, networkHelpers } = await network.create();
+const { MAX_PRICE_WAD, MAX_SUPPLY, WAD } = limits;
 
 const DAY = 86_400;
 
@@ -94,9 +102,12 @@ describe("genesis files", function () {
       });
     });
 
-    it("parses the exponential and sigmoid launches with their curve's keys", async function () {
+    it("parses the exponential and sigmoid launches, steep curves on their own maxSupply", async function () {
       const exponential = await loadGenesis("genesis/exponential.json");
-      expect(exponential.curve).to.deep.equal({ kind: "exponential", initialPriceWad: 10n ** 16n, growthRateWad: 10_000_000_000n });
+      // 0.01 quote, e-folding every million tokens: valid on ten million tokens, not on a billion
+      expect(exponential.curve).to.deep.equal({ kind: "exponential", initialPriceWad: 10n ** 16n, growthRateWad: 10n ** 12n });
+      expect(exponential.maxSupply).to.equal(10_000_000n * 10n ** 18n);
+      expect(exponential.reserve).to.equal(2_500n * 10n ** 6n);
       expect(exponential.parameters.map((p) => p.key)).to.deep.equal(parameterKeys("exponential"));
       expect(exponential.governance.timelockDelaySeconds).to.equal(7200);
       expect(exponential.governance.guardian).to.deep.equal({ kind: "account", index: 1 });
@@ -104,13 +115,29 @@ describe("genesis files", function () {
       const sigmoid = await loadGenesis("genesis/sigmoid.json");
       expect(sigmoid.curve).to.deep.equal({
         kind: "sigmoid",
-        maxPriceWad: 10n ** 18n,
-        steepnessWad: 100_000_000_000n,
-        midpoint: 50_000_000n * 10n ** 18n,
-        basePriceWad: 5n * 10n ** 15n,
+        maxPriceWad: 2n * 10n ** 18n,
+        steepnessWad: 10n ** 13n,
+        midpoint: 1_000_000n * 10n ** 18n,
+        basePriceWad: 10n ** 15n,
       });
+      expect(sigmoid.maxSupply).to.equal(8_000_000n * 10n ** 18n);
       expect(sigmoid.parameters.map((p) => p.key)).to.deep.equal(parameterKeys("sigmoid"));
-      expect(sigmoid.maxSupply, "the cap defaults to MAX_SUPPLY").to.equal(10n ** 27n);
+    });
+
+    it("defaults maxSupply to MAX_SUPPLY", function () {
+      const g = parseGenesis(mutated((g) => delete g.maxSupply), "x.json");
+      expect(g.maxSupply).to.equal(10n ** 27n);
+    });
+
+    it("lets every ready-made file's parameters move at least 20% each way within bounds that stay valid", async function () {
+      for (const file of ["genesis/default.json", "genesis/exponential.json", "genesis/sigmoid.json"]) {
+        const g = await loadGenesis(file);
+        for (const p of g.parameters.filter((p) => p.key.startsWith("curve."))) {
+          expect(p.maxStepBps, `${file} ${p.key}`).to.be.gte(2000);
+          expect(p.min * 10n, `${file} ${p.key} min`).to.be.lte(p.value * 8n);
+          expect(p.max * 10n, `${file} ${p.key} max`).to.be.gte(p.value * 12n);
+        }
+      }
     });
 
     it("accepts an existing quote token, absolute vesting starts and no pool seed", function () {
@@ -195,43 +222,135 @@ describe("genesis files", function () {
       expectIssue(mutated((g) => (g.pool.feeBps = "30")), "pool.feeBps", "from 0 to 1000", '"30"');
     });
 
-    it("keeps exponents finite up to the supply cap", function () {
-      expectIssue(
-        mutated((g) => (g.curve.growthRate = "0.000001"), "genesis/exponential.json"),
-        "curve.growthRate",
-        "at most 0.0000001 per token",
-        "0.000001",
+    it("checks each curve on its own domain: valid on a small maxSupply, refused on the default, naming the maxSupply and the fix", function () {
+      const exponential = issuesOf(mutated((g) => delete g.maxSupply, "genesis/exponential.json"));
+      expect(exponential.map((i) => i.path)).to.deep.equal(["curve.growthRate", 'parameters["curve.growthRate"].max']);
+      expect(exponential[0]).to.deep.equal({
+        path: "curve.growthRate",
+        expected:
+          'a growth rate of at most 0.0000001 per token on the default maxSupply of 1000000000 tokens (MAX_SUPPLY, as the genesis sets no "maxSupply") (growthRate·maxSupply must stay ≤ 100)',
+        got: "0.000001",
+        fix: "lower the growth rate, or set maxSupply to at most 18420680 tokens",
+      });
+      // the bounds' corner (initialPrice 0.02, growthRate 0.0000015) fits on less
+      expect(exponential[1].fix).to.equal("lower the growth rate, or set maxSupply to at most 11818355 tokens");
+
+      const sigmoid = issuesOf(mutated((g) => delete g.maxSupply, "genesis/sigmoid.json"));
+      expect(sigmoid.map((i) => i.path)).to.deep.equal(["curve.steepness", 'parameters["curve.steepness"].max']);
+      expect(sigmoid[0].expected).to.equal(
+        'a steepness of at most 0.0000001001001001 per token for a midpoint of 1000000 tokens on the default maxSupply of 1000000000 tokens (MAX_SUPPLY, as the genesis sets no "maxSupply") (|steepness·(supply − midpoint)| must stay ≤ 100 on [0, maxSupply])',
       );
+      expect(sigmoid[0].fix).to.equal("lower the steepness, or set maxSupply to at most 11000000 tokens");
+
+      try {
+        parseGenesis(mutated((g) => delete g.maxSupply, "genesis/sigmoid.json"), "genesis/sigmoid.json");
+        expect.fail("accepted a steep sigmoid on a billion tokens");
+      } catch (error) {
+        expect((error as Error).message).to.contain(
+          "genesis/sigmoid.json: curve.steepness: expected a steepness of at most 0.0000001001001001 per token for a midpoint of 1000000 tokens on the default maxSupply",
+        );
+        expect((error as Error).message).to.contain("got 0.00001; lower the steepness, or set maxSupply to at most 11000000 tokens\n");
+      }
+    });
+
+    it("keeps exponents within 100 on [0, maxSupply]", function () {
+      const steep = mutated((g) => {
+        g.curve.growthRate = g.parameters["curve.growthRate"].max = "0.00002";
+        g.parameters["curve.initialPrice"].max = "0.01";
+      }, "genesis/exponential.json");
+      const issues = issuesOf(steep);
+      expect(issues[0]).to.deep.include({
+        path: "curve.growthRate",
+        expected: "a growth rate of at most 0.00001 per token on maxSupply 10000000 tokens (growthRate·maxSupply must stay ≤ 100)",
+        got: "0.00002",
+        // on 921034 tokens its price (0.01·e^(0.00002·921034) ≤ 1e6) fits as well as its exponent
+        fix: "lower the growth rate, or set maxSupply to at most 921034 tokens",
+      });
+      expect(issues.map((i) => i.path)).to.deep.equal(["curve.growthRate", 'parameters["curve.growthRate"].max']);
+      expect(parseGenesis({ ...steep, maxSupply: "921034" }, "x.json").maxSupply).to.equal(921_034n * 10n ** 18n);
+      const price = issuesOf({ ...steep, maxSupply: "921035" });
+      expect(price.map((i) => i.path)).to.deep.equal(["curve.growthRate", 'parameters["curve.growthRate"].max']);
+      expect(price[0].expected).to.contain("initialPrice·e^(growthRate·maxSupply) must stay ≤ 1000000");
+
       expectIssue(
-        mutated((g) => (g.parameters["curve.growthRate"].max = "0.0000002"), "genesis/exponential.json"),
-        'parameters["curve.growthRate"].max',
-        "at most 0.0000001 per token",
-      );
-      expectIssue(mutated((g) => (g.curve.steepness = "0.00001"), "genesis/sigmoid.json"), "curve.steepness", "steepness of at most");
-      expectIssue(
-        mutated((g) => (g.parameters["curve.steepness"].max = "0.00000011"), "genesis/sigmoid.json"),
+        mutated((g) => (g.parameters["curve.steepness"].max = "0.000014"), "genesis/sigmoid.json"),
         'parameters["curve.steepness"].max',
-        "at most 0.000000102040816326 per token for a midpoint of 20000000 tokens",
+        "a steepness of at most 0.000013888888888888 per token for a midpoint of 800000 tokens on maxSupply 8000000 tokens",
       );
+      // the brief's ten million tokens leave the steepness no room above +8.7%
+      const wide = expectIssue(mutated((g) => (g.maxSupply = "10000000"), "genesis/sigmoid.json"), 'parameters["curve.steepness"].max', "at most 0.000010869565217391 per token");
+      expect(wide.fix).to.equal("lower the steepness, or set maxSupply to at most 9133333 tokens");
+      // when the stretch below the midpoint is the long one, a smaller maxSupply does not help
+      const low = issuesOf(
+        mutated((g) => {
+          g.curve.midpoint = g.parameters["curve.midpoint"].min = g.parameters["curve.midpoint"].max = "7000000";
+          g.curve.steepness = g.parameters["curve.steepness"].max = "0.00002";
+        }, "genesis/sigmoid.json"),
+      );
+      expect(low.map((i) => i.path)).to.deep.equal(["curve.steepness", 'parameters["curve.steepness"].max']);
+      expect(low[0].expected).to.contain("a steepness of at most 0.000014285714285714 per token for a midpoint of 7000000 tokens on maxSupply 8000000 tokens");
+      expect(low.map((i) => i.fix)).to.deep.equal(["lower the steepness or the midpoint", "lower the steepness or the midpoint"]);
+
+      const beyond = issuesOf(mutated((g) => (g.curve.midpoint = g.parameters["curve.midpoint"].max = "8000001"), "genesis/sigmoid.json"));
+      expect(beyond.map((i) => i.path)).to.deep.equal(["curve.midpoint", 'parameters["curve.midpoint"].max']);
+      expect(beyond[0]).to.deep.equal({
+        path: "curve.midpoint",
+        expected: "a midpoint within the curve's domain, maxSupply 8000000 tokens",
+        got: "8000001 tokens",
+        fix: "lower the midpoint or raise maxSupply",
+      });
+      expectIssue(mutated((g) => (g.parameters["curve.midpoint"].max = "8000001"), "genesis/sigmoid.json"), 'parameters["curve.midpoint"].max', "a midpoint within the curve's domain");
+      expectIssue(mutated((g) => (g.parameters["curve.steepness"].min = "0"), "genesis/sigmoid.json"), 'parameters["curve.steepness"].min', "positive steepness", "0");
       expectIssue(mutated((g) => (g.curve.initialPrice = "0"), "genesis/exponential.json"), "curve.initialPrice", "positive price");
     });
 
-    it("keeps every price the curve reaches up to the supply cap within 1e6 quote per token", function () {
-      expectIssue(
-        mutated((g) => (g.curve.growthRate = "0.00000005"), "genesis/exponential.json"),
-        "curve.growthRate",
-        "at most 0.000000018420680743 per token with initialPrice 0.01 (initialPrice·e^(rate·1e9) must stay ≤ 1000000)",
-        "0.00000005",
-      );
+    it("keeps every price the curve reaches on [0, maxSupply] within 1e6 quote per token, to the wei", function () {
+      // 0.01·e^(k·1e7) ≤ 1e6 ⟺ k ≤ ln(1e8)/1e7 = 0.000001842068074395…, judged on the contract's own expWad
+      const exponential = (rate: string) =>
+        mutated((g) => {
+          g.curve.growthRate = g.parameters["curve.growthRate"].max = rate;
+          g.parameters["curve.initialPrice"].max = "0.01";
+        }, "genesis/exponential.json");
+      expect(parseGenesis(exponential("0.000001842068074395"), "x.json").curve).to.deep.include({ growthRateWad: 1_842_068_074_395n });
+      const over = issuesOf(exponential("0.000001842068074396"));
+      expect(over.map((i) => i.path)).to.deep.equal(["curve.growthRate", 'parameters["curve.growthRate"].max']);
+      expect(over[0]).to.deep.equal({
+        path: "curve.growthRate",
+        expected:
+          "a growth rate of at most 0.000001842068074395 per token with initialPrice 0.01 on maxSupply 10000000 tokens (initialPrice·e^(growthRate·maxSupply) must stay ≤ 1000000)",
+        got: "0.000001842068074396",
+        fix: "lower the growth rate or the initialPrice, or set maxSupply to at most 9999999 tokens",
+      });
       expectIssue(
         mutated((g) => (g.parameters["curve.initialPrice"].max = "0.5"), "genesis/exponential.json"),
         'parameters["curve.growthRate"].max',
-        "with initialPrice 0.5",
+        "a growth rate of at most 0.000001450865773852 per token with initialPrice 0.5 on maxSupply 10000000 tokens",
       );
-      expectIssue(mutated((g) => (g.curve.slope = "0.001")), "curve.slope", "a slope of at most 0.00099999999 with basePrice 0.01", "0.001");
-      expectIssue(mutated((g) => (g.parameters["curve.basePrice"].max = "999999.9999")), 'parameters["curve.slope"].max', "price at the 1e9-token supply cap");
+
+      // linear: slope·maxSupply ≤ 1e6 − basePrice; the default file's 500M tokens allow a slope up to 0.00199999998
+      const linear = (slope: string) =>
+        mutated((g) => {
+          g.curve.slope = g.parameters["curve.slope"].max = slope;
+          g.parameters["curve.basePrice"].max = "0.01";
+        });
+      expect(parseGenesis(linear("0.00199999998"), "x.json").curve).to.deep.include({ slopeWad: 1_999_999_980_000_000n });
+      expect(issuesOf(linear("0.001999999980000001"))[0]).to.deep.equal({
+        path: "curve.slope",
+        expected: "a slope of at most 0.00199999998 with basePrice 0.01 on maxSupply 500000000 tokens (the price at maxSupply must stay ≤ 1000000)",
+        got: "0.001999999980000001",
+        fix: "lower the slope, or set maxSupply to at most 499999999 tokens",
+      });
+      const slope = expectIssue(
+        mutated((g) => {
+          delete g.maxSupply;
+          g.parameters["curve.slope"].max = "0.001";
+        }),
+        'parameters["curve.slope"].max',
+        'a slope of at most 0.00099999998 with basePrice 0.02 on the default maxSupply of 1000000000 tokens (MAX_SUPPLY, as the genesis sets no "maxSupply")',
+      );
+      expect(slope.fix).to.equal("lower the slope, or set maxSupply to at most 999999980 tokens");
       expectIssue(mutated((g) => (g.parameters["curve.growthRate"].min = "0"), "genesis/exponential.json"), 'parameters["curve.growthRate"].min', "positive growth rate", "0");
-      expectIssue(mutated((g) => (g.curve.maxPrice = "999999.999"), "genesis/sigmoid.json"), "curve.maxPrice", "maxPrice + basePrice at most 1000000");
+      expectIssue(mutated((g) => (g.parameters["curve.maxPrice"].max = "999999.999"), "genesis/sigmoid.json"), 'parameters["curve.maxPrice"].max', "maxPrice + basePrice at most 1000000", "1000000.001");
     });
 
     it("checks account references and addresses", function () {
@@ -335,6 +454,93 @@ describe("genesis files", function () {
       };
       for (const name of ["WAD", "BPS", "MAX_SUPPLY", "MAX_PRICE_WAD", "MAX_EXPONENT_WAD", "MAX_SIGMOID_EXPONENT_WAD", "MAX_FEE_BPS", "MINIMUM_LIQUIDITY"]) {
         expect((limits as Record<string, unknown>)[name], name).to.equal(constant(name));
+      }
+    });
+  });
+
+  describe("curve limits against CurveMath.validate", function () {
+    interface Case {
+      kind: CurveKindName;
+      p: [bigint, bigint, bigint, bigint];
+      maxSupply: bigint;
+    }
+    const FIELDS: Record<CurveKindName, string[]> = {
+      linear: ["slope", "basePrice"],
+      exponential: ["initialPrice", "growthRate"],
+      sigmoid: ["maxPrice", "steepness", "midpoint", "basePrice"],
+    };
+
+    async function harnessFixture(): Promise<CurveMathHarness> {
+      return (await ethers.deployContract("CurveMathHarness")) as unknown as CurveMathHarness;
+    }
+
+    /** The genesis validator's verdict on one curve: the box [v, v] on maxSupply. */
+    function acceptedHere({ kind, p, maxSupply }: Case): boolean {
+      let ok = true;
+      const box = new Map(FIELDS[kind].map((field, i) => [field, { lo: p[i], hi: p[i] }]));
+      checkCurveBox(kind, box, { maxSupply, given: true }, () => (ok = false));
+      return ok;
+    }
+
+    /** The contract's verdict: validate returns, or reverts InvalidCurve (anything else fails the test). */
+    async function acceptedByContract(harness: CurveMathHarness, { kind, p, maxSupply }: Case): Promise<boolean> {
+      try {
+        await harness.validate({ kind: CURVE_KIND_IDS[kind], p1: p[0], p2: p[1], p3: p[2], p4: p[3], maxSupply });
+        return true;
+      } catch (error) {
+        const data = findRevertData(error);
+        expect(data === undefined ? undefined : harness.interface.parseError(data)?.name, String(error)).to.equal("InvalidCurve");
+        return false;
+      }
+    }
+
+    /** Curves on random domains whose binding parameter is the validator's own limit, one wei below it, or one above. */
+    function edgeCases(random: SeededRandom): Case[] {
+      const cases: Case[] = [];
+      const domain = (): bigint => (random.chance(0.2) ? MAX_SUPPLY : random.logUniform(1n, MAX_SUPPLY));
+      const price = (): bigint => (random.chance(0.1) ? MAX_PRICE_WAD : random.logUniform(1n, MAX_PRICE_WAD));
+      const around = (limit: bigint): bigint[] => [limit - 1n, limit, limit + 1n].filter((x) => x >= 0n);
+      for (let i = 0; i < 40; ++i) {
+        const d = domain();
+        const base = random.chance(0.2) ? 0n : price();
+        for (const slope of around(largestSlope(base, d))) cases.push({ kind: "linear", p: [slope, base, 0n, 0n], maxSupply: d });
+
+        const initial = price();
+        for (const rate of around(largestGrowthRate(initial, d))) cases.push({ kind: "exponential", p: [initial, rate, 0n, 0n], maxSupply: d });
+
+        const midpoint = random.pick([0n, d, d + 1n, random.uniform(0n, d)]);
+        const farthest = midpoint > d - midpoint ? midpoint : d - midpoint;
+        const height = price();
+        const floor = random.chance(0.3) ? MAX_PRICE_WAD - height + random.pick([0n, 1n]) : random.chance(0.5) ? 0n : random.uniform(0n, MAX_PRICE_WAD - height);
+        for (const steepness of around(largestSteepness(farthest > 0n ? farthest : 1n))) {
+          cases.push({ kind: "sigmoid", p: [height, steepness, midpoint, floor], maxSupply: d });
+        }
+      }
+      return cases;
+    }
+
+    it("judges the exponential's price on Solady's expWad, to the wei", async function () {
+      const harness = await networkHelpers.loadFixture(harnessFixture);
+      const random = new SeededRandom(0xe8d0n);
+      const exponents = [0n, 1n, WAD, 100n * WAD, ...Array.from({ length: 40 }, () => random.uniform(0n, 100n * WAD))];
+      for (const x of exponents) {
+        // priceWad = p1·expWad(p2·s/1e18)/1e18 at s = one token: all of expWad(p2) while p1 = 1e18 cannot overflow
+        const p1 = x < 90n * WAD ? WAD : 10n ** 13n;
+        const curve = { kind: CURVE_KIND_IDS.exponential, p1, p2: x, p3: 0n, p4: 0n, maxSupply: WAD };
+        expect(await harness.priceWad(curve, WAD), `expWad(${x})`).to.equal((p1 * expWad(x)) / WAD);
+      }
+    });
+
+    it("accepts exactly the curves the contract accepts, at the edge of every rule on random domains", async function () {
+      const harness = await networkHelpers.loadFixture(harnessFixture);
+      const cases = edgeCases(new SeededRandom(0x11d17n));
+      const verdicts = await Promise.all(cases.map(async (c) => ({ c, here: acceptedHere(c), there: await acceptedByContract(harness, c) })));
+      const disagreements = verdicts.filter((v) => v.here !== v.there).map((v) => `${v.c.kind} [${v.c.p.join(", ")}] on ${v.c.maxSupply}: here ${v.here}, contract ${v.there}`);
+      expect(disagreements, disagreements.slice(0, 5).join("\n")).to.deep.equal([]);
+      for (const kind of ["linear", "exponential", "sigmoid"] as const) {
+        const mine = verdicts.filter((v) => v.c.kind === kind);
+        expect(mine.filter((v) => v.there).length, `${kind} accepted`).to.be.greaterThan(20);
+        expect(mine.filter((v) => !v.there).length, `${kind} refused`).to.be.greaterThan(20);
       }
     });
   });

@@ -1,9 +1,9 @@
-// The curve ranges CurveMath.validate accepts (contracts/libraries/CurveMath.sol), checked over a
-// box of parameters: a genesis value is the box [v, v]; the bounds of the parameter store are the
-// box [min, max], so that every value governance may reach still gives a curve the market accepts.
-// Every limit is monotone in each parameter, so the box's worst corner decides.
-
-import { Decimal } from "decimal.js";
+// The curve ranges CurveMath.validate accepts (contracts/libraries/CurveMath.sol), rule for rule and
+// to the wei, on the curve's own domain [0, maxSupply]. They are checked over a box of parameters: a
+// genesis value is the box [v, v]; the bounds of the parameter store are the box [min, max], so that
+// every value governance may reach still gives a curve the market accepts. maxSupply is immutable, so
+// it is the same for every point of the box. Every limit is monotone in each parameter, so the box's
+// worst corner decides.
 
 import type { CurveKindName } from "./genesis.ts";
 import { MAX_EXPONENT_WAD, MAX_PRICE_WAD, MAX_SIGMOID_EXPONENT_WAD, MAX_SUPPLY, WAD } from "./limits.ts";
@@ -12,45 +12,147 @@ import { formatDecimal } from "./units.ts";
 /** A curve field's lowest and highest value in the box. */
 export type CurveBox = Map<string, { lo: bigint; hi: bigint }>;
 
-/** Where to report a problem with a field's low or high end, and how to show a value. */
-export type CurveFail = (field: string, end: "lo" | "hi", expected: string, got: string) => void;
+/** Where to report a problem with a field's low or high end: what was expected, the value, and the fix if there is a choice. */
+export type CurveFail = (field: string, end: "lo" | "hi", expected: string, got: string, fix?: string) => void;
 
-const PRECISE = Decimal.clone({ precision: 50 });
+/** The curve's domain: the genesis' maxSupply (token wei), and whether the file gave it or it is MAX_SUPPLY by default. */
+export interface CurveDomain {
+  maxSupply: bigint;
+  given: boolean;
+}
+
 const MAX_PRICE = formatDecimal(MAX_PRICE_WAD, 18);
 const show = (wad: bigint): string => formatDecimal(wad, 18);
 
-export function checkCurveBox(kind: CurveKindName, box: CurveBox, fail: CurveFail): void {
+/* THE RULES OF CurveMath._isValid, ONE CURVE AT A TIME */
+
+/** Largest linear slope with this base price on [0, D]: p1 ≤ (MAX_PRICE_WAD − p2)·WAD / D. */
+export function largestSlope(basePriceWad: bigint, maxSupply: bigint): bigint {
+  return ((MAX_PRICE_WAD - basePriceWad) * WAD) / maxSupply;
+}
+
+/** Largest exponential growth rate on [0, D] from the exponent alone: p2 ≤ MAX_EXPONENT_WAD·WAD / D (k·D ≤ 100). */
+export function largestGrowthExponent(maxSupply: bigint): bigint {
+  return (MAX_EXPONENT_WAD * WAD) / maxSupply;
+}
+
+/**
+ * Whether a positive growth rate fits on [0, D] with this initial price: k·D ≤ 100 and the price at D,
+ * p1·expWad(p2·D/1e18)/1e18 computed as the contract does, at most MAX_PRICE_WAD.
+ */
+export function exponentialFits(initialPriceWad: bigint, growthRateWad: bigint, maxSupply: bigint): boolean {
+  if (growthRateWad > largestGrowthExponent(maxSupply)) return false;
+  return (initialPriceWad * expWad((growthRateWad * maxSupply) / WAD)) / WAD <= MAX_PRICE_WAD;
+}
+
+/** Largest exponential growth rate on [0, D] for this initial price. */
+export function largestGrowthRate(initialPriceWad: bigint, maxSupply: bigint): bigint {
+  return largestWhere(0n, largestGrowthExponent(maxSupply), (rate) => exponentialFits(initialPriceWad, rate, maxSupply));
+}
+
+/** Largest sigmoid steepness for a midpoint on [0, D]: p2 ≤ MAX_SIGMOID_EXPONENT_WAD·WAD / max(S0, D − S0). */
+export function largestSteepness(farthest: bigint): bigint {
+  return (MAX_SIGMOID_EXPONENT_WAD * WAD) / farthest;
+}
+
+/**
+ * Solady's FixedPointMathLib.expWad, step for step (BigInt's `/` truncates toward zero and `>>`
+ * floors, as Solidity's signed `/` and `>>` do), so that the exponential's price at maxSupply is
+ * judged on exactly the integer the contract compares.
+ */
+export function expWad(x: bigint): bigint {
+  if (x <= -41446531673892822313n) return 0n;
+  if (x >= 135305999368893231589n) throw new RangeError(`expWad(${x}) overflows`);
+  x = (x << 78n) / 5n ** 18n;
+  const k = ((x << 96n) / 54916777467707473351141471128n + 2n ** 95n) >> 96n;
+  x = x - k * 54916777467707473351141471128n;
+  let y = x + 1346386616545796478920950773328n;
+  y = ((y * x) >> 96n) + 57155421227552351082224309758442n;
+  let p = y + x - 94201549194550492254356042504812n;
+  p = ((p * y) >> 96n) + 28719021644029726153956944680412240n;
+  p = p * x + (4385272521454847904659076985693276n << 96n);
+  let q = x - 2855989394907223263936484059900n;
+  q = ((q * x) >> 96n) + 50020603652535783019961831881945n;
+  q = ((q * x) >> 96n) - 533845033583426703283633433725380n;
+  q = ((q * x) >> 96n) + 3604857256930695427073651918091429n;
+  q = ((q * x) >> 96n) - 14423608567350463180887372962807573n;
+  q = ((q * x) >> 96n) + 26449188498355588339934803723976023n;
+  const r = p / q;
+  return (r * 3822833074963236453042738258902158003155416615667n) >> (195n - k);
+}
+
+/** The largest x in [lo, hi] with ok(x), for ok monotone (true, then false) and taken as true at lo (never called there). */
+function largestWhere(lo: bigint, hi: bigint, ok: (x: bigint) => boolean): bigint {
+  while (lo < hi) {
+    const mid = hi - (hi - lo) / 2n;
+    if (ok(mid)) lo = mid;
+    else hi = mid - 1n;
+  }
+  return lo;
+}
+
+/* THE BOX */
+
+/**
+ * Reports every rule of CurveMath.validate the box breaks on `domain`. Each message names the
+ * maxSupply it used; the fix offers a lower parameter or, where that helps, the largest maxSupply on
+ * which the box is valid. The caps of single values (a price ≤ MAX_PRICE_WAD) are checked here too,
+ * although the units of genesis.ts already refuse values above them.
+ */
+export function checkCurveBox(kind: CurveKindName, box: CurveBox, domain: CurveDomain, fail: CurveFail): void {
   const lo = (field: string): bigint => box.get(field)!.lo;
   const hi = (field: string): bigint => box.get(field)!.hi;
+  const d = domain.maxSupply;
+  if (d === 0n || d > MAX_SUPPLY) throw new RangeError(`maxSupply ${d} is outside (0, MAX_SUPPLY]; genesis.ts checks it first`);
+  const on = domainText(domain);
+  const priceCap = (field: string): boolean => {
+    if (hi(field) <= MAX_PRICE_WAD) return true;
+    fail(field, "hi", `${field} at most ${MAX_PRICE} quote per token`, show(hi(field)));
+    return false;
+  };
 
   switch (kind) {
     case "linear": {
-      // p1·MAX_SUPPLY ≤ (MAX_PRICE − p2)·WAD: the price at the supply cap stays within MAX_PRICE_WAD.
-      if (hi("slope") * MAX_SUPPLY > (MAX_PRICE_WAD - hi("basePrice")) * WAD) {
-        const limit = ((MAX_PRICE_WAD - hi("basePrice")) * WAD) / MAX_SUPPLY;
-        fail("slope", "hi", `a slope of at most ${show(limit)} with basePrice ${show(hi("basePrice"))} (the price at the 1e9-token supply cap must stay ≤ ${MAX_PRICE})`, show(hi("slope")));
-      }
       if (lo("slope") === 0n && lo("basePrice") === 0n) fail("slope", "lo", "a slope or a basePrice above 0 (a curve priced 0 everywhere)", "0");
+      if (!priceCap("basePrice")) return;
+      const base = hi("basePrice");
+      const slope = hi("slope");
+      if (slope > largestSlope(base, d)) {
+        fail(
+          "slope",
+          "hi",
+          `a slope of at most ${show(largestSlope(base, d))} with basePrice ${show(base)} on ${on} (the price at maxSupply must stay ≤ ${MAX_PRICE})`,
+          show(slope),
+          `lower the slope${orMaxSupply(((MAX_PRICE_WAD - base) * WAD) / slope)}`,
+        );
+      }
       return;
     }
     case "exponential": {
       if (lo("initialPrice") === 0n) fail("initialPrice", "lo", "a positive price (an exponential curve from 0 stays at 0)", "0");
       if (lo("growthRate") === 0n) fail("growthRate", "lo", "a positive growth rate (use a linear curve for a flat price)", "0");
-      const growthLimit = (MAX_EXPONENT_WAD * WAD) / MAX_SUPPLY;
-      if (hi("growthRate") > growthLimit) {
-        fail("growthRate", "hi", `a growth rate of at most ${show(growthLimit)} per token (e^(rate·supply) must stay below e^100 up to the 1e9-token supply cap)`, show(hi("growthRate")));
-        return;
-      }
-      // p1·e^(k·MAX_SUPPLY) ≤ MAX_PRICE_WAD, to 50 digits (the contract's exp is exact to ~1e-16).
-      const exponent = new PRECISE(hi("growthRate").toString()).mul(MAX_SUPPLY.toString()).div(new PRECISE(10).pow(36));
-      const priceAtCap = new PRECISE(hi("initialPrice").toString()).mul(exponent.exp());
-      if (priceAtCap.gt(MAX_PRICE_WAD.toString())) {
-        const growthCap = new PRECISE(MAX_PRICE_WAD.toString()).div(hi("initialPrice").toString()).ln().div(MAX_SUPPLY.toString()).mul(new PRECISE(10).pow(36)).floor();
+      if (!priceCap("initialPrice")) return;
+      const price = hi("initialPrice");
+      const rate = hi("growthRate");
+      if (rate === 0n || exponentialFits(price, rate, d)) return;
+      // The largest maxSupply on which both rules hold.
+      const fix = (what: string): string => `lower ${what}${orMaxSupply(largestWhere(0n, d, (supply) => exponentialFits(price, rate, supply)))}`;
+      if (rate > largestGrowthExponent(d)) {
         fail(
           "growthRate",
           "hi",
-          `a growth rate of at most ${show(BigInt(growthCap.toFixed(0)))} per token with initialPrice ${show(hi("initialPrice"))} (initialPrice·e^(rate·1e9) must stay ≤ ${MAX_PRICE})`,
-          show(hi("growthRate")),
+          `a growth rate of at most ${show(largestGrowthExponent(d))} per token on ${on} (growthRate·maxSupply must stay ≤ 100)`,
+          show(rate),
+          fix("the growth rate"),
+        );
+      } else {
+        fail(
+          "growthRate",
+          "hi",
+          `a growth rate of at most ${show(largestGrowthRate(price, d))} per token with initialPrice ${show(price)} on ${on} ` +
+            `(initialPrice·e^(growthRate·maxSupply) must stay ≤ ${MAX_PRICE})`,
+          show(rate),
+          fix("the growth rate or the initialPrice"),
         );
       }
       return;
@@ -58,21 +160,42 @@ export function checkCurveBox(kind: CurveKindName, box: CurveBox, fail: CurveFai
     case "sigmoid": {
       if (lo("maxPrice") === 0n) fail("maxPrice", "lo", "a positive height", "0");
       if (lo("steepness") === 0n) fail("steepness", "lo", "a positive steepness", "0");
-      if (hi("maxPrice") + hi("basePrice") > MAX_PRICE_WAD) {
+      if (priceCap("maxPrice") && priceCap("basePrice") && hi("maxPrice") + hi("basePrice") > MAX_PRICE_WAD) {
         fail("maxPrice", "hi", `maxPrice + basePrice at most ${MAX_PRICE} quote per token`, show(hi("maxPrice") + hi("basePrice")));
       }
-      // k·max(S0, MAX_SUPPLY − S0) ≤ MAX_SIGMOID_EXPONENT_WAD·WAD, for the midpoint anywhere in its range.
-      const farthest = hi("midpoint") > MAX_SUPPLY - lo("midpoint") ? hi("midpoint") : MAX_SUPPLY - lo("midpoint");
-      if (hi("steepness") * farthest > MAX_SIGMOID_EXPONENT_WAD * WAD) {
-        const limit = (MAX_SIGMOID_EXPONENT_WAD * WAD) / farthest;
+      if (hi("midpoint") > d) {
+        fail("midpoint", "hi", `a midpoint within the curve's domain, ${on}`, `${show(hi("midpoint"))} tokens`, "lower the midpoint or raise maxSupply");
+        return;
+      }
+      // k·max(S0, D − S0) ≤ MAX_SIGMOID_EXPONENT_WAD·WAD for the midpoint anywhere in its range.
+      const steepness = hi("steepness");
+      const above = d - lo("midpoint");
+      const farthest = hi("midpoint") > above ? hi("midpoint") : above;
+      if (steepness > largestSteepness(farthest)) {
+        // A smaller maxSupply shortens only the stretch above the midpoint: it helps when the one below fits.
+        const reach = (MAX_SIGMOID_EXPONENT_WAD * WAD) / steepness;
         fail(
           "steepness",
           "hi",
-          `a steepness of at most ${show(limit)} per token for a midpoint of ${show(farthest === hi("midpoint") ? hi("midpoint") : lo("midpoint"))} tokens (|steepness·(supply − midpoint)| must stay ≤ 100 up to the 1e9-token supply cap)`,
-          show(hi("steepness")),
+          `a steepness of at most ${show(largestSteepness(farthest))} per token for a midpoint of ${show(farthest === above ? lo("midpoint") : hi("midpoint"))} tokens ` +
+            `on ${on} (|steepness·(supply − midpoint)| must stay ≤ 100 on [0, maxSupply])`,
+          show(steepness),
+          hi("midpoint") <= reach ? `lower the steepness${orMaxSupply(lo("midpoint") + reach)}` : "lower the steepness or the midpoint",
         );
       }
       return;
     }
   }
+}
+
+function domainText(domain: CurveDomain): string {
+  const tokens = formatDecimal(domain.maxSupply, 18);
+  return domain.given ? `maxSupply ${tokens} tokens` : `the default maxSupply of ${tokens} tokens (MAX_SUPPLY, as the genesis sets no "maxSupply")`;
+}
+
+/** ", or set maxSupply to at most N tokens" (whole tokens when there is one), or nothing when no maxSupply fits. */
+function orMaxSupply(largest: bigint): string {
+  if (largest <= 0n) return "";
+  const shown = largest >= WAD ? (largest / WAD).toString() : formatDecimal(largest, 18);
+  return `, or set maxSupply to at most ${shown} tokens`;
 }

@@ -7,10 +7,8 @@ import { readFile } from "node:fs/promises";
 
 import {
   BPS,
-  MAX_EXPONENT_WAD,
   MAX_FEE_BPS,
   MAX_PRICE_WAD,
-  MAX_SIGMOID_EXPONENT_WAD,
   MAX_SUPPLY,
   MAX_UINT128,
   MAX_UINT16,
@@ -22,7 +20,7 @@ import {
   TOKEN_DECIMALS,
   WAD,
 } from "./limits.ts";
-import { type CurveBox, checkCurveBox } from "./curve-limits.ts";
+import { type CurveBox, type CurveDomain, checkCurveBox } from "./curve-limits.ts";
 import { child, GenesisError, positive, Reader, type Unit } from "./reader.ts";
 import { formatDecimal, parseDuration } from "./units.ts";
 
@@ -73,7 +71,8 @@ export interface Genesis {
   fees: { buyBps: number; sellBps: number; treasuryShareBps: number };
   /** Quote units (6 decimals) paid into the market's reserve at genesis. */
   reserve: bigint;
-  /** The largest supply the market may ever reach (token wei); MAX_SUPPLY unless the file says less. */
+  /** The largest supply the market may ever reach (token wei); MAX_SUPPLY unless the file says less.
+   * It is also the curve's domain: the curve and every value its bounds allow are valid on [0, maxSupply]. */
   maxSupply: bigint;
   allocations: { to: AccountRef; amount: bigint; delegate: boolean }[];
   vesting: { beneficiary: AccountRef; amount: bigint; start: VestingStart; cliffSeconds: number; durationSeconds: number }[];
@@ -199,18 +198,20 @@ export function parseGenesis(input: unknown, source: string): Genesis {
     value === undefined ? undefined : reader(r, value);
   const token = read(top.token, readToken);
   const quote = read(top.quote, readQuote);
-  const curve = read(top.curve, readCurve);
-  const fees = read(top.fees, readFees);
-  const reserve = read(top.reserve, (r, value) => r.decimal(value, "reserve", QUOTE_DECIMALS, MAX_UINT128, QUOTE_AMOUNT));
   const maxSupply =
     top.maxSupply === undefined
       ? MAX_SUPPLY
       : positive(r, top.maxSupply, r.decimal(top.maxSupply, "maxSupply", TOKEN_DECIMALS, MAX_SUPPLY, `${TOKEN_AMOUNT}, at most ${formatDecimal(MAX_SUPPLY, 18)}`), "maxSupply", TOKEN_AMOUNT);
+  // The curve is checked on its own domain; with an unreadable maxSupply its range cannot be judged.
+  const domain: CurveDomain | undefined = maxSupply === undefined ? undefined : { maxSupply, given: top.maxSupply !== undefined };
+  const curve = read(top.curve, (r, value) => readCurve(r, value, domain));
+  const fees = read(top.fees, readFees);
+  const reserve = read(top.reserve, (r, value) => r.decimal(value, "reserve", QUOTE_DECIMALS, MAX_UINT128, QUOTE_AMOUNT));
   const allocations = read(top.allocations, readAllocations);
   const vesting = top.vesting === undefined ? [] : readVesting(r, top.vesting);
   const pool = read(top.pool, readPool);
   const governance = read(top.governance, readGovernance);
-  const parameters = read(top.parameters, (r, value) => readParameters(r, value, curve, fees, pool));
+  const parameters = read(top.parameters, (r, value) => readParameters(r, value, curve, domain, fees, pool));
 
   if (allocations !== undefined && vesting !== undefined && pool !== undefined) {
     const minted =
@@ -271,7 +272,7 @@ interface ReadCurve {
   curve?: GenesisCurve;
 }
 
-function readCurve(r: Reader, value: unknown): ReadCurve | undefined {
+function readCurve(r: Reader, value: unknown, domain: CurveDomain | undefined): ReadCurve | undefined {
   const kinds = Object.keys(CURVE_FIELDS) as CurveKindName[];
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     return r.fail("curve", `an object with "kind" (${kinds.join(", ")}) and that kind's parameters`, value);
@@ -288,11 +289,11 @@ function readCurve(r: Reader, value: unknown): ReadCurve | undefined {
     const parsed = r.unitValue(o[spec.field], `curve.${spec.field}`, spec.unit);
     if (parsed !== undefined) values.set(spec.field, parsed);
   }
-  if (values.size !== specs.length) return { kind: kind as CurveKindName, specs, values };
+  if (values.size !== specs.length || domain === undefined) return { kind: kind as CurveKindName, specs, values };
   const v = (field: string): bigint => values.get(field)!;
   const box: CurveBox = new Map(specs.map((spec) => [spec.field, { lo: v(spec.field), hi: v(spec.field) }]));
   const before = r.issues.length;
-  checkCurveBox(kind as CurveKindName, box, (field, _end, expected, got) => r.failText(`curve.${field}`, expected, got));
+  checkCurveBox(kind as CurveKindName, box, domain, (field, _end, expected, got, fix) => r.failText(`curve.${field}`, expected, got, fix));
   if (r.issues.length > before) return { kind: kind as CurveKindName, specs, values };
   let curve: GenesisCurve;
   switch (kind as CurveKindName) {
@@ -427,6 +428,7 @@ function readParameters(
   r: Reader,
   value: unknown,
   curve: ReadCurve | undefined,
+  domain: CurveDomain | undefined,
   fees: Genesis["fees"] | undefined,
   pool: Genesis["pool"] | undefined,
 ): GenesisParameter[] | undefined {
@@ -484,14 +486,14 @@ function readParameters(
     out.push({ key: spec.key, value: genesisValue, min, max, maxStepBps, minIntervalSeconds, consumer, decimals: spec.unit.decimals });
   }
 
-  // Every curve governance may reach inside the bounds must still be one the market accepts.
+  // Every curve governance may reach inside the bounds must still be one the market accepts on its domain.
   const specs = curve?.specs ?? [];
   const bounds = specs.map((spec) => out.find((p) => p.key === spec.key));
-  if (curve !== undefined && bounds.every((b) => b !== undefined)) {
+  if (curve !== undefined && domain !== undefined && bounds.every((b) => b !== undefined && b.min <= b.max)) {
     const box: CurveBox = new Map(specs.map((spec, i) => [spec.field, { lo: bounds[i]!.min, hi: bounds[i]!.max }]));
-    checkCurveBox(curve.kind, box, (field, end, expected, got) => {
+    checkCurveBox(curve.kind, box, domain, (field, end, expected, got, fix) => {
       const key = specs.find((spec) => spec.field === field)!.key;
-      r.failText(`${child("parameters", key)}.${end === "lo" ? "min" : "max"}`, expected, got);
+      r.failText(`${child("parameters", key)}.${end === "lo" ? "min" : "max"}`, expected, got, fix);
       ok = false;
     });
   }

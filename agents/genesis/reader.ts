@@ -10,6 +10,8 @@ export interface GenesisIssue {
   path: string;
   expected: string;
   got: string;
+  /** How to fix it, when there is more than one way (a lower parameter, or a smaller maxSupply). */
+  fix?: string;
 }
 
 export class GenesisError extends Error {
@@ -17,7 +19,7 @@ export class GenesisError extends Error {
   readonly issues: GenesisIssue[];
 
   constructor(source: string, issues: GenesisIssue[]) {
-    const lines = issues.map((issue) => `${source}: ${issue.path}: expected ${issue.expected}, got ${issue.got}`);
+    const lines = issues.map((issue) => `${source}: ${issue.path}: expected ${issue.expected}, got ${issue.got}${issue.fix === undefined ? "" : `; ${issue.fix}`}`);
     const heading = issues.length === 1 ? "" : `${source}: ${issues.length} problems\n`;
     super(heading + lines.join("\n"));
     this.name = "GenesisError";
@@ -57,9 +59,9 @@ export class Reader {
     return this.failText(path, expected, describe(got));
   }
 
-  /** Same, with `got` already written out (a derived value, or "an unknown field"). */
-  failText(path: string, expected: string, got: string): undefined {
-    this.issues.push({ path, expected, got });
+  /** Same, with `got` already written out (a derived value, or "an unknown field"), and how to fix it if given. */
+  failText(path: string, expected: string, got: string, fix?: string): undefined {
+    this.issues.push(fix === undefined ? { path, expected, got } : { path, expected, got, fix });
     return undefined;
   }
 
