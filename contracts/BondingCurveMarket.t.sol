@@ -167,7 +167,7 @@ contract MarketHandler is TestBase {
         IParameterStore.Parameter memory p = store.parameter(key);
         vm.warp(block.timestamp + p.minIntervalSeconds + 1);
         uint256 current = p.value;
-        uint256 maxDelta = (current == 0 ? p.max : current) * p.maxStepBps / 10_000;
+        uint256 maxDelta = store.maxDelta(key);
         uint256 lo = current > maxDelta ? current - maxDelta : 0;
         uint256 hi = current + maxDelta;
         if (lo < p.min) lo = p.min;

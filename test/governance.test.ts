@@ -4,6 +4,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import type { Deployment } from "../agents/deploy/deploy.ts";
+import { ceilDiv } from "../agents/math/bigint.ts";
 import { deployFixture } from "./fixtures.ts";
 
 const connection = await network.create();
@@ -14,8 +15,6 @@ const QUOTE_UNIT_WAD = 10n ** 12n; // 6-decimal quote
 const FOR = 1;
 const AGAINST = 0;
 const ProposalState = { Active: 1n, Defeated: 3n, Succeeded: 4n, Queued: 5n, Executed: 7n } as const;
-
-const ceilDiv = (a: bigint, b: bigint) => (a + b - 1n) / b;
 
 /** What buyExactTokens charges on a linear curve: ⌈⌈∫⌉·scale⌉ in quote units, plus the fee rounded up. */
 function linearBuyCost(slope: bigint, base: bigint, scale: bigint, supply: bigint, amount: bigint, feeBps: bigint): bigint {

@@ -2,7 +2,8 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import type { ContractTransactionResponse, Log } from "ethers";
 
-import type { ConstantProductPool, MockParameterStore, TestERC20 } from "../types/ethers-contracts/index.js";
+import type { ConstantProductPool, TestERC20 } from "../types/ethers-contracts/index.js";
+import { sqrtDown } from "../agents/math/bigint.ts";
 
 const { ethers, networkHelpers } = await network.create();
 
@@ -36,16 +37,6 @@ function amountOutWithFee(amountIn: bigint, reserveIn: bigint, reserveOut: bigin
   return (amountInAfterFee * reserveOut) / (reserveIn * 10_000n + amountInAfterFee);
 }
 
-function sqrtDown(value: bigint): bigint {
-  if (value < 2n) return value;
-  let x = value;
-  let y = (x + 1n) / 2n;
-  while (y < x) {
-    x = y;
-    y = (x + value / x) / 2n;
-  }
-  return x;
-}
 
 type MintResult = { amountToken: bigint; amountQuote: bigint; liquidity: bigint };
 type Failure = { error: string; args: bigint[] };

@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import { Signature, ZeroAddress } from "ethers";
+import { ZeroAddress } from "ethers";
+
+import { signPermit } from "./helpers/permit.ts";
 
 const { ethers, networkHelpers } = await network.create();
 const { time, loadFixture } = networkHelpers;
@@ -32,25 +34,6 @@ describe("QuoteToken", () => {
   });
 
   describe("permit", () => {
-    type Deployed = Awaited<ReturnType<typeof deployQuote>>;
-
-    /** An EIP-2612 permit for `owner`, signed by `signer` (the owner unless a forgery is wanted). */
-    async function signPermit(quote: Deployed["quote"], owner: Deployed["alice"], spender: string, value: bigint, deadline: bigint, signer = owner) {
-      const { chainId } = await ethers.provider.getNetwork();
-      const domain = { name: "Arena USD", version: "1", chainId, verifyingContract: await quote.getAddress() };
-      const types = {
-        Permit: [
-          { name: "owner", type: "address" },
-          { name: "spender", type: "address" },
-          { name: "value", type: "uint256" },
-          { name: "nonce", type: "uint256" },
-          { name: "deadline", type: "uint256" },
-        ],
-      };
-      const nonce = await quote.nonces(owner.address);
-      return Signature.from(await signer.signTypedData(domain, types, { owner: owner.address, spender, value, nonce, deadline }));
-    }
-
     it("approves by signature, so the spender can pull without an approve transaction", async () => {
       const { quote, alice, bob } = await loadFixture(deployQuote);
       await quote.mint(alice.address, 500_000_000n);

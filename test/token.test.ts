@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
+import { signPermit } from "./helpers/permit.ts";
+
 const { ethers, networkHelpers } = await network.create();
 
 describe("ArenaToken", () => {
@@ -60,20 +62,8 @@ describe("ArenaToken", () => {
   it("accepts an EIP-2612 permit", async () => {
     const { token, alice, bob } = await networkHelpers.loadFixture(tokenFixture);
     const deadline = BigInt(await networkHelpers.time.latest()) + 3600n;
-    const { chainId } = await ethers.provider.getNetwork();
-    const domain = { name: "Arena", version: "1", chainId, verifyingContract: await token.getAddress() };
-    const types = {
-      Permit: [
-        { name: "owner", type: "address" },
-        { name: "spender", type: "address" },
-        { name: "value", type: "uint256" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
-    };
     const value = 123n;
-    const signature = await alice.signTypedData(domain, types, { owner: alice.address, spender: bob.address, value, nonce: 0n, deadline });
-    const { v, r, s } = ethers.Signature.from(signature);
+    const { v, r, s } = await signPermit(token, alice, bob.address, value, deadline);
     await token.permit(alice.address, bob.address, value, deadline, v, r, s);
     expect(await token.allowance(alice.address, bob.address)).to.equal(value);
     expect(await token.nonces(alice.address)).to.equal(1n);

@@ -140,7 +140,7 @@ export async function deploySystem(ethers: HardhatEthers, genesis: Genesis, opti
   }
 
   const steps = plannedSteps(genesis);
-  const run = new StepRunner(ethers, steps, interfaces, options.onStep);
+  const run = new StepRunner(steps, interfaces, options.onStep);
   const deploy = async <T>(step: StepName, name: ContractName, args: unknown[]): Promise<T> => {
     const contract = await ethers.deployContract(ARTIFACTS[name], args, deployer);
     await run.mined(step, contract.deploymentTransaction()!);
@@ -367,13 +367,11 @@ class StepRunner {
   readonly txs: Partial<Record<StepName, string[]>> = {};
   readonly gasUsed: Partial<Record<StepName, bigint>> = {};
   firstBlock: number | undefined;
-  readonly #ethers: HardhatEthers;
   readonly #steps: StepName[];
   readonly #interfaces: Interface[];
   readonly #onStep?: (step: StepReport) => void;
 
-  constructor(ethers: HardhatEthers, steps: StepName[], interfaces: Interface[], onStep?: (step: StepReport) => void) {
-    this.#ethers = ethers;
+  constructor(steps: StepName[], interfaces: Interface[], onStep?: (step: StepReport) => void) {
     this.#steps = steps;
     this.#interfaces = interfaces;
     this.#onStep = onStep;

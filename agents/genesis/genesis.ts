@@ -18,11 +18,11 @@ import {
   MINIMUM_LIQUIDITY,
   QUOTE_DECIMALS,
   TOKEN_DECIMALS,
-  WAD,
 } from "./limits.ts";
 import { type CurveBox, type CurveDomain, checkCurveBox } from "./curve-limits.ts";
 import { child, GenesisError, positive, Reader, type Unit } from "./reader.ts";
 import { formatDecimal, parseDuration } from "./units.ts";
+import { sqrtDown } from "../math/bigint.ts";
 
 /* TYPES */
 
@@ -393,8 +393,8 @@ function readPool(r: Reader, value: unknown): Genesis["pool"] | undefined {
   const tokens = s.tokens === undefined ? undefined : positive(r, s.tokens, r.decimal(s.tokens, "pool.seed.tokens", TOKEN_DECIMALS, MAX_SUPPLY, TOKEN_AMOUNT), "pool.seed.tokens", TOKEN_AMOUNT);
   const quote = s.quote === undefined ? undefined : positive(r, s.quote, r.decimal(s.quote, "pool.seed.quote", QUOTE_DECIMALS, MAX_UINT128, QUOTE_AMOUNT), "pool.seed.quote", QUOTE_AMOUNT);
   if (feeBps === undefined || tokens === undefined || quote === undefined) return undefined;
-  if (sqrt(tokens * quote) <= MINIMUM_LIQUIDITY) {
-    return r.failText("pool.seed", `a seed whose first LP shares sqrt(tokens wei × quote units) exceed the ${MINIMUM_LIQUIDITY} locked forever`, `sqrt = ${sqrt(tokens * quote)}`);
+  if (sqrtDown(tokens * quote) <= MINIMUM_LIQUIDITY) {
+    return r.failText("pool.seed", `a seed whose first LP shares sqrt(tokens wei × quote units) exceed the ${MINIMUM_LIQUIDITY} locked forever`, `sqrt = ${sqrtDown(tokens * quote)}`);
   }
   return { feeBps: Number(feeBps), seed: { tokens, quote } };
 }
@@ -500,13 +500,3 @@ function readParameters(
   return ok ? out : undefined;
 }
 
-function sqrt(value: bigint): bigint {
-  if (value < 2n) return value;
-  let x = value;
-  let y = (x + 1n) / 2n;
-  while (y < x) {
-    x = y;
-    y = (x + value / x) / 2n;
-  }
-  return x;
-}
