@@ -1,0 +1,85 @@
+// The recorded run: what a battle writes into its folder, one row per block. Reports, summaries and
+// gas profiles read these; they never drive the simulation.
+//
+// Folder layout (`runs/<scenario>-<seed>/` unless --out says otherwise):
+//   steps.csv    one row per step (STEP_COLUMNS), appended as each block is mined
+//   agents.csv   one row per agent every `output.agentEvery` steps (AGENT_COLUMNS)
+//   gas.json     the gas profile (agents/gas/profile.ts)
+//   summary.json the summary (agents/run/summary.ts), written at the end (also after an interruption)
+//   report.html  self-contained charts and tables (agents/report/report.ts)
+// Amounts are integers in contract units (token wei, quote units, WAD prices); no float is written
+// for a chain value.
+
+/** Columns of steps.csv, in order. */
+export const STEP_COLUMNS = [
+  "step", // 1-based
+  "block", // block number
+  "time", // seconds since the run's first step was built (step × blockSeconds)
+  "curvePriceWad", // curve marginal price after the block
+  "poolPriceWad", // pool price after the block
+  "gapBps", // (pool − curve) / curve in bps, signed
+  "supply", // token wei
+  "reserve", // quote units
+  "treasuryQuote", // quote units: the treasury's balance + fees accrued in the market
+  "solvencyWad", // reserve / refund for selling the whole supply, WAD (≥ 1e18 when solvent)
+  "curveVolumeQuote", // quote units traded on the curve in this block (buys + sells, gross)
+  "poolVolumeQuote", // quote value traded on the pool in this block
+  "curveFeesQuote", // fees charged by the curve in this block
+  "poolFeesQuote", // pool fees in this block, valued in quote
+  "txs", // agent transactions in this block
+  "reverts", // of which reverted
+  "gasUsed", // gas of this block's agent transactions
+] as const;
+
+export type StepColumn = (typeof STEP_COLUMNS)[number];
+export type StepRow = Record<StepColumn, bigint>;
+
+/** Columns of agents.csv, in order. Counts are cumulative since the start of the run. */
+export const AGENT_COLUMNS = [
+  "step",
+  "agent",
+  "tokens", // token wei held
+  "quote", // quote units held
+  "lp", // pool shares held
+  "claimable", // vested tokens it could release
+  "valueQuote", // mark-to-market: quote + tokens at the curve price + LP share of the pool
+  "pnlQuote", // valueQuote − value at the start − gas paid (valued at gas.ethPriceQuote)
+  "txs",
+  "reverts",
+  "gasUsed",
+] as const;
+
+export type AgentColumn = (typeof AGENT_COLUMNS)[number];
+export type AgentRow = { agent: string } & Record<Exclude<AgentColumn, "agent">, bigint>;
+
+/** One agent transaction's receipt, attributed. gas.json aggregates these. */
+export interface GasRecord {
+  step: number;
+  agent: string;
+  /** Label of the behaviour whose intent it was ("setup" for set-up transactions). */
+  behaviour: string;
+  /** The scenario's policy. */
+  policy: string;
+  /** Contract name (BondingCurveMarket, ConstantProductPool, Vesting, QuoteToken, ArenaToken, ...). */
+  contract: string;
+  /** Function name (buyExactTokens, swapExactIn, ...). */
+  fn: string;
+  gasUsed: number;
+  status: "success" | "reverted";
+}
+
+/** One line of a leaderboard, best PnL first. */
+export interface LeaderboardEntry {
+  rank: number;
+  agent: string;
+  behaviours: string[];
+  pnlQuote: string;
+  /** pnl / starting value, in bps. */
+  returnBps: number;
+  valueQuote: string;
+  tokens: string;
+  quote: string;
+  txs: number;
+  reverts: number;
+  gasUsed: number;
+}
