@@ -1,0 +1,147 @@
+// Setting a battle up: deploy the system from the scenario's genesis at a fixed time, deploy the lens,
+// then give every agent its wallet, its ETH for gas, its quote, its approvals and the tokens it starts
+// with. Set-up transactions are mined in blocks of their own with explicit timestamps, so the same
+// scenario always starts from the same state.
+
+import { type Address, encodeFunctionData, getAddress, keccak256, maxUint256, stringToHex } from "viem";
+
+import { type Deployment, deploySystem } from "../deploy/deploy.ts";
+import { loadGenesis } from "../genesis/genesis.ts";
+import type { AgentConfig, Scenario } from "../scenario/scenario-types.ts";
+import type { Chain } from "./chain.ts";
+import { BattleError } from "./errors.ts";
+import type { SystemAbis, SystemAddresses } from "./system.ts";
+import { TxSender, type SentTx } from "./tx-sender.ts";
+
+/** ETH each impersonated agent gets for gas (1e6 ETH: gas never runs out in a battle). */
+const AGENT_ETH_WEI = 10n ** 24n;
+/** Set-up transactions per block. */
+const SETUP_BATCH = 200;
+
+export interface AgentWallet {
+  config: AgentConfig;
+  address: Address;
+}
+
+export interface SetupResult {
+  deployment: Deployment;
+  addresses: SystemAddresses;
+  wallets: AgentWallet[];
+  /** Timestamp of the last set-up block; step s is mined at this + s × blockSeconds. */
+  lastTimestamp: bigint;
+  /** Set-up transactions, for the gas profile. */
+  txs: { agent: string; tx: SentTx; gasUsed: bigint }[];
+}
+
+/** A stable address for an agent id: the same id gets the same wallet in every run. */
+export function derivedAgentAddress(id: string): Address {
+  return getAddress(`0x${keccak256(stringToHex(`token-arena/agent/${id}`)).slice(-40)}`);
+}
+
+export async function setUpBattle(chain: Chain, scenario: Scenario, abis: SystemAbis, allowLive: boolean, log: (line: string) => void): Promise<SetupResult> {
+  const genesis = await loadGenesis(scenario.genesis);
+  if (chain.inProcess) await chain.request("evm_setNextBlockTimestamp", [scenario.startTime]);
+  const deployment = await deploySystem(chain.connection.ethers, genesis, { networkName: chain.networkName, allowLive });
+  log(`deployed ${genesis.curve.kind} system from ${scenario.genesis} (${Object.keys(deployment.addresses).length} contracts)`);
+
+  const accounts = await chain.request<string[]>("eth_accounts");
+  const deployer = getAddress(deployment.deployer);
+  const wallets: AgentWallet[] = scenario.agents.map((config, i) => ({ config, address: resolveWallet(config, i, accounts, chain, scenario) }));
+  const seen = new Map<string, string>();
+  for (const w of wallets) {
+    const other = seen.get(w.address);
+    if (other !== undefined) throw new BattleError(`${scenario.source}: agents "${other}" and "${w.config.id}" use the same wallet ${w.address}; give each agent its own wallet`);
+    seen.set(w.address, w.config.id);
+  }
+
+  await chain.request("evm_setAutomine", [false]);
+  let timestamp = BigInt((await chain.client.getBlock()).timestamp);
+  const sender = new TxSender(chain, { maxFeePerGas: 10n ** 12n, priorityFeeWei: scenario.gas.priorityFeeWei });
+  const mine = async (batch: { agent: string; tx: SentTx }[], what: string) => {
+    timestamp += 1n;
+    const receipts = await sender.mine(batch.map((b) => b.tx), timestamp);
+    const failed = receipts.findIndex((r) => r.status !== "success");
+    if (failed >= 0) {
+      const reason = await sender.revertReason(receipts[failed]!.hash, abis);
+      throw new BattleError(`set-up failed (${what}) for agent "${batch[failed]!.agent}": ${batch[failed]!.tx.contract}.${batch[failed]!.tx.fn} reverted with ${reason}`);
+    }
+    timestamp = receipts.length > 0 ? receipts[receipts.length - 1]!.timestamp : timestamp;
+    return receipts.map((r, i) => ({ agent: batch[i]!.agent, tx: batch[i]!.tx, gasUsed: r.gasUsed }));
+  };
+
+  // The lens, from the deployer.
+  const lensTx = await sender.send({ from: deployer, to: null, data: abis.lensBytecode, gas: 3_000_000n, contract: "ArenaLens", fn: "deploy" });
+  const [lensReceipt] = await sender.mine([lensTx], (timestamp += 1n));
+  if (lensReceipt === undefined || lensReceipt.status !== "success" || lensReceipt.contractAddress === undefined) throw new BattleError("set-up failed: could not deploy the ArenaLens");
+  timestamp = lensReceipt.timestamp;
+  const d = deployment.addresses;
+  const addresses: SystemAddresses = {
+    market: getAddress(d.market),
+    pool: getAddress(d.pool),
+    vesting: getAddress(d.vesting),
+    quote: getAddress(d.quote),
+    token: getAddress(d.token),
+    lens: lensReceipt.contractAddress,
+    treasury: getAddress(deployment.accounts.treasury),
+  };
+
+  for (const w of wallets) {
+    if (w.config.wallet.kind === "derived") {
+      await chain.request("hardhat_impersonateAccount", [w.address]);
+      await chain.request("hardhat_setBalance", [w.address, `0x${AGENT_ETH_WEI.toString(16)}`]);
+    }
+  }
+
+  const txs: SetupResult["txs"] = [];
+  const batches = async (what: string, make: (w: AgentWallet) => Promise<SentTx[]>) => {
+    let batch: { agent: string; tx: SentTx }[] = [];
+    for (const w of wallets) {
+      for (const tx of await make(w)) {
+        batch.push({ agent: w.config.id, tx });
+        if (batch.length >= SETUP_BATCH) {
+          txs.push(...(await mine(batch, what)));
+          batch = [];
+        }
+      }
+    }
+    if (batch.length > 0) txs.push(...(await mine(batch, what)));
+  };
+
+  const erc20 = abis.byContract.quote;
+  await batches("funding and approvals", async (w) => {
+    const from = w.address;
+    const out: SentTx[] = [];
+    if (w.config.funds.quote > 0n) {
+      out.push(await sender.send({ from, to: addresses.quote, data: encodeFunctionData({ abi: erc20, functionName: "mint", args: [from, w.config.funds.quote] }), gas: 100_000n, contract: "QuoteToken", fn: "mint" }));
+    }
+    for (const [token, contract, spender] of [
+      [addresses.quote, "QuoteToken", addresses.market],
+      [addresses.quote, "QuoteToken", addresses.pool],
+      [addresses.token, "ArenaToken", addresses.pool],
+    ] as const) {
+      out.push(await sender.send({ from, to: token, data: encodeFunctionData({ abi: erc20, functionName: "approve", args: [spender, maxUint256] }), gas: 100_000n, contract, fn: "approve" }));
+    }
+    return out;
+  });
+  await batches("starting tokens", async (w) => {
+    if (w.config.funds.tokens === 0n) return [];
+    const data = encodeFunctionData({ abi: abis.byContract.market, functionName: "buyExactTokens", args: [w.config.funds.tokens, maxUint256, w.address, maxUint256] });
+    return [await sender.send({ from: w.address, to: addresses.market, data, gas: 300_000n, contract: "BondingCurveMarket", fn: "buyExactTokens" })];
+  });
+  log(`set up ${wallets.length} agents (${txs.length} transactions)`);
+  return { deployment, addresses, wallets, lastTimestamp: timestamp, txs };
+}
+
+function resolveWallet(config: AgentConfig, index: number, accounts: string[], chain: Chain, scenario: Scenario): Address {
+  if (config.wallet.kind === "account") {
+    const account = accounts[config.wallet.index];
+    if (account === undefined) {
+      throw new BattleError(`${scenario.source}: agents[${index}] ("${config.id}") uses account:${config.wallet.index}, but network "${chain.networkName}" has ${accounts.length} accounts; use an index below ${accounts.length}`);
+    }
+    return getAddress(account);
+  }
+  if (!chain.inProcess && chain.chainId !== 31337n && chain.chainId !== 1337n) {
+    throw new BattleError(`${scenario.source}: agent "${config.id}" has a derived wallet, which needs a local Hardhat chain to impersonate it; give it wallet: account:N (a funded account of network "${chain.networkName}")`);
+  }
+  return derivedAgentAddress(config.id);
+}

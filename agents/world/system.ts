@@ -1,0 +1,73 @@
+// The contracts a battle runs against, as the World sees them: addresses and viem ABIs, read from
+// Hardhat's artifacts. Every error the contracts can raise is gathered into one ABI, so any revert
+// decodes to its name and values.
+
+import type { Abi, AbiItem, Address } from "viem";
+
+export const SYSTEM_ARTIFACTS = {
+  market: "BondingCurveMarket",
+  pool: "ConstantProductPool",
+  vesting: "Vesting",
+  quote: "QuoteToken",
+  token: "ArenaToken",
+  lens: "ArenaLens",
+  store: "ParameterStore",
+  governor: "ArenaGovernor",
+  timelock: "ArenaTimelock",
+} as const;
+
+export type SystemContract = keyof typeof SYSTEM_ARTIFACTS;
+
+/** Hardhat's artifact reader (`hre.artifacts`), or anything that reads artifacts by name the same way. */
+export interface ArtifactSource {
+  readArtifact(name: string): Promise<{ abi: readonly unknown[]; bytecode: string }>;
+}
+
+export interface SystemAbis {
+  byContract: Record<SystemContract, Abi>;
+  /** Every error of every contract (and the libraries they use), deduplicated by signature. */
+  errors: Abi;
+  lensBytecode: `0x${string}`;
+}
+
+export async function loadSystemAbis(artifacts: ArtifactSource): Promise<SystemAbis> {
+  const byContract = {} as Record<SystemContract, Abi>;
+  const seen = new Set<string>();
+  const errors: AbiItem[] = [];
+  let lensBytecode = "0x" as `0x${string}`;
+  for (const [key, name] of Object.entries(SYSTEM_ARTIFACTS) as [SystemContract, string][]) {
+    const artifact = await artifacts.readArtifact(name);
+    const abi = artifact.abi as Abi;
+    byContract[key] = abi;
+    if (key === "lens") lensBytecode = artifact.bytecode as `0x${string}`;
+    for (const item of abi) {
+      if (item.type !== "error") continue;
+      const signature = `${item.name}(${item.inputs.map((i) => i.type).join(",")})`;
+      if (seen.has(signature)) continue;
+      seen.add(signature);
+      errors.push(item);
+    }
+  }
+  return { byContract, errors, lensBytecode };
+}
+
+/** Addresses of the running system (from the deployment) and the harness's lens. */
+export interface SystemAddresses {
+  market: Address;
+  pool: Address;
+  vesting: Address;
+  quote: Address;
+  token: Address;
+  lens: Address;
+  treasury: Address;
+}
+
+/** Contract name by lower-case address, to attribute receipts. */
+export function contractNames(addresses: SystemAddresses): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const [key, address] of Object.entries(addresses) as [keyof SystemAddresses, Address][]) {
+    if (key === "treasury") continue;
+    names.set(address.toLowerCase(), SYSTEM_ARTIFACTS[key]);
+  }
+  return names;
+}

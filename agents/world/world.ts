@@ -1,0 +1,412 @@
+// The World: the one object agents see. It owns the chain, the deployed system, the clock, the run's
+// seeded generator, the ledger of holdings and the log of what each transaction did. Each step is
+//   observe (one lens read) → decide (each agent, in a seeded order) → act (transactions into the
+//   pending block) → [priority mode: behaviours read the pending block and react] → mine → record.
+
+import { type Address, decodeFunctionResult, encodeFunctionData, type Hex } from "viem";
+
+import { ceilDiv, markToMarket, WAD } from "../harness/estimates.ts";
+import { Random } from "../harness/random.ts";
+import type { AgentView, Behaviour, CurveKind, CurveState, DecideContext, GasTerms, Intent, IntentOutcome, Observation, PendingTx, PoolState, Quoter } from "../harness/types.ts";
+import type { GasRecord, StepRow } from "../run/records.ts";
+import type { Scenario } from "../scenario/scenario-types.ts";
+import type { Chain } from "./chain.ts";
+import { decodeIntent, encodeIntent, GAS_LIMITS } from "./intents.ts";
+import { emptyFlows, Ledger } from "./ledger.ts";
+import type { AgentWallet, SetupResult } from "./setup.ts";
+import type { SystemAbis, SystemAddresses } from "./system.ts";
+import { type MinedReceipt, type SentTx, TxSender } from "./tx-sender.ts";
+
+export interface WorldAgent {
+  id: string;
+  address: Address;
+  behaviours: { behaviour: Behaviour; rng: Random }[];
+  startValue: bigint;
+  gasWei: bigint;
+  txs: number;
+  reverts: number;
+  gasUsed: bigint;
+  claimable: bigint;
+  locked: bigint;
+}
+
+/** One transaction of a step, as the event log keeps it. */
+export interface TxEvent {
+  step: number;
+  agent: string;
+  behaviour: string;
+  intent: Intent;
+  contract: string;
+  fn: string;
+  hash: Hex;
+  status: "success" | "reverted" | "rejected";
+  gasUsed: bigint;
+  /** Decoded revert, or why the node refused the transaction. */
+  error?: string;
+}
+
+export interface StepResult {
+  row: StepRow;
+  events: TxEvent[];
+  gas: GasRecord[];
+}
+
+interface MarketRead {
+  blockNumber: bigint;
+  timestamp: bigint;
+  baseFee: bigint;
+  curvePriceWad: bigint;
+  supply: bigint;
+  reserve: bigint;
+  treasuryAccrued: bigint;
+  treasuryBalance: bigint;
+  scaleWad: bigint;
+  p1: bigint;
+  p2: bigint;
+  p3: bigint;
+  p4: bigint;
+  buyFeeBps: bigint;
+  sellFeeBps: bigint;
+  treasuryShareBps: bigint;
+  paused: boolean;
+  solvencyWad: bigint;
+  poolReserveToken: bigint;
+  poolReserveQuote: bigint;
+  poolFeeBps: bigint;
+  poolPriceWad: bigint;
+  poolLiquidity: bigint;
+}
+
+interface Pending {
+  agent: WorldAgent;
+  behaviour: string;
+  behaviourIndex: number;
+  intent: Intent;
+  tx: SentTx | undefined;
+  error?: string;
+}
+
+const CURVE_KINDS: readonly CurveKind[] = ["linear", "exponential", "sigmoid"];
+const MAX_UINT = (1n << 256n) - 1n;
+
+export class World {
+  readonly chain: Chain;
+  readonly scenario: Scenario;
+  readonly abis: SystemAbis;
+  readonly addresses: SystemAddresses;
+  readonly agents: WorldAgent[];
+  readonly curveKind: CurveKind;
+  readonly maxSupply: bigint;
+  private readonly ledger: Ledger;
+  private readonly sender: TxSender;
+  private readonly orderRng: Random;
+  private readonly startTimestamp: bigint;
+  private readonly vestingAgents: WorldAgent[];
+  private readonly history: { curve: bigint[]; pool: bigint[] } = { curve: [], pool: [] };
+  private market: MarketRead;
+  private stepIndex = 0;
+
+  private constructor(chain: Chain, scenario: Scenario, abis: SystemAbis, setup: SetupResult, agents: WorldAgent[], market: MarketRead, curveKind: CurveKind, maxSupply: bigint, ledger: Ledger, vestingAgents: WorldAgent[]) {
+    this.chain = chain;
+    this.scenario = scenario;
+    this.abis = abis;
+    this.addresses = setup.addresses;
+    this.agents = agents;
+    this.market = market;
+    this.curveKind = curveKind;
+    this.maxSupply = maxSupply;
+    this.ledger = ledger;
+    this.vestingAgents = vestingAgents;
+    this.sender = new TxSender(chain, { maxFeePerGas: 10n ** 12n, priorityFeeWei: scenario.gas.priorityFeeWei });
+    this.orderRng = new Random(scenario.seed).fork("world/order");
+    this.startTimestamp = setup.lastTimestamp;
+  }
+
+  /** Builds the World over a set-up chain; `build` makes each behaviour from its config. */
+  static async create(chain: Chain, scenario: Scenario, abis: SystemAbis, setup: SetupResult, build: (wallet: AgentWallet) => Behaviour[]): Promise<World> {
+    const ledger = new Ledger(setup.addresses);
+    const root = new Random(scenario.seed);
+    const addresses = setup.wallets.map((w) => w.address);
+    const holdings = await readHoldings(chain, abis, setup.addresses, addresses);
+    const market = await readMarket(chain, abis, setup.addresses);
+    const kindIndex = Number(await chain.client.readContract({ address: setup.addresses.market, abi: abis.byContract.market, functionName: "curveKind" }));
+    const maxSupply = (await chain.client.readContract({ address: setup.addresses.market, abi: abis.byContract.market, functionName: "maxSupply" })) as bigint;
+    const curveKind = CURVE_KINDS[kindIndex]!;
+    const agents = setup.wallets.map((wallet, i): WorldAgent => {
+      const h = holdings[i]!;
+      ledger.track(wallet.address, { tokens: h.tokens, quote: h.quote, lp: h.lp });
+      const behaviours = build(wallet).map((behaviour, j) => ({ behaviour, rng: root.fork(`agent/${wallet.config.id}/${j}/${behaviour.label}`) }));
+      return { id: wallet.config.id, address: wallet.address, behaviours, startValue: 0n, gasWei: 0n, txs: 0, reverts: 0, gasUsed: 0n, claimable: h.claimable, locked: h.locked };
+    });
+    const vestingAgents = agents.filter((a, i) => holdings[i]!.claimable + holdings[i]!.locked > 0n);
+    const world = new World(chain, scenario, abis, setup, agents, market, curveKind, maxSupply, ledger, vestingAgents);
+    for (const agent of agents) agent.startValue = world.valueOf(agent);
+    return world;
+  }
+
+  get step(): number {
+    return this.stepIndex;
+  }
+
+  /* OBSERVE */
+
+  curveState(m: MarketRead = this.market): CurveState {
+    return {
+      kind: this.curveKind,
+      params: [m.p1, m.p2, m.p3, m.p4],
+      scaleWad: m.scaleWad,
+      priceWad: m.curvePriceWad,
+      supply: m.supply,
+      maxSupply: this.maxSupply,
+      reserve: m.reserve,
+      treasuryAccrued: m.treasuryAccrued,
+      buyFeeBps: Number(m.buyFeeBps),
+      sellFeeBps: Number(m.sellFeeBps),
+      treasuryShareBps: Number(m.treasuryShareBps),
+      paused: m.paused,
+    };
+  }
+
+  poolState(m: MarketRead = this.market): PoolState {
+    return { reserveToken: m.poolReserveToken, reserveQuote: m.poolReserveQuote, feeBps: Number(m.poolFeeBps), priceWad: m.poolPriceWad, totalLiquidity: m.poolLiquidity };
+  }
+
+  /** Mark-to-market value of an agent's holdings at the last read prices, in quote units. */
+  valueOf(agent: WorldAgent): bigint {
+    return markToMarket(this.ledger.holdingsOf(agent.address), this.curveState(), this.poolState());
+  }
+
+  pnlOf(agent: WorldAgent): bigint {
+    return this.valueOf(agent) - agent.startValue - weiToQuote(agent.gasWei, this.scenario.gas.ethPriceQuote);
+  }
+
+  viewOf(agent: WorldAgent): AgentView {
+    return { id: agent.id, address: agent.address, holdings: { ...this.ledger.holdingsOf(agent.address) }, claimable: agent.claimable, locked: agent.locked, pnlQuote: this.pnlOf(agent) };
+  }
+
+  private gasTerms(): GasTerms {
+    return { priorityFeeWei: this.scenario.gas.priorityFeeWei, baseFeeWei: this.market.baseFee, ethPriceQuote: this.scenario.gas.ethPriceQuote, limits: GAS_LIMITS };
+  }
+
+  private quoter(): Quoter {
+    const block = this.market.blockNumber;
+    const read = async (functionName: "quoteBuyExactTokens" | "quoteBuyExactQuote" | "quoteSell", arg: bigint) =>
+      (await this.chain.client.readContract({ address: this.addresses.market, abi: this.abis.byContract.market, functionName, args: [arg], blockNumber: block })) as readonly [bigint, bigint];
+    return {
+      curveBuyExactTokens: async (amount) => {
+        const [cost, fee] = await read("quoteBuyExactTokens", amount);
+        return { cost, fee };
+      },
+      curveBuyExactQuote: async (quoteIn) => {
+        const [amount, fee] = await read("quoteBuyExactQuote", quoteIn);
+        return { amount, fee };
+      },
+      curveSell: async (amount) => {
+        const [refund, fee] = await read("quoteSell", amount);
+        return { refund, fee };
+      },
+    };
+  }
+
+  /* ONE STEP */
+
+  async runStep(): Promise<StepResult> {
+    const step = ++this.stepIndex;
+    const timestamp = this.startTimestamp + BigInt(step * this.scenario.blockSeconds);
+    const deadline = timestamp + BigInt(this.scenario.blockSeconds);
+    if (this.vestingAgents.length > 0) await this.readVesting();
+
+    const base = {
+      step,
+      block: this.market.blockNumber + 1n,
+      timestamp,
+      blockSeconds: this.scenario.blockSeconds,
+      mode: this.scenario.mode,
+      curve: this.curveState(),
+      pool: this.poolState(),
+      history: { curve: this.history.curve.slice(), pool: this.history.pool.slice() },
+      gas: this.gasTerms(),
+    };
+    const quoter = this.quoter();
+    const observation = (agent: WorldAgent): Observation => ({ ...base, self: this.viewOf(agent) });
+    const order = this.orderRng.shuffle(this.agents);
+    const pending: Pending[] = [];
+
+    // decide and act
+    for (const agent of order) {
+      const obs = observation(agent);
+      for (let j = 0; j < agent.behaviours.length; j++) {
+        const { behaviour, rng } = agent.behaviours[j]!;
+        const ctx: DecideContext = { rng, quoter };
+        const intents = await behaviour.step(obs, ctx);
+        for (const intent of intents) pending.push(await this.submit(agent, j, intent, deadline));
+      }
+    }
+    // priority mode: behaviours that read the pending block react to it
+    if (this.scenario.mode === "priority" && this.agents.some((a) => a.behaviours.some((b) => b.behaviour.react !== undefined))) {
+      const visible = await this.readPendingBlock();
+      for (const agent of order) {
+        for (let j = 0; j < agent.behaviours.length; j++) {
+          const { behaviour, rng } = agent.behaviours[j]!;
+          if (behaviour.react === undefined) continue;
+          const others = visible.filter((p) => p.agentId !== agent.id);
+          const intents = await behaviour.react(observation(agent), others, { rng, quoter });
+          for (const intent of intents) pending.push(await this.submit(agent, j, intent, deadline));
+        }
+      }
+    }
+
+    // mine
+    const sent = pending.filter((p) => p.tx !== undefined);
+    const receipts = await this.sender.mine(sent.map((p) => p.tx!), timestamp);
+    const flows = emptyFlows();
+    const poolFeeBps = Number(this.market.poolFeeBps);
+    const events: TxEvent[] = [];
+    const gas: GasRecord[] = [];
+    const outcomes = new Map<Behaviour, IntentOutcome[]>();
+    let reverts = 0;
+    let gasUsed = 0n;
+    const receiptOf = new Map<Hex, MinedReceipt>(receipts.map((r) => [r.hash, r]));
+
+    // record
+    for (const p of pending) {
+      const behaviour = p.agent.behaviours[p.behaviourIndex]!.behaviour;
+      const list = outcomes.get(behaviour) ?? [];
+      outcomes.set(behaviour, list);
+      if (p.tx === undefined) {
+        events.push({ step, agent: p.agent.id, behaviour: p.behaviour, intent: p.intent, contract: "", fn: p.intent.kind, hash: "0x", status: "rejected", gasUsed: 0n, error: p.error });
+        list.push({ intent: p.intent, status: "reverted", gasUsed: 0n, gasCostWei: 0n, error: p.error });
+        p.agent.reverts++;
+        reverts++;
+        continue;
+      }
+      const r = receiptOf.get(p.tx.hash)!;
+      this.ledger.apply(r.logs, flows, poolFeeBps);
+      const costWei = r.gasUsed * r.effectiveGasPrice;
+      p.agent.gasWei += costWei;
+      p.agent.gasUsed += r.gasUsed;
+      p.agent.txs++;
+      gasUsed += r.gasUsed;
+      let error: string | undefined;
+      if (r.status === "reverted") {
+        error = await this.sender.revertReason(r.hash, this.abis);
+        p.agent.reverts++;
+        reverts++;
+      }
+      events.push({ step, agent: p.agent.id, behaviour: p.behaviour, intent: p.intent, contract: p.tx.contract, fn: p.tx.fn, hash: r.hash, status: r.status, gasUsed: r.gasUsed, ...(error === undefined ? {} : { error }) });
+      gas.push({ step, agent: p.agent.id, behaviour: p.behaviour, policy: this.scenario.policy, contract: p.tx.contract, fn: p.tx.fn, gasUsed: Number(r.gasUsed), status: r.status });
+      list.push({ intent: p.intent, status: r.status, gasUsed: r.gasUsed, gasCostWei: costWei, ...(error === undefined ? {} : { error }) });
+    }
+
+    const before = this.market;
+    this.market = await readMarket(this.chain, this.abis, this.addresses);
+    this.pushHistory(before);
+    const curve = this.market.curvePriceWad;
+    const pool = this.market.poolPriceWad;
+    for (const agent of this.agents) {
+      for (const { behaviour } of agent.behaviours) {
+        if (behaviour.settle === undefined) continue;
+        behaviour.settle({ step, outcomes: outcomes.get(behaviour) ?? [], self: this.viewOf(agent), curvePriceWad: curve, poolPriceWad: pool });
+      }
+    }
+
+    const m = this.market;
+    const row: StepRow = {
+      step: BigInt(step),
+      block: m.blockNumber,
+      time: BigInt(step * this.scenario.blockSeconds),
+      curvePriceWad: curve,
+      poolPriceWad: pool,
+      gapBps: curve === 0n || pool === 0n ? 0n : ((pool - curve) * 10_000n) / curve,
+      supply: m.supply,
+      reserve: m.reserve,
+      treasuryQuote: m.treasuryBalance + m.treasuryAccrued,
+      solvencyWad: m.solvencyWad === MAX_UINT ? 0n : m.solvencyWad,
+      curveVolumeQuote: flows.curveVolumeQuote,
+      poolVolumeQuote: flows.poolVolumeQuote,
+      curveFeesQuote: flows.curveFeesQuote,
+      poolFeesQuote: flows.poolFeesQuote,
+      txs: BigInt(pending.length),
+      reverts: BigInt(reverts),
+      gasUsed,
+    };
+    return { row, events, gas };
+  }
+
+  private async submit(agent: WorldAgent, behaviourIndex: number, intent: Intent, deadline: bigint): Promise<Pending> {
+    const label = agent.behaviours[behaviourIndex]!.behaviour.label;
+    const call = encodeIntent(intent, agent.address, deadline, this.abis, this.addresses);
+    try {
+      const tx = await this.sender.send({ from: agent.address, to: call.to, data: call.data, gas: GAS_LIMITS[intent.kind], priorityFeeWei: intent.priorityFeeWei, contract: call.contract, fn: call.fn });
+      return { agent, behaviour: label, behaviourIndex, intent, tx };
+    } catch (error) {
+      if (error instanceof Error && error.name === "NodeLostError") throw error;
+      return { agent, behaviour: label, behaviourIndex, intent, tx: undefined, error: `rejected by the node: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}` };
+    }
+  }
+
+  private async readPendingBlock(): Promise<PendingTx[]> {
+    const block = await this.chain.request<{ transactions: { hash: Hex; from: string; to: string | null; input: Hex; maxPriorityFeePerGas?: Hex; gasPrice?: Hex }[] }>("eth_getBlockByNumber", ["pending", true]);
+    const agentByAddress = new Map(this.agents.map((a) => [a.address.toLowerCase(), a.id]));
+    const out: PendingTx[] = [];
+    for (const tx of block.transactions) {
+      const intent = decodeIntent(tx.to, tx.input, this.abis, this.addresses);
+      if (intent === undefined) continue;
+      const agentId = agentByAddress.get(tx.from.toLowerCase());
+      out.push({ hash: tx.hash, from: tx.from as Address, ...(agentId === undefined ? {} : { agentId }), intent, priorityFeeWei: BigInt(tx.maxPriorityFeePerGas ?? tx.gasPrice ?? "0x0") });
+    }
+    return out;
+  }
+
+  private async readVesting(): Promise<void> {
+    const data = encodeFunctionData({ abi: this.abis.byContract.lens, functionName: "vestingOf", args: [this.addresses.vesting, this.vestingAgents.map((a) => a.address)] });
+    const result = await this.chain.request<Hex>("eth_call", [{ to: this.addresses.lens, data }, "latest"]);
+    const [claimable, locked] = decodeFunctionResult({ abi: this.abis.byContract.lens, functionName: "vestingOf", data: result }) as readonly [readonly bigint[], readonly bigint[]];
+    this.vestingAgents.forEach((a, i) => {
+      a.claimable = claimable[i]!;
+      a.locked = locked[i]!;
+    });
+  }
+
+  private pushHistory(m: MarketRead): void {
+    const limit = this.scenario.output.historyLength;
+    this.history.curve.push(m.curvePriceWad);
+    this.history.pool.push(m.poolPriceWad);
+    if (this.history.curve.length > limit) {
+      this.history.curve.shift();
+      this.history.pool.shift();
+    }
+  }
+
+  /** Every agent's balances read from the chain, to check the ledger (exact to the wei). */
+  async reconcile(): Promise<string[]> {
+    const onChain = await readHoldings(this.chain, this.abis, this.addresses, this.agents.map((a) => a.address));
+    const problems: string[] = [];
+    this.agents.forEach((a, i) => {
+      const mine = this.ledger.holdingsOf(a.address);
+      const chain = onChain[i]!;
+      for (const field of ["tokens", "quote", "lp"] as const) {
+        if (mine[field] !== chain[field]) problems.push(`${a.id}.${field}: ledger ${mine[field]}, chain ${chain[field]}`);
+      }
+    });
+    return problems;
+  }
+}
+
+/** Quote units `wei` of ETH is worth at `ethPriceQuote` quote units per ETH, rounded up. */
+export function weiToQuote(wei: bigint, ethPriceQuote: bigint): bigint {
+  return ceilDiv(wei * ethPriceQuote, WAD);
+}
+
+async function readMarket(chain: Chain, abis: SystemAbis, at: SystemAddresses): Promise<MarketRead> {
+  const data = encodeFunctionData({ abi: abis.byContract.lens, functionName: "marketState", args: [at.market, at.pool, at.quote, at.treasury] });
+  const result = await chain.request<Hex>("eth_call", [{ to: at.lens, data }, "latest"]);
+  return decodeFunctionResult({ abi: abis.byContract.lens, functionName: "marketState", data: result }) as unknown as MarketRead;
+}
+
+async function readHoldings(chain: Chain, abis: SystemAbis, at: SystemAddresses, accounts: Address[]) {
+  if (accounts.length === 0) return [];
+  const data = encodeFunctionData({ abi: abis.byContract.lens, functionName: "holdings", args: [at.token, at.quote, at.pool, at.vesting, accounts] });
+  const result = await chain.request<Hex>("eth_call", [{ to: at.lens, data }, "latest"]);
+  return decodeFunctionResult({ abi: abis.byContract.lens, functionName: "holdings", data: result }) as unknown as { tokens: bigint; quote: bigint; lp: bigint; claimable: bigint; locked: bigint }[];
+}
