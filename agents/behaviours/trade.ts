@@ -6,12 +6,14 @@
 
 import {
   BPS,
+  curveAfterTrade,
   estimateBuyCost,
   estimateSellRefund,
   estimateTokensForQuote,
   minusBps,
   plusBps,
   poolAmountIn,
+  poolAfterSwap,
   poolAmountOut,
   quoteToTokens,
 } from "../harness/estimates.ts";
@@ -20,6 +22,9 @@ import type { CommonConfig } from "../scenario/behaviour-configs.ts";
 
 /** How much to buy: quote units to spend, or token wei to receive. */
 export type TradeSize = { quote: bigint } | { tokens: bigint };
+
+/** The intents that buy or sell tokens. */
+export type TradeIntent = Extract<Intent, { kind: "buyCurve" | "buyCurveWithQuote" | "sellCurve" | "swap" }>;
 
 /** The venue's marginal price at the start of the step (WAD quote per whole token). */
 export function venuePriceWad(obs: Observation, venue: Venue): bigint {
@@ -50,7 +55,7 @@ export function intentBase(config: Pick<CommonConfig, "priorityFeeWei">, note: s
  * Undefined when it cannot be done: the curve is paused or would pass its max supply, the pool
  * cannot pay, nothing would come out, or it costs more quote than the agent holds.
  */
-export function buyIntent(obs: Observation, venue: Venue, size: TradeSize, slippageBps: number, base: IntentBase = {}): Intent | undefined {
+export function buyIntent(obs: Observation, venue: Venue, size: TradeSize, slippageBps: number, base: IntentBase = {}): TradeIntent | undefined {
   checkSlippage(slippageBps);
   const held = obs.self.holdings.quote;
   if (venue === "curve") {
@@ -88,7 +93,7 @@ export function buyIntent(obs: Observation, venue: Venue, size: TradeSize, slipp
  * with minRefund = estimated refund − slippage, or a token `swap` with minOut = exact quote out −
  * slippage. Undefined when the agent holds fewer tokens, the curve is paused, or nothing would come out.
  */
-export function sellIntent(obs: Observation, venue: Venue, tokens: bigint, slippageBps: number, base: IntentBase = {}): Intent | undefined {
+export function sellIntent(obs: Observation, venue: Venue, tokens: bigint, slippageBps: number, base: IntentBase = {}): TradeIntent | undefined {
   checkSlippage(slippageBps);
   if (tokens <= 0n || tokens > obs.self.holdings.tokens) return undefined;
   if (venue === "curve") {
@@ -110,4 +115,33 @@ function checkSlippage(slippageBps: number): void {
 
 function min(a: bigint, b: bigint): bigint {
   return a < b ? a : b;
+}
+
+/**
+ * The observation as the agent's own trade would leave it (its holdings, and the venue: the pool
+ * exactly, the curve estimated), so a behaviour placing several trades in one step sizes the next
+ * against the market its earlier ones moved. Other agents' trades in the block are not known.
+ */
+export function afterTrade(obs: Observation, intent: TradeIntent): Observation {
+  const { tokens, quote, lp } = obs.self.holdings;
+  const withHoldings = (next: Partial<Observation>, tokenDelta: bigint, quoteDelta: bigint): Observation => ({
+    ...obs,
+    ...next,
+    self: { ...obs.self, holdings: { tokens: tokens + tokenDelta, quote: quote + quoteDelta, lp } },
+  });
+  switch (intent.kind) {
+    case "buyCurve":
+      return withHoldings({ curve: curveAfterTrade(obs.curve, intent.amount) }, intent.amount, -estimateBuyCost(obs.curve, intent.amount));
+    case "buyCurveWithQuote": {
+      const bought = estimateTokensForQuote(obs.curve, intent.quoteIn);
+      return withHoldings({ curve: curveAfterTrade(obs.curve, bought) }, bought, -intent.quoteIn);
+    }
+    case "sellCurve":
+      return withHoldings({ curve: curveAfterTrade(obs.curve, -intent.amount) }, -intent.amount, estimateSellRefund(obs.curve, intent.amount));
+    case "swap": {
+      const out = poolAmountOut(obs.pool, intent.sell, intent.amountIn);
+      const pool = poolAfterSwap(obs.pool, intent.sell, intent.amountIn);
+      return intent.sell === "token" ? withHoldings({ pool }, -intent.amountIn, out) : withHoldings({ pool }, out, -intent.amountIn);
+    }
+  }
 }

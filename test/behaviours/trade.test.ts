@@ -1,6 +1,6 @@
 import { expect } from "chai";
 
-import { buyIntent, intentBase, sellIntent, tokensWorth, venuePriceWad, venuePrices } from "../../agents/behaviours/trade.ts";
+import { afterTrade, buyIntent, intentBase, sellIntent, tokensWorth, venuePriceWad, venuePrices } from "../../agents/behaviours/trade.ts";
 import { poolAmountIn, poolAmountOut } from "../../agents/harness/estimates.ts";
 import { QUOTE, TOKEN, observation, poolState, wad } from "./observation.ts";
 
@@ -121,6 +121,32 @@ describe("trade helpers", function () {
       expect(sellIntent(obs, "pool", 500n * TOKEN + 1n, 100)).to.equal(undefined);
       expect(sellIntent(obs, "curve", 500n * TOKEN + 1n, 100)).to.equal(undefined);
       expect(sellIntent(obs, "pool", 500n * TOKEN, 100)?.kind).to.equal("swap");
+    });
+  });
+
+  describe("afterTrade", function () {
+    it("moves the pool and the holdings exactly as the swap would", function () {
+      const obs = observation();
+      const intent = buyIntent(obs, "pool", { quote: 100n * QUOTE }, 100)!;
+      const next = afterTrade(obs, intent);
+      const out = poolAmountOut(obs.pool, "quote", 100n * QUOTE);
+      expect(next.pool.reserveQuote).to.equal(1_320n * QUOTE);
+      expect(next.pool.reserveToken).to.equal(100_000n * TOKEN - out);
+      expect(next.self.holdings).to.deep.equal({ tokens: 10_000n * TOKEN + out, quote: 9_900n * QUOTE, lp: 0n });
+      // A second identical buy now gets fewer tokens.
+      expect(poolAmountOut(next.pool, "quote", 100n * QUOTE) < out).to.equal(true);
+    });
+
+    it("moves the curve's supply and price by the estimate of a curve trade", function () {
+      const obs = observation();
+      const bought = afterTrade(obs, buyIntent(obs, "curve", { tokens: 100_000n * TOKEN }, 100)!);
+      expect(bought.curve.supply).to.equal(2_300_000n * TOKEN);
+      expect(Number(bought.curve.priceWad) / 1e18).to.be.closeTo(0.0123, 1e-12);
+      expect(Number(bought.self.holdings.quote)).to.be.closeTo(10_000e6 - 1_225e6 * 1.01, 2); // ∫ = 1,225 quote, +1% fee
+      const sold = afterTrade(obs, sellIntent(obs, "curve", 10_000n * TOKEN, 100)!);
+      expect(sold.curve.supply).to.equal(2_190_000n * TOKEN);
+      expect(sold.self.holdings.tokens).to.equal(0n);
+      expect(Number(sold.self.holdings.quote)).to.be.closeTo(10_000e6 + 121.95e6 * 0.99, 2); // ∫ = 121.95 quote, −1% fee
     });
   });
 
