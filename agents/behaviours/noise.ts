@@ -6,8 +6,8 @@ import type { Random } from "../harness/random.ts";
 import type { Behaviour, Intent, Observation, Venue } from "../harness/types.ts";
 import type { NoiseConfig } from "../scenario/behaviour-configs.ts";
 import { BehaviourConfigError, checkCommon, checkPositiveAmount, checkProbability } from "./config-checks.ts";
-import { quoteText, tokensText } from "./notes.ts";
-import { afterTrade, buyIntent, intentBase, sellIntent, tokensWorth } from "./trade.ts";
+import { quoteText } from "./notes.ts";
+import { afterTrade, buyIntent, intentBase, sellWorthIntent } from "./trade.ts";
 
 export function createNoise(config: NoiseConfig): Behaviour {
   checkNoiseConfig(config);
@@ -38,13 +38,8 @@ function buy(config: NoiseConfig, obs: Observation, venue: Venue, sizeQuote: big
   return buyIntent(obs, venue, { quote: sizeQuote }, config.slippageBps, intentBase(config, `noise: buy ${quoteText(sizeQuote)} on the ${venue}`));
 }
 
-/** Sells the tokens worth `sizeQuote` at the venue's price, or all it holds when that is less. */
 function sell(config: NoiseConfig, obs: Observation, venue: Venue, sizeQuote: bigint) {
-  const worth = tokensWorth(obs, venue, sizeQuote);
-  const held = obs.self.holdings.tokens;
-  const tokens = worth < held ? worth : held;
-  const note = `noise: sell ${tokensText(tokens)} (~${quoteText(sizeQuote)}) on the ${venue}`;
-  return sellIntent(obs, venue, tokens, config.slippageBps, intentBase(config, note));
+  return sellWorthIntent(obs, venue, sizeQuote, config.slippageBps, intentBase(config, `noise: sell ~${quoteText(sizeQuote)} of tokens on the ${venue}`));
 }
 
 /** A quote size whose logarithm is uniform on [log min, log max]: as many trades of 1–10 as of 10–100. */

@@ -107,6 +107,16 @@ export function sellIntent(obs: Observation, venue: Venue, tokens: bigint, slipp
   return { kind: "swap", sell: "token", amountIn: tokens, minOut, ...base };
 }
 
+/**
+ * Sells the tokens worth `quote` units at the venue's price, or all the agent holds when that is
+ * less: how behaviours that size in quote sell. Undefined as for `sellIntent`, or with no price.
+ */
+export function sellWorthIntent(obs: Observation, venue: Venue, quote: bigint, slippageBps: number, base: IntentBase = {}): TradeIntent | undefined {
+  const worth = tokensWorth(obs, venue, quote);
+  const held = obs.self.holdings.tokens;
+  return sellIntent(obs, venue, min(worth, held), slippageBps, base);
+}
+
 function checkSlippage(slippageBps: number): void {
   if (!Number.isInteger(slippageBps) || slippageBps < 0 || slippageBps >= Number(BPS)) {
     throw new RangeError(`slippageBps must be a whole number of bps in [0, 10000), got ${slippageBps}; set the behaviour's slippageBps (default 100)`);

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 
-import { afterTrade, buyIntent, intentBase, sellIntent, tokensWorth, venuePriceWad, venuePrices } from "../../agents/behaviours/trade.ts";
+import { afterTrade, buyIntent, intentBase, sellIntent, sellWorthIntent, tokensWorth, venuePriceWad, venuePrices } from "../../agents/behaviours/trade.ts";
 import { poolAmountIn, poolAmountOut } from "../../agents/harness/estimates.ts";
 import { QUOTE, TOKEN, observation, poolState, wad } from "./observation.ts";
 
@@ -121,6 +121,15 @@ describe("trade helpers", function () {
       expect(sellIntent(obs, "pool", 500n * TOKEN + 1n, 100)).to.equal(undefined);
       expect(sellIntent(obs, "curve", 500n * TOKEN + 1n, 100)).to.equal(undefined);
       expect(sellIntent(obs, "pool", 500n * TOKEN, 100)?.kind).to.equal("swap");
+    });
+  });
+
+  describe("sellWorthIntent", function () {
+    it("sells the tokens worth a quote amount at the venue's price, or all it holds when less", function () {
+      const obs = observation({ self: { holdings: { tokens: 1_000n * TOKEN, quote: 0n, lp: 0n } } });
+      expect(sellWorthIntent(obs, "curve", 6_100_000n, 100)).to.deep.include({ kind: "sellCurve", amount: 500n * TOKEN }); // 6.1 quote at 0.0122
+      expect(sellWorthIntent(obs, "pool", 100n * QUOTE, 100)).to.deep.include({ kind: "swap", sell: "token", amountIn: 1_000n * TOKEN });
+      expect(sellWorthIntent(observation({ pool: poolState(0n, 0n) }), "pool", QUOTE, 100)).to.equal(undefined);
     });
   });
 
