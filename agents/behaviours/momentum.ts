@@ -1,0 +1,55 @@
+// A momentum trader: follows the trend. When the venue's price has risen by more than triggerBps
+// over the last lookbackSteps it buys tradeQuote; when it has fallen by as much it sells tokens
+// worth tradeQuote (all it holds if less); then it waits out its cooldown.
+
+import { BPS } from "../harness/estimates.ts";
+import type { Behaviour, Intent, Observation } from "../harness/types.ts";
+import type { MomentumConfig } from "../scenario/behaviour-configs.ts";
+import { checkCommon, checkPositiveAmount, checkWholeNumber } from "./config-checks.ts";
+import { Cooldown } from "./cooldown.ts";
+import { priceText, quoteText } from "./notes.ts";
+import { buyIntent, intentBase, sellWorthIntent, venuePrices } from "./trade.ts";
+
+export function createMomentum(config: MomentumConfig): Behaviour {
+  checkMomentumConfig(config);
+  const cooldown = new Cooldown(config.cooldownSteps);
+  return {
+    kind: config.kind,
+    label: config.label || config.kind,
+    step(obs) {
+      if (!cooldown.ready(obs.step)) return [];
+      const intent = decide(config, obs);
+      if (intent === undefined) return [];
+      cooldown.start(obs.step);
+      return [intent];
+    },
+  };
+}
+
+function decide(config: MomentumConfig, obs: Observation): Intent | undefined {
+  const { venue, lookbackSteps, triggerBps, tradeQuote, slippageBps } = config;
+  // The history holds one price per earlier step, so the price lookbackSteps ago sits that far before the current one.
+  const prices = venuePrices(obs, venue);
+  if (prices.length <= lookbackSteps) return undefined;
+  const now = prices[prices.length - 1]!;
+  const then = prices[prices.length - 1 - lookbackSteps]!;
+  if (now === 0n || then === 0n) return undefined;
+  const move = `${venue} price ${priceText(then)} → ${priceText(now)} over ${lookbackSteps} steps`;
+  // Compared exactly: (now − then) / then against triggerBps / 10,000, without rounding the change.
+  const trigger = BigInt(triggerBps) * then;
+  if ((now - then) * BPS > trigger) {
+    return buyIntent(obs, venue, { quote: tradeQuote }, slippageBps, intentBase(config, `${move}: buy ${quoteText(tradeQuote)}`));
+  }
+  if ((then - now) * BPS > trigger) {
+    return sellWorthIntent(obs, venue, tradeQuote, slippageBps, intentBase(config, `${move}: sell ~${quoteText(tradeQuote)}`));
+  }
+  return undefined;
+}
+
+function checkMomentumConfig(config: MomentumConfig): void {
+  checkCommon(config);
+  checkWholeNumber(config, "lookbackSteps", config.lookbackSteps, 1);
+  checkWholeNumber(config, "triggerBps", config.triggerBps, 0);
+  checkPositiveAmount(config, "tradeQuote", config.tradeQuote, "quote units");
+  checkWholeNumber(config, "cooldownSteps", config.cooldownSteps, 0);
+}

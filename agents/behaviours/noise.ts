@@ -1,0 +1,67 @@
+// A noise trader: the market's background flow. Trades arrive as a Poisson process (ratePerStep on
+// average), each a buy or a sell of a log-uniform quote size on a venue picked at random. It has no
+// view on price; it only skips what it cannot do (pay for, hold, or trade on a paused curve).
+
+import type { Random } from "../harness/random.ts";
+import type { Behaviour, Intent, Observation, Venue } from "../harness/types.ts";
+import type { NoiseConfig } from "../scenario/behaviour-configs.ts";
+import { BehaviourConfigError, checkCommon, checkPositiveAmount, checkProbability } from "./config-checks.ts";
+import { quoteText } from "./notes.ts";
+import { afterTrade, buyIntent, intentBase, sellWorthIntent } from "./trade.ts";
+
+export function createNoise(config: NoiseConfig): Behaviour {
+  checkNoiseConfig(config);
+  return {
+    kind: config.kind,
+    label: config.label || config.kind,
+    step(obs, ctx) {
+      const intents: Intent[] = [];
+      // Each trade is sized against the market its own earlier trades in this block leave.
+      let view = obs;
+      const count = ctx.rng.poisson(config.ratePerStep);
+      for (let i = 0; i < count; i++) {
+        // Every draw is made whether or not the trade happens, so a skip does not shift later draws.
+        const venue = ctx.rng.pick(config.venues);
+        const isBuy = ctx.rng.chance(config.buyProbability);
+        const sizeQuote = logUniform(ctx.rng, config.minQuote, config.maxQuote);
+        const intent = isBuy ? buy(config, view, venue, sizeQuote) : sell(config, view, venue, sizeQuote);
+        if (intent === undefined) continue;
+        intents.push(intent);
+        view = afterTrade(view, intent);
+      }
+      return intents;
+    },
+  };
+}
+
+function buy(config: NoiseConfig, obs: Observation, venue: Venue, sizeQuote: bigint) {
+  return buyIntent(obs, venue, { quote: sizeQuote }, config.slippageBps, intentBase(config, `noise: buy ${quoteText(sizeQuote)} on the ${venue}`));
+}
+
+function sell(config: NoiseConfig, obs: Observation, venue: Venue, sizeQuote: bigint) {
+  return sellWorthIntent(obs, venue, sizeQuote, config.slippageBps, intentBase(config, `noise: sell ~${quoteText(sizeQuote)} of tokens on the ${venue}`));
+}
+
+/** A quote size whose logarithm is uniform on [log min, log max]: as many trades of 1–10 as of 10–100. */
+function logUniform(rng: Random, min: bigint, max: bigint): bigint {
+  const u = rng.unit();
+  if (min === max) return min;
+  const lo = Math.log(Number(min));
+  const size = BigInt(Math.floor(Math.exp(lo + u * (Math.log(Number(max)) - lo))));
+  return size < min ? min : size > max ? max : size;
+}
+
+function checkNoiseConfig(config: NoiseConfig): void {
+  checkCommon(config);
+  if (config.venues.length === 0 || config.venues.some((venue) => venue !== "curve" && venue !== "pool")) {
+    throw new BehaviourConfigError(config, "venues", `must list "curve" and/or "pool", got ${JSON.stringify(config.venues)}`, 'set venues to ["curve"], ["pool"] or ["curve", "pool"]');
+  }
+  if (!(Number.isFinite(config.ratePerStep) && config.ratePerStep >= 0)) {
+    throw new BehaviourConfigError(config, "ratePerStep", `must be a mean number of trades per step >= 0, got ${config.ratePerStep}`, "set ratePerStep to e.g. 0.5");
+  }
+  checkPositiveAmount(config, "minQuote", config.minQuote, "quote units");
+  if (config.maxQuote < config.minQuote) {
+    throw new BehaviourConfigError(config, "maxQuote", `(${config.maxQuote}) must be >= minQuote (${config.minQuote})`, "set maxQuote at or above minQuote");
+  }
+  checkProbability(config, "buyProbability", config.buyProbability);
+}
