@@ -57,7 +57,8 @@ export function sampleStdev(values: readonly number[]): number {
 export function percentile(sortedAscending: readonly number[], p: number): number {
   if (sortedAscending.length === 0) throw new RangeError("percentile of an empty list");
   if (!(p >= 0 && p <= 100)) throw new RangeError(`percentile must be within 0..100, got ${p}`);
-  const rank = Math.max(1, Math.ceil((p / 100) * sortedAscending.length));
+  // p·n before the division keeps whole percentiles exact (0.95·20 is not 19 in floating point).
+  const rank = Math.max(1, Math.ceil((p * sortedAscending.length) / 100));
   return sortedAscending[rank - 1];
 }
 
