@@ -4,10 +4,11 @@
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 
+import { RUN_FILES } from "../run/run-files.ts";
 import { stableJson } from "../run/stable-json.ts";
 import { GAS_DIMENSIONS, GAS_PROFILE_KIND, GAS_PROFILE_VERSION, type GasProfile } from "./profile.ts";
 
-export const GAS_PROFILE_FILE = "gas.json";
+export const GAS_PROFILE_FILE = RUN_FILES.gas;
 
 export class GasProfileError extends Error {
   readonly path: string;
