@@ -108,9 +108,11 @@ export function formatGasComparison(comparison: GasComparison, { by, format, lim
   const { gasUsed, transactions } = comparison.totals;
   const summary = `Total gas: A ${plain(gasUsed.a)} → B ${plain(gasUsed.b)} (${signed(gasUsed.delta)}, ${percent(gasUsed.deltaPct)}); transactions ${plain(transactions.a)} → ${plain(transactions.b)}`;
   const more = all.length - shown.length;
-  const moreLine = more > 0 ? [`… ${withThousands(more)} more keys`] : [];
+  const moreLine = more > 0 ? [`… ${withThousands(more)} more ${more === 1 ? "key" : "keys"}`] : [];
   if (format === "markdown") {
-    return [`### Gas by ${by}`, "", `A: \`${a}\`  `, `B: \`${b}\``, "", summary, "", markdownTable(columns, cells), ...moreLine, ""].join("\n");
+    // A blank line before the note, or markdown would read it as one more table row.
+    const note = moreLine.length > 0 ? ["", ...moreLine] : [];
+    return [`### Gas by ${by}`, "", `A: \`${a}\`  `, `B: \`${b}\``, "", summary, "", markdownTable(columns, cells), ...note, ""].join("\n");
   }
   return [`Gas by ${by}: A = ${a}, B = ${b}`, summary, alignedTable(columns, cells), ...moreLine].join("\n");
 }
