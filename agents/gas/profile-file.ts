@@ -6,6 +6,7 @@ import { join } from "node:path";
 
 import { RUN_FILES } from "../run/run-files.ts";
 import { stableJson } from "../run/stable-json.ts";
+import { writeFileAtomically } from "../run/write-atomically.ts";
 import { GAS_DIMENSIONS, GAS_PROFILE_KIND, GAS_PROFILE_VERSION, type GasProfile } from "./profile.ts";
 
 export const GAS_PROFILE_FILE = RUN_FILES.gas;
@@ -23,6 +24,11 @@ export class GasProfileError extends Error {
 /** The content of gas.json: same profile, same bytes. */
 export function gasProfileJson(profile: GasProfile): string {
   return stableJson(profile);
+}
+
+/** Writes gas.json (gasProfileJson bytes) whole or not at all. */
+export async function writeGasProfile(path: string, profile: GasProfile): Promise<void> {
+  await writeFileAtomically(path, gasProfileJson(profile));
 }
 
 /** Reads a gas profile from a gas.json file, or from a run folder's gas.json. */

@@ -2,13 +2,13 @@
 // fetched; the Content-Security-Policy says so to the browser too). It only reads the run folder, so
 // it can be rebuilt at any time from what a battle recorded.
 
-import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
 import { rowsByTotal } from "../gas/format-profile.ts";
 import type { GasDimension, GasProfile } from "../gas/profile.ts";
 import { withThousands } from "../gas/text-table.ts";
 import { RUN_FILES } from "../run/run-files.ts";
+import { writeFileAtomically } from "../run/write-atomically.ts";
 import type { Summary } from "../run/summary.ts";
 import { escapeHtml, formatFloat, formatPercent, formatPriceWad, formatQuote, formatTokens, htmlTable } from "./html.ts";
 import { loadRunData, type RunData, type RunDataOptions } from "./run-data.ts";
@@ -66,7 +66,7 @@ ${gasSection(data.gas, options.gasRows ?? 40)}
 export async function writeReport(runDir: string, options: ReportOptions = {}): Promise<string> {
   const html = await renderReport(runDir, options);
   const path = join(runDir, RUN_FILES.report);
-  await writeFile(path, html);
+  await writeFileAtomically(path, html);
   return path;
 }
 

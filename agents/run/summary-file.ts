@@ -1,9 +1,10 @@
-// summary.json read back (by the report and by anything comparing runs), refused with a reason when
+// summary.json written whole, and read back (by the report and by anything comparing runs), refused with a reason when
 // it is missing or is something else.
 
 import { readFile } from "node:fs/promises";
 
-import { SUMMARY_KIND, SUMMARY_VERSION, type Summary } from "./summary.ts";
+import { SUMMARY_KIND, SUMMARY_VERSION, type Summary, summaryJson } from "./summary.ts";
+import { writeFileAtomically } from "./write-atomically.ts";
 
 export class SummaryFileError extends Error {
   readonly path: string;
@@ -13,6 +14,11 @@ export class SummaryFileError extends Error {
     this.name = "SummaryFileError";
     this.path = path;
   }
+}
+
+/** Writes summary.json (summaryJson bytes) whole or not at all. */
+export async function writeSummary(path: string, summary: Summary): Promise<void> {
+  await writeFileAtomically(path, summaryJson(summary));
 }
 
 export async function readSummary(path: string): Promise<Summary> {

@@ -5,12 +5,13 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
-import { gasProfileJson } from "../../agents/gas/profile-file.ts";
+import { writeGasProfile } from "../../agents/gas/profile-file.ts";
 import { buildGasProfile, type GasProfile } from "../../agents/gas/profile.ts";
 import { csvHeader, csvLine } from "../../agents/run/csv.ts";
 import { AGENT_COLUMNS, type AgentRow, type GasRecord, STEP_COLUMNS, type StepRow } from "../../agents/run/records.ts";
 import { RUN_FILES } from "../../agents/run/run-files.ts";
-import { type AgentFinal, type Summary, summarize, summaryJson } from "../../agents/run/summary.ts";
+import { writeSummary } from "../../agents/run/summary-file.ts";
+import { type AgentFinal, type Summary, summarize } from "../../agents/run/summary.ts";
 
 const TOKEN = 10n ** 18n;
 const QUOTE = 1_000_000n;
@@ -135,7 +136,7 @@ export async function writeSyntheticRun(dir: string, options: SyntheticRunOption
 
   await writeFile(join(dir, RUN_FILES.steps), csvHeader(STEP_COLUMNS) + steps.map((row) => csvLine(STEP_COLUMNS, row)).join(""));
   await writeFile(join(dir, RUN_FILES.agents), csvHeader(AGENT_COLUMNS) + agentRows.map((row) => csvLine(AGENT_COLUMNS, row)).join(""));
-  await writeFile(join(dir, RUN_FILES.gas), gasProfileJson(profile));
-  await writeFile(join(dir, RUN_FILES.summary), summaryJson(summary));
+  await writeGasProfile(join(dir, RUN_FILES.gas), profile);
+  await writeSummary(join(dir, RUN_FILES.summary), summary);
   return { steps, agentRows, finals, gasRecords, profile, summary };
 }
