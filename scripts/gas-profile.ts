@@ -1,0 +1,34 @@
+// `npx hardhat gas-profile --run runs/<scenario>-<seed> [--by function|agent|behaviour|policy|all] [--limit N]`:
+// prints a recorded run's gas profile (its gas.json) as tables. The work is in agents/gas.
+
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+import { errorResult, successfulResult } from "hardhat/utils/result";
+
+import { parseGasDimensions, parseLimit } from "../agents/gas/dimension-option.ts";
+import { formatGasTable } from "../agents/gas/format-profile.ts";
+import { GasProfileError, readGasProfile } from "../agents/gas/profile-file.ts";
+
+interface GasProfileTaskArguments {
+  /** A run folder (or a gas.json file); required (undefined or "" when not given). */
+  run?: string;
+  by: string;
+  limit: number;
+}
+
+export default async function gasProfileTask(args: GasProfileTaskArguments, _hre: HardhatRuntimeEnvironment) {
+  try {
+    if (args.run === undefined || args.run === "") throw new RangeError("--run is required: the run folder a battle wrote, e.g. --run runs/baseline-1");
+    const dimensions = parseGasDimensions(args.by);
+    const limit = parseLimit(args.limit);
+    const profile = await readGasProfile(args.run);
+    const text = dimensions.map((by) => formatGasTable(profile, { by, limit })).join("\n\n");
+    console.log(text);
+    return successfulResult(text);
+  } catch (error) {
+    if (error instanceof GasProfileError || error instanceof RangeError) {
+      console.error(error.message);
+      return errorResult(error.message);
+    }
+    throw error;
+  }
+}
