@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
 import { configVariable, defineConfig, task } from "hardhat/config";
+import { ArgumentType } from "hardhat/types/arguments";
 
 // Compile offline with the npm `solc` package's soljson.js: Hardhat cannot reach its compiler list here.
 const require = createRequire(import.meta.url);
@@ -14,6 +15,29 @@ export default defineConfig({
       .addOption({ name: "genesis", description: "Genesis file (JSON) describing the launch", defaultValue: "genesis/default.json" })
       .addFlag({ name: "allowLive", description: "Allow deploying to a chain that is not local (chain id other than 31337/1337)" })
       .setAction(() => import("./scripts/deploy.ts"))
+      .build(),
+    task("battle", "Run a scenario's agents block by block against the contracts and write a run folder")
+      .addOption({ name: "scenario", description: "Scenario file (YAML or JSON); scenarios/calm.yaml when empty", defaultValue: "" })
+      .addOption({ name: "seed", description: "Seed of the run's random generator (the scenario's when empty)", defaultValue: "" })
+      .addOption({ name: "blocks", description: "Blocks to run (the scenario's when empty)", defaultValue: "" })
+      .addOption({ name: "out", description: "Run folder (runs/<scenario>-seed<seed> when empty)", defaultValue: "" })
+      .addFlag({ name: "allowLive", description: "Allow a chain that is not local (chain id other than 31337/1337)" })
+      .addFlag({ name: "quiet", description: "No progress bar or set-up lines" })
+      .setAction(() => import("./scripts/battle.ts"))
+      .build(),
+    task("gas-profile", "Print a recorded run's gas profile: count, min, median, p95, max, total per function, agent, behaviour, policy")
+      .addOption({ name: "run", description: "Run folder (or its gas.json)", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined })
+      .addOption({ name: "by", description: "function, agent, behaviour, policy or all", defaultValue: "all" })
+      .addOption({ name: "limit", description: "Rows per table (0 = all)", type: ArgumentType.INT, defaultValue: 0 })
+      .setAction(() => import("./scripts/gas-profile.ts"))
+      .build(),
+    task("gas-compare", "Compare the gas profiles of two recorded runs side by side, with deltas")
+      .addOption({ name: "a", description: "Baseline run folder", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined })
+      .addOption({ name: "b", description: "Run folder compared with it", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined })
+      .addOption({ name: "by", description: "function, agent, behaviour, policy or all", defaultValue: "function" })
+      .addOption({ name: "limit", description: "Rows per table (0 = all)", type: ArgumentType.INT, defaultValue: 0 })
+      .addOption({ name: "out", description: "Also write the comparison as a markdown file", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined })
+      .setAction(() => import("./scripts/gas-compare.ts"))
       .build(),
   ],
   solidity: {
