@@ -24,6 +24,8 @@ import {
   poolAmountOut,
 } from "../harness/estimates.ts";
 import type { Behaviour, DecideContext, Intent, Observation, Quoter } from "../harness/types.ts";
+import { BehaviourConfigError, checkCommon, checkPositiveAmount } from "./config-checks.ts";
+import { quoteText, tokensText } from "./notes.ts";
 import { maximiseConcave } from "./search.ts";
 
 /** Exact-quote attempts when the contract's rounding puts the cost just over the budget. */
@@ -49,6 +51,11 @@ export interface ArbitragePlan {
 }
 
 export function createArbitrageur(config: ArbitrageurConfig): Behaviour {
+  checkCommon(config);
+  checkPositiveAmount(config, "maxTradeQuote", config.maxTradeQuote, "quote units");
+  if (config.minProfitQuote < 0n) {
+    throw new BehaviourConfigError(config, "minProfitQuote", `must be >= 0 quote units, got ${config.minProfitQuote}`, "set the smallest profit worth a trade, after fees and gas");
+  }
   return {
     kind: "arbitrageur",
     label: config.label,
@@ -98,7 +105,7 @@ async function planCurveToPool(obs: Observation, quoter: Quoter, config: Arbitra
 
   const maxCost = min(plusBps(cost, config.slippageBps), budget, quoteOut - floor);
   const minOut = max(minusBps(quoteOut, config.slippageBps), maxCost + floor);
-  const note = `arbitrage curve→pool: ${tokens} tokens, expected profit ${profit}`;
+  const note = `arbitrage curve→pool: ${tokensText(tokens)}, expected profit ${quoteText(profit)}`;
   return {
     direction: "curveToPool",
     quoteIn: cost,
@@ -136,7 +143,7 @@ async function planPoolToCurve(obs: Observation, quoter: Quoter, config: Arbitra
   // is always covered.
   const minTokensOut = max(minusBps(tokens, config.slippageBps), tokens - obs.self.holdings.tokens, 1n);
   const minRefund = max(minusBps(refund, config.slippageBps), quoteIn + floor);
-  const note = `arbitrage pool→curve: ${tokens} tokens, expected profit ${profit}`;
+  const note = `arbitrage pool→curve: ${tokensText(tokens)}, expected profit ${quoteText(profit)}`;
   return {
     direction: "poolToCurve",
     quoteIn,

@@ -16,6 +16,7 @@
 import type { BanditConfig } from "../scenario/behaviour-configs.ts";
 import type { Random } from "../harness/random.ts";
 import type { Behaviour, DecideContext, Intent, Observation, PendingTx, StepOutcome } from "../harness/types.ts";
+import { BehaviourConfigError, checkCommon, checkProbability, checkWholeNumber } from "./config-checks.ts";
 
 export type ArmConfig = BanditConfig["arms"][number];
 
@@ -104,15 +105,11 @@ function argmax(values: readonly number[]): number {
 }
 
 function checkConfig(config: BanditConfig): void {
-  const where = `bandit "${config.label}"`;
-  if (config.arms.length === 0) throw new RangeError(`${where}: arms is empty; give at least one strategy to choose among`);
-  if (!Number.isInteger(config.periodSteps) || config.periodSteps < 1) {
-    throw new RangeError(`${where}: periodSteps must be a whole number ≥ 1, got ${config.periodSteps}`);
-  }
-  if (config.algorithm === "epsilonGreedy" && !(config.epsilon >= 0 && config.epsilon <= 1)) {
-    throw new RangeError(`${where}: epsilon must be in [0, 1], got ${config.epsilon}`);
-  }
+  checkCommon(config);
+  if (config.arms.length === 0) throw new BehaviourConfigError(config, "arms", "is empty", "give at least one strategy to choose among");
+  checkWholeNumber(config, "periodSteps", config.periodSteps, 1);
+  if (config.algorithm === "epsilonGreedy") checkProbability(config, "epsilon", config.epsilon);
   for (const [i, arm] of config.arms.entries()) {
-    if ((arm as { kind: string }).kind === "bandit") throw new RangeError(`${where}: arms[${i}] is a bandit; an arm may be any kind but bandit`);
+    if ((arm as { kind: string }).kind === "bandit") throw new BehaviourConfigError(config, `arms[${i}]`, "is a bandit", "an arm may be any kind but bandit");
   }
 }

@@ -26,6 +26,8 @@ import {
   plusBps,
 } from "../harness/estimates.ts";
 import type { Behaviour, CurveState, Intent, Observation, PendingTx } from "../harness/types.ts";
+import { BehaviourConfigError, checkCommon, checkPositiveAmount } from "./config-checks.ts";
+import { quoteText, tokensText } from "./notes.ts";
 import { largestWhere, maximiseConcave } from "./search.ts";
 
 /** How far inside its limit the victim must stay, relative: float estimates are good to ~1e-12. */
@@ -47,6 +49,12 @@ export interface SandwichPlan {
 }
 
 export function createFrontRunner(config: FrontRunnerConfig): Behaviour {
+  checkCommon(config);
+  checkPositiveAmount(config, "maxTradeQuote", config.maxTradeQuote, "quote units");
+  checkPositiveAmount(config, "bidIncrementWei", config.bidIncrementWei, "wei per gas");
+  if (config.minProfitQuote < 0n) {
+    throw new BehaviourConfigError(config, "minProfitQuote", `must be >= 0 quote units, got ${config.minProfitQuote}`, "set the smallest profit worth a sandwich, after fees and gas");
+  }
   return {
     kind: "frontRunner",
     label: config.label,
@@ -86,7 +94,7 @@ function planAround(
   const frontFee = victim.priorityFeeWei + config.bidIncrementWei;
   const backFee = victim.priorityFeeWei - config.bidIncrementWei;
   // A back leg that cannot bid below the victim cannot be sure to trail it.
-  if (backFee < 0n || config.bidIncrementWei <= 0n) return undefined;
+  if (backFee < 0n) return undefined;
 
   const rest = others.filter((tx) => tx !== victim);
   const before = rest.filter((tx) => tx.priorityFeeWei >= frontFee);
@@ -127,7 +135,7 @@ function planAround(
   // leg may pay, plus gas, plus minProfitQuote.
   const maxCost = min(plusBps(cost, config.slippageBps), budget, refund - floor);
   const minRefund = max(minusBps(refund, config.slippageBps), maxCost + floor);
-  const note = `sandwich ${victim.agentId ?? victim.from}: ${tokens} tokens, expected profit ${profit}`;
+  const note = `sandwich ${victim.agentId ?? victim.from}: ${tokensText(tokens)}, expected profit ${quoteText(profit)}`;
   return {
     victim,
     tokens,

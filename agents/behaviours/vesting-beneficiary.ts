@@ -16,6 +16,8 @@
 import type { VestingBeneficiaryConfig } from "../scenario/behaviour-configs.ts";
 import { BPS } from "../harness/estimates.ts";
 import type { Behaviour, Intent, Observation, StepOutcome } from "../harness/types.ts";
+import { checkCommon, checkPositiveAmount, checkWholeNumber } from "./config-checks.ts";
+import { tokensText } from "./notes.ts";
 import { intentBase, sellIntent, venuePriceWad } from "./trade.ts";
 
 /** What the beneficiary has done so far, for reports and tests. */
@@ -64,7 +66,7 @@ export function createVestingBeneficiary(config: VestingBeneficiaryConfig): Vest
 
       const intents: Intent[] = [];
       if (obs.self.claimable > 0n && (lastClaimStep === undefined || obs.step - lastClaimStep >= config.claimEverySteps)) {
-        intents.push({ kind: "releaseVested", ...intentBase(config, `vesting: release ${obs.self.claimable}`) });
+        intents.push({ kind: "releaseVested", ...intentBase(config, `vesting: release ${tokensText(obs.self.claimable)}`) });
         lastClaimStep = obs.step;
       }
       const unsold = released - sold;
@@ -91,17 +93,14 @@ export function createVestingBeneficiary(config: VestingBeneficiaryConfig): Vest
 }
 
 function checkConfig(config: VestingBeneficiaryConfig): void {
-  if (!Number.isInteger(config.claimEverySteps) || config.claimEverySteps < 1) {
-    throw new RangeError(`vestingBeneficiary "${config.label}": claimEverySteps must be a whole number ≥ 1, got ${config.claimEverySteps}`);
-  }
+  checkCommon(config);
+  checkWholeNumber(config, "claimEverySteps", config.claimEverySteps, 1);
   const { sell } = config;
   if (sell.mode === "schedule") {
-    if (!Number.isInteger(sell.everySteps) || sell.everySteps < 1) {
-      throw new RangeError(`vestingBeneficiary "${config.label}": sell.everySteps must be a whole number ≥ 1, got ${sell.everySteps}`);
-    }
-    if (!Number.isInteger(sell.fractionBps) || sell.fractionBps < 1 || sell.fractionBps > 10_000) {
-      throw new RangeError(`vestingBeneficiary "${config.label}": sell.fractionBps must be in [1, 10000], got ${sell.fractionBps}`);
-    }
+    checkWholeNumber(config, "sell.everySteps", sell.everySteps, 1);
+    checkWholeNumber(config, "sell.fractionBps", sell.fractionBps, 1, 10_000);
+  } else if (sell.mode === "targetPrice") {
+    checkPositiveAmount(config, "sell.priceWad", sell.priceWad, "WAD quote per token");
   }
 }
 

@@ -218,4 +218,10 @@ describe("arbitrageur", () => {
       expect(intents.map((i) => i.priorityFeeWei)).to.deep.equal([3_000_000_000n, 3_000_000_000n]);
     });
   });
+
+  it("refuses a config it cannot follow, naming the field", () => {
+    expect(() => createArbitrageur({ ...CONFIG, maxTradeQuote: 0n })).to.throw(/maxTradeQuote/);
+    expect(() => createArbitrageur({ ...CONFIG, minProfitQuote: -1n })).to.throw(/minProfitQuote/);
+    expect(() => createArbitrageur({ ...CONFIG, slippageBps: 10_000 })).to.throw(/slippageBps/);
+  });
 });

@@ -138,4 +138,10 @@ describe("frontRunner", () => {
     const atFront = curveAfterTrade(PRIORITY.curve, 200_000n * TOKEN + crowded[0].amount);
     expect(estimateBuyCost(atFront, victim.amount) <= victim.maxCost).to.equal(true);
   });
+
+  it("refuses a config it cannot follow, naming the field", () => {
+    expect(() => createFrontRunner({ ...CONFIG, bidIncrementWei: 0n })).to.throw(/bidIncrementWei/);
+    expect(() => createFrontRunner({ ...CONFIG, maxTradeQuote: 0n })).to.throw(/maxTradeQuote/);
+    expect(() => createFrontRunner({ ...CONFIG, minProfitQuote: -1n })).to.throw(/minProfitQuote/);
+  });
 });
