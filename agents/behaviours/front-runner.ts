@@ -6,9 +6,10 @@
 //
 // It plays one sandwich per block, on the victim that pays best. The curve is walked in the order
 // the block will mine it (priority fee, highest first): other pending curve trades that outbid the
-// front leg move the supply before it; those bidding between the two legs move it in between (a
-// buy tied with the back leg is not counted, a sell tied with it is, so ties never flatter the
-// profit). X is the size with the largest estimated profit such that the victim still executes
+// front leg move the supply before it; those bidding between the front leg and the victim move it
+// before the victim (ties with the victim too, so the victim's limit is never overestimated); those
+// between the victim and the back leg move it before the back leg (a buy tied with the back leg is
+// not counted, a sell tied with it is, so ties never flatter the profit). X is the size with the largest estimated profit such that the victim still executes
 // within its own limit (maxCost, or minOut for a quote-sized buy), X costs at most
 // min(maxTradeQuote, quote held), and the profit ≥ minProfitQuote. Everything is float estimates:
 // the Quoter prices the start-of-step state, not the pending block.
@@ -97,17 +98,25 @@ function planAround(
   if (backFee < 0n) return undefined;
 
   const rest = others.filter((tx) => tx !== victim);
-  const before = rest.filter((tx) => tx.priorityFeeWei >= frontFee);
-  const between = rest.filter((tx) => tx.priorityFeeWei < frontFee && (tx.priorityFeeWei > backFee || (tx.priorityFeeWei === backFee && tx.intent.kind === "sellCurve")));
+  const fee = (tx: PendingTx) => tx.priorityFeeWei;
+  const before = rest.filter((tx) => fee(tx) >= frontFee);
+  // Ties with the victim count as ahead of it: that can only tighten its limit.
+  const aheadOfVictim = rest.filter((tx) => fee(tx) < frontFee && fee(tx) >= victim.priorityFeeWei);
+  const behindVictim = rest.filter((tx) => fee(tx) < victim.priorityFeeWei && (fee(tx) > backFee || (fee(tx) === backFee && tx.intent.kind === "sellCurve")));
   const atFront = applyAll(obs.curve, before);
   if (atFront === undefined) return undefined;
+  /** The curve the victim meets after a front leg of `tokens`. */
+  const atVictim = (tokens: bigint) => applyAll(curveAfterTrade(atFront, tokens), aheadOfVictim);
 
   const gasQuote =
     gasCostQuote(obs.gas.limits.buyCurve, obs.gas, frontFee) + gasCostQuote(obs.gas.limits.sellCurve, obs.gas, backFee);
   const floor = config.minProfitQuote + gasQuote;
 
   // The victim's limit bounds X: the more the front leg buys, the more the victim pays.
-  const victimExecutes = (tokens: bigint) => victimWithinLimit(curveAfterTrade(atFront, tokens), victimIntent);
+  const victimExecutes = (tokens: bigint) => {
+    const curve = atVictim(tokens);
+    return curve !== undefined && victimWithinLimit(curve, victimIntent);
+  };
   if (!victimExecutes(0n)) return undefined;
   const affordable = min(estimateTokensForQuote(atFront, budget), atFront.maxSupply - atFront.supply);
   if (affordable <= 0n) return undefined;
@@ -116,8 +125,8 @@ function planAround(
 
   const estimate = (tokens: bigint) => {
     const cost = estimateBuyCost(atFront, tokens);
-    const afterVictim = applyVictim(curveAfterTrade(atFront, tokens), victimIntent);
-    const atBack = applyAll(afterVictim, between);
+    const victimMeets = atVictim(tokens);
+    const atBack = victimMeets === undefined ? undefined : applyAll(applyVictim(victimMeets, victimIntent), behindVictim);
     const refund = atBack === undefined ? 0n : estimateSellRefund(atBack, tokens);
     return { cost, refund };
   };

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 
-import { createFrontRunner } from "../../agents/behaviours/front-runner.ts";
+import { createFrontRunner, planSandwich } from "../../agents/behaviours/front-runner.ts";
 import { curveAfterTrade, estimateBuyCost, estimateSellRefund, estimateTokensForQuote, gasCostQuote, minusBps, plusBps } from "../../agents/harness/estimates.ts";
 import type { Intent, Observation, PendingTx } from "../../agents/harness/types.ts";
 import type { FrontRunnerConfig } from "../../agents/scenario/behaviour-configs.ts";
@@ -126,17 +126,30 @@ describe("frontRunner", () => {
     });
   });
 
-  it("counts a larger buy that outbids its front leg: the sandwich is sized on the curve that buy leaves", () => {
+  for (const [where, fee] of [["ahead of its front leg", 10n * GWEI], ["between its front leg and the victim", 2n * GWEI + GWEI / 5n]] as const) {
+    it(`counts another buy mined ${where}: the victim's room shrinks by that buy`, () => {
+      const victim = victimBuy(500_000n * TOKEN, 300);
+      const [alone] = sandwich(PRIORITY, [pending(victim)]) as [Of<"buyCurve">];
+      const other = pending({ kind: "buyCurve", amount: 200_000n * TOKEN, maxCost: 10_000n * QUOTE }, fee, "0x00000000000000000000000000000000000000b3");
+      const [crowded] = sandwich(PRIORITY, [pending(victim), other]) as [Of<"buyCurve">];
+      // On a linear curve the victim's room is a supply distance, so the other buy takes its 200,000 out of X.
+      expect(Number(alone.amount - crowded.amount) / 1e18).to.be.closeTo(200_000, 1);
+      const victimMeets = curveAfterTrade(PRIORITY.curve, 200_000n * TOKEN + crowded.amount);
+      expect(estimateBuyCost(victimMeets, victim.amount) <= victim.maxCost).to.equal(true);
+    });
+  }
+
+  it("counts a sell mined between the victim and its back leg against the profit", () => {
     const victim = victimBuy(500_000n * TOKEN, 300);
-    const alone = sandwich(PRIORITY, [pending(victim)]) as [Of<"buyCurve">];
-    // A 200,000-token buy at 10 gwei lands before the front leg and uses up most of the victim's room.
-    const ahead = pending({ kind: "buyCurve", amount: 200_000n * TOKEN, maxCost: 10_000n * QUOTE }, 10n * GWEI, "0x00000000000000000000000000000000000000b3");
-    const crowded = sandwich(PRIORITY, [pending(victim), ahead]) as [Of<"buyCurve">];
-    // On a linear curve the victim's room is a supply distance, so the other buy takes its 200,000 out of X.
-    const shrunk = alone[0].amount - crowded[0].amount;
-    expect(Number(shrunk) / 1e18).to.be.closeTo(200_000, 1);
-    const atFront = curveAfterTrade(PRIORITY.curve, 200_000n * TOKEN + crowded[0].amount);
-    expect(estimateBuyCost(atFront, victim.amount) <= victim.maxCost).to.equal(true);
+    const sellBehind = (tokens: bigint) => pending({ kind: "sellCurve", amount: tokens * TOKEN, minRefund: 0n }, 2n * GWEI - GWEI / 5n, "0x00000000000000000000000000000000000000b4");
+    const alone = planSandwich(PRIORITY, [pending(victim)], CONFIG)!;
+    const undercut = planSandwich(PRIORITY, [pending(victim), sellBehind(50_000n)], CONFIG)!;
+    // A 50,000-token sale lowers the price the back leg gets (1e-9 × 50,000 per token, less the fee);
+    // one of 300,000 takes all the lift away.
+    expect(undercut.tokens).to.equal(alone.tokens);
+    const lostPerToken = (Number(alone.refund - undercut.refund) / 1e6 / (Number(alone.tokens) / 1e18));
+    expect(lostPerToken).to.be.closeTo(50_000 * 1e-9 * 0.99, 1e-7);
+    expect(sandwich(PRIORITY, [pending(victim), sellBehind(300_000n)])).to.deep.equal([]);
   });
 
   it("refuses a config it cannot follow, naming the field", () => {
