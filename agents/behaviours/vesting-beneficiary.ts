@@ -1,0 +1,109 @@
+// A vesting beneficiary (a team member, an investor) releases what has vested and then sells it on
+// its own terms: a share at a time on a schedule, everything once the price reaches a target, or
+// never. It only ever sells tokens it released during the run, never tokens it held before.
+//
+// Released amounts come from the observation, not from transaction outcomes: locked + claimable is
+// allocated − released, which time does not change and only a release lowers, so
+//   released during the run = (locked + claimable at the first step) − (locked + claimable now).
+// That is exact, and counts a release made on its behalf by someone else as well. Sold amounts come
+// from settle(): the amount of each sell intent that succeeded.
+//
+// Cadence: it releases when something is claimable and at least claimEverySteps steps have passed
+// since its last release (at once the first time); in schedule mode it sells fractionBps of the
+// released, unsold tokens when some are left and at least everySteps steps have passed since its
+// last sale (at once the first time). Tokens released in a step are sold from the next step on.
+
+import type { VestingBeneficiaryConfig } from "../scenario/behaviour-configs.ts";
+import { BPS } from "../harness/estimates.ts";
+import type { Behaviour, Intent, Observation, StepOutcome } from "../harness/types.ts";
+import { checkCommon, checkPositiveAmount, checkWholeNumber } from "./config-checks.ts";
+import { tokensText } from "./notes.ts";
+import { intentBase, sellIntent, venuePriceWad } from "./trade.ts";
+
+/** What the beneficiary has done so far, for reports and tests. */
+export interface VestingProgress {
+  /** Tokens released since its first step. */
+  released: bigint;
+  /** Tokens of those sold (successful sell intents). */
+  sold: bigint;
+}
+
+export interface VestingBeneficiary extends Behaviour {
+  progress(): VestingProgress;
+}
+
+export function createVestingBeneficiary(config: VestingBeneficiaryConfig): VestingBeneficiary {
+  checkConfig(config);
+  let unreleasedAtStart: bigint | undefined;
+  let released = 0n;
+  let sold = 0n;
+  let lastClaimStep: number | undefined;
+  let lastSaleStep: number | undefined;
+
+  function sale(obs: Observation, unsold: bigint): Intent | undefined {
+    const { sell } = config;
+    switch (sell.mode) {
+      case "hold":
+        return undefined;
+      case "schedule": {
+        if (lastSaleStep !== undefined && obs.step - lastSaleStep < sell.everySteps) return undefined;
+        const amount = (unsold * BigInt(sell.fractionBps)) / BPS;
+        return sellIntent(obs, config.venue, min(amount, obs.self.holdings.tokens), config.slippageBps, intentBase(config, `vesting: sell ${sell.fractionBps} bps of released`));
+      }
+      case "targetPrice":
+        if (venuePriceWad(obs, config.venue) < sell.priceWad) return undefined;
+        return sellIntent(obs, config.venue, min(unsold, obs.self.holdings.tokens), config.slippageBps, intentBase(config, "vesting: target price reached"));
+    }
+  }
+
+  return {
+    kind: "vestingBeneficiary",
+    label: config.label,
+    step(obs: Observation): Intent[] {
+      const unreleased = obs.self.locked + obs.self.claimable;
+      unreleasedAtStart ??= unreleased;
+      released = unreleasedAtStart - unreleased;
+
+      const intents: Intent[] = [];
+      if (obs.self.claimable > 0n && (lastClaimStep === undefined || obs.step - lastClaimStep >= config.claimEverySteps)) {
+        intents.push({ kind: "releaseVested", ...intentBase(config, `vesting: release ${tokensText(obs.self.claimable)}`) });
+        lastClaimStep = obs.step;
+      }
+      const unsold = released - sold;
+      if (unsold > 0n) {
+        const intent = sale(obs, unsold);
+        if (intent !== undefined) {
+          intents.push(intent);
+          lastSaleStep = obs.step;
+        }
+      }
+      return intents;
+    },
+    settle(outcome: StepOutcome): void {
+      for (const { intent, status } of outcome.outcomes) {
+        if (status !== "success") continue;
+        if (intent.kind === "sellCurve") sold += intent.amount;
+        else if (intent.kind === "swap" && intent.sell === "token") sold += intent.amountIn;
+      }
+    },
+    progress(): VestingProgress {
+      return { released, sold };
+    },
+  };
+}
+
+function checkConfig(config: VestingBeneficiaryConfig): void {
+  checkCommon(config);
+  checkWholeNumber(config, "claimEverySteps", config.claimEverySteps, 1);
+  const { sell } = config;
+  if (sell.mode === "schedule") {
+    checkWholeNumber(config, "sell.everySteps", sell.everySteps, 1);
+    checkWholeNumber(config, "sell.fractionBps", sell.fractionBps, 1, 10_000);
+  } else if (sell.mode === "targetPrice") {
+    checkPositiveAmount(config, "sell.priceWad", sell.priceWad, "WAD quote per token");
+  }
+}
+
+function min(a: bigint, b: bigint): bigint {
+  return a < b ? a : b;
+}
