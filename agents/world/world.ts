@@ -105,6 +105,8 @@ export class World {
   private readonly history: { curve: bigint[]; pool: bigint[] } = { curve: [], pool: [] };
   private market: MarketRead;
   private stepIndex = 0;
+  /** Sees every transaction as it is sent (the harness benchmark replays them raw). */
+  onSent?: (step: number, tx: SentTx) => void;
 
   private constructor(chain: Chain, scenario: Scenario, abis: SystemAbis, setup: SetupResult, agents: WorldAgent[], market: MarketRead, curveKind: CurveKind, maxSupply: bigint, ledger: Ledger, vestingAgents: WorldAgent[]) {
     this.chain = chain;
@@ -146,6 +148,11 @@ export class World {
 
   get step(): number {
     return this.stepIndex;
+  }
+
+  /** Timestamp of the block step `step` mines. */
+  timestampOf(step: number): bigint {
+    return this.startTimestamp + BigInt(step * this.scenario.blockSeconds);
   }
 
   /* OBSERVE */
@@ -212,7 +219,7 @@ export class World {
 
   async runStep(): Promise<StepResult> {
     const step = ++this.stepIndex;
-    const timestamp = this.startTimestamp + BigInt(step * this.scenario.blockSeconds);
+    const timestamp = this.timestampOf(step);
     const deadline = timestamp + BigInt(this.scenario.blockSeconds);
     if (this.vestingAgents.length > 0) await this.readVesting();
 
@@ -338,6 +345,7 @@ export class World {
     const call = encodeIntent(intent, agent.address, deadline, this.abis, this.addresses);
     try {
       const tx = await this.sender.send({ from: agent.address, to: call.to, data: call.data, gas: GAS_LIMITS[intent.kind], priorityFeeWei: intent.priorityFeeWei, contract: call.contract, fn: call.fn });
+      this.onSent?.(this.stepIndex, tx);
       return { agent, behaviour: label, behaviourIndex, intent, tx };
     } catch (error) {
       if (error instanceof Error && error.name === "NodeLostError") throw error;

@@ -1,0 +1,42 @@
+// The leaderboard as a terminal table: rank, agent, behaviours, PnL and return, activity.
+
+import { alignedTable, type Column, withThousands } from "../gas/text-table.ts";
+import { formatDecimal } from "../genesis/units.ts";
+import type { LeaderboardEntry } from "./records.ts";
+
+const QUOTE_DECIMALS = 6;
+
+export function formatLeaderboard(entries: readonly LeaderboardEntry[], limit: number): string {
+  const shown = entries.slice(0, limit);
+  const columns: Column[] = [
+    { title: "#", align: "right" },
+    { title: "agent", align: "left" },
+    { title: "behaviours", align: "left" },
+    { title: "pnl (quote)", align: "right" },
+    { title: "return", align: "right" },
+    { title: "value (quote)", align: "right" },
+    { title: "txs", align: "right" },
+    { title: "reverts", align: "right" },
+    { title: "gas", align: "right" },
+  ];
+  const rows = shown.map((e) => [
+    String(e.rank),
+    e.agent,
+    e.behaviours.join("+"),
+    roundQuote(e.pnlQuote),
+    `${(e.returnBps / 100).toFixed(2)}%`,
+    roundQuote(e.valueQuote),
+    withThousands(e.txs),
+    withThousands(e.reverts),
+    withThousands(e.gasUsed),
+  ]);
+  const more = entries.length - shown.length;
+  return [`Leaderboard (${entries.length} agents, by mark-to-market PnL net of gas)`, alignedTable(columns, rows), ...(more > 0 ? [`… ${more} more in summary.json`] : [])].join("\n");
+}
+
+/** A quote amount (decimal string of quote units) with 2 decimals. */
+function roundQuote(units: string): string {
+  const value = BigInt(units);
+  const cents = (value < 0n ? value - 5_000n : value + 5_000n) / 10_000n;
+  return formatDecimal(cents * 10_000n, QUOTE_DECIMALS);
+}

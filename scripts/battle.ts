@@ -1,0 +1,68 @@
+// `npx hardhat battle [--scenario scenarios/x.yaml] [--seed N] [--blocks N] [--out dir] [--network name] [--allow-live]`:
+// runs one scenario block by block and writes its run folder. The work is in agents/run/battle.ts.
+
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+import { errorResult, successfulResult } from "hardhat/utils/result";
+
+import { formatGasTable } from "../agents/gas/format-profile.ts";
+import { runBattle } from "../agents/run/battle.ts";
+import { formatLeaderboard } from "../agents/run/leaderboard-table.ts";
+import { RUN_FILES } from "../agents/run/run-files.ts";
+import { ScenarioError } from "../agents/scenario/scenario.ts";
+import { BattleError } from "../agents/world/errors.ts";
+import { GenesisError } from "../agents/genesis/genesis.ts";
+import { DeployError } from "../agents/deploy/errors.ts";
+
+export const DEFAULT_SCENARIO = "scenarios/calm.yaml";
+
+interface BattleTaskArguments {
+  scenario: string;
+  seed: string;
+  blocks: string;
+  out: string;
+  allowLive: boolean;
+  quiet: boolean;
+}
+
+export default async function battleTask(args: BattleTaskArguments, hre: HardhatRuntimeEnvironment) {
+  try {
+    const seed = parseOptionalInteger(args.seed, "--seed");
+    const blocks = parseOptionalInteger(args.blocks, "--blocks");
+    if (blocks !== undefined && blocks < 1n) throw new BattleError(`--blocks must be at least 1, got ${blocks}`);
+    const network = hre.globalOptions.network;
+    const result = await runBattle(hre, {
+      scenario: args.scenario === "" ? DEFAULT_SCENARIO : args.scenario,
+      ...(seed === undefined ? {} : { seed }),
+      ...(blocks === undefined ? {} : { blocks: Number(blocks) }),
+      ...(args.out === "" ? {} : { out: args.out }),
+      ...(network === undefined ? {} : { network }),
+      allowLive: args.allowLive,
+      quiet: args.quiet,
+    });
+    const { summary, gas, dir } = result;
+    console.log(`\n${summary.scenario.name} · seed ${summary.scenario.seed} · ${summary.completion.stepsRecorded} blocks · ${result.txPerSecond.toFixed(0)} agent tx/s`);
+    console.log(`\n${formatLeaderboard(summary.leaderboard, 10)}`);
+    console.log(`\n${formatGasTable(gas, { by: "function", limit: 12 })}`);
+    for (const problem of result.reconcileProblems) console.warn(`warning: ledger and chain disagree: ${problem}`);
+    console.log(`\nRun folder: ${dir}\nReport:     ${dir}/${RUN_FILES.report}`);
+    return successfulResult(dir);
+  } catch (error) {
+    // Expected failures get their message alone; anything else keeps Hardhat's stack trace.
+    if (error instanceof ScenarioError || error instanceof GenesisError || error instanceof DeployError || error instanceof BattleError || isNamedBattleError(error)) {
+      console.error(`battle: ${(error as Error).message}`);
+      if (error instanceof Error && error.name === "BattleInterrupted") process.exitCode = 130;
+      return errorResult((error as Error).message);
+    }
+    throw error;
+  }
+}
+
+function isNamedBattleError(error: unknown): boolean {
+  return error instanceof Error && ["BattleInterrupted", "NodeLostError", "NodeUnreachableError", "LiveBattleError", "BattleError"].includes(error.name);
+}
+
+function parseOptionalInteger(text: string, flag: string): bigint | undefined {
+  if (text === "") return undefined;
+  if (!/^\d+$/.test(text)) throw new BattleError(`${flag} must be a whole number, got ${JSON.stringify(text)}`);
+  return BigInt(text);
+}
