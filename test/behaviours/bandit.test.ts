@@ -72,7 +72,7 @@ describe("bandit", () => {
       const { bandit, actedBy } = await play(banditConfig({ algorithm }), 200, 42n);
       const periods = periodsOf(actedBy, 2);
       const late = periods.slice(50);
-      expect(late.filter((label) => label === "b").length).to.be.greaterThan(late.length * 0.7);
+      expect(late.filter((label) => label === "b").length * 10).to.be.greaterThan(late.length * 7);
       // ... having gone back to the others after the first round.
       expect(periods.slice(3).filter((label) => label !== "b").length).to.be.greaterThan(0);
       const stats = bandit.stats();
@@ -80,7 +80,8 @@ describe("bandit", () => {
       expect(stats.reduce((n, s) => n + s.pulls, 0)).to.equal(periods.length - 1); // the last period has not ended
       const best = stats.reduce((x, y) => (y.meanReward > x.meanReward ? y : x));
       expect(best.label).to.equal("b");
-      expect(best.meanReward).to.be.closeTo(6 * QUOTE_NUM, 2 * QUOTE_NUM); // 3 quote per step, 2 steps
+      // 3 quote per step, 2 steps. (Numbers compared as booleans: the chai matchers plugin takes closeTo for bigints.)
+      expect(Math.abs(best.meanReward - 6 * QUOTE_NUM) <= 2 * QUOTE_NUM, `mean ${best.meanReward}`).to.equal(true);
     });
   }
 
