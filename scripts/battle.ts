@@ -50,7 +50,8 @@ export default async function battleTask(args: BattleTaskArguments, hre: Hardhat
     // Expected failures get their message alone; anything else keeps Hardhat's stack trace.
     if (error instanceof ScenarioError || error instanceof GenesisError || error instanceof DeployError || error instanceof BattleError || isNamedBattleError(error)) {
       console.error(`battle: ${(error as Error).message}`);
-      if (error instanceof Error && error.name === "BattleInterrupted") process.exitCode = 130;
+      // Ctrl-C ends with the shell's usual status for it; the run folder is already complete.
+      if (error instanceof Error && error.name === "BattleInterrupted") process.exit(130);
       return errorResult((error as Error).message);
     }
     throw error;

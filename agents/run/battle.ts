@@ -11,7 +11,7 @@ import { writeReport } from "../report/report.ts";
 import { loadScenario } from "../scenario/scenario.ts";
 import type { Scenario } from "../scenario/scenario-types.ts";
 import { type Chain, openChain } from "../world/chain.ts";
-import { BattleInterrupted, messageOf } from "../world/errors.ts";
+import { BattleError, BattleInterrupted, findNodeLost, messageOf } from "../world/errors.ts";
 import { setUpBattle } from "../world/setup.ts";
 import { loadSystemAbis } from "../world/system.ts";
 import { World } from "../world/world.ts";
@@ -92,7 +92,7 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
         await options.onStep?.(step, world);
       }
     } catch (error) {
-      failure = error;
+      failure = findNodeLost(error) ?? error;
     } finally {
       process.removeListener("SIGINT", onSigint);
       progress.finish();
@@ -135,9 +135,9 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
     recorder.close();
     if (!options.noReport) await writeReport(dir);
     if (failure !== undefined) {
-      const detail = failure instanceof Error ? failure.message : String(failure);
-      const error = new (failure instanceof Error ? (failure.constructor as ErrorConstructor) : Error)(`${detail}\n${stepsRecorded} of ${scenario.blocks} blocks are recorded in ${dir}`);
-      if (failure instanceof Error) error.name = failure.name;
+      // The same kind of error, now also saying where the recorded blocks are.
+      const error = new BattleError(`${messageOf(failure)}\n${stepsRecorded} of ${scenario.blocks} blocks are recorded in ${dir}`, { cause: failure });
+      error.name = failure instanceof Error ? failure.name : "BattleError";
       throw error;
     }
     return { dir, summary, gas, world, txPerSecond: loopSeconds > 0 ? txs / loopSeconds : 0, wallSeconds: loopSeconds, reconcileProblems };

@@ -4,7 +4,7 @@
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import type { NetworkConnection } from "hardhat/types/network";
-import { createPublicClient, custom, type EIP1193Provider, type PublicClient } from "viem";
+import { createPublicClient, custom, type PublicClient } from "viem";
 
 import { isLocalChain } from "../deploy/network-guard.ts";
 import type { OrderingMode } from "../harness/types.ts";
@@ -77,7 +77,8 @@ export async function openChain(hre: HardhatRuntimeEnvironment, options: ChainOp
     throw new LiveBattleError(networkName, chainId);
   }
 
-  const client = createPublicClient({ transport: custom(provider as EIP1193Provider) });
+  // viem's reads go through `request` too, so a lost node is a NodeLostError wherever it shows up.
+  const client = createPublicClient({ transport: custom({ request: ({ method, params }) => request(method, (params ?? []) as unknown[]) }) });
   return {
     connection,
     networkName,

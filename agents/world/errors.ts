@@ -68,6 +68,13 @@ function isConnectionFailure(error: unknown, depth = 0): boolean {
   return isConnectionFailure(record.cause, depth + 1) || isConnectionFailure(record.parent, depth + 1);
 }
 
+/** The NodeLostError in `error` or its causes (viem wraps transport errors in its own). */
+export function findNodeLost(error: unknown, depth = 0): NodeLostError | undefined {
+  if (error instanceof NodeLostError) return error;
+  if (depth > 6 || typeof error !== "object" || error === null) return undefined;
+  return findNodeLost((error as { cause?: unknown }).cause, depth + 1);
+}
+
 export function messageOf(error: unknown): string {
   if (error instanceof Error) return error.message.split("\n")[0]!;
   return String(error);
