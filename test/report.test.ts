@@ -11,6 +11,7 @@ import { ReportError } from "../agents/report/run-data.ts";
 import { tickLabel } from "../agents/report/svg-chart.ts";
 import { SummaryFileError } from "../agents/run/summary-file.ts";
 import { type SyntheticRun, writeSyntheticRun } from "./helpers/synthetic-run.ts";
+import { expectClose } from "./helpers/close.ts";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -107,7 +108,7 @@ describe("HTML report", function () {
       expect(leaderboard.map(([rank, agent]) => [Number(rank), agent])).to.deep.equal(run.summary.leaderboard.map((entry) => [entry.rank, entry.agent]));
       // PnL in quote with two decimals: the leader's figure as recorded.
       const leaderPnl = Number(BigInt(run.summary.leaderboard[0].pnlQuote)) / 1e6;
-      expect(Number(leaderboard[0][2]!.replace(/,/g, ""))).to.be.closeTo(leaderPnl, 0.005);
+      expectClose(Number(leaderboard[0][2]!.replace(/,/g, "")), leaderPnl, 0.005);
 
       const gasKeys = await page.$$eval("#gas-function tbody tr", (rows) => rows.map((row) => row.getAttribute("data-key")));
       expect([...gasKeys].sort()).to.deep.equal(run.profile.tables.function.map((row) => row.key).sort());

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 
 import { gapStats, gini, logReturns, maxDrawdown, mean, percentile, ratio, sampleStdev, SECONDS_PER_YEAR, volatility } from "../agents/metrics/stats.ts";
+import { expectClose } from "./helpers/close.ts";
 
 const WAD = 10n ** 18n;
 
@@ -9,7 +10,7 @@ describe("run statistics", function () {
     it("divides bigints beyond 2^53 to a double's precision, with the sign", function () {
       expect(ratio(10n ** 40n + 5n * 10n ** 39n, 10n ** 40n)).to.equal(1.5);
       expect(ratio(-7n, 2n)).to.equal(-3.5);
-      expect(ratio(1n, 3n)).to.be.closeTo(1 / 3, 1e-16);
+      expectClose(ratio(1n, 3n), 1 / 3, 1e-16);
       expect(() => ratio(1n, 0n)).to.throw(RangeError, /division by zero/);
     });
   });
@@ -18,8 +19,8 @@ describe("run statistics", function () {
     it("is ln(pₜ/pₜ₋₁) for each consecutive pair", function () {
       const returns = logReturns([100n * WAD, 110n * WAD, 99n * WAD]);
       expect(returns).to.have.length(2);
-      expect(returns[0]).to.be.closeTo(Math.log(1.1), 1e-15);
-      expect(returns[1]).to.be.closeTo(Math.log(0.9), 1e-15);
+      expectClose(returns[0], Math.log(1.1), 1e-15);
+      expectClose(returns[1], Math.log(0.9), 1e-15);
     });
 
     it("skips pairs with a zero price instead of producing infinities", function () {
@@ -33,7 +34,7 @@ describe("run statistics", function () {
     it("mean and sample standard deviation (n − 1)", function () {
       expect(mean([2, 4, 4, 4, 5, 5, 7, 9])).to.equal(5);
       // Σ(x − 5)² = 32 over n − 1 = 7.
-      expect(sampleStdev([2, 4, 4, 4, 5, 5, 7, 9])).to.be.closeTo(Math.sqrt(32 / 7), 1e-15);
+      expectClose(sampleStdev([2, 4, 4, 4, 5, 5, 7, 9]), Math.sqrt(32 / 7), 1e-15);
       expect(mean([])).to.equal(0);
       expect(sampleStdev([3])).to.equal(0);
     });
@@ -60,12 +61,12 @@ describe("run statistics", function () {
       // Two returns a, b: the sample stdev is |a − b| / √2.
       const perStep = Math.abs(Math.log(1.1) - Math.log(0.9)) / Math.SQRT2;
       expect(daily.returns).to.equal(2);
-      expect(daily.perStep).to.be.closeTo(perStep, 1e-15);
-      expect(daily.annualised).to.be.closeTo(perStep * Math.sqrt(365), 1e-12);
+      expectClose(daily.perStep, perStep, 1e-15);
+      expectClose(daily.annualised, perStep * Math.sqrt(365), 1e-12);
       // 12-second blocks: 2,628,000 steps a year.
       const blocks = volatility([100n * WAD, 110n * WAD, 99n * WAD], 12);
       expect(SECONDS_PER_YEAR / 12).to.equal(2_628_000);
-      expect(blocks.annualised).to.be.closeTo(perStep * Math.sqrt(2_628_000), 1e-9);
+      expectClose(blocks.annualised, perStep * Math.sqrt(2_628_000), 1e-9);
     });
 
     it("is zero for a flat or too-short series and refuses a non-positive block time", function () {
@@ -103,7 +104,7 @@ describe("run statistics", function () {
       const whale = 10n ** 30n;
       // One holder of n has everything: G = (n − 1) / n.
       expect(gini([0n, 0n, 0n, 0n, whale])).to.equal(0.8);
-      expect(gini([whale, whale + 1n])).to.be.closeTo(0, 1e-15);
+      expectClose(gini([whale, whale + 1n]), 0, 1e-15);
       expect(() => gini([1n, -1n])).to.throw(RangeError, /non-negative/);
     });
   });

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import type { AgentRow, StepRow } from "../agents/run/records.ts";
 import { readSummary, SummaryFileError } from "../agents/run/summary-file.ts";
 import { type AgentFinal, summarize, type SummaryInput, summaryJson } from "../agents/run/summary.ts";
+import { expectClose } from "./helpers/close.ts";
 
 const WAD = 10n ** 18n;
 const QUOTE = 1_000_000n;
@@ -72,11 +73,11 @@ describe("run summary", function () {
     const returns = [Math.log(1.1), Math.log(0.9), Math.log(105 / 99)];
     const average = (returns[0] + returns[1] + returns[2]) / 3;
     const stdev = Math.sqrt(returns.reduce((sum, r) => sum + (r - average) ** 2, 0) / 2);
-    expect(metrics.volatility.curve.perStep).to.be.closeTo(stdev, 1e-14);
-    expect(metrics.volatility.curve.annualised).to.be.closeTo(stdev * Math.sqrt(365), 1e-12);
+    expectClose(metrics.volatility.curve.perStep, stdev, 1e-14);
+    expectClose(metrics.volatility.curve.annualised, stdev * Math.sqrt(365), 1e-12);
     // 110 → 99 on the curve; 120 → 90 on the pool.
-    expect(metrics.maxDrawdown.curve).to.be.closeTo(0.1, 1e-15);
-    expect(metrics.maxDrawdown.pool).to.be.closeTo(0.25, 1e-15);
+    expectClose(metrics.maxDrawdown.curve, 0.1, 1e-15);
+    expectClose(metrics.maxDrawdown.pool, 0.25, 1e-15);
     expect(metrics.gap).to.deep.equal({ meanAbsBps: (909 + 909 + 476) / 4, maxAbsBps: 909, finalBps: -476 });
   });
 
@@ -101,7 +102,7 @@ describe("run summary", function () {
     // Tokens 0, 10, 30: (2·(0 + 20 + 90) − 4·40) / (3·40) = 0.5.
     expect(metrics.gini.tokens).to.equal(0.5);
     // Values 100, 450, 1100: (2·(100 + 900 + 3300) − 4·1650) / (3·1650) = 2000 / 4950.
-    expect(metrics.gini.value).to.be.closeTo(2_000 / 4_950, 1e-15);
+    expectClose(metrics.gini.value, 2_000 / 4_950, 1e-15);
   });
 
   it("serialises to the same bytes every time: sorted keys, bigints as strings, rounded floats, no clock", function () {

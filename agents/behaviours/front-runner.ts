@@ -118,7 +118,8 @@ function planAround(
     return curve !== undefined && victimWithinLimit(curve, victimIntent);
   };
   if (!victimExecutes(0n)) return undefined;
-  const affordable = min(estimateTokensForQuote(atFront, budget), atFront.maxSupply - atFront.supply);
+  // One bp under the budget: the estimate can be a few quote units short of the exact cost.
+  const affordable = min(estimateTokensForQuote(atFront, minusBps(budget, 1)), atFront.maxSupply - atFront.supply);
   if (affordable <= 0n) return undefined;
   const maxTokens = largestWhere(victimExecutes, 0n, affordable);
   if (maxTokens <= 0n) return undefined;

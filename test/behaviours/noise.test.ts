@@ -7,6 +7,7 @@ import type { Intent } from "../../agents/harness/types.ts";
 import type { NoiseConfig } from "../../agents/scenario/behaviour-configs.ts";
 import { QUOTE, TOKEN, context, observation, poolState } from "./observation.ts";
 import { runSteps } from "./steps.ts";
+import { expectClose } from "../helpers/close.ts";
 
 function noiseConfig(overrides: Partial<NoiseConfig> = {}): NoiseConfig {
   return { kind: "noise", label: "noise", slippageBps: 100, venues: ["curve", "pool"], ratePerStep: 0.5, minQuote: 1n * QUOTE, maxQuote: 100n * QUOTE, buyProbability: 0.5, ...overrides };
@@ -43,7 +44,7 @@ describe("noise behaviour", function () {
       const count = 4_000;
       const intents = (await runSteps(createNoise(noiseConfig({ ratePerStep })), steps(count), 11n)).flat();
       // Poisson: the mean of 4,000 steps has a standard deviation of sqrt(rate / 4,000); allow 4 of them.
-      expect(intents.length / count).to.be.closeTo(ratePerStep, 4 * Math.sqrt(ratePerStep / count));
+      expectClose(intents.length / count, ratePerStep, 4 * Math.sqrt(ratePerStep / count));
     }
   });
 
@@ -53,10 +54,10 @@ describe("noise behaviour", function () {
     expect(Math.min(...sizes)).to.be.at.least(0.999);
     expect(Math.max(...sizes)).to.be.at.most(100.001);
     // Log-uniform on [1, 100]: half the trades below 10 (the geometric mean), a quarter below sqrt(10).
-    expect(sizes.filter((size) => size < 10).length / sizes.length).to.be.closeTo(0.5, 0.03);
-    expect(sizes.filter((size) => size < Math.sqrt(10)).length / sizes.length).to.be.closeTo(0.25, 0.03);
-    expect(intents.filter(isBuy).length / intents.length).to.be.closeTo(0.8, 0.03);
-    expect(intents.filter(onCurve).length / intents.length).to.be.closeTo(0.5, 0.03);
+    expectClose(sizes.filter((size) => size < 10).length / sizes.length, 0.5, 0.03);
+    expectClose(sizes.filter((size) => size < Math.sqrt(10)).length / sizes.length, 0.25, 0.03);
+    expectClose(intents.filter(isBuy).length / intents.length, 0.8, 0.03);
+    expectClose(intents.filter(onCurve).length / intents.length, 0.5, 0.03);
 
     const poolOnly = (await runSteps(createNoise(noiseConfig({ venues: ["pool"], ratePerStep: 2 })), steps(200), 3n)).flat();
     expect(poolOnly.length).to.be.greaterThan(0);

@@ -7,6 +7,7 @@ import type { Holdings, Intent, PoolState } from "../../agents/harness/types.ts"
 import type { ThresholdConfig } from "../../agents/scenario/behaviour-configs.ts";
 import { QUOTE, TOKEN, context, observation, poolState, wad } from "./observation.ts";
 import { activeSteps, runSteps } from "./steps.ts";
+import { expectClose } from "../helpers/close.ts";
 
 function thresholdConfig(overrides: Partial<ThresholdConfig> = {}): ThresholdConfig {
   return { kind: "threshold", label: "threshold", slippageBps: 100, venue: "pool", buyBelowWad: wad(0.011), sellAboveWad: wad(0.013), amount: 1_000n * TOKEN, cooldownSteps: 0, ...overrides };
@@ -54,14 +55,14 @@ describe("threshold behaviour", function () {
     if (buy?.kind !== "buyCurve") return;
     expect(buy.amount).to.equal(1_000n * TOKEN);
     // ∫ over [0.9M, 0.901M] = 10.9005 quote, +1% fee, +2% slippage.
-    expect(Number(buy.maxCost)).to.be.closeTo(10.9005e6 * 1.01 * 1.02, 3);
+    expectClose(Number(buy.maxCost), 10.9005e6 * 1.01 * 1.02, 3);
 
     const [sell] = await behaviour.step(observation({ step: 2, curve: { supply: curveSupplyAt(0.0131) } }), ctx);
     expect(sell?.kind).to.equal("sellCurve");
     if (sell?.kind !== "sellCurve") return;
     expect(sell.amount).to.equal(1_000n * TOKEN);
     // ∫ over [3.099M, 3.1M] = 13.0995 quote, −1% fee, −2% slippage.
-    expect(Number(sell.minRefund)).to.be.closeTo(13.0995e6 * 0.99 * 0.98, 3);
+    expectClose(Number(sell.minRefund), 13.0995e6 * 0.99 * 0.98, 3);
   });
 
   it("waits cooldownSteps after a trade before the next one", async function () {
@@ -131,7 +132,7 @@ describe("threshold behaviour", function () {
     const bought = players[0]!.holdings.tokens;
     expect(bought >= 500n * TOKEN && bought < 500n * TOKEN + TOKEN / 10_000n).to.equal(true);
     expect(players[1]!.holdings.tokens).to.equal(9_500n * TOKEN);
-    expect(Number(pool.priceWad) / 1e18).to.be.closeTo(1, 1e-6);
+    expectClose(Number(pool.priceWad) / 1e18, 1, 1e-6);
   });
 
   it("is deterministic: two instances give the same intents over the same observations", async function () {

@@ -3,6 +3,7 @@ import { expect } from "chai";
 import { afterTrade, buyIntent, intentBase, sellIntent, sellWorthIntent, tokensWorth, venuePriceWad, venuePrices } from "../../agents/behaviours/trade.ts";
 import { poolAmountIn, poolAmountOut } from "../../agents/harness/estimates.ts";
 import { QUOTE, TOKEN, observation, poolState, wad } from "./observation.ts";
+import { expectClose } from "../helpers/close.ts";
 
 // The default market: curve at 0.0122 (0.01 + 1e-9 × 2.2M), 1% fees; pool 100,000 : 1,220 at 0.0122, 0.3%.
 
@@ -31,7 +32,7 @@ describe("trade helpers", function () {
       expect(intent.quoteIn).to.equal(100n * QUOTE);
       // 100 quote less the 1% fee at ~0.0122 buys ~8,115 tokens; 1% less is ~8,034.
       const expected = (100 / 1.01 / 0.0122) * 0.99;
-      expect(Number(intent.minOut) / 1e18).to.be.closeTo(expected, expected * 1e-3);
+      expectClose(Number(intent.minOut) / 1e18, expected, expected * 1e-3);
     });
 
     it("buys exact tokens with buyCurve, maxCost the estimated cost plus fee plus slippage", function () {
@@ -40,7 +41,7 @@ describe("trade helpers", function () {
       if (intent?.kind !== "buyCurve") return;
       expect(intent.amount).to.equal(1_000n * TOKEN);
       // ∫ over [2.2M, 2.201M] = 12.2005 quote; +1% fee = 12.322505; +1% slippage = 12.44573.
-      expect(Number(intent.maxCost)).to.be.closeTo(12_445_731, 2);
+      expectClose(Number(intent.maxCost), 12_445_731, 2);
     });
 
     it("caps maxCost at the quote held, and skips a buy that costs more than it holds", function () {
@@ -107,7 +108,7 @@ describe("trade helpers", function () {
       expect(intent?.kind).to.equal("sellCurve");
       if (intent?.kind !== "sellCurve") return;
       expect(intent.amount).to.equal(1_000n * TOKEN);
-      expect(Number(intent.minRefund)).to.be.closeTo(11_956_729, 2);
+      expectClose(Number(intent.minRefund), 11_956_729, 2);
     });
 
     it("sells on the pool with minOut the exact quote out less the slippage", function () {
@@ -150,12 +151,12 @@ describe("trade helpers", function () {
       const obs = observation();
       const bought = afterTrade(obs, buyIntent(obs, "curve", { tokens: 100_000n * TOKEN }, 100)!);
       expect(bought.curve.supply).to.equal(2_300_000n * TOKEN);
-      expect(Number(bought.curve.priceWad) / 1e18).to.be.closeTo(0.0123, 1e-12);
-      expect(Number(bought.self.holdings.quote)).to.be.closeTo(10_000e6 - 1_225e6 * 1.01, 2); // ∫ = 1,225 quote, +1% fee
+      expectClose(Number(bought.curve.priceWad) / 1e18, 0.0123, 1e-12);
+      expectClose(Number(bought.self.holdings.quote), 10_000e6 - 1_225e6 * 1.01, 2); // ∫ = 1,225 quote, +1% fee
       const sold = afterTrade(obs, sellIntent(obs, "curve", 10_000n * TOKEN, 100)!);
       expect(sold.curve.supply).to.equal(2_190_000n * TOKEN);
       expect(sold.self.holdings.tokens).to.equal(0n);
-      expect(Number(sold.self.holdings.quote)).to.be.closeTo(10_000e6 + 121.95e6 * 0.99, 2); // ∫ = 121.95 quote, −1% fee
+      expectClose(Number(sold.self.holdings.quote), 10_000e6 + 121.95e6 * 0.99, 2); // ∫ = 121.95 quote, −1% fee
     });
   });
 
