@@ -158,3 +158,38 @@ describe("World", function () {
     }
   });
 });
+
+describe("intent calldata", () => {
+  it("is what viem's encodeFunctionData gives for the contracts' ABIs", async () => {
+    const { encodeFunctionData } = await import("viem");
+    const { encodeIntent } = await import("../agents/world/intents.ts");
+    const abis = await loadSystemAbis(hre.artifacts);
+    const at = {
+      market: "0x1000000000000000000000000000000000000001",
+      pool: "0x2000000000000000000000000000000000000002",
+      vesting: "0x3000000000000000000000000000000000000003",
+      quote: "0x4000000000000000000000000000000000000004",
+      token: "0x5000000000000000000000000000000000000005",
+      lens: "0x6000000000000000000000000000000000000006",
+      treasury: "0x7000000000000000000000000000000000000007",
+    } as const;
+    const agent = "0xabcdef0000000000000000000000000000000008";
+    const big = (1n << 255n) + 12345n;
+    const cases: [Intent, string, unknown[], "market" | "pool" | "vesting"][] = [
+      [{ kind: "buyCurve", amount: big, maxCost: 7n }, "buyExactTokens", [big, 7n, agent, 99n], "market"],
+      [{ kind: "buyCurveWithQuote", quoteIn: 5n, minOut: big }, "buyExactQuote", [5n, big, agent, 99n], "market"],
+      [{ kind: "sellCurve", amount: 1n, minRefund: 0n }, "sell", [1n, 0n, agent, 99n], "market"],
+      [{ kind: "swap", sell: "token", amountIn: 3n, minOut: 2n }, "swapExactIn", [at.token, 3n, 2n, agent, 99n], "pool"],
+      [{ kind: "swap", sell: "quote", amountIn: 3n, minOut: 2n }, "swapExactIn", [at.quote, 3n, 2n, agent, 99n], "pool"],
+      [{ kind: "addLiquidity", tokens: 1n, quote: 2n, minTokens: 3n, minQuote: 4n }, "addLiquidity", [1n, 2n, 3n, 4n, agent, 99n], "pool"],
+      [{ kind: "removeLiquidity", liquidity: 1n, minTokens: 2n, minQuote: 3n }, "removeLiquidity", [1n, 2n, 3n, agent, 99n], "pool"],
+      [{ kind: "releaseVested" }, "releaseAll", [agent], "vesting"],
+    ];
+    for (const [intent, functionName, args, contract] of cases) {
+      const encoded = encodeIntent(intent, agent, 99n, at);
+      expect(encoded.data, functionName).to.equal(encodeFunctionData({ abi: abis.byContract[contract], functionName, args } as never));
+      expect(encoded.to).to.equal(at[contract]);
+    }
+    expect(() => encodeIntent({ kind: "sellCurve", amount: -1n, minRefund: 0n }, agent, 99n, at)).to.throw(RangeError);
+  });
+});

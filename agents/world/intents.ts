@@ -2,7 +2,7 @@
 // (the agent is always the recipient; the deadline is the end of the step), and decodes the calldata
 // of pending transactions back into intents for behaviours that read the pending block.
 
-import { type Address, decodeFunctionData, encodeFunctionData, type Hex } from "viem";
+import { type Address, decodeFunctionData, type Hex, toFunctionSelector } from "viem";
 
 import type { Intent, IntentKind } from "../harness/types.ts";
 import type { SystemAbis, SystemAddresses } from "./system.ts";
@@ -26,36 +26,50 @@ export const GAS_LIMITS: Readonly<Record<IntentKind, bigint>> = {
   releaseVested: 300_000n,
 };
 
-export function encodeIntent(intent: Intent, agent: Address, deadline: bigint, abis: SystemAbis, at: SystemAddresses): EncodedCall {
-  const market = abis.byContract.market;
-  const pool = abis.byContract.pool;
+/** Selectors of the calls intents become, computed once. */
+const SELECTORS = {
+  buyExactTokens: toFunctionSelector("buyExactTokens(uint256,uint256,address,uint256)"),
+  buyExactQuote: toFunctionSelector("buyExactQuote(uint256,uint256,address,uint256)"),
+  sell: toFunctionSelector("sell(uint256,uint256,address,uint256)"),
+  swapExactIn: toFunctionSelector("swapExactIn(address,uint256,uint256,address,uint256)"),
+  addLiquidity: toFunctionSelector("addLiquidity(uint256,uint256,uint256,uint256,address,uint256)"),
+  removeLiquidity: toFunctionSelector("removeLiquidity(uint256,uint256,uint256,address,uint256)"),
+  releaseAll: toFunctionSelector("releaseAll(address)"),
+} as const;
+
+/**
+ * Calldata for a call whose arguments are all static words (uint256, address): the selector and one
+ * 32-byte word per argument. Every intent is such a call; encoding by hand keeps it off the profile
+ * (viem's encodeFunctionData looks the function up in the ABI on every call).
+ */
+function encodeWords(selector: Hex, args: readonly (bigint | Address)[]): Hex {
+  let data: string = selector;
+  for (const arg of args) {
+    const word = typeof arg === "bigint" ? arg.toString(16) : arg.slice(2).toLowerCase();
+    if (typeof arg === "bigint" && (arg < 0n || word.length > 64)) throw new RangeError(`calldata argument ${arg} is not a uint256`);
+    data += word.padStart(64, "0");
+  }
+  return data as Hex;
+}
+
+export function encodeIntent(intent: Intent, agent: Address, deadline: bigint, at: SystemAddresses): EncodedCall {
   switch (intent.kind) {
     case "buyCurve":
-      return call(at.market, "BondingCurveMarket", "buyExactTokens", encodeFunctionData({ abi: market, functionName: "buyExactTokens", args: [intent.amount, intent.maxCost, agent, deadline] }));
+      return call(at.market, "BondingCurveMarket", "buyExactTokens", encodeWords(SELECTORS.buyExactTokens, [intent.amount, intent.maxCost, agent, deadline]));
     case "buyCurveWithQuote":
-      return call(at.market, "BondingCurveMarket", "buyExactQuote", encodeFunctionData({ abi: market, functionName: "buyExactQuote", args: [intent.quoteIn, intent.minOut, agent, deadline] }));
+      return call(at.market, "BondingCurveMarket", "buyExactQuote", encodeWords(SELECTORS.buyExactQuote, [intent.quoteIn, intent.minOut, agent, deadline]));
     case "sellCurve":
-      return call(at.market, "BondingCurveMarket", "sell", encodeFunctionData({ abi: market, functionName: "sell", args: [intent.amount, intent.minRefund, agent, deadline] }));
+      return call(at.market, "BondingCurveMarket", "sell", encodeWords(SELECTORS.sell, [intent.amount, intent.minRefund, agent, deadline]));
     case "swap": {
       const tokenIn = intent.sell === "token" ? at.token : at.quote;
-      return call(at.pool, "ConstantProductPool", "swapExactIn", encodeFunctionData({ abi: pool, functionName: "swapExactIn", args: [tokenIn, intent.amountIn, intent.minOut, agent, deadline] }));
+      return call(at.pool, "ConstantProductPool", "swapExactIn", encodeWords(SELECTORS.swapExactIn, [tokenIn, intent.amountIn, intent.minOut, agent, deadline]));
     }
     case "addLiquidity":
-      return call(
-        at.pool,
-        "ConstantProductPool",
-        "addLiquidity",
-        encodeFunctionData({ abi: pool, functionName: "addLiquidity", args: [intent.tokens, intent.quote, intent.minTokens, intent.minQuote, agent, deadline] }),
-      );
+      return call(at.pool, "ConstantProductPool", "addLiquidity", encodeWords(SELECTORS.addLiquidity, [intent.tokens, intent.quote, intent.minTokens, intent.minQuote, agent, deadline]));
     case "removeLiquidity":
-      return call(
-        at.pool,
-        "ConstantProductPool",
-        "removeLiquidity",
-        encodeFunctionData({ abi: pool, functionName: "removeLiquidity", args: [intent.liquidity, intent.minTokens, intent.minQuote, agent, deadline] }),
-      );
+      return call(at.pool, "ConstantProductPool", "removeLiquidity", encodeWords(SELECTORS.removeLiquidity, [intent.liquidity, intent.minTokens, intent.minQuote, agent, deadline]));
     case "releaseVested":
-      return call(at.vesting, "Vesting", "releaseAll", encodeFunctionData({ abi: abis.byContract.vesting, functionName: "releaseAll", args: [agent] }));
+      return call(at.vesting, "Vesting", "releaseAll", encodeWords(SELECTORS.releaseAll, [agent]));
   }
 }
 

@@ -342,7 +342,7 @@ export class World {
 
   private async submit(agent: WorldAgent, behaviourIndex: number, intent: Intent, deadline: bigint): Promise<Pending> {
     const label = agent.behaviours[behaviourIndex]!.behaviour.label;
-    const call = encodeIntent(intent, agent.address, deadline, this.abis, this.addresses);
+    const call = encodeIntent(intent, agent.address, deadline, this.addresses);
     try {
       const tx = await this.sender.send({ from: agent.address, to: call.to, data: call.data, gas: GAS_LIMITS[intent.kind], priorityFeeWei: intent.priorityFeeWei, contract: call.contract, fn: call.fn });
       this.onSent?.(this.stepIndex, tx);
