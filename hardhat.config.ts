@@ -21,6 +21,7 @@ export default defineConfig({
       .addOption({ name: "seed", description: "Seed of the run's random generator (the scenario's when empty)", defaultValue: "" })
       .addOption({ name: "blocks", description: "Blocks to run (the scenario's when empty)", defaultValue: "" })
       .addOption({ name: "out", description: "Run folder (runs/<scenario>-seed<seed> when empty)", defaultValue: "" })
+      .addOption({ name: "genesis", description: "Another genesis file for the same agents (the scenario's when empty)", defaultValue: "" })
       .addFlag({ name: "allowLive", description: "Allow a chain that is not local (chain id other than 31337/1337)" })
       .addFlag({ name: "quiet", description: "No progress bar or set-up lines" })
       .setAction(() => import("./scripts/battle.ts"))

@@ -20,6 +20,7 @@ interface BattleTaskArguments {
   seed: string;
   blocks: string;
   out: string;
+  genesis: string;
   allowLive: boolean;
   quiet: boolean;
 }
@@ -35,6 +36,7 @@ export default async function battleTask(args: BattleTaskArguments, hre: Hardhat
       ...(seed === undefined ? {} : { seed }),
       ...(blocks === undefined ? {} : { blocks: Number(blocks) }),
       ...(args.out === "" ? {} : { out: args.out }),
+      ...(args.genesis === "" ? {} : { genesis: args.genesis }),
       ...(network === undefined ? {} : { network }),
       allowLive: args.allowLive,
       quiet: args.quiet,

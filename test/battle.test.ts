@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { expect } from "chai";
 import hre from "hardhat";
 
+import { compareGasProfiles } from "../agents/gas/compare.ts";
 import { runBattle } from "../agents/run/battle.ts";
 import { readStepsCsv } from "../agents/run/csv.ts";
 import { readSummary } from "../agents/run/summary-file.ts";
@@ -81,5 +82,16 @@ describe("battle", function () {
     const summary = await readSummary(join(dir, "summary.json"));
     expect(summary.completion).to.deep.include({ stepsRecorded: 12, complete: false, stoppedBy: "interrupted by SIGINT (Ctrl-C)" });
     expect(existsSync(join(dir, "report.html"))).to.equal(true);
+  });
+
+  it("runs the same agents on another curve, and the gas comparison shows what the curve costs", async () => {
+    const linear = await runBattle(hre, { scenario: "scenarios/front-running.yaml", blocks: 30, out: join(root, "linear"), quiet: true, noReport: true });
+    const sigmoid = await runBattle(hre, { scenario: "scenarios/front-running.yaml", genesis: "genesis/sigmoid.json", blocks: 30, out: join(root, "sigmoid"), quiet: true, noReport: true });
+    expect(sigmoid.summary.scenario.genesis).to.equal("genesis/sigmoid.json");
+    const comparison = compareGasProfiles(linear.gas, sigmoid.gas, { a: "linear", b: "sigmoid" });
+    const sell = comparison.tables.function.find((row) => row.key === "BondingCurveMarket.sell")!;
+    // The sigmoid's refund needs exp and log: every sale costs more gas than on the linear curve.
+    expect(sell.median.a).to.be.a("number");
+    expect(sell.median.b! - sell.median.a!).to.be.greaterThan(3_000);
   });
 });

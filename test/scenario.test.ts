@@ -147,7 +147,7 @@ describe("scenario files", function () {
         wallet: { kind: "derived" },
         funds: { quote: 2000n * QUOTE, tokens: 20_000n * TOKEN },
         behaviours: [
-          { kind: "noise", label: "noise", slippageBps: 100, venues: ["curve", "pool"], ratePerStep: 0.2, minQuote: 5n * QUOTE, maxQuote: 50n * QUOTE, buyProbability: 0.5 },
+          { kind: "noise", label: "noise", slippageBps: 300, venues: ["curve", "pool"], ratePerStep: 0.2, minQuote: 5n * QUOTE, maxQuote: 50n * QUOTE, buyProbability: 0.5 },
         ],
       });
       const bandit = calm.agents.at(-1)!.behaviours[0];

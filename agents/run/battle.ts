@@ -25,6 +25,8 @@ export interface BattleOptions {
   scenario: string | Scenario;
   seed?: bigint;
   blocks?: number;
+  /** Another genesis file for the same agents (e.g. the same scenario on a sigmoid curve). */
+  genesis?: string;
   /** Run folder; `runs/<scenario>-seed<seed>` when absent. */
   out?: string;
   /** A network of hardhat.config.ts; the in-process chain when absent. */
@@ -54,7 +56,7 @@ export interface BattleResult {
 
 export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleOptions): Promise<BattleResult> {
   const loaded = typeof options.scenario === "string" ? await loadScenario(options.scenario) : options.scenario;
-  const scenario: Scenario = { ...loaded, seed: options.seed ?? loaded.seed, blocks: options.blocks ?? loaded.blocks };
+  const scenario: Scenario = { ...loaded, seed: options.seed ?? loaded.seed, blocks: options.blocks ?? loaded.blocks, genesis: options.genesis ?? loaded.genesis };
   const dir = options.out ?? `runs/${scenario.name}-seed${scenario.seed}`;
   const log = (line: string) => {
     if (!options.quiet) process.stderr.write(`${line}\n`);
