@@ -1,6 +1,8 @@
 // The wait between two trades of one behaviour, counted in the observation's steps (not in calls),
 // so a behaviour that is skipped for a step, or given steps out of a bandit's rota, waits the same.
 
+import type { Behaviour, Intent, Observation } from "../harness/types.ts";
+
 export class Cooldown {
   private lastTradeStep: number | undefined;
 
@@ -15,4 +17,23 @@ export class Cooldown {
   start(step: number): void {
     this.lastTradeStep = step;
   }
+}
+
+/**
+ * A behaviour that makes at most one trade per step, `decide` choosing it, and then waits out
+ * `cooldownSteps` (threshold, momentum and mean reversion are all this shape).
+ */
+export function oneTradeWithCooldown<C extends { kind: string; label: string; cooldownSteps: number }>(config: C, decide: (config: C, obs: Observation) => Intent | undefined): Behaviour {
+  const cooldown = new Cooldown(config.cooldownSteps);
+  return {
+    kind: config.kind,
+    label: config.label || config.kind,
+    step(obs) {
+      if (!cooldown.ready(obs.step)) return [];
+      const intent = decide(config, obs);
+      if (intent === undefined) return [];
+      cooldown.start(obs.step);
+      return [intent];
+    },
+  };
 }

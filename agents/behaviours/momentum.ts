@@ -6,24 +6,13 @@ import { BPS } from "../harness/estimates.ts";
 import type { Behaviour, Intent, Observation } from "../harness/types.ts";
 import type { MomentumConfig } from "../scenario/behaviour-configs.ts";
 import { checkCommon, checkPositiveAmount, checkWholeNumber } from "./config-checks.ts";
-import { Cooldown } from "./cooldown.ts";
+import { oneTradeWithCooldown } from "./cooldown.ts";
 import { priceText, quoteText } from "./notes.ts";
 import { buyIntent, intentBase, sellWorthIntent, venuePrices } from "./trade.ts";
 
 export function createMomentum(config: MomentumConfig): Behaviour {
   checkMomentumConfig(config);
-  const cooldown = new Cooldown(config.cooldownSteps);
-  return {
-    kind: config.kind,
-    label: config.label || config.kind,
-    step(obs) {
-      if (!cooldown.ready(obs.step)) return [];
-      const intent = decide(config, obs);
-      if (intent === undefined) return [];
-      cooldown.start(obs.step);
-      return [intent];
-    },
-  };
+  return oneTradeWithCooldown(config, decide);
 }
 
 function decide(config: MomentumConfig, obs: Observation): Intent | undefined {

@@ -6,24 +6,13 @@
 import type { Behaviour, Intent, Observation } from "../harness/types.ts";
 import type { ThresholdConfig } from "../scenario/behaviour-configs.ts";
 import { BehaviourConfigError, checkCommon, checkPositiveAmount, checkWholeNumber } from "./config-checks.ts";
-import { Cooldown } from "./cooldown.ts";
+import { oneTradeWithCooldown } from "./cooldown.ts";
 import { priceText, tokensText } from "./notes.ts";
 import { buyIntent, intentBase, sellIntent, venuePriceWad } from "./trade.ts";
 
 export function createThreshold(config: ThresholdConfig): Behaviour {
   checkThresholdConfig(config);
-  const cooldown = new Cooldown(config.cooldownSteps);
-  return {
-    kind: config.kind,
-    label: config.label || config.kind,
-    step(obs) {
-      if (!cooldown.ready(obs.step)) return [];
-      const intent = decide(config, obs);
-      if (intent === undefined) return [];
-      cooldown.start(obs.step);
-      return [intent];
-    },
-  };
+  return oneTradeWithCooldown(config, decide);
 }
 
 /** A buy at or below the buy level, a sell at or above the sell level; undefined when neither, or when it cannot pay or hold. */
