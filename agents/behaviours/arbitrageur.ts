@@ -24,7 +24,7 @@ import {
   poolAmountOut,
 } from "../harness/estimates.ts";
 import type { Behaviour, DecideContext, Intent, Observation, Quoter } from "../harness/types.ts";
-import { BehaviourConfigError, checkCommon, checkPositiveAmount } from "./config-checks.ts";
+import { checkCommon, checkMinProfit, checkPositiveAmount } from "./config-checks.ts";
 import { quoteText, tokensText } from "./notes.ts";
 import { maximiseConcave } from "./search.ts";
 
@@ -53,9 +53,7 @@ export interface ArbitragePlan {
 export function createArbitrageur(config: ArbitrageurConfig): Behaviour {
   checkCommon(config);
   checkPositiveAmount(config, "maxTradeQuote", config.maxTradeQuote, "quote units");
-  if (config.minProfitQuote < 0n) {
-    throw new BehaviourConfigError(config, "minProfitQuote", `must be >= 0 quote units, got ${config.minProfitQuote}`, "set the smallest profit worth a trade, after fees and gas");
-  }
+  checkMinProfit(config, "a trade");
   return {
     kind: "arbitrageur",
     label: config.label,

@@ -36,6 +36,13 @@ export function checkPositiveAmount(config: Named, field: string, value: bigint,
   }
 }
 
+/** The smallest profit a strategic behaviour acts on: zero or more quote units. */
+export function checkMinProfit(config: Named & { minProfitQuote: bigint }, what: string): void {
+  if (config.minProfitQuote < 0n) {
+    throw new BehaviourConfigError(config, "minProfitQuote", `must be >= 0 quote units, got ${config.minProfitQuote}`, `set the smallest profit worth ${what}, after fees and gas`);
+  }
+}
+
 export function checkProbability(config: Named, field: string, value: number): void {
   if (!(value >= 0 && value <= 1)) {
     throw new BehaviourConfigError(config, field, `must be a probability in [0, 1], got ${value}`, `set ${field} between 0 and 1`);

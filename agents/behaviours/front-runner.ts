@@ -27,7 +27,7 @@ import {
   plusBps,
 } from "../harness/estimates.ts";
 import type { Behaviour, CurveState, Intent, Observation, PendingTx } from "../harness/types.ts";
-import { BehaviourConfigError, checkCommon, checkPositiveAmount } from "./config-checks.ts";
+import { checkCommon, checkMinProfit, checkPositiveAmount } from "./config-checks.ts";
 import { quoteText, tokensText } from "./notes.ts";
 import { largestWhere, maximiseConcave } from "./search.ts";
 
@@ -53,9 +53,7 @@ export function createFrontRunner(config: FrontRunnerConfig): Behaviour {
   checkCommon(config);
   checkPositiveAmount(config, "maxTradeQuote", config.maxTradeQuote, "quote units");
   checkPositiveAmount(config, "bidIncrementWei", config.bidIncrementWei, "wei per gas");
-  if (config.minProfitQuote < 0n) {
-    throw new BehaviourConfigError(config, "minProfitQuote", `must be >= 0 quote units, got ${config.minProfitQuote}`, "set the smallest profit worth a sandwich, after fees and gas");
-  }
+  checkMinProfit(config, "a sandwich");
   return {
     kind: "frontRunner",
     label: config.label,

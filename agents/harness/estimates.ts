@@ -168,8 +168,12 @@ export function gapBps(curvePriceWad: bigint, poolPriceWad: bigint): number {
 
 /** Quote units `gasUnits` cost at the step's gas terms (base + priority fee, valued at ethPriceQuote). */
 export function gasCostQuote(gasUnits: bigint, gas: GasTerms, priorityFeeWei: bigint = gas.priorityFeeWei): bigint {
-  const wei = gasUnits * (gas.baseFeeWei + priorityFeeWei);
-  return ceilDiv(wei * gas.ethPriceQuote, WAD);
+  return weiToQuote(gasUnits * (gas.baseFeeWei + priorityFeeWei), gas.ethPriceQuote);
+}
+
+/** Quote units `wei` of ETH is worth at `ethPriceQuote` quote units per ETH, rounded up. */
+export function weiToQuote(wei: bigint, ethPriceQuote: bigint): bigint {
+  return ceilDiv(wei * ethPriceQuote, WAD);
 }
 
 /** Mark-to-market value in quote units: quote + tokens at the curve price + the LP share of the pool. */

@@ -5,7 +5,7 @@
 
 import { type Address, decodeFunctionResult, encodeFunctionData, type Hex } from "viem";
 
-import { ceilDiv, markToMarket, WAD } from "../harness/estimates.ts";
+import { markToMarket, weiToQuote } from "../harness/estimates.ts";
 import { Random } from "../harness/random.ts";
 import type { AgentView, Behaviour, CurveKind, CurveState, DecideContext, GasTerms, Intent, IntentOutcome, Observation, PendingTx, PoolState, Quoter } from "../harness/types.ts";
 import type { GasRecord, StepRow } from "../run/records.ts";
@@ -103,7 +103,10 @@ export class World {
   private readonly startTimestamp: bigint;
   private readonly vestingAgents: WorldAgent[];
   private readonly history: { curve: bigint[]; pool: bigint[] } = { curve: [], pool: [] };
-  private market: MarketRead;
+  private market!: MarketRead;
+  private views!: { curve: CurveState; pool: PoolState };
+  /** True when some behaviour reads the pending block (priority mode only). */
+  private readonly reacts: boolean;
   private stepIndex = 0;
   /** Sees every transaction as it is sent (the harness benchmark replays them raw). */
   onSent?: (step: number, tx: SentTx) => void;
@@ -114,9 +117,10 @@ export class World {
     this.abis = abis;
     this.addresses = setup.addresses;
     this.agents = agents;
-    this.market = market;
-    this.curveKind = curveKind;
     this.maxSupply = maxSupply;
+    this.curveKind = curveKind;
+    this.setMarket(market);
+    this.reacts = scenario.mode === "priority" && agents.some((a) => a.behaviours.some((b) => b.behaviour.react !== undefined));
     this.ledger = ledger;
     this.vestingAgents = vestingAgents;
     this.sender = new TxSender(chain, { maxFeePerGas: 10n ** 12n, priorityFeeWei: scenario.gas.priorityFeeWei });
@@ -157,7 +161,21 @@ export class World {
 
   /* OBSERVE */
 
-  curveState(m: MarketRead = this.market): CurveState {
+  /** The curve as of the last read (one object per read, shared by every observation of a step). */
+  curveState(): CurveState {
+    return this.views.curve;
+  }
+
+  poolState(): PoolState {
+    return this.views.pool;
+  }
+
+  private setMarket(m: MarketRead): void {
+    this.market = m;
+    this.views = { curve: this.buildCurveState(m), pool: buildPoolState(m) };
+  }
+
+  private buildCurveState(m: MarketRead): CurveState {
     return {
       kind: this.curveKind,
       params: [m.p1, m.p2, m.p3, m.p4],
@@ -174,9 +192,6 @@ export class World {
     };
   }
 
-  poolState(m: MarketRead = this.market): PoolState {
-    return { reserveToken: m.poolReserveToken, reserveQuote: m.poolReserveQuote, feeBps: Number(m.poolFeeBps), priceWad: m.poolPriceWad, totalLiquidity: m.poolLiquidity };
-  }
 
   /** Mark-to-market value of an agent's holdings at the last read prices, in quote units. */
   valueOf(agent: WorldAgent): bigint {
@@ -250,7 +265,7 @@ export class World {
       }
     }
     // priority mode: behaviours that read the pending block react to it
-    if (this.scenario.mode === "priority" && this.agents.some((a) => a.behaviours.some((b) => b.behaviour.react !== undefined))) {
+    if (this.reacts) {
       const visible = await this.readPendingBlock();
       for (const agent of order) {
         for (let j = 0; j < agent.behaviours.length; j++) {
@@ -306,7 +321,7 @@ export class World {
     }
 
     const before = this.market;
-    this.market = await readMarket(this.chain, this.abis, this.addresses);
+    this.setMarket(await readMarket(this.chain, this.abis, this.addresses));
     this.pushHistory(before);
     const curve = this.market.curvePriceWad;
     const pool = this.market.poolPriceWad;
@@ -401,10 +416,6 @@ export class World {
   }
 }
 
-/** Quote units `wei` of ETH is worth at `ethPriceQuote` quote units per ETH, rounded up. */
-export function weiToQuote(wei: bigint, ethPriceQuote: bigint): bigint {
-  return ceilDiv(wei * ethPriceQuote, WAD);
-}
 
 async function readMarket(chain: Chain, abis: SystemAbis, at: SystemAddresses): Promise<MarketRead> {
   const data = encodeFunctionData({ abi: abis.byContract.lens, functionName: "marketState", args: [at.market, at.pool, at.quote, at.treasury] });
@@ -417,4 +428,8 @@ async function readHoldings(chain: Chain, abis: SystemAbis, at: SystemAddresses,
   const data = encodeFunctionData({ abi: abis.byContract.lens, functionName: "holdings", args: [at.token, at.quote, at.pool, at.vesting, accounts] });
   const result = await chain.request<Hex>("eth_call", [{ to: at.lens, data }, "latest"]);
   return decodeFunctionResult({ abi: abis.byContract.lens, functionName: "holdings", data: result }) as unknown as { tokens: bigint; quote: bigint; lp: bigint; claimable: bigint; locked: bigint }[];
+}
+
+function buildPoolState(m: MarketRead): PoolState {
+  return { reserveToken: m.poolReserveToken, reserveQuote: m.poolReserveQuote, feeBps: Number(m.poolFeeBps), priceWad: m.poolPriceWad, totalLiquidity: m.poolLiquidity };
 }
