@@ -40,6 +40,47 @@ export default defineConfig({
       .addOption({ name: "out", description: "Also write the comparison as a markdown file", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined })
       .setAction(() => import("./scripts/gas-compare.ts"))
       .build(),
+    task("propose", "Propose parameter changes (checked against the store's bounds, step and interval first). By hand against --network localhost (a `hardhat node`) or an RPC network with deployments/<network>.json; the in-process network starts a fresh chain per command")
+      .addOption({ name: "change", description: "Changes as key=value in human units, comma-separated: market.buyFeeBps=120,curve.basePrice=0.011", defaultValue: "" })
+      .addVariadicArgument({ name: "changes", description: "More key=value changes", defaultValue: [] })
+      .addOption({ name: "description", description: "What the proposal changes and why", defaultValue: "" })
+      .addFlag({ name: "unpause", description: "Also unpause the market (after a guardian's pause)" })
+      .addOption({ name: "from", description: "Proposer: index of the node's account", type: ArgumentType.INT, defaultValue: 0 })
+      .addFlag({ name: "allowLive", description: "Allow sending to a chain that is not local (chain id other than 31337/1337)" })
+      .setAction(() => import("./scripts/propose.ts"))
+      .build(),
+    task("proposals", "List proposals: state, for/against/abstain, quorum, voting blocks, eta; or one in full with --id. Reads deployments/<network>.json; use --network localhost for a `hardhat node`")
+      .addOption({ name: "id", description: "Proposal: #N from `proposals`, its id, or the id's first digits (5+); all when empty", defaultValue: "" })
+      .addOption({ name: "state", description: "Only this state: pending, active, defeated, succeeded, queued, executed, canceled, expired", defaultValue: "" })
+      .setAction(() => import("./scripts/proposals.ts"))
+      .build(),
+    task("vote", "Vote on an active proposal, with a reason. By hand against --network localhost (a `hardhat node`) or an RPC network with deployments/<network>.json; the in-process network starts a fresh chain per command")
+      .addOption({ name: "id", description: "Proposal: #N from `proposals`, its id, or the id's first digits (5+)", defaultValue: "" })
+      .addOption({ name: "support", description: "for, against or abstain", defaultValue: "for" })
+      .addOption({ name: "reason", description: "Why (recorded on chain with the vote)", defaultValue: "" })
+      .addOption({ name: "from", description: "Voter: index of the node's account", type: ArgumentType.INT, defaultValue: 0 })
+      .addFlag({ name: "allowLive", description: "Allow sending to a chain that is not local (chain id other than 31337/1337)" })
+      .setAction(() => import("./scripts/vote.ts"))
+      .build(),
+    task("queue", "Queue a proposal that passed into the Timelock. By hand against --network localhost (a `hardhat node`) or an RPC network with deployments/<network>.json; the in-process network starts a fresh chain per command")
+      .addOption({ name: "id", description: "Proposal: #N from `proposals`, its id, or the id's first digits (5+)", defaultValue: "" })
+      .addOption({ name: "from", description: "Sender: index of the node's account", type: ArgumentType.INT, defaultValue: 0 })
+      .addFlag({ name: "allowLive", description: "Allow sending to a chain that is not local (chain id other than 31337/1337)" })
+      .setAction(() => import("./scripts/queue.ts"))
+      .build(),
+    task("execute", "Execute a queued proposal once its eta has come. By hand against --network localhost (a `hardhat node`) or an RPC network with deployments/<network>.json; the in-process network starts a fresh chain per command")
+      .addOption({ name: "id", description: "Proposal: #N from `proposals`, its id, or the id's first digits (5+)", defaultValue: "" })
+      .addOption({ name: "from", description: "Sender: index of the node's account", type: ArgumentType.INT, defaultValue: 0 })
+      .addFlag({ name: "allowLive", description: "Allow sending to a chain that is not local (chain id other than 31337/1337)" })
+      .setAction(() => import("./scripts/execute.ts"))
+      .build(),
+    task("advance", "Local node only (--network localhost): mine blocks and move time to a proposal's voting start, voting end or eta, or by --blocks/--seconds")
+      .addOption({ name: "to", description: "start (voting opens), end (voting over) or eta (may execute); needs --id", defaultValue: "" })
+      .addOption({ name: "id", description: "Proposal: #N from `proposals`, its id, or the id's first digits (5+)", defaultValue: "" })
+      .addOption({ name: "blocks", description: "Mine this many blocks, 1 s apart", defaultValue: "" })
+      .addOption({ name: "seconds", description: "Mine one block this many seconds after the latest", defaultValue: "" })
+      .setAction(() => import("./scripts/advance.ts"))
+      .build(),
   ],
   solidity: {
     version: SOLC_VERSION,
