@@ -6,7 +6,7 @@
 import { type Address, encodeFunctionData, getAddress, keccak256, maxUint256, stringToHex } from "viem";
 
 import { type Deployment, deploySystem } from "../deploy/deploy.ts";
-import { loadGenesis } from "../genesis/genesis.ts";
+import { type Genesis, loadGenesis } from "../genesis/genesis.ts";
 import type { AgentConfig, Scenario } from "../scenario/scenario-types.ts";
 import type { Chain } from "./chain.ts";
 import { BattleError } from "./errors.ts";
@@ -38,8 +38,9 @@ export function derivedAgentAddress(id: string): Address {
   return getAddress(`0x${keccak256(stringToHex(`token-arena/agent/${id}`)).slice(-40)}`);
 }
 
-export async function setUpBattle(chain: Chain, scenario: Scenario, abis: SystemAbis, allowLive: boolean, log: (line: string) => void): Promise<SetupResult> {
-  const genesis = await loadGenesis(scenario.genesis);
+/** `genesis`, when given, is deployed instead of the scenario's file (an experiment's changed parameter values). */
+export async function setUpBattle(chain: Chain, scenario: Scenario, abis: SystemAbis, allowLive: boolean, log: (line: string) => void, genesis?: Genesis): Promise<SetupResult> {
+  genesis ??= await loadGenesis(scenario.genesis);
   if (chain.inProcess) await chain.request("evm_setNextBlockTimestamp", [scenario.startTime]);
   const deployment = await deploySystem(chain.connection.ethers, genesis, { networkName: chain.networkName, allowLive });
   log(`deployed ${genesis.curve.kind} system from ${scenario.genesis} (${Object.keys(deployment.addresses).length} contracts)`);
