@@ -3,11 +3,12 @@
 // with. Set-up transactions are mined in blocks of their own with explicit timestamps, so the same
 // scenario always starts from the same state.
 
-import { type Address, encodeFunctionData, getAddress, keccak256, maxUint256, stringToHex } from "viem";
+import { type Address, encodeFunctionData, getAddress, maxUint256 } from "viem";
 
 import { type Deployment, deploySystem } from "../deploy/deploy.ts";
 import { type Genesis, loadGenesis } from "../genesis/genesis.ts";
 import type { AgentConfig, Scenario } from "../scenario/scenario-types.ts";
+import { derivedAgentAddress } from "./agent-address.ts";
 import type { Chain } from "./chain.ts";
 import { BattleError } from "./errors.ts";
 import type { SystemAbis, SystemAddresses } from "./system.ts";
@@ -31,11 +32,6 @@ export interface SetupResult {
   lastTimestamp: bigint;
   /** Set-up transactions, for the gas profile. */
   txs: { agent: string; tx: SentTx; gasUsed: bigint }[];
-}
-
-/** A stable address for an agent id: the same id gets the same wallet in every run. */
-export function derivedAgentAddress(id: string): Address {
-  return getAddress(`0x${keccak256(stringToHex(`token-arena/agent/${id}`)).slice(-40)}`);
 }
 
 /** `genesis`, when given, is deployed instead of the scenario's file (an experiment's changed parameter values). */

@@ -1,0 +1,25 @@
+// What the fast model throws where the contract would revert: the contract's error name and its
+// arguments by their ABI names, formatted as the World formats a decoded revert
+// (`SlippageExceeded(amount=123, limit=100)`), so a model run and a chain run read the same.
+
+export type RevertArgs = Record<string, bigint | string | boolean>;
+
+export class ModelRevert extends Error {
+  readonly errorName: string;
+  readonly args: RevertArgs;
+
+  constructor(errorName: string, args: RevertArgs = {}) {
+    super(formatRevert(errorName, args));
+    this.name = "ModelRevert";
+    this.errorName = errorName;
+    this.args = args;
+  }
+}
+
+function formatRevert(errorName: string, args: RevertArgs): string {
+  const parts = Object.entries(args).map(([name, value]) => `${name}=${typeof value === "string" ? JSON.stringify(value) : String(value)}`);
+  return `${errorName}(${parts.join(", ")})`;
+}
+
+/** Solidity's Panic codes the model can reach. */
+export const PANIC_DIVISION_BY_ZERO = 0x12n;

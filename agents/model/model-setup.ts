@@ -1,0 +1,198 @@
+// The model's start: what deploySystem (agents/deploy/deploy.ts) and setUpBattle (agents/world/setup.ts)
+// leave on the chain, computed without one. The genesis mints its allocations (vesting's to the
+// vesting contract, the pool seed to the deployer) against its reserve, the deployer seeds the pool
+// (LP shares to the treasury), then every agent gets its quote and buys its starting tokens from the
+// curve in wallet order. Block numbers and timestamps follow the chain's: one block per deployment
+// transaction from the scenario's startTime, one second apart, then the set-up blocks, so vesting
+// schedules start and unlock at the same steps as in a chain battle.
+
+import type { Address } from "viem";
+
+import { type Genesis, type GenesisParameter, loadGenesis } from "../genesis/genesis.ts";
+import { QUOTE_DECIMALS } from "../genesis/limits.ts";
+import { formatDecimal } from "../genesis/units.ts";
+import { formatParameter, type ParameterChange } from "../governance/changes.ts";
+import type { Holdings } from "../harness/types.ts";
+import type { AgentConfig, Scenario } from "../scenario/scenario-types.ts";
+import { MarketModel } from "./market-model.ts";
+import { HARDHAT_ACCOUNT_COUNT, holderOfRef, holderOfWallet } from "./model-holders.ts";
+import { CURVE_PARAMETER_KEYS, FEE_PARAMETER_KEYS } from "./market-model.ts";
+import { ModelRevert } from "./model-revert.ts";
+import { PoolModel } from "./pool-model.ts";
+import { SETUP_GAS } from "./model-gas.ts";
+import { VestingModel } from "./model-vesting.ts";
+
+const MAX_UINT256 = (1n << 256n) - 1n;
+/** Set-up transactions per block (agents/world/setup.ts SETUP_BATCH). */
+const SETUP_BATCH = 200;
+
+/** A scenario the model cannot start: bad parameter overrides, a genesis reserve too low, a set-up that would revert. */
+export class ModelSetupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ModelSetupError";
+  }
+}
+
+export interface ModelAgentStart {
+  config: AgentConfig;
+  /** Holder key (model-holders.ts). */
+  key: string;
+  address: Address;
+  holdings: Holdings;
+}
+
+export interface ModelStart {
+  /** The genesis as run: the file's, with the parameter overrides applied to `parameters`. */
+  genesis: Genesis;
+  market: MarketModel;
+  pool: PoolModel;
+  vesting: VestingModel;
+  agents: ModelAgentStart[];
+  /** Last set-up block and its timestamp: step s is block lastBlock + s at lastTimestamp + s × blockSeconds. */
+  lastBlock: bigint;
+  lastTimestamp: bigint;
+  /** The set-up transactions, for the summary's gas totals. */
+  setupGas: { transactions: number; gasUsed: bigint };
+}
+
+/** Parsed genesis files by path, so a grid of runs reads and checks each file once. */
+const genesisCache = new Map<string, Promise<Genesis>>();
+
+function cachedGenesis(path: string): Promise<Genesis> {
+  let genesis = genesisCache.get(path);
+  if (genesis === undefined) {
+    genesis = loadGenesis(path);
+    genesisCache.set(path, genesis);
+    genesis.catch(() => genesisCache.delete(path));
+  }
+  return genesis;
+}
+
+export async function setUpModel(scenario: Scenario, overrides: readonly ParameterChange[] = []): Promise<ModelStart> {
+  const genesis = withOverrides(await cachedGenesis(scenario.genesis), overrides);
+  const value = (key: string) => genesis.parameters.find((p) => p.key === key)!.value;
+  const kind = genesis.curve.kind;
+  const params = [0n, 0n, 0n, 0n] as [bigint, bigint, bigint, bigint];
+  CURVE_PARAMETER_KEYS[kind].forEach((key, i) => (params[i] = value(key)));
+  const [buyFeeBps, sellFeeBps, treasuryShareBps] = FEE_PARAMETER_KEYS.map((key) => Number(value(key)));
+
+  /* GENESIS: allocations, vesting and the pool seed minted against the reserve */
+
+  const holdings = new Map<string, bigint>();
+  const credit = (key: string, amount: bigint) => holdings.set(key, (holdings.get(key) ?? 0n) + amount);
+  for (const a of genesis.allocations) credit(holderOfRef(a.to, genesis), a.amount);
+  const minted =
+    genesis.allocations.reduce((sum, a) => sum + a.amount, 0n) + genesis.vesting.reduce((sum, v) => sum + v.amount, 0n) + (genesis.pool.seed?.tokens ?? 0n);
+  const unpriced = { kind, params, maxSupply: genesis.maxSupply, scaleWad: 10n ** 18n, supply: 0n, reserve: 0n, treasuryAccrued: 0n, buyFeeBps: 0, sellFeeBps: 0, treasuryShareBps: 0, paused: false, quoteDecimals: QUOTE_DECIMALS };
+  const required = minted === 0n ? 0n : new MarketModel(unpriced).quoteBuyExactTokens(minted).cost;
+  if (genesis.reserve < required) {
+    throw new ModelSetupError(
+      `${genesis.source}: the reserve of ${formatDecimal(genesis.reserve, QUOTE_DECIMALS)} quote does not cover the genesis supply, which costs ${formatDecimal(required, QUOTE_DECIMALS)} quote on this curve${describeOverrides(overrides)}; raise "reserve" or lower the curve's prices`,
+    );
+  }
+  const market = new MarketModel({ ...unpriced, supply: minted, reserve: genesis.reserve, buyFeeBps, sellFeeBps, treasuryShareBps });
+  const pool = new PoolModel({ reserveToken: 0n, reserveQuote: 0n, feeBps: Number(value("pool.feeBps")), totalLiquidity: 0n });
+  const seed = genesis.pool.seed;
+  if (seed !== undefined) pool.addLiquidity(seed.tokens, seed.quote, seed.tokens, seed.quote);
+
+  /* THE CHAIN'S TIMELINE: one block per deployment transaction, one second apart */
+
+  const n = genesis.parameters.length;
+  const quoteDeployed = genesis.quote.deploy ? 1 : 0;
+  // quote, timelock, store, N definitions, token, market, governor, 3 roles, pool, N consumers, seal
+  const sealBlock = quoteDeployed + 2 + n + 3 + 3 + 1 + n + 1;
+  const delegators = new Set(genesis.allocations.filter((a) => a.delegate).map((a) => holderOfRef(a.to, genesis))).size;
+  // vesting, funding the deployer, approve + genesis, the seed's approve × 2 + addLiquidity, delegations
+  const deployBlocks = sealBlock + 1 + quoteDeployed + 2 + (seed === undefined ? 0 : 3) + delegators;
+  const timestampOf = (block: number) => BigInt(scenario.startTime + block - 1);
+  const vestingBase = timestampOf(sealBlock);
+  const vesting = new VestingModel(
+    genesis.vesting.map((v) => ({
+      beneficiary: holderOfRef(v.beneficiary, genesis),
+      start: v.start.kind === "relative" ? vestingBase + BigInt(v.start.seconds) : BigInt(v.start.timestamp),
+      cliffSeconds: BigInt(v.cliffSeconds),
+      durationSeconds: BigInt(v.durationSeconds),
+      amount: v.amount,
+    })),
+  );
+
+  /* SET-UP: the lens, quote and approvals, then the starting tokens in wallet order */
+
+  const agents = scenario.agents.map((config, i): ModelAgentStart => {
+    if (config.wallet.kind === "account" && config.wallet.index >= HARDHAT_ACCOUNT_COUNT) {
+      throw new ModelSetupError(
+        `${scenario.source}: agents[${i}] ("${config.id}") uses account:${config.wallet.index}, but network "default" has ${HARDHAT_ACCOUNT_COUNT} accounts; use an index below ${HARDHAT_ACCOUNT_COUNT}`,
+      );
+    }
+    const { key, address } = holderOfWallet(config.wallet, config.id);
+    return { config, key, address, holdings: { tokens: holdings.get(key) ?? 0n, quote: config.funds.quote, lp: 0n } };
+  });
+  const seen = new Map<string, string>();
+  for (const a of agents) {
+    const other = seen.get(a.key);
+    if (other !== undefined) throw new ModelSetupError(`${scenario.source}: agents "${other}" and "${a.config.id}" use the same wallet ${a.address}; give each agent its own wallet`);
+    seen.set(a.key, a.config.id);
+  }
+  let fundingTxs = 0;
+  let gasUsed = 0n;
+  for (const a of agents) {
+    fundingTxs += 3;
+    gasUsed += 2n * SETUP_GAS.approveQuote + SETUP_GAS.approveToken;
+    if (a.config.funds.quote > 0n) {
+      fundingTxs++;
+      gasUsed += SETUP_GAS.mintQuote;
+    }
+  }
+  let buyTxs = 0;
+  for (const a of agents) {
+    const amount = a.config.funds.tokens;
+    if (amount === 0n) continue;
+    buyTxs++;
+    gasUsed += SETUP_GAS.buyStartingTokens;
+    try {
+      const { cost } = market.quoteBuyExactTokens(amount);
+      if (cost > a.holdings.quote) throw new ModelRevert("ERC20InsufficientBalance", { sender: a.address, balance: a.holdings.quote, needed: cost });
+      market.buyExactTokens(amount, MAX_UINT256);
+      a.holdings.quote -= cost;
+      a.holdings.tokens += amount;
+    } catch (error) {
+      if (!(error instanceof ModelRevert)) throw error;
+      throw new ModelSetupError(`set-up failed (starting tokens) for agent "${a.config.id}": BondingCurveMarket.buyExactTokens reverted with ${error.message}`);
+    }
+  }
+  const lastBlock = deployBlocks + 1 + Math.ceil(fundingTxs / SETUP_BATCH) + Math.ceil(buyTxs / SETUP_BATCH);
+  return {
+    genesis,
+    market,
+    pool,
+    vesting,
+    agents,
+    lastBlock: BigInt(lastBlock),
+    lastTimestamp: timestampOf(lastBlock),
+    setupGas: { transactions: fundingTxs + buyTxs, gasUsed },
+  };
+}
+
+/** The genesis with `overrides` replacing its parameter values; each must name a parameter and stay within its bounds. */
+export function withOverrides(genesis: Genesis, overrides: readonly ParameterChange[]): Genesis {
+  if (overrides.length === 0) return genesis;
+  const byKey = new Map(genesis.parameters.map((p) => [p.key, p]));
+  const next = new Map<string, GenesisParameter>();
+  for (const { key, value } of overrides) {
+    const p = byKey.get(key);
+    if (p === undefined) throw new ModelSetupError(`parameter override ${key}: ${genesis.source} has no such parameter; its parameters are ${[...byKey.keys()].join(", ")}`);
+    if (next.has(key)) throw new ModelSetupError(`parameter override ${key} is given twice; give each parameter once`);
+    if (value < p.min || value > p.max) {
+      throw new ModelSetupError(
+        `parameter override ${key}=${formatParameter(key, value)} is outside its bounds [${formatParameter(key, p.min)}, ${formatParameter(key, p.max)}] in ${genesis.source}; give a value within them`,
+      );
+    }
+    next.set(key, { ...p, value });
+  }
+  return { ...genesis, parameters: genesis.parameters.map((p) => next.get(p.key) ?? p) };
+}
+
+function describeOverrides(overrides: readonly ParameterChange[]): string {
+  return overrides.length === 0 ? "" : ` (with ${overrides.map((o) => `${o.key}=${formatParameter(o.key, o.value)}`).join(", ")})`;
+}

@@ -1,0 +1,69 @@
+// contracts/Vesting.sol in bigint: cliff + linear schedules fixed at genesis, releaseAll per
+// beneficiary, and the lens's view of them (claimable now, still locked). Beneficiaries are holder
+// keys (model-holders.ts), so a schedule finds the agent whose wallet it was written for.
+
+import { ModelRevert } from "./model-revert.ts";
+
+const MAX_UINT256 = (1n << 256n) - 1n;
+
+export interface VestingScheduleModel {
+  /** Holder key of the beneficiary. */
+  beneficiary: string;
+  start: bigint;
+  cliffSeconds: bigint;
+  durationSeconds: bigint;
+  amount: bigint;
+  released: bigint;
+}
+
+export class VestingModel {
+  private readonly schedules: VestingScheduleModel[];
+  private readonly byBeneficiary = new Map<string, VestingScheduleModel[]>();
+  /** Tokens the contract holds: minted at genesis, less what was released. */
+  balance: bigint;
+
+  constructor(schedules: readonly Omit<VestingScheduleModel, "released">[]) {
+    this.schedules = schedules.map((s) => ({ ...s, released: 0n }));
+    for (const s of this.schedules) {
+      const list = this.byBeneficiary.get(s.beneficiary);
+      if (list === undefined) this.byBeneficiary.set(s.beneficiary, [s]);
+      else list.push(s);
+    }
+    this.balance = this.schedules.reduce((sum, s) => sum + s.amount, 0n);
+  }
+
+  /** Whether `beneficiary` has any schedule. */
+  has(beneficiary: string): boolean {
+    return this.byBeneficiary.has(beneficiary);
+  }
+
+  /** The lens's vestingOf: claimable at `timestamp` and still locked, over all of the beneficiary's schedules. */
+  view(beneficiary: string, timestamp: bigint): { claimable: bigint; locked: bigint } {
+    let claimable = 0n;
+    let locked = 0n;
+    for (const s of this.byBeneficiary.get(beneficiary) ?? []) {
+      const vested = vestedAmount(s, timestamp);
+      claimable += vested - s.released;
+      locked += s.amount - vested;
+    }
+    return { claimable, locked };
+  }
+
+  /** releaseAll(beneficiary) in a block at `timestamp`: what it transfers; NothingToRelease when nothing has vested since. */
+  releaseAll(beneficiary: string, timestamp: bigint): bigint {
+    let amount = 0n;
+    const list = this.byBeneficiary.get(beneficiary) ?? [];
+    for (const s of list) amount += vestedAmount(s, timestamp) - s.released;
+    if (amount === 0n) throw new ModelRevert("NothingToRelease", { scheduleId: MAX_UINT256, timestamp });
+    for (const s of list) s.released = vestedAmount(s, timestamp);
+    this.balance -= amount;
+    return amount;
+  }
+}
+
+/** _vestedAmount: 0 before the cliff, linear (rounded down) until the end, everything after. */
+function vestedAmount(s: VestingScheduleModel, timestamp: bigint): bigint {
+  if (timestamp < s.start + s.cliffSeconds) return 0n;
+  if (timestamp >= s.start + s.durationSeconds) return s.amount;
+  return (s.amount * (timestamp - s.start)) / s.durationSeconds;
+}
