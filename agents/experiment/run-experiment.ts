@@ -108,6 +108,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
       const valuesOf = new Map(experiment.cases.map((c) => [c.key, c.values.map((v) => v.text)]));
       const progress = progressBar(jobs.length, `experiment ${experiment.name} (${phase.engine})`, process.stderr, options.quiet ?? false);
       let failed = 0;
+      let finished = 0;
       try {
         await runPool(jobs, {
           workers: experiment.workers,
@@ -124,8 +125,9 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
             };
             folder.append(record, error);
             ran++;
+            finished++;
             if (error !== undefined) failed++;
-            progress.update(ran, `${failed} failed`);
+            progress.update(finished, `${failed} failed`);
             options.onRecorded?.(record, ran);
           },
         });
