@@ -9,6 +9,8 @@ import { Worker } from "node:worker_threads";
 import type { FromWorker, RunJob, ToWorker } from "./worker-messages.ts";
 
 const BOOTSTRAP = new URL("./worker-bootstrap.mjs", import.meta.url);
+/** Jobs sent to a worker ahead of its results, so it never waits for the main thread between runs. */
+const IN_FLIGHT_PER_WORKER = 2;
 const ENTRY = new URL("./worker.ts", import.meta.url);
 
 export interface RunResult {
@@ -45,10 +47,10 @@ class JobQueue {
     }
   }
 
-  /** The next job for a worker that was on `previous`. */
-  take(previous: string | undefined): RunJob | undefined {
-    if (previous !== undefined) this.workersOn.set(previous, (this.workersOn.get(previous) ?? 1) - 1);
-    let key = previous !== undefined && this.groups.has(previous) ? previous : undefined;
+  /** The next job for a worker that just finished a job of `finished` (undefined at start) and last took one of `affinity`. */
+  take(finished: string | undefined, affinity: string | undefined): RunJob | undefined {
+    if (finished !== undefined) this.workersOn.set(finished, (this.workersOn.get(finished) ?? 1) - 1);
+    let key = affinity !== undefined && this.groups.has(affinity) ? affinity : undefined;
     if (key === undefined) {
       for (const candidate of this.groups.keys()) {
         if ((this.workersOn.get(candidate) ?? 0) === 0) {
@@ -89,9 +91,18 @@ export function runPool(jobs: readonly RunJob[], options: PoolOptions): Promise<
     if (jobs.length === 0) return finish({ aborted: false, completed });
 
     const send = (worker: Worker, message: ToWorker) => worker.postMessage(message);
-    const next = (worker: Worker, previous: string | undefined) => {
-      const job = queue.take(previous);
-      if (job === undefined) return send(worker, { type: "close" });
+    /** Per worker: jobs sent and not yet answered, and the deployment it last took. */
+    const state = new Map<Worker, { sent: number; affinity: string | undefined }>();
+    const next = (worker: Worker, finished: string | undefined) => {
+      const own = state.get(worker)!;
+      const job = queue.take(finished, own.affinity);
+      if (job === undefined) {
+        // Closed only once its own jobs are answered: a chain engine closes its chain on "close".
+        if (own.sent === 0) send(worker, { type: "close" });
+        return;
+      }
+      own.sent += 1;
+      own.affinity = job.deploymentKey;
       inFlight.set(job.id, job);
       send(worker, { type: "run", job });
     };
@@ -99,6 +110,7 @@ export function runPool(jobs: readonly RunJob[], options: PoolOptions): Promise<
     for (let i = 0; i < size; i++) {
       const worker = new Worker(BOOTSTRAP, { workerData: { entry: ENTRY.href } });
       workers.push(worker);
+      state.set(worker, { sent: 0, affinity: undefined });
       worker.on("message", async (message: FromWorker) => {
         if (settled) return;
         if (message.type === "closed") {
@@ -108,6 +120,7 @@ export function runPool(jobs: readonly RunJob[], options: PoolOptions): Promise<
         }
         const job = inFlight.get(message.id)!;
         inFlight.delete(message.id);
+        state.get(worker)!.sent -= 1;
         try {
           await options.onResult(message.type === "done" ? { job, metrics: message.metrics, wallMs: message.wallMs } : { job, error: message.message, wallMs: message.wallMs });
         } catch (error) {
@@ -120,7 +133,7 @@ export function runPool(jobs: readonly RunJob[], options: PoolOptions): Promise<
       worker.on("exit", (code) => {
         if (!settled && code !== 0) finish(new Error(`experiment worker ${i + 1} exited with code ${code} before the experiment finished`));
       });
-      next(worker, undefined);
+      for (let k = 0; k < IN_FLIGHT_PER_WORKER; k++) next(worker, undefined);
     }
   });
 }

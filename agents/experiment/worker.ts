@@ -28,7 +28,7 @@ async function summaryOf(job: RunJob): Promise<Summary> {
 
 const post = (message: FromWorker) => port.postMessage(message);
 
-port.on("message", async (message: ToWorker) => {
+async function handle(message: ToWorker): Promise<void> {
   if (message.type === "close") {
     await chainEngine?.close().catch(() => undefined);
     post({ type: "closed" });
@@ -42,4 +42,10 @@ port.on("message", async (message: ToWorker) => {
   } catch (error) {
     post({ type: "failed", id: job.id, message: error instanceof Error ? error.message : String(error), wallMs: performance.now() - started });
   }
+}
+
+// The pool sends a job ahead; runs still go one at a time (the chain engine's chain is shared).
+let queue = Promise.resolve();
+port.on("message", (message: ToWorker) => {
+  queue = queue.then(() => handle(message));
 });
