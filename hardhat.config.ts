@@ -93,6 +93,15 @@ export default defineConfig({
       .addOption({ name: "seconds", description: "Mine one block this many seconds after the latest", defaultValue: "" })
       .setAction(() => import("./scripts/advance.ts"))
       .build(),
+    task("experiment", "Run a grid of parameters × seeds on worker threads (chain, model or screen engine) into runs.csv, best.json and report.html")
+      .addOption({ name: "file", description: "Experiment file (YAML or JSON); experiments/README.md documents it", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined })
+      .addOption({ name: "engine", description: "chain, model or screen (the file's when empty)", defaultValue: "" })
+      .addOption({ name: "workers", description: "Worker threads (the file's, else the machine's parallelism, when empty)", defaultValue: "" })
+      .addOption({ name: "out", description: "Results folder (experiments/out/<name> when empty)", defaultValue: "" })
+      .addFlag({ name: "resume", description: "Continue the runs already recorded in the results folder" })
+      .addFlag({ name: "quiet", description: "No progress bar" })
+      .setAction(() => import("./scripts/experiment.ts"))
+      .build(),
   ],
   solidity: {
     version: SOLC_VERSION,

@@ -17,10 +17,11 @@ import type { Deployment } from "../agents/deploy/deploy.ts";
 import { keyToBytes32 } from "../agents/governance/changes.ts";
 import { Random } from "../agents/harness/random.ts";
 import { CURVE_PARAMETER_KEYS, FEE_PARAMETER_KEYS, MarketModel } from "../agents/model/market-model.ts";
+import { modelQuoter } from "../agents/model/model-quoter.ts";
 import { ModelRevert } from "../agents/model/model-revert.ts";
 import { PoolModel } from "../agents/model/pool-model.ts";
 import { deployExponentialFixture, deployFixture, deploySigmoidFixture } from "./fixtures.ts";
-import { readCurveState, readPoolState } from "./helpers/market-state.ts";
+import { marketQuoter, readCurveState, readPoolState } from "./helpers/market-state.ts";
 import { revertName } from "./helpers/revert-name.ts";
 
 const connection = await network.create();
@@ -341,6 +342,24 @@ class Differential {
     }
   }
 }
+
+describe("modelQuoter", () => {
+  it("answers as the market's own quote functions at the observed state, and refuses what they refuse", async () => {
+    const a = await networkHelpers.loadFixture(sigmoidArena);
+    const curve = await readCurveState(a.deployment);
+    const model = modelQuoter(curve);
+    const chain = marketQuoter(a.deployment);
+    for (const amount of [1n, 10n ** 12n, 123_456n * WAD, curve.supply]) {
+      expect(await model.curveBuyExactTokens(amount)).to.deep.equal(await chain.curveBuyExactTokens(amount));
+      expect(await model.curveSell(amount)).to.deep.equal(await chain.curveSell(amount));
+      expect(await model.curveBuyExactQuote(amount / 10n ** 9n)).to.deep.equal(await chain.curveBuyExactQuote(amount / 10n ** 9n));
+    }
+    await model.curveSell(curve.supply + 1n).then(
+      () => expect.fail("selling more than the supply must be refused"),
+      (error: unknown) => expect(error).to.be.instanceOf(ModelRevert).with.property("message", `InsufficientSupply(amount=${curve.supply + 1n}, supply=${curve.supply})`),
+    );
+  });
+});
 
 describe("fast model against the contracts, step by step", function () {
   this.timeout(120_000);

@@ -219,7 +219,7 @@ function integralScaled(c: Curve, lo: bigint, n: bigint): bigint {
 }
 
 function sigmoidHeightIntegralScaled(c: Curve, y0: bigint, delta: bigint, n: bigint): bigint {
-  const b0 = logisticDenominator(y0);
+  const b0 = WAD + expWadRemembered(-y0); // logisticDenominator(y0)
   let softplusRise: bigint;
   if (delta < PHI_SERIES_CUTOFF_WAD) {
     const phi = expm1OverX(delta);
@@ -245,7 +245,33 @@ function sigmoidPriceScaled(c: Curve, s: bigint): bigint {
 }
 
 function growthWad(c: Curve, s: bigint): bigint {
-  return expWad((c.p2 * s) / WAD);
+  return expWadRemembered((c.p2 * s) / WAD);
+}
+
+/* expWad of the lower end of an integral, remembered: quotes at one state keep asking for the
+   exponential at the current supply (every buy starts there), and expWad is most of a quote's cost.
+   Two entries, least recently used out, so sells in between (other lower ends) do not evict it. */
+let rememberedX0 = 0n;
+let rememberedY0 = expWad(0n);
+let rememberedX1 = 0n;
+let rememberedY1 = rememberedY0;
+
+function expWadRemembered(x: bigint): bigint {
+  if (x === rememberedX0) return rememberedY0;
+  if (x === rememberedX1) {
+    const y = rememberedY1;
+    rememberedX1 = rememberedX0;
+    rememberedY1 = rememberedY0;
+    rememberedX0 = x;
+    rememberedY0 = y;
+    return y;
+  }
+  const y = expWad(x);
+  rememberedX1 = rememberedX0;
+  rememberedY1 = rememberedY0;
+  rememberedX0 = x;
+  rememberedY0 = y;
+  return y;
 }
 
 function sigmoidExponentWad(c: Curve, s: bigint): bigint {

@@ -16,10 +16,11 @@ import { setUpBattle } from "../world/setup.ts";
 import { loadSystemAbis } from "../world/system.ts";
 import { World } from "../world/world.ts";
 import { progressBar } from "./progress.ts";
-import type { AgentRow, StepRow } from "./records.ts";
+import type { StepRow } from "./records.ts";
 import { RunRecorder } from "./recorder.ts";
 import { RUN_FILES } from "./run-files.ts";
-import { type AgentFinal, type Summary, summarize, summaryJson } from "./summary.ts";
+import { type Summary, summarize, summaryJson } from "./summary.ts";
+import { agentRowsOf, finalsOf, scenarioMeta } from "./world-summary.ts";
 
 export interface BattleOptions {
   scenario: string | Scenario;
@@ -108,7 +109,7 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
     const finals = finalsOf(world, stepsRecorded);
     const gas = recorder.gas.build();
     const summary = summarize({
-      scenario: { name: scenario.name, source: scenario.source, policy: scenario.policy, seed: scenario.seed, blocks: scenario.blocks, mode: scenario.mode, blockSeconds: scenario.blockSeconds, genesis: scenario.genesis },
+      scenario: scenarioMeta(scenario),
       network: { name: chain.networkName, chainId: Number(chain.chainId) },
       completion: { stepsRecorded, complete: failure === undefined, ...(failure === undefined ? {} : { stoppedBy: messageOf(failure) }) },
       steps: rows,
@@ -147,30 +148,6 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
     recorder?.close();
     await closeQuietly(chain);
   }
-}
-
-function agentRowsOf(world: World, step: number): AgentRow[] {
-  return world.agents.map((a) => {
-    const view = world.viewOf(a);
-    return {
-      step: BigInt(step),
-      agent: a.id,
-      tokens: view.holdings.tokens,
-      quote: view.holdings.quote,
-      lp: view.holdings.lp,
-      claimable: a.claimable,
-      valueQuote: world.valueOf(a),
-      pnlQuote: view.pnlQuote,
-      txs: BigInt(a.txs),
-      reverts: BigInt(a.reverts),
-      gasUsed: a.gasUsed,
-    };
-  });
-}
-
-function finalsOf(world: World, step: number): AgentFinal[] {
-  const rows = agentRowsOf(world, step);
-  return world.agents.map((a, i) => ({ agent: a.id, behaviours: a.behaviours.map((b) => b.behaviour.label), startValueQuote: a.startValue, final: rows[i]! }));
 }
 
 function formatPrice(priceWad: bigint): string {

@@ -53,17 +53,25 @@ const MAX_START_TIME = 253_402_300_799n;
 
 /** Reads a scenario file (.json, .yaml or .yml) and parses it; every error names the file. */
 export async function loadScenario(path: string): Promise<Scenario> {
+  return parseScenario(await readScenarioDocument(path), path);
+}
+
+/**
+ * The document of a JSON or YAML file before validation (an experiment edits a scenario's fields and
+ * then parses it); a file that is not there or not JSON/YAML is a ScenarioError naming it.
+ */
+export async function readScenarioDocument(path: string, what = "scenario"): Promise<unknown> {
   const format = extname(path).toLowerCase();
   if (format !== ".json" && format !== ".yaml" && format !== ".yml") {
-    throw new ScenarioError(path, [{ path: "(file)", expected: "a scenario file ending in .json, .yaml or .yml", got: format === "" ? "no extension" : `"${format}"` }]);
+    throw new ScenarioError(path, [{ path: "(file)", expected: `a ${what} file ending in .json, .yaml or .yml`, got: format === "" ? "no extension" : `"${format}"` }]);
   }
   let text: string;
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    throw new ScenarioError(path, [{ path: "(file)", expected: "a readable scenario file", got: (error as Error).message }]);
+    throw new ScenarioError(path, [{ path: "(file)", expected: `a readable ${what} file`, got: (error as Error).message }]);
   }
-  return parseScenario(format === ".json" ? parseJson(text, path) : parseYaml(text, path), path);
+  return format === ".json" ? parseJson(text, path) : parseYaml(text, path);
 }
 
 function parseJson(text: string, source: string): unknown {

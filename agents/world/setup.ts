@@ -7,7 +7,7 @@
 import { type Address, encodeFunctionData, getAddress, maxUint256 } from "viem";
 
 import { type Deployment, deploySystem } from "../deploy/deploy.ts";
-import { loadGenesis } from "../genesis/genesis.ts";
+import { type Genesis, loadGenesis } from "../genesis/genesis.ts";
 import type { AgentConfig, Scenario } from "../scenario/scenario-types.ts";
 import { derivedAgentAddress } from "./agent-address.ts";
 import type { Chain } from "./chain.ts";
@@ -47,8 +47,9 @@ export interface DeployedSystem {
 /** A set-up battle without its deployment: the agents on a system deployed before. */
 export type AgentSetup = Omit<SetupResult, "deployment">;
 
-export async function setUpBattle(chain: Chain, scenario: Scenario, abis: SystemAbis, allowLive: boolean, log: (line: string) => void): Promise<SetupResult> {
-  const genesis = await loadGenesis(scenario.genesis);
+/** `genesis`, when given, is deployed instead of the scenario's file (an experiment's changed parameter values). */
+export async function setUpBattle(chain: Chain, scenario: Scenario, abis: SystemAbis, allowLive: boolean, log: (line: string) => void, genesis?: Genesis): Promise<SetupResult> {
+  genesis ??= await loadGenesis(scenario.genesis);
   if (chain.inProcess) await chain.request("evm_setNextBlockTimestamp", [scenario.startTime]);
   const deployment = await deploySystem(chain.connection.ethers, genesis, { networkName: chain.networkName, allowLive });
   log(`deployed ${genesis.curve.kind} system from ${scenario.genesis} (${Object.keys(deployment.addresses).length} contracts)`);

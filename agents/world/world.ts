@@ -5,10 +5,12 @@
 
 import { type Address, decodeFunctionResult, encodeFunctionData, type Hex } from "viem";
 
+import { QUOTE_DECIMALS } from "../genesis/limits.ts";
 import { markToMarket, weiToQuote } from "../harness/estimates.ts";
 import { Random } from "../harness/random.ts";
 import type { AgentView, Behaviour, CurveKind, CurveState, DecideContext, GasTerms, Intent, IntentOutcome, Observation, PendingTx, PoolState, Quoter } from "../harness/types.ts";
 import type { GasRecord, StepRow } from "../run/records.ts";
+import { modelQuoter } from "../model/model-quoter.ts";
 import type { Scenario } from "../scenario/scenario-types.ts";
 import type { Chain } from "./chain.ts";
 import { decodeIntent, encodeIntent, GAS_LIMITS } from "./intents.ts";
@@ -233,24 +235,10 @@ export class World {
     return { priorityFeeWei: this.scenario.gas.priorityFeeWei, baseFeeWei: this.market.baseFee, ethPriceQuote: this.scenario.gas.ethPriceQuote, limits: GAS_LIMITS };
   }
 
+  /** Exact quotes from the fast model at the step's observed state: equal to the market's view
+   * functions to the wei (test/model-differential.test.ts), without a chain call per quote. */
   private quoter(): Quoter {
-    const block = this.market.blockNumber;
-    const read = async (functionName: "quoteBuyExactTokens" | "quoteBuyExactQuote" | "quoteSell", arg: bigint) =>
-      (await this.chain.client.readContract({ address: this.addresses.market, abi: this.abis.byContract.market, functionName, args: [arg], blockNumber: block })) as readonly [bigint, bigint];
-    return {
-      curveBuyExactTokens: async (amount) => {
-        const [cost, fee] = await read("quoteBuyExactTokens", amount);
-        return { cost, fee };
-      },
-      curveBuyExactQuote: async (quoteIn) => {
-        const [amount, fee] = await read("quoteBuyExactQuote", quoteIn);
-        return { amount, fee };
-      },
-      curveSell: async (amount) => {
-        const [refund, fee] = await read("quoteSell", amount);
-        return { refund, fee };
-      },
-    };
+    return modelQuoter(this.curveState(), QUOTE_DECIMALS);
   }
 
   /* ONE STEP */

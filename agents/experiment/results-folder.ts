@@ -1,0 +1,159 @@
+// An experiment's results folder:
+//   experiment.json  what the rows were recorded against (the fingerprint: scenario and genesis bytes,
+//                    blocks, grid parameters, metrics); a resume with another fingerprint is refused
+//   runs.csv         one row per finished run, appended as it finishes: engine, seed, the case's
+//                    parameter values, every objective metric, status, wallMs
+//   errors.log       why each failed run failed
+//   best.json, report.html   written at the end (best.ts, experiment-report.ts)
+// A row is appended with one write of one line, so an interruption loses at most the line being
+// written; a resume drops a torn last line and skips every (engine, case, seed) already recorded.
+
+import { appendFileSync, existsSync, mkdirSync, readFileSync, truncateSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+import { csvHeader, csvLine } from "../run/csv.ts";
+import { stableJson } from "../run/stable-json.ts";
+import type { Experiment, ExperimentFingerprint, RunEngine } from "./experiment-types.ts";
+
+export const RESULT_FILES = { experiment: "experiment.json", runs: "runs.csv", errors: "errors.log", best: "best.json", report: "report.html" } as const;
+const EXPERIMENT_KIND = "token-arena/experiment";
+
+export interface RunRecord {
+  engine: RunEngine;
+  seed: bigint;
+  /** The case's parameter values (canonical text), in the experiment's parameter order. */
+  values: string[];
+  caseKey: string;
+  /** One per objective, in the experiment's objective order; NaN when failed or unmeasurable. */
+  metrics: number[];
+  status: "ok" | "failed";
+  wallMs: number;
+}
+
+export class ResultsFolderError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ResultsFolderError";
+  }
+}
+
+export class ResultsFolder {
+  readonly dir: string;
+  readonly records: RunRecord[];
+  private readonly columns: string[];
+  private readonly parameterNames: string[];
+  private readonly done: Set<string>;
+
+  private constructor(dir: string, experiment: Experiment, records: RunRecord[]) {
+    this.dir = dir;
+    this.parameterNames = experiment.parameters.map((p) => p.name);
+    this.columns = runColumns(experiment);
+    this.records = records;
+    this.done = new Set(records.map((r) => doneKey(r.engine, r.caseKey, r.seed)));
+  }
+
+  /** Opens `dir` for `experiment`: a new folder, or with `resume` one that holds comparable rows. */
+  static open(dir: string, experiment: Experiment, resume: boolean): ResultsFolder {
+    const runsPath = join(dir, RESULT_FILES.runs);
+    const metaPath = join(dir, RESULT_FILES.experiment);
+    if (existsSync(runsPath) || existsSync(metaPath)) {
+      if (!resume) throw new ResultsFolderError(`${dir} already holds an experiment's results; pass --resume to continue it, or choose another --out`);
+      checkFingerprint(metaPath, experiment);
+      const records = readRuns(runsPath, experiment);
+      return new ResultsFolder(dir, experiment, records);
+    }
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(metaPath, stableJson({ kind: EXPERIMENT_KIND, version: 1, name: experiment.name, file: experiment.source, scenario: experiment.scenarioPath, fingerprint: experiment.fingerprint }));
+    writeFileSync(runsPath, csvHeader(runColumns(experiment)));
+    return new ResultsFolder(dir, experiment, []);
+  }
+
+  has(engine: RunEngine, caseKey: string, seed: bigint): boolean {
+    return this.done.has(doneKey(engine, caseKey, seed));
+  }
+
+  append(record: RunRecord, error?: string): void {
+    const row: Record<string, string> = { engine: record.engine, seed: record.seed.toString(), status: record.status, wallMs: String(Math.round(record.wallMs)) };
+    this.parameterNames.forEach((name, i) => (row[`${name}`] = record.values[i]));
+    this.columns.slice(2 + this.parameterNames.length, -2).forEach((metric, i) => (row[metric] = String(record.metrics[i])));
+    appendFileSync(join(this.dir, RESULT_FILES.runs), csvLine(this.columns, row));
+    if (error !== undefined) appendFileSync(join(this.dir, RESULT_FILES.errors), `${record.engine} seed ${record.seed} ${record.caseKey}: ${error.replaceAll("\n", " | ")}\n`);
+    this.records.push(record);
+    this.done.add(doneKey(record.engine, record.caseKey, record.seed));
+  }
+}
+
+/** engine, seed, every grid parameter, every objective metric, status, wallMs. */
+export function runColumns(experiment: Experiment): string[] {
+  return ["engine", "seed", ...experiment.parameters.map((p) => p.name), ...experiment.objectives.map((o) => o.metric), "status", "wallMs"];
+}
+
+export function caseKeyOf(names: readonly string[], values: readonly string[]): string {
+  return names.map((name, i) => `${name}=${values[i]}`).join(" ");
+}
+
+function doneKey(engine: RunEngine, caseKey: string, seed: bigint): string {
+  return `${engine}|${seed}|${caseKey}`;
+}
+
+function checkFingerprint(metaPath: string, experiment: Experiment): void {
+  let recorded: ExperimentFingerprint;
+  try {
+    const meta = JSON.parse(readFileSync(metaPath, "utf8"));
+    if (meta.kind !== EXPERIMENT_KIND) throw new Error(`kind is ${JSON.stringify(meta.kind)}`);
+    recorded = meta.fingerprint;
+  } catch (error) {
+    throw new ResultsFolderError(`${metaPath} is missing or unreadable (${(error as Error).message}), so the rows beside it cannot be checked; choose another --out`);
+  }
+  const now = experiment.fingerprint;
+  const changes: string[] = [];
+  if (recorded.scenarioSha256 !== now.scenarioSha256) changes.push(`the scenario file ${experiment.scenarioPath} changed`);
+  if (recorded.genesisSha256 !== now.genesisSha256) changes.push("the scenario's genesis file changed");
+  if (recorded.blocks !== now.blocks) changes.push(`blocks per run changed from ${recorded.blocks} to ${now.blocks}`);
+  if (JSON.stringify(recorded.parameters) !== JSON.stringify(now.parameters)) changes.push(`the grid's parameters changed from [${recorded.parameters.join(", ")}] to [${now.parameters.join(", ")}]`);
+  if (JSON.stringify(recorded.metrics) !== JSON.stringify(now.metrics)) changes.push(`the objectives' metrics changed from [${recorded.metrics.join(", ")}] to [${now.metrics.join(", ")}]`);
+  if (changes.length > 0) {
+    throw new ResultsFolderError(
+      `cannot resume into ${metaPath.slice(0, -RESULT_FILES.experiment.length - 1)}: its rows are not comparable with ${experiment.source} as it is now:\n  ${changes.join("\n  ")}\n` +
+        "run into another --out folder, or undo the change (values, seeds, workers and the engine may change between resumes)",
+    );
+  }
+}
+
+function readRuns(path: string, experiment: Experiment): RunRecord[] {
+  if (!existsSync(path)) return [];
+  let text = readFileSync(path, "utf8");
+  // A torn last line (the process died mid-write) is dropped from the file, not half-read.
+  if (text.length > 0 && !text.endsWith("\n")) {
+    const keep = text.lastIndexOf("\n") + 1;
+    truncateSync(path, Buffer.byteLength(text.slice(0, keep)));
+    text = text.slice(0, keep);
+  }
+  const lines = text.split("\n").filter((line) => line !== "");
+  const columns = runColumns(experiment);
+  if (lines.length === 0) {
+    writeFileSync(path, csvHeader(columns));
+    return [];
+  }
+  if (lines[0] !== columns.join(",")) throw new ResultsFolderError(`${path}:1: header is ${lines[0]}, expected ${columns.join(",")}; choose another --out`);
+  const names = experiment.parameters.map((p) => p.name);
+  const metricCount = experiment.objectives.length;
+  return lines.slice(1).map((line, i) => {
+    const fields = line.split(",");
+    const engine = fields[0];
+    if (fields.length !== columns.length || (engine !== "chain" && engine !== "model") || !/^\d+$/.test(fields[1])) {
+      throw new ResultsFolderError(`${path}:${i + 2}: not a row this experiment wrote (${JSON.stringify(line)}); fix or remove the line`);
+    }
+    const values = fields.slice(2, 2 + names.length);
+    const status = fields[columns.length - 2] === "ok" ? "ok" : "failed";
+    return {
+      engine,
+      seed: BigInt(fields[1]),
+      values,
+      caseKey: caseKeyOf(names, values),
+      metrics: fields.slice(2 + names.length, 2 + names.length + metricCount).map(Number),
+      status,
+      wallMs: Number(fields[columns.length - 1]),
+    };
+  });
+}

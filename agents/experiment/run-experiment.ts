@@ -1,0 +1,150 @@
+// Running an experiment: every (case, seed) not yet in the results folder goes to the worker pool, each
+// finished run is appended to runs.csv as it arrives, and best.json and report.html are written from
+// all recorded rows at the end — also after Ctrl-C or an abort, which keep every finished run for a
+// later --resume. The screen engine runs the model over the whole grid first, then the chain on the
+// model's top k per objective.
+
+import { join } from "node:path";
+
+import { progressBar } from "../run/progress.ts";
+import { experimentResults, type ExperimentResults, writeBest } from "./best-file.ts";
+import { type ExperimentOverrides, loadExperiment } from "./experiment-file.ts";
+import type { Experiment, ExperimentCase, RunEngine } from "./experiment-types.ts";
+import { writeExperimentReport } from "./experiment-report.ts";
+import { ResultsFolder, type RunRecord } from "./results-folder.ts";
+import { screenCandidates } from "./screen.ts";
+import { caseStats } from "./best.ts";
+import type { RunJob } from "./worker-messages.ts";
+import { runPool } from "./worker-pool.ts";
+
+export interface ExperimentOptions extends ExperimentOverrides {
+  /** An experiment file, or one already loaded. */
+  experiment: string | Experiment;
+  /** Results folder; experiments/out/<name> when absent. */
+  out?: string;
+  /** Continue the runs recorded in `out`. */
+  resume?: boolean;
+  /** No progress bar. */
+  quiet?: boolean;
+  /** Stops handing out runs when aborted (Ctrl-C does this too); finished runs stay recorded. */
+  signal?: AbortSignal;
+  /** Called after each run is recorded (tests stop an experiment midway with it). */
+  onRecorded?: (record: RunRecord, recordedThisTime: number) => void;
+}
+
+export interface ExperimentOutcome {
+  dir: string;
+  experiment: Experiment;
+  /** Every row of runs.csv (resumed ones included). */
+  records: RunRecord[];
+  results: ExperimentResults;
+  /** Runs made by this call, and runs skipped because a resume found them recorded. */
+  ran: number;
+  skipped: number;
+  wallSeconds: number;
+}
+
+export class ExperimentInterrupted extends Error {
+  readonly outcome: ExperimentOutcome;
+
+  constructor(reason: string, outcome: ExperimentOutcome) {
+    super(`experiment interrupted (${reason}): ${outcome.records.length} runs are recorded in ${outcome.dir}; run it again with --resume to finish`);
+    this.name = "ExperimentInterrupted";
+    this.outcome = outcome;
+  }
+}
+
+export async function runExperiment(options: ExperimentOptions): Promise<ExperimentOutcome> {
+  const started = performance.now();
+  const overrides = { engine: options.engine, workers: options.workers };
+  const experiment =
+    typeof options.experiment === "string" ? await loadExperiment(options.experiment, overrides) : { ...options.experiment, engine: options.engine ?? options.experiment.engine, workers: options.workers ?? options.experiment.workers };
+  const dir = options.out ?? join("experiments", "out", experiment.name);
+  const folder = ResultsFolder.open(dir, experiment, options.resume ?? false);
+
+  const stop = new AbortController();
+  const onSigint = () => stop.abort("SIGINT (Ctrl-C)");
+  const onAbort = () => stop.abort(options.signal?.reason ?? "abort");
+  process.once("SIGINT", onSigint);
+  options.signal?.addEventListener("abort", onAbort);
+  let ran = 0;
+  let skipped = 0;
+  try {
+    const phases: { engine: RunEngine; cases: () => ExperimentCase[] }[] =
+      experiment.engine === "screen"
+        ? [
+            { engine: "model", cases: () => experiment.cases },
+            {
+              engine: "chain",
+              cases: () => {
+                const order = new Map(experiment.cases.map((c) => [c.key, c.index]));
+                const picked = screenCandidates(caseStats(folder.records, experiment.objectives, "model", order), experiment.objectives, experiment.topK);
+                return experiment.cases.filter((c) => picked.includes(c.key));
+              },
+            },
+          ]
+        : [{ engine: experiment.engine, cases: () => experiment.cases }];
+    for (const phase of phases) {
+      if (stop.signal.aborted) break;
+      const jobs: RunJob[] = [];
+      for (const c of phase.cases()) {
+        for (const seed of experiment.seeds) {
+          if (folder.has(phase.engine, c.key, seed)) {
+            skipped++;
+            continue;
+          }
+          jobs.push({
+            id: jobs.length,
+            engine: phase.engine,
+            caseKey: c.key,
+            deploymentKey: c.deploymentKey,
+            seed,
+            parameters: c.parameters,
+            scenario: { ...c.scenario, seed, blocks: experiment.blocks },
+            metrics: experiment.objectives.map((o) => o.metric),
+          });
+        }
+      }
+      const valuesOf = new Map(experiment.cases.map((c) => [c.key, c.values.map((v) => v.text)]));
+      const progress = progressBar(jobs.length, `experiment ${experiment.name} (${phase.engine})`, process.stderr, options.quiet ?? false);
+      let failed = 0;
+      let finished = 0;
+      try {
+        await runPool(jobs, {
+          workers: experiment.workers,
+          signal: stop.signal,
+          onResult: ({ job, metrics, error, wallMs }) => {
+            const record: RunRecord = {
+              engine: job.engine,
+              seed: job.seed,
+              values: valuesOf.get(job.caseKey)!,
+              caseKey: job.caseKey,
+              metrics: metrics ?? experiment.objectives.map(() => Number.NaN),
+              status: error === undefined ? "ok" : "failed",
+              wallMs,
+            };
+            folder.append(record, error);
+            ran++;
+            finished++;
+            if (error !== undefined) failed++;
+            progress.update(finished, `${failed} failed`);
+            options.onRecorded?.(record, ran);
+          },
+        });
+      } finally {
+        progress.finish();
+      }
+    }
+  } finally {
+    process.removeListener("SIGINT", onSigint);
+    options.signal?.removeEventListener("abort", onAbort);
+  }
+
+  // Whatever stopped the runs, best.json and the report describe what is recorded.
+  const results = experimentResults(experiment, folder.records);
+  await writeBest(dir, experiment, results, folder.records);
+  await writeExperimentReport(dir, experiment, results, folder.records);
+  const outcome: ExperimentOutcome = { dir, experiment, records: folder.records, results, ran, skipped, wallSeconds: (performance.now() - started) / 1000 };
+  if (stop.signal.aborted) throw new ExperimentInterrupted(String(stop.signal.reason), outcome);
+  return outcome;
+}

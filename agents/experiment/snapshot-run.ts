@@ -1,0 +1,45 @@
+// One run of the World from a set-up chain, without a run folder: the experiment's chain engine needs
+// the summary of each seed, not steps.csv. It builds the World over the set-up that is on the chain
+// now, steps it, and summarizes exactly as a battle does (set-up gas included), so a run from a
+// snapshot and a battle of the same scenario and seed give the same summary.
+
+import { createBehaviour } from "../behaviours/create.ts";
+import { GasProfileBuilder } from "../gas/profile.ts";
+import type { StepRow } from "../run/records.ts";
+import { type Summary, summarize } from "../run/summary.ts";
+import { finalsOf, scenarioMeta } from "../run/world-summary.ts";
+import type { Scenario } from "../scenario/scenario-types.ts";
+import type { Chain } from "../world/chain.ts";
+import type { SetupResult } from "../world/setup.ts";
+import type { SystemAbis } from "../world/system.ts";
+import { World } from "../world/world.ts";
+
+/** Runs `scenario.blocks` steps of `scenario` (its seed and behaviours) over `setup`, which the chain holds now. */
+export async function runWorldSteps(chain: Chain, scenario: Scenario, abis: SystemAbis, setup: SetupResult): Promise<Summary> {
+  // Behaviours come from this run's scenario, not the one the chain was set up with: runs from one
+  // snapshot may differ in behaviour fields (set-up depends only on the agents' wallets and funds).
+  const configs = new Map(scenario.agents.map((agent) => [agent.id, agent]));
+  const world = await World.create(chain, scenario, abis, setup, (wallet) => {
+    const config = configs.get(wallet.config.id);
+    if (config === undefined) throw new Error(`agent ${wallet.config.id} was set up on this chain but is not in scenario ${scenario.name}`);
+    return config.behaviours.map(createBehaviour);
+  });
+  const gas = new GasProfileBuilder();
+  for (const { agent, tx, gasUsed } of setup.txs) {
+    gas.add({ step: 0, agent, behaviour: "setup", policy: scenario.policy, contract: tx.contract, fn: tx.fn, gasUsed: Number(gasUsed), status: "success" });
+  }
+  const rows: StepRow[] = [];
+  for (let step = 1; step <= scenario.blocks; step++) {
+    const result = await world.runStep();
+    for (const record of result.gas) gas.add(record);
+    rows.push(result.row);
+  }
+  return summarize({
+    scenario: scenarioMeta(scenario),
+    network: { name: chain.networkName, chainId: Number(chain.chainId) },
+    completion: { stepsRecorded: scenario.blocks, complete: true },
+    steps: rows,
+    agents: finalsOf(world, scenario.blocks),
+    gas: gas.build().totals,
+  });
+}

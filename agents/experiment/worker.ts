@@ -1,0 +1,51 @@
+// An experiment worker: runs one job at a time and posts its metrics back. The chain engine's
+// in-process Hardhat chain belongs to this thread (hre imported here); the model engine needs none.
+
+import { parentPort } from "node:worker_threads";
+
+import type { Summary } from "../run/summary.ts";
+import type { ChainEngine } from "./chain-engine.ts";
+import { readMetric } from "./objective-metrics.ts";
+import type { FromWorker, RunJob, ToWorker } from "./worker-messages.ts";
+
+if (parentPort === null) throw new Error("agents/experiment/worker.ts runs as a worker thread (through worker-bootstrap.mjs)");
+const port = parentPort;
+
+let chainEngine: ChainEngine | undefined;
+
+async function summaryOf(job: RunJob): Promise<Summary> {
+  if (job.engine === "model") {
+    const { runModelBattle } = await import("../model/model-world.ts");
+    return (await runModelBattle(job.scenario, { seed: job.seed, blocks: job.scenario.blocks, parameters: job.parameters })).summary;
+  }
+  if (chainEngine === undefined) {
+    const hre = (await import("hardhat")).default;
+    const { ChainEngine } = await import("./chain-engine.ts");
+    chainEngine = new ChainEngine(hre);
+  }
+  return chainEngine.run(job);
+}
+
+const post = (message: FromWorker) => port.postMessage(message);
+
+async function handle(message: ToWorker): Promise<void> {
+  if (message.type === "close") {
+    await chainEngine?.close().catch(() => undefined);
+    post({ type: "closed" });
+    return;
+  }
+  const { job } = message;
+  const started = performance.now();
+  try {
+    const summary = await summaryOf(job);
+    post({ type: "done", id: job.id, metrics: job.metrics.map((metric) => readMetric(summary, metric)), wallMs: performance.now() - started });
+  } catch (error) {
+    post({ type: "failed", id: job.id, message: error instanceof Error ? error.message : String(error), wallMs: performance.now() - started });
+  }
+}
+
+// The pool sends a job ahead; runs still go one at a time (the chain engine's chain is shared).
+let queue = Promise.resolve();
+port.on("message", (message: ToWorker) => {
+  queue = queue.then(() => handle(message));
+});

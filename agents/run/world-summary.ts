@@ -1,0 +1,39 @@
+// What a run's summary is built from once the World has stepped: each agent's row at a step and its
+// final standing, and the scenario facts the summary repeats. The battle runner and the experiment
+// engines share these, so a summary means the same thing whichever of them ran the blocks.
+
+import type { Scenario } from "../scenario/scenario-types.ts";
+import type { World } from "../world/world.ts";
+import type { AgentRow } from "./records.ts";
+import type { AgentFinal, ScenarioMeta } from "./summary.ts";
+
+/** Every agent's agents.csv row at `step`, from the World's ledger and last market read. */
+export function agentRowsOf(world: World, step: number): AgentRow[] {
+  return world.agents.map((a) => {
+    const view = world.viewOf(a);
+    return {
+      step: BigInt(step),
+      agent: a.id,
+      tokens: view.holdings.tokens,
+      quote: view.holdings.quote,
+      lp: view.holdings.lp,
+      claimable: a.claimable,
+      valueQuote: world.valueOf(a),
+      pnlQuote: view.pnlQuote,
+      txs: BigInt(a.txs),
+      reverts: BigInt(a.reverts),
+      gasUsed: a.gasUsed,
+    };
+  });
+}
+
+/** Every agent's final standing after `step` (its row then, its behaviours and starting value). */
+export function finalsOf(world: World, step: number): AgentFinal[] {
+  const rows = agentRowsOf(world, step);
+  return world.agents.map((a, i) => ({ agent: a.id, behaviours: a.behaviours.map((b) => b.behaviour.label), startValueQuote: a.startValue, final: rows[i]! }));
+}
+
+/** The scenario facts a summary records. */
+export function scenarioMeta(scenario: Scenario): ScenarioMeta {
+  return { name: scenario.name, source: scenario.source, policy: scenario.policy, seed: scenario.seed, blocks: scenario.blocks, mode: scenario.mode, blockSeconds: scenario.blockSeconds, genesis: scenario.genesis };
+}
