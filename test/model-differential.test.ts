@@ -187,6 +187,9 @@ class Differential {
       paused: curve.paused,
       priceWad: curve.priceWad,
     });
+    const [fullRefund, fullFee] = curve.supply === 0n ? [0n, 0n] : await market.quoteSell(curve.supply);
+    const lensSolvency = fullRefund + fullFee === 0n ? 2n ** 256n - 1n : (curve.reserve * WAD) / (fullRefund + fullFee);
+    expect(this.market.solvencyWad(), `${where}: solvency as ArenaLens computes it`).to.equal(lensSolvency);
     const p = this.pool.state;
     expect({ ...p, priceWad: this.pool.priceWad() }, `${where}: pool`).to.deep.equal({
       reserveToken: poolState.reserveToken,
