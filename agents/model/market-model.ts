@@ -13,7 +13,7 @@
 import { keyToBytes32 } from "../governance/changes.ts";
 import type { CurveKind, CurveState } from "../harness/types.ts";
 import { type Curve, costUpWad, priceWad as curvePriceWad, refundDownWad, tokensForQuoteDown, validateCurve } from "./curve-math.ts";
-import { ModelRevert } from "./model-revert.ts";
+import { ModelRevert, PANIC_ARITHMETIC_OVERFLOW } from "./model-revert.ts";
 import { divUp, mulDiv, mulDivUp } from "./solady-math.ts";
 
 export interface MarketModelState {
@@ -39,7 +39,6 @@ const WAD = 10n ** 18n;
 const BPS = 10_000n;
 const MAX_FEE_BPS = 1_000n;
 const MAX_UINT256 = (1n << 256n) - 1n;
-const PANIC_ARITHMETIC_OVERFLOW = 0x11n;
 
 /** The store keys of each curve's parameters, in p1..p4 order (the market's _curveKeys). */
 export const CURVE_PARAMETER_KEYS: Readonly<Record<CurveKind, readonly string[]>> = {
@@ -189,7 +188,7 @@ export class MarketModel {
     const refund = curveRefund - fee;
     if (refund < minRefund) throw new ModelRevert("SlippageExceeded", { amount: refund, limit: minRefund });
     const feeToTreasury = (fee * this.treasuryShare) / BPS;
-    if (curveRefund > this.reserve) throw new ModelRevert("Panic", { code: PANIC_ARITHMETIC_OVERFLOW });
+    if (curveRefund > this.reserve) throw new ModelRevert("Panic", { reason: PANIC_ARITHMETIC_OVERFLOW });
     this.supply -= amount;
     this.reserve = this.reserve - curveRefund + (fee - feeToTreasury);
     this.accrued += feeToTreasury;

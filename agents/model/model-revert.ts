@@ -21,5 +21,6 @@ function formatRevert(errorName: string, args: RevertArgs): string {
   return `${errorName}(${parts.join(", ")})`;
 }
 
-/** Solidity's Panic codes the model can reach. */
+/** Solidity's Panic codes the model can reach: ModelRevert("Panic", { reason }), as viem names the argument. */
+export const PANIC_ARITHMETIC_OVERFLOW = 0x11n;
 export const PANIC_DIVISION_BY_ZERO = 0x12n;

@@ -5,7 +5,7 @@
 // against the shares anyone can hold (all but the locked MINIMUM_LIQUIDITY).
 
 import type { PoolState } from "../harness/types.ts";
-import { ModelRevert } from "./model-revert.ts";
+import { ModelRevert, PANIC_DIVISION_BY_ZERO } from "./model-revert.ts";
 import { sqrtDown } from "./solady-math.ts";
 
 export interface PoolModelState {
@@ -131,7 +131,7 @@ export class PoolModel {
     const supply = this.totalLiquidity;
     const holdable = supply > MINIMUM_LIQUIDITY ? supply - MINIMUM_LIQUIDITY : 0n;
     if (liquidity > holdable) throw new ModelRevert("ERC20InsufficientBalance", { balance: holdable, needed: liquidity });
-    if (supply === 0n) throw new ModelRevert("Panic", { code: 0x12n });
+    if (supply === 0n) throw new ModelRevert("Panic", { reason: PANIC_DIVISION_BY_ZERO });
     const token = (liquidity * this.reserveToken) / supply;
     const quote = (liquidity * this.reserveQuote) / supply;
     if (token === 0n || quote === 0n) throw new ModelRevert("InsufficientLiquidityBurned", { amountToken: token, amountQuote: quote });
