@@ -32,6 +32,7 @@ const DAY_AND_A_SECOND = 86_401;
 const BPS = 10_000n;
 const WAD = 10n ** 18n;
 const NEVER = ethers.MaxUint256;
+const MAX_UINT256 = ethers.MaxUint256;
 /** The trader's quote: enough for any buy on these curves (1e9 quote). */
 const TRADER_QUOTE = 10n ** 15n;
 
@@ -187,6 +188,9 @@ class Differential {
       paused: curve.paused,
       priceWad: curve.priceWad,
     });
+    const [fullRefund, fullFee] = curve.supply === 0n ? [0n, 0n] : await market.quoteSell(curve.supply);
+    const lensSolvency = fullRefund + fullFee === 0n ? 2n ** 256n - 1n : (curve.reserve * WAD) / (fullRefund + fullFee);
+    expect(this.market.solvencyWad(), `${where}: solvency as ArenaLens computes it`).to.equal(lensSolvency);
     const p = this.pool.state;
     expect({ ...p, priceWad: this.pool.priceWad() }, `${where}: pool`).to.deep.equal({
       reserveToken: poolState.reserveToken,
@@ -228,7 +232,7 @@ class Differential {
 
     if (roll < 0.16) {
       const room = m.maxSupply - m.supply;
-      const amount = rng.chance(0.03) ? 0n : rng.chance(0.03) ? room + 1n : logUniform(rng, room / 20n);
+      const amount = rng.chance(0.03) ? 0n : rng.chance(0.03) ? room + 1n : rng.chance(0.02) ? MAX_UINT256 : logUniform(rng, room / 20n);
       const maxCost = limit(rng, this.quoteOr(() => this.market.quoteBuyExactTokens(amount).cost, NEVER), -1n);
       return {
         label: `buyExactTokens(${amount}, ${maxCost})`,
@@ -237,7 +241,8 @@ class Differential {
       };
     }
     if (roll < 0.3) {
-      const quoteIn = rng.chance(0.03) ? 0n : logUniform(rng, 10n ** 11n);
+      // 0, and now and then a budget whose arithmetic overflows (so it reverts before any transfer)
+      const quoteIn = rng.chance(0.03) ? 0n : rng.chance(0.03) ? rng.pick([MAX_UINT256, MAX_UINT256 / BPS, MAX_UINT256 / 10n ** 27n]) : logUniform(rng, 10n ** 11n);
       const minOut = limit(rng, this.quoteOr(() => this.market.quoteBuyExactQuote(quoteIn).amount, 0n), 1n);
       return {
         label: `buyExactQuote(${quoteIn}, ${minOut})`,
@@ -256,7 +261,7 @@ class Differential {
     }
     if (roll < 0.64) {
       const tokenIn = rng.chance(0.5);
-      const amountIn = rng.chance(0.03) ? 0n : tokenIn ? logUniform(rng, tokens) : logUniform(rng, p.reserveQuote * 2n);
+      const amountIn = rng.chance(0.03) ? 0n : rng.chance(0.02) ? MAX_UINT256 / 1_000n : tokenIn ? logUniform(rng, tokens) : logUniform(rng, p.reserveQuote * 2n);
       const minOut = limit(rng, this.quoteOr(() => this.pool.getAmountOut(amountIn, tokenIn), 0n), 1n);
       const tokenAddress = tokenIn ? deployment.addresses.token : deployment.addresses.quote;
       return {
@@ -354,6 +359,13 @@ describe("modelQuoter", () => {
       expect(await model.curveSell(amount)).to.deep.equal(await chain.curveSell(amount));
       expect(await model.curveBuyExactQuote(amount / 10n ** 9n)).to.deep.equal(await chain.curveBuyExactQuote(amount / 10n ** 9n));
     }
+    // budgets whose arithmetic overflows: checked multiplication (Panic) and solady's mulDiv
+    const { market } = a.deployment.contracts;
+    const budgets = [MAX_UINT256, MAX_UINT256 / BPS, MAX_UINT256 / 10n ** 27n];
+    const chainErrors = await Promise.all(budgets.map((q) => market.quoteBuyExactQuote(q).then(() => "none", (error: unknown) => revertName(error))));
+    const modelErrors = await Promise.all(budgets.map((q) => model.curveBuyExactQuote(q).then(() => "none", (error: unknown) => (error as ModelRevert).errorName)));
+    expect(chainErrors).to.deep.equal(["Panic", "Panic", "MulDivFailed"]);
+    expect(modelErrors).to.deep.equal(chainErrors);
     await model.curveSell(curve.supply + 1n).then(
       () => expect.fail("selling more than the supply must be refused"),
       (error: unknown) => expect(error).to.be.instanceOf(ModelRevert).with.property("message", `InsufficientSupply(amount=${curve.supply + 1n}, supply=${curve.supply})`),
@@ -380,7 +392,7 @@ describe("fast model against the contracts, step by step", function () {
         expect(run.counts.get(kind)?.ok ?? 0, `${kind} succeeded at least once`).to.be.greaterThan(0);
       }
       expect(run.renormalisations, "curve retunes renormalised").to.be.greaterThan(0);
-      expect([...run.errors], "reverts seen").to.include.members(["SlippageExceeded", "InsufficientOutput", "MarketPaused"]);
+      expect([...run.errors], "reverts seen").to.include.members(["SlippageExceeded", "InsufficientOutput", "MarketPaused", "Panic"]);
     });
   }
 });

@@ -13,7 +13,7 @@
 import { keyToBytes32 } from "../governance/changes.ts";
 import type { CurveKind, CurveState } from "../harness/types.ts";
 import { type Curve, costUpWad, priceWad as curvePriceWad, refundDownWad, tokensForQuoteDown, validateCurve } from "./curve-math.ts";
-import { ModelRevert } from "./model-revert.ts";
+import { checked, MAX_UINT256, ModelRevert, PANIC_ARITHMETIC_OVERFLOW } from "./model-revert.ts";
 import { divUp, mulDiv, mulDivUp } from "./solady-math.ts";
 
 export interface MarketModelState {
@@ -38,8 +38,6 @@ export interface MarketModelState {
 const WAD = 10n ** 18n;
 const BPS = 10_000n;
 const MAX_FEE_BPS = 1_000n;
-const MAX_UINT256 = (1n << 256n) - 1n;
-const PANIC_ARITHMETIC_OVERFLOW = 0x11n;
 
 /** The store keys of each curve's parameters, in p1..p4 order (the market's _curveKeys). */
 export const CURVE_PARAMETER_KEYS: Readonly<Record<CurveKind, readonly string[]>> = {
@@ -189,7 +187,7 @@ export class MarketModel {
     const refund = curveRefund - fee;
     if (refund < minRefund) throw new ModelRevert("SlippageExceeded", { amount: refund, limit: minRefund });
     const feeToTreasury = (fee * this.treasuryShare) / BPS;
-    if (curveRefund > this.reserve) throw new ModelRevert("Panic", { code: PANIC_ARITHMETIC_OVERFLOW });
+    if (curveRefund > this.reserve) throw new ModelRevert("Panic", { reason: PANIC_ARITHMETIC_OVERFLOW });
     this.supply -= amount;
     this.reserve = this.reserve - curveRefund + (fee - feeToTreasury);
     this.accrued += feeToTreasury;
@@ -260,7 +258,7 @@ export class MarketModel {
   /** _buyCost: the curve cost in quote units, rounded up; the fee goes to lastFee. */
   private buyCurveCost(amount: bigint): bigint {
     const c = this.curve;
-    const newSupply = this.supply + amount;
+    const newSupply = checked(this.supply + amount);
     if (newSupply > c.maxSupply) throw new ModelRevert("SupplyCapExceeded", { newSupply, maxSupply: c.maxSupply });
     const costWad = costUpWad(c, this.supply, amount);
     const scaled = this.scale === WAD ? costWad : mulDivUp(costWad, this.scale, WAD);
@@ -280,8 +278,8 @@ export class MarketModel {
 
   /** _tokensForQuote: the tokens `quoteIn` buys with the fee on top; the fee goes to lastFee. */
   private tokensForQuote(quoteIn: bigint): bigint {
-    const curveBudget = (quoteIn * BPS) / (BPS + this.buyFee);
-    const rawBudgetWad = mulDiv(curveBudget * this.quoteUnitWad, WAD, this.scale);
+    const curveBudget = checked(quoteIn * BPS) / (BPS + this.buyFee);
+    const rawBudgetWad = mulDiv(checked(curveBudget * this.quoteUnitWad), WAD, this.scale);
     const amount = tokensForQuoteDown(this.curve, this.supply, rawBudgetWad);
     this.buyCurveCost(amount);
     return amount;

@@ -21,5 +21,14 @@ function formatRevert(errorName: string, args: RevertArgs): string {
   return `${errorName}(${parts.join(", ")})`;
 }
 
-/** Solidity's Panic codes the model can reach. */
+/** Solidity's Panic codes the model can reach: ModelRevert("Panic", { reason }), as viem names the argument. */
+export const PANIC_ARITHMETIC_OVERFLOW = 0x11n;
 export const PANIC_DIVISION_BY_ZERO = 0x12n;
+
+export const MAX_UINT256 = (1n << 256n) - 1n;
+
+/** `x`, or Panic(0x11) where Solidity's checked arithmetic would overflow uint256. */
+export function checked(x: bigint): bigint {
+  if (x > MAX_UINT256) throw new ModelRevert("Panic", { reason: PANIC_ARITHMETIC_OVERFLOW });
+  return x;
+}

@@ -5,7 +5,7 @@
 // against the shares anyone can hold (all but the locked MINIMUM_LIQUIDITY).
 
 import type { PoolState } from "../harness/types.ts";
-import { ModelRevert } from "./model-revert.ts";
+import { checked, ModelRevert, PANIC_DIVISION_BY_ZERO } from "./model-revert.ts";
 import { sqrtDown } from "./solady-math.ts";
 
 export interface PoolModelState {
@@ -77,8 +77,8 @@ export class PoolModel {
     const reserveOut = tokenIn ? this.reserveQuote : this.reserveToken;
     if (amountIn === 0n) throw new ModelRevert("ZeroAmount");
     if (reserveIn === 0n || reserveOut === 0n) throw new ModelRevert("InsufficientLiquidity", { reserveIn, reserveOut });
-    const amountInAfterFee = amountIn * this.feeComplement;
-    return (amountInAfterFee * reserveOut) / (reserveIn * BPS + amountInAfterFee);
+    const amountInAfterFee = checked(amountIn * this.feeComplement);
+    return checked(amountInAfterFee * reserveOut) / checked(reserveIn * BPS + amountInAfterFee);
   }
 
   /** What must go in (the token when `tokenIn`, else the quote) to bring `amountOut` of the other out. */
@@ -87,7 +87,7 @@ export class PoolModel {
     const reserveOut = tokenIn ? this.reserveQuote : this.reserveToken;
     if (amountOut === 0n) throw new ModelRevert("ZeroAmount");
     if (reserveIn === 0n || reserveOut <= amountOut) throw new ModelRevert("InsufficientLiquidity", { reserveIn, reserveOut });
-    return (reserveIn * amountOut * BPS) / ((reserveOut - amountOut) * this.feeComplement) + 1n;
+    return checked(reserveIn * amountOut * BPS) / ((reserveOut - amountOut) * this.feeComplement) + 1n;
   }
 
   /* TRADING */
@@ -131,7 +131,7 @@ export class PoolModel {
     const supply = this.totalLiquidity;
     const holdable = supply > MINIMUM_LIQUIDITY ? supply - MINIMUM_LIQUIDITY : 0n;
     if (liquidity > holdable) throw new ModelRevert("ERC20InsufficientBalance", { balance: holdable, needed: liquidity });
-    if (supply === 0n) throw new ModelRevert("Panic", { code: 0x12n });
+    if (supply === 0n) throw new ModelRevert("Panic", { reason: PANIC_DIVISION_BY_ZERO });
     const token = (liquidity * this.reserveToken) / supply;
     const quote = (liquidity * this.reserveQuote) / supply;
     if (token === 0n || quote === 0n) throw new ModelRevert("InsufficientLiquidityBurned", { amountToken: token, amountQuote: quote });

@@ -4,7 +4,7 @@
 // sar, and no intermediate leaves int256, so nothing wraps), the rest are exact integer operations.
 // Reverts are solady's custom errors.
 
-import { ModelRevert } from "./model-revert.ts";
+import { MAX_UINT256, ModelRevert } from "./model-revert.ts";
 
 const TWO_POW_95 = 1n << 95n;
 const LN2_X96 = 54916777467707473351141471128n;
@@ -61,22 +61,25 @@ export function lnWad(x: bigint): bigint {
   return p >> 174n;
 }
 
-/** ⌊x·y/d⌋ at full precision; FullMulDivFailed when d = 0. (The result never exceeds 2^256 in range.) */
+/** ⌊x·y/d⌋ at full precision; FullMulDivFailed when d = 0 or the result passes 2^256. */
 export function fullMulDiv(x: bigint, y: bigint, d: bigint): bigint {
   if (d === 0n) throw new ModelRevert("FullMulDivFailed");
-  return (x * y) / d;
+  const z = (x * y) / d;
+  if (z > MAX_UINT256) throw new ModelRevert("FullMulDivFailed");
+  return z;
 }
 
-/** ⌊x·y/d⌋; MulDivFailed when d = 0. */
+/** ⌊x·y/d⌋; MulDivFailed when d = 0 or x·y passes 2^256. */
 export function mulDiv(x: bigint, y: bigint, d: bigint): bigint {
-  if (d === 0n) throw new ModelRevert("MulDivFailed");
-  return (x * y) / d;
+  const z = x * y;
+  if (d === 0n || z > MAX_UINT256) throw new ModelRevert("MulDivFailed");
+  return z / d;
 }
 
-/** ⌈x·y/d⌉; MulDivFailed when d = 0. */
+/** ⌈x·y/d⌉; MulDivFailed when d = 0 or x·y passes 2^256. */
 export function mulDivUp(x: bigint, y: bigint, d: bigint): bigint {
-  if (d === 0n) throw new ModelRevert("MulDivFailed");
   const z = x * y;
+  if (d === 0n || z > MAX_UINT256) throw new ModelRevert("MulDivFailed");
   const q = z / d;
   return q * d === z ? q : q + 1n;
 }
