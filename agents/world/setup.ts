@@ -38,14 +38,34 @@ export function derivedAgentAddress(id: string): Address {
   return getAddress(`0x${keccak256(stringToHex(`token-arena/agent/${id}`)).slice(-40)}`);
 }
 
+/** What setting agents up needs of a deployed system: a fresh deployment's or deployments/<network>.json's. */
+export interface DeployedSystem {
+  addresses: { market: string; pool: string; vesting: string; quote: string; token: string };
+  /** The Timelock, which holds the treasury. */
+  treasury: string;
+  /** An unlocked account of the node that deploys the lens. */
+  deployer: string;
+}
+
+/** A set-up battle without its deployment: the agents on a system deployed before. */
+export type AgentSetup = Omit<SetupResult, "deployment">;
+
 export async function setUpBattle(chain: Chain, scenario: Scenario, abis: SystemAbis, allowLive: boolean, log: (line: string) => void): Promise<SetupResult> {
   const genesis = await loadGenesis(scenario.genesis);
   if (chain.inProcess) await chain.request("evm_setNextBlockTimestamp", [scenario.startTime]);
   const deployment = await deploySystem(chain.connection.ethers, genesis, { networkName: chain.networkName, allowLive });
   log(`deployed ${genesis.curve.kind} system from ${scenario.genesis} (${Object.keys(deployment.addresses).length} contracts)`);
+  const agents = await setUpAgents(chain, scenario, abis, { addresses: deployment.addresses, treasury: deployment.accounts.treasury, deployer: deployment.deployer }, log);
+  return { deployment, ...agents };
+}
 
+/**
+ * Sets the scenario's agents up on a deployed system: the lens, then each agent's wallet, ETH for gas,
+ * quote, approvals and starting tokens. Leaves automine off: from here on the World mines every block.
+ */
+export async function setUpAgents(chain: Chain, scenario: Scenario, abis: SystemAbis, system: DeployedSystem, log: (line: string) => void): Promise<AgentSetup> {
   const accounts = await chain.request<string[]>("eth_accounts");
-  const deployer = getAddress(deployment.deployer);
+  const deployer = getAddress(system.deployer);
   const wallets: AgentWallet[] = scenario.agents.map((config, i) => ({ config, address: resolveWallet(config, i, accounts, chain, scenario) }));
   const seen = new Map<string, string>();
   for (const w of wallets) {
@@ -74,7 +94,7 @@ export async function setUpBattle(chain: Chain, scenario: Scenario, abis: System
   const [lensReceipt] = await sender.mine([lensTx], (timestamp += 1n));
   if (lensReceipt === undefined || lensReceipt.status !== "success" || lensReceipt.contractAddress === undefined) throw new BattleError("set-up failed: could not deploy the ArenaLens");
   timestamp = lensReceipt.timestamp;
-  const d = deployment.addresses;
+  const d = system.addresses;
   const addresses: SystemAddresses = {
     market: getAddress(d.market),
     pool: getAddress(d.pool),
@@ -82,7 +102,7 @@ export async function setUpBattle(chain: Chain, scenario: Scenario, abis: System
     quote: getAddress(d.quote),
     token: getAddress(d.token),
     lens: lensReceipt.contractAddress,
-    treasury: getAddress(deployment.accounts.treasury),
+    treasury: getAddress(system.treasury),
   };
 
   for (const w of wallets) {
@@ -129,7 +149,7 @@ export async function setUpBattle(chain: Chain, scenario: Scenario, abis: System
     return [await sender.send({ from: w.address, to: addresses.market, data, gas: 300_000n, contract: "BondingCurveMarket", fn: "buyExactTokens" })];
   });
   log(`set up ${wallets.length} agents (${txs.length} transactions)`);
-  return { deployment, addresses, wallets, lastTimestamp: timestamp, txs };
+  return { addresses, wallets, lastTimestamp: timestamp, txs };
 }
 
 function resolveWallet(config: AgentConfig, index: number, accounts: string[], chain: Chain, scenario: Scenario): Address {

@@ -14,6 +14,8 @@ export interface TxRequest {
   data: Hex;
   gas: bigint;
   priorityFeeWei?: bigint;
+  /** Wei sent with the call (a proposal's value); none when absent. */
+  value?: bigint;
   contract: string;
   fn: string;
 }
@@ -70,6 +72,7 @@ export class TxSender {
       maxPriorityFeePerGas: hex(priorityFeeWei),
     };
     if (tx.to !== null) request.to = tx.to;
+    if (tx.value !== undefined && tx.value > 0n) request.value = hex(tx.value);
     const hash = await this.chain.request<Hex>("eth_sendTransaction", [request]);
     return { ...tx, hash, priorityFeeWei };
   }

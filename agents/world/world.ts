@@ -54,7 +54,8 @@ export interface StepResult {
   gas: GasRecord[];
 }
 
-interface MarketRead {
+/** One lens read of the market and the pool (ArenaLens.marketState). */
+export interface MarketRead {
   blockNumber: bigint;
   timestamp: bigint;
   baseFee: bigint;
@@ -89,6 +90,15 @@ interface Pending {
   error?: string;
 }
 
+/** What a World needs of a set-up chain: a battle's SetupResult, or a what-if's view of a chain mid-battle. */
+export type WorldSetup = Pick<SetupResult, "addresses" | "wallets" | "lastTimestamp">;
+
+/** Curve and pool prices of past steps, oldest first (what observations carry as `history`). */
+export interface PriceHistory {
+  curve: bigint[];
+  pool: bigint[];
+}
+
 const CURVE_KINDS: readonly CurveKind[] = ["linear", "exponential", "sigmoid"];
 const MAX_UINT = (1n << 256n) - 1n;
 
@@ -105,7 +115,7 @@ export class World {
   private readonly orderRng: Random;
   private readonly startTimestamp: bigint;
   private readonly vestingAgents: WorldAgent[];
-  private readonly history: { curve: bigint[]; pool: bigint[] } = { curve: [], pool: [] };
+  private readonly history: PriceHistory;
   private market!: MarketRead;
   private views!: { curve: CurveState; pool: PoolState };
   /** True when some behaviour reads the pending block (priority mode only). */
@@ -116,7 +126,7 @@ export class World {
   /** Sees every transaction as it is sent (the harness benchmark replays them raw). */
   onSent?: (step: number, tx: SentTx) => void;
 
-  private constructor(chain: Chain, scenario: Scenario, abis: SystemAbis, setup: SetupResult, agents: WorldAgent[], market: MarketRead, curveKind: CurveKind, maxSupply: bigint, ledger: Ledger, vestingAgents: WorldAgent[]) {
+  private constructor(chain: Chain, scenario: Scenario, abis: SystemAbis, setup: WorldSetup, agents: WorldAgent[], market: MarketRead, curveKind: CurveKind, maxSupply: bigint, ledger: Ledger, vestingAgents: WorldAgent[], history: PriceHistory) {
     this.chain = chain;
     this.scenario = scenario;
     this.abis = abis;
@@ -131,10 +141,15 @@ export class World {
     this.sender = new TxSender(chain, { maxFeePerGas: 10n ** 12n, priorityFeeWei: scenario.gas.priorityFeeWei });
     this.orderRng = new Random(scenario.seed).fork("world/order");
     this.startTimestamp = setup.lastTimestamp;
+    this.history = history;
   }
 
-  /** Builds the World over a set-up chain; `build` makes each behaviour from its config. */
-  static async create(chain: Chain, scenario: Scenario, abis: SystemAbis, setup: SetupResult, build: (wallet: AgentWallet) => Behaviour[]): Promise<World> {
+  /**
+   * Builds the World over a set-up chain; `build` makes each behaviour from its config. `history`
+   * continues the price history of an earlier World on the same chain (a what-if in the middle of a
+   * battle), so trend and mean-reversion traders see the market they were in.
+   */
+  static async create(chain: Chain, scenario: Scenario, abis: SystemAbis, setup: WorldSetup, build: (wallet: AgentWallet) => Behaviour[], options: { history?: PriceHistory } = {}): Promise<World> {
     const ledger = new Ledger(setup.addresses);
     const root = new Random(scenario.seed);
     const addresses = setup.wallets.map((w) => w.address);
@@ -150,7 +165,10 @@ export class World {
       return { id: wallet.config.id, address: wallet.address, behaviours, startValue: 0n, gasWei: 0n, txs: 0, reverts: 0, gasUsed: 0n, claimable: h.claimable, locked: h.locked };
     });
     const vestingAgents = agents.filter((a, i) => holdings[i]!.claimable + holdings[i]!.locked > 0n);
-    const world = new World(chain, scenario, abis, setup, agents, market, curveKind, maxSupply, ledger, vestingAgents);
+    const limit = scenario.output.historyLength;
+    const keep = (prices: bigint[] | undefined) => (limit > 0 && prices !== undefined ? prices.slice(-limit) : []);
+    const history = { curve: keep(options.history?.curve), pool: keep(options.history?.pool) };
+    const world = new World(chain, scenario, abis, setup, agents, market, curveKind, maxSupply, ledger, vestingAgents, history);
     for (const agent of agents) agent.startValue = world.valueOf(agent);
     return world;
   }
@@ -167,6 +185,11 @@ export class World {
 
   get step(): number {
     return this.stepIndex;
+  }
+
+  /** A copy of the prices of past steps (for a what-if that continues this market). */
+  priceHistory(): PriceHistory {
+    return { curve: this.history.curve.slice(), pool: this.history.pool.slice() };
   }
 
   /** Timestamp of the block step `step` mines. */
@@ -489,7 +512,8 @@ export class World {
 }
 
 
-async function readMarket(chain: Chain, abis: SystemAbis, at: SystemAddresses): Promise<MarketRead> {
+/** The market, the pool and the treasury at the latest block, in one lens call. */
+export async function readMarket(chain: Chain, abis: SystemAbis, at: SystemAddresses): Promise<MarketRead> {
   const data = encodeFunctionData({ abi: abis.byContract.lens, functionName: "marketState", args: [at.market, at.pool, at.quote, at.treasury] });
   const result = await chain.request<Hex>("eth_call", [{ to: at.lens, data }, "latest"]);
   return decodeFunctionResult({ abi: abis.byContract.lens, functionName: "marketState", data: result }) as unknown as MarketRead;
