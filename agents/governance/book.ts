@@ -13,7 +13,7 @@ import type { ProposalEvaluation } from "./evaluation.ts";
 import type { EvaluationConfig } from "../scenario/governance-types.ts";
 import type { GovernanceTrail } from "./trail.ts";
 import type { ParticipantTurn, RawCallResult } from "../world/participants.ts";
-import { voteWeight } from "./receipts.ts";
+import { proposalCreated, voteWeight } from "./receipts.ts";
 
 export interface GovernanceAddresses {
   governor: Address;
@@ -160,10 +160,10 @@ export class GovernanceBook {
       this.trail.add({ step: turn.step, kind: "call-failed", proposal: proposal.label, fn: "propose", by: proposal.proposer, error: result.error ?? result.status });
       return;
     }
-    // OpenZeppelin: voting opens after the snapshot block and closes at the deadline block.
-    const block = result.blockNumber;
-    proposal.snapshot = block + this.timing.votingDelayBlocks;
-    proposal.deadline = proposal.snapshot + this.timing.votingPeriodBlocks;
+    // OpenZeppelin: voting opens after the snapshot block (voteStart) and closes at the deadline block (voteEnd).
+    const created = proposalCreated(result.logs);
+    proposal.snapshot = created?.voteStart ?? result.blockNumber + this.timing.votingDelayBlocks;
+    proposal.deadline = created?.voteEnd ?? proposal.snapshot + this.timing.votingPeriodBlocks;
     proposal.status = "open";
     this.trail.add({
       step: turn.step,

@@ -21,14 +21,16 @@ function governorEvents(logs: readonly Log[]) {
 
 /** The weight of the VoteCast in `logs` (token wei); undefined when there is none. */
 export function voteWeight(logs: readonly Log[]): bigint | undefined {
-  for (const event of governorEvents(logs)) if (event.eventName === "VoteCast") return event.args.weight;
+  for (const event of governorEvents(logs)) if (event.eventName === "VoteCast") return (event.args as { weight: bigint }).weight;
   return undefined;
 }
 
 /** The voting window of the ProposalCreated in `logs` (block numbers). */
 export function proposalCreated(logs: readonly Log[]): { proposalId: bigint; voteStart: bigint; voteEnd: bigint } | undefined {
   for (const event of governorEvents(logs)) {
-    if (event.eventName === "ProposalCreated") return { proposalId: event.args.proposalId, voteStart: event.args.voteStart, voteEnd: event.args.voteEnd };
+    if (event.eventName !== "ProposalCreated") continue;
+    const args = event.args as { proposalId: bigint; voteStart: bigint; voteEnd: bigint };
+    return { proposalId: args.proposalId, voteStart: args.voteStart, voteEnd: args.voteEnd };
   }
   return undefined;
 }

@@ -128,7 +128,7 @@ export async function setUpGovernance(
         "bootstrap votes",
       );
       const votes = voteReceipts.map((r, i) => ({ holder: voting[i]!.name, weight: (voteWeight(r.logs) ?? 0n).toString() }));
-      await mineUntil(deadline);
+      await mineUntil(deadline + 1n);
       const state = PROPOSAL_STATES[Number(await chain.client.readContract({ address: governor, abi: GOVERNOR_ABI, functionName: "state", args: [id], blockNumber: await latest() }))];
       const quorum = await read<bigint>("quorum", [snapshot]);
       if (state !== "Succeeded") {
