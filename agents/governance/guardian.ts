@@ -19,20 +19,25 @@ export interface MarketPoint {
   reserve: bigint;
 }
 
-/** Why the latest point (the last of `points`) is an anomaly against the ones before it, or undefined. */
+/**
+ * Why the latest point (the last of `points`) is an anomaly against the ones before it, or undefined.
+ * A reserve drain is judged from the second point on; a price move only against a full window
+ * (`windowSteps` returns before it), since a short window's σ says nothing about recent behaviour.
+ */
 export function detectAnomaly(points: readonly MarketPoint[], config: GuardianConfig): string | undefined {
-  if (points.length < 3) return undefined;
+  if (points.length < 2) return undefined;
   const latest = points[points.length - 1]!;
   const previous = points[points.length - 2]!;
   if (previous.reserve > 0n && latest.reserve < previous.reserve) {
     const drainBps = Number(((previous.reserve - latest.reserve) * 10_000n) / previous.reserve);
     if (drainBps > config.reserveDrainBps) return `the reserve fell ${drainBps} bps in one block (limit ${config.reserveDrainBps} bps)`;
   }
+  if (points.length < config.windowSteps + 2) return undefined;
   for (const venue of ["curve", "pool"] as const) {
     const prices = points.map((p) => (venue === "curve" ? p.curvePriceWad : p.poolPriceWad));
     const returns: number[] = [];
     for (let i = 1; i < prices.length; i++) if (prices[i - 1]! > 0n && prices[i]! > 0n) returns.push(Math.log(Number(prices[i]!) / Number(prices[i - 1]!)));
-    if (returns.length < 2) continue;
+    if (returns.length < config.windowSteps / 2) continue;
     const last = returns[returns.length - 1]!;
     const window = returns.slice(0, -1);
     const mean = window.reduce((a, b) => a + b, 0) / window.length;
@@ -61,7 +66,7 @@ export class Guardian implements Participant {
 
   async turn(turn: ParticipantTurn): Promise<RawCall[]> {
     this.points.push({ curvePriceWad: turn.curve.priceWad, poolPriceWad: turn.pool.priceWad, reserve: turn.curve.reserve });
-    if (this.points.length > this.config.windowSteps + 1) this.points.shift();
+    if (this.points.length > this.config.windowSteps + 2) this.points.shift();
     this.reason = undefined;
     if (turn.curve.paused) return [];
     const reason = detectAnomaly(this.points, this.config);

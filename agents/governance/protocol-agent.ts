@@ -87,7 +87,7 @@ export class ProtocolAgent implements Participant {
       const actions = unpauseProposal(this.book.addresses.market, `${this.id}: resume trading after the guardian's pause at step ${this.pausedSince} (proposed at step ${turn.step})`);
       add(proposeCall(this.book.addresses, this.sender, actions, "resume trading"), { kind: "propose", proposal: this.register(actions, [], true, turn) });
     }
-    if (!paused && turn.step >= this.nextConsider && !open.some((p) => !p.unpause)) {
+    if (!paused && this.config.parameters.length > 0 && turn.step >= this.nextConsider && !open.some((p) => !p.unpause)) {
       this.nextConsider = turn.step + this.config.everySteps;
       const chosen = await this.consider(turn);
       if (chosen !== undefined) add(proposeCall(this.book.addresses, this.sender, chosen.actions, chosen.note), { kind: "propose", proposal: chosen.proposal });

@@ -40,6 +40,7 @@ export class Voters implements Participant {
     for (const p of this.book.proposals) {
       if (!this.book.votingOpen(p, turn)) continue;
       for (const voter of this.voters) {
+        if (voter.agent === p.proposer || this.scripted(p, voter.agent)) continue;
         const planned = p.plan!.find((v) => v.voter === voter.agent);
         if (planned === undefined || planned.support === "skip" || p.votes.some((v) => v.voter === voter.agent)) continue;
         // A voter with no votes at the snapshot has nothing to add; it does not pay gas for a vote of weight 0.

@@ -120,7 +120,7 @@ function readConstraint(r: ScenarioReader, value: unknown, path: string): Constr
 function readParameterKeys(r: ScenarioReader, value: unknown, path: string, known: string[] | undefined): string[] | undefined {
   const list = r.array(value, path, "parameter store keys (like market.buyFeeBps)");
   if (list === undefined) return undefined;
-  if (list.length === 0) return r.failText(path, "at least one parameter store key", "an empty list");
+  // An empty list is a protocol agent that only votes (and answers pauses): it never drafts a change.
   const keys: string[] = [];
   list.forEach((entry, i) => {
     const at = `${path}[${i}]`;

@@ -36,7 +36,7 @@ export interface ProtocolAgentConfig {
   /** Its id in records; its wallet is derived from it (a local chain impersonates it). */
   id: string;
   objective: Objective;
-  /** Store keys it may tune. */
+  /** Store keys it may tune; none: it only votes (and answers a guardian's pause). */
   parameters: string[];
   /** First step it considers a proposal; then every `everySteps` while none of its proposals is open. */
   startStep: number;
