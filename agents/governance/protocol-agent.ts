@@ -47,8 +47,8 @@ export class ProtocolAgent implements Participant {
   private pausedSince: number | undefined;
   private purposes: Purpose[] = [];
   private readonly watches: Watch[] = [];
-  /** What it expected of each of its parameter proposals when it chose it. */
-  private readonly expectations = new Map<TrackedProposal, { before: WindowMetrics; evaluation: ProposalEvaluation }>();
+  /** The evaluation each of its parameter proposals was chosen on: the predicted effect. */
+  private readonly expectations = new Map<TrackedProposal, ProposalEvaluation>();
 
   constructor(config: ProtocolAgentConfig, address: Address, book: GovernanceBook) {
     this.id = config.id;
@@ -103,9 +103,10 @@ export class ProtocolAgent implements Participant {
       else if (purpose.kind === "vote") this.book.recordVote(purpose.proposal, this.id, purpose.support, result, purpose.currentVotes, turn);
       else {
         await this.book.settleLifecycle(purpose.proposal, purpose.kind, result, turn);
-        const expected = this.expectations.get(purpose.proposal);
-        if (purpose.kind === "execute" && result.status === "success" && expected !== undefined) {
-          this.watches.push({ proposal: purpose.proposal, before: expected.before, predicted: expected.evaluation });
+        const predicted = this.expectations.get(purpose.proposal);
+        const before = this.rows.slice(-this.config.windowSteps);
+        if (purpose.kind === "execute" && result.status === "success" && predicted !== undefined && before.length >= 2) {
+          this.watches.push({ proposal: purpose.proposal, before: windowMetrics(before), predicted });
         }
       }
     }
@@ -155,7 +156,7 @@ export class ProtocolAgent implements Participant {
     });
     if (best === undefined) return undefined;
     const proposal = this.register(best.actions, best.candidate.changes, false, turn);
-    this.expectations.set(proposal, { before: monitor ?? windowMetrics(this.rows.slice(-2)), evaluation: best.evaluation! });
+    this.expectations.set(proposal, best.evaluation!);
     return { actions: best.actions, proposal, note: reason };
   }
 
@@ -177,7 +178,7 @@ export class ProtocolAgent implements Participant {
     return vote("abstain", `no effect beyond noise: ${j.summary}`);
   }
 
-  /** After `windowSteps` steps of an executed change: the same metrics as before it, predicted vs actual. */
+  /** After `windowSteps` steps of an executed change: the same metrics as in the window before it, predicted vs actual. */
   private monitorEffects(turn: ParticipantTurn): void {
     for (let i = this.watches.length - 1; i >= 0; i--) {
       const w = this.watches[i]!;
@@ -195,7 +196,7 @@ export class ProtocolAgent implements Participant {
         after: measured,
         actualChange: measured[metric] - w.before[metric],
         predictedChange: w.predicted.metrics[metric].difference,
-        note: "before: the window ending when it was proposed; after: the window starting when it executed (other things moved too)",
+        note: "before: the window ending when it executed; after: the window starting then (other things moved too)",
       });
     }
   }

@@ -17,7 +17,7 @@ import type { Scenario } from "../scenario/scenario-types.ts";
 import { type Chain, openChain } from "../world/chain.ts";
 import { BattleError, BattleInterrupted, findNodeLost, messageOf } from "../world/errors.ts";
 import { setUpGovernance } from "../world/governance-setup.ts";
-import { setUpBattle } from "../world/setup.ts";
+import { type SetupResult, setUpBattle } from "../world/setup.ts";
 import { loadSystemAbis } from "../world/system.ts";
 import { World } from "../world/world.ts";
 import { progressBar } from "./progress.ts";
@@ -42,6 +42,8 @@ export interface BattleOptions {
   quiet?: boolean;
   /** Skip report.html (benchmarks). */
   noReport?: boolean;
+  /** Called once the chain is set up, before the first step (tests read the deployment's addresses). */
+  onSetup?: (setup: SetupResult) => void;
   /** Called after each recorded step (tests use it to stop a run midway). */
   onStep?: (step: number, world: World) => void | Promise<void>;
   /** Stops the run after the current block when aborted (Ctrl-C does this too). */
@@ -80,6 +82,7 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
     // Voters' delegations and the bootstrap proposal handing the treasury's votes to the protocol agent: more set-up blocks.
     const governanceSetup = await setUpGovernance(chain, scenario, abis, setup.deployment, setup.wallets, setup.lastTimestamp, log);
     const world = await World.create(chain, scenario, abis, { ...setup, lastTimestamp: governanceSetup.lastTimestamp }, (wallet) => wallet.config.behaviours.map(createBehaviour));
+    options.onSetup?.(setup);
     recorder = new RunRecorder(dir);
     const setupTxs = [...setup.txs, ...governanceSetup.txs];
     recorder.addGas(setupTxs.map(({ agent, tx, gasUsed }) => ({ step: 0, agent, behaviour: "setup", policy: scenario.policy, contract: tx.contract, fn: tx.fn, gasUsed: Number(gasUsed), status: "success" as const })));
