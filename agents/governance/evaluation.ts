@@ -8,7 +8,7 @@ import { type Interval, meanInterval, pairedDifference } from "../metrics/interv
 import type { Evaluation } from "./evaluate.ts";
 import type { StepRow } from "../run/records.ts";
 import { OBJECTIVE_METRICS, type ObjectiveMetric } from "../scenario/governance-types.ts";
-import { windowMetrics } from "./window-metrics.ts";
+import { type WindowStart, windowMetrics } from "./window-metrics.ts";
 
 export interface MetricEffect {
   with: Interval;
@@ -27,14 +27,18 @@ export interface ProposalEvaluation {
   source: Evaluation;
 }
 
-/** Governance's metrics measured on the arms of an evaluation (evaluate.ts), seed by seed. */
-export function governanceEvaluation(evaluation: Evaluation): ProposalEvaluation {
+/**
+ * Governance's metrics measured on the arms of an evaluation (evaluate.ts), seed by seed, each from
+ * `start`, the market when the evaluation began: a change that moves the price when it executes (a
+ * retuned curve) has that move counted against it, as the market will feel it.
+ */
+export function governanceEvaluation(evaluation: Evaluation, start: WindowStart): ProposalEvaluation {
   const pnl = (run: Evaluation["runs"]["with"][number]) => new Map(run.agents.map((a) => [a.agent, a.pnlQuote]));
   const pairs = evaluation.runs.with.map((w, i) => {
     const wo = evaluation.runs.without[i]!;
     return { with: { steps: w.steps, pnlQuote: pnl(w) }, without: { steps: wo.steps, pnlQuote: pnl(wo) } };
   });
-  return { ...evaluationFromArms(pairs, evaluation.blocks, evaluation.applyAt), source: evaluation };
+  return { ...evaluationFromArms(pairs, evaluation.blocks, evaluation.applyAt, start), source: evaluation };
 }
 
 /** One seed's two arms: the steps each ran and each agent's PnL (quote units). */
@@ -43,10 +47,10 @@ export interface ArmPair {
   without: { steps: readonly StepRow[]; pnlQuote: ReadonlyMap<string, bigint> };
 }
 
-export function evaluationFromArms(pairs: readonly ArmPair[], blocks: number, applyAt: bigint): Omit<ProposalEvaluation, "source"> {
+export function evaluationFromArms(pairs: readonly ArmPair[], blocks: number, applyAt: bigint, start?: WindowStart): Omit<ProposalEvaluation, "source"> {
   if (pairs.length === 0) throw new RangeError("an evaluation needs at least one pair of arms");
-  const withMetrics = pairs.map((p) => windowMetrics(p.with.steps));
-  const withoutMetrics = pairs.map((p) => windowMetrics(p.without.steps));
+  const withMetrics = pairs.map((p) => windowMetrics(p.with.steps, start));
+  const withoutMetrics = pairs.map((p) => windowMetrics(p.without.steps, start));
   const metrics = {} as Record<ObjectiveMetric, MetricEffect>;
   for (const m of OBJECTIVE_METRICS) {
     const w = withMetrics.map((x) => x[m]);

@@ -3,7 +3,7 @@
 // the script, the protocol-owned agent and the voters. Every what-if runs the scenario's own agents
 // from the battle's current state, with seeds drawn from the run's seed, so a run repeats exactly.
 
-import { type Address, getAddress } from "viem";
+import { type Address, erc20Abi, getAddress } from "viem";
 
 import { Random } from "../harness/random.ts";
 import type { EvaluationConfig } from "../scenario/governance-types.ts";
@@ -51,8 +51,11 @@ export function installGovernance(world: World, scenario: Scenario, setup: Setup
     const n = ++evaluations;
     const rng = root.fork(`governance/what-if/${n}`);
     const seeds = Array.from({ length: evaluation.seeds }, () => rng.uniform(0n, 2n ** 63n));
+    const treasuryBalance = (await world.chain.client.readContract({ address: world.addresses.quote, abi: erc20Abi, functionName: "balanceOf", args: [world.addresses.treasury] })) as bigint;
+    const curve = world.curveState();
+    const start = { curvePriceWad: curve.priceWad, poolPriceWad: world.poolState().priceWad, treasuryQuote: treasuryBalance + curve.treasuryAccrued };
     const ctx = { chain: world.chain, abis: world.abis, addresses: { ...world.addresses, governor: addresses.governor, timelock: addresses.timelock, store: addresses.store }, scenario, wallets: setup.wallets, history: world.priceHistory() };
-    return governanceEvaluation(await evaluateProposal(ctx, { actions, seeds, blocks: evaluation.blocks, applyAt }));
+    return governanceEvaluation(await evaluateProposal(ctx, { actions, seeds, blocks: evaluation.blocks, applyAt }), start);
   };
   const proposalEvaluation = config.voters?.evaluation ?? config.protocolAgent?.evaluation ?? DEFAULT_EVALUATION;
   const book = new GovernanceBook(world.chain.client, trail, addresses, timing, evaluator, proposalEvaluation);

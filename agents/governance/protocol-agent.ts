@@ -182,10 +182,13 @@ export class ProtocolAgent implements Participant {
   private monitorEffects(turn: ParticipantTurn): void {
     for (let i = this.watches.length - 1; i >= 0; i--) {
       const w = this.watches[i]!;
-      const after = this.rows.filter((r) => Number(r.step) > w.proposal.executedStep!);
+      // From the block before the execution: the move the change made when it executed counts.
+      const executed = w.proposal.executedStep!;
+      const after = this.rows.filter((r) => Number(r.step) >= executed);
       if (after.length < this.config.windowSteps) continue;
       this.watches.splice(i, 1);
-      const measured = windowMetrics(after.slice(0, this.config.windowSteps));
+      const base = this.rows.find((r) => Number(r.step) === executed - 1);
+      const measured = windowMetrics(after.slice(0, this.config.windowSteps), base);
       const metric = this.config.objective.metric;
       this.book.trail.add({
         step: turn.step,

@@ -8,21 +8,25 @@ import type { ObjectiveMetric } from "../scenario/governance-types.ts";
 
 export type WindowMetrics = Record<ObjectiveMetric, number>;
 
+/** The market just before a window: the base of its first return and of the treasury's revenue. */
+export type WindowStart = Pick<StepRow, "curvePriceWad" | "poolPriceWad" | "treasuryQuote">;
+
 const WAD = 10n ** 18n;
 const QUOTE = 1e6;
 
 /**
- * Metrics of `rows` (consecutive steps, oldest first); `before` is the row just before the window
+ * Metrics of `rows` (consecutive steps, oldest first); `before` is the market just before the window
  * (the base of the first return and of the treasury's revenue), the first row itself when absent.
+ * With `before`, a jump in the window's first block (a parameter change executed there) counts.
  * - curveVolatility / poolVolatility: standard deviation of the per-step log returns, in bps;
  * - minSolvency: the lowest reserve / refund of the whole supply (1 = exactly solvent);
  * - treasuryRevenue: quote the treasury gained (balance + fees accrued in the market);
  * - curveVolume: quote traded on the curve; meanGapBps: mean |pool − curve| gap.
  */
-export function windowMetrics(rows: readonly StepRow[], before?: StepRow): WindowMetrics {
+export function windowMetrics(rows: readonly StepRow[], before?: WindowStart): WindowMetrics {
   if (rows.length === 0) throw new RangeError("windowMetrics: no steps to measure");
   const base = before ?? rows[0]!;
-  const series = before === undefined ? rows : [before, ...rows];
+  const series: readonly WindowStart[] = before === undefined ? rows : [before, ...rows];
   const blockSeconds = 1; // per-step volatility: the annualisation factor does not matter here
   const solvencies = rows.filter((r) => r.solvencyWad > 0n).map((r) => ratio(r.solvencyWad, WAD));
   let gap = 0n;
