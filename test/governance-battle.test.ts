@@ -18,6 +18,7 @@ import { MARKET_GOVERNANCE_ABI } from "../agents/governance/proposal.ts";
 import type { GovernanceRecord } from "../agents/governance/record.ts";
 import { type BattleResult, runBattle } from "../agents/run/battle.ts";
 import { readSummary } from "../agents/run/summary-file.ts";
+import { renderReport } from "../agents/report/report.ts";
 import { loadScenario } from "../agents/scenario/scenario.ts";
 import type { Scenario } from "../agents/scenario/scenario-types.ts";
 
@@ -126,6 +127,14 @@ describe("governance in a battle", function () {
       await runBattle(hre, { scenario: "scenarios/governance-late-votes.yaml", out: again, quiet: true, noReport: true });
       expect(readFileSync(join(again, "governance.json"), "utf8")).to.equal(readFileSync(join(late.dir, "governance.json"), "utf8"));
       expect(readFileSync(join(again, "governance.jsonl"), "utf8")).to.equal(readFileSync(join(late.dir, "governance.jsonl"), "utf8"));
+    });
+
+    it("report.html shows each proposal with its predicted and actual outcome", async () => {
+      const html = await renderReport(late.dir);
+      expect(html).to.contain('<section id="governance">');
+      const table = html.slice(html.indexOf('<table id="governance-proposals">'), html.indexOf("</table>", html.indexOf('<table id="governance-proposals">')));
+      expect(table).to.contain("<td>lower-buy-fee</td><td>proposer</td><td class=\"num\">2</td><td>market.buyFeeBps=80</td><td>Succeeded</td><td>Executed at step");
+      expect(html).to.contain("Parameters changed in this run: market.buyFeeBps 100 → 80.");
     });
 
     it("a whale's harmful change is voted down by the treasury's agent", async () => {

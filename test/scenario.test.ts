@@ -17,7 +17,7 @@ const TOKEN = 10n ** 18n;
 const QUOTE = 10n ** 6n;
 const GWEI = 10n ** 9n;
 
-const READY_MADE = ["arbitrage-war", "calm", "classic", "front-running", "governance", "governance-apathy", "governance-guardian", "governance-late-votes", "governance-whale", "launch", "whale-dump"];
+const READY_MADE = ["arbitrage-war", "calm", "classic", "front-running", "governance-apathy", "governance-guardian", "governance-late-votes", "governance-whale", "governance", "launch", "whale-dump"];
 
 /** A small valid scenario; tests change one thing in it. */
 function base(): Record<string, any> {

@@ -34,7 +34,7 @@ export function detectAnomaly(points: readonly MarketPoint[], config: GuardianCo
   }
   if (points.length < config.windowSteps + 2) return undefined;
   for (const venue of ["curve", "pool"] as const) {
-    const prices = points.map((p) => (venue === "curve" ? p.curvePriceWad : p.poolPriceWad));
+    const prices = points.slice(-(config.windowSteps + 2)).map((p) => (venue === "curve" ? p.curvePriceWad : p.poolPriceWad));
     const returns: number[] = [];
     for (let i = 1; i < prices.length; i++) if (prices[i - 1]! > 0n && prices[i]! > 0n) returns.push(Math.log(Number(prices[i]!) / Number(prices[i - 1]!)));
     if (returns.length < config.windowSteps / 2) continue;
