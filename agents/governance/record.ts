@@ -54,7 +54,13 @@ export function governanceRecord(installed: InstalledGovernance, initial: Readon
     bootstrap: trail.of("bootstrap")[0] ?? null,
     proposals: book.proposals.map((p): ProposalRecord => {
       const outcome = outcomes.get(p.label);
-      const state = p.status === "executed" ? "Executed" : p.status === "failed" ? `failed (${trail.entries.find((e) => e.kind === "call-failed" && e.proposal === p.label)?.fn ?? "call"} reverted)` : (p.finalState ?? `open (${p.status})`);
+      const failedCall = trail.entries.find((e) => e.kind === "call-failed" && e.proposal === p.label)?.fn ?? "call";
+      const state =
+        p.status === "executed" ? "Executed"
+        : p.status === "failed" ? `failed (${failedCall} reverted)`
+        : p.status === "queued" ? "Queued when the run ended"
+        : p.status === "decided" ? p.finalState!
+        : "voting when the run ended";
       return {
         label: p.label,
         proposalId: p.id.toString(),
