@@ -2,13 +2,11 @@
 // delegate (to the token) and pause (to the market), attributed to the participant or agent that
 // sends them, with the lifecycle's fixed gas limits.
 
-import type { Address } from "viem";
+import { type Address, encodeFunctionData } from "viem";
 
 import type { RawCall } from "../world/participants.ts";
 import type { GovernanceAddresses, TrackedProposal } from "./book.ts";
-import { encodeDelegate, encodeExecute, encodePropose, encodeQueue, encodeVote, GOVERNANCE_GAS, type ProposalActions, type Support } from "./proposal.ts";
-import { encodeFunctionData } from "viem";
-import { MARKET_GOVERNANCE_ABI } from "./proposal.ts";
+import { encodeDelegate, encodeExecute, encodePropose, encodeQueue, encodeVote, GOVERNANCE_GAS, MARKET_GOVERNANCE_ABI, type ProposalActions, type Support } from "./proposal.ts";
 
 export interface Sender {
   agent: string;
