@@ -26,6 +26,18 @@ export default defineConfig({
       .addFlag({ name: "quiet", description: "No progress bar or set-up lines" })
       .setAction(() => import("./scripts/battle.ts"))
       .build(),
+    task("evaluate", "Evaluate a proposal on snapshots: the scenario's agents with and without the change, a markdown report and the predicted vote")
+      .addOption({ name: "scenario", description: "Scenario whose agents (and genesis) to run; scenarios/calm.yaml when empty", defaultValue: "" })
+      .addOption({ name: "change", description: "A draft: key=value in human units, comma-separated (market.buyFeeBps=150,curve.basePrice=0.012)", defaultValue: "" })
+      .addOption({ name: "id", description: "A proposal submitted on --network (with deployments/<network>.json)", defaultValue: "" })
+      .addOption({ name: "description", description: "The draft's description (a default names the changes)", defaultValue: "" })
+      .addOption({ name: "seeds", description: "Seeds: pairs of arms, with and without the change", type: ArgumentType.INT, defaultValue: 5 })
+      .addOption({ name: "blocks", description: "Blocks each arm runs after the change takes effect", type: ArgumentType.INT, defaultValue: 200 })
+      .addOption({ name: "warmup", description: "Scenario blocks to run first, so the evaluation starts from a lived-in market", type: ArgumentType.INT, defaultValue: 0 })
+      .addOption({ name: "out", description: "Report path (runs/evaluate-<scenario>-<draft|id>.md when empty)", defaultValue: "" })
+      .addFlag({ name: "quiet", description: "No progress lines" })
+      .setAction(() => import("./scripts/evaluate.ts"))
+      .build(),
     task("gas-profile", "Print a recorded run's gas profile: count, min, median, p95, max, total per function, agent, behaviour, policy")
       .addOption({ name: "run", description: "Run folder (or its gas.json)", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined })
       .addOption({ name: "by", description: "function, agent, behaviour, policy or all", defaultValue: "all" })

@@ -171,8 +171,8 @@ async function draftQuorum(chain: Chain, governor: Address, token: Address): Pro
   return (supply * numerator) / denominator;
 }
 
-/** Token wei as whole tokens with two decimals. */
+/** Token wei as tokens with two decimals. */
 function fmt(wei: bigint): string {
   const cents = wei / 10n ** 16n;
-  return `${cents / 100n}.${(cents % 100n).toString().padStart(2, "0")}`;
+  return `${(cents / 100n).toLocaleString("en-US")}.${(cents % 100n).toString().padStart(2, "0")}`;
 }

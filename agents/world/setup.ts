@@ -1,7 +1,8 @@
 // Setting a battle up: deploy the system from the scenario's genesis at a fixed time, deploy the lens,
 // then give every agent its wallet, its ETH for gas, its quote, its approvals and the tokens it starts
 // with. Set-up transactions are mined in blocks of their own with explicit timestamps, so the same
-// scenario always starts from the same state.
+// scenario always starts from the same state. `setUpAgents` is the second half alone: it sets the
+// agents up on a system deployed earlier (deployments/<network>.json), as `evaluate` does on a node.
 
 import { type Address, encodeFunctionData, getAddress, keccak256, maxUint256, stringToHex } from "viem";
 
