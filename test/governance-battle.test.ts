@@ -60,6 +60,7 @@ describe("governance in a battle", function () {
     let before: Map<string, StoredParameter> | undefined;
     let after: Map<string, StoredParameter> | undefined;
     let store: `0x${string}` | undefined;
+    let worldShare: number | undefined;
     const result = await runBattle(hre, {
       scenario,
       out: dir,
@@ -68,7 +69,10 @@ describe("governance in a battle", function () {
       onStep: async (step, world) => {
         const read = async () => readParameters(world.chain.client, store!);
         if (step === 1) before = await read();
-        if (step === scenario.blocks) after = await read();
+        if (step === scenario.blocks) {
+          after = await read();
+          worldShare = world.curveState().treasuryShareBps;
+        }
       },
       onSetup: (setup) => {
         store = getAddress(setup.deployment.addresses.store);
@@ -93,6 +97,8 @@ describe("governance in a battle", function () {
     expect(a.value >= a.min && a.value <= a.max).to.equal(true);
     expect((a.value - b.value) * 10_000n <= b.value * BigInt(b.maxStepBps)).to.equal(true);
     expect(a.updatedAt > b.updatedAt).to.equal(true);
+    // The World's own market read follows the store: agents see the new share without being told.
+    expect(worldShare).to.equal(6000);
     for (const [key, p] of before!) if (key !== "market.treasuryShareBps") expect(after!.get(key)!.value, key).to.equal(p.value);
 
     // The lifecycle's gas, attributed to the protocol agent, in gas.json and the summary.
