@@ -17,7 +17,7 @@ const TOKEN = 10n ** 18n;
 const QUOTE = 10n ** 6n;
 const GWEI = 10n ** 9n;
 
-const READY_MADE = ["arbitrage-war", "calm", "classic", "front-running", "launch", "whale-dump"];
+const READY_MADE = ["arbitrage-war", "calm", "classic", "front-running", "governance-apathy", "governance-guardian", "governance-late-votes", "governance-whale", "governance", "launch", "whale-dump"];
 
 /** A small valid scenario; tests change one thing in it. */
 function base(): Record<string, any> {
@@ -94,7 +94,7 @@ after(async function () {
 
 describe("scenario files", function () {
   describe("the ready-made scenarios", function () {
-    it("are the six documented ones, and each parses, on a genesis that loads, cheap enough for a quick battle", async function () {
+    it("are the documented ones, and each parses, on a genesis that loads, cheap enough for a quick battle", async function () {
       const files = (await readdir("scenarios")).filter((f) => f.endsWith(".yaml")).sort();
       expect(files).to.deep.equal(READY_MADE.map((name) => `${name}.yaml`));
       const readme = await readFile("scenarios/README.md", "utf8");

@@ -11,6 +11,7 @@ import { RUN_FILES } from "../run/run-files.ts";
 import { writeFileAtomically } from "../run/write-atomically.ts";
 import type { Summary } from "../run/summary.ts";
 import { escapeHtml, formatFloat, formatPercent, formatPriceWad, formatQuote, formatTokens, htmlTable } from "./html.ts";
+import { governanceSection, readGovernanceRecord } from "./governance-section.ts";
 import { loadRunData, type RunData, type RunDataOptions } from "./run-data.ts";
 import { REPORT_CSS } from "./style.ts";
 import { renderLineChart } from "./svg-chart.ts";
@@ -27,6 +28,7 @@ const COLORS = ["#2563eb", "#dc2626", "#059669", "#d97706", "#7c3aed", "#0891b2"
 export async function renderReport(runDir: string, options: ReportOptions = {}): Promise<string> {
   const data = await loadRunData(runDir, options);
   const { summary } = data;
+  const governance = await readGovernanceRecord(runDir);
   const title = `Token Arena — ${summary.scenario.name} (seed ${summary.scenario.seed})`;
   return `<!doctype html>
 <html lang="en">
@@ -52,7 +54,7 @@ ${charts(data).join("\n")}
 <section><h2>Leaderboard</h2>
 ${leaderboardTable(summary, options.leaderboardRows ?? 100)}
 </section>
-<section id="gas"><h2>Gas</h2>
+${governance === null ? "" : `<section id="governance"><h2>Governance</h2>\n${governanceSection(governance)}\n</section>\n`}<section id="gas"><h2>Gas</h2>
 ${gasSection(data.gas, options.gasRows ?? 40)}
 </section>
 </main>

@@ -7,18 +7,24 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { createBehaviour } from "../behaviours/create.ts";
 import { gasProfileJson } from "../gas/profile-file.ts";
 import type { GasProfile } from "../gas/profile.ts";
+import { readParameters, type StoredParameter } from "../governance/changes.ts";
+import { type InstalledGovernance, installGovernance } from "../governance/install.ts";
+import { type GovernanceRecord, governanceRecord, governanceSummary } from "../governance/record.ts";
+import { GOVERNANCE_FILES, GovernanceTrail } from "../governance/trail.ts";
 import { writeReport } from "../report/report.ts";
 import { loadScenario } from "../scenario/scenario.ts";
 import type { Scenario } from "../scenario/scenario-types.ts";
 import { type Chain, openChain } from "../world/chain.ts";
 import { BattleError, BattleInterrupted, findNodeLost, messageOf } from "../world/errors.ts";
-import { setUpBattle } from "../world/setup.ts";
+import { setUpGovernance } from "../world/governance-setup.ts";
+import { type SetupResult, setUpBattle } from "../world/setup.ts";
 import { loadSystemAbis } from "../world/system.ts";
 import { World } from "../world/world.ts";
 import { progressBar } from "./progress.ts";
 import type { StepRow } from "./records.ts";
 import { RunRecorder } from "./recorder.ts";
 import { RUN_FILES } from "./run-files.ts";
+import { stableJson } from "./stable-json.ts";
 import { type Summary, summarize, summaryJson } from "./summary.ts";
 import { agentRowsOf, finalsOf, scenarioMeta } from "./world-summary.ts";
 
@@ -37,6 +43,8 @@ export interface BattleOptions {
   quiet?: boolean;
   /** Skip report.html (benchmarks). */
   noReport?: boolean;
+  /** Called once the chain is set up, before the first step (tests read the deployment's addresses). */
+  onSetup?: (setup: SetupResult) => void;
   /** Called after each recorded step (tests use it to stop a run midway). */
   onStep?: (step: number, world: World) => void | Promise<void>;
   /** Stops the run after the current block when aborted (Ctrl-C does this too). */
@@ -53,6 +61,8 @@ export interface BattleResult {
   wallSeconds: number;
   /** Ledger ≠ chain balances after the run (always empty unless something outside the run moved funds). */
   reconcileProblems: string[];
+  /** The scenario's governance: proposals, decisions, votes, pauses (also in governance.json). */
+  governance?: GovernanceRecord;
 }
 
 export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleOptions): Promise<BattleResult> {
@@ -66,12 +76,24 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
   const wallStart = new Date();
   const chain = await openChain(hre, { network: options.network, mode: scenario.mode, startTime: scenario.startTime, allowLive: options.allowLive ?? false });
   let recorder: RunRecorder | undefined;
+  let trail: GovernanceTrail | undefined;
   try {
     const abis = await loadSystemAbis(hre.artifacts);
     const setup = await setUpBattle(chain, scenario, abis, options.allowLive ?? false, log);
-    const world = await World.create(chain, scenario, abis, setup, (wallet) => wallet.config.behaviours.map(createBehaviour));
+    // Voters' delegations and the bootstrap proposal handing the treasury's votes to the protocol agent: more set-up blocks.
+    const governanceSetup = await setUpGovernance(chain, scenario, abis, setup.deployment, setup.wallets, setup.lastTimestamp, log);
+    const world = await World.create(chain, scenario, abis, { ...setup, lastTimestamp: governanceSetup.lastTimestamp }, (wallet) => wallet.config.behaviours.map(createBehaviour));
+    options.onSetup?.(setup);
     recorder = new RunRecorder(dir);
-    recorder.addGas(setup.txs.map(({ agent, tx, gasUsed }) => ({ step: 0, agent, behaviour: "setup", policy: scenario.policy, contract: tx.contract, fn: tx.fn, gasUsed: Number(gasUsed), status: "success" as const })));
+    const setupTxs = [...setup.txs, ...governanceSetup.txs];
+    recorder.addGas(setupTxs.map(({ agent, tx, gasUsed }) => ({ step: 0, agent, behaviour: "setup", policy: scenario.policy, contract: tx.contract, fn: tx.fn, gasUsed: Number(gasUsed), status: "success" as const })));
+    let governance: InstalledGovernance | undefined;
+    let initialParameters: Map<string, StoredParameter> | undefined;
+    if (scenario.governance !== undefined) {
+      trail = new GovernanceTrail(dir);
+      governance = installGovernance(world, scenario, setup, governanceSetup, trail);
+      initialParameters = await readParameters(chain.client, governance!.addresses.store);
+    }
 
     const stop = new AbortController();
     const onSigint = () => stop.abort(new BattleInterrupted("SIGINT (Ctrl-C)"));
@@ -108,7 +130,13 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
     const reconcileProblems = lostNode ? [] : await world.reconcile();
     const finals = finalsOf(world, stepsRecorded);
     const gas = recorder.gas.build();
-    const summary = summarize({
+    let governanceFile: GovernanceRecord | undefined;
+    if (governance !== undefined && !lostNode) {
+      governanceFile = governanceRecord(governance, initialParameters!, await readParameters(chain.client, governance.addresses.store));
+      recorder.writeFile(GOVERNANCE_FILES.record, stableJson(governanceFile));
+    }
+    trail?.close();
+    const summarized = summarize({
       scenario: scenarioMeta(scenario),
       network: { name: chain.networkName, chainId: Number(chain.chainId) },
       completion: { stepsRecorded, complete: failure === undefined, ...(failure === undefined ? {} : { stoppedBy: messageOf(failure) }) },
@@ -116,6 +144,7 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
       agents: finals,
       gas: gas.totals,
     });
+    const summary: Summary = governanceFile === undefined ? summarized : { ...summarized, governance: governanceSummary(governanceFile) };
     recorder.writeFile(RUN_FILES.gas, gasProfileJson(gas));
     recorder.writeFile(RUN_FILES.summary, summaryJson(summary));
     recorder.writeFile(
@@ -143,9 +172,10 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
       error.name = failure instanceof Error ? failure.name : "BattleError";
       throw error;
     }
-    return { dir, summary, gas, world, txPerSecond: loopSeconds > 0 ? txs / loopSeconds : 0, wallSeconds: loopSeconds, reconcileProblems };
+    return { dir, summary, gas, world, txPerSecond: loopSeconds > 0 ? txs / loopSeconds : 0, wallSeconds: loopSeconds, reconcileProblems, ...(governanceFile === undefined ? {} : { governance: governanceFile }) };
   } finally {
     recorder?.close();
+    trail?.close();
     await closeQuietly(chain);
   }
 }

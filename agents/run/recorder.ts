@@ -68,8 +68,8 @@ export class RunRecorder {
 }
 
 function txLine(e: TxEvent): string {
-  const intent = JSON.stringify(e.intent, (_, v) => (typeof v === "bigint" ? v.toString() : v));
-  const fields = [String(e.step), e.agent, e.behaviour, e.contract, e.fn, e.status, e.gasUsed.toString(), e.error ?? "", e.intent.note ?? "", intent];
+  const intent = e.intent === undefined ? "" : JSON.stringify(e.intent, (_, v) => (typeof v === "bigint" ? v.toString() : v));
+  const fields = [String(e.step), e.agent, e.behaviour, e.contract, e.fn, e.status, e.gasUsed.toString(), e.error ?? "", e.intent?.note ?? e.note ?? "", intent];
   return `${fields.map(quote).join(",")}\n`;
 }
 

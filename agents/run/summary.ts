@@ -4,6 +4,7 @@
 
 import type { Scenario } from "../scenario/scenario-types.ts";
 import type { GasTotals } from "../gas/profile.ts";
+import type { GovernanceSummary } from "../governance/record.ts";
 import { type GapStats, gapStats, gini, maxDrawdown, ratio, type Volatility, volatility } from "../metrics/stats.ts";
 import type { AgentRow, LeaderboardEntry, StepRow } from "./records.ts";
 import { stableJson } from "./stable-json.ts";
@@ -101,6 +102,8 @@ export interface Summary {
   };
   gas: GasTotals;
   leaderboard: LeaderboardEntry[];
+  /** Proposals and their outcomes, pauses, changed parameters: when the scenario has a governance section. */
+  governance?: GovernanceSummary;
 }
 
 export function summarize(input: SummaryInput): Summary {

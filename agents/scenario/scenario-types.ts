@@ -3,6 +3,7 @@
 
 import type { OrderingMode } from "../harness/types.ts";
 import type { BehaviourConfig } from "./behaviour-configs.ts";
+import type { GovernanceConfig } from "./governance-types.ts";
 
 /** Where an agent's wallet comes from. */
 export type WalletRef =
@@ -54,4 +55,6 @@ export interface Scenario {
     /** Prices kept in each observation's history. */
     historyLength: number;
   };
+  /** Governance inside the battle (a protocol-owned agent, voters, a guardian, scripted proposals); absent: none. */
+  governance?: GovernanceConfig;
 }

@@ -16,6 +16,7 @@
 //   gas           optional  {priorityFeeGwei: "1", ethPriceQuote: "3000"}
 //   output        optional  {agentEvery: 1, historyLength: 64}
 //   agents        required  list of {id, count?, wallet?, funds?: {quote?, tokens?}, behaviours}
+//   governance    optional  {protocolAgent?, voters?, guardian?, script?} (governance-reader.ts)
 // Amounts are decimal strings ("0.012", "250.5"); whole numbers may be written bare.
 
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -24,12 +25,13 @@ import { extname } from "node:path";
 
 import { parseDocument } from "yaml";
 
-import { parseGenesis } from "../genesis/genesis.ts";
+import { type Genesis, parseGenesis } from "../genesis/genesis.ts";
 import { child } from "../genesis/reader.ts";
 import { MAX_SUPPLY, MAX_UINT128, MAX_UINT64, QUOTE_DECIMALS, TOKEN_DECIMALS } from "../genesis/limits.ts";
 import type { OrderingMode } from "../harness/types.ts";
 import type { BehaviourConfig } from "./behaviour-configs.ts";
 import { type BehaviourContext, readBehaviour, UNITS } from "./behaviour-reader.ts";
+import { readGovernance } from "./governance-reader.ts";
 import { ScenarioError } from "./scenario-error.ts";
 import { ScenarioReader } from "./scenario-reader.ts";
 import type { AgentConfig, Scenario, WalletRef } from "./scenario-types.ts";
@@ -41,7 +43,7 @@ export const DEFAULT_GENESIS = "genesis/default.json";
 export const DEFAULT_START_TIME = 1_767_225_600;
 
 const TOP_REQUIRED = ["name", "seed", "blocks", "agents"];
-const TOP_OPTIONAL = ["description", "genesis", "mode", "blockSeconds", "policy", "startTime", "gas", "output"];
+const TOP_OPTIONAL = ["description", "genesis", "mode", "blockSeconds", "policy", "startTime", "gas", "output", "governance"];
 const AGENT_REQUIRED = ["id", "behaviours"];
 const AGENT_OPTIONAL = ["count", "wallet", "funds"];
 const MODES: readonly OrderingMode[] = ["sequential", "priority"];
@@ -120,9 +122,11 @@ export function parseScenario(input: unknown, source: string): Scenario {
   const startTime = has("startTime") ? readStartTime(r, top.startTime) : DEFAULT_START_TIME;
   const gas = readGas(r, top.gas);
   const output = readOutput(r, top.output);
-  const beneficiaries = genesis === undefined ? undefined : readBeneficiaries(r, genesis);
+  const genesisFile = genesis === undefined ? undefined : readGenesisFile(r, genesis);
+  const beneficiaries = genesisFile?.vesting.flatMap((schedule) => (schedule.beneficiary.kind === "account" ? [schedule.beneficiary.index] : []));
   const context: BehaviourContext = { mode, historyLength: output?.historyLength };
   const agents = has("agents") ? readAgents(r, top.agents, context, genesis === undefined ? undefined : { path: genesis, beneficiaries }) : undefined;
+  const governance = has("governance") ? readGovernance(r, top.governance, { agents, parameterKeys: genesisFile?.parameters.map((p) => p.key), blocks }) : undefined;
 
   if (r.issues.length > 0) throw new ScenarioError(source, r.issues);
   return {
@@ -139,6 +143,7 @@ export function parseScenario(input: unknown, source: string): Scenario {
     gas: gas!,
     agents: agents!,
     output: output!,
+    ...(governance === undefined ? {} : { governance }),
   };
 }
 
@@ -185,15 +190,14 @@ function readOutput(r: ScenarioReader, value: unknown): Scenario["output"] | und
   return agentEvery === undefined || historyLength === undefined ? undefined : { agentEvery, historyLength };
 }
 
-/** The genesis file's vesting beneficiaries that are network accounts (`account:N`); undefined when the file is unusable (reported). */
-function readBeneficiaries(r: ScenarioReader, path: string): number[] | undefined {
+/** The parsed genesis file (its vesting beneficiaries and parameter keys are checked against); undefined when it is unusable (reported). */
+function readGenesisFile(r: ScenarioReader, path: string): Genesis | undefined {
   if (!existsSync(path)) {
     const readyMade = existsSync("genesis") ? readdirSync("genesis").filter((file) => file.endsWith(".json")).map((file) => `genesis/${file}`) : [];
     return r.failText("genesis", `a genesis file that exists, relative to the working directory (${process.cwd()})`, JSON.stringify(path), readyMade.length === 0 ? undefined : `ready-made ones: ${readyMade.join(", ")}`);
   }
   try {
-    const genesis = parseGenesis(JSON.parse(readFileSync(path, "utf8")), path);
-    return genesis.vesting.flatMap((schedule) => (schedule.beneficiary.kind === "account" ? [schedule.beneficiary.index] : []));
+    return parseGenesis(JSON.parse(readFileSync(path, "utf8")), path);
   } catch (error) {
     return r.failText("genesis", "a valid genesis file", JSON.stringify(path), `it does not parse: ${(error as Error).message.replaceAll("\n", "; ")}`);
   }

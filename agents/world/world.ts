@@ -15,6 +15,7 @@ import type { Scenario } from "../scenario/scenario-types.ts";
 import type { Chain } from "./chain.ts";
 import { decodeIntent, encodeIntent, GAS_LIMITS } from "./intents.ts";
 import { emptyFlows, Ledger } from "./ledger.ts";
+import type { Participant, ParticipantTurn, RawCall, RawCallResult } from "./participants.ts";
 import type { AgentWallet, SetupResult } from "./setup.ts";
 import type { SystemAbis, SystemAddresses } from "./system.ts";
 import { type MinedReceipt, type SentTx, TxSender } from "./tx-sender.ts";
@@ -37,7 +38,9 @@ export interface TxEvent {
   step: number;
   agent: string;
   behaviour: string;
-  intent: Intent;
+  /** The agent's intent; absent for a participant's raw call (its note says why it was sent). */
+  intent?: Intent;
+  note?: string;
   contract: string;
   fn: string;
   hash: Hex;
@@ -120,6 +123,8 @@ export class World {
   /** True when some behaviour reads the pending block (priority mode only). */
   private readonly reacts: boolean;
   private stepIndex = 0;
+  private readonly participants: Participant[] = [];
+  private lastRow: StepRow | undefined;
   /** Sees every transaction as it is sent (the harness benchmark replays them raw). */
   onSent?: (step: number, tx: SentTx) => void;
 
@@ -168,6 +173,16 @@ export class World {
     const world = new World(chain, scenario, abis, setup, agents, market, curveKind, maxSupply, ledger, vestingAgents, history);
     for (const agent of agents) agent.startValue = world.valueOf(agent);
     return world;
+  }
+
+  /** Adds a governance participant; participants take their turns in the order they were added. */
+  addParticipant(participant: Participant): void {
+    this.participants.push(participant);
+  }
+
+  /** The agent with this id (undefined for a participant's own id). */
+  agentById(id: string): WorldAgent | undefined {
+    return this.agents.find((a) => a.id === id);
   }
 
   get step(): number {
@@ -262,6 +277,14 @@ export class World {
     };
     const quoter = this.quoter();
     const observation = (agent: WorldAgent): Observation => ({ ...base, self: this.viewOf(agent) });
+
+    // participants: every turn first (what-ifs need an empty pending block), then their calls go in ahead of the trades
+    const turn: ParticipantTurn = { step, block: base.block, timestamp, curve: base.curve, pool: base.pool, lastRow: this.lastRow, world: this };
+    const turns: { participant: Participant; calls: RawCall[] }[] = [];
+    for (const participant of this.participants) turns.push({ participant, calls: await participant.turn(turn) });
+    const calls: { call: RawCall; tx: SentTx | undefined; error?: string }[] = [];
+    for (const { calls: list } of turns) for (const call of list) calls.push(await this.sendCall(call));
+
     const order = this.orderRng.shuffle(this.agents);
     const pending: Pending[] = [];
 
@@ -291,7 +314,8 @@ export class World {
 
     // mine
     const sent = pending.filter((p) => p.tx !== undefined);
-    const receipts = await this.sender.mine(sent.map((p) => p.tx!), timestamp);
+    const sentCalls = calls.filter((c) => c.tx !== undefined).map((c) => c.tx!);
+    const receipts = await this.sender.mine([...sentCalls, ...sent.map((p) => p.tx!)], timestamp);
     const flows = emptyFlows();
     const poolFeeBps = Number(this.market.poolFeeBps);
     const events: TxEvent[] = [];
@@ -300,6 +324,36 @@ export class World {
     let reverts = 0;
     let gasUsed = 0n;
     const receiptOf = new Map<Hex, MinedReceipt>(receipts.map((r) => [r.hash, r]));
+
+    // record the participants' calls like agent transactions (a trading agent that votes pays its own gas)
+    const callResults: RawCallResult[] = [];
+    for (const { call, tx, error: refusal } of calls) {
+      const agent = this.agentById(call.agent);
+      if (tx === undefined) {
+        events.push({ step, agent: call.agent, behaviour: call.role, contract: call.contract, fn: call.fn, hash: "0x", status: "rejected", gasUsed: 0n, error: refusal, ...(call.note === undefined ? {} : { note: call.note }) });
+        callResults.push({ call, status: "rejected", hash: "0x", gasUsed: 0n, blockNumber: 0n, timestamp, logs: [], error: refusal });
+        reverts++;
+        continue;
+      }
+      const r = receiptOf.get(tx.hash)!;
+      this.ledger.apply(r.logs, flows, poolFeeBps);
+      let error: string | undefined;
+      if (r.status === "reverted") {
+        error = await this.sender.revertReason(r.hash, this.abis);
+        reverts++;
+      }
+      if (agent !== undefined) {
+        agent.gasWei += r.gasUsed * r.effectiveGasPrice;
+        agent.gasUsed += r.gasUsed;
+        agent.txs++;
+        if (error !== undefined) agent.reverts++;
+      }
+      gasUsed += r.gasUsed;
+      const failure = error === undefined ? {} : { error };
+      events.push({ step, agent: call.agent, behaviour: call.role, contract: call.contract, fn: call.fn, hash: r.hash, status: r.status, gasUsed: r.gasUsed, ...failure, ...(call.note === undefined ? {} : { note: call.note }) });
+      gas.push({ step, agent: call.agent, behaviour: call.role, policy: this.scenario.policy, contract: call.contract, fn: call.fn, gasUsed: Number(r.gasUsed), status: r.status });
+      callResults.push({ call, status: r.status, hash: r.hash, gasUsed: r.gasUsed, blockNumber: r.blockNumber, timestamp: r.timestamp, logs: r.logs, ...failure });
+    }
 
     // record
     for (const p of pending) {
@@ -359,11 +413,29 @@ export class World {
       poolVolumeQuote: flows.poolVolumeQuote,
       curveFeesQuote: flows.curveFeesQuote,
       poolFeesQuote: flows.poolFeesQuote,
-      txs: BigInt(pending.length),
+      txs: BigInt(pending.length + calls.length),
       reverts: BigInt(reverts),
       gasUsed,
     };
+    this.lastRow = row;
+    let at = 0;
+    for (const { participant, calls: list } of turns) {
+      const mine = callResults.slice(at, at + list.length);
+      at += list.length;
+      await participant.settle?.(mine, turn);
+    }
     return { row, events, gas };
+  }
+
+  private async sendCall(call: RawCall): Promise<{ call: RawCall; tx: SentTx | undefined; error?: string }> {
+    try {
+      const tx = await this.sender.send({ from: call.from, to: call.to, data: call.data, gas: call.gas, contract: call.contract, fn: call.fn });
+      this.onSent?.(this.stepIndex, tx);
+      return { call, tx };
+    } catch (error) {
+      if (error instanceof Error && error.name === "NodeLostError") throw error;
+      return { call, tx: undefined, error: `rejected by the node: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}` };
+    }
   }
 
   private async submit(agent: WorldAgent, behaviourIndex: number, intent: Intent, deadline: bigint): Promise<Pending> {

@@ -1,0 +1,91 @@
+// The `governance` section of a scenario, parsed: who governs inside the battle. A protocol-owned
+// agent holding the treasury's delegated votes tunes parameters through the real Governor; voters
+// (trading agents that also hold votes) judge every proposal on their own what-if; a guardian pauses
+// the market on an anomaly; a script makes given agents propose, delegate and vote at given steps
+// (governance attacks). governance-reader.ts reads it; scenarios/README.md documents it.
+
+import type { ParameterChange } from "../governance/changes.ts";
+
+/** The metrics an objective can name, measured over the steps of a what-if or a monitoring window. */
+export const OBJECTIVE_METRICS = ["curveVolatility", "poolVolatility", "minSolvency", "treasuryRevenue", "curveVolume", "meanGapBps"] as const;
+export type ObjectiveMetric = (typeof OBJECTIVE_METRICS)[number];
+
+/**
+ * One condition a candidate must keep:
+ * - "level": the metric measured with the change, its mean, compared with a number ("minSolvency >= 1.02");
+ * - "notFalling" / "notRising": the paired difference (with − without) must not be significantly below / above zero.
+ */
+export type Constraint =
+  | { kind: "level"; metric: ObjectiveMetric; op: ">=" | "<="; value: number; text: string }
+  | { kind: "notFalling" | "notRising"; metric: ObjectiveMetric; text: string };
+
+export interface Objective {
+  direction: "minimise" | "maximise";
+  metric: ObjectiveMetric;
+  constraints: Constraint[];
+}
+
+export interface EvaluationConfig {
+  /** What-if runs per candidate (one seed each); the paired differences' intervals come from them. */
+  seeds: number;
+  /** Steps each what-if runs after the change applies. */
+  blocks: number;
+}
+
+export interface ProtocolAgentConfig {
+  /** Its id in records; its wallet is derived from it (a local chain impersonates it). */
+  id: string;
+  objective: Objective;
+  /** Store keys it may tune; none: it only votes (and answers a guardian's pause). */
+  parameters: string[];
+  /** First step it considers a proposal; then every `everySteps` while none of its proposals is open. */
+  startStep: number;
+  everySteps: number;
+  /** Candidate values per parameter: current ± each fraction of the parameter's largest step. */
+  stepFractions: number[];
+  /** Steps of history its monitor measures (before a proposal, and after execution for the effect). */
+  windowSteps: number;
+  evaluation: EvaluationConfig;
+  /** Propose resuming a paused market this many steps after the guardian's pause (undefined: never). */
+  unpauseAfterSteps?: number;
+}
+
+export interface VotersConfig {
+  /** Agent ids, after `count` expansion (a group id "noise" names noise-1 … noise-N). */
+  agents: string[];
+  /** What a voter does when its PnL difference is within noise: abstain (counts for quorum) or skip voting. */
+  whenIndifferent: "abstain" | "skip";
+  /** The what-if run once per proposal when it goes Active (the protocol agent's evaluation when absent). */
+  evaluation: EvaluationConfig;
+}
+
+export interface GuardianConfig {
+  /** Steps of recent behaviour a move is compared with. */
+  windowSteps: number;
+  /** A step's |log return| above this many standard deviations of the window is an anomaly… */
+  priceMoveSigma: number;
+  /** …when it is also at least this large (a flat window has a tiny σ). */
+  minMoveBps: number;
+  /** A reserve drop larger than this in one step is an anomaly. */
+  reserveDrainBps: number;
+}
+
+export type ScriptAction =
+  | { kind: "propose"; label: string; changes: ParameterChange[]; unpause: boolean; description: string }
+  | { kind: "delegate" }
+  | { kind: "vote"; proposal: string; support: "for" | "against" | "abstain" };
+
+export interface ScriptEntry {
+  step: number;
+  agent: string;
+  action: ScriptAction;
+  /** Where it came from in the file, for messages ("governance.script[2]"). */
+  path: string;
+}
+
+export interface GovernanceConfig {
+  protocolAgent?: ProtocolAgentConfig;
+  voters?: VotersConfig;
+  guardian?: GuardianConfig;
+  script: ScriptEntry[];
+}
