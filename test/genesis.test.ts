@@ -4,7 +4,8 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import { findRevertData } from "../agents/deploy/errors.ts";
-import { checkCurveBox, expWad, largestGrowthRate, largestSlope, largestSteepness } from "../agents/genesis/curve-limits.ts";
+import { checkCurveBox, largestGrowthRate, largestSlope, largestSteepness } from "../agents/genesis/curve-limits.ts";
+import { expWad } from "../agents/model/solady-math.ts";
 import { CURVE_KIND_IDS, type CurveKindName, GenesisError, type GenesisIssue, loadGenesis, parameterKeys, parseGenesis } from "../agents/genesis/genesis.ts";
 import * as limits from "../agents/genesis/limits.ts";
 import { formatDecimal, parseDecimal, parseDuration } from "../agents/genesis/units.ts";

@@ -5,8 +5,7 @@
 
 import { join } from "node:path";
 
-import { escapeHtml, formatFloat, htmlTable } from "../report/html.ts";
-import { REPORT_CSS } from "../report/style.ts";
+import { escapeHtml, formatFloat, htmlPage, htmlTable } from "../report/html.ts";
 import { type ChartSeries, renderLineChart } from "../report/svg-chart.ts";
 import { writeFileAtomically } from "../run/write-atomically.ts";
 import { type CaseStats, better, paretoFront, rankCases } from "./best.ts";
@@ -28,35 +27,20 @@ export function renderExperimentReport(experiment: Experiment, results: Experime
     `${records.length} runs recorded (${records.filter((r) => r.status === "failed").length} failed)`,
   ];
   const stats = results.stats;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${REPORT_CSS}</style>
-</head>
-<body>
-<header>
-<h1>${escapeHtml(title)}</h1>
-<p class="run">${escapeHtml(facts.join(" · "))}</p>
-${experiment.description === "" ? "" : `<p>${escapeHtml(experiment.description)}</p>`}
-</header>
-<main>
-<section id="objectives"><h2>Objectives over the grid</h2>
+  return htmlPage({
+    title,
+    header: `<p class="run">${escapeHtml(facts.join(" · "))}</p>
+${experiment.description === "" ? "" : `<p>${escapeHtml(experiment.description)}</p>`}`,
+    main: `<section id="objectives"><h2>Objectives over the grid</h2>
 ${experiment.objectives.map((o, i) => objectiveCharts(experiment, results.screen?.modelStats ?? stats, o, i, results.screen === undefined ? experiment.engine : "model")).join("\n")}
 </section>
 <section id="best"><h2>Best cases</h2>
 ${bestTable(experiment, stats)}
 </section>
 ${experiment.objectives.length > 1 ? `<section id="pareto"><h2>Pareto front</h2>\n${paretoTable(experiment, stats)}\n</section>` : ""}
-${results.screen === undefined ? "" : screenSection(experiment, results)}
-</main>
-<footer>Drawn from ${RESULT_FILES.runs} in this folder: means across seeds, 95% intervals from Student's t.</footer>
-</body>
-</html>
-`;
+${results.screen === undefined ? "" : screenSection(experiment, results)}`,
+    footer: `Drawn from ${RESULT_FILES.runs} in this folder: means across seeds, 95% intervals from Student's t.`,
+  });
 }
 
 export async function writeExperimentReport(dir: string, experiment: Experiment, results: ExperimentResults, records: readonly RunRecord[]): Promise<string> {

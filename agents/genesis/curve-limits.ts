@@ -5,6 +5,7 @@
 // it is the same for every point of the box. Every limit is monotone in each parameter, so the box's
 // worst corner decides.
 
+import { expWad } from "../model/solady-math.ts";
 import type { CurveKindName } from "./genesis.ts";
 import { MAX_EXPONENT_WAD, MAX_PRICE_WAD, MAX_SIGMOID_EXPONENT_WAD, MAX_SUPPLY, WAD } from "./limits.ts";
 import { formatDecimal } from "./units.ts";
@@ -38,7 +39,8 @@ export function largestGrowthExponent(maxSupply: bigint): bigint {
 
 /**
  * Whether a positive growth rate fits on [0, D] with this initial price: k·D ≤ 100 and the price at D,
- * p1·expWad(p2·D/1e18)/1e18 computed as the contract does, at most MAX_PRICE_WAD.
+ * p1·expWad(p2·D/1e18)/1e18 computed as the contract does (the fast model's copy of Solady's expWad,
+ * step for step), at most MAX_PRICE_WAD.
  */
 export function exponentialFits(initialPriceWad: bigint, growthRateWad: bigint, maxSupply: bigint): boolean {
   if (growthRateWad > largestGrowthExponent(maxSupply)) return false;
@@ -53,32 +55,6 @@ export function largestGrowthRate(initialPriceWad: bigint, maxSupply: bigint): b
 /** Largest sigmoid steepness for a midpoint on [0, D]: p2 ≤ MAX_SIGMOID_EXPONENT_WAD·WAD / max(S0, D − S0). */
 export function largestSteepness(farthest: bigint): bigint {
   return (MAX_SIGMOID_EXPONENT_WAD * WAD) / farthest;
-}
-
-/**
- * Solady's FixedPointMathLib.expWad, step for step (BigInt's `/` truncates toward zero and `>>`
- * floors, as Solidity's signed `/` and `>>` do), so that the exponential's price at maxSupply is
- * judged on exactly the integer the contract compares.
- */
-export function expWad(x: bigint): bigint {
-  if (x <= -41446531673892822313n) return 0n;
-  if (x >= 135305999368893231589n) throw new RangeError(`expWad(${x}) overflows`);
-  x = (x << 78n) / 5n ** 18n;
-  const k = ((x << 96n) / 54916777467707473351141471128n + 2n ** 95n) >> 96n;
-  x = x - k * 54916777467707473351141471128n;
-  let y = x + 1346386616545796478920950773328n;
-  y = ((y * x) >> 96n) + 57155421227552351082224309758442n;
-  let p = y + x - 94201549194550492254356042504812n;
-  p = ((p * y) >> 96n) + 28719021644029726153956944680412240n;
-  p = p * x + (4385272521454847904659076985693276n << 96n);
-  let q = x - 2855989394907223263936484059900n;
-  q = ((q * x) >> 96n) + 50020603652535783019961831881945n;
-  q = ((q * x) >> 96n) - 533845033583426703283633433725380n;
-  q = ((q * x) >> 96n) + 3604857256930695427073651918091429n;
-  q = ((q * x) >> 96n) - 14423608567350463180887372962807573n;
-  q = ((q * x) >> 96n) + 26449188498355588339934803723976023n;
-  const r = p / q;
-  return (r * 3822833074963236453042738258902158003155416615667n) >> (195n - k);
 }
 
 /** The largest x in [lo, hi] with ok(x), for ok monotone (true, then false) and taken as true at lo (never called there). */

@@ -14,6 +14,7 @@ import type { EvaluationConfig } from "../scenario/governance-types.ts";
 import type { GovernanceTrail } from "./trail.ts";
 import type { ParticipantTurn, RawCallResult } from "../world/participants.ts";
 import { proposalCreated, voteWeight } from "./receipts.ts";
+import { countVotes } from "./vote-count.ts";
 
 export interface GovernanceAddresses {
   governor: Address;
@@ -309,18 +310,9 @@ export class GovernanceBook {
 
 /** The Governor's rule: Succeeded when for > against and for + abstain reach the quorum. */
 export function predict(votes: readonly { support: Support | "skip"; weight: bigint }[], quorum: bigint): Prediction {
-  let forVotes = 0n;
-  let againstVotes = 0n;
-  let abstainVotes = 0n;
-  for (const v of votes) {
-    if (v.support === "for") forVotes += v.weight;
-    else if (v.support === "against") againstVotes += v.weight;
-    else if (v.support === "abstain") abstainVotes += v.weight;
-  }
-  const quorumReached = forVotes + abstainVotes >= quorum;
-  const succeeded = quorumReached && forVotes > againstVotes;
-  const reason = succeeded ? "more for than against, quorum reached" : !quorumReached ? `quorum not reached (${forVotes + abstainVotes} of ${quorum})` : "not more for than against";
-  return { state: succeeded ? "Succeeded" : "Defeated", forVotes, againstVotes, abstainVotes, quorum, reason };
+  const count = countVotes(votes, quorum);
+  const reason = count.state === "Succeeded" ? "more for than against, quorum reached" : !count.quorumReached ? `quorum not reached (${count.forVotes + count.abstainVotes} of ${quorum})` : "not more for than against";
+  return { state: count.state, forVotes: count.forVotes, againstVotes: count.againstVotes, abstainVotes: count.abstainVotes, quorum, reason };
 }
 
 export function showPrediction(p: Prediction) {

@@ -11,6 +11,7 @@ import type { AgentWallet } from "../world/setup.ts";
 import { TxSender } from "../world/tx-sender.ts";
 import type { Evaluation, PnlEffect } from "./evaluate.ts";
 import { encodeDelegate, encodeVote, GOVERNANCE_GAS, GOVERNOR_ABI, PROPOSAL_STATES, type ProposalState, type Support, VOTES_ABI } from "./proposal.ts";
+import { countVotes } from "./vote-count.ts";
 
 /** One voter's decision on a proposal. */
 export interface VoterDecision {
@@ -88,21 +89,12 @@ export async function voterDecisions(chain: Chain, governor: Address, token: Add
  * quorumDenominator for a draft, which is what the Governor records when it is proposed).
  */
 export async function predictOutcome(chain: Chain, governor: Address, token: Address, decisions: readonly VoterDecision[], proposal: ProposalRef): Promise<OutcomePrediction> {
-  let forVotes = 0n;
-  let againstVotes = 0n;
-  let abstainVotes = 0n;
-  for (const d of decisions) {
-    if (d.support === "for") forVotes += d.votes;
-    else if (d.support === "against") againstVotes += d.votes;
-    else abstainVotes += d.votes;
-  }
   const timepoint = await votingTimepoint(chain, governor, proposal);
   const quorum = proposal.kind === "submitted" ? await chain.client.readContract({ address: governor, abi: GOVERNOR_ABI, functionName: "quorum", args: [await snapshotOf(chain, governor, proposal.id)] }) : await draftQuorum(chain, governor, token);
-  const quorumReached = forVotes + abstainVotes >= quorum;
-  const won = forVotes > againstVotes;
+  const { forVotes, againstVotes, abstainVotes, quorumReached, won, state } = countVotes(decisions.map((d) => ({ support: d.support, weight: d.votes })), quorum);
   const tally = `for ${fmt(forVotes)}, against ${fmt(againstVotes)}, abstain ${fmt(abstainVotes)}; quorum ${fmt(quorum)} (for + abstain ${fmt(forVotes + abstainVotes)})`;
   const why = !won ? `votes: for does not exceed against (${tally})` : !quorumReached ? `quorum: for + abstain falls short of the quorum (${tally})` : `votes and quorum: for exceeds against and quorum is reached (${tally})`;
-  return { forVotes, againstVotes, abstainVotes, quorum, quorumReached, state: won && quorumReached ? "Succeeded" : "Defeated", why, timepoint };
+  return { forVotes, againstVotes, abstainVotes, quorum, quorumReached, state, why, timepoint };
 }
 
 /** The Governor's state and tally of a submitted proposal (to record beside the prediction). */

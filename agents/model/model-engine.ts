@@ -13,7 +13,6 @@ import { markToMarket, weiToQuote } from "../harness/estimates.ts";
 import { Random } from "../harness/random.ts";
 import type { AgentView, Behaviour, CurveState, GasTerms, Intent, IntentOutcome, Observation, PendingTx, PoolState, Quoter } from "../harness/types.ts";
 import type { StepRow } from "../run/records.ts";
-import type { AgentFinal } from "../run/summary.ts";
 import type { Scenario } from "../scenario/scenario-types.ts";
 import { GAS_LIMITS } from "../world/intents.ts";
 import { emptyFlows } from "../world/ledger.ts";
@@ -296,31 +295,6 @@ export class ModelWorld {
       this.history.curve.shift();
       this.history.pool.shift();
     }
-  }
-
-  /** Every agent at the end, as the battle's summary takes them (its last agents.csv row). */
-  finals(step: number): AgentFinal[] {
-    return this.agents.map((a) => {
-      const view = this.viewOf(a);
-      return {
-        agent: a.id,
-        behaviours: a.behaviours.map((b) => b.behaviour.label),
-        startValueQuote: a.startValue,
-        final: {
-          step: BigInt(step),
-          agent: a.id,
-          tokens: view.holdings.tokens,
-          quote: view.holdings.quote,
-          lp: view.holdings.lp,
-          claimable: a.claimable,
-          valueQuote: this.valueOf(a),
-          pnlQuote: view.pnlQuote,
-          txs: BigInt(a.txs),
-          reverts: BigInt(a.reverts),
-          gasUsed: a.gasUsed,
-        },
-      };
-    });
   }
 }
 

@@ -8,6 +8,7 @@ import { createBehaviour } from "../behaviours/create.ts";
 import type { ParameterChange } from "../governance/changes.ts";
 import type { StepRow } from "../run/records.ts";
 import { type AgentFinal, type Summary, summarize } from "../run/summary.ts";
+import { finalsOf, scenarioMeta } from "../run/world-summary.ts";
 import type { Scenario } from "../scenario/scenario-types.ts";
 import { ModelWorld } from "./model-engine.ts";
 import { setUpModel } from "./model-setup.ts";
@@ -45,9 +46,9 @@ export async function runModelBattle(scenario: Scenario, options: ModelBattleOpt
     reverted += Number(row.reverts);
     gasUsed += row.gasUsed;
   }
-  const agents = world.finals(run.blocks);
+  const agents = finalsOf(world, run.blocks);
   const summary = summarize({
-    scenario: { name: run.name, source: run.source, policy: run.policy, seed: run.seed, blocks: run.blocks, mode: run.mode, blockSeconds: run.blockSeconds, genesis: run.genesis },
+    scenario: scenarioMeta(run),
     network: MODEL_NETWORK,
     completion: { stepsRecorded: run.blocks, complete: true },
     steps,

@@ -1,5 +1,7 @@
 // HTML pieces of the report: escaping, tables and the formats amounts are shown in.
 
+import { REPORT_CSS } from "./style.ts";
+
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 }
@@ -53,4 +55,32 @@ export function htmlTable(id: string, columns: readonly HtmlColumn[], rows: read
     })
     .join("\n");
   return `<table id="${id}">\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
+}
+
+/**
+ * A self-contained page: the report's CSS inline and a policy that fetches nothing, so the file can
+ * be mailed or archived and still render. `header` is HTML placed under the title.
+ */
+export function htmlPage(page: { title: string; header: string; main: string; footer: string }): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(page.title)}</title>
+<style>${REPORT_CSS}</style>
+</head>
+<body>
+<header>
+<h1>${escapeHtml(page.title)}</h1>
+${page.header}
+</header>
+<main>
+${page.main}
+</main>
+<footer>${page.footer}</footer>
+</body>
+</html>
+`;
 }

@@ -10,10 +10,9 @@ import { withThousands } from "../gas/text-table.ts";
 import { RUN_FILES } from "../run/run-files.ts";
 import { writeFileAtomically } from "../run/write-atomically.ts";
 import type { Summary } from "../run/summary.ts";
-import { escapeHtml, formatFloat, formatPercent, formatPriceWad, formatQuote, formatTokens, htmlTable } from "./html.ts";
+import { escapeHtml, formatFloat, formatPercent, formatPriceWad, formatQuote, formatTokens, htmlPage, htmlTable } from "./html.ts";
 import { governanceSection, readGovernanceRecord } from "./governance-section.ts";
 import { loadRunData, type RunData, type RunDataOptions } from "./run-data.ts";
-import { REPORT_CSS } from "./style.ts";
 import { renderLineChart } from "./svg-chart.ts";
 
 export interface ReportOptions extends RunDataOptions {
@@ -30,22 +29,10 @@ export async function renderReport(runDir: string, options: ReportOptions = {}):
   const { summary } = data;
   const governance = await readGovernanceRecord(runDir);
   const title = `Token Arena — ${summary.scenario.name} (seed ${summary.scenario.seed})`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${REPORT_CSS}</style>
-</head>
-<body>
-<header>
-<h1>${escapeHtml(title)}</h1>
-${runLine(summary)}
-</header>
-<main>
-<section id="metrics"><h2>Headline metrics</h2>
+  return htmlPage({
+    title,
+    header: runLine(summary),
+    main: `<section id="metrics"><h2>Headline metrics</h2>
 ${metricsGrid(summary)}
 </section>
 <section id="charts"><h2>Market</h2>
@@ -56,12 +43,9 @@ ${leaderboardTable(summary, options.leaderboardRows ?? 100)}
 </section>
 ${governance === null ? "" : `<section id="governance"><h2>Governance</h2>\n${governanceSection(governance)}\n</section>\n`}<section id="gas"><h2>Gas</h2>
 ${gasSection(data.gas, options.gasRows ?? 40)}
-</section>
-</main>
-<footer>Drawn from ${Object.values(RUN_FILES).filter((file) => file !== RUN_FILES.report).join(", ")} in this run folder.</footer>
-</body>
-</html>
-`;
+</section>`,
+    footer: `Drawn from ${Object.values(RUN_FILES).filter((file) => file !== RUN_FILES.report).join(", ")} in this run folder.`,
+  });
 }
 
 /** Renders the report and writes it to `<runDir>/report.html`; returns that path. */

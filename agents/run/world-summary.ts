@@ -2,13 +2,31 @@
 // final standing, and the scenario facts the summary repeats. The battle runner and the experiment
 // engines share these, so a summary means the same thing whichever of them ran the blocks.
 
+import type { AgentView, Behaviour } from "../harness/types.ts";
 import type { Scenario } from "../scenario/scenario-types.ts";
-import type { World } from "../world/world.ts";
 import type { AgentRow } from "./records.ts";
 import type { AgentFinal, ScenarioMeta } from "./summary.ts";
 
-/** Every agent's agents.csv row at `step`, from the World's ledger and last market read. */
-export function agentRowsOf(world: World, step: number): AgentRow[] {
+/** The counters every agent keeps, on the chain (the World) and on the fast model alike. */
+export interface AgentCounters {
+  id: string;
+  behaviours: readonly { behaviour: Behaviour }[];
+  startValue: bigint;
+  txs: number;
+  reverts: number;
+  gasUsed: bigint;
+  claimable: bigint;
+}
+
+/** What a row needs of a world: its agents, each one's view and mark-to-market value. */
+export interface AgentBook<A extends AgentCounters> {
+  readonly agents: readonly A[];
+  viewOf(agent: A): AgentView;
+  valueOf(agent: A): bigint;
+}
+
+/** Every agent's agents.csv row at `step`, from the world's ledger and last market read. */
+export function agentRowsOf<A extends AgentCounters>(world: AgentBook<A>, step: number): AgentRow[] {
   return world.agents.map((a) => {
     const view = world.viewOf(a);
     return {
@@ -28,7 +46,7 @@ export function agentRowsOf(world: World, step: number): AgentRow[] {
 }
 
 /** Every agent's final standing after `step` (its row then, its behaviours and starting value). */
-export function finalsOf(world: World, step: number): AgentFinal[] {
+export function finalsOf<A extends AgentCounters>(world: AgentBook<A>, step: number): AgentFinal[] {
   const rows = agentRowsOf(world, step);
   return world.agents.map((a, i) => ({ agent: a.id, behaviours: a.behaviours.map((b) => b.behaviour.label), startValueQuote: a.startValue, final: rows[i]! }));
 }
