@@ -37,8 +37,11 @@ export function tokensFor(market: MarketModel, quoteIn: bigint): bigint {
 
 /** Quote units selling `amount` tokens returns, fee taken; undefined beyond the supply or the reserve. */
 export function sellRefund(market: MarketModel, amount: bigint): bigint | undefined {
-  // A trade on a copy rather than the view: the sale also checks that the reserve can pay.
-  return unlessReverts(() => market.clone().sell(amount, 0n).refund);
+  if (amount <= 0n) return undefined; // the sale reverts ZeroAmount; the view would answer 0
+  const quoted = unlessReverts(() => market.quoteSell(amount));
+  // The sale, unlike the view, also needs the reserve to pay the refund before the fee.
+  if (quoted === undefined || quoted.refund + quoted.fee > market.state.reserve) return undefined;
+  return quoted.refund;
 }
 
 /** A limit that never binds, for a trade whose limit the caller sets afterwards. */
