@@ -4,36 +4,25 @@
 // in one step, buy leg first: same block, same sender, so nonce order puts the first leg's output in
 // the wallet before the second leg spends it.
 //
-// Sizing: the profit out − in is concave in the trade size, so a golden-section search on float
-// estimates (the pool's exact bigint math, the curve's float integrals) finds the best size within
-// the budget, min(maxTradeQuote, quote held). That size alone is then priced with the contract's own
-// quote (one Quoter call, a few more only when rounding pushes the cost past the budget) and traded
-// only when out − in − gas of both legs ≥ minProfitQuote.
+// Sizing: the profit out − in is concave in the trade size, so a golden-section search finds the
+// best size within the budget, min(maxTradeQuote, quote held), on exact quotes (the pool's integer
+// formulas, the curve's fast model: curve-quotes.ts). It trades only when out − in − gas of both legs
+// ≥ minProfitQuote at the observed state.
 //
 // Limits: every limit is set so that, if both legs execute, the profit is at least minProfitQuote:
 // the second leg's minimum out is what the first leg may pay at most, plus gas, plus minProfitQuote.
 
 import type { ArbitrageurConfig } from "../scenario/behaviour-configs.ts";
-import {
-  estimateBuyCost,
-  estimateSellRefund,
-  estimateTokensForQuote,
-  gasCostQuote,
-  minusBps,
-  plusBps,
-  poolAmountOut,
-} from "../harness/estimates.ts";
-import type { Behaviour, DecideContext, Intent, Observation, Quoter } from "../harness/types.ts";
+import { gasCostQuote, minusBps, plusBps, poolAmountOut } from "../harness/estimates.ts";
+import type { Behaviour, Intent, Observation } from "../harness/types.ts";
 import { checkCommon, checkMinProfit, checkPositiveAmount } from "./config-checks.ts";
+import { buyCost, marketOf, sellRefund, tokensFor } from "./curve-quotes.ts";
 import { quoteText, tokensText } from "./notes.ts";
-import { maximiseConcave } from "./search.ts";
-
-/** Exact-quote attempts when the contract's rounding puts the cost just over the budget. */
-const MAX_BUDGET_RETRIES = 3;
+import { maximiseConcaveWhole } from "./search.ts";
 
 export type ArbitrageDirection = "curveToPool" | "poolToCurve";
 
-/** One arbitrage, as priced with exact quotes against the step's state. */
+/** One arbitrage, priced exactly against the step's state. */
 export interface ArbitragePlan {
   direction: ArbitrageDirection;
   /** Quote paid by the first leg (curve cost with fee, or pool amount in). */
@@ -57,46 +46,41 @@ export function createArbitrageur(config: ArbitrageurConfig): Behaviour {
   return {
     kind: "arbitrageur",
     label: config.label,
-    async step(obs: Observation, ctx: DecideContext): Promise<Intent[]> {
-      const plan = await planArbitrage(obs, ctx.quoter, config);
+    step(obs: Observation): Intent[] {
+      const plan = planArbitrage(obs, config);
       return plan === undefined ? [] : [...plan.intents];
     },
   };
 }
 
 /** The most profitable arbitrage at this step, or undefined when none clears minProfitQuote. */
-export async function planArbitrage(obs: Observation, quoter: Quoter, config: ArbitrageurConfig): Promise<ArbitragePlan | undefined> {
+export function planArbitrage(obs: Observation, config: ArbitrageurConfig): ArbitragePlan | undefined {
   const { curve, pool } = obs;
   if (curve.paused || pool.reserveToken === 0n || pool.reserveQuote === 0n) return undefined;
   const budget = min(config.maxTradeQuote, obs.self.holdings.quote);
   if (budget <= 0n) return undefined;
-  if (pool.priceWad > curve.priceWad) return planCurveToPool(obs, quoter, config, budget);
-  if (pool.priceWad < curve.priceWad) return planPoolToCurve(obs, quoter, config, budget);
+  if (pool.priceWad > curve.priceWad) return planCurveToPool(obs, config, budget);
+  if (pool.priceWad < curve.priceWad) return planPoolToCurve(obs, config, budget);
   return undefined;
 }
 
 /* CURVE → POOL: buy exact tokens on the curve, swap them into the pool */
 
-async function planCurveToPool(obs: Observation, quoter: Quoter, config: ArbitrageurConfig, budget: bigint): Promise<ArbitragePlan | undefined> {
+function planCurveToPool(obs: Observation, config: ArbitrageurConfig, budget: bigint): ArbitragePlan | undefined {
   const { curve, pool } = obs;
   const priorityFeeWei = config.priorityFeeWei ?? obs.gas.priorityFeeWei;
   const gasQuote = gasCostQuote(obs.gas.limits.buyCurve + obs.gas.limits.swap, obs.gas, priorityFeeWei);
   const floor = config.minProfitQuote + gasQuote;
 
-  const maxTokens = min(estimateTokensForQuote(curve, budget), curve.maxSupply - curve.supply);
+  const market = marketOf(curve);
+  // The most the budget buys (what it buys costs at most the budget), so no size searched is unaffordable.
+  const maxTokens = tokensFor(market, budget);
   if (maxTokens <= 0n) return undefined;
-  const grossAt = (tokens: bigint) => poolAmountOut(pool, "token", tokens) - estimateBuyCost(curve, tokens);
-  let tokens = BigInt(Math.floor(maximiseConcave((x) => Number(grossAt(BigInt(Math.floor(x)))), 0, Number(maxTokens))));
-  if (tokens <= 0n || grossAt(tokens) < floor) return undefined;
-
-  let { cost } = await quoter.curveBuyExactTokens(tokens);
-  for (let retry = 0; cost > budget && retry < MAX_BUDGET_RETRIES; retry++) {
-    // Scale down to the budget, a hair more than proportionally (the cost is convex).
-    tokens = (tokens * budget * 999_999n) / (cost * 1_000_000n);
-    if (tokens <= 0n) return undefined;
-    ({ cost } = await quoter.curveBuyExactTokens(tokens));
-  }
-  if (cost > budget) return undefined;
+  const costOf = (tokens: bigint) => buyCost(market, tokens)!;
+  const grossAt = (tokens: bigint) => poolAmountOut(pool, "token", tokens) - costOf(tokens);
+  const tokens = maximiseConcaveWhole((x) => Number(grossAt(x)), 0n, maxTokens);
+  if (tokens <= 0n) return undefined;
+  const cost = costOf(tokens);
   const quoteOut = poolAmountOut(pool, "token", tokens);
   const profit = quoteOut - cost - gasQuote;
   if (profit < config.minProfitQuote) return undefined;
@@ -120,19 +104,24 @@ async function planCurveToPool(obs: Observation, quoter: Quoter, config: Arbitra
 
 /* POOL → CURVE: swap quote for tokens in the pool, sell them to the curve */
 
-async function planPoolToCurve(obs: Observation, quoter: Quoter, config: ArbitrageurConfig, budget: bigint): Promise<ArbitragePlan | undefined> {
+function planPoolToCurve(obs: Observation, config: ArbitrageurConfig, budget: bigint): ArbitragePlan | undefined {
   const { curve, pool } = obs;
   const priorityFeeWei = config.priorityFeeWei ?? obs.gas.priorityFeeWei;
   const gasQuote = gasCostQuote(obs.gas.limits.swap + obs.gas.limits.sellCurve, obs.gas, priorityFeeWei);
   const floor = config.minProfitQuote + gasQuote;
 
-  const grossAt = (quoteIn: bigint) => estimateSellRefund(curve, poolAmountOut(pool, "quote", quoteIn)) - quoteIn;
-  const quoteIn = BigInt(Math.floor(maximiseConcave((x) => Number(grossAt(BigInt(Math.floor(x)))), 0, Number(budget))));
-  if (quoteIn <= 0n || grossAt(quoteIn) < floor) return undefined;
-
+  const market = marketOf(curve);
+  /** The refund for the tokens `quoteIn` buys in the pool; undefined when the curve cannot take them. */
+  const refundFor = (quoteIn: bigint) => sellRefund(market, poolAmountOut(pool, "quote", quoteIn));
+  const grossAt = (quoteIn: bigint) => {
+    const refund = refundFor(quoteIn);
+    return refund === undefined ? -Infinity : Number(refund - quoteIn);
+  };
+  const quoteIn = maximiseConcaveWhole(grossAt, 0n, budget);
   const tokens = poolAmountOut(pool, "quote", quoteIn);
-  if (tokens <= 0n) return undefined;
-  const { refund } = await quoter.curveSell(tokens);
+  if (quoteIn <= 0n || tokens <= 0n) return undefined;
+  const refund = refundFor(quoteIn);
+  if (refund === undefined) return undefined;
   const profit = refund - quoteIn - gasQuote;
   if (profit < config.minProfitQuote) return undefined;
 

@@ -4,43 +4,35 @@
 // minus bidIncrementWei). The victim's buy lifts the price between the two legs; the front-runner
 // keeps the lift on X, less both fees and both legs' gas.
 //
-// It plays one sandwich per block, on the victim that pays best. The curve is walked in the order
-// the block will mine it (priority fee, highest first): other pending curve trades that outbid the
-// front leg move the supply before it; those bidding between the front leg and the victim move it
-// before the victim (ties with the victim too, so the victim's limit is never overestimated); those
-// between the victim and the back leg move it before the back leg (a buy tied with the back leg is
-// not counted, a sell tied with it is, so ties never flatter the profit). X is the size with the largest estimated profit such that the victim still executes
+// It plays one sandwich per block, on the victim that pays best. The block is replayed on a copy of
+// the market (the fast model, exact to the wei) in the order it will mine (priority fee, highest
+// first): other pending curve trades that outbid the front leg move the supply before it; those
+// bidding between the front leg and the victim move it before the victim (ties with the victim too,
+// so the victim's room is never overestimated); those between the victim and the back leg move it
+// before the back leg (a buy tied with the back leg is not counted, a sell tied with it is, so ties
+// never flatter the profit). A replayed trade that misses its own limit is skipped, as it would
+// revert. X is the size with the largest profit such that the victim's buy still executes exactly
 // within its own limit (maxCost, or minOut for a quote-sized buy), X costs at most
-// min(maxTradeQuote, quote held), and the profit ≥ minProfitQuote. Everything is float estimates:
-// the Quoter prices the start-of-step state, not the pending block.
+// min(maxTradeQuote, quote held), and the profit ≥ minProfitQuote.
 //
 // In sequential mode there is no pending block to read, and it never trades.
 
 import type { FrontRunnerConfig } from "../scenario/behaviour-configs.ts";
-import {
-  curveAfterTrade,
-  estimateBuyCost,
-  estimateSellRefund,
-  estimateTokensForQuote,
-  gasCostQuote,
-  minusBps,
-  plusBps,
-} from "../harness/estimates.ts";
-import type { Behaviour, CurveState, Intent, Observation, PendingTx } from "../harness/types.ts";
+import { gasCostQuote, minusBps, plusBps } from "../harness/estimates.ts";
+import type { Behaviour, Intent, Observation, PendingTx } from "../harness/types.ts";
+import type { MarketModel } from "../model/market-model.ts";
 import { checkCommon, checkMinProfit, checkPositiveAmount } from "./config-checks.ts";
+import { buyCost, marketOf, NO_LIMIT, sellRefund, tokensFor, unlessReverts } from "./curve-quotes.ts";
 import { quoteText, tokensText } from "./notes.ts";
-import { largestWhere, maximiseConcave } from "./search.ts";
-
-/** How far inside its limit the victim must stay, relative: float estimates are good to ~1e-12. */
-const VICTIM_MARGIN_PPM = 10n;
+import { largestWhere, maximiseConcaveWhole } from "./search.ts";
 
 type VictimIntent = Extract<Intent, { kind: "buyCurve" | "buyCurveWithQuote" }>;
 
-/** A sandwich around one pending buy, as estimated. */
+/** A sandwich around one pending buy, priced exactly on the replayed block. */
 export interface SandwichPlan {
   victim: PendingTx;
   tokens: bigint;
-  /** Estimated front-leg cost and back-leg refund, fees included. */
+  /** Front-leg cost and back-leg refund, fees included. */
   cost: bigint;
   refund: bigint;
   gasQuote: bigint;
@@ -101,41 +93,50 @@ function planAround(
   // Ties with the victim count as ahead of it: that can only tighten its limit.
   const aheadOfVictim = rest.filter((tx) => fee(tx) < frontFee && fee(tx) >= victim.priorityFeeWei);
   const behindVictim = rest.filter((tx) => fee(tx) < victim.priorityFeeWei && (fee(tx) > backFee || (fee(tx) === backFee && tx.intent.kind === "sellCurve")));
-  const atFront = applyAll(obs.curve, before);
-  if (atFront === undefined) return undefined;
-  /** The curve the victim meets after a front leg of `tokens`. */
-  const atVictim = (tokens: bigint) => applyAll(curveAfterTrade(atFront, tokens), aheadOfVictim);
+  const atFront = marketOf(obs.curve);
+  applyAll(atFront, before);
+  /** The market the victim meets after a front leg of `tokens`; undefined when the front leg cannot be bought. */
+  const atVictim = (tokens: bigint): MarketModel | undefined => {
+    const market = atFront.clone();
+    if (tokens > 0n && unlessReverts(() => market.buyExactTokens(tokens, NO_LIMIT)) === undefined) return undefined;
+    applyAll(market, aheadOfVictim);
+    return market;
+  };
+  /** The market after a front leg of `tokens` and the victim's buy; undefined when the victim's buy reverts. */
+  const afterVictim = (tokens: bigint): MarketModel | undefined => {
+    const market = atVictim(tokens);
+    return market !== undefined && apply(market, victimIntent) ? market : undefined;
+  };
 
   const gasQuote =
     gasCostQuote(obs.gas.limits.buyCurve, obs.gas, frontFee) + gasCostQuote(obs.gas.limits.sellCurve, obs.gas, backFee);
   const floor = config.minProfitQuote + gasQuote;
 
   // The victim's limit bounds X: the more the front leg buys, the more the victim pays.
-  const victimExecutes = (tokens: bigint) => {
-    const curve = atVictim(tokens);
-    return curve !== undefined && victimWithinLimit(curve, victimIntent);
-  };
+  const victimExecutes = (tokens: bigint) => afterVictim(tokens) !== undefined;
   if (!victimExecutes(0n)) return undefined;
-  // One bp under the budget: the estimate can be a few quote units short of the exact cost.
-  const affordable = min(estimateTokensForQuote(atFront, minusBps(budget, 1)), atFront.maxSupply - atFront.supply);
+  const affordable = tokensFor(atFront, budget);
   if (affordable <= 0n) return undefined;
   const maxTokens = largestWhere(victimExecutes, 0n, affordable);
   if (maxTokens <= 0n) return undefined;
 
-  const estimate = (tokens: bigint) => {
-    const cost = estimateBuyCost(atFront, tokens);
-    const victimMeets = atVictim(tokens);
-    const atBack = victimMeets === undefined ? undefined : applyAll(applyVictim(victimMeets, victimIntent), behindVictim);
-    const refund = atBack === undefined ? 0n : estimateSellRefund(atBack, tokens);
-    return { cost, refund };
+  const legs = (tokens: bigint) => {
+    const cost = buyCost(atFront, tokens);
+    const atBack = afterVictim(tokens);
+    if (cost === undefined || atBack === undefined) return undefined;
+    applyAll(atBack, behindVictim);
+    const refund = sellRefund(atBack, tokens);
+    return refund === undefined ? undefined : { cost, refund };
   };
   const gross = (tokens: bigint) => {
-    const { cost, refund } = estimate(tokens);
-    return refund - cost;
+    const priced = legs(tokens);
+    return priced === undefined ? -Infinity : Number(priced.refund - priced.cost);
   };
-  const tokens = BigInt(Math.floor(maximiseConcave((x) => Number(gross(BigInt(Math.floor(x)))), 0, Number(maxTokens))));
+  const tokens = maximiseConcaveWhole(gross, 0n, maxTokens);
   if (tokens <= 0n) return undefined;
-  const { cost, refund } = estimate(tokens);
+  const priced = legs(tokens);
+  if (priced === undefined) return undefined;
+  const { cost, refund } = priced;
   const profit = refund - cost - gasQuote;
   if (profit < config.minProfitQuote) return undefined;
 
@@ -162,50 +163,27 @@ function isOwn(tx: PendingTx, obs: Observation): boolean {
   return tx.from.toLowerCase() === obs.self.address.toLowerCase() || tx.agentId === obs.self.id;
 }
 
-/** Whether the victim's buy still executes on `curve`, with a margin for the estimates' error. */
-function victimWithinLimit(curve: CurveState, intent: VictimIntent): boolean {
-  if (intent.kind === "buyCurve") {
-    if (curve.supply + intent.amount > curve.maxSupply) return false;
-    const cost = estimateBuyCost(curve, intent.amount);
-    return cost + (cost * VICTIM_MARGIN_PPM) / 1_000_000n + 1n <= intent.maxCost;
-  }
-  const tokens = estimateTokensForQuote(curve, intent.quoteIn);
-  return tokens > 0n && tokens - (tokens * VICTIM_MARGIN_PPM) / 1_000_000n - 1n >= intent.minOut;
-}
-
-function applyVictim(curve: CurveState, intent: VictimIntent): CurveState {
-  const tokens = intent.kind === "buyCurve" ? intent.amount : estimateTokensForQuote(curve, intent.quoteIn);
-  return curveAfterTrade(curve, tokens);
-}
-
-/**
- * The curve after `txs` in mining order (highest fee first); a trade that would fail its own limit
- * is skipped, as it would revert. Undefined when one moves the supply out of the domain.
- */
-function applyAll(curve: CurveState, txs: readonly PendingTx[]): CurveState | undefined {
-  let state = curve;
-  for (const tx of [...txs].sort((a, b) => (a.priorityFeeWei === b.priorityFeeWei ? 0 : a.priorityFeeWei > b.priorityFeeWei ? -1 : 1))) {
-    const delta = curveDelta(state, tx.intent);
-    if (delta === 0n) continue;
-    if (state.supply + delta < 0n || state.supply + delta > state.maxSupply) return undefined;
-    state = curveAfterTrade(state, delta);
-  }
-  return state;
-}
-
-/** Estimated supply change from one pending intent (0 for pool and vesting intents, or a failing trade). */
-function curveDelta(curve: CurveState, intent: Intent): bigint {
-  switch (intent.kind) {
-    case "buyCurve":
-      return estimateBuyCost(curve, intent.amount) <= intent.maxCost ? intent.amount : 0n;
-    case "buyCurveWithQuote": {
-      const tokens = estimateTokensForQuote(curve, intent.quoteIn);
-      return tokens >= intent.minOut ? tokens : 0n;
+/** Mines `intent` on `market` when it is a curve trade; false when it would revert (the market is then unchanged). */
+function apply(market: MarketModel, intent: Intent): boolean {
+  const done = unlessReverts(() => {
+    switch (intent.kind) {
+      case "buyCurve":
+        return market.buyExactTokens(intent.amount, intent.maxCost);
+      case "buyCurveWithQuote":
+        return market.buyExactQuote(intent.quoteIn, intent.minOut);
+      case "sellCurve":
+        return market.sell(intent.amount, intent.minRefund);
+      default:
+        return true;
     }
-    case "sellCurve":
-      return intent.amount <= curve.supply && estimateSellRefund(curve, intent.amount) >= intent.minRefund ? -intent.amount : 0n;
-    default:
-      return 0n;
+  });
+  return done !== undefined;
+}
+
+/** Mines `txs` on `market` in mining order (highest fee first, ties in pending order); those that would revert are skipped, as on chain. */
+function applyAll(market: MarketModel, txs: readonly PendingTx[]): void {
+  for (const tx of [...txs].sort((a, b) => (a.priorityFeeWei === b.priorityFeeWei ? 0 : a.priorityFeeWei > b.priorityFeeWei ? -1 : 1))) {
+    apply(market, tx.intent);
   }
 }
 

@@ -1,7 +1,6 @@
 // A one-dimensional search the strategic behaviours size their trades with. Their profit, as a
 // function of the trade size, is concave (a convex cost against a concave proceeds), so a
-// golden-section search finds the best size on float estimates alone; only the size it settles on
-// is then confirmed with exact quotes.
+// golden-section search finds the best size in a few dozen exact quotes.
 
 const INV_PHI = (Math.sqrt(5) - 1) / 2;
 
@@ -43,6 +42,16 @@ export function maximiseConcave(f: (x: number) => number, lo: number, hi: number
     if (value > bestValue) [best, bestValue] = [x, value];
   }
   return best;
+}
+
+/** `maximiseConcave` over the whole numbers in [lo, hi]: every x given to `f`, and the answer, stay in [lo, hi]. */
+export function maximiseConcaveWhole(f: (x: bigint) => number, lo: bigint, hi: bigint, relTolerance = 1e-9): bigint {
+  // Number(hi) may round above hi; clamping keeps a size the caller has bounded within its bound.
+  const whole = (x: number): bigint => {
+    const n = BigInt(Math.floor(x));
+    return n < lo ? lo : n > hi ? hi : n;
+  };
+  return whole(maximiseConcave((x) => f(whole(x)), Number(lo), Number(hi), relTolerance));
 }
 
 /** The largest x in [lo, hi] (integers) where the monotone `ok` holds, given ok(lo); bisection. */

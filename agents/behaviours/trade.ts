@@ -1,24 +1,15 @@
 // Turns "trade this much on that venue" into the Intent that does it, with slippage limits from the
-// observation's own quotes: exact for the pool (its integer formulas), float estimates for the curve.
+// observation's own quotes, exact on both venues: the pool's integer formulas, and the curve's from
+// the fast model (curve-quotes.ts).
 // Every rule-based behaviour sizes its trades here, so they all agree on what a limit means and on
 // when a trade is impossible: then the helpers return undefined and the behaviour skips it, rather
 // than sending a transaction that can only revert.
 
-import {
-  BPS,
-  curveAfterTrade,
-  estimateBuyCost,
-  estimateSellRefund,
-  estimateTokensForQuote,
-  minusBps,
-  plusBps,
-  poolAmountIn,
-  poolAfterSwap,
-  poolAmountOut,
-  quoteToTokens,
-} from "../harness/estimates.ts";
-import type { Intent, IntentBase, Observation, Venue } from "../harness/types.ts";
+import { BPS, minusBps, plusBps, poolAmountIn, poolAmountOut, quoteToTokens } from "../harness/estimates.ts";
+import type { Intent, IntentBase, Observation, PoolState, Venue } from "../harness/types.ts";
+import { PoolModel } from "../model/pool-model.ts";
 import type { CommonConfig } from "../scenario/behaviour-configs.ts";
+import { buyCost, curveStateOf, marketOf, sellRefund, tokensFor, unlessReverts } from "./curve-quotes.ts";
 
 /** How much to buy: quote units to spend, or token wei to receive. */
 export type TradeSize = { quote: bigint } | { tokens: bigint };
@@ -48,8 +39,8 @@ export function intentBase(config: Pick<CommonConfig, "priorityFeeWei">, note: s
 
 /**
  * The intent that buys `size` on `venue`, its limit `slippageBps` worse than the quote:
- * - curve, quote: `buyCurveWithQuote`, minOut = estimated tokens − slippage;
- * - curve, tokens: `buyCurve`, maxCost = estimated cost + slippage (capped at the quote held);
+ * - curve, quote: `buyCurveWithQuote`, minOut = exact tokens out − slippage;
+ * - curve, tokens: `buyCurve`, maxCost = exact cost + slippage (capped at the quote held);
  * - pool, quote: `swap` of the quote, minOut = exact tokens out − slippage;
  * - pool, tokens: `swap` of the exact quote in for those tokens, minOut = tokens − slippage.
  * Undefined when it cannot be done: the curve is paused or would pass its max supply, the pool
@@ -62,14 +53,14 @@ export function buyIntent(obs: Observation, venue: Venue, size: TradeSize, slipp
     if (obs.curve.paused) return undefined;
     if ("quote" in size) {
       if (size.quote <= 0n || size.quote > held) return undefined;
-      const expected = estimateTokensForQuote(obs.curve, size.quote);
+      const expected = tokensFor(marketOf(obs.curve), size.quote);
       const minOut = minusBps(expected, slippageBps);
       if (minOut === 0n) return undefined;
       return { kind: "buyCurveWithQuote", quoteIn: size.quote, minOut, ...base };
     }
     if (size.tokens <= 0n || obs.curve.supply + size.tokens > obs.curve.maxSupply) return undefined;
-    const cost = estimateBuyCost(obs.curve, size.tokens);
-    if (cost === 0n || cost > held) return undefined;
+    const cost = buyCost(marketOf(obs.curve), size.tokens);
+    if (cost === undefined || cost === 0n || cost > held) return undefined;
     // A limit above the balance would fail on the transfer instead of on the limit; same outcome, worse error.
     const maxCost = min(plusBps(cost, slippageBps), held);
     return { kind: "buyCurve", amount: size.tokens, maxCost, ...base };
@@ -90,7 +81,7 @@ export function buyIntent(obs: Observation, venue: Venue, size: TradeSize, slipp
 
 /**
  * The intent that sells `tokens` on `venue`, its limit `slippageBps` worse than the quote: `sellCurve`
- * with minRefund = estimated refund − slippage, or a token `swap` with minOut = exact quote out −
+ * with minRefund = exact refund − slippage, or a token `swap` with minOut = exact quote out −
  * slippage. Undefined when the agent holds fewer tokens, the curve is paused, or nothing would come out.
  */
 export function sellIntent(obs: Observation, venue: Venue, tokens: bigint, slippageBps: number, base: IntentBase = {}): TradeIntent | undefined {
@@ -98,7 +89,7 @@ export function sellIntent(obs: Observation, venue: Venue, tokens: bigint, slipp
   if (tokens <= 0n || tokens > obs.self.holdings.tokens) return undefined;
   if (venue === "curve") {
     if (obs.curve.paused) return undefined;
-    const minRefund = minusBps(estimateSellRefund(obs.curve, tokens), slippageBps);
+    const minRefund = minusBps(sellRefund(marketOf(obs.curve), tokens) ?? 0n, slippageBps);
     if (minRefund === 0n) return undefined;
     return { kind: "sellCurve", amount: tokens, minRefund, ...base };
   }
@@ -128,9 +119,10 @@ function min(a: bigint, b: bigint): bigint {
 }
 
 /**
- * The observation as the agent's own trade would leave it (its holdings, and the venue: the pool
- * exactly, the curve estimated), so a behaviour placing several trades in one step sizes the next
- * against the market its earlier ones moved. Other agents' trades in the block are not known.
+ * The observation exactly as the agent's own trade would leave it, limits included (its holdings, and
+ * the venue: the curve on the fast model, the pool on its integer formulas), so a behaviour placing
+ * several trades in one step sizes the next against the market its earlier ones moved. A trade that
+ * would revert leaves the observation as it was. Other agents' trades in the block are not known.
  */
 export function afterTrade(obs: Observation, intent: TradeIntent): Observation {
   const { tokens, quote, lp } = obs.self.holdings;
@@ -139,19 +131,30 @@ export function afterTrade(obs: Observation, intent: TradeIntent): Observation {
     ...next,
     self: { ...obs.self, holdings: { tokens: tokens + tokenDelta, quote: quote + quoteDelta, lp } },
   });
-  switch (intent.kind) {
-    case "buyCurve":
-      return withHoldings({ curve: curveAfterTrade(obs.curve, intent.amount) }, intent.amount, -estimateBuyCost(obs.curve, intent.amount));
-    case "buyCurveWithQuote": {
-      const bought = estimateTokensForQuote(obs.curve, intent.quoteIn);
-      return withHoldings({ curve: curveAfterTrade(obs.curve, bought) }, bought, -intent.quoteIn);
-    }
-    case "sellCurve":
-      return withHoldings({ curve: curveAfterTrade(obs.curve, -intent.amount) }, -intent.amount, estimateSellRefund(obs.curve, intent.amount));
-    case "swap": {
-      const out = poolAmountOut(obs.pool, intent.sell, intent.amountIn);
-      const pool = poolAfterSwap(obs.pool, intent.sell, intent.amountIn);
-      return intent.sell === "token" ? withHoldings({ pool }, -intent.amountIn, out) : withHoldings({ pool }, out, -intent.amountIn);
-    }
+  if (intent.kind === "swap") {
+    const pool = PoolModel.fromPoolState(obs.pool);
+    const tokenIn = intent.sell === "token";
+    const out = unlessReverts(() => pool.swapExactIn(tokenIn, intent.amountIn, intent.minOut));
+    if (out === undefined) return obs;
+    const next = { pool: poolStateOf(pool, obs.pool) };
+    return tokenIn ? withHoldings(next, -intent.amountIn, out) : withHoldings(next, out, -intent.amountIn);
   }
+  const market = marketOf(obs.curve);
+  const moved = unlessReverts((): [bigint, bigint] => {
+    switch (intent.kind) {
+      case "buyCurve":
+        return [intent.amount, -market.buyExactTokens(intent.amount, intent.maxCost).cost];
+      case "buyCurveWithQuote":
+        return [market.buyExactQuote(intent.quoteIn, intent.minOut).amount, -intent.quoteIn];
+      case "sellCurve":
+        return [-intent.amount, market.sell(intent.amount, intent.minRefund).refund];
+    }
+  });
+  if (moved === undefined) return obs;
+  return withHoldings({ curve: curveStateOf(market, obs.curve) }, moved[0], moved[1]);
+}
+
+function poolStateOf(pool: PoolModel, before: PoolState): PoolState {
+  const { reserveToken, reserveQuote, totalLiquidity } = pool.state;
+  return { ...before, reserveToken, reserveQuote, totalLiquidity, priceWad: pool.priceWad() };
 }

@@ -1,19 +1,19 @@
 // The arbitrageur against the real contracts: a gap is opened between the pool and the curve, the
-// arbitrageur decides from an Observation and a Quoter read off the chain, and its two intents are
-// mined in one block from a funded account, as the World would send them.
+// arbitrageur decides from an Observation read off the chain (its quotes are the fast model's), and
+// its two intents are mined in one block from a funded account, as the World would send them: both
+// execute, and it gains to the wei the quote it planned.
 import { expect } from "chai";
 import { network } from "hardhat";
 import type { ContractTransactionResponse } from "ethers";
 
-import { createArbitrageur } from "../../agents/behaviours/arbitrageur.ts";
+import { createArbitrageur, planArbitrage } from "../../agents/behaviours/arbitrageur.ts";
 import type { Deployment } from "../../agents/deploy/deploy.ts";
 import { WAD, gapBps, poolAmountOut } from "../../agents/harness/estimates.ts";
-import { Random } from "../../agents/harness/random.ts";
 import type { Intent, Observation } from "../../agents/harness/types.ts";
 import type { ArbitrageurConfig } from "../../agents/scenario/behaviour-configs.ts";
 import { deployFixture } from "../fixtures.ts";
-import { marketQuoter, readCurveState, readPoolState } from "../helpers/market-state.ts";
-import { GAS, QUOTE, TOKEN, observation } from "./observation.ts";
+import { readCurveState, readPoolState } from "../helpers/market-state.ts";
+import { GAS, QUOTE, TOKEN, context, observation } from "./observation.ts";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
@@ -94,11 +94,13 @@ async function gapNow(deployment: Deployment): Promise<number> {
   return Math.abs(gapBps(await market.priceWad(), await pool.priceWad()));
 }
 
-async function arbitrage(deployment: Deployment, arbitrageur: { address: string }) {
+async function arbitrage(deployment: Deployment, arbitrageur: { address: string }, config = CONFIG) {
   const obs = await observe(deployment, arbitrageur.address);
-  const quoter = marketQuoter(deployment);
-  const intents = await createArbitrageur(CONFIG).step(obs, { rng: new Random(1n), quoter });
-  return { obs, intents, quoterCalls: quoter.calls };
+  // context() fails the test on any Quoter call: the arbitrageur quotes from the observation alone.
+  const intents = await createArbitrageur(config).step(obs, context());
+  const plan = planArbitrage(obs, config)!;
+  expect(intents).to.deep.equal(plan.intents);
+  return { obs, intents, plan };
 }
 
 describe("arbitrageur on the deployed contracts", () => {
@@ -110,11 +112,11 @@ describe("arbitrageur on the deployed contracts", () => {
     const gapBefore = await gapNow(deployment);
     expect(gapBefore).to.be.greaterThan(3_000);
 
-    const { obs, intents, quoterCalls } = await arbitrage(deployment, arbitrageur);
+    const { obs, intents, plan } = await arbitrage(deployment, arbitrageur);
     expect(intents.map((i) => i.kind)).to.deep.equal(["buyCurve", "swap"]);
-    expect(quoterCalls).to.be.within(1, 10);
     const buy = intents[0] as Extract<Intent, { kind: "buyCurve" }>;
     const [exactCost] = await market.quoteBuyExactTokens(buy.amount);
+    expect(plan.quoteIn).to.equal(exactCost);
     const expectedOut = poolAmountOut(obs.pool, "token", buy.amount);
 
     const quoteBefore = await quote.balanceOf(arbitrageur.address);
@@ -125,6 +127,7 @@ describe("arbitrageur on the deployed contracts", () => {
 
     const quoteGained = (await quote.balanceOf(arbitrageur.address)) - quoteBefore;
     expect(quoteGained).to.equal(expectedOut - exactCost);
+    expect(quoteGained).to.equal(plan.quoteOut - plan.quoteIn);
     expect(await token.balanceOf(arbitrageur.address)).to.equal(tokensBefore);
     const gasWei = receipts.reduce((sum, r) => sum + r.gasUsed * r.gasPrice, 0n);
     const gasQuote = (gasWei * obs.gas.ethPriceQuote) / WAD;
@@ -141,7 +144,7 @@ describe("arbitrageur on the deployed contracts", () => {
     expect(gapBefore).to.be.greaterThan(2_500);
     expect(await token.balanceOf(arbitrageur.address)).to.equal(0n);
 
-    const { obs, intents } = await arbitrage(deployment, arbitrageur);
+    const { obs, intents, plan } = await arbitrage(deployment, arbitrageur);
     expect(intents.map((i) => i.kind)).to.deep.equal(["swap", "sellCurve"]);
     const swap = intents[0] as Extract<Intent, { kind: "swap" }>;
     expect(swap.amountIn <= CONFIG.maxTradeQuote).to.equal(true);
@@ -151,9 +154,29 @@ describe("arbitrageur on the deployed contracts", () => {
     expect(receipts.map((r) => r.status)).to.deep.equal([1, 1]);
 
     const quoteGained = (await quote.balanceOf(arbitrageur.address)) - quoteBefore;
+    expect(quoteGained).to.equal(plan.quoteOut - plan.quoteIn);
     const gasQuote = (receipts.reduce((sum, r) => sum + r.gasUsed * r.gasPrice, 0n) * obs.gas.ethPriceQuote) / WAD;
     expect(quoteGained - gasQuote >= CONFIG.minProfitQuote, `gained ${quoteGained}, gas ${gasQuote}`).to.equal(true);
     expect(await token.balanceOf(arbitrageur.address)).to.equal(0n);
     expect(await gapNow(deployment)).to.be.lessThan(gapBefore);
+  });
+
+  it("with a budget that binds, buys the most the budget buys and both legs still execute", async () => {
+    const { deployment, arbitrageur, trader } = await networkHelpers.loadFixture(arbitrageurFixture);
+    const { quote, market, pool } = deployment.contracts;
+    await pool.connect(trader).swapExactIn(deployment.addresses.quote, 200n * QUOTE, 0n, trader.address, NO_DEADLINE);
+    // An odd budget, so the buy's cost meets it within a quote unit or two of rounding.
+    const config = { ...CONFIG, maxTradeQuote: 13_370_001n };
+    const { intents, plan } = await arbitrage(deployment, arbitrageur, config);
+    const buy = intents[0] as Extract<Intent, { kind: "buyCurve" }>;
+    const [exactCost] = await market.quoteBuyExactTokens(buy.amount);
+    const [affordable] = await market.quoteBuyExactQuote(config.maxTradeQuote);
+    expect(buy.amount).to.equal(affordable);
+    expect(exactCost <= config.maxTradeQuote && buy.maxCost <= config.maxTradeQuote).to.equal(true);
+
+    const quoteBefore = await quote.balanceOf(arbitrageur.address);
+    const receipts = await mineTogether(deployment, arbitrageur, intents);
+    expect(receipts.map((r) => r.status)).to.deep.equal([1, 1]);
+    expect((await quote.balanceOf(arbitrageur.address)) - quoteBefore).to.equal(plan.quoteOut - plan.quoteIn);
   });
 });

@@ -1,8 +1,12 @@
 import { expect } from "chai";
 
+import { buyCost, marketOf, NO_LIMIT, sellRefund, tokensFor } from "../../agents/behaviours/curve-quotes.ts";
 import { createFrontRunner, planSandwich } from "../../agents/behaviours/front-runner.ts";
-import { curveAfterTrade, estimateBuyCost, estimateSellRefund, estimateTokensForQuote, gasCostQuote, minusBps, plusBps } from "../../agents/harness/estimates.ts";
+import { gasCostQuote, minusBps, plusBps } from "../../agents/harness/estimates.ts";
 import type { Intent, Observation, PendingTx } from "../../agents/harness/types.ts";
+import { blockOrder } from "../../agents/model/block-order.ts";
+import type { MarketModel } from "../../agents/model/market-model.ts";
+import { ModelRevert } from "../../agents/model/model-revert.ts";
 import type { FrontRunnerConfig } from "../../agents/scenario/behaviour-configs.ts";
 import { GAS, QUOTE, TOKEN, context, observation } from "./observation.ts";
 
@@ -19,9 +23,40 @@ function pending(intent: Intent, priorityFeeWei = 2n * GWEI, from: `0x${string}`
   return { hash: `0x${nonce.toString(16).padStart(64, "0")}`, from, agentId: `agent-${from.slice(-2)}`, intent, priorityFeeWei };
 }
 
-/** A buy of `tokens` that accepts `slippageBps` over the estimated cost. */
+/** A buy of `tokens` that accepts `slippageBps` over its cost. */
 function victimBuy(tokens: bigint, slippageBps: number, obs = PRIORITY): Extract<Intent, { kind: "buyCurve" }> {
-  return { kind: "buyCurve", amount: tokens, maxCost: plusBps(estimateBuyCost(obs.curve, tokens), slippageBps) };
+  return { kind: "buyCurve", amount: tokens, maxCost: plusBps(buyCost(marketOf(obs.curve), tokens)!, slippageBps) };
+}
+
+/** The market after buys of `amounts`, in turn, with no limit. */
+function after(obs: Observation, ...amounts: bigint[]): MarketModel {
+  const market = marketOf(obs.curve);
+  for (const amount of amounts) market.buyExactTokens(amount, NO_LIMIT);
+  return market;
+}
+
+/**
+ * Mines the pending block and the front-runner's legs (sent last, from its own address) on the
+ * model, in the order the chain mines a priority block; the status of each, pending first.
+ */
+function mine(obs: Observation, txs: PendingTx[], legs: Intent[]): ("success" | "reverted")[] {
+  const all = [...txs.map((tx) => ({ intent: tx.intent, sender: tx.from, priorityFeeWei: tx.priorityFeeWei })), ...legs.map((intent) => ({ intent, sender: obs.self.address, priorityFeeWei: intent.priorityFeeWei! }))];
+  const senders = [...new Set(all.map((tx) => tx.sender))];
+  const market = marketOf(obs.curve);
+  const status: ("success" | "reverted")[] = new Array(all.length);
+  for (const i of blockOrder(all.map((tx) => ({ sender: senders.indexOf(tx.sender), priorityFeeWei: tx.priorityFeeWei })), true)) {
+    const intent = all[i]!.intent;
+    try {
+      if (intent.kind === "buyCurve") market.buyExactTokens(intent.amount, intent.maxCost);
+      else if (intent.kind === "buyCurveWithQuote") market.buyExactQuote(intent.quoteIn, intent.minOut);
+      else if (intent.kind === "sellCurve") market.sell(intent.amount, intent.minRefund);
+      status[i] = "success";
+    } catch (error) {
+      if (!(error instanceof ModelRevert)) throw error;
+      status[i] = "reverted";
+    }
+  }
+  return status;
 }
 
 /** |actual − expected| ≤ tolerance (the chai matchers plugin takes closeTo for integers only). */
@@ -37,10 +72,10 @@ function legGas(victimFee: bigint): bigint {
   return gasCostQuote(GAS.limits.buyCurve, GAS, victimFee + CONFIG.bidIncrementWei) + gasCostQuote(GAS.limits.sellCurve, GAS, victimFee - CONFIG.bidIncrementWei);
 }
 
-/** Estimated profit of buying `x` before the victim's `tokens` and selling after, net of gas. */
+/** Profit of buying `x` before the victim's `tokens` and selling after, net of gas. */
 function sandwichProfit(obs: Observation, x: bigint, tokens: bigint, victimFee = 2n * GWEI): bigint {
-  const cost = estimateBuyCost(obs.curve, x);
-  const refund = estimateSellRefund(curveAfterTrade(obs.curve, x + tokens), x);
+  const cost = buyCost(marketOf(obs.curve), x)!;
+  const refund = sellRefund(after(obs, x, tokens), x)!;
   return refund - cost - legGas(victimFee);
 }
 
@@ -57,22 +92,25 @@ describe("frontRunner", () => {
       expect(back.priorityFeeWei).to.equal(2n * GWEI - CONFIG.bidIncrementWei);
     });
 
-    it("keeps the victim within its maxCost", () => {
+    it("keeps the victim within its maxCost, using all the room to the wei", () => {
       const [front] = sandwich(PRIORITY, [pending(victim)]) as [Of<"buyCurve">];
-      const victimCost = estimateBuyCost(curveAfterTrade(PRIORITY.curve, front.amount), victim.amount);
-      expect(victimCost <= victim.maxCost).to.equal(true);
-      // ... and uses the room: 1% more would either break the victim's limit or pay less.
-      const more = (front.amount * 101n) / 100n;
-      const breaks = estimateBuyCost(curveAfterTrade(PRIORITY.curve, more), victim.amount) > victim.maxCost;
-      expect(breaks || sandwichProfit(PRIORITY, more, victim.amount) <= sandwichProfit(PRIORITY, front.amount, victim.amount)).to.equal(true);
+      expect(buyCost(after(PRIORITY, front.amount), victim.amount)! <= victim.maxCost).to.equal(true);
+      // Exact quotes need no margin: one token wei more and the victim's buy would revert.
+      expect(buyCost(after(PRIORITY, front.amount + 1n), victim.amount)! > victim.maxCost).to.equal(true);
+    });
+
+    it("every transaction of the block mines: both legs within their limits, the victim within its own", () => {
+      const txs = [pending(victim)];
+      const legs = sandwich(PRIORITY, txs);
+      expect(mine(PRIORITY, txs, legs)).to.deep.equal(["success", "success", "success"]);
     });
 
     it("clears minProfitQuote after both fees and both legs' gas, and its limits keep that profit", () => {
       const [front, back] = sandwich(PRIORITY, [pending(victim)]) as [Of<"buyCurve">, Of<"sellCurve">];
       const profit = sandwichProfit(PRIORITY, front.amount, victim.amount);
       expect(profit >= CONFIG.minProfitQuote, `profit ${profit}`).to.equal(true);
-      const cost = estimateBuyCost(PRIORITY.curve, front.amount);
-      const refund = estimateSellRefund(curveAfterTrade(PRIORITY.curve, front.amount + victim.amount), front.amount);
+      const cost = buyCost(marketOf(PRIORITY.curve), front.amount)!;
+      const refund = sellRefund(after(PRIORITY, front.amount, victim.amount), front.amount)!;
       expect(front.maxCost >= cost).to.equal(true);
       expect(back.minRefund >= front.maxCost + legGas(2n * GWEI) + CONFIG.minProfitQuote).to.equal(true);
       expect(back.minRefund >= minusBps(refund, CONFIG.slippageBps) && back.minRefund <= refund).to.equal(true);
@@ -81,6 +119,8 @@ describe("frontRunner", () => {
     it("spends at most maxTradeQuote and the quote it holds", () => {
       const capped = sandwich(PRIORITY, [pending(victim)], { ...CONFIG, maxTradeQuote: 1_000n * QUOTE }) as [Of<"buyCurve">];
       expect(capped[0].maxCost <= 1_000n * QUOTE).to.equal(true);
+      // The budget binds: it buys the most 1,000 quote buys, with no hedge under the budget.
+      expect(capped[0].amount).to.equal(tokensFor(marketOf(PRIORITY.curve), 1_000n * QUOTE));
       const poor = observation({ mode: "priority", self: { holdings: { tokens: 0n, quote: 500n * QUOTE, lp: 0n } } });
       const [front] = sandwich(poor, [pending(victim)]) as [Of<"buyCurve">];
       expect(front.maxCost <= 500n * QUOTE).to.equal(true);
@@ -89,10 +129,14 @@ describe("frontRunner", () => {
 
   it("sandwiches a quote-sized buy so that it still gets its minOut", () => {
     const quoteIn = 6_000n * QUOTE;
-    const victim: Intent = { kind: "buyCurveWithQuote", quoteIn, minOut: minusBps(estimateTokensForQuote(PRIORITY.curve, quoteIn), 300) };
-    const [front] = sandwich(PRIORITY, [pending(victim)]) as [Of<"buyCurve">];
+    const victim: Intent = { kind: "buyCurveWithQuote", quoteIn, minOut: minusBps(tokensFor(marketOf(PRIORITY.curve), quoteIn), 300) };
+    const txs = [pending(victim)];
+    const legs = sandwich(PRIORITY, txs);
+    const [front] = legs as [Of<"buyCurve">];
     expect(front.kind).to.equal("buyCurve");
-    expect(estimateTokensForQuote(curveAfterTrade(PRIORITY.curve, front.amount), quoteIn) >= victim.minOut).to.equal(true);
+    expect(tokensFor(after(PRIORITY, front.amount), quoteIn) >= victim.minOut).to.equal(true);
+    expect(tokensFor(after(PRIORITY, front.amount + 1n), quoteIn) < victim.minOut).to.equal(true);
+    expect(mine(PRIORITY, txs, legs)).to.deep.equal(["success", "success", "success"]);
   });
 
   it("picks the victim that pays best", () => {
@@ -134,11 +178,13 @@ describe("frontRunner", () => {
       const victim = victimBuy(500_000n * TOKEN, 300);
       const [alone] = sandwich(PRIORITY, [pending(victim)]) as [Of<"buyCurve">];
       const other = pending({ kind: "buyCurve", amount: 200_000n * TOKEN, maxCost: 10_000n * QUOTE }, fee, "0x00000000000000000000000000000000000000b3");
-      const [crowded] = sandwich(PRIORITY, [pending(victim), other]) as [Of<"buyCurve">];
+      const txs = [pending(victim), other];
+      const legs = sandwich(PRIORITY, txs);
+      const [crowded] = legs as [Of<"buyCurve">];
       // On a linear curve the victim's room is a supply distance, so the other buy takes its 200,000 out of X.
       expect(near(Number(alone.amount - crowded.amount) / 1e18, 200_000, 1)).to.equal(true);
-      const victimMeets = curveAfterTrade(PRIORITY.curve, 200_000n * TOKEN + crowded.amount);
-      expect(estimateBuyCost(victimMeets, victim.amount) <= victim.maxCost).to.equal(true);
+      expect(buyCost(after(PRIORITY, 200_000n * TOKEN, crowded.amount), victim.amount)! <= victim.maxCost).to.equal(true);
+      expect(mine(PRIORITY, txs, legs)).to.deep.equal(["success", "success", "success", "success"]);
     });
   }
 

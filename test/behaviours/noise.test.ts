@@ -2,10 +2,10 @@ import { expect } from "chai";
 
 import { BehaviourConfigError } from "../../agents/behaviours/config-checks.ts";
 import { createNoise } from "../../agents/behaviours/noise.ts";
-import { minusBps, poolAfterSwap, poolAmountOut } from "../../agents/harness/estimates.ts";
+import { minusBps, poolAmountOut } from "../../agents/harness/estimates.ts";
 import type { Intent } from "../../agents/harness/types.ts";
 import type { NoiseConfig } from "../../agents/scenario/behaviour-configs.ts";
-import { QUOTE, TOKEN, context, observation, poolState } from "./observation.ts";
+import { QUOTE, TOKEN, context, observation, poolState, poolAfterSwap } from "./observation.ts";
 import { runSteps } from "./steps.ts";
 import { expectClose } from "../helpers/close.ts";
 

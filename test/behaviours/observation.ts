@@ -1,9 +1,9 @@
 // Builds Observations for behaviour tests without a chain: the genesis/default.json market (linear
 // curve 0.01 + 1e-9·S, 1% fees, pool 100,000 tokens : 1,220 quote, 0.3%) unless overridden.
 
-import { poolPriceWad } from "../../agents/harness/estimates.ts";
 import { Random } from "../../agents/harness/random.ts";
 import type { CurveState, DecideContext, GasTerms, Observation, PoolState, Quoter } from "../../agents/harness/types.ts";
+import { PoolModel } from "../../agents/model/pool-model.ts";
 
 export const TOKEN = 10n ** 18n;
 export const QUOTE = 1_000_000n;
@@ -36,7 +36,16 @@ export function curveState(overrides: Partial<CurveState> = {}): CurveState {
 }
 
 export function poolState(reserveToken = 100_000n * TOKEN, reserveQuote = 1_220n * QUOTE, feeBps = 30): PoolState {
-  return { reserveToken, reserveQuote, feeBps, priceWad: poolPriceWad(reserveToken, reserveQuote), totalLiquidity: 11_045_361_017_187_260n };
+  const totalLiquidity = 11_045_361_017_187_260n;
+  const priceWad = new PoolModel({ reserveToken, reserveQuote, feeBps, totalLiquidity }).priceWad();
+  return { reserveToken, reserveQuote, feeBps, priceWad, totalLiquidity };
+}
+
+/** The pool after a swap of `amountIn` of the token or the quote, as the contract leaves it. */
+export function poolAfterSwap(pool: PoolState, sell: "token" | "quote", amountIn: bigint): PoolState {
+  const model = PoolModel.fromPoolState(pool);
+  model.swapExactIn(sell === "token", amountIn, 0n);
+  return { ...pool, ...model.state, priceWad: model.priceWad() };
 }
 
 export const GAS: GasTerms = {

@@ -2,10 +2,10 @@ import { expect } from "chai";
 
 import { BehaviourConfigError } from "../../agents/behaviours/config-checks.ts";
 import { createThreshold } from "../../agents/behaviours/threshold.ts";
-import { poolAfterSwap, poolAmountIn, poolAmountOut } from "../../agents/harness/estimates.ts";
+import { poolAmountIn, poolAmountOut } from "../../agents/harness/estimates.ts";
 import type { Holdings, Intent, PoolState } from "../../agents/harness/types.ts";
 import type { ThresholdConfig } from "../../agents/scenario/behaviour-configs.ts";
-import { QUOTE, TOKEN, context, observation, poolState, wad } from "./observation.ts";
+import { QUOTE, TOKEN, context, observation, poolState, wad, poolAfterSwap } from "./observation.ts";
 import { activeSteps, runSteps } from "./steps.ts";
 import { expectClose } from "../helpers/close.ts";
 

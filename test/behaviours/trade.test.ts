@@ -1,7 +1,8 @@
 import { expect } from "chai";
 
 import { afterTrade, buyIntent, intentBase, sellIntent, sellWorthIntent, tokensWorth, venuePriceWad, venuePrices } from "../../agents/behaviours/trade.ts";
-import { poolAmountIn, poolAmountOut } from "../../agents/harness/estimates.ts";
+import { marketOf } from "../../agents/behaviours/curve-quotes.ts";
+import { minusBps, poolAmountIn, poolAmountOut } from "../../agents/harness/estimates.ts";
 import { QUOTE, TOKEN, observation, poolState, wad } from "./observation.ts";
 import { expectClose } from "../helpers/close.ts";
 
@@ -25,7 +26,7 @@ describe("trade helpers", function () {
   });
 
   describe("buyIntent on the curve", function () {
-    it("spends a quote amount with buyCurveWithQuote, minOut the estimated tokens less the slippage", function () {
+    it("spends a quote amount with buyCurveWithQuote, minOut the exact tokens out less the slippage", function () {
       const intent = buyIntent(observation(), "curve", { quote: 100n * QUOTE }, 100);
       expect(intent?.kind).to.equal("buyCurveWithQuote");
       if (intent?.kind !== "buyCurveWithQuote") return;
@@ -33,15 +34,16 @@ describe("trade helpers", function () {
       // 100 quote less the 1% fee at ~0.0122 buys ~8,115 tokens; 1% less is ~8,034.
       const expected = (100 / 1.01 / 0.0122) * 0.99;
       expectClose(Number(intent.minOut) / 1e18, expected, expected * 1e-3);
+      expect(intent.minOut).to.equal(minusBps(marketOf(observation().curve).quoteBuyExactQuote(100n * QUOTE).amount, 100));
     });
 
-    it("buys exact tokens with buyCurve, maxCost the estimated cost plus fee plus slippage", function () {
+    it("buys exact tokens with buyCurve, maxCost the exact cost plus fee plus slippage", function () {
       const intent = buyIntent(observation(), "curve", { tokens: 1_000n * TOKEN }, 100);
       expect(intent?.kind).to.equal("buyCurve");
       if (intent?.kind !== "buyCurve") return;
       expect(intent.amount).to.equal(1_000n * TOKEN);
-      // ∫ over [2.2M, 2.201M] = 12.2005 quote; +1% fee = 12.322505; +1% slippage = 12.44573.
-      expectClose(Number(intent.maxCost), 12_445_731, 2);
+      // ∫ over [2.2M, 2.201M] = 12.2005 quote; +1% fee = 12.322505; +1% slippage = 12.44573005, rounded up.
+      expect(intent.maxCost).to.equal(12_445_731n);
     });
 
     it("caps maxCost at the quote held, and skips a buy that costs more than it holds", function () {
@@ -102,13 +104,13 @@ describe("trade helpers", function () {
   });
 
   describe("sellIntent", function () {
-    it("sells on the curve with minRefund the estimated refund less fee and slippage", function () {
+    it("sells on the curve with minRefund the exact refund less fee and slippage", function () {
       const intent = sellIntent(observation(), "curve", 1_000n * TOKEN, 100);
-      // ∫ over [2.199M, 2.2M] = 12.1995 quote; −1% fee = 12.077505; −1% slippage = 11.95673.
+      // ∫ over [2.199M, 2.2M] = 12.1995 quote; −1% fee = 12.077505; −1% slippage = 11.95672995, rounded down.
       expect(intent?.kind).to.equal("sellCurve");
       if (intent?.kind !== "sellCurve") return;
       expect(intent.amount).to.equal(1_000n * TOKEN);
-      expectClose(Number(intent.minRefund), 11_956_729, 2);
+      expect(intent.minRefund).to.equal(11_956_729n);
     });
 
     it("sells on the pool with minOut the exact quote out less the slippage", function () {
@@ -147,16 +149,30 @@ describe("trade helpers", function () {
       expect(poolAmountOut(next.pool, "quote", 100n * QUOTE) < out).to.equal(true);
     });
 
-    it("moves the curve's supply and price by the estimate of a curve trade", function () {
+    it("moves the curve's supply, price, reserve and the holdings exactly as the contract would", function () {
       const obs = observation();
       const bought = afterTrade(obs, buyIntent(obs, "curve", { tokens: 100_000n * TOKEN }, 100)!);
       expect(bought.curve.supply).to.equal(2_300_000n * TOKEN);
-      expectClose(Number(bought.curve.priceWad) / 1e18, 0.0123, 1e-12);
-      expectClose(Number(bought.self.holdings.quote), 10_000e6 - 1_225e6 * 1.01, 2); // ∫ = 1,225 quote, +1% fee
+      expect(bought.curve.priceWad).to.equal(wad(0.0123));
+      // ∫ = 1,225 quote, +1% fee = 1,237.25; half the 12.25 fee accrues to the treasury, the rest to the reserve.
+      expect(bought.self.holdings.quote).to.equal(10_000n * QUOTE - 1_237_250_000n);
+      expect(bought.curve.reserve).to.equal(24_500n * QUOTE + 1_237_250_000n - 6_125_000n);
+      expect(bought.curve.treasuryAccrued).to.equal(6_125_000n);
       const sold = afterTrade(obs, sellIntent(obs, "curve", 10_000n * TOKEN, 100)!);
       expect(sold.curve.supply).to.equal(2_190_000n * TOKEN);
       expect(sold.self.holdings.tokens).to.equal(0n);
-      expectClose(Number(sold.self.holdings.quote), 10_000e6 + 121.95e6 * 0.99, 2); // ∫ = 121.95 quote, −1% fee
+      expect(sold.self.holdings.quote).to.equal(10_000n * QUOTE + 120_730_500n); // ∫ = 121.95 quote, −1% fee
+      // A buy spending exact quote gets what the contract's quote says.
+      const spent = afterTrade(obs, buyIntent(obs, "curve", { quote: 100n * QUOTE }, 100)!);
+      expect(spent.self.holdings.tokens - obs.self.holdings.tokens).to.equal(marketOf(obs.curve).quoteBuyExactQuote(100n * QUOTE).amount);
+    });
+
+    it("leaves the observation as it was for a trade that would revert", function () {
+      const obs = observation();
+      expect(afterTrade(obs, { kind: "buyCurve", amount: 1_000n * TOKEN, maxCost: 12_322_504n })).to.equal(obs);
+      expect(afterTrade(obs, { kind: "buyCurve", amount: 1_000n * TOKEN, maxCost: 12_322_505n })).to.not.equal(obs);
+      expect(afterTrade(obs, { kind: "sellCurve", amount: 1_000n * TOKEN, minRefund: 12_077_506n })).to.equal(obs);
+      expect(afterTrade(obs, { kind: "swap", sell: "quote", amountIn: 100n * QUOTE, minOut: 100_000n * TOKEN })).to.equal(obs);
     });
   });
 

@@ -1,7 +1,8 @@
 import { expect } from "chai";
 
 import { createVestingBeneficiary } from "../../agents/behaviours/vesting-beneficiary.ts";
-import { estimateSellRefund, minusBps, poolAmountOut } from "../../agents/harness/estimates.ts";
+import { marketOf, sellRefund } from "../../agents/behaviours/curve-quotes.ts";
+import { minusBps, poolAmountOut } from "../../agents/harness/estimates.ts";
 import type { Intent, IntentOutcome, Observation } from "../../agents/harness/types.ts";
 import type { VestingBeneficiaryConfig } from "../../agents/scenario/behaviour-configs.ts";
 import { TOKEN, context, observation, wad } from "./observation.ts";
@@ -125,7 +126,7 @@ describe("vestingBeneficiary", () => {
     const curveSale = sales(run(config, 2))[0]!.intent as Extract<Intent, { kind: "sellCurve" }>;
     const obs = observation();
     expect(curveSale.kind).to.equal("sellCurve");
-    expect(curveSale.minRefund).to.equal(minusBps(estimateSellRefund(obs.curve, curveSale.amount), 100));
+    expect(curveSale.minRefund).to.equal(minusBps(sellRefund(marketOf(obs.curve), curveSale.amount)!, 100));
     const poolSale = sales(run({ ...config, venue: "pool" }, 2))[0]!.intent as Extract<Intent, { kind: "swap" }>;
     expect(poolSale.kind).to.equal("swap");
     expect(poolSale.sell).to.equal("token");
