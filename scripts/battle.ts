@@ -5,6 +5,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { errorResult, successfulResult } from "hardhat/utils/result";
 
 import { formatGasTable } from "../agents/gas/format-profile.ts";
+import { formatGovernanceTable } from "../agents/governance/governance-table.ts";
 import { runBattle } from "../agents/run/battle.ts";
 import { formatLeaderboard } from "../agents/run/leaderboard-table.ts";
 import { RUN_FILES } from "../agents/run/run-files.ts";
@@ -44,6 +45,7 @@ export default async function battleTask(args: BattleTaskArguments, hre: Hardhat
     const { summary, gas, dir } = result;
     console.log(`\n${summary.scenario.name} · seed ${summary.scenario.seed} · ${summary.completion.stepsRecorded} blocks · ${result.txPerSecond.toFixed(0)} agent tx/s`);
     console.log(`\n${formatLeaderboard(summary.leaderboard, 10)}`);
+    if (result.governance !== undefined) console.log(`\n${formatGovernanceTable(result.governance)}`);
     console.log(`\n${formatGasTable(gas, { by: "function", limit: 12 })}`);
     for (const problem of result.reconcileProblems) console.warn(`warning: ledger and chain disagree: ${problem}`);
     console.log(`\nRun folder: ${dir}\nReport:     ${dir}/${RUN_FILES.report}`);
