@@ -10,6 +10,7 @@ import { DeployError } from "../agents/deploy/errors.ts";
 import { DeploymentFileError } from "../agents/deploy/deployment-file.ts";
 import { GenesisError } from "../agents/genesis/genesis.ts";
 import { ProposalRefused, parseChange } from "../agents/governance/changes.ts";
+import { otherDelegates } from "../agents/governance/evaluation-report.ts";
 import { runEvaluationTask } from "../agents/governance/run-evaluation.ts";
 import { WhatIfError } from "../agents/governance/what-if.ts";
 import { ScenarioError, loadScenario } from "../agents/scenario/scenario.ts";
@@ -55,6 +56,7 @@ export default async function evaluateTask(args: EvaluateTaskArguments, hre: Har
       console.log(`  ${m.label.padEnd(30)} ${d.mean >= 0 ? "+" : ""}${d.mean.toPrecision(4)} ± ${d.halfWidth.toPrecision(2)} ${m.unit}${m.significant ? "" : "  (noise)"}`);
     }
     console.log(`\nPredicted: ${prediction.state} — ${prediction.why}`);
+    if (prediction.others.length > 0) console.log(`           ${otherDelegates(prediction)[0]}`);
     console.log(`Report:    ${result.path}`);
     return successfulResult(result.path);
   } catch (error) {

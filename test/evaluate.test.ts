@@ -4,7 +4,7 @@
 
 import { expect } from "chai";
 import hre from "hardhat";
-import { type Address, type Hex } from "viem";
+import { type Address, getAddress, type Hex } from "viem";
 
 import { decodeParameterChanges, expectedApplyAt } from "../agents/governance/apply-time.ts";
 import { type Evaluation, evaluateProposal, type PnlEffect } from "../agents/governance/evaluate.ts";
@@ -151,9 +151,19 @@ describe("evaluate", function () {
     for (const g of evaluation.groups) expect(report).to.match(new RegExp(`\\n\\| ${g.name} \\| ${g.agents.length} \\|`));
     for (const d of decisions) expect(report).to.include(`| ${d.agent} |`);
     expect(report).to.include(`**${prediction.state}**`);
+    // The genesis holders are delegates too, but not agents: listed with their votes, and whether they can swing it.
+    const accounts = (await ctx.chain.request<Address[]>("eth_accounts")).map((a) => getAddress(a));
+    expect(prediction.others).to.deep.equal([
+      { address: accounts[1], votes: 150_000n * 10n ** 18n },
+      { address: accounts[2], votes: 100_000n * 10n ** 18n },
+      { address: accounts[0], votes: 50_000n * 10n ** 18n },
+    ]);
+    expect(prediction.othersVotes).to.equal(300_000n * 10n ** 18n);
+    expect(report).to.match(/3 other delegates with 300000 votes are not agents of the scenario, so the prediction above assumes they stay away\. (The outcome holds whatever they do|They can swing it: all for gives Succeeded, all against gives Defeated)/);
+    expect(report).to.include(`| \`${accounts[1]}\` | 150000 |`);
     // Every table row has as many cells as its header.
     for (const block of report.split("\n\n").filter((b) => b.startsWith("|"))) {
-      const cells = block.split("\n").map((row) => row.split("|").length);
+      const cells = block.split("\n").filter((row) => row !== "").map((row) => row.split("|").length);
       expect(new Set(cells).size, block).to.equal(1);
     }
   });

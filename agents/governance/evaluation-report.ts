@@ -96,8 +96,22 @@ export function evaluationReport(input: EvaluationReportInput): string {
   lines.push("## Predicted outcome", "");
   lines.push("| for | against | abstain | quorum (for + abstain) | predicted |", "|---:|---:|---:|---:|---|");
   lines.push(`| ${tokens(prediction.forVotes)} | ${tokens(prediction.againstVotes)} | ${tokens(prediction.abstainVotes)} | ${tokens(prediction.quorum)} ${prediction.quorumReached ? "(reached)" : "(not reached)"} | **${prediction.state}** |`);
-  lines.push("", `Why: ${prediction.why}. Votes are counted at block ${prediction.timepoint}; delegates that are not agents of the scenario are assumed not to vote.`, "");
+  lines.push("", `Why: ${prediction.why}. Votes are counted at block ${prediction.timepoint}.`, "");
+  lines.push(...otherDelegates(prediction), "");
   return lines.join("\n");
+}
+
+/** The delegates the evaluation cannot speak for, and whether they can swing the outcome. */
+export function otherDelegates(prediction: OutcomePrediction): string[] {
+  const { others, othersVotes, ifOthersFor, ifOthersAgainst, state } = prediction;
+  if (others.length === 0) return ["Every delegate with votes is an agent of the scenario: the prediction counts all the voting power."];
+  const swing =
+    ifOthersFor === state && ifOthersAgainst === state
+      ? `The outcome holds whatever they do (${state} if they all vote for, and if they all vote against).`
+      : `They can swing it: all for gives ${ifOthersFor}, all against gives ${ifOthersAgainst}.`;
+  const lines = [`${others.length} other delegate${others.length === 1 ? "" : "s"} with ${tokens(othersVotes)} votes ${others.length === 1 ? "is" : "are"} not agents of the scenario, so the prediction above assumes they stay away. ${swing}`, "", "| delegate | votes |", "|---|---:|"];
+  for (const d of others) lines.push(`| \`${d.address}\` | ${tokens(d.votes)} |`);
+  return lines;
 }
 
 function countSignificant(metrics: readonly MetricEffect[]): number {

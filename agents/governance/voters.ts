@@ -43,6 +43,12 @@ export interface OutcomePrediction {
   why: string;
   /** The block voting power is read at (the proposal's snapshot, or the latest block for a draft). */
   timepoint: bigint;
+  /** Delegates holding votes at the timepoint that are not agents of the scenario (not evaluated). */
+  others: { address: Address; votes: bigint }[];
+  othersVotes: bigint;
+  /** The state if the other delegates all voted for, or all against, beside the agents. */
+  ifOthersFor: "Succeeded" | "Defeated";
+  ifOthersAgainst: "Succeeded" | "Defeated";
 }
 
 export interface ActualOutcome {
@@ -54,6 +60,7 @@ export interface ActualOutcome {
 
 const QUORUM_ABI = parseAbi(["function quorumNumerator() view returns (uint256)", "function quorumDenominator() view returns (uint256)"]);
 const SUPPLY_ABI = parseAbi(["function totalSupply() view returns (uint256)"]);
+const [DELEGATE_VOTES_CHANGED] = parseAbi(["event DelegateVotesChanged(address indexed delegate, uint256 previousVotes, uint256 newVotes)"]);
 
 /** for / against when the effect is more than noise, abstain otherwise; the reason gives the numbers. */
 export function decideVote(effect: PnlEffect): { support: Support; reason: string } {
@@ -86,7 +93,9 @@ export async function voterDecisions(chain: Chain, governor: Address, token: Add
 /**
  * The outcome if the voters vote as decided and no one else votes: for > against, and for + abstain ≥
  * quorum (governor.quorum(snapshot) for a submitted proposal; quorumNumerator × current supply /
- * quorumDenominator for a draft, which is what the Governor records when it is proposed).
+ * quorumDenominator for a draft, which is what the Governor records when it is proposed). Delegates
+ * that are not agents (the genesis holders, anyone on a real chain) are listed with their votes, and
+ * the outcome is also counted as if they all voted for, and all against: whether they can swing it.
  */
 export async function predictOutcome(chain: Chain, governor: Address, token: Address, decisions: readonly VoterDecision[], proposal: ProposalRef): Promise<OutcomePrediction> {
   const timepoint = await votingTimepoint(chain, governor, proposal);
@@ -94,7 +103,28 @@ export async function predictOutcome(chain: Chain, governor: Address, token: Add
   const { forVotes, againstVotes, abstainVotes, quorumReached, won, state } = countVotes(decisions.map((d) => ({ support: d.support, weight: d.votes })), quorum);
   const tally = `for ${fmt(forVotes)}, against ${fmt(againstVotes)}, abstain ${fmt(abstainVotes)}; quorum ${fmt(quorum)} (for + abstain ${fmt(forVotes + abstainVotes)})`;
   const why = !won ? `votes: for does not exceed against (${tally})` : !quorumReached ? `quorum: for + abstain falls short of the quorum (${tally})` : `votes and quorum: for exceeds against and quorum is reached (${tally})`;
-  return { forVotes, againstVotes, abstainVotes, quorum, quorumReached, state, why, timepoint };
+  const agents = new Set(decisions.map((d) => d.address.toLowerCase()));
+  const others = (await delegatesAt(chain, governor, token, timepoint)).filter((d) => !agents.has(d.address.toLowerCase()));
+  const othersVotes = others.reduce((sum, d) => sum + d.votes, 0n);
+  const agentVotes = decisions.map((d) => ({ support: d.support, weight: d.votes }));
+  const ifOthersFor = countVotes([...agentVotes, { support: "for", weight: othersVotes }], quorum).state;
+  const ifOthersAgainst = countVotes([...agentVotes, { support: "against", weight: othersVotes }], quorum).state;
+  return { forVotes, againstVotes, abstainVotes, quorum, quorumReached, state, why, timepoint, others, othersVotes, ifOthersFor, ifOthersAgainst };
+}
+
+/** Every account with delegated votes at `timepoint`, from the token's DelegateVotesChanged events. */
+async function delegatesAt(chain: Chain, governor: Address, token: Address, timepoint: bigint): Promise<{ address: Address; votes: bigint }[]> {
+  const logs = await chain.client.getLogs({ address: token, event: DELEGATE_VOTES_CHANGED, fromBlock: 0n, toBlock: timepoint });
+  const seen = new Set<string>();
+  const out: { address: Address; votes: bigint }[] = [];
+  for (const log of logs) {
+    const address = getAddress(log.args.delegate!);
+    if (seen.has(address)) continue;
+    seen.add(address);
+    const votes = await votesAt(chain, governor, token, address, timepoint);
+    if (votes > 0n) out.push({ address, votes });
+  }
+  return out.sort((a, b) => (a.votes === b.votes ? 0 : a.votes > b.votes ? -1 : 1));
 }
 
 /** The Governor's state and tally of a submitted proposal (to record beside the prediction). */
@@ -137,7 +167,7 @@ export async function castDecisions(chain: Chain, governor: Address, id: bigint,
 
 async function snapshotOf(chain: Chain, governor: Address, id: bigint): Promise<bigint> {
   const snapshot = await chain.client.readContract({ address: governor, abi: GOVERNOR_ABI, functionName: "proposalSnapshot", args: [id] });
-  if (snapshot === 0n) throw new RangeError(`proposal ${id} does not exist on governor ${governor}; check the id (npx hardhat status lists proposals)`);
+  if (snapshot === 0n) throw new RangeError(`proposal ${id} does not exist on governor ${governor}; check the id (npx hardhat proposals --network <name> lists them)`);
   return snapshot;
 }
 
