@@ -27,6 +27,8 @@ export function caseStats(records: readonly RunRecord[], objectives: readonly Ob
     else group.push(record);
   }
   const stats = [...groups.values()].map((group): CaseStats => {
+    // Runs arrive in the order workers finish them; sums of floats must not depend on it.
+    group.sort((a, b) => (a.seed < b.seed ? -1 : a.seed > b.seed ? 1 : 0));
     const ok = group.filter((r) => r.status === "ok");
     return {
       caseKey: group[0].caseKey,
