@@ -12,91 +12,269 @@ export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
   tasks: [
     task("deploy", "Deploy Token Arena from a genesis file and write deployments/<network>.json")
-      .addOption({ name: "genesis", description: "Genesis file (JSON) describing the launch", defaultValue: "genesis/default.json" })
-      .addFlag({ name: "allowLive", description: "Allow deploying to a chain that is not local (chain id other than 31337/1337)" })
+      .addOption({
+        name: "genesis",
+        description: "Genesis file (JSON) describing the launch",
+        defaultValue: "genesis/default.json",
+      })
+      .addFlag({
+        name: "allowLive",
+        description: "Allow deploying to a chain that is not local (chain id other than 31337/1337)",
+      })
       .setAction(() => import("./scripts/deploy.ts"))
       .build(),
     task("battle", "Run a scenario's agents block by block against the contracts and write a run folder")
-      .addOption({ name: "scenario", description: "Scenario file (YAML or JSON); scenarios/calm.yaml when empty", defaultValue: "" })
-      .addOption({ name: "seed", description: "Seed of the run's random generator (the scenario's when empty)", defaultValue: "" })
+      .addOption({
+        name: "scenario",
+        description: "Scenario file (YAML or JSON); scenarios/calm.yaml when empty",
+        defaultValue: "",
+      })
+      .addOption({
+        name: "seed",
+        description: "Seed of the run's random generator (the scenario's when empty)",
+        defaultValue: "",
+      })
       .addOption({ name: "blocks", description: "Blocks to run (the scenario's when empty)", defaultValue: "" })
       .addOption({ name: "out", description: "Run folder (runs/<scenario>-seed<seed> when empty)", defaultValue: "" })
-      .addOption({ name: "genesis", description: "Another genesis file for the same agents (the scenario's when empty)", defaultValue: "" })
+      .addOption({
+        name: "genesis",
+        description: "Another genesis file for the same agents (the scenario's when empty)",
+        defaultValue: "",
+      })
       .addFlag({ name: "allowLive", description: "Allow a chain that is not local (chain id other than 31337/1337)" })
       .addFlag({ name: "quiet", description: "No progress bar or set-up lines" })
       .setAction(() => import("./scripts/battle.ts"))
       .build(),
-    task("evaluate", "Evaluate a proposal on snapshots: the scenario's agents with and without the change, a markdown report and the predicted vote")
-      .addOption({ name: "scenario", description: "Scenario whose agents (and genesis) to run; scenarios/calm.yaml when empty", defaultValue: "" })
-      .addOption({ name: "change", description: "A draft: key=value in human units, comma-separated (market.buyFeeBps=150,curve.basePrice=0.012)", defaultValue: "" })
-      .addOption({ name: "id", description: "A proposal submitted on --network (with deployments/<network>.json)", defaultValue: "" })
-      .addOption({ name: "description", description: "The draft's description (a default names the changes)", defaultValue: "" })
-      .addOption({ name: "seeds", description: "Seeds: pairs of arms, with and without the change", type: ArgumentType.INT, defaultValue: 5 })
-      .addOption({ name: "blocks", description: "Blocks each arm runs after the change takes effect", type: ArgumentType.INT, defaultValue: 200 })
-      .addOption({ name: "warmup", description: "Scenario blocks to run first, so the evaluation starts from a lived-in market", type: ArgumentType.INT, defaultValue: 0 })
-      .addOption({ name: "out", description: "Report path (runs/evaluate-<scenario>-<draft|id>.md when empty)", defaultValue: "" })
+    task(
+      "evaluate",
+      "Evaluate a proposal on snapshots: the scenario's agents with and without the change, a markdown report and the predicted vote",
+    )
+      .addOption({
+        name: "scenario",
+        description: "Scenario whose agents (and genesis) to run; scenarios/calm.yaml when empty",
+        defaultValue: "",
+      })
+      .addOption({
+        name: "change",
+        description: "A draft: key=value in human units, comma-separated (market.buyFeeBps=150,curve.basePrice=0.012)",
+        defaultValue: "",
+      })
+      .addOption({
+        name: "id",
+        description: "A proposal submitted on --network (with deployments/<network>.json)",
+        defaultValue: "",
+      })
+      .addOption({
+        name: "description",
+        description: "The draft's description (a default names the changes)",
+        defaultValue: "",
+      })
+      .addOption({
+        name: "seeds",
+        description: "Seeds: pairs of arms, with and without the change",
+        type: ArgumentType.INT,
+        defaultValue: 5,
+      })
+      .addOption({
+        name: "blocks",
+        description: "Blocks each arm runs after the change takes effect",
+        type: ArgumentType.INT,
+        defaultValue: 200,
+      })
+      .addOption({
+        name: "warmup",
+        description: "Scenario blocks to run first, so the evaluation starts from a lived-in market",
+        type: ArgumentType.INT,
+        defaultValue: 0,
+      })
+      .addOption({
+        name: "out",
+        description: "Report path (runs/evaluate-<scenario>-<draft|id>.md when empty)",
+        defaultValue: "",
+      })
       .addFlag({ name: "quiet", description: "No progress lines" })
       .setAction(() => import("./scripts/evaluate.ts"))
       .build(),
-    task("gas-profile", "Print a recorded run's gas profile: count, min, median, p95, max, total per function, agent, behaviour, policy")
-      .addOption({ name: "run", description: "Run folder (or its gas.json)", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined })
+    task(
+      "gas-profile",
+      "Print a recorded run's gas profile: count, min, median, p95, max, total per function, agent, behaviour, policy",
+    )
+      .addOption({
+        name: "run",
+        description: "Run folder (or its gas.json)",
+        type: ArgumentType.STRING_WITHOUT_DEFAULT,
+        defaultValue: undefined,
+      })
       .addOption({ name: "by", description: "function, agent, behaviour, policy or all", defaultValue: "all" })
       .addOption({ name: "limit", description: "Rows per table (0 = all)", type: ArgumentType.INT, defaultValue: 0 })
       .setAction(() => import("./scripts/gas-profile.ts"))
       .build(),
     task("gas-compare", "Compare the gas profiles of two recorded runs side by side, with deltas")
-      .addOption({ name: "a", description: "Baseline run folder", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined })
-      .addOption({ name: "b", description: "Run folder compared with it", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined })
+      .addOption({
+        name: "a",
+        description: "Baseline run folder",
+        type: ArgumentType.STRING_WITHOUT_DEFAULT,
+        defaultValue: undefined,
+      })
+      .addOption({
+        name: "b",
+        description: "Run folder compared with it",
+        type: ArgumentType.STRING_WITHOUT_DEFAULT,
+        defaultValue: undefined,
+      })
       .addOption({ name: "by", description: "function, agent, behaviour, policy or all", defaultValue: "function" })
       .addOption({ name: "limit", description: "Rows per table (0 = all)", type: ArgumentType.INT, defaultValue: 0 })
-      .addOption({ name: "out", description: "Also write the comparison as a markdown file", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined })
+      .addOption({
+        name: "out",
+        description: "Also write the comparison as a markdown file",
+        type: ArgumentType.STRING_WITHOUT_DEFAULT,
+        defaultValue: undefined,
+      })
       .setAction(() => import("./scripts/gas-compare.ts"))
       .build(),
-    task("propose", "Propose parameter changes (checked against the store's bounds, step and interval first). By hand against --network localhost (a `hardhat node`) or an RPC network with deployments/<network>.json; the in-process network starts a fresh chain per command")
-      .addOption({ name: "change", description: "Changes as key=value in human units, comma-separated: market.buyFeeBps=120,curve.basePrice=0.011", defaultValue: "" })
+    task(
+      "propose",
+      "Propose parameter changes (checked against the store's bounds, step and interval first). By hand against --network localhost (a `hardhat node`) or an RPC network with deployments/<network>.json; the in-process network starts a fresh chain per command",
+    )
+      .addOption({
+        name: "change",
+        description: "Changes as key=value in human units, comma-separated: market.buyFeeBps=120,curve.basePrice=0.011",
+        defaultValue: "",
+      })
       .addVariadicArgument({ name: "changes", description: "More key=value changes", defaultValue: [] })
       .addOption({ name: "description", description: "What the proposal changes and why", defaultValue: "" })
       .addFlag({ name: "unpause", description: "Also unpause the market (after a guardian's pause)" })
-      .addOption({ name: "from", description: "Proposer: index of the node's account", type: ArgumentType.INT, defaultValue: 0 })
-      .addFlag({ name: "allowLive", description: "Allow sending to a chain that is not local (chain id other than 31337/1337)" })
+      .addOption({
+        name: "from",
+        description: "Proposer: index of the node's account",
+        type: ArgumentType.INT,
+        defaultValue: 0,
+      })
+      .addFlag({
+        name: "allowLive",
+        description: "Allow sending to a chain that is not local (chain id other than 31337/1337)",
+      })
       .setAction(() => import("./scripts/propose.ts"))
       .build(),
-    task("proposals", "List proposals: state, for/against/abstain, quorum, voting blocks, eta; or one in full with --id. Reads deployments/<network>.json; use --network localhost for a `hardhat node`")
-      .addOption({ name: "id", description: "Proposal: #N from `proposals`, its id, or the id's first digits (5+); all when empty", defaultValue: "" })
-      .addOption({ name: "state", description: "Only this state: pending, active, defeated, succeeded, queued, executed, canceled, expired", defaultValue: "" })
+    task(
+      "proposals",
+      "List proposals: state, for/against/abstain, quorum, voting blocks, eta; or one in full with --id. Reads deployments/<network>.json; use --network localhost for a `hardhat node`",
+    )
+      .addOption({
+        name: "id",
+        description: "Proposal: #N from `proposals`, its id, or the id's first digits (5+); all when empty",
+        defaultValue: "",
+      })
+      .addOption({
+        name: "state",
+        description: "Only this state: pending, active, defeated, succeeded, queued, executed, canceled, expired",
+        defaultValue: "",
+      })
       .setAction(() => import("./scripts/proposals.ts"))
       .build(),
-    task("vote", "Vote on an active proposal, with a reason. By hand against --network localhost (a `hardhat node`) or an RPC network with deployments/<network>.json; the in-process network starts a fresh chain per command")
-      .addOption({ name: "id", description: "Proposal: #N from `proposals`, its id, or the id's first digits (5+)", defaultValue: "" })
+    task(
+      "vote",
+      "Vote on an active proposal, with a reason. By hand against --network localhost (a `hardhat node`) or an RPC network with deployments/<network>.json; the in-process network starts a fresh chain per command",
+    )
+      .addOption({
+        name: "id",
+        description: "Proposal: #N from `proposals`, its id, or the id's first digits (5+)",
+        defaultValue: "",
+      })
       .addOption({ name: "support", description: "for, against or abstain", defaultValue: "for" })
       .addOption({ name: "reason", description: "Why (recorded on chain with the vote)", defaultValue: "" })
-      .addOption({ name: "from", description: "Voter: index of the node's account", type: ArgumentType.INT, defaultValue: 0 })
-      .addFlag({ name: "allowLive", description: "Allow sending to a chain that is not local (chain id other than 31337/1337)" })
+      .addOption({
+        name: "from",
+        description: "Voter: index of the node's account",
+        type: ArgumentType.INT,
+        defaultValue: 0,
+      })
+      .addFlag({
+        name: "allowLive",
+        description: "Allow sending to a chain that is not local (chain id other than 31337/1337)",
+      })
       .setAction(() => import("./scripts/vote.ts"))
       .build(),
-    task("queue", "Queue a proposal that passed into the Timelock. By hand against --network localhost (a `hardhat node`) or an RPC network with deployments/<network>.json; the in-process network starts a fresh chain per command")
-      .addOption({ name: "id", description: "Proposal: #N from `proposals`, its id, or the id's first digits (5+)", defaultValue: "" })
-      .addOption({ name: "from", description: "Sender: index of the node's account", type: ArgumentType.INT, defaultValue: 0 })
-      .addFlag({ name: "allowLive", description: "Allow sending to a chain that is not local (chain id other than 31337/1337)" })
+    task(
+      "queue",
+      "Queue a proposal that passed into the Timelock. By hand against --network localhost (a `hardhat node`) or an RPC network with deployments/<network>.json; the in-process network starts a fresh chain per command",
+    )
+      .addOption({
+        name: "id",
+        description: "Proposal: #N from `proposals`, its id, or the id's first digits (5+)",
+        defaultValue: "",
+      })
+      .addOption({
+        name: "from",
+        description: "Sender: index of the node's account",
+        type: ArgumentType.INT,
+        defaultValue: 0,
+      })
+      .addFlag({
+        name: "allowLive",
+        description: "Allow sending to a chain that is not local (chain id other than 31337/1337)",
+      })
       .setAction(() => import("./scripts/queue.ts"))
       .build(),
-    task("execute", "Execute a queued proposal once its eta has come. By hand against --network localhost (a `hardhat node`) or an RPC network with deployments/<network>.json; the in-process network starts a fresh chain per command")
-      .addOption({ name: "id", description: "Proposal: #N from `proposals`, its id, or the id's first digits (5+)", defaultValue: "" })
-      .addOption({ name: "from", description: "Sender: index of the node's account", type: ArgumentType.INT, defaultValue: 0 })
-      .addFlag({ name: "allowLive", description: "Allow sending to a chain that is not local (chain id other than 31337/1337)" })
+    task(
+      "execute",
+      "Execute a queued proposal once its eta has come. By hand against --network localhost (a `hardhat node`) or an RPC network with deployments/<network>.json; the in-process network starts a fresh chain per command",
+    )
+      .addOption({
+        name: "id",
+        description: "Proposal: #N from `proposals`, its id, or the id's first digits (5+)",
+        defaultValue: "",
+      })
+      .addOption({
+        name: "from",
+        description: "Sender: index of the node's account",
+        type: ArgumentType.INT,
+        defaultValue: 0,
+      })
+      .addFlag({
+        name: "allowLive",
+        description: "Allow sending to a chain that is not local (chain id other than 31337/1337)",
+      })
       .setAction(() => import("./scripts/execute.ts"))
       .build(),
-    task("advance", "Local node only (--network localhost): mine blocks and move time to a proposal's voting start, voting end or eta, or by --blocks/--seconds")
-      .addOption({ name: "to", description: "start (voting opens), end (voting over) or eta (may execute); needs --id", defaultValue: "" })
-      .addOption({ name: "id", description: "Proposal: #N from `proposals`, its id, or the id's first digits (5+)", defaultValue: "" })
+    task(
+      "advance",
+      "Local node only (--network localhost): mine blocks and move time to a proposal's voting start, voting end or eta, or by --blocks/--seconds",
+    )
+      .addOption({
+        name: "to",
+        description: "start (voting opens), end (voting over) or eta (may execute); needs --id",
+        defaultValue: "",
+      })
+      .addOption({
+        name: "id",
+        description: "Proposal: #N from `proposals`, its id, or the id's first digits (5+)",
+        defaultValue: "",
+      })
       .addOption({ name: "blocks", description: "Mine this many blocks, 1 s apart", defaultValue: "" })
-      .addOption({ name: "seconds", description: "Mine one block this many seconds after the latest", defaultValue: "" })
+      .addOption({
+        name: "seconds",
+        description: "Mine one block this many seconds after the latest",
+        defaultValue: "",
+      })
       .setAction(() => import("./scripts/advance.ts"))
       .build(),
-    task("experiment", "Run a grid of parameters × seeds on worker threads (chain, model or screen engine) into runs.csv, best.json and report.html")
-      .addOption({ name: "file", description: "Experiment file (YAML or JSON); experiments/README.md documents it", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined })
+    task(
+      "experiment",
+      "Run a grid of parameters × seeds on worker threads (chain, model or screen engine) into runs.csv, best.json and report.html",
+    )
+      .addOption({
+        name: "file",
+        description: "Experiment file (YAML or JSON); experiments/README.md documents it",
+        type: ArgumentType.STRING_WITHOUT_DEFAULT,
+        defaultValue: undefined,
+      })
       .addOption({ name: "engine", description: "chain, model or screen (the file's when empty)", defaultValue: "" })
-      .addOption({ name: "workers", description: "Worker threads (the file's, else the machine's parallelism, when empty)", defaultValue: "" })
+      .addOption({
+        name: "workers",
+        description: "Worker threads (the file's, else the machine's parallelism, when empty)",
+        defaultValue: "",
+      })
       .addOption({ name: "out", description: "Results folder (experiments/out/<name> when empty)", defaultValue: "" })
       .addFlag({ name: "resume", description: "Continue the runs already recorded in the results folder" })
       .addFlag({ name: "quiet", description: "No progress bar" })

@@ -30,16 +30,26 @@ const rows = Object.entries(figures).map(([operation, gas]) => {
     operation,
     gas: gas.toLocaleString("en-US"),
     target: target === undefined ? "" : `≤ ${target.toLocaleString("en-US")} ${gas <= target ? "met" : "MISSED"}`,
-    anchor: anchor === undefined ? "" : `${anchor.label} ${anchor.gas.toLocaleString("en-US")} (ratio ${(gas / anchor.gas).toFixed(3)})`,
+    anchor:
+      anchor === undefined
+        ? ""
+        : `${anchor.label} ${anchor.gas.toLocaleString("en-US")} (ratio ${(gas / anchor.gas).toFixed(3)})`,
   };
 });
-const widths = (["operation", "gas", "target", "anchor"] as const).map((k) => Math.max(k.length, ...rows.map((r) => r[k].length)));
-const line = (cells: string[]) => cells.map((c, i) => (i === 1 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ");
+const widths = (["operation", "gas", "target", "anchor"] as const).map((k) =>
+  Math.max(k.length, ...rows.map((r) => r[k].length)),
+);
+const line = (cells: string[]) =>
+  cells.map((c, i) => (i === 1 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ");
 console.log(line(["operation", "gas", "target", "anchor"]));
 for (const r of rows) console.log(line([r.operation, r.gas, r.target, r.anchor]));
-console.log("\nbuy/sell: one transaction each (21,000 base included); .firstHolder is a buyer whose token balance was zero.");
+console.log(
+  "\nbuy/sell: one transaction each (21,000 base included); .firstHolder is a buyer whose token balance was zero.",
+);
 console.log("curveMath: the library call alone, per quote, at the same supply and amount as the trades;");
-console.log("tokensForQuote (the inverse, iterative on the sigmoid) has no target and is shown for buyExactQuote's sake.");
+console.log(
+  "tokensForQuote (the inverse, iterative on the sigmoid) has no target and is shown for buyExactQuote's sake.",
+);
 
 await mkdir("bench/results", { recursive: true });
 await writeFile(OUT, `${JSON.stringify(figures, null, 2)}\n`);

@@ -35,7 +35,14 @@ try {
   }
   const snapshotRevertPerSecond = PAIRS / ((performance.now() - started) / 1000);
 
-  const actions = parameterProposal(ctx.addresses.store, [{ key: "market.buyFeeBps", value: 150n }, { key: "market.sellFeeBps", value: 150n }], "Raise curve fees to 1.5%");
+  const actions = parameterProposal(
+    ctx.addresses.store,
+    [
+      { key: "market.buyFeeBps", value: 150n },
+      { key: "market.sellFeeBps", value: 150n },
+    ],
+    "Raise curve fees to 1.5%",
+  );
   const { applyAt } = await expectedApplyAt(chain, ctx.addresses, scenario.blockSeconds, actions, { kind: "draft" });
   started = performance.now();
   const evaluation = await evaluateProposal(ctx, { actions, seeds: SEEDS, blocks: BLOCKS, applyAt });
@@ -59,8 +66,12 @@ try {
     snapshotRevertPerSecond: Math.round(snapshotRevertPerSecond),
     snapshotRevert: { pairs: PAIRS },
   };
-  console.log(`evaluateSeconds          ${results.evaluateSeconds}  (${SEEDS.length} seeds × ${BLOCKS} blocks × 2 arms: ${results.evaluate.stepsPerSecond} steps/s, ${results.evaluate.txPerSecond} agent tx/s)`);
-  console.log(`snapshotRevertPerSecond  ${results.snapshotRevertPerSecond}  (${PAIRS} evm_snapshot + evm_revert pairs on the set-up calm chain)`);
+  console.log(
+    `evaluateSeconds          ${results.evaluateSeconds}  (${SEEDS.length} seeds × ${BLOCKS} blocks × 2 arms: ${results.evaluate.stepsPerSecond} steps/s, ${results.evaluate.txPerSecond} agent tx/s)`,
+  );
+  console.log(
+    `snapshotRevertPerSecond  ${results.snapshotRevertPerSecond}  (${PAIRS} evm_snapshot + evm_revert pairs on the set-up calm chain)`,
+  );
   mkdirSync("bench/results", { recursive: true });
   writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`written to ${RESULTS}`);

@@ -33,7 +33,13 @@ import { World } from "../agents/world/world.ts";
 const RESULTS = "bench/results/harness.json";
 
 /** Noise traders on both venues: the bulk of any battle's transactions. */
-function benchScenario(name: string, agents: number, blocks: number, ratePerStep: number, agentEvery: number): Scenario {
+function benchScenario(
+  name: string,
+  agents: number,
+  blocks: number,
+  ratePerStep: number,
+  agentEvery: number,
+): Scenario {
   return parseScenario(
     {
       name,
@@ -50,7 +56,16 @@ function benchScenario(name: string, agents: number, blocks: number, ratePerStep
           funds: { quote: "1000000", tokens: "20000" },
           // 10% slippage: the default 1% makes a fifth of the trades on the thin pool revert, and a
           // revert costs a trace to decode; the benchmark measures the harness, not bad limits.
-          behaviours: [{ kind: "noise", venues: ["curve", "pool"], ratePerStep, minQuote: "1", maxQuote: "100", slippageBps: 1000 }],
+          behaviours: [
+            {
+              kind: "noise",
+              venues: ["curve", "pool"],
+              ratePerStep,
+              minQuote: "1",
+              maxQuote: "100",
+              slippageBps: 1000,
+            },
+          ],
         },
       ],
     },
@@ -88,7 +103,14 @@ async function overhead(): Promise<{ battleTxPerSecond: number; rawTxPerSecond: 
     for (let step = 1; step <= scenario.blocks; step++) {
       for (const tx of sent[step] ?? []) {
         await chain.request("eth_sendTransaction", [
-          { from: tx.from, to: tx.to, data: tx.data, gas: hex(tx.gas), maxFeePerGas: hex(10n ** 12n), maxPriorityFeePerGas: hex(tx.priorityFeeWei) },
+          {
+            from: tx.from,
+            to: tx.to,
+            data: tx.data,
+            gas: hex(tx.gas),
+            maxFeePerGas: hex(10n ** 12n),
+            maxPriorityFeePerGas: hex(tx.priorityFeeWei),
+          },
         ]);
       }
       await chain.request("evm_mine", [Number(world.timestampOf(step))]);
@@ -105,20 +127,30 @@ async function waitForNode(url: string, seconds: number): Promise<void> {
   const deadline = Date.now() + seconds * 1000;
   while (Date.now() < deadline) {
     try {
-      const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }) });
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+      });
       if (response.ok) return;
     } catch {
       // not up yet
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error(`npx hardhat node did not answer on ${url} within ${seconds}s; is port 8545 taken by something else?`);
+  throw new Error(
+    `npx hardhat node did not answer on ${url} within ${seconds}s; is port 8545 taken by something else?`,
+  );
 }
 
 async function inProcessVsRpc(): Promise<{ inProcessTxPerSecond: number; rpcTxPerSecond: number; txs: number }> {
   const scenario = benchScenario("rpc", 20, 300, 0.2, 300);
   const dir = mkdtempSync(join(tmpdir(), "arena-bench-"));
-  const node = spawn(process.execPath, ["node_modules/hardhat/dist/src/cli.js", "node", "--hostname", "127.0.0.1", "--port", "8545"], { stdio: ["ignore", "ignore", "pipe"] });
+  const node = spawn(
+    process.execPath,
+    ["node_modules/hardhat/dist/src/cli.js", "node", "--hostname", "127.0.0.1", "--port", "8545"],
+    { stdio: ["ignore", "ignore", "pipe"] },
+  );
   let nodeErrors = "";
   node.stderr.on("data", (chunk: Buffer) => (nodeErrors += chunk.toString()));
   try {
@@ -126,15 +158,32 @@ async function inProcessVsRpc(): Promise<{ inProcessTxPerSecond: number; rpcTxPe
     await waitForNode("http://127.0.0.1:8545", 60).catch((error: Error) => {
       throw new Error(`${error.message}\n${nodeErrors}`);
     });
-    const rpc = await runBattle(hre, { scenario, out: join(dir, "rpc"), quiet: true, noReport: true, network: "localhost" });
-    return { inProcessTxPerSecond: inProcess.txPerSecond, rpcTxPerSecond: rpc.txPerSecond, txs: inProcess.summary.totals.txs };
+    const rpc = await runBattle(hre, {
+      scenario,
+      out: join(dir, "rpc"),
+      quiet: true,
+      noReport: true,
+      network: "localhost",
+    });
+    return {
+      inProcessTxPerSecond: inProcess.txPerSecond,
+      rpcTxPerSecond: rpc.txPerSecond,
+      txs: inProcess.summary.totals.txs,
+    };
   } finally {
     node.kill("SIGTERM");
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-async function memory(): Promise<{ rssMiB: number; agents: number; blocks: number; txs: number; txPerSecond: number; seconds: number }> {
+async function memory(): Promise<{
+  rssMiB: number;
+  agents: number;
+  blocks: number;
+  txs: number;
+  txPerSecond: number;
+  seconds: number;
+}> {
   const agents = 200;
   const blocks = Number(process.env.ARENA_BENCH_BLOCKS ?? 20_000);
   const scenario = benchScenario("memory", agents, blocks, 0.02, 1_000);
@@ -151,7 +200,14 @@ async function memory(): Promise<{ rssMiB: number; agents: number; blocks: numbe
       },
     });
     peak = Math.max(peak, process.memoryUsage().rss);
-    return { rssMiB: peak / 2 ** 20, agents, blocks, txs: result.summary.totals.txs, txPerSecond: result.txPerSecond, seconds: result.wallSeconds };
+    return {
+      rssMiB: peak / 2 ** 20,
+      agents,
+      blocks,
+      txs: result.summary.totals.txs,
+      txPerSecond: result.txPerSecond,
+      seconds: result.wallSeconds,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -161,21 +217,45 @@ const round = (x: number, digits = 2) => Number(x.toFixed(digits));
 
 // Memory first, while the process holds nothing else.
 const m = await memory();
-console.log(`rssMiB          ${m.rssMiB.toFixed(0)}    (target < 1024)  ${m.agents} agents × ${m.blocks} blocks, ${m.txs} txs in ${m.seconds.toFixed(0)} s, ${m.txPerSecond.toFixed(0)} tx/s`);
+console.log(
+  `rssMiB          ${m.rssMiB.toFixed(0)}    (target < 1024)  ${m.agents} agents × ${m.blocks} blocks, ${m.txs} txs in ${m.seconds.toFixed(0)} s, ${m.txPerSecond.toFixed(0)} tx/s`,
+);
 const o = await overhead();
 const overheadRatio = o.battleTxPerSecond / o.rawTxPerSecond;
-console.log(`overheadRatio   ${overheadRatio.toFixed(3)}  (target ≥ 0.9)  battle ${o.battleTxPerSecond.toFixed(0)} tx/s, raw replay ${o.rawTxPerSecond.toFixed(0)} tx/s; ${o.txs} txs in ${o.blocks} blocks`);
+console.log(
+  `overheadRatio   ${overheadRatio.toFixed(3)}  (target ≥ 0.9)  battle ${o.battleTxPerSecond.toFixed(0)} tx/s, raw replay ${o.rawTxPerSecond.toFixed(0)} tx/s; ${o.txs} txs in ${o.blocks} blocks`,
+);
 const r = await inProcessVsRpc();
 const inProcessVsRpcRatio = r.inProcessTxPerSecond / r.rpcTxPerSecond;
-console.log(`inProcessVsRpc  ${inProcessVsRpcRatio.toFixed(2)}   (target ≥ 3)    in-process ${r.inProcessTxPerSecond.toFixed(0)} tx/s, HTTP ${r.rpcTxPerSecond.toFixed(0)} tx/s; ${r.txs} txs`);
+console.log(
+  `inProcessVsRpc  ${inProcessVsRpcRatio.toFixed(2)}   (target ≥ 3)    in-process ${r.inProcessTxPerSecond.toFixed(0)} tx/s, HTTP ${r.rpcTxPerSecond.toFixed(0)} tx/s; ${r.txs} txs`,
+);
 
 const results = {
   overheadRatio: round(overheadRatio, 3),
-  overhead: { battleTxPerSecond: round(o.battleTxPerSecond, 0), rawTxPerSecond: round(o.rawTxPerSecond, 0), txs: o.txs, blocks: o.blocks, target: ">= 0.9" },
+  overhead: {
+    battleTxPerSecond: round(o.battleTxPerSecond, 0),
+    rawTxPerSecond: round(o.rawTxPerSecond, 0),
+    txs: o.txs,
+    blocks: o.blocks,
+    target: ">= 0.9",
+  },
   inProcessVsRpc: round(inProcessVsRpcRatio, 2),
-  rpc: { inProcessTxPerSecond: round(r.inProcessTxPerSecond, 0), rpcTxPerSecond: round(r.rpcTxPerSecond, 0), txs: r.txs, target: ">= 3" },
+  rpc: {
+    inProcessTxPerSecond: round(r.inProcessTxPerSecond, 0),
+    rpcTxPerSecond: round(r.rpcTxPerSecond, 0),
+    txs: r.txs,
+    target: ">= 3",
+  },
   rssMiB: round(m.rssMiB, 0),
-  memory: { agents: m.agents, blocks: m.blocks, txs: m.txs, txPerSecond: round(m.txPerSecond, 0), seconds: round(m.seconds, 1), target: "< 1024" },
+  memory: {
+    agents: m.agents,
+    blocks: m.blocks,
+    txs: m.txs,
+    txPerSecond: round(m.txPerSecond, 0),
+    seconds: round(m.seconds, 1),
+    target: "< 1024",
+  },
 };
 mkdirSync("bench/results", { recursive: true });
 writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);

@@ -33,24 +33,36 @@ const root = mkdtempSync(join(tmpdir(), "arena-bench-model-"));
 const met = (ok: boolean) => (ok ? "met" : "NOT met");
 try {
   const quotesPerSecond = measureQuotesPerSecond(3_000);
-  console.log(`quotesPerSecond     ${quotesPerSecond.toLocaleString("en")}  (target ≥ 1,000,000: ${met(quotesPerSecond >= TARGETS.quotesPerSecond)})`);
+  console.log(
+    `quotesPerSecond     ${quotesPerSecond.toLocaleString("en")}  (target ≥ 1,000,000: ${met(quotesPerSecond >= TARGETS.quotesPerSecond)})`,
+  );
 
   // One experiment, loaded once, run on 1 worker, on 2, and (when the machine has more) on all of them.
   const classic = await loadExperiment(CLASSIC_GRID);
   const timed = async (workers: number) => {
     const started = performance.now();
-    const outcome = await runExperiment({ experiment: CLASSIC_GRID, workers, out: join(root, `classic-${workers}`), quiet: true });
-    if (outcome.records.length !== classic.cases.length * classic.seeds.length) throw new Error(`the classic grid recorded ${outcome.records.length} runs, expected ${classic.cases.length}`);
+    const outcome = await runExperiment({
+      experiment: CLASSIC_GRID,
+      workers,
+      out: join(root, `classic-${workers}`),
+      quiet: true,
+    });
+    if (outcome.records.length !== classic.cases.length * classic.seeds.length)
+      throw new Error(`the classic grid recorded ${outcome.records.length} runs, expected ${classic.cases.length}`);
     return (performance.now() - started) / 1000;
   };
   const oneWorker = await timed(1);
   const twoWorkers = await timed(2);
   const parallelSpeedup = oneWorker / twoWorkers;
-  console.log(`parallelSpeedup     ${parallelSpeedup.toFixed(2)}  (target ≥ 1.7: ${met(parallelSpeedup >= TARGETS.parallelSpeedup)})  ${CLASSIC_GRID}, model engine: 1 worker ${oneWorker.toFixed(1)} s, 2 workers ${twoWorkers.toFixed(1)} s (${availableParallelism()} cores)`);
+  console.log(
+    `parallelSpeedup     ${parallelSpeedup.toFixed(2)}  (target ≥ 1.7: ${met(parallelSpeedup >= TARGETS.parallelSpeedup)})  ${CLASSIC_GRID}, model engine: 1 worker ${oneWorker.toFixed(1)} s, 2 workers ${twoWorkers.toFixed(1)} s (${availableParallelism()} cores)`,
+  );
 
   const allWorkers = availableParallelism();
   const gridSeconds = allWorkers === 2 ? twoWorkers : allWorkers === 1 ? oneWorker : await timed(allWorkers);
-  console.log(`gridSeconds         ${gridSeconds.toFixed(1)}  ${classic.cases.length} cases × ${classic.blocks} days, model engine, ${allWorkers} workers (${(classic.cases.length / gridSeconds).toFixed(0)} runs/s), file to report`);
+  console.log(
+    `gridSeconds         ${gridSeconds.toFixed(1)}  ${classic.cases.length} cases × ${classic.blocks} days, model engine, ${allWorkers} workers (${(classic.cases.length / gridSeconds).toFixed(0)} runs/s), file to report`,
+  );
 
   const calm = { ...(await loadScenario("scenarios/calm.yaml")), blocks: 200 };
   const engine = new ChainEngine(hre);
@@ -67,7 +79,9 @@ try {
   } finally {
     await engine.close();
   }
-  console.log(`chainRunsPerMinute  ${chainRunsPerMinute.toFixed(1)}  200-block calm battles from the snapshot (${CHAIN_RUNS} runs; the first run with deployment and set-up took ${deploySeconds.toFixed(1)} s)`);
+  console.log(
+    `chainRunsPerMinute  ${chainRunsPerMinute.toFixed(1)}  200-block calm battles from the snapshot (${CHAIN_RUNS} runs; the first run with deployment and set-up took ${deploySeconds.toFixed(1)} s)`,
+  );
 
   const round = (x: number, digits: number) => Number(x.toFixed(digits));
   const results = {
@@ -76,12 +90,33 @@ try {
     gridSeconds: round(gridSeconds, 1),
     chainRunsPerMinute: round(chainRunsPerMinute, 1),
     targets: { quotesPerSecond: ">= 1000000", parallelSpeedup: ">= 1.7" },
-    met: { quotesPerSecond: quotesPerSecond >= TARGETS.quotesPerSecond, parallelSpeedup: parallelSpeedup >= TARGETS.parallelSpeedup },
+    met: {
+      quotesPerSecond: quotesPerSecond >= TARGETS.quotesPerSecond,
+      parallelSpeedup: parallelSpeedup >= TARGETS.parallelSpeedup,
+    },
     details: {
       cores: availableParallelism(),
-      speedup: { file: CLASSIC_GRID, engine: "model", cases: classic.cases.length, blocks: classic.blocks, oneWorkerSeconds: round(oneWorker, 2), twoWorkersSeconds: round(twoWorkers, 2) },
-      grid: { file: CLASSIC_GRID, engine: "model", cases: classic.cases.length, blocks: classic.blocks, workers: allWorkers },
-      chain: { scenario: "scenarios/calm.yaml", blocks: 200, runs: CHAIN_RUNS, deployAndFirstRunSeconds: round(deploySeconds, 1) },
+      speedup: {
+        file: CLASSIC_GRID,
+        engine: "model",
+        cases: classic.cases.length,
+        blocks: classic.blocks,
+        oneWorkerSeconds: round(oneWorker, 2),
+        twoWorkersSeconds: round(twoWorkers, 2),
+      },
+      grid: {
+        file: CLASSIC_GRID,
+        engine: "model",
+        cases: classic.cases.length,
+        blocks: classic.blocks,
+        workers: allWorkers,
+      },
+      chain: {
+        scenario: "scenarios/calm.yaml",
+        blocks: 200,
+        runs: CHAIN_RUNS,
+        deployAndFirstRunSeconds: round(deploySeconds, 1),
+      },
     },
   };
   mkdirSync("bench/results", { recursive: true });

@@ -22,7 +22,15 @@ import { stableJson } from "../agents/run/stable-json.ts";
 import { loadScenario } from "../agents/scenario/scenario.ts";
 
 const RESULTS = "bench/results/outputs.json";
-const RUN_OUTPUTS = ["summary.json", "steps.csv", "agents.csv", "txs.csv", "gas.json", "governance.json", "governance.jsonl"];
+const RUN_OUTPUTS = [
+  "summary.json",
+  "steps.csv",
+  "agents.csv",
+  "txs.csv",
+  "gas.json",
+  "governance.json",
+  "governance.jsonl",
+];
 
 const sha = (bytes: string | Buffer) => createHash("sha256").update(bytes).digest("hex").slice(0, 16);
 const scratch = mkdtempSync(join(tmpdir(), "arena-outputs-"));
@@ -30,7 +38,9 @@ const hashes: Record<string, string> = {};
 const only = process.env.ARENA_OUTPUTS_ONLY;
 
 try {
-  for (const file of readdirSync("scenarios").filter((f) => /\.ya?ml$/.test(f)).sort()) {
+  for (const file of readdirSync("scenarios")
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()) {
     const path = join("scenarios", file);
     if (only !== undefined && !path.includes(only)) continue;
     const name = file.replace(/\.ya?ml$/, "");
@@ -49,7 +59,9 @@ try {
     }
     console.log(`${name}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
-  for (const file of readdirSync("experiments").filter((f) => /\.ya?ml$/.test(f)).sort()) {
+  for (const file of readdirSync("experiments")
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()) {
     const path = join("experiments", file);
     if (only !== undefined && !path.includes(only)) continue;
     const name = file.replace(/\.ya?ml$/, "");
@@ -58,7 +70,15 @@ try {
     await runExperiment({ experiment: path, out, quiet: true, workers: 2 });
     const rows = readFileSync(join(out, "runs.csv"), "utf8").trimEnd().split("\n");
     const wall = rows[0]!.split(",").indexOf("wallMs");
-    const sorted = rows.slice(1).map((r) => r.split(",").filter((_, i) => i !== wall).join(",")).sort();
+    const sorted = rows
+      .slice(1)
+      .map((r) =>
+        r
+          .split(",")
+          .filter((_, i) => i !== wall)
+          .join(","),
+      )
+      .sort();
     hashes[`experiment/${name}/runs.csv`] = sha(sorted.join("\n"));
     hashes[`experiment/${name}/best.json`] = sha(readFileSync(join(out, "best.json")));
     console.log(`experiment ${name}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
@@ -76,10 +96,15 @@ if (process.env.ARENA_OUTPUTS_CHECK !== undefined) {
     .filter((key) => only === undefined || key.includes(only.replace(/^.*\//, "").replace(/\.ya?ml$/, "")))
     .filter((key) => recorded[key] !== hashes[key]);
   if (changed.length > 0) {
-    console.error(`\n${changed.length} outputs differ from ${RESULTS}:\n  ${changed.map((k) => `${k}: ${recorded[k] ?? "absent"} → ${hashes[k] ?? "absent"}`).join("\n  ")}`);
+    console.error(
+      `\n${changed.length} outputs differ from ${RESULTS}:\n  ${changed.map((k) => `${k}: ${recorded[k] ?? "absent"} → ${hashes[k] ?? "absent"}`).join("\n  ")}`,
+    );
     process.exitCode = 1;
   } else console.log(`\nevery output equals ${RESULTS}`);
 } else if (only === undefined) {
-  writeFileSync(RESULTS, `${JSON.stringify({ note: "sha256 (first 16 hex digits) of every ready-made scenario's and experiment's deterministic outputs", hashes }, null, 2)}\n`);
+  writeFileSync(
+    RESULTS,
+    `${JSON.stringify({ note: "sha256 (first 16 hex digits) of every ready-made scenario's and experiment's deterministic outputs", hashes }, null, 2)}\n`,
+  );
   console.log(`\nwrote ${RESULTS}`);
 }

@@ -94,14 +94,23 @@ const out = {
   definition:
     "Per seed, scenarios/governance.yaml with its protocol-owned agent and without it (same agents, voters and guardian). Metrics over the whole run as agents/governance/window-metrics.ts measures them: curveVolatility and poolVolatility are the standard deviation of per-block log returns in bps; treasuryRevenue is quote gained by the treasury; minSolvency the lowest reserve / refund of the supply. 95% intervals by Student's t; the difference is paired by seed (with − without).",
   verdict,
-  figures: Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, { with: show(v.with), without: show(v.without), difference: show(v.difference) }])),
+  figures: Object.fromEntries(
+    Object.entries(figures).map(([k, v]) => [
+      k,
+      { with: show(v.with), without: show(v.without), difference: show(v.difference) },
+    ]),
+  ),
   executedChanges: perSeed.reduce((n, s) => n + s.with.executed, 0),
   wallSeconds: perSeed.reduce((n, s) => n + s.with.wallSeconds + s.without.wallSeconds, 0),
   perSeed,
 };
 mkdirSync("bench/results", { recursive: true });
 writeFileSync("bench/results/protocol-agent.json", `${JSON.stringify(out, null, 2)}\n`);
-console.log(`\ncurve volatility (bps per block, ${seeds.length} seeds, 95% CI): with the agent ${formatInterval(figures.curveVolatility.with)}, without ${formatInterval(figures.curveVolatility.without)}, difference ${formatInterval(volatility)} [${volatility.low.toFixed(3)}, ${volatility.high.toFixed(3)}]`);
-console.log(`treasury revenue (quote): difference ${formatInterval(figures.treasuryRevenue.difference)}; lowest solvency with the agent ${formatInterval(figures.minSolvency.with)}`);
+console.log(
+  `\ncurve volatility (bps per block, ${seeds.length} seeds, 95% CI): with the agent ${formatInterval(figures.curveVolatility.with)}, without ${formatInterval(figures.curveVolatility.without)}, difference ${formatInterval(volatility)} [${volatility.low.toFixed(3)}, ${volatility.high.toFixed(3)}]`,
+);
+console.log(
+  `treasury revenue (quote): difference ${formatInterval(figures.treasuryRevenue.difference)}; lowest solvency with the agent ${formatInterval(figures.minSolvency.with)}`,
+);
 console.log(`${verdict}; ${out.executedChanges} changes executed over ${seeds.length} runs`);
 console.log("wrote bench/results/protocol-agent.json");

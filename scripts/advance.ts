@@ -39,6 +39,9 @@ export default async function advanceTask(args: AdvanceTaskArguments, hre: Hardh
 function parseTarget(text: string): AdvanceTarget | undefined {
   if (text.trim() === "") return undefined;
   const target = ADVANCE_TARGETS.find((t) => t === text.trim().toLowerCase());
-  if (target === undefined) throw new GovernanceError(`--to ${JSON.stringify(text)}: give start (voting opens), end (voting over) or eta (may execute)`);
+  if (target === undefined)
+    throw new GovernanceError(
+      `--to ${JSON.stringify(text)}: give start (voting opens), end (voting over) or eta (may execute)`,
+    );
   return target;
 }

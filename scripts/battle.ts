@@ -43,7 +43,9 @@ export default async function battleTask(args: BattleTaskArguments, hre: Hardhat
       quiet: args.quiet,
     });
     const { summary, gas, dir } = result;
-    console.log(`\n${summary.scenario.name} · seed ${summary.scenario.seed} · ${summary.completion.stepsRecorded} blocks · ${result.txPerSecond.toFixed(0)} agent tx/s`);
+    console.log(
+      `\n${summary.scenario.name} · seed ${summary.scenario.seed} · ${summary.completion.stepsRecorded} blocks · ${result.txPerSecond.toFixed(0)} agent tx/s`,
+    );
     console.log(`\n${formatLeaderboard(summary.leaderboard, 10)}`);
     if (result.governance !== undefined) console.log(`\n${formatGovernanceTable(result.governance)}`);
     console.log(`\n${formatGasTable(gas, { by: "function", limit: 12 })}`);
@@ -52,7 +54,13 @@ export default async function battleTask(args: BattleTaskArguments, hre: Hardhat
     return successfulResult(dir);
   } catch (error) {
     // Expected failures get their message alone; anything else keeps Hardhat's stack trace.
-    if (error instanceof ScenarioError || error instanceof GenesisError || error instanceof DeployError || error instanceof BattleError || isNamedBattleError(error)) {
+    if (
+      error instanceof ScenarioError ||
+      error instanceof GenesisError ||
+      error instanceof DeployError ||
+      error instanceof BattleError ||
+      isNamedBattleError(error)
+    ) {
       console.error(`battle: ${(error as Error).message}`);
       // Ctrl-C ends with the shell's usual status for it; the run folder is already complete.
       if (error instanceof Error && error.name === "BattleInterrupted") process.exit(130);
@@ -63,7 +71,12 @@ export default async function battleTask(args: BattleTaskArguments, hre: Hardhat
 }
 
 function isNamedBattleError(error: unknown): boolean {
-  return error instanceof Error && ["BattleInterrupted", "NodeLostError", "NodeUnreachableError", "LiveBattleError", "BattleError"].includes(error.name);
+  return (
+    error instanceof Error &&
+    ["BattleInterrupted", "NodeLostError", "NodeUnreachableError", "LiveBattleError", "BattleError"].includes(
+      error.name,
+    )
+  );
 }
 
 function parseOptionalInteger(text: string, flag: string): bigint | undefined {

@@ -31,8 +31,16 @@ interface EvaluateTaskArguments {
 
 export default async function evaluateTask(args: EvaluateTaskArguments, hre: HardhatRuntimeEnvironment) {
   try {
-    if (args.id !== "" && !/^\d+$/.test(args.id)) throw new WhatIfError(`--id must be a proposal id (a whole number), got ${JSON.stringify(args.id)}`);
-    const changes = args.change === "" ? undefined : args.change.split(",").map((text) => text.trim()).filter((text) => text !== "").map(parseChange);
+    if (args.id !== "" && !/^\d+$/.test(args.id))
+      throw new WhatIfError(`--id must be a proposal id (a whole number), got ${JSON.stringify(args.id)}`);
+    const changes =
+      args.change === ""
+        ? undefined
+        : args.change
+            .split(",")
+            .map((text) => text.trim())
+            .filter((text) => text !== "")
+            .map(parseChange);
     const scenario = await loadScenario(args.scenario === "" ? DEFAULT_SCENARIO : args.scenario);
     const network = hre.globalOptions.network;
     const result = await runEvaluationTask(hre, {
@@ -50,10 +58,14 @@ export default async function evaluateTask(args: EvaluateTaskArguments, hre: Har
       },
     });
     const { evaluation: e, prediction } = result;
-    console.log(`\n${e.actions.description} · ${e.seeds.length} seeds × ${e.blocks} blocks · ${e.wallSeconds.toFixed(1)} s`);
+    console.log(
+      `\n${e.actions.description} · ${e.seeds.length} seeds × ${e.blocks} blocks · ${e.wallSeconds.toFixed(1)} s`,
+    );
     for (const m of e.metrics) {
       const d = m.difference;
-      console.log(`  ${m.label.padEnd(30)} ${d.mean >= 0 ? "+" : ""}${d.mean.toPrecision(4)} ± ${d.halfWidth.toPrecision(2)} ${m.unit}${m.significant ? "" : "  (noise)"}`);
+      console.log(
+        `  ${m.label.padEnd(30)} ${d.mean >= 0 ? "+" : ""}${d.mean.toPrecision(4)} ± ${d.halfWidth.toPrecision(2)} ${m.unit}${m.significant ? "" : "  (noise)"}`,
+      );
     }
     console.log(`\nPredicted: ${prediction.state} — ${prediction.why}`);
     if (prediction.others.length > 0) console.log(`           ${otherDelegates(prediction)[0]}`);

@@ -23,13 +23,24 @@ interface ExperimentTaskArguments {
 export default async function experimentTask(args: ExperimentTaskArguments, _hre: HardhatRuntimeEnvironment) {
   try {
     if (args.file === undefined || args.file === "") {
-      throw new ExperimentError("experiment", [{ path: "--file", expected: "an experiment file", got: "nothing", fix: "pass --file experiments/classic-grid.yaml (experiments/README.md describes the format)" }]);
+      throw new ExperimentError("experiment", [
+        {
+          path: "--file",
+          expected: "an experiment file",
+          got: "nothing",
+          fix: "pass --file experiments/classic-grid.yaml (experiments/README.md describes the format)",
+        },
+      ]);
     }
     if (args.engine !== "" && !(ENGINE_NAMES as readonly string[]).includes(args.engine)) {
-      throw new ExperimentError("--engine", [{ path: "--engine", expected: ENGINE_NAMES.join(", "), got: JSON.stringify(args.engine) }]);
+      throw new ExperimentError("--engine", [
+        { path: "--engine", expected: ENGINE_NAMES.join(", "), got: JSON.stringify(args.engine) },
+      ]);
     }
     if (args.workers !== "" && !/^[1-9]\d{0,2}$/.test(args.workers)) {
-      throw new ExperimentError("--workers", [{ path: "--workers", expected: "a number of worker threads from 1 to 999", got: JSON.stringify(args.workers) }]);
+      throw new ExperimentError("--workers", [
+        { path: "--workers", expected: "a number of worker threads from 1 to 999", got: JSON.stringify(args.workers) },
+      ]);
     }
     const outcome = await runExperiment({
       experiment: args.file,
@@ -57,13 +68,20 @@ export default async function experimentTask(args: ExperimentTaskArguments, _hre
 
 function printOutcome(outcome: ExperimentOutcome): void {
   const { experiment, results } = outcome;
-  console.log(`\n${experiment.name} · ${experiment.engine} engine · ${experiment.cases.length} cases × ${experiment.seeds.length} seeds · ${outcome.ran} runs in ${outcome.wallSeconds.toFixed(1)} s${outcome.skipped > 0 ? ` (${outcome.skipped} already recorded)` : ""}`);
+  console.log(
+    `\n${experiment.name} · ${experiment.engine} engine · ${experiment.cases.length} cases × ${experiment.seeds.length} seeds · ${outcome.ran} runs in ${outcome.wallSeconds.toFixed(1)} s${outcome.skipped > 0 ? ` (${outcome.skipped} already recorded)` : ""}`,
+  );
   experiment.objectives.forEach((o, i) => {
     const best = rankCases(results.stats, i, o.goal)[0];
     const interval = best?.intervals[i];
-    console.log(`  ${o.goal} ${o.metric}: ${best === undefined ? "no measurable run" : `${best.caseKey} → ${interval!.mean.toPrecision(6)} ± ${interval!.halfWidth.toPrecision(2)} (n=${interval!.n})`}`);
+    console.log(
+      `  ${o.goal} ${o.metric}: ${best === undefined ? "no measurable run" : `${best.caseKey} → ${interval!.mean.toPrecision(6)} ± ${interval!.halfWidth.toPrecision(2)} (n=${interval!.n})`}`,
+    );
   });
   const disagreements = results.screen?.comparisons.filter((c) => !c.agrees) ?? [];
-  if (results.screen !== undefined) console.log(`  screen: ${results.screen.comparisons.length} model/chain comparisons, ${disagreements.length} disagree beyond ${experiment.tolerance}`);
+  if (results.screen !== undefined)
+    console.log(
+      `  screen: ${results.screen.comparisons.length} model/chain comparisons, ${disagreements.length} disagree beyond ${experiment.tolerance}`,
+    );
   console.log(`\nResults: ${outcome.dir}/${RESULT_FILES.runs}, ${RESULT_FILES.best}, ${RESULT_FILES.report}`);
 }

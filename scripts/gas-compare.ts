@@ -24,7 +24,9 @@ export default async function gasCompareTask(args: GasCompareTaskArguments, _hre
   try {
     const { a: runA, b: runB, out } = args;
     if (runA === undefined || runA === "" || runB === undefined || runB === "") {
-      throw new RangeError("--a and --b are both required: two run folders a battle wrote, e.g. --a runs/base-1 --b runs/tuned-1");
+      throw new RangeError(
+        "--a and --b are both required: two run folders a battle wrote, e.g. --a runs/base-1 --b runs/tuned-1",
+      );
     }
     const dimensions = parseGasDimensions(args.by);
     const limit = parseLimit(args.limit);
@@ -33,7 +35,11 @@ export default async function gasCompareTask(args: GasCompareTaskArguments, _hre
     const text = dimensions.map((by) => formatGasComparison(comparison, { by, format: "text", limit })).join("\n\n");
     console.log(text);
     if (out !== undefined && out !== "") {
-      const markdown = [`## Gas: ${runA} → ${runB}`, "", ...dimensions.map((by) => formatGasComparison(comparison, { by, format: "markdown", limit }))].join("\n");
+      const markdown = [
+        `## Gas: ${runA} → ${runB}`,
+        "",
+        ...dimensions.map((by) => formatGasComparison(comparison, { by, format: "markdown", limit })),
+      ].join("\n");
       await writeFile(out, markdown);
       console.log(`\nMarkdown written to ${out}`);
     }

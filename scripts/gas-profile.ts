@@ -17,7 +17,8 @@ interface GasProfileTaskArguments {
 
 export default async function gasProfileTask(args: GasProfileTaskArguments, _hre: HardhatRuntimeEnvironment) {
   try {
-    if (args.run === undefined || args.run === "") throw new RangeError("--run is required: the run folder a battle wrote, e.g. --run runs/baseline-1");
+    if (args.run === undefined || args.run === "")
+      throw new RangeError("--run is required: the run folder a battle wrote, e.g. --run runs/baseline-1");
     const dimensions = parseGasDimensions(args.by);
     const limit = parseLimit(args.limit);
     const profile = await readGasProfile(args.run);

@@ -21,13 +21,16 @@ export default async function proposalsTask(args: ProposalsTaskArguments, hre: H
     const state = parseState(args.state);
     const chain = await openTaskChain(hre);
     const latest = await chain.client.getBlock();
-    console.log(`"${chain.networkName}" (chain ${chain.chainId}) at block ${latest.number}, ${isoTime(latest.timestamp)}`);
+    console.log(
+      `"${chain.networkName}" (chain ${chain.chainId}) at block ${latest.number}, ${isoTime(latest.timestamp)}`,
+    );
     if (args.id !== "") {
       console.log(formatProposalDetail(await getProposal(chain, args.id)));
       return successfulResult(args.id);
     }
     const proposals = await listProposals(chain, state === undefined ? {} : { state });
-    if (proposals.length === 0) console.log(state === undefined ? "No proposals yet (npx hardhat propose)." : `No ${state} proposals.`);
+    if (proposals.length === 0)
+      console.log(state === undefined ? "No proposals yet (npx hardhat propose)." : `No ${state} proposals.`);
     else console.log(formatProposalTable(proposals));
     return successfulResult(proposals.length);
   } catch (error) {
@@ -38,6 +41,7 @@ export default async function proposalsTask(args: ProposalsTaskArguments, hre: H
 function parseState(text: string): ProposalState | undefined {
   if (text.trim() === "") return undefined;
   const state = PROPOSAL_STATES.find((s) => s.toLowerCase() === text.trim().toLowerCase());
-  if (state === undefined) throw new GovernanceError(`--state ${JSON.stringify(text)}: give one of ${PROPOSAL_STATES.join(", ")}`);
+  if (state === undefined)
+    throw new GovernanceError(`--state ${JSON.stringify(text)}: give one of ${PROPOSAL_STATES.join(", ")}`);
   return state;
 }

@@ -28,13 +28,17 @@ export default async function proposeTask(args: ProposeTaskArguments, hre: Hardh
     const from = await accountAt(chain, args.from);
     const result = await propose(chain, { from, changes, description: args.description, unpause: args.unpause });
     const n = result.index;
-    console.log(`Proposal #${n} created on "${chain.networkName}" by ${from} (block ${result.blockNumber}, tx ${result.txHash})`);
+    console.log(
+      `Proposal #${n} created on "${chain.networkName}" by ${from} (block ${result.blockNumber}, tx ${result.txHash})`,
+    );
     console.log(`  id        ${result.id}`);
     for (const [i, line] of result.lines.entries()) console.log(`  ${i === 0 ? "changes " : "        "}  ${line}`);
     console.log(`  voting    from block ${result.snapshot + 1n} through block ${result.deadline}`);
     console.log(`  execution ${isoTime(result.estimate.timestamp)} at the earliest (${result.estimate.assumption})`);
     const network = `--network ${chain.networkName}`;
-    console.log(`Next: ${chain.local ? `npx hardhat advance --to start --id ${n} ${network}, then ` : ""}npx hardhat vote --id ${n} --support for --reason "…" ${network}`);
+    console.log(
+      `Next: ${chain.local ? `npx hardhat advance --to start --id ${n} ${network}, then ` : ""}npx hardhat vote --id ${n} --support for --reason "…" ${network}`,
+    );
     return successfulResult(result.id.toString());
   } catch (error) {
     return reportTaskError("propose", error);

@@ -22,9 +22,13 @@ export default async function queueTask(args: QueueTaskArguments, hre: HardhatRu
     const from = await accountAt(chain, args.from);
     const result = await queue(chain, { from, proposal: args.id });
     const n = result.proposal.index;
-    console.log(`Proposal #${n} queued (tx ${result.txHash}); it may execute from ${result.eta} (${isoTime(result.eta)})`);
+    console.log(
+      `Proposal #${n} queued (tx ${result.txHash}); it may execute from ${result.eta} (${isoTime(result.eta)})`,
+    );
     const network = `--network ${chain.networkName}`;
-    console.log(`Next: ${chain.local ? `npx hardhat advance --to eta --id ${n} ${network}, then ` : ""}npx hardhat execute --id ${n} ${network}`);
+    console.log(
+      `Next: ${chain.local ? `npx hardhat advance --to eta --id ${n} ${network}, then ` : ""}npx hardhat execute --id ${n} ${network}`,
+    );
     return successfulResult(result.eta.toString());
   } catch (error) {
     return reportTaskError("queue", error);

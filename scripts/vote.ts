@@ -25,9 +25,13 @@ export default async function voteTask(args: VoteTaskArguments, hre: HardhatRunt
     assertSendAllowed(chain, "vote", args.allowLive);
     const from = await accountAt(chain, args.from);
     const result = await vote(chain, { from, proposal: args.id, support, reason: args.reason });
-    console.log(`${from} voted ${support} on proposal #${result.proposal.index} with weight ${formatVotes(result.weight)} (tx ${result.txHash})`);
+    console.log(
+      `${from} voted ${support} on proposal #${result.proposal.index} with weight ${formatVotes(result.weight)} (tx ${result.txHash})`,
+    );
     const { votes, quorum } = await getProposal(chain, args.id);
-    console.log(`  tally: for ${formatVotes(votes.for)} · against ${formatVotes(votes.against)} · abstain ${formatVotes(votes.abstain)} (quorum ${formatVotes(quorum)})`);
+    console.log(
+      `  tally: for ${formatVotes(votes.for)} · against ${formatVotes(votes.against)} · abstain ${formatVotes(votes.abstain)} (quorum ${formatVotes(quorum)})`,
+    );
     if (result.warning !== undefined) console.warn(`warning: ${result.warning}`);
     return successfulResult(result.weight.toString());
   } catch (error) {

@@ -22,12 +22,17 @@ describe("battle task", function () {
     const dir = join(root, "run");
     try {
       const cli = join(require.resolve("hardhat/package.json"), "..", "dist/src/cli.js");
-      const child = spawn(process.execPath, [cli, "battle", "--scenario", "scenarios/calm.yaml", "--blocks", "100000", "--out", dir], { stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(
+        process.execPath,
+        [cli, "battle", "--scenario", "scenarios/calm.yaml", "--blocks", "100000", "--out", dir],
+        { stdio: ["ignore", "pipe", "pipe"] },
+      );
       let stderr = "";
       child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
       const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
       const steps = join(dir, "steps.csv");
-      for (let i = 0; i < 600 && !(existsSync(steps) && readFileSync(steps, "utf8").split("\n").length > 30); i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 600 && !(existsSync(steps) && readFileSync(steps, "utf8").split("\n").length > 30); i++)
+        await new Promise((r) => setTimeout(r, 100));
       child.kill("SIGINT");
       expect(await exited).to.equal(130);
       expect(stderr).to.match(/battle: interrupted by SIGINT \(Ctrl-C\)\n(\d+) of 100000 blocks are recorded in /);

@@ -19,7 +19,11 @@ const require = createRequire(import.meta.url);
 
 async function answers(): Promise<boolean> {
   try {
-    const response = await fetch(URL, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }) });
+    const response = await fetch(URL, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+    });
     return response.ok;
   } catch {
     return false;
@@ -43,19 +47,28 @@ describe("battle over HTTP (--network localhost)", function () {
 
   before(async () => {
     root = mkdtempSync(join(tmpdir(), "arena-node-"));
-    if (await answers()) throw new Error(`something already answers on ${URL}; stop it (these tests start and kill their own node there)`);
+    if (await answers())
+      throw new Error(`something already answers on ${URL}; stop it (these tests start and kill their own node there)`);
   });
   after(() => rmSync(root, { recursive: true, force: true }));
 
   it("refuses to start when no node answers, saying how to start one", async () => {
     let error: unknown;
     try {
-      await runBattle(hre, { scenario: "scenarios/calm.yaml", blocks: 5, out: join(root, "none"), network: "localhost", quiet: true });
+      await runBattle(hre, {
+        scenario: "scenarios/calm.yaml",
+        blocks: 5,
+        out: join(root, "none"),
+        network: "localhost",
+        quiet: true,
+      });
     } catch (e) {
       error = e;
     }
     expect((error as Error).name).to.equal("NodeUnreachableError");
-    expect((error as Error).message).to.include(URL).and.include("npx hardhat node");
+    expect((error as Error).message)
+      .to.include(URL)
+      .and.include("npx hardhat node");
   });
 
   it("keeps every recorded block when the node dies mid-run", async () => {
@@ -80,7 +93,9 @@ describe("battle over HTTP (--network localhost)", function () {
       node.kill("SIGKILL");
     }
     expect((error as Error).name).to.equal("NodeLostError");
-    expect((error as Error).message).to.include(`lost the node at ${URL}`).and.include(`8 of 300 blocks are recorded in ${dir}`);
+    expect((error as Error).message)
+      .to.include(`lost the node at ${URL}`)
+      .and.include(`8 of 300 blocks are recorded in ${dir}`);
     expect(await readStepsCsv(join(dir, "steps.csv"))).to.have.length(8);
     const summary = await readSummary(join(dir, "summary.json"));
     expect(summary.completion).to.deep.include({ stepsRecorded: 8, complete: false });

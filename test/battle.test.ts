@@ -80,13 +80,30 @@ describe("battle", function () {
     const steps = await readStepsCsv(join(dir, "steps.csv"));
     expect(steps).to.have.length(12);
     const summary = await readSummary(join(dir, "summary.json"));
-    expect(summary.completion).to.deep.include({ stepsRecorded: 12, complete: false, stoppedBy: "interrupted by SIGINT (Ctrl-C)" });
+    expect(summary.completion).to.deep.include({
+      stepsRecorded: 12,
+      complete: false,
+      stoppedBy: "interrupted by SIGINT (Ctrl-C)",
+    });
     expect(existsSync(join(dir, "report.html"))).to.equal(true);
   });
 
   it("runs the same agents on another curve, and the gas comparison shows what the curve costs", async () => {
-    const linear = await runBattle(hre, { scenario: "scenarios/front-running.yaml", blocks: 30, out: join(root, "linear"), quiet: true, noReport: true });
-    const sigmoid = await runBattle(hre, { scenario: "scenarios/front-running.yaml", genesis: "genesis/sigmoid.json", blocks: 30, out: join(root, "sigmoid"), quiet: true, noReport: true });
+    const linear = await runBattle(hre, {
+      scenario: "scenarios/front-running.yaml",
+      blocks: 30,
+      out: join(root, "linear"),
+      quiet: true,
+      noReport: true,
+    });
+    const sigmoid = await runBattle(hre, {
+      scenario: "scenarios/front-running.yaml",
+      genesis: "genesis/sigmoid.json",
+      blocks: 30,
+      out: join(root, "sigmoid"),
+      quiet: true,
+      noReport: true,
+    });
     expect(sigmoid.summary.scenario.genesis).to.equal("genesis/sigmoid.json");
     const comparison = compareGasProfiles(linear.gas, sigmoid.gas, { a: "linear", b: "sigmoid" });
     const sell = comparison.tables.function.find((row) => row.key === "BondingCurveMarket.sell")!;

@@ -32,11 +32,21 @@ describe("buy", () => {
 
     await expect(market.connect(trader).buyExactTokens(amount, cost, trader.address, await deadline()))
       .to.emit(market, "Bought")
-      .withArgs(trader.address, trader.address, amount, cost, fee, supplyBefore + amount, reserveBefore + cost - (fee * treasuryShareBps) / 10_000n);
+      .withArgs(
+        trader.address,
+        trader.address,
+        amount,
+        cost,
+        fee,
+        supplyBefore + amount,
+        reserveBefore + cost - (fee * treasuryShareBps) / 10_000n,
+      );
     expect(await token.balanceOf(trader.address)).to.equal(amount);
     expect(await token.totalSupply()).to.equal(supplyBefore + amount);
     expect(await market.treasuryAccrued()).to.equal(accruedBefore + (fee * treasuryShareBps) / 10_000n);
-    expect(await quote.balanceOf(await market.getAddress())).to.equal((await market.reserve()) + (await market.treasuryAccrued()));
+    expect(await quote.balanceOf(await market.getAddress())).to.equal(
+      (await market.reserve()) + (await market.treasuryAccrued()),
+    );
   });
 
   it("raises the price as supply grows", async () => {
@@ -60,10 +70,9 @@ describe("buy", () => {
     await expect(market.connect(trader).buyExactTokens(WAD, ethers.MaxUint256, trader.address, now - 1n))
       .to.be.revertedWithCustomError(market, "DeadlineExpired")
       .withArgs(now - 1n, now + 1n);
-    await expect(market.connect(trader).buyExactTokens(0n, ethers.MaxUint256, trader.address, await deadline())).to.be.revertedWithCustomError(
-      market,
-      "ZeroAmount",
-    );
+    await expect(
+      market.connect(trader).buyExactTokens(0n, ethers.MaxUint256, trader.address, await deadline()),
+    ).to.be.revertedWithCustomError(market, "ZeroAmount");
     const cap = await market.maxSupply();
     const room = cap - (await market.supply());
     await expect(market.connect(trader).buyExactTokens(room + 1n, ethers.MaxUint256, trader.address, await deadline()))
@@ -78,7 +87,15 @@ describe("buy", () => {
     const before = await quote.balanceOf(trader.address);
     await expect(market.connect(trader).buyExactQuote(quoteIn, amount, trader.address, await deadline()))
       .to.emit(market, "Bought")
-      .withArgs(trader.address, trader.address, amount, quoteIn, fee, (await market.supply()) + amount, (v: bigint) => v > 0n);
+      .withArgs(
+        trader.address,
+        trader.address,
+        amount,
+        quoteIn,
+        fee,
+        (await market.supply()) + amount,
+        (v: bigint) => v > 0n,
+      );
     expect(before - (await quote.balanceOf(trader.address))).to.equal(quoteIn);
     expect(await token.balanceOf(trader.address)).to.equal(amount);
     // The amount is the most the budget buys: one more token's worth would cost more than quoteIn.
@@ -98,13 +115,11 @@ describe("buy", () => {
   it("refuses trading while paused", async () => {
     const { market, trader, deployment } = await networkHelpers.loadFixture(traderFixture);
     await market.connect(await ethers.getSigner(deployment.accounts.guardian)).pause();
-    await expect(market.connect(trader).buyExactTokens(WAD, ethers.MaxUint256, trader.address, await deadline())).to.be.revertedWithCustomError(
-      market,
-      "MarketPaused",
-    );
-    await expect(market.connect(trader).buyExactQuote(10n ** 6n, 0n, trader.address, await deadline())).to.be.revertedWithCustomError(
-      market,
-      "MarketPaused",
-    );
+    await expect(
+      market.connect(trader).buyExactTokens(WAD, ethers.MaxUint256, trader.address, await deadline()),
+    ).to.be.revertedWithCustomError(market, "MarketPaused");
+    await expect(
+      market.connect(trader).buyExactQuote(10n ** 6n, 0n, trader.address, await deadline()),
+    ).to.be.revertedWithCustomError(market, "MarketPaused");
   });
 });

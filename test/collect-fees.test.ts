@@ -22,7 +22,9 @@ describe("collect fees", () => {
     await quote.connect(trader).mint(trader.address, 10n ** 12n);
     await quote.connect(trader).approve(await market.getAddress(), ethers.MaxUint256);
     const [, fee] = await market.quoteBuyExactTokens(10_000n * 10n ** 18n);
-    await market.connect(trader).buyExactTokens(10_000n * 10n ** 18n, ethers.MaxUint256, trader.address, ethers.MaxUint256);
+    await market
+      .connect(trader)
+      .buyExactTokens(10_000n * 10n ** 18n, ethers.MaxUint256, trader.address, ethers.MaxUint256);
     const [, , treasuryShareBps] = await market.fees();
     const accrued = (fee * treasuryShareBps) / 10_000n;
     expect(await market.treasuryAccrued()).to.equal(accrued);

@@ -50,7 +50,8 @@ const show = (c: Curve, supply: bigint, amount: bigint) =>
 function costError(cost: bigint, exact: Dec): string | null {
   const value = dec(cost);
   if (value.lt(exact)) return `cost ${cost} below the exact ${exact.toFixed(6)}`;
-  if (value.gt(exact.mul(RELATIVE.plus(1)).plus(ABSOLUTE_WEI))) return `cost ${cost} too far above the exact ${exact.toFixed(6)}`;
+  if (value.gt(exact.mul(RELATIVE.plus(1)).plus(ABSOLUTE_WEI)))
+    return `cost ${cost} too far above the exact ${exact.toFixed(6)}`;
   return null;
 }
 
@@ -58,7 +59,8 @@ function costError(cost: bigint, exact: Dec): string | null {
 function refundError(refund: bigint, exact: Dec): string | null {
   const value = dec(refund);
   if (value.gt(exact)) return `refund ${refund} above the exact ${exact.toFixed(6)}`;
-  if (value.lt(exact.mul(new Dec(1).minus(RELATIVE)).minus(ABSOLUTE_WEI))) return `refund ${refund} too far below the exact ${exact.toFixed(6)}`;
+  if (value.lt(exact.mul(new Dec(1).minus(RELATIVE)).minus(ABSOLUTE_WEI)))
+    return `refund ${refund} too far below the exact ${exact.toFixed(6)}`;
   return null;
 }
 
@@ -106,12 +108,17 @@ async function tradeFailures(harness: CurveMathHarness, cases: readonly Trade[])
 }
 
 /** Checks priceWad at every supply against the exact price: within 1e-15 + 1 wei. */
-async function priceFailures(harness: CurveMathHarness, cases: readonly { c: Curve; supply: bigint }[]): Promise<string[]> {
+async function priceFailures(
+  harness: CurveMathHarness,
+  cases: readonly { c: Curve; supply: bigint }[],
+): Promise<string[]> {
   const prices = await inBatches(cases, ({ c, supply }) => harness.priceWad(c, supply));
   return cases.flatMap(({ c, supply }, i) => {
     const exact = price(c, supply);
     const error = dec(prices[i]).minus(exact).abs();
-    return error.gt(exact.mul(RELATIVE).plus(1)) ? [`${show(c, supply, 0n)}: price ${prices[i]} vs ${exact.toFixed(3)}`] : [];
+    return error.gt(exact.mul(RELATIVE).plus(1))
+      ? [`${show(c, supply, 0n)}: price ${prices[i]} vs ${exact.toFixed(3)}`]
+      : [];
   });
 }
 
@@ -137,7 +144,11 @@ async function inverseFailures(harness: CurveMathHarness, random: SeededRandom, 
     const supply = randomSupply(random, c.maxSupply);
     if (supply === c.maxSupply) continue;
     const budget = random.chance(0.85)
-      ? BigInt(integral(c, supply, randomAmount(random, c.maxSupply - supply)).ceil().toFixed(0)) + random.uniform(0n, 3n)
+      ? BigInt(
+          integral(c, supply, randomAmount(random, c.maxSupply - supply))
+            .ceil()
+            .toFixed(0),
+        ) + random.uniform(0n, 3n)
       : random.logUniform(1n, 10n ** 34n);
     cases.push({ c, supply, budget });
   }
@@ -223,8 +234,22 @@ describe("CurveMath against the 60-digit decimal.js reference", () => {
     for (const domain of [MAX_SUPPLY, 10n ** 24n, 10n ** 21n]) {
       const scale = MAX_SUPPLY / domain;
       const mid = domain / 2n;
-      const steep: Curve = { kind: CurveKind.Sigmoid, p1: 10n ** 21n, p2: 2n * 10n ** 11n * scale, p3: mid, p4: 0n, maxSupply: domain };
-      const growth: Curve = { kind: CurveKind.Exponential, p1: 10n ** 9n, p2: 10n ** 10n * scale, p3: 0n, p4: 0n, maxSupply: domain };
+      const steep: Curve = {
+        kind: CurveKind.Sigmoid,
+        p1: 10n ** 21n,
+        p2: 2n * 10n ** 11n * scale,
+        p3: mid,
+        p4: 0n,
+        maxSupply: domain,
+      };
+      const growth: Curve = {
+        kind: CurveKind.Exponential,
+        p1: 10n ** 9n,
+        p2: 10n ** 10n * scale,
+        p3: 0n,
+        p4: 0n,
+        maxSupply: domain,
+      };
       // both at the edge of the range on their domain (|k·(S − S0)| = 100, k·D = 10), so inside it
       await harness.validate(steep);
       await harness.validate(growth);
@@ -235,7 +260,7 @@ describe("CurveMath against the 60-digit decimal.js reference", () => {
         cases.push({ c: steep, supply: mid, amount: eighth + d });
         cases.push({ c: steep, supply: domain / 10n ** 7n, amount: eighth + d });
         cases.push({ c: steep, supply: mid, amount: zQuarter + d });
-        cases.push({ c: steep, supply: 0n, amount: 130n * 10n ** 36n / steep.p2 + d });
+        cases.push({ c: steep, supply: 0n, amount: (130n * 10n ** 36n) / steep.p2 + d });
         cases.push({ c: growth, supply: domain / 10n, amount: 10n ** 36n / 8n / growth.p2 + d });
       }
     }
@@ -255,11 +280,21 @@ describe("CurveMath against the 60-digit decimal.js reference", () => {
     const LAUNCH_SUPPLY = 10n ** 25n;
     /** 1 quote high, midpoint one million tokens, k = 1e-5 per token, base 0.001 quote. */
     const sigmoidLaunch = (maxSupply: bigint): Curve => ({
-      kind: CurveKind.Sigmoid, p1: WAD, p2: 10n ** 13n, p3: 10n ** 24n, p4: 10n ** 15n, maxSupply,
+      kind: CurveKind.Sigmoid,
+      p1: WAD,
+      p2: 10n ** 13n,
+      p3: 10n ** 24n,
+      p4: 10n ** 15n,
+      maxSupply,
     });
     /** 0.01 quote, e-folding every million tokens. */
     const exponentialLaunch = (maxSupply: bigint): Curve => ({
-      kind: CurveKind.Exponential, p1: 10n ** 16n, p2: 10n ** 12n, p3: 0n, p4: 0n, maxSupply,
+      kind: CurveKind.Exponential,
+      p1: 10n ** 16n,
+      p2: 10n ** 12n,
+      p3: 0n,
+      p4: 0n,
+      maxSupply,
     });
     const LAUNCHES = [
       ["sigmoid", sigmoidLaunch],
@@ -269,7 +304,9 @@ describe("CurveMath against the 60-digit decimal.js reference", () => {
     /** Trades over the launch domain: supplies log-uniform or uniform (the midpoint region matters). */
     function launchTrades(random: SeededRandom, c: Curve, count: number): Trade[] {
       return Array.from({ length: count }, () => {
-        const supply = random.chance(0.5) ? random.uniform(0n, c.maxSupply - 1n) : randomSupply(random, c.maxSupply - 1n);
+        const supply = random.chance(0.5)
+          ? random.uniform(0n, c.maxSupply - 1n)
+          : randomSupply(random, c.maxSupply - 1n);
         return { c, supply, amount: randomAmount(random, c.maxSupply - supply) };
       });
     }
@@ -290,7 +327,12 @@ describe("CurveMath against the 60-digit decimal.js reference", () => {
         const random = new SeededRandom(0x1a0c4n + BigInt(c.kind));
         const trades = launchTrades(random, c, 200);
         expectNoFailures(await tradeFailures(harness, trades));
-        expectNoFailures(await priceFailures(harness, [0n, 10n ** 24n, LAUNCH_SUPPLY, ...trades.map((t) => t.supply)].map((supply) => ({ c, supply }))));
+        expectNoFailures(
+          await priceFailures(
+            harness,
+            [0n, 10n ** 24n, LAUNCH_SUPPLY, ...trades.map((t) => t.supply)].map((supply) => ({ c, supply })),
+          ),
+        );
         expectNoFailures(await inverseFailures(harness, random, () => c));
         expect(await worstQuoteGas(harness, trades), `${name} launch quote gas`).to.be.lte(QUOTE_GAS_LIMIT);
       });
@@ -299,9 +341,11 @@ describe("CurveMath against the 60-digit decimal.js reference", () => {
         const harness = await networkHelpers.loadFixture(harnessFixture);
         const c = launch(LAUNCH_SUPPLY);
         await expect(harness.costUpWad(c, LAUNCH_SUPPLY - 5n, 6n))
-          .to.be.revertedWithCustomError(harness, "CurveDomainExceeded").withArgs(LAUNCH_SUPPLY - 5n, 6n);
+          .to.be.revertedWithCustomError(harness, "CurveDomainExceeded")
+          .withArgs(LAUNCH_SUPPLY - 5n, 6n);
         await expect(harness.priceWad(c, LAUNCH_SUPPLY + 1n))
-          .to.be.revertedWithCustomError(harness, "CurveDomainExceeded").withArgs(LAUNCH_SUPPLY + 1n, 0n);
+          .to.be.revertedWithCustomError(harness, "CurveDomainExceeded")
+          .withArgs(LAUNCH_SUPPLY + 1n, 0n);
         expect(await harness.tokensForQuoteDown(c, LAUNCH_SUPPLY - 7n, 10n ** 30n)).to.equal(7n);
       });
     }

@@ -7,7 +7,13 @@ import { encodeBytes32String, ZeroAddress } from "ethers";
 import { network } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
 
-import { CONTRACT_NAMES, type Deployment, deploySystem, plannedSteps, type StepReport } from "../agents/deploy/deploy.ts";
+import {
+  CONTRACT_NAMES,
+  type Deployment,
+  deploySystem,
+  plannedSteps,
+  type StepReport,
+} from "../agents/deploy/deploy.ts";
 import {
   connectDeployment,
   deploymentRecord,
@@ -25,7 +31,11 @@ const connection = await network.create();
 const { ethers, networkHelpers } = connection;
 
 /** The error `promise` rejects with, checked to be a `type` whose message matches `pattern`. */
-async function rejection<E extends Error>(promise: Promise<unknown>, type: abstract new (...args: any[]) => E, pattern: RegExp | string): Promise<E> {
+async function rejection<E extends Error>(
+  promise: Promise<unknown>,
+  type: abstract new (...args: any[]) => E,
+  pattern: RegExp | string,
+): Promise<E> {
   try {
     await promise;
   } catch (error) {
@@ -89,7 +99,9 @@ for (const [kind, fixture] of FIXTURES) {
       const { contracts: c, addresses: a, parameters } = await networkHelpers.loadFixture(fixture);
       expect(await c.store.isSealed()).to.equal(true);
       expect(await c.store.timelock()).to.equal(a.timelock);
-      expect([...(await c.store.keys())].sort()).to.deep.equal(parameters.map((p) => encodeBytes32String(p.key)).sort());
+      expect([...(await c.store.keys())].sort()).to.deep.equal(
+        parameters.map((p) => encodeBytes32String(p.key)).sort(),
+      );
       for (const p of parameters) {
         const stored = await c.store.parameter(encodeBytes32String(p.key));
         expect(stored.value, p.key).to.equal(p.value);
@@ -106,7 +118,9 @@ for (const [kind, fixture] of FIXTURES) {
       const { contracts: c, addresses: a, accounts, genesis } = await networkHelpers.loadFixture(fixture);
       const signers = await ethers.getSigners();
       const guardian = genesis.governance.guardian;
-      expect(accounts.guardian).to.equal(guardian.kind === "account" ? signers[guardian.index].address : signers[0].address);
+      expect(accounts.guardian).to.equal(
+        guardian.kind === "account" ? signers[guardian.index].address : signers[0].address,
+      );
       expect(await c.market.guardian()).to.equal(accounts.guardian);
       expect(await c.market.treasury()).to.equal(a.timelock);
       expect(await c.market.timelock()).to.equal(a.timelock);
@@ -117,13 +131,21 @@ for (const [kind, fixture] of FIXTURES) {
       expect(await c.token.minter()).to.equal(a.market);
       expect(await c.market.curveKind()).to.equal(BigInt(CURVE_KIND_IDS[genesis.curve.kind]));
       expect([...(await c.market.curveParameters())]).to.deep.equal(curveParameters(genesis.curve));
-      expect([...(await c.market.fees())]).to.deep.equal([genesis.fees.buyBps, genesis.fees.sellBps, genesis.fees.treasuryShareBps].map(BigInt));
+      expect([...(await c.market.fees())]).to.deep.equal(
+        [genesis.fees.buyBps, genesis.fees.sellBps, genesis.fees.treasuryShareBps].map(BigInt),
+      );
       expect(await c.market.reserve()).to.equal(genesis.reserve);
       expect(await c.pool.feeBps()).to.equal(BigInt(genesis.pool.feeBps));
     });
 
     it("mints the allocations: vesting holds Σ schedules, the treasury is the timelock", async function () {
-      const { contracts: c, addresses: a, deployer, deployTimestamp, genesis } = await networkHelpers.loadFixture(fixture);
+      const {
+        contracts: c,
+        addresses: a,
+        deployer,
+        deployTimestamp,
+        genesis,
+      } = await networkHelpers.loadFixture(fixture);
       const signers = await ethers.getSigners();
       const vestingTotal = genesis.vesting.reduce((sum, v) => sum + v.amount, 0n);
       const allocated = genesis.allocations.reduce((sum, x) => sum + x.amount, 0n);
@@ -190,7 +212,10 @@ for (const [kind, fixture] of FIXTURES) {
 
     it("cannot run the market's genesis a second time", async function () {
       const { contracts: c, deployer } = await networkHelpers.loadFixture(fixture);
-      await expect(c.market.genesis([{ to: deployer, amount: 1n }], 0n)).to.be.revertedWithCustomError(c.market, "GenesisAlreadyDone");
+      await expect(c.market.genesis([{ to: deployer, amount: 1n }], 0n)).to.be.revertedWithCustomError(
+        c.market,
+        "GenesisAlreadyDone",
+      );
     });
   });
 }
@@ -208,14 +233,22 @@ describe("deploySystem: a steep curve on its own domain", function () {
 
       const json = JSON.parse(await readFile(file, "utf8"));
       delete json.maxSupply;
-      const error = await rejection(Promise.resolve().then(() => parseGenesis(json, file)), GenesisError, `${file}: curve.`);
+      const error = await rejection(
+        Promise.resolve().then(() => parseGenesis(json, file)),
+        GenesisError,
+        `${file}: curve.`,
+      );
       expect(error.message).to.contain("on the default maxSupply of 1000000000 tokens");
       expect(error.message).to.contain(`or set maxSupply to at most ${fits} tokens`);
 
       // Past the validator, the market's constructor refuses the same curve on the same domain.
       const local = await network.create();
       const onDefault = { ...d.genesis, maxSupply: MAX_SUPPLY };
-      const refused = await rejection(deploySystem(local.ethers, onDefault, { networkName: local.networkName }), DeployError, "reverted with InvalidCurve(");
+      const refused = await rejection(
+        deploySystem(local.ethers, onDefault, { networkName: local.networkName }),
+        DeployError,
+        "reverted with InvalidCurve(",
+      );
       expect(refused.step).to.equal("market");
       expect(refused.revert?.args.maxSupply).to.equal(MAX_SUPPLY);
     });
@@ -227,7 +260,10 @@ describe("deploySystem: progress and records", function () {
     const local = await network.create();
     const reports: StepReport[] = [];
     const genesis = await loadGenesis("genesis/default.json");
-    const d = await deploySystem(local.ethers, genesis, { networkName: local.networkName, onStep: (s) => reports.push(s) });
+    const d = await deploySystem(local.ethers, genesis, {
+      networkName: local.networkName,
+      onStep: (s) => reports.push(s),
+    });
     expect(reports.map((r) => r.name)).to.deep.equal(plannedSteps(genesis));
     expect(reports.map((r) => r.index)).to.deep.equal(reports.map((_, i) => i + 1));
     for (const r of reports) {
@@ -272,14 +308,20 @@ describe("deploySystem with an existing quote token", function () {
     expect(d.txs.fund).to.equal(undefined);
     expect(d.txs.quote).to.deep.equal([]);
     expect(await quote.balanceOf(d.addresses.market)).to.equal(genesis.reserve);
-    expect(await quote.balanceOf(deployer.address)).to.equal(30_000n * 10n ** 6n - genesis.reserve - genesis.pool.seed!.quote);
+    expect(await quote.balanceOf(deployer.address)).to.equal(
+      30_000n * 10n ** 6n - genesis.reserve - genesis.pool.seed!.quote,
+    );
   });
 
   it("refuses before deploying anything when the deployer cannot pay", async function () {
     const local = await network.create();
     const { deployer, genesis } = await withExistingQuote(local, 1_000n * 10n ** 6n);
     const nonce = await local.ethers.provider.getTransactionCount(deployer.address);
-    const error = await rejection(deploySystem(local.ethers, genesis), DeployError, "holds 1000 quote; the reserve and the pool seed need 25720");
+    const error = await rejection(
+      deploySystem(local.ethers, genesis),
+      DeployError,
+      "holds 1000 quote; the reserve and the pool seed need 25720",
+    );
     expect(error.step).to.equal("quote");
     expect(await local.ethers.provider.getTransactionCount(deployer.address)).to.equal(nonce);
   });
@@ -349,7 +391,10 @@ describe("deployment file", function () {
 
 describe("deploying to a live chain", function () {
   it("is refused without --allow-live, naming the flag", function () {
-    expect(() => assertDeployAllowed("live", 1n, false)).to.throw(LiveNetworkError, /network "live" has chain id 1.*Pass --allow-live/);
+    expect(() => assertDeployAllowed("live", 1n, false)).to.throw(
+      LiveNetworkError,
+      /network "live" has chain id 1.*Pass --allow-live/,
+    );
     expect(() => assertDeployAllowed("sepolia", 11155111n, false)).to.throw(LiveNetworkError, "--allow-live");
     expect(() => assertDeployAllowed("live", 1n, true)).to.not.throw();
     expect(() => assertDeployAllowed("default", 31337n, false)).to.not.throw();
@@ -363,7 +408,11 @@ describe("deploying to a live chain", function () {
     const nonce = await live.ethers.provider.getTransactionCount(deployer.address);
     await rejection(deploySystem(live.ethers, genesis, { networkName: "op" }), LiveNetworkError, "--allow-live");
     // With the flag, an open-mint test stablecoin is still refused on a live chain.
-    await rejection(deploySystem(live.ethers, genesis, { networkName: "op", allowLive: true }), DeployError, "quote.address");
+    await rejection(
+      deploySystem(live.ethers, genesis, { networkName: "op", allowLive: true }),
+      DeployError,
+      "quote.address",
+    );
     expect(await live.ethers.provider.getTransactionCount(deployer.address)).to.equal(nonce);
   });
 });
@@ -384,7 +433,9 @@ describe("deploySystem failures", function () {
       expect(e.contract).to.equal("BondingCurveMarket");
       expect(e.revert?.name).to.equal("GenesisReserveTooLow");
       expect(e.revert?.args.reserveQuote).to.equal(100_000_000n);
-      expect(e.message).to.match(/^deploy step "genesis" failed on BondingCurveMarket: reverted with GenesisReserveTooLow\(reserveQuote=100000000, requiredQuote=\d+\)\. Raise "reserve" in low-reserve.json to at least [\d.]+ quote$/);
+      expect(e.message).to.match(
+        /^deploy step "genesis" failed on BondingCurveMarket: reverted with GenesisReserveTooLow\(reserveQuote=100000000, requiredQuote=\d+\)\. Raise "reserve" in low-reserve.json to at least [\d.]+ quote$/,
+      );
     }
   });
 
@@ -394,7 +445,11 @@ describe("deploySystem failures", function () {
     json.vesting[0].beneficiary = "account:99";
     const genesis = parseGenesis(json, "x.json");
     const [deployer] = await local.ethers.getSigners();
-    await rejection(deploySystem(local.ethers, genesis), DeployError, /vesting\[0\]\.beneficiary: account:99 does not exist; network "default" has 20 accounts/);
+    await rejection(
+      deploySystem(local.ethers, genesis),
+      DeployError,
+      /vesting\[0\]\.beneficiary: account:99 does not exist; network "default" has 20 accounts/,
+    );
     expect(await local.ethers.provider.getTransactionCount(deployer.address)).to.equal(0);
   });
 });

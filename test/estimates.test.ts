@@ -33,9 +33,17 @@ describe("estimates", () => {
         const reserveIn = logUniform(rng, 1_000n, 10n ** 30n);
         const reserveOut = logUniform(rng, 1_000n, 10n ** 30n);
         const amountIn = logUniform(rng, 1n, 10n ** 30n);
-        const pool: PoolState = { reserveToken: reserveIn, reserveQuote: reserveOut, feeBps, priceWad: 0n, totalLiquidity: 0n };
+        const pool: PoolState = {
+          reserveToken: reserveIn,
+          reserveQuote: reserveOut,
+          feeBps,
+          priceWad: 0n,
+          totalLiquidity: 0n,
+        };
         const expected = await contracts.pool.getAmountOut(amountIn, reserveIn, reserveOut);
-        expect(poolAmountOut(pool, "token", amountIn), `in ${amountIn}, reserves ${reserveIn}/${reserveOut}`).to.equal(expected);
+        expect(poolAmountOut(pool, "token", amountIn), `in ${amountIn}, reserves ${reserveIn}/${reserveOut}`).to.equal(
+          expected,
+        );
       }
     });
 
@@ -48,9 +56,18 @@ describe("estimates", () => {
         const reserveOut = logUniform(rng, 1_000n, 10n ** 30n);
         const amountOut = logUniform(rng, 1n, reserveOut - 1n);
         // Buying tokens: quote goes in, tokens come out.
-        const pool: PoolState = { reserveToken: reserveOut, reserveQuote: reserveIn, feeBps, priceWad: 0n, totalLiquidity: 0n };
+        const pool: PoolState = {
+          reserveToken: reserveOut,
+          reserveQuote: reserveIn,
+          feeBps,
+          priceWad: 0n,
+          totalLiquidity: 0n,
+        };
         const expected = await contracts.pool.getAmountIn(amountOut, reserveIn, reserveOut);
-        expect(poolAmountIn(pool, "token", amountOut), `out ${amountOut}, reserves ${reserveIn}/${reserveOut}`).to.equal(expected);
+        expect(
+          poolAmountIn(pool, "token", amountOut),
+          `out ${amountOut}, reserves ${reserveIn}/${reserveOut}`,
+        ).to.equal(expected);
       }
     });
 
@@ -58,7 +75,9 @@ describe("estimates", () => {
       const { contracts } = await networkHelpers.loadFixture(deployFixture);
       const pool = await readPoolState({ contracts } as Deployment);
       expect(poolAmountIn(pool, "token", pool.reserveToken)).to.equal(undefined);
-      await expect(contracts.pool.getAmountIn(pool.reserveToken, pool.reserveQuote, pool.reserveToken)).to.be.revertedWithCustomError(contracts.pool, "InsufficientLiquidity");
+      await expect(
+        contracts.pool.getAmountIn(pool.reserveToken, pool.reserveQuote, pool.reserveToken),
+      ).to.be.revertedWithCustomError(contracts.pool, "InsufficientLiquidity");
     });
   });
 });

@@ -31,7 +31,18 @@ describe("evaluate task", function () {
 
   it("evaluates a draft after a warm-up and writes the report", async () => {
     const out = join(root, "fees.md");
-    const { code, stdout, stderr } = await run(["--change", "market.buyFeeBps=150, market.sellFeeBps=150", "--seeds", "2", "--blocks", "20", "--warmup", "5", "--out", out]);
+    const { code, stdout, stderr } = await run([
+      "--change",
+      "market.buyFeeBps=150, market.sellFeeBps=150",
+      "--seeds",
+      "2",
+      "--blocks",
+      "20",
+      "--warmup",
+      "5",
+      "--out",
+      out,
+    ]);
     expect(code, stderr).to.equal(0);
     expect(stderr).to.include("warmed up for 5 blocks");
     expect(stderr).to.include("arm 4/4");
@@ -46,9 +57,20 @@ describe("evaluate task", function () {
   });
 
   it("refuses a change outside the store's rules, and --id without a node, naming the fix", async () => {
-    const tooFar = await run(["--change", "market.buyFeeBps=400", "--seeds", "2", "--blocks", "5", "--out", join(root, "bad.md")]);
+    const tooFar = await run([
+      "--change",
+      "market.buyFeeBps=400",
+      "--seeds",
+      "2",
+      "--blocks",
+      "5",
+      "--out",
+      join(root, "bad.md"),
+    ]);
     expect(tooFar.code).to.not.equal(0);
-    expect(tooFar.stderr).to.include("market.buyFeeBps=400 is outside its bounds [0, 300]; propose a value within them");
+    expect(tooFar.stderr).to.include(
+      "market.buyFeeBps=400 is outside its bounds [0, 300]; propose a value within them",
+    );
     expect(existsSync(join(root, "bad.md"))).to.equal(false);
     const noNode = await run(["--id", "123"]);
     expect(noNode.code).to.not.equal(0);

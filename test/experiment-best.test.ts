@@ -17,16 +17,36 @@ const objectives: Objective[] = [
 /** Case → [return, volatility] per seed. */
 function rows(engine: "chain" | "model", cases: Record<string, [number, number][]>): RunRecord[] {
   return Object.entries(cases).flatMap(([key, seeds]) =>
-    seeds.map(([ret, vol], i) => ({ engine, seed: BigInt(i + 1), values: [key], caseKey: `x=${key}`, metrics: [ret, vol], status: "ok" as const, wallMs: 1 })),
+    seeds.map(([ret, vol], i) => ({
+      engine,
+      seed: BigInt(i + 1),
+      values: [key],
+      caseKey: `x=${key}`,
+      metrics: [ret, vol],
+      status: "ok" as const,
+      wallMs: 1,
+    })),
   );
 }
 
 describe("experiment best cases", () => {
   const records = rows("model", {
-    a: [[10, 0.5], [12, 0.7]], // mean 11, vol 0.6
-    b: [[20, 0.9], [22, 1.1]], // best return
-    c: [[5, 0.1], [7, 0.1]], // best volatility
-    d: [[4, 0.8], [6, 1.0]], // dominated by a
+    a: [
+      [10, 0.5],
+      [12, 0.7],
+    ], // mean 11, vol 0.6
+    b: [
+      [20, 0.9],
+      [22, 1.1],
+    ], // best return
+    c: [
+      [5, 0.1],
+      [7, 0.1],
+    ], // best volatility
+    d: [
+      [4, 0.8],
+      [6, 1.0],
+    ], // dominated by a
   });
 
   it("takes means across seeds with Student's t intervals", () => {
@@ -49,7 +69,15 @@ describe("experiment best cases", () => {
   it("leaves failed runs and unmeasurable values out of the means", () => {
     const extra: RunRecord[] = [
       ...records,
-      { engine: "model", seed: 3n, values: ["a"], caseKey: "x=a", metrics: [Number.NaN, Number.NaN], status: "failed", wallMs: 1 },
+      {
+        engine: "model",
+        seed: 3n,
+        values: ["a"],
+        caseKey: "x=a",
+        metrics: [Number.NaN, Number.NaN],
+        status: "failed",
+        wallMs: 1,
+      },
       { engine: "chain", seed: 1n, values: ["a"], caseKey: "x=a", metrics: [1000, 0], status: "ok", wallMs: 1 },
     ];
     const a = caseStats(extra, objectives, "model").find((s) => s.caseKey === "x=a")!;
@@ -61,7 +89,20 @@ describe("experiment best cases", () => {
     const model = caseStats(records, objectives, "model");
     expect(screenCandidates(model, objectives, 1)).to.deep.equal(["x=b", "x=c"]);
     expect(screenCandidates(model, objectives, 2)).to.deep.equal(["x=b", "x=a", "x=c"]);
-    const chain = caseStats(rows("chain", { b: [[20, 0.9], [22, 1.1]], c: [[5, 0.1], [7, 0.2]] }), objectives, "chain");
+    const chain = caseStats(
+      rows("chain", {
+        b: [
+          [20, 0.9],
+          [22, 1.1],
+        ],
+        c: [
+          [5, 0.1],
+          [7, 0.2],
+        ],
+      }),
+      objectives,
+      "chain",
+    );
     const comparisons = compareScreen(model, chain, objectives, 0.01);
     expect(comparisons.map((c) => [c.case, c.metric, c.agrees])).to.deep.equal([
       ["x=b", "return", true],

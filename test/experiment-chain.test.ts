@@ -38,7 +38,12 @@ describe("experiment chain engine", function () {
       const a2 = await engine.run(job(2n));
       const again = await engine.run(job(1n));
       // Other behaviour values from the same snapshot: the run's own behaviours, not the set-up's.
-      const eager = { ...scenario, agents: scenario.agents.map((a) => (a.id === "buyer" ? { ...a, behaviours: [{ ...a.behaviours[0]!, buyBelowWad: 12_300_000_000_000_000n }] } : a)) } as typeof scenario;
+      const eager = {
+        ...scenario,
+        agents: scenario.agents.map((a) =>
+          a.id === "buyer" ? { ...a, behaviours: [{ ...a.behaviours[0]!, buyBelowWad: 12_300_000_000_000_000n }] } : a,
+        ),
+      } as typeof scenario;
       const variant = await engine.run({ deploymentKey: "", parameters: [], scenario: eager });
       const freshVariant = await runBattle(hre, { scenario: eager, out: join(root, "v"), quiet: true, noReport: true });
       expect(comparable(variant)).to.equal(comparable(freshVariant.summary));
@@ -56,8 +61,16 @@ describe("experiment chain engine", function () {
     const scenario = { ...(await loadScenario("scenarios/classic.yaml")), blocks: 20 };
     const engine = new ChainEngine(hre);
     try {
-      const free = await engine.run({ deploymentKey: "pool.feeBps=0", parameters: [{ key: "pool.feeBps", value: 0n }], scenario });
-      const fee = await engine.run({ deploymentKey: "pool.feeBps=100", parameters: [{ key: "pool.feeBps", value: 100n }], scenario });
+      const free = await engine.run({
+        deploymentKey: "pool.feeBps=0",
+        parameters: [{ key: "pool.feeBps", value: 0n }],
+        scenario,
+      });
+      const fee = await engine.run({
+        deploymentKey: "pool.feeBps=100",
+        parameters: [{ key: "pool.feeBps", value: 100n }],
+        scenario,
+      });
       expect(engine.deployments).to.equal(2);
       expect(free.totals.poolFeesQuote).to.equal("0");
       expect(BigInt(fee.totals.poolFeesQuote)).to.be.greaterThan(0n);

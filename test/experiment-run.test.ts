@@ -51,7 +51,10 @@ describe("experiment runs", function () {
     expect(rowsOf(join(root, "two"))).to.deep.equal(rowsOf(join(root, "one")));
     expect(rowsOf(join(root, "one")).some((row) => !row.includes(",0,0,ok"))).to.equal(true); // something traded
     const best = JSON.parse(readFileSync(join(two.dir, "best.json"), "utf8"));
-    expect(best.objectives.map((o: { metric: string }) => o.metric)).to.deep.equal(["agents.buyer.returnBps", "metrics.volatility.pool.annualised"]);
+    expect(best.objectives.map((o: { metric: string }) => o.metric)).to.deep.equal([
+      "agents.buyer.returnBps",
+      "metrics.volatility.pool.annualised",
+    ]);
     expect(best.objectives[0].best.metrics["agents.buyer.returnBps"].n).to.equal(2);
     expect(best.pareto.length).to.be.greaterThan(0);
     const html = readFileSync(join(two.dir, "report.html"), "utf8");
@@ -64,7 +67,14 @@ describe("experiment runs", function () {
     const stop = new AbortController();
     let error: unknown;
     try {
-      await runExperiment({ experiment: file, workers: 2, out: dir, quiet: true, signal: stop.signal, onRecorded: (_, n) => n === 5 && stop.abort("test") });
+      await runExperiment({
+        experiment: file,
+        workers: 2,
+        out: dir,
+        quiet: true,
+        signal: stop.signal,
+        onRecorded: (_, n) => n === 5 && stop.abort("test"),
+      });
     } catch (caught) {
       error = caught;
     }
@@ -89,16 +99,33 @@ describe("experiment runs", function () {
     const other = join(root, "other.yaml");
     writeFileSync(other, EXPERIMENT.replace("BLOCKS", "41"));
     let message = "";
-    await runExperiment({ experiment: other, out: join(root, "one"), quiet: true, resume: true }).catch((caught: Error) => (message = caught.message));
+    await runExperiment({ experiment: other, out: join(root, "one"), quiet: true, resume: true }).catch(
+      (caught: Error) => (message = caught.message),
+    );
     expect(message).to.include("not comparable");
     expect(message).to.include("blocks per run changed from 40 to 41");
   });
 
   it("runs the chain engine in workers, each with its own chain, agreeing with the model", async () => {
     const chainFile = join(root, "chain.yaml");
-    writeFileSync(chainFile, EXPERIMENT.replace("BLOCKS", "15").replace("seeds: 2", "seeds: 1").replace('to: "0.0126"', 'to: "0.0122"'));
-    const chain = await runExperiment({ experiment: chainFile, engine: "chain", workers: 2, out: join(root, "chain"), quiet: true });
-    const model = await runExperiment({ experiment: chainFile, engine: "model", workers: 1, out: join(root, "model"), quiet: true });
+    writeFileSync(
+      chainFile,
+      EXPERIMENT.replace("BLOCKS", "15").replace("seeds: 2", "seeds: 1").replace('to: "0.0126"', 'to: "0.0122"'),
+    );
+    const chain = await runExperiment({
+      experiment: chainFile,
+      engine: "chain",
+      workers: 2,
+      out: join(root, "chain"),
+      quiet: true,
+    });
+    const model = await runExperiment({
+      experiment: chainFile,
+      engine: "model",
+      workers: 1,
+      out: join(root, "model"),
+      quiet: true,
+    });
     expect(chain.ran).to.equal(4);
     const strip = (rows: string[]) => rows.map((row) => row.replace(/^(chain|model),/, ""));
     expect(strip(rowsOf(join(root, "chain")))).to.deep.equal(strip(rowsOf(join(root, "model"))));

@@ -27,12 +27,23 @@ function record(fields: Partial<GasRecord>): GasRecord {
 function sampleRecords(): GasRecord[] {
   const records: GasRecord[] = [];
   for (let i = 1; i <= 20; i++) {
-    records.push(record({ step: i, agent: i % 2 === 0 ? "trader-2" : "trader-1", gasUsed: 100 * i, status: i === 3 || i === 20 ? "reverted" : "success" }));
+    records.push(
+      record({
+        step: i,
+        agent: i % 2 === 0 ? "trader-2" : "trader-1",
+        gasUsed: 100 * i,
+        status: i === 3 || i === 20 ? "reverted" : "success",
+      }),
+    );
   }
   for (const gasUsed of [90_000, 110_000, 100_000]) {
-    records.push(record({ agent: "arb-1", behaviour: "arbitrage", contract: "ConstantProductPool", fn: "swapExactIn", gasUsed }));
+    records.push(
+      record({ agent: "arb-1", behaviour: "arbitrage", contract: "ConstantProductPool", fn: "swapExactIn", gasUsed }),
+    );
   }
-  records.push(record({ step: 0, agent: "arb-1", behaviour: "setup", contract: "QuoteToken", fn: "approve", gasUsed: 46_000 }));
+  records.push(
+    record({ step: 0, agent: "arb-1", behaviour: "setup", contract: "QuoteToken", fn: "approve", gasUsed: 46_000 }),
+  );
   return records;
 }
 
@@ -57,7 +68,12 @@ describe("gas profile", function () {
         max: 2_000,
         total: 21_000,
       });
-      expect(rowOf(profile.tables.function, "ConstantProductPool.swapExactIn")).to.include({ count: 3, median: 100_000, p95: 110_000, total: 300_000 });
+      expect(rowOf(profile.tables.function, "ConstantProductPool.swapExactIn")).to.include({
+        count: 3,
+        median: 100_000,
+        p95: 110_000,
+        total: 300_000,
+      });
       expect(profile.totals).to.deep.equal({ transactions: 24, reverted: 2, gasUsed: 21_000 + 300_000 + 46_000 });
     });
 
@@ -65,9 +81,19 @@ describe("gas profile", function () {
       const { tables } = buildGasProfile(sampleRecords());
       expect(tables.agent.map((row) => row.key)).to.deep.equal(["arb-1", "trader-1", "trader-2"]);
       // trader-1 made the odd-numbered buys: 100, 300, ..., 1900 (one of them, 300, reverted).
-      expect(rowOf(tables.agent, "trader-1")).to.include({ count: 10, reverted: 1, min: 100, max: 1_900, total: 10_000 });
+      expect(rowOf(tables.agent, "trader-1")).to.include({
+        count: 10,
+        reverted: 1,
+        min: 100,
+        max: 1_900,
+        total: 10_000,
+      });
       expect(rowOf(tables.agent, "arb-1")).to.include({ count: 4, total: 346_000 });
-      expect(tables.behaviour.map((row) => [row.key, row.count])).to.deep.equal([["arbitrage", 3], ["noise", 20], ["setup", 1]]);
+      expect(tables.behaviour.map((row) => [row.key, row.count])).to.deep.equal([
+        ["arbitrage", 3],
+        ["noise", 20],
+        ["setup", 1],
+      ]);
       expect(tables.policy).to.have.length(1);
       expect(tables.policy[0]).to.include({ key: "baseline", count: 24, total: 367_000 });
     });
@@ -84,17 +110,30 @@ describe("gas profile", function () {
 
     it("handles a long run's receipts", function () {
       const builder = new GasProfileBuilder();
-      for (let i = 0; i < 120_000; i++) builder.add(record({ step: i, agent: `agent-${i % 100}`, gasUsed: 50_000 + (i % 1_000) }));
+      for (let i = 0; i < 120_000; i++)
+        builder.add(record({ step: i, agent: `agent-${i % 100}`, gasUsed: 50_000 + (i % 1_000) }));
       const profile = builder.build();
       expect(profile.tables.agent).to.have.length(100);
-      expect(profile.tables.function[0]).to.include({ count: 120_000, min: 50_000, max: 50_999, median: 50_499, p95: 50_949 });
+      expect(profile.tables.function[0]).to.include({
+        count: 120_000,
+        min: 50_000,
+        max: 50_999,
+        median: 50_499,
+        p95: 50_949,
+      });
     });
 
     it("refuses a receipt it cannot account for", function () {
       const builder = new GasProfileBuilder();
       expect(() => builder.add(record({ gasUsed: -1 }))).to.throw(RangeError, /gasUsed must be a non-negative integer/);
-      expect(() => builder.add(record({ gasUsed: 1.5 }))).to.throw(RangeError, /trader-1 \(BondingCurveMarket.buyExactTokens, step 1\)/);
-      expect(() => builder.add(record({ status: "ok" as GasRecord["status"] }))).to.throw(RangeError, /status must be "success" or "reverted"/);
+      expect(() => builder.add(record({ gasUsed: 1.5 }))).to.throw(
+        RangeError,
+        /trader-1 \(BondingCurveMarket.buyExactTokens, step 1\)/,
+      );
+      expect(() => builder.add(record({ status: "ok" as GasRecord["status"] }))).to.throw(
+        RangeError,
+        /status must be "success" or "reverted"/,
+      );
       expect(builder.build().totals.transactions).to.equal(0);
     });
   });
@@ -122,7 +161,10 @@ describe("gas profile", function () {
       await writeFile(join(dir, "gas.json"), "steps,block\n");
       await expectGasProfileError(readGasProfile(dir), /is not a gas profile: it is not JSON/);
       await writeFile(join(dir, "summary.json"), JSON.stringify({ scenario: { name: "x" } }));
-      await expectGasProfileError(readGasProfile(join(dir, "summary.json")), /summary\.json is not a gas profile: expected "kind": "token-arena\/gas-profile"/);
+      await expectGasProfileError(
+        readGasProfile(join(dir, "summary.json")),
+        /summary\.json is not a gas profile: expected "kind": "token-arena\/gas-profile"/,
+      );
       const broken = JSON.parse(gasProfileJson(buildGasProfile(sampleRecords())));
       delete broken.tables.agent[0].p95;
       await writeFile(join(dir, "gas.json"), JSON.stringify(broken));
@@ -136,7 +178,9 @@ describe("gas profile", function () {
       const lines = text.split("\n");
       expect(lines[0]).to.equal("Gas by function: 3 keys, 24 transactions (2 reverted), 367,000 gas");
       expect(lines[1]).to.match(/^function\s+count\s+reverted\s+min\s+median\s+p95\s+max\s+total$/);
-      expect(lines[2]).to.match(/^ConstantProductPool\.swapExactIn\s+3\s+0\s+90,000\s+100,000\s+110,000\s+110,000\s+300,000$/);
+      expect(lines[2]).to.match(
+        /^ConstantProductPool\.swapExactIn\s+3\s+0\s+90,000\s+100,000\s+110,000\s+110,000\s+300,000$/,
+      );
       expect(lines[3]).to.match(/^QuoteToken\.approve\s/);
       expect(lines[4]).to.match(/^BondingCurveMarket\.buyExactTokens\s+20\s+2\s+100\s+1,000\s+1,900\s+2,000\s+21,000$/);
       // Right-aligned numbers end in the same column as their titles.
@@ -171,7 +215,11 @@ describe("gas profile", function () {
       const comparison = compareGasProfiles(a, b, { a: "runs/base", b: "runs/tuned" });
       const rows = comparison.tables.function;
       // Largest |Δ total| first: buyExactQuote +95,000, sell −80,000, buyExactTokens −20,000.
-      expect(rows.map((row) => row.key)).to.deep.equal(["BondingCurveMarket.buyExactQuote", "BondingCurveMarket.sell", "BondingCurveMarket.buyExactTokens"]);
+      expect(rows.map((row) => row.key)).to.deep.equal([
+        "BondingCurveMarket.buyExactQuote",
+        "BondingCurveMarket.sell",
+        "BondingCurveMarket.buyExactTokens",
+      ]);
       expect(rows[2].median).to.deep.equal({ a: 100_000, b: 90_000, delta: -10_000, deltaPct: -10 });
       expect(rows[2].total).to.deep.equal({ a: 200_000, b: 180_000, delta: -20_000, deltaPct: -10 });
       // Only in B: no median in A, count and total from zero (no percentage of zero).
@@ -179,21 +227,32 @@ describe("gas profile", function () {
       expect(rows[0].total).to.deep.equal({ a: 0, b: 95_000, delta: 95_000, deltaPct: null });
       // Only in A: gone in B.
       expect(rows[1].count).to.deep.equal({ a: 1, b: 0, delta: -1, deltaPct: -100 });
-      expect(comparison.totals.gasUsed).to.deep.equal({ a: 280_000, b: 275_000, delta: -5_000, deltaPct: (-5_000 / 280_000) * 100 });
+      expect(comparison.totals.gasUsed).to.deep.equal({
+        a: 280_000,
+        b: 275_000,
+        delta: -5_000,
+        deltaPct: (-5_000 / 280_000) * 100,
+      });
     });
 
     it("formats as an aligned terminal table and as a markdown table", function () {
       const comparison = compareGasProfiles(a, b, { a: "runs/base", b: "runs/tuned" });
       const text = formatGasComparison(comparison, { by: "function", format: "text" });
       expect(text).to.contain("Total gas: A 280,000 → B 275,000 (-5,000, -1.8%)");
-      expect(text).to.match(/BondingCurveMarket\.buyExactTokens\s+2\s+2\s+100,000\s+90,000\s+-10,000\s+-10\.0%\s+200,000\s+180,000\s+-20,000\s+-10\.0%/);
-      expect(text).to.match(/BondingCurveMarket\.buyExactQuote\s+0\s+1\s+–\s+95,000\s+–\s+–\s+0\s+95,000\s+\+95,000\s+–/);
+      expect(text).to.match(
+        /BondingCurveMarket\.buyExactTokens\s+2\s+2\s+100,000\s+90,000\s+-10,000\s+-10\.0%\s+200,000\s+180,000\s+-20,000\s+-10\.0%/,
+      );
+      expect(text).to.match(
+        /BondingCurveMarket\.buyExactQuote\s+0\s+1\s+–\s+95,000\s+–\s+–\s+0\s+95,000\s+\+95,000\s+–/,
+      );
 
       const markdown = formatGasComparison(comparison, { by: "function", format: "markdown" }).split("\n");
       const header = markdown.findIndex((line) => line.startsWith("| function |"));
       expect(header).to.be.greaterThan(0);
       expect(markdown[header + 1]).to.equal("|:---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-      expect(markdown[header + 2]).to.equal("| BondingCurveMarket.buyExactQuote | 0 | 1 | – | 95,000 | – | – | 0 | 95,000 | +95,000 | – |");
+      expect(markdown[header + 2]).to.equal(
+        "| BondingCurveMarket.buyExactQuote | 0 | 1 | – | 95,000 | – | – | 0 | 95,000 | +95,000 | – |",
+      );
       expect(markdown.slice(header + 2).filter((line) => line.startsWith("|"))).to.have.length(3);
     });
   });

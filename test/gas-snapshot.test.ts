@@ -22,6 +22,9 @@ describe("gas snapshot", () => {
     const changed = Object.keys({ ...committed, ...measured })
       .filter((op) => committed[op] !== measured[op])
       .map((op) => `${op}: committed ${committed[op] ?? "—"}, measured ${measured[op] ?? "—"}`);
-    expect(changed, `gas changed (update with UPDATE_GAS_SNAPSHOT=1 if intended):\n${changed.join("\n")}`).to.deep.equal([]);
+    expect(
+      changed,
+      `gas changed (update with UPDATE_GAS_SNAPSHOT=1 if intended):\n${changed.join("\n")}`,
+    ).to.deep.equal([]);
   });
 });

@@ -14,7 +14,16 @@ import gasProfileTask from "../scripts/gas-profile.ts";
 const hre = {} as HardhatRuntimeEnvironment;
 
 function record(agent: string, fn: string, gasUsed: number): GasRecord {
-  return { step: 1, agent, behaviour: "noise", policy: "baseline", contract: "BondingCurveMarket", fn, gasUsed, status: "success" };
+  return {
+    step: 1,
+    agent,
+    behaviour: "noise",
+    policy: "baseline",
+    contract: "BondingCurveMarket",
+    fn,
+    gasUsed,
+    status: "success",
+  };
 }
 
 /** Runs `action` with console.log and console.error captured. */
@@ -42,8 +51,14 @@ describe("gas-profile and gas-compare tasks", function () {
     tuned = join(dir, "tuned");
     await mkdir(base);
     await mkdir(tuned);
-    await writeFile(join(base, "gas.json"), gasProfileJson(buildGasProfile([record("a-1", "buyExactTokens", 100_000), record("a-2", "sell", 80_000)])));
-    await writeFile(join(tuned, "gas.json"), gasProfileJson(buildGasProfile([record("a-1", "buyExactTokens", 90_000), record("a-2", "sell", 80_000)])));
+    await writeFile(
+      join(base, "gas.json"),
+      gasProfileJson(buildGasProfile([record("a-1", "buyExactTokens", 100_000), record("a-2", "sell", 80_000)])),
+    );
+    await writeFile(
+      join(tuned, "gas.json"),
+      gasProfileJson(buildGasProfile([record("a-1", "buyExactTokens", 90_000), record("a-2", "sell", 80_000)])),
+    );
   });
   after(async function () {
     await rm(dir, { recursive: true, force: true });
@@ -73,13 +88,19 @@ describe("gas-profile and gas-compare tasks", function () {
 
   it("gas-compare prints the change and writes it as markdown with --out", async function () {
     const out = join(dir, "gas.md");
-    const { result, out: printed } = await captured(() => gasCompareTask({ a: base, b: tuned, by: "function", limit: 0, out }, hre));
+    const { result, out: printed } = await captured(() =>
+      gasCompareTask({ a: base, b: tuned, by: "function", limit: 0, out }, hre),
+    );
     expect(result.success).to.equal(true);
     expect(printed).to.match(/BondingCurveMarket\.buyExactTokens\s+1\s+1\s+100,000\s+90,000\s+-10,000\s+-10\.0%/);
     const markdown = await readFile(out, "utf8");
     expect(markdown).to.contain(`## Gas: ${base} → ${tuned}`);
-    expect(markdown).to.contain("| BondingCurveMarket.buyExactTokens | 1 | 1 | 100,000 | 90,000 | -10,000 | -10.0% | 100,000 | 90,000 | -10,000 | -10.0% |");
-    expect(markdown).to.contain("| BondingCurveMarket.sell | 1 | 1 | 80,000 | 80,000 | 0 | 0.0% | 80,000 | 80,000 | 0 | 0.0% |");
+    expect(markdown).to.contain(
+      "| BondingCurveMarket.buyExactTokens | 1 | 1 | 100,000 | 90,000 | -10,000 | -10.0% | 100,000 | 90,000 | -10,000 | -10.0% |",
+    );
+    expect(markdown).to.contain(
+      "| BondingCurveMarket.sell | 1 | 1 | 80,000 | 80,000 | 0 | 0.0% | 80,000 | 80,000 | 0 | 0.0% |",
+    );
 
     const missing = await captured(() => gasCompareTask({ a: base, by: "function", limit: 0 }, hre));
     expect(missing.result.success).to.equal(false);

@@ -6,7 +6,15 @@ import { network } from "hardhat";
 import { findRevertData } from "../agents/deploy/errors.ts";
 import { checkCurveBox, largestGrowthRate, largestSlope, largestSteepness } from "../agents/genesis/curve-limits.ts";
 import { expWad } from "../agents/model/solady-math.ts";
-import { CURVE_KIND_IDS, type CurveKindName, GenesisError, type GenesisIssue, loadGenesis, parameterKeys, parseGenesis } from "../agents/genesis/genesis.ts";
+import {
+  CURVE_KIND_IDS,
+  type CurveKindName,
+  GenesisError,
+  type GenesisIssue,
+  loadGenesis,
+  parameterKeys,
+  parseGenesis,
+} from "../agents/genesis/genesis.ts";
 import * as limits from "../agents/genesis/limits.ts";
 import { formatDecimal, parseDecimal, parseDuration } from "../agents/genesis/units.ts";
 import type { CurveMathHarness } from "../types/ethers-contracts/index.js";
@@ -41,7 +49,10 @@ function issuesOf(input: unknown, source = "genesis/test.json"): GenesisIssue[] 
 /** Issues only at `path` (one field, one or more reasons), the first of them mentioning `expected`. */
 function expectIssue(input: unknown, path: string, expected: string, got?: string): GenesisIssue {
   const issues = issuesOf(input);
-  expect(issues.map((i) => i.path), JSON.stringify(issues, null, 1)).to.deep.equal(issues.map(() => path));
+  expect(
+    issues.map((i) => i.path),
+    JSON.stringify(issues, null, 1),
+  ).to.deep.equal(issues.map(() => path));
   expect(issues[0].expected).to.contain(expected);
   if (got !== undefined) expect(issues[0].got).to.equal(got);
   return issues[0];
@@ -106,7 +117,11 @@ describe("genesis files", function () {
     it("parses the exponential and sigmoid launches, steep curves on their own maxSupply", async function () {
       const exponential = await loadGenesis("genesis/exponential.json");
       // 0.01 quote, e-folding every million tokens: valid on ten million tokens, not on a billion
-      expect(exponential.curve).to.deep.equal({ kind: "exponential", initialPriceWad: 10n ** 16n, growthRateWad: 10n ** 12n });
+      expect(exponential.curve).to.deep.equal({
+        kind: "exponential",
+        initialPriceWad: 10n ** 16n,
+        growthRateWad: 10n ** 12n,
+      });
       expect(exponential.maxSupply).to.equal(10_000_000n * 10n ** 18n);
       expect(exponential.reserve).to.equal(2_500n * 10n ** 6n);
       expect(exponential.parameters.map((p) => p.key)).to.deep.equal(parameterKeys("exponential"));
@@ -126,7 +141,10 @@ describe("genesis files", function () {
     });
 
     it("defaults maxSupply to MAX_SUPPLY", function () {
-      const g = parseGenesis(mutated((g) => delete g.maxSupply), "x.json");
+      const g = parseGenesis(
+        mutated((g) => delete g.maxSupply),
+        "x.json",
+      );
       expect(g.maxSupply).to.equal(10n ** 27n);
     });
 
@@ -159,7 +177,10 @@ describe("genesis files", function () {
   describe("bad fields", function () {
     it("names the file, the path, what was expected and what it got", function () {
       try {
-        parseGenesis(mutated((g) => (g.curve.slope = -3)), "genesis/default.json");
+        parseGenesis(
+          mutated((g) => (g.curve.slope = -3)),
+          "genesis/default.json",
+        );
         expect.fail("accepted a negative slope");
       } catch (error) {
         expect((error as Error).message).to.equal(
@@ -180,18 +201,54 @@ describe("genesis files", function () {
     });
 
     it("rejects unknown fields with the list of allowed names", function () {
-      const top = expectIssue(mutated((g) => (g.curv = {})), "curv", "token, quote, curve, fees, reserve", "an unknown field");
+      const top = expectIssue(
+        mutated((g) => (g.curv = {})),
+        "curv",
+        "token, quote, curve, fees, reserve",
+        "an unknown field",
+      );
       expect(top.expected).to.contain("parameters");
-      expectIssue(mutated((g) => (g.fees.buyBsp = 100)), "fees.buyBsp", "buyBps, sellBps, treasuryShareBps");
-      expectIssue(mutated((g) => (g.curve.growthRate = "0.1")), "curve.growthRate", "kind, slope, basePrice");
-      expectIssue(mutated((g) => (g.vesting[1].cliffs = "1d")), "vesting[1].cliffs", "beneficiary, amount, start, cliff, duration");
-      expectIssue(mutated((g) => (g.parameters["market.buyFeeBps"].step = 1)), 'parameters["market.buyFeeBps"].step', "min, max, maxStepBps, minIntervalSeconds");
+      expectIssue(
+        mutated((g) => (g.fees.buyBsp = 100)),
+        "fees.buyBsp",
+        "buyBps, sellBps, treasuryShareBps",
+      );
+      expectIssue(
+        mutated((g) => (g.curve.growthRate = "0.1")),
+        "curve.growthRate",
+        "kind, slope, basePrice",
+      );
+      expectIssue(
+        mutated((g) => (g.vesting[1].cliffs = "1d")),
+        "vesting[1].cliffs",
+        "beneficiary, amount, start, cliff, duration",
+      );
+      expectIssue(
+        mutated((g) => (g.parameters["market.buyFeeBps"].step = 1)),
+        'parameters["market.buyFeeBps"].step',
+        "min, max, maxStepBps, minIntervalSeconds",
+      );
     });
 
     it("requires every field and names the missing one", function () {
-      expectIssue(mutated((g) => delete g.reserve), "reserve", "required", "nothing");
-      expectIssue(mutated((g) => delete g.governance.guardian), "governance.guardian", "required", "nothing");
-      expectIssue(mutated((g) => delete g.token.symbol), "token.symbol", "required", "nothing");
+      expectIssue(
+        mutated((g) => delete g.reserve),
+        "reserve",
+        "required",
+        "nothing",
+      );
+      expectIssue(
+        mutated((g) => delete g.governance.guardian),
+        "governance.guardian",
+        "required",
+        "nothing",
+      );
+      expectIssue(
+        mutated((g) => delete g.token.symbol),
+        "token.symbol",
+        "required",
+        "nothing",
+      );
     });
 
     it("rejects a non-object document", function () {
@@ -199,7 +256,12 @@ describe("genesis files", function () {
     });
 
     it("rejects unknown curve kinds and fields of another curve kind", function () {
-      expectIssue(mutated((g) => (g.curve.kind = "quadratic")), "curve.kind", '"linear", "exponential", "sigmoid"', '"quadratic"');
+      expectIssue(
+        mutated((g) => (g.curve.kind = "quadratic")),
+        "curve.kind",
+        '"linear", "exponential", "sigmoid"',
+        '"quadratic"',
+      );
       expectIssue(
         mutated((g) => (g.parameters["curve.growthRate"] = g.parameters["curve.slope"])),
         'parameters["curve.growthRate"]',
@@ -208,19 +270,67 @@ describe("genesis files", function () {
     });
 
     it("checks decimal strings: no numbers, no signs, no more decimals than the unit holds", function () {
-      expectIssue(mutated((g) => (g.curve.basePrice = 0.01)), "curve.basePrice", "decimal string of quote per token", "0.01");
-      expectIssue(mutated((g) => (g.allocations[0].amount = "-5")), "allocations[0].amount", "whole tokens", '"-5"');
-      expectIssue(mutated((g) => (g.allocations[0].amount = "1e6")), "allocations[0].amount", "whole tokens", '"1e6"');
-      expectIssue(mutated((g) => (g.reserve = "1.0000001")), "reserve", "at most 6 decimal places", '"1.0000001"');
-      expectIssue(mutated((g) => (g.allocations[0].amount = "0")), "allocations[0].amount", "greater than 0", '"0"');
+      expectIssue(
+        mutated((g) => (g.curve.basePrice = 0.01)),
+        "curve.basePrice",
+        "decimal string of quote per token",
+        "0.01",
+      );
+      expectIssue(
+        mutated((g) => (g.allocations[0].amount = "-5")),
+        "allocations[0].amount",
+        "whole tokens",
+        '"-5"',
+      );
+      expectIssue(
+        mutated((g) => (g.allocations[0].amount = "1e6")),
+        "allocations[0].amount",
+        "whole tokens",
+        '"1e6"',
+      );
+      expectIssue(
+        mutated((g) => (g.reserve = "1.0000001")),
+        "reserve",
+        "at most 6 decimal places",
+        '"1.0000001"',
+      );
+      expectIssue(
+        mutated((g) => (g.allocations[0].amount = "0")),
+        "allocations[0].amount",
+        "greater than 0",
+        '"0"',
+      );
     });
 
     it("caps prices at 1e6 quote per token and fees at MAX_FEE_BPS", function () {
-      expectIssue(mutated((g) => (g.curve.basePrice = "1000000.000000000000000001")), "curve.basePrice", "at most 1000000");
-      expectIssue(mutated((g) => (g.fees.sellBps = 1001)), "fees.sellBps", "from 0 to 1000", "1001");
-      expectIssue(mutated((g) => (g.fees.buyBps = 12.5)), "fees.buyBps", "integer number of bps", "12.5");
-      expectIssue(mutated((g) => (g.fees.treasuryShareBps = 10_001)), "fees.treasuryShareBps", "from 0 to 10000");
-      expectIssue(mutated((g) => (g.pool.feeBps = "30")), "pool.feeBps", "from 0 to 1000", '"30"');
+      expectIssue(
+        mutated((g) => (g.curve.basePrice = "1000000.000000000000000001")),
+        "curve.basePrice",
+        "at most 1000000",
+      );
+      expectIssue(
+        mutated((g) => (g.fees.sellBps = 1001)),
+        "fees.sellBps",
+        "from 0 to 1000",
+        "1001",
+      );
+      expectIssue(
+        mutated((g) => (g.fees.buyBps = 12.5)),
+        "fees.buyBps",
+        "integer number of bps",
+        "12.5",
+      );
+      expectIssue(
+        mutated((g) => (g.fees.treasuryShareBps = 10_001)),
+        "fees.treasuryShareBps",
+        "from 0 to 10000",
+      );
+      expectIssue(
+        mutated((g) => (g.pool.feeBps = "30")),
+        "pool.feeBps",
+        "from 0 to 1000",
+        '"30"',
+      );
     });
 
     it("checks each curve on its own domain: valid on a small maxSupply, refused on the default, naming the maxSupply and the fix", function () {
@@ -244,13 +354,18 @@ describe("genesis files", function () {
       expect(sigmoid[0].fix).to.equal("lower the steepness, or set maxSupply to at most 11000000 tokens");
 
       try {
-        parseGenesis(mutated((g) => delete g.maxSupply, "genesis/sigmoid.json"), "genesis/sigmoid.json");
+        parseGenesis(
+          mutated((g) => delete g.maxSupply, "genesis/sigmoid.json"),
+          "genesis/sigmoid.json",
+        );
         expect.fail("accepted a steep sigmoid on a billion tokens");
       } catch (error) {
         expect((error as Error).message).to.contain(
           "genesis/sigmoid.json: curve.steepness: expected a steepness of at most 0.0000001001001001 per token for a midpoint of 1000000 tokens on the default maxSupply",
         );
-        expect((error as Error).message).to.contain("got 0.00001; lower the steepness, or set maxSupply to at most 11000000 tokens\n");
+        expect((error as Error).message).to.contain(
+          "got 0.00001; lower the steepness, or set maxSupply to at most 11000000 tokens\n",
+        );
       }
     });
 
@@ -262,7 +377,8 @@ describe("genesis files", function () {
       const issues = issuesOf(steep);
       expect(issues[0]).to.deep.include({
         path: "curve.growthRate",
-        expected: "a growth rate of at most 0.00001 per token on maxSupply 10000000 tokens (growthRate·maxSupply must stay ≤ 100)",
+        expected:
+          "a growth rate of at most 0.00001 per token on maxSupply 10000000 tokens (growthRate·maxSupply must stay ≤ 100)",
         got: "0.00002",
         // on 921034 tokens its price (0.01·e^(0.00002·921034) ≤ 1e6) fits as well as its exponent
         fix: "lower the growth rate, or set maxSupply to at most 921034 tokens",
@@ -279,7 +395,11 @@ describe("genesis files", function () {
         "a steepness of at most 0.000013888888888888 per token for a midpoint of 800000 tokens on maxSupply 8000000 tokens",
       );
       // the brief's ten million tokens leave the steepness no room above +8.7%
-      const wide = expectIssue(mutated((g) => (g.maxSupply = "10000000"), "genesis/sigmoid.json"), 'parameters["curve.steepness"].max', "at most 0.000010869565217391 per token");
+      const wide = expectIssue(
+        mutated((g) => (g.maxSupply = "10000000"), "genesis/sigmoid.json"),
+        'parameters["curve.steepness"].max',
+        "at most 0.000010869565217391 per token",
+      );
       expect(wide.fix).to.equal("lower the steepness, or set maxSupply to at most 9133333 tokens");
       // when the stretch below the midpoint is the long one, a smaller maxSupply does not help
       const low = issuesOf(
@@ -289,10 +409,17 @@ describe("genesis files", function () {
         }, "genesis/sigmoid.json"),
       );
       expect(low.map((i) => i.path)).to.deep.equal(["curve.steepness", 'parameters["curve.steepness"].max']);
-      expect(low[0].expected).to.contain("a steepness of at most 0.000014285714285714 per token for a midpoint of 7000000 tokens on maxSupply 8000000 tokens");
-      expect(low.map((i) => i.fix)).to.deep.equal(["lower the steepness or the midpoint", "lower the steepness or the midpoint"]);
+      expect(low[0].expected).to.contain(
+        "a steepness of at most 0.000014285714285714 per token for a midpoint of 7000000 tokens on maxSupply 8000000 tokens",
+      );
+      expect(low.map((i) => i.fix)).to.deep.equal([
+        "lower the steepness or the midpoint",
+        "lower the steepness or the midpoint",
+      ]);
 
-      const beyond = issuesOf(mutated((g) => (g.curve.midpoint = g.parameters["curve.midpoint"].max = "8000001"), "genesis/sigmoid.json"));
+      const beyond = issuesOf(
+        mutated((g) => (g.curve.midpoint = g.parameters["curve.midpoint"].max = "8000001"), "genesis/sigmoid.json"),
+      );
       expect(beyond.map((i) => i.path)).to.deep.equal(["curve.midpoint", 'parameters["curve.midpoint"].max']);
       expect(beyond[0]).to.deep.equal({
         path: "curve.midpoint",
@@ -300,9 +427,22 @@ describe("genesis files", function () {
         got: "8000001 tokens",
         fix: "lower the midpoint or raise maxSupply",
       });
-      expectIssue(mutated((g) => (g.parameters["curve.midpoint"].max = "8000001"), "genesis/sigmoid.json"), 'parameters["curve.midpoint"].max', "a midpoint within the curve's domain");
-      expectIssue(mutated((g) => (g.parameters["curve.steepness"].min = "0"), "genesis/sigmoid.json"), 'parameters["curve.steepness"].min', "positive steepness", "0");
-      expectIssue(mutated((g) => (g.curve.initialPrice = "0"), "genesis/exponential.json"), "curve.initialPrice", "positive price");
+      expectIssue(
+        mutated((g) => (g.parameters["curve.midpoint"].max = "8000001"), "genesis/sigmoid.json"),
+        'parameters["curve.midpoint"].max',
+        "a midpoint within the curve's domain",
+      );
+      expectIssue(
+        mutated((g) => (g.parameters["curve.steepness"].min = "0"), "genesis/sigmoid.json"),
+        'parameters["curve.steepness"].min',
+        "positive steepness",
+        "0",
+      );
+      expectIssue(
+        mutated((g) => (g.curve.initialPrice = "0"), "genesis/exponential.json"),
+        "curve.initialPrice",
+        "positive price",
+      );
     });
 
     it("keeps every price the curve reaches on [0, maxSupply] within 1e6 quote per token, to the wei", function () {
@@ -312,7 +452,9 @@ describe("genesis files", function () {
           g.curve.growthRate = g.parameters["curve.growthRate"].max = rate;
           g.parameters["curve.initialPrice"].max = "0.01";
         }, "genesis/exponential.json");
-      expect(parseGenesis(exponential("0.000001842068074395"), "x.json").curve).to.deep.include({ growthRateWad: 1_842_068_074_395n });
+      expect(parseGenesis(exponential("0.000001842068074395"), "x.json").curve).to.deep.include({
+        growthRateWad: 1_842_068_074_395n,
+      });
       const over = issuesOf(exponential("0.000001842068074396"));
       expect(over.map((i) => i.path)).to.deep.equal(["curve.growthRate", 'parameters["curve.growthRate"].max']);
       expect(over[0]).to.deep.equal({
@@ -334,10 +476,13 @@ describe("genesis files", function () {
           g.curve.slope = g.parameters["curve.slope"].max = slope;
           g.parameters["curve.basePrice"].max = "0.01";
         });
-      expect(parseGenesis(linear("0.00199999998"), "x.json").curve).to.deep.include({ slopeWad: 1_999_999_980_000_000n });
+      expect(parseGenesis(linear("0.00199999998"), "x.json").curve).to.deep.include({
+        slopeWad: 1_999_999_980_000_000n,
+      });
       expect(issuesOf(linear("0.001999999980000001"))[0]).to.deep.equal({
         path: "curve.slope",
-        expected: "a slope of at most 0.00199999998 with basePrice 0.01 on maxSupply 500000000 tokens (the price at maxSupply must stay ≤ 1000000)",
+        expected:
+          "a slope of at most 0.00199999998 with basePrice 0.01 on maxSupply 500000000 tokens (the price at maxSupply must stay ≤ 1000000)",
         got: "0.001999999980000001",
         fix: "lower the slope, or set maxSupply to at most 499999999 tokens",
       });
@@ -350,62 +495,199 @@ describe("genesis files", function () {
         'a slope of at most 0.00099999998 with basePrice 0.02 on the default maxSupply of 1000000000 tokens (MAX_SUPPLY, as the genesis sets no "maxSupply")',
       );
       expect(slope.fix).to.equal("lower the slope, or set maxSupply to at most 999999980 tokens");
-      expectIssue(mutated((g) => (g.parameters["curve.growthRate"].min = "0"), "genesis/exponential.json"), 'parameters["curve.growthRate"].min', "positive growth rate", "0");
-      expectIssue(mutated((g) => (g.parameters["curve.maxPrice"].max = "999999.999"), "genesis/sigmoid.json"), 'parameters["curve.maxPrice"].max', "maxPrice + basePrice at most 1000000", "1000000.001");
+      expectIssue(
+        mutated((g) => (g.parameters["curve.growthRate"].min = "0"), "genesis/exponential.json"),
+        'parameters["curve.growthRate"].min',
+        "positive growth rate",
+        "0",
+      );
+      expectIssue(
+        mutated((g) => (g.parameters["curve.maxPrice"].max = "999999.999"), "genesis/sigmoid.json"),
+        'parameters["curve.maxPrice"].max',
+        "maxPrice + basePrice at most 1000000",
+        "1000000.001",
+      );
     });
 
     it("checks account references and addresses", function () {
-      expectIssue(mutated((g) => (g.allocations[1].to = "account:x")), "allocations[1].to", '"account:N"', '"account:x"');
-      expectIssue(mutated((g) => (g.allocations[1].to = "0x5FbDB2315678afecb367f032d93F642f64180aA3")), "allocations[1].to", "valid checksum");
-      expectIssue(mutated((g) => (g.allocations[1].to = "0x0000000000000000000000000000000000000000")), "allocations[1].to", "non-zero address");
-      expectIssue(mutated((g) => (g.governance.guardian = "treasury")), "governance.guardian", '"deployer", "account:N"', '"treasury"');
-      expectIssue(mutated((g) => (g.quote = { address: "0x1234" })), "quote.address", "valid checksum");
-      expectIssue(mutated((g) => (g.quote = { deploy: false })), "quote.deploy", "true");
+      expectIssue(
+        mutated((g) => (g.allocations[1].to = "account:x")),
+        "allocations[1].to",
+        '"account:N"',
+        '"account:x"',
+      );
+      expectIssue(
+        mutated((g) => (g.allocations[1].to = "0x5FbDB2315678afecb367f032d93F642f64180aA3")),
+        "allocations[1].to",
+        "valid checksum",
+      );
+      expectIssue(
+        mutated((g) => (g.allocations[1].to = "0x0000000000000000000000000000000000000000")),
+        "allocations[1].to",
+        "non-zero address",
+      );
+      expectIssue(
+        mutated((g) => (g.governance.guardian = "treasury")),
+        "governance.guardian",
+        '"deployer", "account:N"',
+        '"treasury"',
+      );
+      expectIssue(
+        mutated((g) => (g.quote = { address: "0x1234" })),
+        "quote.address",
+        "valid checksum",
+      );
+      expectIssue(
+        mutated((g) => (g.quote = { deploy: false })),
+        "quote.deploy",
+        "true",
+      );
     });
 
     it("only self-delegates accounts the deployment holds keys for", function () {
-      expectIssue(mutated((g) => (g.allocations[0].delegate = true)), "allocations[0].delegate", '"deployer" and "account:N"', "true");
-      expectIssue(mutated((g) => (g.allocations[1].delegate = "yes")), "allocations[1].delegate", "true or false", '"yes"');
+      expectIssue(
+        mutated((g) => (g.allocations[0].delegate = true)),
+        "allocations[0].delegate",
+        '"deployer" and "account:N"',
+        "true",
+      );
+      expectIssue(
+        mutated((g) => (g.allocations[1].delegate = "yes")),
+        "allocations[1].delegate",
+        "true or false",
+        '"yes"',
+      );
     });
 
     it("checks vesting durations, cliffs and starts", function () {
-      expectIssue(mutated((g) => (g.vesting[0].cliff = "90x")), "vesting[0].cliff", '"30s" / "15m" / "12h" / "90d" / "52w"', '"90x"');
-      expectIssue(mutated((g) => (g.vesting[0].cliff = "400d")), "vesting[0].cliff", "no longer than the duration (31536000 seconds)", "34560000 seconds");
-      expectIssue(mutated((g) => (g.vesting[0].duration = "0s")), "vesting[0].duration", "positive duration");
-      expectIssue(mutated((g) => (g.vesting[0].start = "tomorrow")), "vesting[0].start", "unix timestamp", '"tomorrow"');
-      expectIssue(mutated((g) => (g.vesting[0].start = -1)), "vesting[0].start", "unix timestamp", "-1");
-      expectIssue(mutated((g) => (g.vesting = {})), "vesting", "an array", "an object");
+      expectIssue(
+        mutated((g) => (g.vesting[0].cliff = "90x")),
+        "vesting[0].cliff",
+        '"30s" / "15m" / "12h" / "90d" / "52w"',
+        '"90x"',
+      );
+      expectIssue(
+        mutated((g) => (g.vesting[0].cliff = "400d")),
+        "vesting[0].cliff",
+        "no longer than the duration (31536000 seconds)",
+        "34560000 seconds",
+      );
+      expectIssue(
+        mutated((g) => (g.vesting[0].duration = "0s")),
+        "vesting[0].duration",
+        "positive duration",
+      );
+      expectIssue(
+        mutated((g) => (g.vesting[0].start = "tomorrow")),
+        "vesting[0].start",
+        "unix timestamp",
+        '"tomorrow"',
+      );
+      expectIssue(
+        mutated((g) => (g.vesting[0].start = -1)),
+        "vesting[0].start",
+        "unix timestamp",
+        "-1",
+      );
+      expectIssue(
+        mutated((g) => (g.vesting = {})),
+        "vesting",
+        "an array",
+        "an object",
+      );
     });
 
     it("checks the pool seed can mint more LP shares than are locked", function () {
-      expectIssue(mutated((g) => (g.pool.seed = { tokens: "0.000000000000001", quote: "0.000001" })), "pool.seed", "exceed the 1000 locked");
-      expectIssue(mutated((g) => (g.pool.seed.quote = "0")), "pool.seed.quote", "greater than 0", '"0"');
+      expectIssue(
+        mutated((g) => (g.pool.seed = { tokens: "0.000000000000001", quote: "0.000001" })),
+        "pool.seed",
+        "exceed the 1000 locked",
+      );
+      expectIssue(
+        mutated((g) => (g.pool.seed.quote = "0")),
+        "pool.seed.quote",
+        "greater than 0",
+        '"0"',
+      );
     });
 
     it("checks governance settings", function () {
-      expectIssue(mutated((g) => (g.governance.votingPeriodBlocks = 0)), "governance.votingPeriodBlocks", "at least 1", "0");
-      expectIssue(mutated((g) => (g.governance.quorumPercent = 101)), "governance.quorumPercent", "from 0 to 100", "101");
-      expectIssue(mutated((g) => (g.governance.timelockDelaySeconds = "1 hour")), "governance.timelockDelaySeconds", "duration", '"1 hour"');
-      expectIssue(mutated((g) => (g.governance.proposalThreshold = 10)), "governance.proposalThreshold", "votes needed to propose", "10");
+      expectIssue(
+        mutated((g) => (g.governance.votingPeriodBlocks = 0)),
+        "governance.votingPeriodBlocks",
+        "at least 1",
+        "0",
+      );
+      expectIssue(
+        mutated((g) => (g.governance.quorumPercent = 101)),
+        "governance.quorumPercent",
+        "from 0 to 100",
+        "101",
+      );
+      expectIssue(
+        mutated((g) => (g.governance.timelockDelaySeconds = "1 hour")),
+        "governance.timelockDelaySeconds",
+        "duration",
+        '"1 hour"',
+      );
+      expectIssue(
+        mutated((g) => (g.governance.proposalThreshold = 10)),
+        "governance.proposalThreshold",
+        "votes needed to propose",
+        "10",
+      );
     });
 
     it("requires bounds for every parameter, containing its genesis value", function () {
-      expectIssue(mutated((g) => delete g.parameters["pool.feeBps"]), 'parameters["pool.feeBps"]', "every parameter needs them", "nothing");
+      expectIssue(
+        mutated((g) => delete g.parameters["pool.feeBps"]),
+        'parameters["pool.feeBps"]',
+        "every parameter needs them",
+        "nothing",
+      );
       expectIssue(
         mutated((g) => (g.parameters["curve.slope"].min = "0.000000002")),
         "curve.slope",
         'within the bounds of parameters["curve.slope"] ["0.000000002", "0.000000002"]',
         '"0.000000001"',
       );
-      expectIssue(mutated((g) => (g.parameters["market.buyFeeBps"].max = 50)), "fees.buyBps", 'parameters["market.buyFeeBps"] [0, 50]', "100");
-      expectIssue(mutated((g) => (g.parameters["pool.feeBps"].min = 200)), 'parameters["pool.feeBps"]', "min ≤ max", "min 200, max 100");
-      expectIssue(mutated((g) => (g.parameters["pool.feeBps"].max = 1001)), 'parameters["pool.feeBps"].max', "from 0 to 1000", "1001");
-      expectIssue(mutated((g) => (g.parameters["curve.slope"].maxStepBps = 70_000)), 'parameters["curve.slope"].maxStepBps', "0 (frozen) to 65535");
-      expectIssue(mutated((g) => (g.parameters["curve.slope"].minIntervalSeconds = "1y")), 'parameters["curve.slope"].minIntervalSeconds', "duration");
+      expectIssue(
+        mutated((g) => (g.parameters["market.buyFeeBps"].max = 50)),
+        "fees.buyBps",
+        'parameters["market.buyFeeBps"] [0, 50]',
+        "100",
+      );
+      expectIssue(
+        mutated((g) => (g.parameters["pool.feeBps"].min = 200)),
+        'parameters["pool.feeBps"]',
+        "min ≤ max",
+        "min 200, max 100",
+      );
+      expectIssue(
+        mutated((g) => (g.parameters["pool.feeBps"].max = 1001)),
+        'parameters["pool.feeBps"].max',
+        "from 0 to 1000",
+        "1001",
+      );
+      expectIssue(
+        mutated((g) => (g.parameters["curve.slope"].maxStepBps = 70_000)),
+        'parameters["curve.slope"].maxStepBps',
+        "0 (frozen) to 65535",
+      );
+      expectIssue(
+        mutated((g) => (g.parameters["curve.slope"].minIntervalSeconds = "1y")),
+        'parameters["curve.slope"].minIntervalSeconds',
+        "duration",
+      );
     });
 
     it("caps everything minted at genesis at the market's maxSupply, itself at most MAX_SUPPLY", function () {
-      expectIssue(mutated((g) => (g.allocations[0].amount = "999999999")), "allocations", "at most 500000000 tokens (maxSupply)", "1001199999 tokens");
+      expectIssue(
+        mutated((g) => (g.allocations[0].amount = "999999999")),
+        "allocations",
+        "at most 500000000 tokens (maxSupply)",
+        "1001199999 tokens",
+      );
       expectIssue(
         mutated((g) => {
           delete g.maxSupply;
@@ -415,8 +697,18 @@ describe("genesis files", function () {
         "at most 1000000000 tokens (MAX_SUPPLY)",
         "1001199999 tokens",
       );
-      expectIssue(mutated((g) => (g.maxSupply = "1000000001")), "maxSupply", "at most 1000000000", '"1000000001"');
-      expectIssue(mutated((g) => (g.maxSupply = "0")), "maxSupply", "greater than 0", '"0"');
+      expectIssue(
+        mutated((g) => (g.maxSupply = "1000000001")),
+        "maxSupply",
+        "at most 1000000000",
+        '"1000000001"',
+      );
+      expectIssue(
+        mutated((g) => (g.maxSupply = "0")),
+        "maxSupply",
+        "greater than 0",
+        '"0"',
+      );
     });
   });
 
@@ -453,7 +745,16 @@ describe("genesis files", function () {
         const [mantissa, exponent] = match![1].replaceAll("_", "").split("e");
         return BigInt(mantissa) * 10n ** BigInt(exponent ?? "0");
       };
-      for (const name of ["WAD", "BPS", "MAX_SUPPLY", "MAX_PRICE_WAD", "MAX_EXPONENT_WAD", "MAX_SIGMOID_EXPONENT_WAD", "MAX_FEE_BPS", "MINIMUM_LIQUIDITY"]) {
+      for (const name of [
+        "WAD",
+        "BPS",
+        "MAX_SUPPLY",
+        "MAX_PRICE_WAD",
+        "MAX_EXPONENT_WAD",
+        "MAX_SIGMOID_EXPONENT_WAD",
+        "MAX_FEE_BPS",
+        "MINIMUM_LIQUIDITY",
+      ]) {
         expect((limits as Record<string, unknown>)[name], name).to.equal(constant(name));
       }
     });
@@ -490,7 +791,9 @@ describe("genesis files", function () {
         return true;
       } catch (error) {
         const data = findRevertData(error);
-        expect(data === undefined ? undefined : harness.interface.parseError(data)?.name, String(error)).to.equal("InvalidCurve");
+        expect(data === undefined ? undefined : harness.interface.parseError(data)?.name, String(error)).to.equal(
+          "InvalidCurve",
+        );
         return false;
       }
     }
@@ -504,15 +807,21 @@ describe("genesis files", function () {
       for (let i = 0; i < 40; ++i) {
         const d = domain();
         const base = random.chance(0.2) ? 0n : price();
-        for (const slope of around(largestSlope(base, d))) cases.push({ kind: "linear", p: [slope, base, 0n, 0n], maxSupply: d });
+        for (const slope of around(largestSlope(base, d)))
+          cases.push({ kind: "linear", p: [slope, base, 0n, 0n], maxSupply: d });
 
         const initial = price();
-        for (const rate of around(largestGrowthRate(initial, d))) cases.push({ kind: "exponential", p: [initial, rate, 0n, 0n], maxSupply: d });
+        for (const rate of around(largestGrowthRate(initial, d)))
+          cases.push({ kind: "exponential", p: [initial, rate, 0n, 0n], maxSupply: d });
 
         const midpoint = random.pick([0n, d, d + 1n, random.uniform(0n, d)]);
         const farthest = midpoint > d - midpoint ? midpoint : d - midpoint;
         const height = price();
-        const floor = random.chance(0.3) ? MAX_PRICE_WAD - height + random.pick([0n, 1n]) : random.chance(0.5) ? 0n : random.uniform(0n, MAX_PRICE_WAD - height);
+        const floor = random.chance(0.3)
+          ? MAX_PRICE_WAD - height + random.pick([0n, 1n])
+          : random.chance(0.5)
+            ? 0n
+            : random.uniform(0n, MAX_PRICE_WAD - height);
         for (const steepness of around(largestSteepness(farthest > 0n ? farthest : 1n))) {
           cases.push({ kind: "sigmoid", p: [height, steepness, midpoint, floor], maxSupply: d });
         }
@@ -535,8 +844,12 @@ describe("genesis files", function () {
     it("accepts exactly the curves the contract accepts, at the edge of every rule on random domains", async function () {
       const harness = await networkHelpers.loadFixture(harnessFixture);
       const cases = edgeCases(new SeededRandom(0x11d17n));
-      const verdicts = await Promise.all(cases.map(async (c) => ({ c, here: acceptedHere(c), there: await acceptedByContract(harness, c) })));
-      const disagreements = verdicts.filter((v) => v.here !== v.there).map((v) => `${v.c.kind} [${v.c.p.join(", ")}] on ${v.c.maxSupply}: here ${v.here}, contract ${v.there}`);
+      const verdicts = await Promise.all(
+        cases.map(async (c) => ({ c, here: acceptedHere(c), there: await acceptedByContract(harness, c) })),
+      );
+      const disagreements = verdicts
+        .filter((v) => v.here !== v.there)
+        .map((v) => `${v.c.kind} [${v.c.p.join(", ")}] on ${v.c.maxSupply}: here ${v.here}, contract ${v.there}`);
       expect(disagreements, disagreements.slice(0, 5).join("\n")).to.deep.equal([]);
       for (const kind of ["linear", "exponential", "sigmoid"] as const) {
         const mine = verdicts.filter((v) => v.c.kind === kind);

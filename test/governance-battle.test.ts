@@ -48,7 +48,11 @@ describe("governance in a battle", function () {
         guardian: undefined,
         protocolAgent: {
           ...base.governance!.protocolAgent!,
-          objective: { direction: "maximise", metric: "treasuryRevenue", constraints: [{ kind: "level", metric: "minSolvency", op: ">=", value: 1, text: "minSolvency >= 1" }] },
+          objective: {
+            direction: "maximise",
+            metric: "treasuryRevenue",
+            constraints: [{ kind: "level", metric: "minSolvency", op: ">=", value: 1, text: "minSolvency >= 1" }],
+          },
           parameters: ["market.treasuryShareBps"],
           everySteps: 1000,
           evaluation: { seeds: 4, blocks: 5 },
@@ -99,15 +103,19 @@ describe("governance in a battle", function () {
     expect(a.updatedAt > b.updatedAt).to.equal(true);
     // The World's own market read follows the store: agents see the new share without being told.
     expect(worldShare).to.equal(6000);
-    for (const [key, p] of before!) if (key !== "market.treasuryShareBps") expect(after!.get(key)!.value, key).to.equal(p.value);
+    for (const [key, p] of before!)
+      if (key !== "market.treasuryShareBps") expect(after!.get(key)!.value, key).to.equal(p.value);
 
     // The lifecycle's gas, attributed to the protocol agent, in gas.json and the summary.
     const gas = await readGasProfile(join(dir, "gas.json"));
     const byFunction = new Map(gas.tables.function.map((row) => [row.key, row]));
-    for (const fn of ["propose", "castVoteWithReason", "queue", "execute"]) expect(byFunction.get(`ArenaGovernor.${fn}`)?.count, fn).to.be.greaterThan(0);
+    for (const fn of ["propose", "castVoteWithReason", "queue", "execute"])
+      expect(byFunction.get(`ArenaGovernor.${fn}`)?.count, fn).to.be.greaterThan(0);
     expect(gas.tables.behaviour.map((row) => row.key)).to.include.members(["protocol-agent", "voter", "setup"]);
     const summary = await readSummary(join(dir, "summary.json"));
-    expect(summary.governance!.parametersChanged).to.deep.equal({ "market.treasuryShareBps": { initial: "5000", final: "6000" } });
+    expect(summary.governance!.parametersChanged).to.deep.equal({
+      "market.treasuryShareBps": { initial: "5000", final: "6000" },
+    });
     expect(result.reconcileProblems).to.deep.equal([]);
   });
 
@@ -115,7 +123,12 @@ describe("governance in a battle", function () {
     let late: BattleResult;
 
     it("votes bought after the snapshot count zero and leave the outcome as predicted", async () => {
-      late = await runBattle(hre, { scenario: "scenarios/governance-late-votes.yaml", out: join(root, "late-a"), quiet: true, noReport: true });
+      late = await runBattle(hre, {
+        scenario: "scenarios/governance-late-votes.yaml",
+        out: join(root, "late-a"),
+        quiet: true,
+        noReport: true,
+      });
       const gov = late.governance!;
       const vote = gov.trail.find((e) => e.kind === "vote" && e.voter === "attacker")!;
       expect(vote.status).to.equal("success");
@@ -130,23 +143,48 @@ describe("governance in a battle", function () {
 
     it("gives the same governance.json for the same scenario and seed", async () => {
       const again = join(root, "late-b");
-      await runBattle(hre, { scenario: "scenarios/governance-late-votes.yaml", out: again, quiet: true, noReport: true });
-      expect(readFileSync(join(again, "governance.json"), "utf8")).to.equal(readFileSync(join(late.dir, "governance.json"), "utf8"));
-      expect(readFileSync(join(again, "governance.jsonl"), "utf8")).to.equal(readFileSync(join(late.dir, "governance.jsonl"), "utf8"));
+      await runBattle(hre, {
+        scenario: "scenarios/governance-late-votes.yaml",
+        out: again,
+        quiet: true,
+        noReport: true,
+      });
+      expect(readFileSync(join(again, "governance.json"), "utf8")).to.equal(
+        readFileSync(join(late.dir, "governance.json"), "utf8"),
+      );
+      expect(readFileSync(join(again, "governance.jsonl"), "utf8")).to.equal(
+        readFileSync(join(late.dir, "governance.jsonl"), "utf8"),
+      );
     });
 
     it("report.html shows each proposal with its predicted and actual outcome", async () => {
       const html = await renderReport(late.dir);
       expect(html).to.contain('<section id="governance">');
-      const table = html.slice(html.indexOf('<table id="governance-proposals">'), html.indexOf("</table>", html.indexOf('<table id="governance-proposals">')));
-      expect(table).to.contain("<td>lower-buy-fee</td><td>proposer</td><td class=\"num\">2</td><td>market.buyFeeBps=80</td><td>Succeeded</td><td>Executed at step");
+      const table = html.slice(
+        html.indexOf('<table id="governance-proposals">'),
+        html.indexOf("</table>", html.indexOf('<table id="governance-proposals">')),
+      );
+      expect(table).to.contain(
+        '<td>lower-buy-fee</td><td>proposer</td><td class="num">2</td><td>market.buyFeeBps=80</td><td>Succeeded</td><td>Executed at step',
+      );
       expect(html).to.contain("Parameters changed in this run: market.buyFeeBps 100 → 80.");
     });
 
     it("a whale's harmful change is voted down by the treasury's agent", async () => {
-      const { governance } = await runBattle(hre, { scenario: "scenarios/governance-whale.yaml", out: join(root, "whale"), quiet: true, noReport: true });
+      const { governance } = await runBattle(hre, {
+        scenario: "scenarios/governance-whale.yaml",
+        out: join(root, "whale"),
+        quiet: true,
+        noReport: true,
+      });
       const [proposal] = governance!.proposals;
-      expect(proposal).to.deep.include({ label: "whale-fees", by: "whale", state: "Defeated", predicted: "Defeated", predictionRight: true });
+      expect(proposal).to.deep.include({
+        label: "whale-fees",
+        by: "whale",
+        state: "Defeated",
+        predicted: "Defeated",
+        predictionRight: true,
+      });
       const poaVote = governance!.trail.find((e) => e.kind === "vote" && e.voter === "poa")!;
       expect(poaVote.support).to.equal("against");
       const whaleVotes = governance!.trail.filter((e) => e.kind === "vote" && e.voter === "whale");
@@ -155,7 +193,12 @@ describe("governance in a battle", function () {
     });
 
     it("a proposal nobody votes on fails for want of a quorum", async () => {
-      const { governance } = await runBattle(hre, { scenario: "scenarios/governance-apathy.yaml", out: join(root, "apathy"), quiet: true, noReport: true });
+      const { governance } = await runBattle(hre, {
+        scenario: "scenarios/governance-apathy.yaml",
+        out: join(root, "apathy"),
+        quiet: true,
+        noReport: true,
+      });
       const [proposal] = governance!.proposals;
       expect(proposal).to.deep.include({ state: "Defeated", predicted: "Defeated" });
       expect(proposal!.reason).to.match(/^quorum not reached/);
@@ -177,7 +220,14 @@ describe("governance in a battle", function () {
         paused[step] = world.curveState().paused;
         if (step === 30) {
           try {
-            await world.chain.request("eth_call", [{ from: roles!.guardian, to: roles!.market, data: encodeFunctionData({ abi: MARKET_GOVERNANCE_ABI, functionName: "unpause" }) }, "latest"]);
+            await world.chain.request("eth_call", [
+              {
+                from: roles!.guardian,
+                to: roles!.market,
+                data: encodeFunctionData({ abi: MARKET_GOVERNANCE_ABI, functionName: "unpause" }),
+              },
+              "latest",
+            ]);
             guardianUnpause = "succeeded";
           } catch (error) {
             guardianUnpause = (error as Error).message;
@@ -185,7 +235,10 @@ describe("governance in a battle", function () {
         }
       },
       onSetup: (setup) => {
-        roles = { guardian: getAddress(setup.deployment.accounts.guardian), market: getAddress(setup.deployment.addresses.market) };
+        roles = {
+          guardian: getAddress(setup.deployment.accounts.guardian),
+          market: getAddress(setup.deployment.addresses.market),
+        };
       },
     });
     const gov = result.governance!;

@@ -31,7 +31,12 @@ describe("governance decisions", function () {
         ["market.buyFeeBps", parameter("market.buyFeeBps", 100n)],
         ["market.sellFeeBps", parameter("market.sellFeeBps", 280n)],
       ]);
-      const { candidates, refused } = draftCandidates(store, ["market.buyFeeBps", "market.sellFeeBps"], [0.5, 1], 1_000n + DAY);
+      const { candidates, refused } = draftCandidates(
+        store,
+        ["market.buyFeeBps", "market.sellFeeBps"],
+        [0.5, 1],
+        1_000n + DAY,
+      );
       expect(candidates.map((c) => c.changes[0])).to.deep.equal([
         { key: "market.buyFeeBps", value: 75n },
         { key: "market.buyFeeBps", value: 125n },
@@ -54,11 +59,18 @@ describe("governance decisions", function () {
   });
 
   describe("judge", function () {
-    const evaluation = (differences: Partial<Record<(typeof OBJECTIVE_METRICS)[number], number[]>>, levels: Partial<Record<(typeof OBJECTIVE_METRICS)[number], number>> = {}): ProposalEvaluation => {
+    const evaluation = (
+      differences: Partial<Record<(typeof OBJECTIVE_METRICS)[number], number[]>>,
+      levels: Partial<Record<(typeof OBJECTIVE_METRICS)[number], number>> = {},
+    ): ProposalEvaluation => {
       const metrics = {} as ProposalEvaluation["metrics"];
       for (const m of OBJECTIVE_METRICS) {
         const d = differences[m] ?? [0, 0, 0];
-        metrics[m] = { with: meanInterval(d.map(() => levels[m] ?? 1)), without: meanInterval(d.map(() => levels[m] ?? 1)), difference: meanInterval(d) };
+        metrics[m] = {
+          with: meanInterval(d.map(() => levels[m] ?? 1)),
+          without: meanInterval(d.map(() => levels[m] ?? 1)),
+          difference: meanInterval(d),
+        };
       }
       return { seeds: 3, blocks: 10, applyAt: 0n, metrics, agents: {}, source: undefined as never };
     };
@@ -80,7 +92,10 @@ describe("governance decisions", function () {
     });
 
     it("names each broken condition: a level below its floor, a revenue significantly falling", function () {
-      const j = judge(objective, evaluation({ curveVolatility: [-1, -1.2, -0.9], treasuryRevenue: [-2, -2.5, -2.2] }, { minSolvency: 0.98 }));
+      const j = judge(
+        objective,
+        evaluation({ curveVolatility: [-1, -1.2, -0.9], treasuryRevenue: [-2, -2.5, -2.2] }, { minSolvency: 0.98 }),
+      );
       expect(j.eligible).to.equal(false);
       expect(j.violated).to.have.length(2);
       expect(j.violated[0]).to.match(/^minSolvency >= 1 \(with the change: 0.98/);
@@ -90,16 +105,24 @@ describe("governance decisions", function () {
 
   describe("detectAnomaly", function () {
     const config = { windowSteps: 5, priceMoveSigma: 6, minMoveBps: 300, reserveDrainBps: 1000 };
-    const point = (price: number, reserve = 1_000_000n): MarketPoint => ({ curvePriceWad: BigInt(Math.round(price * 1e6)) * 10n ** 12n, poolPriceWad: BigInt(Math.round(price * 1e6)) * 10n ** 12n, reserve });
+    const point = (price: number, reserve = 1_000_000n): MarketPoint => ({
+      curvePriceWad: BigInt(Math.round(price * 1e6)) * 10n ** 12n,
+      poolPriceWad: BigInt(Math.round(price * 1e6)) * 10n ** 12n,
+      reserve,
+    });
     const calm = [1, 1.001, 0.999, 1.002, 1.0, 1.001, 1.0].map((p) => point(p));
 
     it("sees a reserve drained faster than allowed in one block", function () {
-      expect(detectAnomaly([point(1, 1_000_000n), point(1, 890_000n)], config)).to.equal("the reserve fell 1100 bps in one block (limit 1000 bps)");
+      expect(detectAnomaly([point(1, 1_000_000n), point(1, 890_000n)], config)).to.equal(
+        "the reserve fell 1100 bps in one block (limit 1000 bps)",
+      );
       expect(detectAnomaly([point(1, 1_000_000n), point(1, 910_000n)], config)).to.equal(undefined);
     });
 
     it("sees a move far outside the window's behaviour, not before the window is full, not below minMoveBps", function () {
-      expect(detectAnomaly([...calm, point(0.9)], config)).to.match(/^the curve price moved 1054 bps in one block, \d+\.\d σ of the last 5 blocks/);
+      expect(detectAnomaly([...calm, point(0.9)], config)).to.match(
+        /^the curve price moved 1054 bps in one block, \d+\.\d σ of the last 5 blocks/,
+      );
       expect(detectAnomaly([...calm.slice(0, 3), point(0.9)], config)).to.equal(undefined);
       expect(detectAnomaly([...calm, point(1.02)], config)).to.equal(undefined);
     });
@@ -107,21 +130,74 @@ describe("governance decisions", function () {
 
   describe("predict", function () {
     it("counts as the Governor does: for > against, and for + abstain reach the quorum", function () {
-      expect(predict([{ support: "for", weight: 60n }, { support: "against", weight: 50n }], 100n)).to.deep.include({ state: "Defeated", reason: "quorum not reached (60 of 100)" });
-      expect(predict([{ support: "for", weight: 60n }, { support: "abstain", weight: 40n }, { support: "skip", weight: 500n }], 100n)).to.deep.include({ state: "Succeeded" });
-      expect(predict([{ support: "for", weight: 100n }, { support: "against", weight: 100n }], 100n)).to.deep.include({ state: "Defeated", reason: "not more for than against" });
+      expect(
+        predict(
+          [
+            { support: "for", weight: 60n },
+            { support: "against", weight: 50n },
+          ],
+          100n,
+        ),
+      ).to.deep.include({ state: "Defeated", reason: "quorum not reached (60 of 100)" });
+      expect(
+        predict(
+          [
+            { support: "for", weight: 60n },
+            { support: "abstain", weight: 40n },
+            { support: "skip", weight: 500n },
+          ],
+          100n,
+        ),
+      ).to.deep.include({ state: "Succeeded" });
+      expect(
+        predict(
+          [
+            { support: "for", weight: 100n },
+            { support: "against", weight: 100n },
+          ],
+          100n,
+        ),
+      ).to.deep.include({ state: "Defeated", reason: "not more for than against" });
     });
   });
 
   describe("windowMetrics", function () {
     const row = (step: number, price: bigint, treasury: bigint, solvencyWad = 2n * WAD): StepRow =>
-      ({ step: BigInt(step), block: 0n, time: 0n, curvePriceWad: price, poolPriceWad: price, gapBps: 10n, supply: 0n, reserve: 0n, treasuryQuote: treasury, solvencyWad, curveVolumeQuote: 1_000_000n, poolVolumeQuote: 0n, curveFeesQuote: 0n, poolFeesQuote: 0n, txs: 0n, reverts: 0n, gasUsed: 0n }) as StepRow;
+      ({
+        step: BigInt(step),
+        block: 0n,
+        time: 0n,
+        curvePriceWad: price,
+        poolPriceWad: price,
+        gapBps: 10n,
+        supply: 0n,
+        reserve: 0n,
+        treasuryQuote: treasury,
+        solvencyWad,
+        curveVolumeQuote: 1_000_000n,
+        poolVolumeQuote: 0n,
+        curveFeesQuote: 0n,
+        poolFeesQuote: 0n,
+        txs: 0n,
+        reverts: 0n,
+        gasUsed: 0n,
+      }) as StepRow;
 
     it("counts the jump from the market before the window when it is given", function () {
       const rows = [row(1, WAD, 5_000_000n), row(2, WAD, 6_000_000n, WAD), row(3, WAD, 7_000_000n)];
       const flat = windowMetrics(rows);
-      expect(flat).to.deep.include({ curveVolatility: 0, minSolvency: 1, treasuryRevenue: 2, curveVolume: 3, meanGapBps: 10 });
-      const jumped = windowMetrics(rows, { curvePriceWad: (WAD * 105n) / 100n, poolPriceWad: WAD, treasuryQuote: 4_000_000n });
+      expect(flat).to.deep.include({
+        curveVolatility: 0,
+        minSolvency: 1,
+        treasuryRevenue: 2,
+        curveVolume: 3,
+        meanGapBps: 10,
+      });
+      const jumped = windowMetrics(rows, {
+        curvePriceWad: (WAD * 105n) / 100n,
+        poolPriceWad: WAD,
+        treasuryQuote: 4_000_000n,
+      });
       expect(jumped.curveVolatility).to.be.greaterThan(200);
       expect(jumped.treasuryRevenue).to.equal(3);
     });

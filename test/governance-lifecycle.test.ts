@@ -37,16 +37,28 @@ interface Setup {
 
 async function setUp(options: { waitADay?: boolean } = {}): Promise<Setup> {
   const deployment = await networkHelpers.loadFixture(fixture);
-  const chain = await openGovernanceChain(connection.provider, deploymentRecord(deployment), { networkName: connection.networkName, errors });
-  const accounts = ((await connection.provider.request({ method: "eth_accounts" })) as string[]).map((a) => getAddress(a));
+  const chain = await openGovernanceChain(connection.provider, deploymentRecord(deployment), {
+    networkName: connection.networkName,
+    errors,
+  });
+  const accounts = ((await connection.provider.request({ method: "eth_accounts" })) as string[]).map((a) =>
+    getAddress(a),
+  );
   if (options.waitADay !== false) await networkHelpers.time.increase(DAY);
   return { deployment, chain, accounts };
 }
 
 /** The error `action` rejects with, after checking that no block was mined and no account sent anything. */
-async function refusedWithoutSending<E extends Error>(s: Setup, action: () => Promise<unknown>, type: abstract new (...args: never[]) => E, pattern: RegExp): Promise<E> {
+async function refusedWithoutSending<E extends Error>(
+  s: Setup,
+  action: () => Promise<unknown>,
+  type: abstract new (...args: never[]) => E,
+  pattern: RegExp,
+): Promise<E> {
   const block = await s.chain.client.getBlockNumber();
-  const nonces = await Promise.all(s.accounts.slice(0, 6).map((address) => s.chain.client.getTransactionCount({ address })));
+  const nonces = await Promise.all(
+    s.accounts.slice(0, 6).map((address) => s.chain.client.getTransactionCount({ address })),
+  );
   let error: unknown;
   try {
     await action();
@@ -56,7 +68,9 @@ async function refusedWithoutSending<E extends Error>(s: Setup, action: () => Pr
   expect(error, "expected a refusal").to.be.instanceOf(type);
   expect((error as Error).message).to.match(pattern);
   expect(await s.chain.client.getBlockNumber(), "no block mined").to.equal(block);
-  const after = await Promise.all(s.accounts.slice(0, 6).map((address) => s.chain.client.getTransactionCount({ address })));
+  const after = await Promise.all(
+    s.accounts.slice(0, 6).map((address) => s.chain.client.getTransactionCount({ address })),
+  );
   expect(after, "no transaction sent").to.deep.equal(nonces);
   return error as E;
 }
@@ -68,9 +82,17 @@ describe("governance lifecycle by hand", () => {
     const { store, market, governor } = s.deployment.contracts;
     const changes = ["market.buyFeeBps=120", "curve.basePrice=0.011", "market.sellFeeBps=80"].map(parseChange);
 
-    const proposed = await propose(s.chain, { from: deployer, changes, description: "Raise the buy fee, lower the sell fee, lift the base price" });
+    const proposed = await propose(s.chain, {
+      from: deployer,
+      changes,
+      description: "Raise the buy fee, lower the sell fee, lift the base price",
+    });
     expect(proposed.index).to.equal(1);
-    expect(proposed.lines).to.deep.equal(["market.buyFeeBps 100 → 120", "curve.basePrice 0.01 → 0.011", "market.sellFeeBps 100 → 80"]);
+    expect(proposed.lines).to.deep.equal([
+      "market.buyFeeBps 100 → 120",
+      "curve.basePrice 0.01 → 0.011",
+      "market.sellFeeBps 100 → 80",
+    ]);
     const { targets, values, calldatas, description } = proposed.actions;
     expect(await governor.hashProposal(targets, values, calldatas, ethers.id(description))).to.equal(proposed.id);
     expect(proposed.estimate.assumption).to.match(/local chain.*1 s apart.*timelock holds it 3600 s/);
@@ -79,10 +101,28 @@ describe("governance lifecycle by hand", () => {
     expect(reached.block).to.equal(proposed.snapshot + 1n);
     expect((await getProposal(s.chain, "1")).state).to.equal("Active");
 
-    const yes = await vote(s.chain, { from: holder1, proposal: proposed.id.toString(), support: "for", reason: "fees fund the treasury" });
-    const no = await vote(s.chain, { from: holder2, proposal: "#1", support: "against", reason: "sellers pay too much" });
-    const abstain = await vote(s.chain, { from: deployer, proposal: proposed.id.toString().slice(0, 8), support: "abstain" });
-    expect([yes.weight, no.weight, abstain.weight]).to.deep.equal([150_000n * TOKEN, 100_000n * TOKEN, 50_000n * TOKEN]);
+    const yes = await vote(s.chain, {
+      from: holder1,
+      proposal: proposed.id.toString(),
+      support: "for",
+      reason: "fees fund the treasury",
+    });
+    const no = await vote(s.chain, {
+      from: holder2,
+      proposal: "#1",
+      support: "against",
+      reason: "sellers pay too much",
+    });
+    const abstain = await vote(s.chain, {
+      from: deployer,
+      proposal: proposed.id.toString().slice(0, 8),
+      support: "abstain",
+    });
+    expect([yes.weight, no.weight, abstain.weight]).to.deep.equal([
+      150_000n * TOKEN,
+      100_000n * TOKEN,
+      50_000n * TOKEN,
+    ]);
     expect(yes.warning).to.equal(undefined);
     const casts = await governor.queryFilter(governor.filters.VoteCast(holder1));
     expect(casts.map((c) => c.args.reason)).to.deep.equal(["fees fund the treasury"]);
@@ -115,7 +155,12 @@ describe("governance lifecycle by hand", () => {
     const { market } = s.deployment.contracts;
     await market.connect(await ethers.getSigner(s.deployment.accounts.guardian)).pause();
     const [deployer, holder1] = s.accounts as [Address, Address];
-    const proposed = await propose(s.chain, { from: deployer, changes: [], unpause: true, description: "Resume trading" });
+    const proposed = await propose(s.chain, {
+      from: deployer,
+      changes: [],
+      unpause: true,
+      description: "Resume trading",
+    });
     expect(proposed.lines).to.deep.equal(["unpause the market"]);
     await advance(s.chain, { to: "start", proposal: "#1" });
     await vote(s.chain, { from: holder1, proposal: "#1", support: "for" });
@@ -131,69 +176,167 @@ describe("governance lifecycle by hand", () => {
     it("a value outside its bounds, a step too large, an unknown key: every problem at once", async () => {
       const s = await setUp();
       const changes = ["market.buyFeeBps=400", "curve.basePrice=0.015", "market.spreadBps=5"].map(parseChange);
-      const error = await refusedWithoutSending(s, () => propose(s.chain, { from: s.accounts[0]!, changes, description: "Too much" }), ProposalRefused, /outside its bounds/);
+      const error = await refusedWithoutSending(
+        s,
+        () => propose(s.chain, { from: s.accounts[0]!, changes, description: "Too much" }),
+        ProposalRefused,
+        /outside its bounds/,
+      );
       expect(error.problems).to.have.length(3);
-      expect(error.problems[0]).to.equal("market.buyFeeBps=400 is outside its bounds [0, 300]; propose a value within them");
-      expect(error.problems[1]).to.match(/curve\.basePrice=0\.015 moves 0\.005 from 0\.01, more than its maximum step of 0\.002 \(2000 bps\); propose a value in \[0\.008, 0\.012\]/);
-      expect(error.problems[2]).to.match(/market\.spreadBps is not a parameter of this store; it has curve\.slope, .*pool\.feeBps/);
+      expect(error.problems[0]).to.equal(
+        "market.buyFeeBps=400 is outside its bounds [0, 300]; propose a value within them",
+      );
+      expect(error.problems[1]).to.match(
+        /curve\.basePrice=0\.015 moves 0\.005 from 0\.01, more than its maximum step of 0\.002 \(2000 bps\); propose a value in \[0\.008, 0\.012\]/,
+      );
+      expect(error.problems[2]).to.match(
+        /market\.spreadBps is not a parameter of this store; it has curve\.slope, .*pool\.feeBps/,
+      );
     });
 
     it("a change that would execute before the parameter's minimum interval has passed", async () => {
       const s = await setUp({ waitADay: false });
-      const error = await refusedWithoutSending(s, () => propose(s.chain, { from: s.accounts[0]!, changes: [parseChange("market.buyFeeBps=120")], description: "Too soon" }), ProposalRefused, /market\.buyFeeBps may not change before \d+/);
+      const error = await refusedWithoutSending(
+        s,
+        () =>
+          propose(s.chain, {
+            from: s.accounts[0]!,
+            changes: [parseChange("market.buyFeeBps=120")],
+            description: "Too soon",
+          }),
+        ProposalRefused,
+        /market\.buyFeeBps may not change before \d+/,
+      );
       const wait = BigInt(/wait (\d+) s more/.exec(error.message)![1]!);
       // A day from the deployment, less the vote (51 blocks at 1 s) and the timelock's hour.
-      expect(wait > BigInt(DAY) - 3600n - 51n - 120n && wait <= BigInt(DAY) - 3600n - 51n).to.equal(true, `wait ${wait}`);
+      expect(wait > BigInt(DAY) - 3600n - 51n - 120n && wait <= BigInt(DAY) - 3600n - 51n).to.equal(
+        true,
+        `wait ${wait}`,
+      );
     });
 
     it("a proposer without enough votes, with the fix", async () => {
       const s = await setUp();
-      const error = await refusedWithoutSending(s, () => propose(s.chain, { from: s.accounts[7]!, changes: [parseChange("market.buyFeeBps=120")], description: "No votes" }), ProposalRefused, /has 0 votes; proposing needs 10000/);
+      const error = await refusedWithoutSending(
+        s,
+        () =>
+          propose(s.chain, {
+            from: s.accounts[7]!,
+            changes: [parseChange("market.buyFeeBps=120")],
+            description: "No votes",
+          }),
+        ProposalRefused,
+        /has 0 votes; proposing needs 10000/,
+      );
       expect(error.message).to.include("Acquire 10000 more").and.include("--from");
     });
 
     it("a vote before voting opens, a second vote, a vote after it closed", async () => {
       const s = await setUp();
       const [deployer, holder1] = s.accounts as [Address, Address];
-      const { snapshot, deadline } = await propose(s.chain, { from: deployer, changes: [parseChange("pool.feeBps=40")], description: "Pool fee" });
+      const { snapshot, deadline } = await propose(s.chain, {
+        from: deployer,
+        changes: [parseChange("pool.feeBps=40")],
+        description: "Pool fee",
+      });
       // The next block is the snapshot itself: still too early.
-      await refusedWithoutSending(s, () => vote(s.chain, { from: holder1, proposal: "#1", support: "for" }), ActionRefused, new RegExp(`Pending: voting opens at block ${snapshot + 1n}`));
+      await refusedWithoutSending(
+        s,
+        () => vote(s.chain, { from: holder1, proposal: "#1", support: "for" }),
+        ActionRefused,
+        new RegExp(`Pending: voting opens at block ${snapshot + 1n}`),
+      );
       await advance(s.chain, { to: "start", proposal: "#1" });
       await vote(s.chain, { from: holder1, proposal: "#1", support: "for", reason: "cheaper swaps" });
-      await refusedWithoutSending(s, () => vote(s.chain, { from: holder1, proposal: "#1", support: "against" }), ActionRefused, /already voted on proposal #1 \(for, weight 150000, in block \d+\)/);
+      await refusedWithoutSending(
+        s,
+        () => vote(s.chain, { from: holder1, proposal: "#1", support: "against" }),
+        ActionRefused,
+        /already voted on proposal #1 \(for, weight 150000, in block \d+\)/,
+      );
       await advance(s.chain, { to: "end", proposal: "#1" });
-      await refusedWithoutSending(s, () => vote(s.chain, { from: deployer, proposal: "#1", support: "for" }), ActionRefused, new RegExp(`Succeeded: voting closed with block ${deadline}`));
+      await refusedWithoutSending(
+        s,
+        () => vote(s.chain, { from: deployer, proposal: "#1", support: "for" }),
+        ActionRefused,
+        new RegExp(`Succeeded: voting closed with block ${deadline}`),
+      );
     });
 
     it("queueing a proposal defeated by a missed quorum, or by votes, says which", async () => {
       const s = await setUp();
       const [deployer, holder1, holder2] = s.accounts as [Address, Address, Address];
-      await propose(s.chain, { from: deployer, changes: [parseChange("pool.feeBps=40")], description: "Quorum missed" });
+      await propose(s.chain, {
+        from: deployer,
+        changes: [parseChange("pool.feeBps=40")],
+        description: "Quorum missed",
+      });
       await propose(s.chain, { from: deployer, changes: [parseChange("pool.feeBps=20")], description: "Voted down" });
-      await refusedWithoutSending(s, () => queue(s.chain, { from: deployer, proposal: "#1" }), ActionRefused, /#1 is Pending: voting ends with block \d+/);
+      await refusedWithoutSending(
+        s,
+        () => queue(s.chain, { from: deployer, proposal: "#1" }),
+        ActionRefused,
+        /#1 is Pending: voting ends with block \d+/,
+      );
       await advance(s.chain, { to: "start", proposal: "#2" });
       await vote(s.chain, { from: deployer, proposal: "#1", support: "for" });
       await vote(s.chain, { from: holder2, proposal: "#2", support: "for" });
       await vote(s.chain, { from: holder1, proposal: "#2", support: "against" });
       await advance(s.chain, { to: "end", proposal: "#2" });
       const quorum = (await getProposal(s.chain, "#1")).quorum / TOKEN;
-      await refusedWithoutSending(s, () => queue(s.chain, { from: deployer, proposal: "#1" }), ActionRefused, new RegExp(`Defeated by quorum: for \\+ abstain 50000 of the ${quorum} needed`));
-      await refusedWithoutSending(s, () => queue(s.chain, { from: deployer, proposal: "#2" }), ActionRefused, /Defeated by votes: for 100000 ≤ against 150000/);
+      await refusedWithoutSending(
+        s,
+        () => queue(s.chain, { from: deployer, proposal: "#1" }),
+        ActionRefused,
+        new RegExp(`Defeated by quorum: for \\+ abstain 50000 of the ${quorum} needed`),
+      );
+      await refusedWithoutSending(
+        s,
+        () => queue(s.chain, { from: deployer, proposal: "#2" }),
+        ActionRefused,
+        /Defeated by votes: for 100000 ≤ against 150000/,
+      );
     });
 
     it("executing before the eta says how long is left", async () => {
       const s = await setUp();
       const [deployer, holder1] = s.accounts as [Address, Address];
-      await propose(s.chain, { from: deployer, changes: [parseChange("market.treasuryShareBps=5500")], description: "More to the treasury" });
-      await refusedWithoutSending(s, () => execute(s.chain, { from: deployer, proposal: "#1" }), ActionRefused, /#1 is Pending/);
+      await propose(s.chain, {
+        from: deployer,
+        changes: [parseChange("market.treasuryShareBps=5500")],
+        description: "More to the treasury",
+      });
+      await refusedWithoutSending(
+        s,
+        () => execute(s.chain, { from: deployer, proposal: "#1" }),
+        ActionRefused,
+        /#1 is Pending/,
+      );
       await advance(s.chain, { to: "start", proposal: "#1" });
       await vote(s.chain, { from: holder1, proposal: "#1", support: "for" });
       await advance(s.chain, { to: "end", proposal: "#1" });
-      await refusedWithoutSending(s, () => execute(s.chain, { from: deployer, proposal: "#1" }), ActionRefused, /Succeeded but is not queued yet: queue it first/);
+      await refusedWithoutSending(
+        s,
+        () => execute(s.chain, { from: deployer, proposal: "#1" }),
+        ActionRefused,
+        /Succeeded but is not queued yet: queue it first/,
+      );
       const { eta } = await queue(s.chain, { from: deployer, proposal: "#1" });
-      await refusedWithoutSending(s, () => execute(s.chain, { from: deployer, proposal: "#1" }), ActionRefused, new RegExp(`may execute from ${eta} \\(.*\\), 1 h after the latest block; wait; on this local chain: npx hardhat advance --to eta --id 1`));
+      await refusedWithoutSending(
+        s,
+        () => execute(s.chain, { from: deployer, proposal: "#1" }),
+        ActionRefused,
+        new RegExp(
+          `may execute from ${eta} \\(.*\\), 1 h after the latest block; wait; on this local chain: npx hardhat advance --to eta --id 1`,
+        ),
+      );
       await advance(s.chain, { seconds: 3000n });
-      await refusedWithoutSending(s, () => execute(s.chain, { from: deployer, proposal: "#1" }), ActionRefused, /10 min after the latest block/);
+      await refusedWithoutSending(
+        s,
+        () => execute(s.chain, { from: deployer, proposal: "#1" }),
+        ActionRefused,
+        /10 min after the latest block/,
+      );
     });
   });
 
@@ -205,19 +348,32 @@ describe("governance lifecycle by hand", () => {
     await advance(s.chain, { to: "start", proposal: "#1" });
     const result = await vote(s.chain, { from: newcomer, proposal: "#1", support: "for" });
     expect(result.weight).to.equal(0n);
-    expect(result.warning).to.match(/counted 0: 0x[0-9a-fA-F]{40} had no delegated votes at the snapshot \(block \d+\)/);
+    expect(result.warning).to.match(
+      /counted 0: 0x[0-9a-fA-F]{40} had no delegated votes at the snapshot \(block \d+\)/,
+    );
   });
 
   it("names proposals by #N, id or id prefix, and lists them by state", async () => {
     const s = await setUp();
-    const a = await propose(s.chain, { from: s.accounts[0]!, changes: [parseChange("pool.feeBps=40")], description: "A" });
-    const b = await propose(s.chain, { from: s.accounts[0]!, changes: [parseChange("pool.feeBps=20")], description: "B" });
+    const a = await propose(s.chain, {
+      from: s.accounts[0]!,
+      changes: [parseChange("pool.feeBps=40")],
+      description: "A",
+    });
+    const b = await propose(s.chain, {
+      from: s.accounts[0]!,
+      changes: [parseChange("pool.feeBps=20")],
+      description: "B",
+    });
     const all = await listProposals(s.chain);
     expect(all.map((p) => p.id)).to.deep.equal([a.id, b.id]);
     expect(resolveProposal(all, "#2", "x").id).to.equal(b.id);
     expect(resolveProposal(all, b.id.toString(), "x").index).to.equal(2);
     expect(resolveProposal(all, `0x${a.id.toString(16).padStart(64, "0").slice(0, 8)}`, "x").index).to.equal(1);
-    expect(() => resolveProposal(all, "#3", "localhost")).to.throw(GovernanceError, /no proposal #3 on "localhost"; there are 2: #1 \d{10}…, #2/);
+    expect(() => resolveProposal(all, "#3", "localhost")).to.throw(
+      GovernanceError,
+      /no proposal #3 on "localhost"; there are 2: #1 \d{10}…, #2/,
+    );
     expect(() => resolveProposal(all, "", "localhost")).to.throw(GovernanceError, /give the proposal with --id/);
     await advance(s.chain, { to: "end", proposal: "#2" });
     expect((await listProposals(s.chain, { state: "Defeated" })).map((p) => p.index)).to.deep.equal([1, 2]);
@@ -227,7 +383,12 @@ describe("governance lifecycle by hand", () => {
   it("advance works only on a local chain, and only when told how far", async () => {
     const s = await setUp({ waitADay: false });
     const live = { ...s.chain, local: false };
-    await refusedWithoutSending(s, () => advance(live, { blocks: 5n }), ActionRefused, /not a local chain: its blocks and time move on their own/);
+    await refusedWithoutSending(
+      s,
+      () => advance(live, { blocks: 5n }),
+      ActionRefused,
+      /not a local chain: its blocks and time move on their own/,
+    );
     await refusedWithoutSending(s, () => advance(s.chain, {}), ActionRefused, /say how far/);
     await refusedWithoutSending(s, () => advance(s.chain, { to: "start" }), ActionRefused, /needs the proposal/);
     const before = await s.chain.client.getBlock();

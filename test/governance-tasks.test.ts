@@ -19,7 +19,11 @@ const require = createRequire(import.meta.url);
 const CLI = join(require.resolve("hardhat/package.json"), "..", "dist/src/cli.js");
 
 async function rpc<T>(method: string, params: unknown[] = []): Promise<T> {
-  const response = await fetch(URL, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+  const response = await fetch(URL, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
   const body = (await response.json()) as { result: T };
   return body.result;
 }
@@ -69,12 +73,15 @@ describe("governance tasks from the CLI (--network localhost)", function () {
   let node: ChildProcess | undefined;
 
   before(async () => {
-    if (await answers()) throw new Error(`something already answers on ${URL}; stop it (this test starts and kills its own node there)`);
+    if (await answers())
+      throw new Error(`something already answers on ${URL}; stop it (this test starts and kills its own node there)`);
     if (existsSync(deploymentFile)) renameSync(deploymentFile, backup);
     node = spawn(process.execPath, [CLI, "node", "--hostname", "127.0.0.1", "--port", "8545"], { stdio: "ignore" });
     for (let i = 0; i < 240 && !(await answers()); i++) await new Promise((resolve) => setTimeout(resolve, 250));
     const connection = await hre.network.create({ network: "localhost" });
-    const deployment = await deploySystem(connection.ethers, await loadGenesis("genesis/default.json"), { networkName: "localhost" });
+    const deployment = await deploySystem(connection.ethers, await loadGenesis("genesis/default.json"), {
+      networkName: "localhost",
+    });
     await writeDeploymentFile(deployment);
     await connection.close();
   });
@@ -91,24 +98,65 @@ describe("governance tasks from the CLI (--network localhost)", function () {
     await rpc("evm_mine");
 
     const [bad, inProcess] = await Promise.all([
-      hardhat("propose", "--change", "market.buyFeeBps=400,curve.basePrice=0.5", "--description", "Too far", ...network),
+      hardhat(
+        "propose",
+        "--change",
+        "market.buyFeeBps=400,curve.basePrice=0.5",
+        "--description",
+        "Too far",
+        ...network,
+      ),
       hardhat("proposals"),
     ]);
-    expect(refused(bad)).to.include("market.buyFeeBps=400 is outside its bounds [0, 300]").and.include("curve.basePrice=0.5 is outside its bounds [0.005, 0.02]");
+    expect(refused(bad))
+      .to.include("market.buyFeeBps=400 is outside its bounds [0, 300]")
+      .and.include("curve.basePrice=0.5 is outside its bounds [0.005, 0.02]");
     expect(refused(inProcess)).to.include("npx hardhat node").and.include("--network localhost");
 
-    const proposed = succeeded(await hardhat("propose", "--change", "market.buyFeeBps=120", "curve.basePrice=0.011", "--description", "Raise the buy fee", ...network));
-    expect(proposed).to.include("Proposal #1 created").and.include("market.buyFeeBps 100 → 120").and.include("curve.basePrice 0.01 → 0.011");
-    expect(succeeded(await hardhat("advance", "--to", "start", "--id", "1", ...network))).to.include("voting on proposal #1 is open");
-    const voted = succeeded(await hardhat("vote", "--id", "#1", "--support", "for", "--reason", "fees fund the treasury", "--from", "1", ...network));
+    const proposed = succeeded(
+      await hardhat(
+        "propose",
+        "--change",
+        "market.buyFeeBps=120",
+        "curve.basePrice=0.011",
+        "--description",
+        "Raise the buy fee",
+        ...network,
+      ),
+    );
+    expect(proposed)
+      .to.include("Proposal #1 created")
+      .and.include("market.buyFeeBps 100 → 120")
+      .and.include("curve.basePrice 0.01 → 0.011");
+    expect(succeeded(await hardhat("advance", "--to", "start", "--id", "1", ...network))).to.include(
+      "voting on proposal #1 is open",
+    );
+    const voted = succeeded(
+      await hardhat(
+        "vote",
+        "--id",
+        "#1",
+        "--support",
+        "for",
+        "--reason",
+        "fees fund the treasury",
+        "--from",
+        "1",
+        ...network,
+      ),
+    );
     expect(voted).to.match(/voted for on proposal #1 with weight 150000/);
 
     await rpc("hardhat_mine", ["0x40", "0x1"]);
     expect(succeeded(await hardhat("queue", "--id", "1", ...network))).to.include("Proposal #1 queued");
-    expect(refused(await hardhat("execute", "--id", "1", ...network))).to.match(/execute refused before sending: proposal #1 may execute from \d+ .*after the latest block/);
+    expect(refused(await hardhat("execute", "--id", "1", ...network))).to.match(
+      /execute refused before sending: proposal #1 may execute from \d+ .*after the latest block/,
+    );
     await rpc("evm_increaseTime", [3_600]);
     await rpc("evm_mine");
-    expect(succeeded(await hardhat("execute", "--id", "1", ...network))).to.include("market.buyFeeBps 100 → 120").and.include("curve.basePrice 0.01 → 0.011");
+    expect(succeeded(await hardhat("execute", "--id", "1", ...network)))
+      .to.include("market.buyFeeBps 100 → 120")
+      .and.include("curve.basePrice 0.01 → 0.011");
 
     const listed = succeeded(await hardhat("proposals", "--state", "executed", ...network));
     expect(listed).to.match(/#1 +\d{10}… +Executed +150000 +0 +0 +88000/);

@@ -17,7 +17,14 @@ const AGAINST = 0;
 const ProposalState = { Active: 1n, Defeated: 3n, Succeeded: 4n, Queued: 5n, Executed: 7n } as const;
 
 /** What buyExactTokens charges on a linear curve: ⌈⌈∫⌉·scale⌉ in quote units, plus the fee rounded up. */
-function linearBuyCost(slope: bigint, base: bigint, scale: bigint, supply: bigint, amount: bigint, feeBps: bigint): bigint {
+function linearBuyCost(
+  slope: bigint,
+  base: bigint,
+  scale: bigint,
+  supply: bigint,
+  amount: bigint,
+  feeBps: bigint,
+): bigint {
   const integralWad = ceilDiv(slope * amount * (2n * supply + amount) + 2n * WAD * base * amount, 2n * WAD * WAD);
   const curveCost = ceilDiv(ceilDiv(integralWad * scale, WAD), QUOTE_UNIT_WAD);
   return curveCost + ceilDiv(curveCost * feeBps, 10_000n);
@@ -105,11 +112,12 @@ describe("governance end to end", () => {
     const { market } = contracts;
     const guardian = await ethers.getSigner(accounts.guardian);
     await expect(market.connect(guardian).pause()).to.emit(market, "Paused").withArgs(accounts.guardian);
-    await expect(market.connect(guardian).unpause()).to.be.revertedWithCustomError(market, "Unauthorized").withArgs(accounts.guardian);
-    await expect(market.buyExactTokens(1n, ethers.MaxUint256, accounts.guardian, ethers.MaxUint256)).to.be.revertedWithCustomError(
-      market,
-      "MarketPaused",
-    );
+    await expect(market.connect(guardian).unpause())
+      .to.be.revertedWithCustomError(market, "Unauthorized")
+      .withArgs(accounts.guardian);
+    await expect(
+      market.buyExactTokens(1n, ethers.MaxUint256, accounts.guardian, ethers.MaxUint256),
+    ).to.be.revertedWithCustomError(market, "MarketPaused");
 
     const { execution } = await proposeAndPass(deployment, "Resume trading", [
       { target: await market.getAddress(), data: market.interface.encodeFunctionData("unpause") },
@@ -129,9 +137,12 @@ describe("governance end to end", () => {
     await governor.connect(proposer).propose(targets, [0n], calldatas, "Halve the buy fee");
     const proposalId = await governor.hashProposal(targets, [0n], calldatas, ethers.id("Halve the buy fee"));
     const snapshot = await governor.proposalSnapshot(proposalId);
-    const expected = (supplyAtProposal * (await governor["quorumNumerator()"]())) / (await governor.quorumDenominator());
+    const expected =
+      (supplyAtProposal * (await governor["quorumNumerator()"]())) / (await governor.quorumDenominator());
     expect(await governor.quorum(snapshot)).to.equal(expected);
-    await expect(governor.quorum(snapshot + 1n)).to.be.revertedWithCustomError(governor, "NoSupplySnapshot").withArgs(snapshot + 1n);
+    await expect(governor.quorum(snapshot + 1n))
+      .to.be.revertedWithCustomError(governor, "NoSupplySnapshot")
+      .withArgs(snapshot + 1n);
   });
 
   it("defeats a proposal that misses the quorum", async () => {
@@ -140,7 +151,9 @@ describe("governance end to end", () => {
     const signers = await ethers.getSigners();
     const [proposer] = signers;
     const targets = [await store.getAddress()];
-    const calldatas = [store.interface.encodeFunctionData("set", [ethers.encodeBytes32String("market.sellFeeBps"), 50n])];
+    const calldatas = [
+      store.interface.encodeFunctionData("set", [ethers.encodeBytes32String("market.sellFeeBps"), 50n]),
+    ];
     await governor.connect(proposer).propose(targets, [0n], calldatas, "Halve the sell fee");
     const proposalId = await governor.hashProposal(targets, [0n], calldatas, ethers.id("Halve the sell fee"));
     await networkHelpers.mine(Number(await governor.votingDelay()) + 1);

@@ -10,7 +10,14 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import type { CurveKind as ModelKind } from "../agents/harness/types.ts";
-import { type Curve as ModelCurve, costUpWad, priceWad, refundDownWad, tokensForQuoteDown, validateCurve } from "../agents/model/curve-math.ts";
+import {
+  type Curve as ModelCurve,
+  costUpWad,
+  priceWad,
+  refundDownWad,
+  tokensForQuoteDown,
+  validateCurve,
+} from "../agents/model/curve-math.ts";
 import { ModelRevert } from "../agents/model/model-revert.ts";
 import { revertName } from "./helpers/revert-name.ts";
 import type { CurveMathHarness } from "../types/ethers-contracts/index.js";
@@ -28,7 +35,14 @@ async function harnessFixture(): Promise<CurveMathHarness> {
   return (await ethers.deployContract("CurveMathHarness")) as unknown as CurveMathHarness;
 }
 
-const toModel = (c: Curve): ModelCurve => ({ kind: MODEL_KINDS[c.kind]!, p1: c.p1, p2: c.p2, p3: c.p3, p4: c.p4, maxSupply: c.maxSupply });
+const toModel = (c: Curve): ModelCurve => ({
+  kind: MODEL_KINDS[c.kind]!,
+  p1: c.p1,
+  p2: c.p2,
+  p3: c.p3,
+  p4: c.p4,
+  maxSupply: c.maxSupply,
+});
 
 /** A value, or the name of the error it reverted with. */
 type Outcome = bigint | string;
@@ -62,9 +76,24 @@ function casesFor(c: Curve, supply: bigint, amount: bigint, budget: bigint): Cas
   const m = toModel(c);
   return [
     { label: `priceWad(${supply})`, c, chain: (h) => h.priceWad(c, supply), model: () => priceWad(m, supply) },
-    { label: `costUpWad(${supply}, ${amount})`, c, chain: (h) => h.costUpWad(c, supply, amount), model: () => costUpWad(m, supply, amount) },
-    { label: `refundDownWad(${supply}, ${amount})`, c, chain: (h) => h.refundDownWad(c, supply, amount), model: () => refundDownWad(m, supply, amount) },
-    { label: `tokensForQuoteDown(${supply}, ${budget})`, c, chain: (h) => h.tokensForQuoteDown(c, supply, budget), model: () => tokensForQuoteDown(m, supply, budget) },
+    {
+      label: `costUpWad(${supply}, ${amount})`,
+      c,
+      chain: (h) => h.costUpWad(c, supply, amount),
+      model: () => costUpWad(m, supply, amount),
+    },
+    {
+      label: `refundDownWad(${supply}, ${amount})`,
+      c,
+      chain: (h) => h.refundDownWad(c, supply, amount),
+      model: () => refundDownWad(m, supply, amount),
+    },
+    {
+      label: `tokensForQuoteDown(${supply}, ${budget})`,
+      c,
+      chain: (h) => h.tokensForQuoteDown(c, supply, budget),
+      model: () => tokensForQuoteDown(m, supply, budget),
+    },
   ];
 }
 
@@ -137,7 +166,12 @@ function validationCases(kind: CurveKind, seed: bigint): Case[] {
     ];
     for (const b of broken) {
       const m = toModel(b);
-      cases.push({ label: `validate p=(${b.p1}, ${b.p2}, ${b.p3}, ${b.p4}) D=${b.maxSupply}`, c: b, chain: (h) => h.validate(b), model: () => validateCurve(m) });
+      cases.push({
+        label: `validate p=(${b.p1}, ${b.p2}, ${b.p3}, ${b.p4}) D=${b.maxSupply}`,
+        c: b,
+        chain: (h) => h.validate(b),
+        model: () => validateCurve(m),
+      });
     }
   }
   return cases;
@@ -150,7 +184,10 @@ async function expectSame(harness: CurveMathHarness, cases: readonly Case[]): Pr
     const chain = await Promise.all(batch.map((k) => onChain(() => k.chain(harness))));
     batch.forEach((k, j) => {
       const model = inModel(k.model);
-      if (model !== chain[j]) mismatches.push(`kind ${k.c.kind} p=(${k.c.p1}, ${k.c.p2}, ${k.c.p3}, ${k.c.p4}) D=${k.c.maxSupply} ${k.label}: chain ${chain[j]}, model ${model}`);
+      if (model !== chain[j])
+        mismatches.push(
+          `kind ${k.c.kind} p=(${k.c.p1}, ${k.c.p2}, ${k.c.p3}, ${k.c.p4}) D=${k.c.maxSupply} ${k.label}: chain ${chain[j]}, model ${model}`,
+        );
     });
   }
   expect(mismatches, mismatches.slice(0, 5).join("\n")).to.deep.equal([]);
@@ -167,7 +204,10 @@ describe("model curve math against CurveMath", () => {
     it(`${name}: price, cost, refund and inverse equal the library's on random curves`, async () => {
       const harness = await networkHelpers.loadFixture(harnessFixture);
       const cases = randomCases(kind, 0x6d6f64656cn + BigInt(kind));
-      expect(cases.some((k) => typeof inModel(k.model) === "string"), "some cases revert").to.equal(true);
+      expect(
+        cases.some((k) => typeof inModel(k.model) === "string"),
+        "some cases revert",
+      ).to.equal(true);
       await expectSame(harness, cases);
     });
 
@@ -179,7 +219,10 @@ describe("model curve math against CurveMath", () => {
     it(`${name}: validate accepts and refuses the same curves`, async () => {
       const harness = await networkHelpers.loadFixture(harnessFixture);
       const cases = validationCases(kind, 0x76616c6964n + BigInt(kind));
-      expect(cases.filter((k) => inModel(k.model) === "InvalidCurve").length, "some curves are invalid").to.be.greaterThan(10);
+      expect(
+        cases.filter((k) => inModel(k.model) === "InvalidCurve").length,
+        "some curves are invalid",
+      ).to.be.greaterThan(10);
       await expectSame(harness, cases);
     });
   }

@@ -113,7 +113,9 @@ function inModel(call: () => bigint[]): Outcome {
   }
 }
 
-type ContractMethod = { staticCall: (...args: unknown[]) => Promise<unknown> } & ((...args: unknown[]) => Promise<{ wait: () => Promise<unknown> }>);
+type ContractMethod = { staticCall: (...args: unknown[]) => Promise<unknown> } & ((
+  ...args: unknown[]
+) => Promise<{ wait: () => Promise<unknown> }>);
 
 /** Calls a contract method as a static call for its return values, then mines it. */
 async function send(method: unknown, ...args: unknown[]): Promise<bigint[]> {
@@ -176,7 +178,16 @@ class Differential {
     const [curve, poolState] = await Promise.all([readCurveState(this.a.deployment), readPoolState(this.a.deployment)]);
     const m = this.market.state;
     expect(
-      { params: m.params, scaleWad: m.scaleWad, supply: m.supply, reserve: m.reserve, treasuryAccrued: m.treasuryAccrued, fees: [m.buyFeeBps, m.sellFeeBps, m.treasuryShareBps], paused: m.paused, priceWad: this.market.priceWad() },
+      {
+        params: m.params,
+        scaleWad: m.scaleWad,
+        supply: m.supply,
+        reserve: m.reserve,
+        treasuryAccrued: m.treasuryAccrued,
+        fees: [m.buyFeeBps, m.sellFeeBps, m.treasuryShareBps],
+        paused: m.paused,
+        priceWad: this.market.priceWad(),
+      },
       `${where}: market`,
     ).to.deep.equal({
       params: [...curve.params],
@@ -217,7 +228,10 @@ class Differential {
       inModel(() => Object.values(model.quoteBuyExactQuote(quoteIn))),
       inModel(() => [this.pool.getAmountOut(swapIn, false)]),
     ];
-    expect(modelQuotes, `${where}: quotes for buy ${buyAmount}, sell ${sellAmount}, quoteIn ${quoteIn}, swap ${swapIn}`).to.deep.equal(quotes);
+    expect(
+      modelQuotes,
+      `${where}: quotes for buy ${buyAmount}, sell ${sellAmount}, quoteIn ${quoteIn}, swap ${swapIn}`,
+    ).to.deep.equal(quotes);
   }
 
   /** The next action, its size drawn against the trader's balances and the model's quotes. */
@@ -232,8 +246,18 @@ class Differential {
 
     if (roll < 0.16) {
       const room = m.maxSupply - m.supply;
-      const amount = rng.chance(0.03) ? 0n : rng.chance(0.03) ? room + 1n : rng.chance(0.02) ? MAX_UINT256 : logUniform(rng, room / 20n);
-      const maxCost = limit(rng, this.quoteOr(() => this.market.quoteBuyExactTokens(amount).cost, NEVER), -1n);
+      const amount = rng.chance(0.03)
+        ? 0n
+        : rng.chance(0.03)
+          ? room + 1n
+          : rng.chance(0.02)
+            ? MAX_UINT256
+            : logUniform(rng, room / 20n);
+      const maxCost = limit(
+        rng,
+        this.quoteOr(() => this.market.quoteBuyExactTokens(amount).cost, NEVER),
+        -1n,
+      );
       return {
         label: `buyExactTokens(${amount}, ${maxCost})`,
         chain: () => send(market.connect(trader).buyExactTokens, amount, maxCost, trader.address, NEVER),
@@ -242,8 +266,16 @@ class Differential {
     }
     if (roll < 0.3) {
       // 0, and now and then a budget whose arithmetic overflows (so it reverts before any transfer)
-      const quoteIn = rng.chance(0.03) ? 0n : rng.chance(0.03) ? rng.pick([MAX_UINT256, MAX_UINT256 / BPS, MAX_UINT256 / 10n ** 27n]) : logUniform(rng, 10n ** 11n);
-      const minOut = limit(rng, this.quoteOr(() => this.market.quoteBuyExactQuote(quoteIn).amount, 0n), 1n);
+      const quoteIn = rng.chance(0.03)
+        ? 0n
+        : rng.chance(0.03)
+          ? rng.pick([MAX_UINT256, MAX_UINT256 / BPS, MAX_UINT256 / 10n ** 27n])
+          : logUniform(rng, 10n ** 11n);
+      const minOut = limit(
+        rng,
+        this.quoteOr(() => this.market.quoteBuyExactQuote(quoteIn).amount, 0n),
+        1n,
+      );
       return {
         label: `buyExactQuote(${quoteIn}, ${minOut})`,
         chain: () => send(market.connect(trader).buyExactQuote, quoteIn, minOut, trader.address, NEVER),
@@ -252,7 +284,11 @@ class Differential {
     }
     if (roll < 0.46) {
       const amount = rng.chance(0.03) ? 0n : logUniform(rng, tokens);
-      const minRefund = limit(rng, this.quoteOr(() => this.market.quoteSell(amount).refund, 0n), 1n);
+      const minRefund = limit(
+        rng,
+        this.quoteOr(() => this.market.quoteSell(amount).refund, 0n),
+        1n,
+      );
       return {
         label: `sell(${amount}, ${minRefund})`,
         chain: () => send(market.connect(trader).sell, amount, minRefund, trader.address, NEVER),
@@ -261,8 +297,18 @@ class Differential {
     }
     if (roll < 0.64) {
       const tokenIn = rng.chance(0.5);
-      const amountIn = rng.chance(0.03) ? 0n : rng.chance(0.02) ? MAX_UINT256 / 1_000n : tokenIn ? logUniform(rng, tokens) : logUniform(rng, p.reserveQuote * 2n);
-      const minOut = limit(rng, this.quoteOr(() => this.pool.getAmountOut(amountIn, tokenIn), 0n), 1n);
+      const amountIn = rng.chance(0.03)
+        ? 0n
+        : rng.chance(0.02)
+          ? MAX_UINT256 / 1_000n
+          : tokenIn
+            ? logUniform(rng, tokens)
+            : logUniform(rng, p.reserveQuote * 2n);
+      const minOut = limit(
+        rng,
+        this.quoteOr(() => this.pool.getAmountOut(amountIn, tokenIn), 0n),
+        1n,
+      );
       const tokenAddress = tokenIn ? deployment.addresses.token : deployment.addresses.quote;
       return {
         label: `swapExactIn(${tokenIn ? "token" : "quote"}, ${amountIn}, ${minOut})`,
@@ -279,7 +325,16 @@ class Differential {
       const quoteMin = limit(rng, quoteOptimal <= quoteDesired ? quoteOptimal : 0n, 1n);
       return {
         label: `addLiquidity(${tokenDesired}, ${quoteDesired}, ${tokenMin}, ${quoteMin})`,
-        chain: () => send(pool.connect(trader).addLiquidity, tokenDesired, quoteDesired, tokenMin, quoteMin, trader.address, NEVER),
+        chain: () =>
+          send(
+            pool.connect(trader).addLiquidity,
+            tokenDesired,
+            quoteDesired,
+            tokenMin,
+            quoteMin,
+            trader.address,
+            NEVER,
+          ),
         model: () => {
           const r = this.pool.addLiquidity(tokenDesired, quoteDesired, tokenMin, quoteMin);
           return [r.token, r.quote, r.liquidity];
@@ -310,11 +365,23 @@ class Differential {
     if (roll < 0.84) {
       const pausing = m.paused ? rng.chance(0.1) : rng.chance(0.9);
       return pausing
-        ? { label: "pause()", chain: () => send(market.connect(timelock).pause), model: () => (this.market.pause(), []) }
-        : { label: "unpause()", chain: () => send(market.connect(timelock).unpause), model: () => (this.market.unpause(), []) };
+        ? {
+            label: "pause()",
+            chain: () => send(market.connect(timelock).pause),
+            model: () => (this.market.pause(), []),
+          }
+        : {
+            label: "unpause()",
+            chain: () => send(market.connect(timelock).unpause),
+            model: () => (this.market.unpause(), []),
+          };
     }
     if (m.paused && rng.chance(0.5)) {
-      return { label: "unpause()", chain: () => send(market.connect(timelock).unpause), model: () => (this.market.unpause(), []) };
+      return {
+        label: "unpause()",
+        chain: () => send(market.connect(timelock).unpause),
+        model: () => (this.market.unpause(), []),
+      };
     }
 
     // A parameter change within its bounds and step, past its interval; curve keys most often.
@@ -357,18 +424,37 @@ describe("modelQuoter", () => {
     for (const amount of [1n, 10n ** 12n, 123_456n * WAD, curve.supply]) {
       expect(await model.curveBuyExactTokens(amount)).to.deep.equal(await chain.curveBuyExactTokens(amount));
       expect(await model.curveSell(amount)).to.deep.equal(await chain.curveSell(amount));
-      expect(await model.curveBuyExactQuote(amount / 10n ** 9n)).to.deep.equal(await chain.curveBuyExactQuote(amount / 10n ** 9n));
+      expect(await model.curveBuyExactQuote(amount / 10n ** 9n)).to.deep.equal(
+        await chain.curveBuyExactQuote(amount / 10n ** 9n),
+      );
     }
     // budgets whose arithmetic overflows: checked multiplication (Panic) and solady's mulDiv
     const { market } = a.deployment.contracts;
     const budgets = [MAX_UINT256, MAX_UINT256 / BPS, MAX_UINT256 / 10n ** 27n];
-    const chainErrors = await Promise.all(budgets.map((q) => market.quoteBuyExactQuote(q).then(() => "none", (error: unknown) => revertName(error))));
-    const modelErrors = await Promise.all(budgets.map((q) => model.curveBuyExactQuote(q).then(() => "none", (error: unknown) => (error as ModelRevert).errorName)));
+    const chainErrors = await Promise.all(
+      budgets.map((q) =>
+        market.quoteBuyExactQuote(q).then(
+          () => "none",
+          (error: unknown) => revertName(error),
+        ),
+      ),
+    );
+    const modelErrors = await Promise.all(
+      budgets.map((q) =>
+        model.curveBuyExactQuote(q).then(
+          () => "none",
+          (error: unknown) => (error as ModelRevert).errorName,
+        ),
+      ),
+    );
     expect(chainErrors).to.deep.equal(["Panic", "Panic", "MulDivFailed"]);
     expect(modelErrors).to.deep.equal(chainErrors);
     await model.curveSell(curve.supply + 1n).then(
       () => expect.fail("selling more than the supply must be refused"),
-      (error: unknown) => expect(error).to.be.instanceOf(ModelRevert).with.property("message", `InsufficientSupply(amount=${curve.supply + 1n}, supply=${curve.supply})`),
+      (error: unknown) =>
+        expect(error)
+          .to.be.instanceOf(ModelRevert)
+          .with.property("message", `InsufficientSupply(amount=${curve.supply + 1n}, supply=${curve.supply})`),
     );
   });
 });
@@ -388,11 +474,27 @@ describe("fast model against the contracts, step by step", function () {
       const run = await Differential.start(a, seed);
       await run.run(STEPS);
       // The sequence covered what it claims to: every action, both ways, and renormalising retunes.
-      for (const kind of ["buyExactTokens", "buyExactQuote", "sell", "swapExactIn", "addLiquidity", "removeLiquidity", "set", "pause", "unpause", "collectFees"]) {
+      for (const kind of [
+        "buyExactTokens",
+        "buyExactQuote",
+        "sell",
+        "swapExactIn",
+        "addLiquidity",
+        "removeLiquidity",
+        "set",
+        "pause",
+        "unpause",
+        "collectFees",
+      ]) {
         expect(run.counts.get(kind)?.ok ?? 0, `${kind} succeeded at least once`).to.be.greaterThan(0);
       }
       expect(run.renormalisations, "curve retunes renormalised").to.be.greaterThan(0);
-      expect([...run.errors], "reverts seen").to.include.members(["SlippageExceeded", "InsufficientOutput", "MarketPaused", "Panic"]);
+      expect([...run.errors], "reverts seen").to.include.members([
+        "SlippageExceeded",
+        "InsufficientOutput",
+        "MarketPaused",
+        "Panic",
+      ]);
     });
   }
 });

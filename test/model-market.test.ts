@@ -37,7 +37,9 @@ describe("MarketModel", () => {
     const model = new MarketModel(LINEAR);
     const error = revertOf(() => model.setParameter("market.sellFeeBps", 1_001n));
     expect(error.errorName).to.equal("FeeOutOfRange");
-    expect(error.message).to.equal(`FeeOutOfRange(key="0x${Buffer.from("market.sellFeeBps").toString("hex").padEnd(64, "0")}", feeBps=1001, maxFeeBps=1000)`);
+    expect(error.message).to.equal(
+      `FeeOutOfRange(key="0x${Buffer.from("market.sellFeeBps").toString("hex").padEnd(64, "0")}", feeBps=1001, maxFeeBps=1000)`,
+    );
     expect(model.state).to.deep.equal(LINEAR);
   });
 
@@ -45,7 +47,14 @@ describe("MarketModel", () => {
     const model = new MarketModel(LINEAR);
     const error = revertOf(() => model.setParameter("curve.slope", 10n ** 30n));
     expect(error.errorName).to.equal("InvalidCurve");
-    expect(error.args).to.deep.equal({ kind: 0n, p1: 10n ** 30n, p2: 10n ** 16n, p3: 0n, p4: 0n, maxSupply: LINEAR.maxSupply });
+    expect(error.args).to.deep.equal({
+      kind: 0n,
+      p1: 10n ** 30n,
+      p2: 10n ** 16n,
+      p3: 0n,
+      p4: 0n,
+      maxSupply: LINEAR.maxSupply,
+    });
     expect(model.state).to.deep.equal(LINEAR);
   });
 
@@ -62,7 +71,10 @@ describe("MarketModel", () => {
 
   it("refuses a key the market does not consume, listing the ones it does", () => {
     const model = new MarketModel(LINEAR);
-    expect(() => model.setParameter("curve.growthRate", 1n)).to.throw(RangeError, '"curve.growthRate" is not a parameter of a linear market; its keys are curve.slope, curve.basePrice, market.buyFeeBps');
+    expect(() => model.setParameter("curve.growthRate", 1n)).to.throw(
+      RangeError,
+      '"curve.growthRate" is not a parameter of a linear market; its keys are curve.slope, curve.basePrice, market.buyFeeBps',
+    );
   });
 
   it("clones independently: trading a clone leaves the original as it was", () => {

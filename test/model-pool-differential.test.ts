@@ -59,7 +59,10 @@ describe("fast model pool against the contract, from an empty pool", function ()
       const f = await networkHelpers.loadFixture(fixture);
       const { pool, store, lp, token, quote } = f;
       const interfaces = [pool.interface, token.interface, quote.interface];
-      const model = new PoolModel({ reserveToken: 0n, reserveQuote: 0n, feeBps: 30, totalLiquidity: 0n }, f.quoteDecimals);
+      const model = new PoolModel(
+        { reserveToken: 0n, reserveQuote: 0n, feeBps: 30, totalLiquidity: 0n },
+        f.quoteDecimals,
+      );
       const rng = new Random(seed);
       const quoteUnit = 10n ** BigInt(f.quoteDecimals);
       const seen = new Set<string>();
@@ -133,12 +136,28 @@ describe("fast model pool against the contract, from an empty pool", function ()
         if ("error" in onChain) seen.add(onChain.error);
         if (i === 2 && "values" in onChain) firstDepositShares = onChain.values[2]!;
 
-        const [[reserveToken, reserveQuote], feeBps, priceWad, totalLiquidity] = await Promise.all([pool.getReserves(), pool.feeBps(), pool.priceWad(), pool.totalSupply()]);
-        expect({ ...model.state, priceWad: model.priceWad() }, `step ${i + 1}: ${label}: pool`).to.deep.equal({ reserveToken, reserveQuote, feeBps: Number(feeBps), totalLiquidity, priceWad });
+        const [[reserveToken, reserveQuote], feeBps, priceWad, totalLiquidity] = await Promise.all([
+          pool.getReserves(),
+          pool.feeBps(),
+          pool.priceWad(),
+          pool.totalSupply(),
+        ]);
+        expect({ ...model.state, priceWad: model.priceWad() }, `step ${i + 1}: ${label}: pool`).to.deep.equal({
+          reserveToken,
+          reserveQuote,
+          feeBps: Number(feeBps),
+          totalLiquidity,
+          priceWad,
+        });
       }
       // the first deposit locked MINIMUM_LIQUIDITY: sqrt(1e22 · 1000 units) − 1000 shares to the depositor
       expect(firstDepositShares).to.be.greaterThan(0n);
-      expect([...seen]).to.include.members(["InsufficientLiquidity", "InsufficientLiquidityMinted", "InsufficientOutput", "FeeOutOfRange"]);
+      expect([...seen]).to.include.members([
+        "InsufficientLiquidity",
+        "InsufficientLiquidityMinted",
+        "InsufficientOutput",
+        "FeeOutOfRange",
+      ]);
     });
   }
 });
@@ -149,14 +168,24 @@ type Draw =
   | { kind: "remove"; liquidity: bigint }
   | { kind: "fee"; fee: bigint };
 
-function randomStep(rng: Random, s: { reserveToken: bigint; reserveQuote: bigint }, lpShares: bigint, quoteUnit: bigint): Draw {
+function randomStep(
+  rng: Random,
+  s: { reserveToken: bigint; reserveQuote: bigint },
+  lpShares: bigint,
+  quoteUnit: bigint,
+): Draw {
   const roll = rng.unit();
   if (roll < 0.5) {
     const tokenIn = rng.chance(0.5);
     const reserve = tokenIn ? s.reserveToken : s.reserveQuote;
     return { kind: "swap", tokenIn, amount: rng.chance(0.03) ? 0n : logUniform(rng, reserve * 3n) };
   }
-  if (roll < 0.7) return { kind: "add", token: logUniform(rng, s.reserveToken * 2n), quote: logUniform(rng, s.reserveQuote * 2n + quoteUnit) };
+  if (roll < 0.7)
+    return {
+      kind: "add",
+      token: logUniform(rng, s.reserveToken * 2n),
+      quote: logUniform(rng, s.reserveQuote * 2n + quoteUnit),
+    };
   if (roll < 0.9) return { kind: "remove", liquidity: rng.chance(0.05) ? 0n : logUniform(rng, lpShares) };
   return { kind: "fee", fee: rng.chance(0.15) ? 1_001n : rng.uniform(0n, 1_000n) };
 }

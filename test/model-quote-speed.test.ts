@@ -15,7 +15,10 @@ describe("measureQuotesPerSecond", () => {
   });
 
   it("refuses a duration that is not a positive number", () => {
-    expect(() => measureQuotesPerSecond(0)).to.throw(RangeError, "durationMs must be a positive number of milliseconds, got 0");
+    expect(() => measureQuotesPerSecond(0)).to.throw(
+      RangeError,
+      "durationMs must be a positive number of milliseconds, got 0",
+    );
     expect(() => measureQuotesPerSecond(Number.NaN)).to.throw(RangeError, "durationMs");
   });
 });

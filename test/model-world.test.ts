@@ -34,35 +34,64 @@ describe("model battle", function () {
 
   async function compareWithChain(path: string, blocks?: number) {
     const scenario = await loadScenario(path);
-    const chain = await runBattle(hre, { scenario, blocks, out: join(root, scenario.name), quiet: true, noReport: true });
+    const chain = await runBattle(hre, {
+      scenario,
+      blocks,
+      out: join(root, scenario.name),
+      quiet: true,
+      noReport: true,
+    });
     const model = await runModelBattle(scenario, { blocks });
-    const chainRows = readFileSync(join(root, scenario.name, "steps.csv"), "utf8").trim().split("\n");
+    const chainRows = readFileSync(join(root, scenario.name, "steps.csv"), "utf8")
+      .trim()
+      .split("\n");
     const header = chainRows[0]!.split(",");
     const mismatches: string[] = [];
     chainRows.slice(1).forEach((line, i) => {
       const fields = line.split(",");
       for (const column of MARKET_COLUMNS) {
         const onChain = fields[header.indexOf(column)];
-        if (String(model.steps[i]![column]) !== onChain) mismatches.push(`step ${i + 1} ${column}: model ${model.steps[i]![column]}, chain ${onChain}`);
+        if (String(model.steps[i]![column]) !== onChain)
+          mismatches.push(`step ${i + 1} ${column}: model ${model.steps[i]![column]}, chain ${onChain}`);
       }
     });
     return { chain, model, mismatches: mismatches.slice(0, 10), chainRows: chainRows.length - 1 };
   }
 
   /** Holdings, transactions and reverts of every agent are the chain's; gas within `gasShare`, and PnL apart by no more than that gas is worth. */
-  function expectSameAgents(chain: Awaited<ReturnType<typeof compareWithChain>>["chain"], model: Awaited<ReturnType<typeof runModelBattle>>, scenario: Pick<Scenario, "gas">, gasShare: number) {
+  function expectSameAgents(
+    chain: Awaited<ReturnType<typeof compareWithChain>>["chain"],
+    model: Awaited<ReturnType<typeof runModelBattle>>,
+    scenario: Pick<Scenario, "gas">,
+    gasShare: number,
+  ) {
     const chainBoard = new Map(chain.summary.leaderboard.map((e) => [e.agent, e]));
     for (const m of model.summary.leaderboard) {
       const c = chainBoard.get(m.agent)!;
-      expect({ agent: m.agent, tokens: m.tokens, quote: m.quote, txs: m.txs, reverts: m.reverts }).to.deep.equal({ agent: c.agent, tokens: c.tokens, quote: c.quote, txs: c.txs, reverts: c.reverts });
+      expect({ agent: m.agent, tokens: m.tokens, quote: m.quote, txs: m.txs, reverts: m.reverts }).to.deep.equal({
+        agent: c.agent,
+        tokens: c.tokens,
+        quote: c.quote,
+        txs: c.txs,
+        reverts: c.reverts,
+      });
       const gasGap = Math.abs(m.gasUsed - c.gasUsed);
-      expect(gasGap, `${m.agent} gas: model ${m.gasUsed}, chain ${c.gasUsed}`).to.be.at.most(Math.ceil(c.gasUsed * gasShare));
+      expect(gasGap, `${m.agent} gas: model ${m.gasUsed}, chain ${c.gasUsed}`).to.be.at.most(
+        Math.ceil(c.gasUsed * gasShare),
+      );
       // PnL differs only by the gas's value: gas gap × priority fee × ETH price, plus one unit of rounding.
       const gasQuote = (BigInt(gasGap) * scenario.gas.priorityFeeWei * scenario.gas.ethPriceQuote) / 10n ** 18n + 1n;
       const pnlGap = BigInt(m.pnlQuote) - BigInt(c.pnlQuote);
-      expect(pnlGap < 0n ? -pnlGap : pnlGap, `${m.agent} pnl: model ${m.pnlQuote}, chain ${c.pnlQuote}`).to.be.at.most(gasQuote);
+      expect(pnlGap < 0n ? -pnlGap : pnlGap, `${m.agent} pnl: model ${m.pnlQuote}, chain ${c.pnlQuote}`).to.be.at.most(
+        gasQuote,
+      );
     }
-    expect(model.summary.totals).to.deep.include({ txs: chain.summary.totals.txs, reverts: chain.summary.totals.reverts, curveVolumeQuote: chain.summary.totals.curveVolumeQuote, poolVolumeQuote: chain.summary.totals.poolVolumeQuote });
+    expect(model.summary.totals).to.deep.include({
+      txs: chain.summary.totals.txs,
+      reverts: chain.summary.totals.reverts,
+      curveVolumeQuote: chain.summary.totals.curveVolumeQuote,
+      poolVolumeQuote: chain.summary.totals.poolVolumeQuote,
+    });
     expect(model.summary.gas.transactions).to.equal(chain.summary.gas.transactions);
   }
 
@@ -93,7 +122,9 @@ describe("model battle", function () {
     const { chain, model, mismatches } = await compareWithChain("scenarios/calm.yaml");
     expect(mismatches).to.deep.equal([]);
     expectSameAgents(chain, model, scenario, 0.001);
-    expect(Math.abs(model.summary.gas.gasUsed - chain.summary.gas.gasUsed) / chain.summary.gas.gasUsed).to.be.below(0.001);
+    expect(Math.abs(model.summary.gas.gasUsed - chain.summary.gas.gasUsed) / chain.summary.gas.gasUsed).to.be.below(
+      0.001,
+    );
   });
 
   it("launch: vesting unlocks, releases and the beneficiaries' sales land on the chain's steps", async () => {
@@ -116,7 +147,8 @@ describe("model battle", function () {
   it("records reverts as the chain does: the decoded error, gas paid, counted per step and agent", async () => {
     // calm seed 1 on the chain (run by the calm test above, or here): its thin pool makes retail swaps miss their 3% limit.
     const scenario = await loadScenario("scenarios/calm.yaml");
-    if (!existsSync(join(root, "calm", "txs.csv"))) await runBattle(hre, { scenario, out: join(root, "calm"), quiet: true, noReport: true });
+    if (!existsSync(join(root, "calm", "txs.csv")))
+      await runBattle(hre, { scenario, out: join(root, "calm"), quiet: true, noReport: true });
     const chainErrors = readFileSync(join(root, "calm", "txs.csv"), "utf8")
       .trim()
       .split("\n")
@@ -141,8 +173,12 @@ describe("model battle", function () {
     );
     for (let step = 0; step < scenario.blocks; step++) await world.runStep();
     expect(reverted.map((o) => o.error).sort()).to.deep.equal(chainErrors.sort());
-    expect(reverted.some((o) => /^InsufficientOutput\(amountOut=\d+, minAmountOut=\d+\)$/.test(o.error!))).to.equal(true);
-    expect(reverted.every((o) => o.gasUsed > 0n && o.gasCostWei === o.gasUsed * scenario.gas.priorityFeeWei)).to.equal(true);
+    expect(reverted.some((o) => /^InsufficientOutput\(amountOut=\d+, minAmountOut=\d+\)$/.test(o.error!))).to.equal(
+      true,
+    );
+    expect(reverted.every((o) => o.gasUsed > 0n && o.gasCostWei === o.gasUsed * scenario.gas.priorityFeeWei)).to.equal(
+      true,
+    );
   });
 
   it("takes genesis parameter overrides, and refuses one outside its bounds or unknown, naming it", async () => {
@@ -151,7 +187,9 @@ describe("model battle", function () {
     const fee = await runModelBattle(scenario, { parameters: [{ key: "pool.feeBps", value: 30n }] });
     expect(plain.summary.totals.poolFeesQuote).to.equal("0");
     expect(BigInt(fee.summary.totals.poolFeesQuote)).to.be.greaterThan(0n);
-    const cheaper = await runModelBattle(scenario, { parameters: [{ key: "curve.basePrice", value: 8n * 10n ** 15n }] });
+    const cheaper = await runModelBattle(scenario, {
+      parameters: [{ key: "curve.basePrice", value: 8n * 10n ** 15n }],
+    });
     expect(cheaper.steps[0]!.curvePriceWad).to.be.lessThan(plain.steps[0]!.curvePriceWad);
 
     let error: unknown;
@@ -161,13 +199,17 @@ describe("model battle", function () {
       error = e;
     }
     expect(error).to.be.instanceOf(Error);
-    expect((error as Error).message).to.equal("parameter override pool.feeBps=500 is outside its bounds [0, 100] in genesis/classic.json; give a value within them");
+    expect((error as Error).message).to.equal(
+      "parameter override pool.feeBps=500 is outside its bounds [0, 100] in genesis/classic.json; give a value within them",
+    );
     let unknown: unknown;
     try {
       await runModelBattle(scenario, { parameters: [{ key: "curve.steepness", value: 1n }] });
     } catch (e) {
       unknown = e;
     }
-    expect((unknown as Error).message).to.match(/^parameter override curve\.steepness: genesis\/classic\.json has no such parameter; its parameters are curve\.slope, curve\.basePrice, /);
+    expect((unknown as Error).message).to.match(
+      /^parameter override curve\.steepness: genesis\/classic\.json has no such parameter; its parameters are curve\.slope, curve\.basePrice, /,
+    );
   });
 });

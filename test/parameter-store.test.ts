@@ -48,9 +48,19 @@ async function deployStore() {
 async function deployDefined() {
   const base = await deployStore();
   const { store, consumer, deployer } = base;
-  const tx = await store.connect(deployer).defineParameter(
-    init({ key: FEE, value: 31n, min: 5n, max: 1_000n, maxStepBps: 5_000, minIntervalSeconds: DAY, consumer: await consumer.getAddress() }),
-  );
+  const tx = await store
+    .connect(deployer)
+    .defineParameter(
+      init({
+        key: FEE,
+        value: 31n,
+        min: 5n,
+        max: 1_000n,
+        maxStepBps: 5_000,
+        minIntervalSeconds: DAY,
+        consumer: await consumer.getAddress(),
+      }),
+    );
   const definedAt = (await tx.getBlock())!.timestamp;
   await store.defineParameter(init({ key: SLOPE, value: 0n, min: 0n, max: WAD, maxStepBps: 1_000 }));
   await store.defineParameter(init({ key: FROZEN, value: 7n, maxStepBps: 0 }));
@@ -79,7 +89,15 @@ describe("ParameterStore", () => {
       const { store, consumer } = await loadFixture(deployStore);
       const consumerAddress = await consumer.getAddress();
       const tx = store.defineParameter(
-        init({ key: FEE, value: 30n, min: 5n, max: 1_000n, maxStepBps: 5_000, minIntervalSeconds: DAY, consumer: consumerAddress }),
+        init({
+          key: FEE,
+          value: 30n,
+          min: 5n,
+          max: 1_000n,
+          maxStepBps: 5_000,
+          minIntervalSeconds: DAY,
+          consumer: consumerAddress,
+        }),
       );
       await expect(tx).to.emit(store, "ParameterDefined").withArgs(FEE, 30n, 5n, 1_000n, 5_000, DAY);
       await expect(tx).to.emit(store, "ConsumerSet").withArgs(FEE, ZeroAddress, consumerAddress);
@@ -167,7 +185,9 @@ describe("ParameterStore", () => {
       const { store, deployer, timelock, stranger } = await loadFixture(deployStore);
       await store.defineParameter(init({ key: FEE }));
       for (const who of [stranger, timelock]) {
-        await expect(store.connect(who).seal()).to.be.revertedWithCustomError(store, "Unauthorized").withArgs(who.address);
+        await expect(store.connect(who).seal())
+          .to.be.revertedWithCustomError(store, "Unauthorized")
+          .withArgs(who.address);
       }
       await expect(store.seal()).to.emit(store, "GenesisSealed").withArgs(deployer.address);
       expect(await store.isSealed()).to.equal(true);
@@ -199,7 +219,9 @@ describe("ParameterStore", () => {
     it("is for the timelock only", async () => {
       const { store, deployer, stranger } = await loadFixture(deployDefined);
       for (const who of [deployer, stranger]) {
-        await expect(store.connect(who).set(SLOPE, 1n)).to.be.revertedWithCustomError(store, "Unauthorized").withArgs(who.address);
+        await expect(store.connect(who).set(SLOPE, 1n))
+          .to.be.revertedWithCustomError(store, "Unauthorized")
+          .withArgs(who.address);
         await expect(store.connect(who).setMany([SLOPE], [1n]))
           .to.be.revertedWithCustomError(store, "Unauthorized")
           .withArgs(who.address);
@@ -208,10 +230,14 @@ describe("ParameterStore", () => {
 
     it("reverts UnknownParameter for unknown keys, in set and in every view", async () => {
       const { store, timelock } = await loadFixture(deployDefined);
-      await expect(store.connect(timelock).set(UNKNOWN, 1n)).to.be.revertedWithCustomError(store, "UnknownParameter").withArgs(UNKNOWN);
+      await expect(store.connect(timelock).set(UNKNOWN, 1n))
+        .to.be.revertedWithCustomError(store, "UnknownParameter")
+        .withArgs(UNKNOWN);
       await expect(store.get(UNKNOWN)).to.be.revertedWithCustomError(store, "UnknownParameter").withArgs(UNKNOWN);
       await expect(store.parameter(UNKNOWN)).to.be.revertedWithCustomError(store, "UnknownParameter").withArgs(UNKNOWN);
-      await expect(store.checkSet(UNKNOWN, 1n)).to.be.revertedWithCustomError(store, "UnknownParameter").withArgs(UNKNOWN);
+      await expect(store.checkSet(UNKNOWN, 1n))
+        .to.be.revertedWithCustomError(store, "UnknownParameter")
+        .withArgs(UNKNOWN);
       await expect(store.maxDelta(UNKNOWN)).to.be.revertedWithCustomError(store, "UnknownParameter").withArgs(UNKNOWN);
     });
 
@@ -354,10 +380,14 @@ describe("ParameterStore", () => {
       const { store, consumer, timelock } = await loadFixture(deployDefined);
       await time.increase(DAY);
       const tx = store.connect(timelock).setMany([SLOPE, FEE, SLOPE], [WAD / 10n, 40n, WAD / 10n + WAD / 100n]);
-      await expect(tx).to.emit(store, "ParameterSet").withArgs(SLOPE, 0n, WAD / 10n);
+      await expect(tx)
+        .to.emit(store, "ParameterSet")
+        .withArgs(SLOPE, 0n, WAD / 10n);
       await expect(tx).to.emit(store, "ParameterSet").withArgs(FEE, 31n, 40n);
       // The second write of SLOPE sees the first one's value (1e17, 10% step = 1e16).
-      await expect(tx).to.emit(store, "ParameterSet").withArgs(SLOPE, WAD / 10n, WAD / 10n + WAD / 100n);
+      await expect(tx)
+        .to.emit(store, "ParameterSet")
+        .withArgs(SLOPE, WAD / 10n, WAD / 10n + WAD / 100n);
       expect(await store.get(SLOPE)).to.equal(WAD / 10n + WAD / 100n);
       expect(await store.get(FEE)).to.equal(40n);
       expect(await consumer.callCount()).to.equal(1n);

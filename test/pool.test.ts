@@ -37,7 +37,6 @@ function amountOutWithFee(amountIn: bigint, reserveIn: bigint, reserveOut: bigin
   return (amountInAfterFee * reserveOut) / (reserveIn * 10_000n + amountInAfterFee);
 }
 
-
 type MintResult = { amountToken: bigint; amountQuote: bigint; liquidity: bigint };
 type Failure = { error: string; args: bigint[] };
 
@@ -161,7 +160,12 @@ async function eventArgs(pool: ConstantProductPool, tx: ContractTransactionRespo
   throw new Error(`no ${name} event`);
 }
 
-async function expectReserves(pool: ConstantProductPool, token: TestERC20, quote: TestERC20, reserves: [bigint, bigint]) {
+async function expectReserves(
+  pool: ConstantProductPool,
+  token: TestERC20,
+  quote: TestERC20,
+  reserves: [bigint, bigint],
+) {
   expect(await pool.getReserves()).to.deep.equal(reserves);
   expect(await token.balanceOf(pool)).to.equal(reserves[0]);
   expect(await quote.balanceOf(pool)).to.equal(reserves[1]);
@@ -465,11 +469,17 @@ describe("ConstantProductPool", function () {
 
     it("refuses quotes on empty reserves, zero amounts and outputs beyond the reserve", async function () {
       const { pool } = await networkHelpers.loadFixture(deployFixture);
-      await expect(pool.getAmountOut(1n, 0n, 5n)).to.be.revertedWithCustomError(pool, "InsufficientLiquidity").withArgs(0n, 5n);
+      await expect(pool.getAmountOut(1n, 0n, 5n))
+        .to.be.revertedWithCustomError(pool, "InsufficientLiquidity")
+        .withArgs(0n, 5n);
       await expect(pool.getAmountOut(0n, 5n, 5n)).to.be.revertedWithCustomError(pool, "ZeroAmount");
       await expect(pool.getAmountIn(0n, 5n, 5n)).to.be.revertedWithCustomError(pool, "ZeroAmount");
-      await expect(pool.getAmountIn(5n, 7n, 5n)).to.be.revertedWithCustomError(pool, "InsufficientLiquidity").withArgs(7n, 5n);
-      await expect(pool.getAmountIn(1n, 0n, 5n)).to.be.revertedWithCustomError(pool, "InsufficientLiquidity").withArgs(0n, 5n);
+      await expect(pool.getAmountIn(5n, 7n, 5n))
+        .to.be.revertedWithCustomError(pool, "InsufficientLiquidity")
+        .withArgs(7n, 5n);
+      await expect(pool.getAmountIn(1n, 0n, 5n))
+        .to.be.revertedWithCustomError(pool, "InsufficientLiquidity")
+        .withArgs(0n, 5n);
     });
   });
 
@@ -563,7 +573,9 @@ describe("ConstantProductPool", function () {
             const expected = model.swap(sellToken, amountIn);
             const call = pool.connect(who).swapExactIn(sellToken ? token : quote, amountIn, 0, who, NO_DEADLINE);
             if (isFailure(expected)) {
-              await expect(call).to.be.revertedWithCustomError(pool, expected.error).withArgs(...expected.args);
+              await expect(call)
+                .to.be.revertedWithCustomError(pool, expected.error)
+                .withArgs(...expected.args);
             } else {
               const args = await eventArgs(pool, await call, "Swap");
               expect(args.amountOut).to.equal(expected, `swap at step ${step}`);
@@ -574,7 +586,9 @@ describe("ConstantProductPool", function () {
             const expected = model.mint(tokenDesired, quoteDesired);
             const call = pool.connect(who).addLiquidity(tokenDesired, quoteDesired, 0, 0, who, NO_DEADLINE);
             if (isFailure(expected)) {
-              await expect(call).to.be.revertedWithCustomError(pool, expected.error).withArgs(...expected.args);
+              await expect(call)
+                .to.be.revertedWithCustomError(pool, expected.error)
+                .withArgs(...expected.args);
             } else {
               const args = await eventArgs(pool, await call, "Mint");
               expect([args.amountToken, args.amountQuote, args.liquidity]).to.deep.equal(
@@ -590,7 +604,9 @@ describe("ConstantProductPool", function () {
             const expected = model.burn(shares);
             const call = pool.connect(who).removeLiquidity(shares, 0, 0, who, NO_DEADLINE);
             if (isFailure(expected)) {
-              await expect(call).to.be.revertedWithCustomError(pool, expected.error).withArgs(...expected.args);
+              await expect(call)
+                .to.be.revertedWithCustomError(pool, expected.error)
+                .withArgs(...expected.args);
             } else {
               const args = await eventArgs(pool, await call, "Burn");
               expect([args.amountToken, args.amountQuote]).to.deep.equal(
@@ -612,11 +628,17 @@ describe("ConstantProductPool", function () {
       // Warm: the trader already holds both tokens and has approved the pool; the pool has traded.
       await pool.connect(trader).swapExactIn(token, 10n ** 17n, 0, trader, NO_DEADLINE);
 
-      const sellToken = await (await pool.connect(trader).swapExactIn(token, 10n ** 18n, 0, trader, NO_DEADLINE)).wait();
-      const sellQuote = await (await pool.connect(trader).swapExactIn(quote, 10n ** 18n, 0, trader, NO_DEADLINE)).wait();
+      const sellToken = await (
+        await pool.connect(trader).swapExactIn(token, 10n ** 18n, 0, trader, NO_DEADLINE)
+      ).wait();
+      const sellQuote = await (
+        await pool.connect(trader).swapExactIn(quote, 10n ** 18n, 0, trader, NO_DEADLINE)
+      ).wait();
       const gasSellToken = sellToken!.gasUsed;
       const gasSellQuote = sellQuote!.gasUsed;
-      console.log(`      swapExactIn gas: token→quote ${gasSellToken}, quote→token ${gasSellQuote} (V2 router ${V2_ROUTER_SWAP_GAS})`);
+      console.log(
+        `      swapExactIn gas: token→quote ${gasSellToken}, quote→token ${gasSellQuote} (V2 router ${V2_ROUTER_SWAP_GAS})`,
+      );
       expect(gasSellToken).to.be.lessThan(V2_ROUTER_SWAP_GAS);
       expect(gasSellQuote).to.be.lessThan(V2_ROUTER_SWAP_GAS);
     });

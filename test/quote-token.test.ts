@@ -30,7 +30,9 @@ describe("QuoteToken", () => {
       .withArgs(ZeroAddress, bob.address, amount);
     expect(await quote.balanceOf(bob.address)).to.equal(amount);
     expect(await quote.totalSupply()).to.equal(amount);
-    await expect(quote.mint(ZeroAddress, 1n)).to.be.revertedWithCustomError(quote, "ERC20InvalidReceiver").withArgs(ZeroAddress);
+    await expect(quote.mint(ZeroAddress, 1n))
+      .to.be.revertedWithCustomError(quote, "ERC20InvalidReceiver")
+      .withArgs(ZeroAddress);
   });
 
   describe("permit", () => {

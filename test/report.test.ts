@@ -19,7 +19,9 @@ async function chromiumPath(): Promise<string> {
   try {
     await access(CHROMIUM);
   } catch {
-    throw new Error(`Chromium not found at ${CHROMIUM}: the report test opens report.html in a real browser. Install it with \`apt-get install chromium\` (or point CHROMIUM_PATH at a Chromium binary).`);
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: the report test opens report.html in a real browser. Install it with \`apt-get install chromium\` (or point CHROMIUM_PATH at a Chromium binary).`,
+    );
   }
   return CHROMIUM;
 }
@@ -52,7 +54,13 @@ describe("HTML report", function () {
     expect(html).to.not.match(/<script|<link|<img|<iframe|@import|url\(/i);
     expect(html).to.not.match(/\s(src|href)=/i);
     // The only URL in it is the SVG namespace, which is never fetched.
-    expect(html.match(/https?:\/\/[^"\s]+/g)).to.deep.equal(["http://www.w3.org/2000/svg", "http://www.w3.org/2000/svg", "http://www.w3.org/2000/svg", "http://www.w3.org/2000/svg", "http://www.w3.org/2000/svg"]);
+    expect(html.match(/https?:\/\/[^"\s]+/g)).to.deep.equal([
+      "http://www.w3.org/2000/svg",
+      "http://www.w3.org/2000/svg",
+      "http://www.w3.org/2000/svg",
+      "http://www.w3.org/2000/svg",
+      "http://www.w3.org/2000/svg",
+    ]);
     expect(await renderReport(dir)).to.equal(html); // rebuilt from the same folder: the same page
   });
 
@@ -64,7 +72,8 @@ describe("HTML report", function () {
       const problems: string[] = [];
       const requests: string[] = [];
       page.on("console", (message) => {
-        if (message.type() === "error" || message.type() === "warning") problems.push(`${message.type()}: ${message.text()}`);
+        if (message.type() === "error" || message.type() === "warning")
+          problems.push(`${message.type()}: ${message.text()}`);
       });
       page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
       page.on("request", (request) => requests.push(request.url()));
@@ -103,17 +112,25 @@ describe("HTML report", function () {
         expect(line.height, `${line.chart}/${line.series} height`).to.be.greaterThan(10);
       }
 
-      const leaderboard = await page.$$eval("#leaderboard tbody tr", (rows) => rows.map((row) => [row.getAttribute("data-rank"), row.getAttribute("data-agent"), row.children[3].textContent]));
+      const leaderboard = await page.$$eval("#leaderboard tbody tr", (rows) =>
+        rows.map((row) => [row.getAttribute("data-rank"), row.getAttribute("data-agent"), row.children[3].textContent]),
+      );
       expect(leaderboard).to.have.length(8);
-      expect(leaderboard.map(([rank, agent]) => [Number(rank), agent])).to.deep.equal(run.summary.leaderboard.map((entry) => [entry.rank, entry.agent]));
+      expect(leaderboard.map(([rank, agent]) => [Number(rank), agent])).to.deep.equal(
+        run.summary.leaderboard.map((entry) => [entry.rank, entry.agent]),
+      );
       // PnL in quote with two decimals: the leader's figure as recorded.
       const leaderPnl = Number(BigInt(run.summary.leaderboard[0].pnlQuote)) / 1e6;
       expectClose(Number(leaderboard[0][2]!.replace(/,/g, "")), leaderPnl, 0.005);
 
-      const gasKeys = await page.$$eval("#gas-function tbody tr", (rows) => rows.map((row) => row.getAttribute("data-key")));
+      const gasKeys = await page.$$eval("#gas-function tbody tr", (rows) =>
+        rows.map((row) => row.getAttribute("data-key")),
+      );
       expect([...gasKeys].sort()).to.deep.equal(run.profile.tables.function.map((row) => row.key).sort());
       expect(await page.$$eval("#gas-agent tbody tr", (rows) => rows.length)).to.equal(8);
-      expect(await page.textContent('[data-metric="txs"] dd')).to.equal(`${run.summary.totals.txs} (${run.summary.totals.reverts})`);
+      expect(await page.textContent('[data-metric="txs"] dd')).to.equal(
+        `${run.summary.totals.txs} (${run.summary.totals.reverts})`,
+      );
 
       expect(problems).to.deep.equal([]);
       expect(requests).to.deep.equal([url]);
@@ -198,7 +215,11 @@ describe("HTML report", function () {
   });
 });
 
-async function expectError(promise: Promise<unknown>, type: new (...args: never[]) => Error, message: RegExp): Promise<void> {
+async function expectError(
+  promise: Promise<unknown>,
+  type: new (...args: never[]) => Error,
+  message: RegExp,
+): Promise<void> {
   try {
     await promise;
   } catch (error) {

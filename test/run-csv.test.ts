@@ -16,7 +16,8 @@ describe("run csv files", function () {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const stepsText = (rows = syntheticSteps(3)) => csvHeader(STEP_COLUMNS) + rows.map((row) => csvLine(STEP_COLUMNS, row)).join("");
+  const stepsText = (rows = syntheticSteps(3)) =>
+    csvHeader(STEP_COLUMNS) + rows.map((row) => csvLine(STEP_COLUMNS, row)).join("");
 
   it("reads steps.csv back to the bigint rows that were written", async function () {
     const rows = syntheticSteps(5);
@@ -30,7 +31,19 @@ describe("run csv files", function () {
     const values = ["x", "7", "6", "5", "-4", "3", "2", "1", "0", "0", "whale-1", "2"];
     await writeFile(file, `${header.join(",")}\r\n${values.join(",")}\r\n\r\n`);
     expect(await readAgentsCsv(file)).to.deep.equal([
-      { step: 2n, agent: "whale-1", tokens: 0n, quote: 0n, lp: 1n, claimable: 2n, valueQuote: 3n, pnlQuote: -4n, txs: 5n, reverts: 6n, gasUsed: 7n },
+      {
+        step: 2n,
+        agent: "whale-1",
+        tokens: 0n,
+        quote: 0n,
+        lp: 1n,
+        claimable: 2n,
+        valueQuote: 3n,
+        pnlQuote: -4n,
+        txs: 5n,
+        reverts: 6n,
+        gasUsed: 7n,
+      },
     ]);
   });
 
@@ -49,7 +62,10 @@ describe("run csv files", function () {
   it("refuses a header without the expected columns, an empty file and a missing one", async function () {
     const file = join(dir, "agents.csv");
     await writeFile(file, "step,agent,tokens\n1,a,2\n");
-    await expectCsvError(readAgentsCsv(file), `${file}:1: header lacks column(s) quote, lp, claimable, valueQuote, pnlQuote, txs, reverts, gasUsed`);
+    await expectCsvError(
+      readAgentsCsv(file),
+      `${file}:1: header lacks column(s) quote, lp, claimable, valueQuote, pnlQuote, txs, reverts, gasUsed`,
+    );
     await writeFile(file, "");
     await expectCsvError(readAgentsCsv(file), `${file}:1: empty file`);
     await expectCsvError(readStepsCsv(join(dir, "nowhere.csv")), "nowhere.csv:0: no such file");
@@ -57,8 +73,23 @@ describe("run csv files", function () {
 
   it("streams rows, so a reader can stop early", async function () {
     const file = join(dir, "agents-long.csv");
-    const row = (step: number) => ({ step, agent: "a", tokens: 0, quote: 0, lp: 0, claimable: 0, valueQuote: 0, pnlQuote: step, txs: 0, reverts: 0, gasUsed: 0 });
-    await writeFile(file, csvHeader(AGENT_COLUMNS) + Array.from({ length: 1_000 }, (_, i) => csvLine(AGENT_COLUMNS, row(i + 1))).join(""));
+    const row = (step: number) => ({
+      step,
+      agent: "a",
+      tokens: 0,
+      quote: 0,
+      lp: 0,
+      claimable: 0,
+      valueQuote: 0,
+      pnlQuote: step,
+      txs: 0,
+      reverts: 0,
+      gasUsed: 0,
+    });
+    await writeFile(
+      file,
+      csvHeader(AGENT_COLUMNS) + Array.from({ length: 1_000 }, (_, i) => csvLine(AGENT_COLUMNS, row(i + 1))).join(""),
+    );
     const seen: bigint[] = [];
     for await (const each of agentRows(file)) {
       seen.push(each.pnlQuote);

@@ -30,7 +30,15 @@ describe("sell", () => {
 
     await expect(market.connect(trader).sell(amount, refund, trader.address, ethers.MaxUint256))
       .to.emit(market, "Sold")
-      .withArgs(trader.address, trader.address, amount, refund, fee, supplyBefore - amount, reserveBefore - (refund + fee) + fee - (fee * treasuryShareBps) / 10_000n);
+      .withArgs(
+        trader.address,
+        trader.address,
+        amount,
+        refund,
+        fee,
+        supplyBefore - amount,
+        reserveBefore - (refund + fee) + fee - (fee * treasuryShareBps) / 10_000n,
+      );
     expect(await quote.balanceOf(trader.address)).to.equal(quoteBefore + refund);
     expect(await token.totalSupply()).to.equal(supplyBefore - amount);
   });
@@ -56,7 +64,9 @@ describe("sell", () => {
   it("refuses selling more than the supply or more than the seller holds", async () => {
     const { market, token, trader } = await networkHelpers.loadFixture(holderFixture);
     const supply = await market.supply();
-    await expect(market.quoteSell(supply + 1n)).to.be.revertedWithCustomError(market, "InsufficientSupply").withArgs(supply + 1n, supply);
+    await expect(market.quoteSell(supply + 1n))
+      .to.be.revertedWithCustomError(market, "InsufficientSupply")
+      .withArgs(supply + 1n, supply);
     const held = await token.balanceOf(trader.address);
     await expect(market.connect(trader).sell(held + 1n, 0n, trader.address, ethers.MaxUint256))
       .to.be.revertedWithCustomError(token, "ERC20InsufficientBalance")
@@ -66,7 +76,9 @@ describe("sell", () => {
   it("keeps the reserve able to buy back the whole supply after many trades", async () => {
     const { market, trader } = await networkHelpers.loadFixture(holderFixture);
     for (let i = 1n; i <= 6n; i++) {
-      await market.connect(trader).buyExactTokens(i * 1_234n * WAD, ethers.MaxUint256, trader.address, ethers.MaxUint256);
+      await market
+        .connect(trader)
+        .buyExactTokens(i * 1_234n * WAD, ethers.MaxUint256, trader.address, ethers.MaxUint256);
       await market.connect(trader).sell(i * 1_000n * WAD, 0n, trader.address, ethers.MaxUint256);
     }
     const [refund, fee] = await market.quoteSell(await market.supply());

@@ -1,6 +1,17 @@
 import { expect } from "chai";
 
-import { gapStats, gini, logReturns, maxDrawdown, mean, percentile, ratio, sampleStdev, SECONDS_PER_YEAR, volatility } from "../agents/metrics/stats.ts";
+import {
+  gapStats,
+  gini,
+  logReturns,
+  maxDrawdown,
+  mean,
+  percentile,
+  ratio,
+  sampleStdev,
+  SECONDS_PER_YEAR,
+  volatility,
+} from "../agents/metrics/stats.ts";
 import { expectClose } from "./helpers/close.ts";
 
 const WAD = 10n ** 18n;

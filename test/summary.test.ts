@@ -41,21 +41,77 @@ function agent(id: string, startValueQuote: bigint, final: Partial<AgentRow>): A
     agent: id,
     behaviours: ["noise"],
     startValueQuote,
-    final: { step: 4n, agent: id, tokens: 0n, quote: 0n, lp: 0n, claimable: 0n, valueQuote: 0n, pnlQuote: 0n, txs: 3n, reverts: 1n, gasUsed: 250_000n, ...final },
+    final: {
+      step: 4n,
+      agent: id,
+      tokens: 0n,
+      quote: 0n,
+      lp: 0n,
+      claimable: 0n,
+      valueQuote: 0n,
+      pnlQuote: 0n,
+      txs: 3n,
+      reverts: 1n,
+      gasUsed: 250_000n,
+      ...final,
+    },
   };
 }
 
 /** Four steps with hand-checkable figures. */
 function input(): SummaryInput {
   return {
-    scenario: { name: "hand", source: "scenarios/hand.yaml", policy: "baseline", seed: 12345678901234567890n, blocks: 10, mode: "priority", blockSeconds: 86_400, genesis: "genesis/default.json" },
+    scenario: {
+      name: "hand",
+      source: "scenarios/hand.yaml",
+      policy: "baseline",
+      seed: 12345678901234567890n,
+      blocks: 10,
+      mode: "priority",
+      blockSeconds: 86_400,
+      genesis: "genesis/default.json",
+    },
     network: { name: "default", chainId: 31337 },
     completion: { stepsRecorded: 4, complete: false, stoppedBy: "SIGINT" },
     steps: [
-      step(1, { curvePriceWad: pct(100), poolPriceWad: pct(100), gapBps: 0n, solvencyWad: pct(150), curveVolumeQuote: 10n, txs: 2n, gasUsed: 200_000n, treasuryQuote: 5n }),
-      step(2, { curvePriceWad: pct(110), poolPriceWad: pct(120), gapBps: 909n, solvencyWad: pct(120), curveVolumeQuote: 20n, poolVolumeQuote: 7n, txs: 3n, reverts: 1n, gasUsed: 300_000n }),
-      step(3, { curvePriceWad: pct(99), poolPriceWad: pct(90), gapBps: -909n, solvencyWad: pct(110), poolFeesQuote: 3n, curveFeesQuote: 4n }),
-      step(4, { curvePriceWad: pct(105), poolPriceWad: pct(100), gapBps: -476n, solvencyWad: pct(130), supply: 1_234n * WAD, reserve: 777n * QUOTE, treasuryQuote: 42n }),
+      step(1, {
+        curvePriceWad: pct(100),
+        poolPriceWad: pct(100),
+        gapBps: 0n,
+        solvencyWad: pct(150),
+        curveVolumeQuote: 10n,
+        txs: 2n,
+        gasUsed: 200_000n,
+        treasuryQuote: 5n,
+      }),
+      step(2, {
+        curvePriceWad: pct(110),
+        poolPriceWad: pct(120),
+        gapBps: 909n,
+        solvencyWad: pct(120),
+        curveVolumeQuote: 20n,
+        poolVolumeQuote: 7n,
+        txs: 3n,
+        reverts: 1n,
+        gasUsed: 300_000n,
+      }),
+      step(3, {
+        curvePriceWad: pct(99),
+        poolPriceWad: pct(90),
+        gapBps: -909n,
+        solvencyWad: pct(110),
+        poolFeesQuote: 3n,
+        curveFeesQuote: 4n,
+      }),
+      step(4, {
+        curvePriceWad: pct(105),
+        poolPriceWad: pct(100),
+        gapBps: -476n,
+        solvencyWad: pct(130),
+        supply: 1_234n * WAD,
+        reserve: 777n * QUOTE,
+        treasuryQuote: 42n,
+      }),
     ],
     agents: [
       agent("carol", 500n, { pnlQuote: -50n, tokens: 10n, valueQuote: 450n }),
@@ -83,11 +139,36 @@ describe("run summary", function () {
 
   it("reports solvency, totals and the first and last market state", function () {
     const summary = summarize(input());
-    expect(summary.metrics.solvency).to.deep.equal({ min: 1.1, minWad: pct(110).toString(), minStep: 3, final: 1.3, finalWad: pct(130).toString() });
-    expect(summary.totals).to.deep.equal({ curveVolumeQuote: "30", poolVolumeQuote: "7", curveFeesQuote: "4", poolFeesQuote: "3", txs: 5, reverts: 1, gasUsed: 500_000 });
+    expect(summary.metrics.solvency).to.deep.equal({
+      min: 1.1,
+      minWad: pct(110).toString(),
+      minStep: 3,
+      final: 1.3,
+      finalWad: pct(130).toString(),
+    });
+    expect(summary.totals).to.deep.equal({
+      curveVolumeQuote: "30",
+      poolVolumeQuote: "7",
+      curveFeesQuote: "4",
+      poolFeesQuote: "3",
+      txs: 5,
+      reverts: 1,
+      gasUsed: 500_000,
+    });
     expect(summary.market.first).to.include({ step: 1, block: 11, treasuryQuote: "5", curvePriceWad: WAD.toString() });
-    expect(summary.market.last).to.include({ step: 4, supply: (1_234n * WAD).toString(), reserve: "777000000", treasuryQuote: "42", poolPriceWad: WAD.toString() });
-    expect(summary.completion).to.deep.equal({ stepsPlanned: 10, stepsRecorded: 4, complete: false, stoppedBy: "SIGINT" });
+    expect(summary.market.last).to.include({
+      step: 4,
+      supply: (1_234n * WAD).toString(),
+      reserve: "777000000",
+      treasuryQuote: "42",
+      poolPriceWad: WAD.toString(),
+    });
+    expect(summary.completion).to.deep.equal({
+      stepsPlanned: 10,
+      stepsRecorded: 4,
+      complete: false,
+      stoppedBy: "SIGINT",
+    });
     expect(summary.gas).to.deep.equal({ transactions: 6, reverted: 1, gasUsed: 650_000 });
   });
 
@@ -98,7 +179,14 @@ describe("run summary", function () {
       [2, "bob", "100", 0], // started with nothing: no return
       [3, "carol", "-50", -1_000],
     ]);
-    expect(leaderboard[0]).to.include({ valueQuote: "1100", tokens: "0", quote: "0", txs: 3, reverts: 1, gasUsed: 250_000 });
+    expect(leaderboard[0]).to.include({
+      valueQuote: "1100",
+      tokens: "0",
+      quote: "0",
+      txs: 3,
+      reverts: 1,
+      gasUsed: 250_000,
+    });
     // Tokens 0, 10, 30: (2·(0 + 20 + 90) − 4·40) / (3·40) = 0.5.
     expect(metrics.gini.tokens).to.equal(0.5);
     // Values 100, 450, 1100: (2·(100 + 900 + 3300) − 4·1650) / (3·1650) = 2000 / 4950.
@@ -112,7 +200,7 @@ describe("run summary", function () {
     const parsed = JSON.parse(json);
     expect(Object.keys(parsed)).to.deep.equal([...Object.keys(parsed)].sort());
     expect(parsed.scenario.seed).to.equal("12345678901234567890");
-    expect(parsed.metrics.gini.value).to.equal(0.4040404040); // 2000 / 4950 to 10 significant digits
+    expect(parsed.metrics.gini.value).to.equal(0.404040404); // 2000 / 4950 to 10 significant digits
     expect(json).to.not.match(/wall|date|clock|elapsed/i);
     // Rows in a different object-key order give the same file.
     const reordered = input();
@@ -121,7 +209,12 @@ describe("run summary", function () {
   });
 
   it("summarises a run interrupted before its first step", function () {
-    const empty = { ...input(), steps: [], agents: [], completion: { stepsRecorded: 0, complete: false, stoppedBy: "error: RPC unreachable" } };
+    const empty = {
+      ...input(),
+      steps: [],
+      agents: [],
+      completion: { stepsRecorded: 0, complete: false, stoppedBy: "error: RPC unreachable" },
+    };
     const summary = summarize(empty);
     expect(summary.market).to.deep.equal({ first: null, last: null });
     expect(summary.metrics.solvency).to.equal(null);
@@ -153,7 +246,10 @@ describe("run summary", function () {
       await writeFile(join(dir, "summary.json"), summaryJson(summary));
       expect(await readSummary(join(dir, "summary.json"))).to.deep.equal(JSON.parse(summaryJson(summary)));
       await writeFile(join(dir, "gas.json"), JSON.stringify({ kind: "token-arena/gas-profile" }));
-      await expectRejection(readSummary(join(dir, "gas.json")), /gas\.json is not a run summary: expected "kind": "token-arena\/summary"/);
+      await expectRejection(
+        readSummary(join(dir, "gas.json")),
+        /gas\.json is not a run summary: expected "kind": "token-arena\/summary"/,
+      );
       await expectRejection(readSummary(join(dir, "missing.json")), /no summary at .*missing\.json/);
     });
   });

@@ -56,7 +56,9 @@ describe("ArenaToken", () => {
     await token.connect(market).mint(alice.address, 500n);
     await networkHelpers.mine(2);
     const past = (await ethers.provider.getBlockNumber()) - 1;
-    await expect(token.getPastTotalSupply(past)).to.be.revertedWithCustomError(token, "TotalSupplyNotCheckpointed").withArgs(past);
+    await expect(token.getPastTotalSupply(past))
+      .to.be.revertedWithCustomError(token, "TotalSupplyNotCheckpointed")
+      .withArgs(past);
   });
 
   it("accepts an EIP-2612 permit", async () => {

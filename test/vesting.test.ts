@@ -37,7 +37,13 @@ async function deployBasic() {
   const [, alice, bob, stranger] = await ethers.getSigners();
   const start = BigInt(await time.latest()) + 1_000n;
   const schedules: ScheduleInit[] = [
-    { beneficiary: alice.address, start, cliffSeconds: 30 * DAY, durationSeconds: 365 * DAY, amount: parseEther("1000") },
+    {
+      beneficiary: alice.address,
+      start,
+      cliffSeconds: 30 * DAY,
+      durationSeconds: 365 * DAY,
+      amount: parseEther("1000"),
+    },
     { beneficiary: alice.address, start, cliffSeconds: 0, durationSeconds: 100 * DAY, amount: 7n },
     { beneficiary: bob.address, start, cliffSeconds: 10 * DAY, durationSeconds: 10 * DAY, amount: parseEther("500") },
   ];
@@ -86,7 +92,13 @@ describe("Vesting", () => {
       const [, alice] = await ethers.getSigners();
       const token = await ethers.deployContract("TestVotesToken");
       const factory = await ethers.getContractFactory("Vesting");
-      const good: ScheduleInit = { beneficiary: alice.address, start: 0n, cliffSeconds: 10, durationSeconds: 100, amount: 1n };
+      const good: ScheduleInit = {
+        beneficiary: alice.address,
+        start: 0n,
+        cliffSeconds: 10,
+        durationSeconds: 100,
+        amount: 1n,
+      };
       const bad: ScheduleInit[] = [
         { ...good, beneficiary: ZeroAddress },
         { ...good, amount: 0n },
@@ -105,7 +117,9 @@ describe("Vesting", () => {
       await expect(vesting.schedule(3)).to.be.revertedWithCustomError(vesting, "UnknownSchedule").withArgs(3, 3);
       await expect(vesting.vestedAmount(7, 0)).to.be.revertedWithCustomError(vesting, "UnknownSchedule").withArgs(7, 3);
       await expect(vesting.claimable(3)).to.be.revertedWithCustomError(vesting, "UnknownSchedule").withArgs(3, 3);
-      await expect(vesting.connect(stranger).release(3)).to.be.revertedWithCustomError(vesting, "UnknownSchedule").withArgs(3, 3);
+      await expect(vesting.connect(stranger).release(3))
+        .to.be.revertedWithCustomError(vesting, "UnknownSchedule")
+        .withArgs(3, 3);
     });
   });
 
@@ -149,7 +163,9 @@ describe("Vesting", () => {
       const { vesting, start, alice } = await loadFixture(deployBasic);
       const t = Number(start) + 30 * DAY - 1;
       await time.setNextBlockTimestamp(t);
-      await expect(vesting.connect(alice).release(0)).to.be.revertedWithCustomError(vesting, "NothingToRelease").withArgs(0, t);
+      await expect(vesting.connect(alice).release(0))
+        .to.be.revertedWithCustomError(vesting, "NothingToRelease")
+        .withArgs(0, t);
     });
 
     it("sends exactly the claimable amount to the beneficiary, whoever calls", async () => {
@@ -192,7 +208,9 @@ describe("Vesting", () => {
       const { vesting, stranger, bob } = await loadFixture(deployBasic);
       const t = (await time.latest()) + 5;
       await time.setNextBlockTimestamp(t);
-      await expect(vesting.releaseAll(bob.address)).to.be.revertedWithCustomError(vesting, "NothingToRelease").withArgs(MaxUint256, t);
+      await expect(vesting.releaseAll(bob.address))
+        .to.be.revertedWithCustomError(vesting, "NothingToRelease")
+        .withArgs(MaxUint256, t);
       await time.setNextBlockTimestamp(t + 1);
       await expect(vesting.releaseAll(stranger.address))
         .to.be.revertedWithCustomError(vesting, "NothingToRelease")
@@ -292,7 +310,13 @@ describe("Vesting", () => {
       }));
       const { vesting, token } = await deployVesting([
         ...others,
-        { beneficiary: fresh, start, cliffSeconds: 30 * DAY, durationSeconds: 365 * DAY, amount: parseEther("1000000") },
+        {
+          beneficiary: fresh,
+          start,
+          cliffSeconds: 30 * DAY,
+          durationSeconds: 365 * DAY,
+          amount: parseEther("1000000"),
+        },
       ]);
       await time.increaseTo(start + BigInt(31 * DAY));
       expect(await token.balanceOf(fresh)).to.equal(0n);

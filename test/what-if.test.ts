@@ -39,16 +39,44 @@ describe("what-if", function () {
     const block = await chain.client.getBlock();
     const balances: bigint[] = [];
     for (const w of wallets) {
-      for (const token of [addresses.token, addresses.quote, addresses.pool]) balances.push(await chain.client.readContract({ address: token, abi: ERC20, functionName: "balanceOf", args: [w.address as Address] }));
+      for (const token of [addresses.token, addresses.quote, addresses.pool])
+        balances.push(
+          await chain.client.readContract({
+            address: token,
+            abi: ERC20,
+            functionName: "balanceOf",
+            args: [w.address as Address],
+          }),
+        );
     }
-    const treasury = await chain.client.readContract({ address: addresses.quote, abi: ERC20, functionName: "balanceOf", args: [addresses.treasury] });
+    const treasury = await chain.client.readContract({
+      address: addresses.quote,
+      abi: ERC20,
+      functionName: "balanceOf",
+      args: [addresses.treasury],
+    });
     const parameters = [...(await readParameters(chain.client, addresses.store)).values()];
     const pending = await chain.request<{ transactions: unknown[] }>("eth_getBlockByNumber", ["pending", false]);
-    return { number: block.number, hash: block.hash, timestamp: block.timestamp, balances, treasury, parameters, pending: pending.transactions.length };
+    return {
+      number: block.number,
+      hash: block.hash,
+      timestamp: block.timestamp,
+      balances,
+      treasury,
+      parameters,
+      pending: pending.transactions.length,
+    };
   }
 
   const feeChange = (c: EvaluationChain) =>
-    parameterProposal(c.ctx.addresses.store, [{ key: "market.buyFeeBps", value: 150n }, { key: "market.sellFeeBps", value: 150n }], "Raise curve fees to 1.5%");
+    parameterProposal(
+      c.ctx.addresses.store,
+      [
+        { key: "market.buyFeeBps", value: 150n },
+        { key: "market.sellFeeBps", value: 150n },
+      ],
+      "Raise curve fees to 1.5%",
+    );
 
   it("leaves the chain exactly as it was, and the battle around it steps on as if nothing happened", async () => {
     const a = await prepared(5);
@@ -71,7 +99,9 @@ describe("what-if", function () {
     for (let i = 0; i < 3; i++) {
       const [ra, rb] = [await a.world!.runStep(), await b.world!.runStep()];
       expect(ra.row).to.deep.equal(rb.row);
-      expect(ra.events.map((e) => [e.agent, e.fn, e.status, e.gasUsed])).to.deep.equal(rb.events.map((e) => [e.agent, e.fn, e.status, e.gasUsed]));
+      expect(ra.events.map((e) => [e.agent, e.fn, e.status, e.gasUsed])).to.deep.equal(
+        rb.events.map((e) => [e.agent, e.fn, e.status, e.gasUsed]),
+      );
     }
     expect(await a.world!.reconcile()).to.deep.equal([]);
   });
@@ -87,7 +117,9 @@ describe("what-if", function () {
     expect(two.summary).to.deep.equal(one.summary);
     expect(other.steps).to.not.deep.equal(one.steps);
     // Without the change, the arm starts from the pre-change market and the baseline is the start value.
-    expect(one.agents.every((a) => a.pnlQuote === a.finalValueQuote - a.baselineValueQuote - a.gasQuote)).to.equal(true);
+    expect(one.agents.every((a) => a.pnlQuote === a.finalValueQuote - a.baselineValueQuote - a.gasQuote)).to.equal(
+      true,
+    );
     expect(one.agents.find((a) => a.agent === "noise-3")!.group).to.equal("noise");
   });
 

@@ -28,13 +28,21 @@ function scenario(mode: "sequential" | "priority", agents: number): Scenario {
     policy: "test",
     startTime: 1_767_225_600,
     gas: { priorityFeeWei: 1_000_000_000n, ethPriceQuote: 3_000n * QUOTE },
-    agents: Array.from({ length: agents }, (_, i) => ({ id: `agent-${i}`, wallet: { kind: "derived" as const }, funds: { quote: 50_000n * QUOTE, tokens: 1_000n * TOKEN }, behaviours: [] })),
+    agents: Array.from({ length: agents }, (_, i) => ({
+      id: `agent-${i}`,
+      wallet: { kind: "derived" as const },
+      funds: { quote: 50_000n * QUOTE, tokens: 1_000n * TOKEN },
+      behaviours: [],
+    })),
     output: { agentEvery: 1, historyLength: 8 },
   };
 }
 
 /** A behaviour that asks for the intents `plan` gives it, and remembers what it saw. */
-function scripted(plan: (obs: Observation) => Intent[], react?: (pending: readonly PendingTx[]) => Intent[]): Behaviour & { seen: Observation[]; pendingSeen: PendingTx[][] } {
+function scripted(
+  plan: (obs: Observation) => Intent[],
+  react?: (pending: readonly PendingTx[]) => Intent[],
+): Behaviour & { seen: Observation[]; pendingSeen: PendingTx[][] } {
   const b = {
     kind: "scripted",
     label: "scripted",
@@ -74,7 +82,9 @@ describe("World", function () {
       const first = await w.runStep();
       const second = await w.runStep();
       expect(second.row.block).to.equal(first.row.block + 1n);
-      const [b1, b2] = await Promise.all([first.row.block, second.row.block].map((n) => chain.client.getBlock({ blockNumber: n })));
+      const [b1, b2] = await Promise.all(
+        [first.row.block, second.row.block].map((n) => chain.client.getBlock({ blockNumber: n })),
+      );
       expect(b2!.timestamp - b1!.timestamp).to.equal(12n);
       expect(b1!.transactions).to.have.length(1);
       // The second observation is the state after the first block.
@@ -91,8 +101,14 @@ describe("World", function () {
     const trader = (i: number) =>
       scripted((obs) =>
         obs.step % 2 === 1
-          ? [{ kind: "buyCurveWithQuote", quoteIn: BigInt(10 + i) * QUOTE, minOut: 0n }, { kind: "swap", sell: "quote", amountIn: 5n * QUOTE, minOut: 0n }]
-          : [{ kind: "sellCurve", amount: BigInt(3 + i) * TOKEN, minRefund: 0n }, { kind: "swap", sell: "token", amountIn: 2n * TOKEN, minOut: 0n }],
+          ? [
+              { kind: "buyCurveWithQuote", quoteIn: BigInt(10 + i) * QUOTE, minOut: 0n },
+              { kind: "swap", sell: "quote", amountIn: 5n * QUOTE, minOut: 0n },
+            ]
+          : [
+              { kind: "sellCurve", amount: BigInt(3 + i) * TOKEN, minRefund: 0n },
+              { kind: "swap", sell: "token", amountIn: 2n * TOKEN, minOut: 0n },
+            ],
       );
     const { world: w, chain } = await world(scenario("sequential", 3), [[trader(0)], [trader(1)], [trader(2)]]);
     try {
@@ -111,7 +127,9 @@ describe("World", function () {
       const r = await w.runStep();
       expect(r.events).to.have.length(1);
       expect(r.events[0]!.status).to.equal("reverted");
-      expect(r.events[0]!.error).to.match(/^InsufficientOutput\(amountOut=\d+, minAmountOut=1000000000000000000000000000000\)$/);
+      expect(r.events[0]!.error).to.match(
+        /^InsufficientOutput\(amountOut=\d+, minAmountOut=1000000000000000000000000000000\)$/,
+      );
       expect(r.row.reverts).to.equal(1n);
       expect(r.gas[0]!.status).to.equal("reverted");
       const next = await w.runStep();
@@ -122,7 +140,9 @@ describe("World", function () {
   });
 
   it("sequential mode mines a step's transactions in the step's seeded agent order", async () => {
-    const buyers = Array.from({ length: 6 }, () => [scripted(() => [{ kind: "buyCurveWithQuote", quoteIn: QUOTE, minOut: 0n }])]);
+    const buyers = Array.from({ length: 6 }, () => [
+      scripted(() => [{ kind: "buyCurveWithQuote", quoteIn: QUOTE, minOut: 0n }]),
+    ]);
     const { world: w, chain } = await world(scenario("sequential", 6), buyers);
     try {
       for (let step = 0; step < 3; step++) {
@@ -138,16 +158,28 @@ describe("World", function () {
   });
 
   it("priority mode lets a behaviour read the pending block and outbid it", async () => {
-    const victim = scripted(() => [{ kind: "buyCurve", amount: 10_000n * TOKEN, maxCost: 1_000n * QUOTE, note: "big buy" }]);
+    const victim = scripted(() => [
+      { kind: "buyCurve", amount: 10_000n * TOKEN, maxCost: 1_000n * QUOTE, note: "big buy" },
+    ]);
     const front = scripted(
       () => [],
-      (pending) => pending.filter((p) => p.intent.kind === "buyCurve").map((p) => ({ kind: "buyCurve", amount: TOKEN, maxCost: QUOTE, priorityFeeWei: p.priorityFeeWei + 1n }) as Intent),
+      (pending) =>
+        pending
+          .filter((p) => p.intent.kind === "buyCurve")
+          .map(
+            (p) =>
+              ({ kind: "buyCurve", amount: TOKEN, maxCost: QUOTE, priorityFeeWei: p.priorityFeeWei + 1n }) as Intent,
+          ),
     );
     const { world: w, chain } = await world(scenario("priority", 2), [[victim], [front]]);
     try {
       const r = await w.runStep();
       expect(front.pendingSeen[0]!.map((p) => p.agentId)).to.deep.equal(["agent-0"]);
-      expect(front.pendingSeen[0]![0]!.intent).to.deep.include({ kind: "buyCurve", amount: 10_000n * TOKEN, maxCost: 1_000n * QUOTE });
+      expect(front.pendingSeen[0]![0]!.intent).to.deep.include({
+        kind: "buyCurve",
+        amount: 10_000n * TOKEN,
+        maxCost: 1_000n * QUOTE,
+      });
       const block = await chain.client.getBlock({ blockNumber: r.row.block, includeTransactions: true });
       const [first, second] = block.transactions;
       expect(first!.from.toLowerCase()).to.equal(w.agents[1]!.address.toLowerCase());
@@ -179,15 +211,37 @@ describe("intent calldata", () => {
       [{ kind: "buyCurve", amount: big, maxCost: 7n }, "buyExactTokens", [big, 7n, agent, 99n], "market"],
       [{ kind: "buyCurveWithQuote", quoteIn: 5n, minOut: big }, "buyExactQuote", [5n, big, agent, 99n], "market"],
       [{ kind: "sellCurve", amount: 1n, minRefund: 0n }, "sell", [1n, 0n, agent, 99n], "market"],
-      [{ kind: "swap", sell: "token", amountIn: 3n, minOut: 2n }, "swapExactIn", [at.token, 3n, 2n, agent, 99n], "pool"],
-      [{ kind: "swap", sell: "quote", amountIn: 3n, minOut: 2n }, "swapExactIn", [at.quote, 3n, 2n, agent, 99n], "pool"],
-      [{ kind: "addLiquidity", tokens: 1n, quote: 2n, minTokens: 3n, minQuote: 4n }, "addLiquidity", [1n, 2n, 3n, 4n, agent, 99n], "pool"],
-      [{ kind: "removeLiquidity", liquidity: 1n, minTokens: 2n, minQuote: 3n }, "removeLiquidity", [1n, 2n, 3n, agent, 99n], "pool"],
+      [
+        { kind: "swap", sell: "token", amountIn: 3n, minOut: 2n },
+        "swapExactIn",
+        [at.token, 3n, 2n, agent, 99n],
+        "pool",
+      ],
+      [
+        { kind: "swap", sell: "quote", amountIn: 3n, minOut: 2n },
+        "swapExactIn",
+        [at.quote, 3n, 2n, agent, 99n],
+        "pool",
+      ],
+      [
+        { kind: "addLiquidity", tokens: 1n, quote: 2n, minTokens: 3n, minQuote: 4n },
+        "addLiquidity",
+        [1n, 2n, 3n, 4n, agent, 99n],
+        "pool",
+      ],
+      [
+        { kind: "removeLiquidity", liquidity: 1n, minTokens: 2n, minQuote: 3n },
+        "removeLiquidity",
+        [1n, 2n, 3n, agent, 99n],
+        "pool",
+      ],
       [{ kind: "releaseVested" }, "releaseAll", [agent], "vesting"],
     ];
     for (const [intent, functionName, args, contract] of cases) {
       const encoded = encodeIntent(intent, agent, 99n, at);
-      expect(encoded.data, functionName).to.equal(encodeFunctionData({ abi: abis.byContract[contract], functionName, args } as never));
+      expect(encoded.data, functionName).to.equal(
+        encodeFunctionData({ abi: abis.byContract[contract], functionName, args } as never),
+      );
       expect(encoded.to).to.equal(at[contract]);
     }
     expect(() => encodeIntent({ kind: "sellCurve", amount: -1n, minRefund: 0n }, agent, 99n, at)).to.throw(RangeError);

@@ -90,7 +90,13 @@ export function createBandit(config: BanditConfig, build: (arm: ArmConfig) => Be
       if (active !== undefined) arm().settle?.(outcome);
     },
     stats(): ArmStats[] {
-      return arms.map((a, i) => ({ label: a.label, kind: a.kind, pulls: pulls[i]!, totalReward: totals[i]!, meanReward: mean(i) }));
+      return arms.map((a, i) => ({
+        label: a.label,
+        kind: a.kind,
+        pulls: pulls[i]!,
+        totalReward: totals[i]!,
+        meanReward: mean(i),
+      }));
     },
     current(): number | undefined {
       return active;
@@ -106,10 +112,12 @@ function argmax(values: readonly number[]): number {
 
 function checkConfig(config: BanditConfig): void {
   checkCommon(config);
-  if (config.arms.length === 0) throw new BehaviourConfigError(config, "arms", "is empty", "give at least one strategy to choose among");
+  if (config.arms.length === 0)
+    throw new BehaviourConfigError(config, "arms", "is empty", "give at least one strategy to choose among");
   checkWholeNumber(config, "periodSteps", config.periodSteps, 1);
   if (config.algorithm === "epsilonGreedy") checkProbability(config, "epsilon", config.epsilon);
   for (const [i, arm] of config.arms.entries()) {
-    if ((arm as { kind: string }).kind === "bandit") throw new BehaviourConfigError(config, `arms[${i}]`, "is a bandit", "an arm may be any kind but bandit");
+    if ((arm as { kind: string }).kind === "bandit")
+      throw new BehaviourConfigError(config, `arms[${i}]`, "is a bandit", "an arm may be any kind but bandit");
   }
 }

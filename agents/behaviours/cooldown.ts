@@ -23,7 +23,10 @@ export class Cooldown {
  * A behaviour that makes at most one trade per step, `decide` choosing it, and then waits out
  * `cooldownSteps` (threshold, momentum and mean reversion are all this shape).
  */
-export function oneTradeWithCooldown<C extends { kind: string; label: string; cooldownSteps: number }>(config: C, decide: (config: C, obs: Observation) => Intent | undefined): Behaviour {
+export function oneTradeWithCooldown<C extends { kind: string; label: string; cooldownSteps: number }>(
+  config: C,
+  decide: (config: C, obs: Observation) => Intent | undefined,
+): Behaviour {
   const cooldown = new Cooldown(config.cooldownSteps);
   return {
     kind: config.kind,

@@ -38,7 +38,9 @@ export function createBehaviour(config: BehaviourConfig): Behaviour {
       return createBandit(config, createBehaviour);
     default: {
       const unknown: never = config;
-      throw new Error(`unknown behaviour kind "${(unknown as { kind: string }).kind}"; use one of the kinds in BEHAVIOUR_KINDS`);
+      throw new Error(
+        `unknown behaviour kind "${(unknown as { kind: string }).kind}"; use one of the kinds in BEHAVIOUR_KINDS`,
+      );
     }
   }
 }

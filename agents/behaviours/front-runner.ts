@@ -60,7 +60,11 @@ export function createFrontRunner(config: FrontRunnerConfig): Behaviour {
 }
 
 /** The best sandwich in the pending block, or undefined when none clears minProfitQuote. */
-export function planSandwich(obs: Observation, pending: readonly PendingTx[], config: FrontRunnerConfig): SandwichPlan | undefined {
+export function planSandwich(
+  obs: Observation,
+  pending: readonly PendingTx[],
+  config: FrontRunnerConfig,
+): SandwichPlan | undefined {
   if (obs.mode !== "priority" || obs.curve.paused) return undefined;
   const budget = min(config.maxTradeQuote, obs.self.holdings.quote);
   if (budget <= 0n) return undefined;
@@ -92,7 +96,10 @@ function planAround(
   const before = rest.filter((tx) => fee(tx) >= frontFee);
   // Ties with the victim count as ahead of it: that can only tighten its limit.
   const aheadOfVictim = rest.filter((tx) => fee(tx) < frontFee && fee(tx) >= victim.priorityFeeWei);
-  const behindVictim = rest.filter((tx) => fee(tx) < victim.priorityFeeWei && (fee(tx) > backFee || (fee(tx) === backFee && tx.intent.kind === "sellCurve")));
+  const behindVictim = rest.filter(
+    (tx) =>
+      fee(tx) < victim.priorityFeeWei && (fee(tx) > backFee || (fee(tx) === backFee && tx.intent.kind === "sellCurve")),
+  );
   const atFront = marketOf(obs.curve);
   applyAll(atFront, before);
   /** The market the victim meets after a front leg of `tokens`; undefined when the front leg cannot be bought. */
@@ -182,7 +189,9 @@ function apply(market: MarketModel, intent: Intent): boolean {
 
 /** Mines `txs` on `market` in mining order (highest fee first, ties in pending order); those that would revert are skipped, as on chain. */
 function applyAll(market: MarketModel, txs: readonly PendingTx[]): void {
-  for (const tx of [...txs].sort((a, b) => (a.priorityFeeWei === b.priorityFeeWei ? 0 : a.priorityFeeWei > b.priorityFeeWei ? -1 : 1))) {
+  for (const tx of [...txs].sort((a, b) =>
+    a.priorityFeeWei === b.priorityFeeWei ? 0 : a.priorityFeeWei > b.priorityFeeWei ? -1 : 1,
+  )) {
     apply(market, tx.intent);
   }
 }

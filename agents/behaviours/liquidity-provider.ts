@@ -29,7 +29,9 @@ export function createLiquidityProvider(config: LiquidityProviderConfig): Behavi
         const intent = withdrawAll(config, obs, `gap ${gap} bps beyond ±${config.exitGapBps}: withdraw all liquidity`);
         return intent === undefined ? [] : [intent];
       }
-      const mayEnter = isStart ? distance <= config.exitGapBps : obs.self.holdings.lp === 0n && distance < config.enterGapBps;
+      const mayEnter = isStart
+        ? distance <= config.exitGapBps
+        : obs.self.holdings.lp === 0n && distance < config.enterGapBps;
       if (!mayEnter) return [];
       const intent = deposit(config, obs, isStart ? "" : `gap ${gap} bps within ±${config.enterGapBps}: `);
       return intent === undefined ? [] : [intent];
@@ -42,8 +44,10 @@ function deposit(config: LiquidityProviderConfig, obs: Observation, why: string)
   const { reserveToken, reserveQuote, totalLiquidity } = obs.pool;
   const held = obs.self.holdings;
   const empty = reserveToken === 0n || reserveQuote === 0n;
-  const tokensFor = (quote: bigint) => (empty ? quoteToTokens(quote, obs.curve.priceWad) : (quote * reserveToken) / reserveQuote);
-  const quoteFor = (tokens: bigint) => (empty ? tokensToQuote(tokens, obs.curve.priceWad) : (tokens * reserveQuote) / reserveToken);
+  const tokensFor = (quote: bigint) =>
+    empty ? quoteToTokens(quote, obs.curve.priceWad) : (quote * reserveToken) / reserveQuote;
+  const quoteFor = (tokens: bigint) =>
+    empty ? tokensToQuote(tokens, obs.curve.priceWad) : (tokens * reserveQuote) / reserveToken;
   let quote = config.depositQuote < held.quote ? config.depositQuote : held.quote;
   let tokens = tokensFor(quote);
   if (tokens > held.tokens) {
@@ -57,7 +61,14 @@ function deposit(config: LiquidityProviderConfig, obs: Observation, why: string)
     if (shares[0] === 0n || shares[1] === 0n) return undefined;
   }
   const note = `${why}deposit ${quoteText(quote)} + ${tokensText(tokens)} at the pool's ratio`;
-  return { kind: "addLiquidity", tokens, quote, minTokens: minusBps(tokens, config.slippageBps), minQuote: minusBps(quote, config.slippageBps), ...intentBase(config, note) };
+  return {
+    kind: "addLiquidity",
+    tokens,
+    quote,
+    minTokens: minusBps(tokens, config.slippageBps),
+    minQuote: minusBps(quote, config.slippageBps),
+    ...intentBase(config, note),
+  };
 }
 
 /** Burns all its LP shares for its part of both reserves, less the slippage it accepts. */
@@ -67,7 +78,13 @@ function withdrawAll(config: LiquidityProviderConfig, obs: Observation, note: st
   if (totalLiquidity === 0n) return undefined;
   const tokens = (lp * reserveToken) / totalLiquidity;
   const quote = (lp * reserveQuote) / totalLiquidity;
-  return { kind: "removeLiquidity", liquidity: lp, minTokens: minusBps(tokens, config.slippageBps), minQuote: minusBps(quote, config.slippageBps), ...intentBase(config, note) };
+  return {
+    kind: "removeLiquidity",
+    liquidity: lp,
+    minTokens: minusBps(tokens, config.slippageBps),
+    minQuote: minusBps(quote, config.slippageBps),
+    ...intentBase(config, note),
+  };
 }
 
 function checkLiquidityProviderConfig(config: LiquidityProviderConfig): void {
@@ -77,6 +94,11 @@ function checkLiquidityProviderConfig(config: LiquidityProviderConfig): void {
   checkWholeNumber(config, "exitGapBps", config.exitGapBps, 0);
   checkWholeNumber(config, "enterGapBps", config.enterGapBps, 0);
   if (config.enterGapBps > config.exitGapBps) {
-    throw new BehaviourConfigError(config, "enterGapBps", `(${config.enterGapBps}) must be <= exitGapBps (${config.exitGapBps})`, "or it would re-enter at a gap it leaves at; lower enterGapBps");
+    throw new BehaviourConfigError(
+      config,
+      "enterGapBps",
+      `(${config.enterGapBps}) must be <= exitGapBps (${config.exitGapBps})`,
+      "or it would re-enter at a gap it leaves at; lower enterGapBps",
+    );
   }
 }

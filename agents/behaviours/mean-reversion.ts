@@ -26,12 +26,25 @@ function decide(config: MeanReversionConfig, obs: Observation): Intent | undefin
   // Compared exactly against the window's sum: now / average against 1 ∓ bandBps / 10,000.
   const sum = window.reduce((total, price) => total + price, 0n);
   const scaledNow = now * BigInt(windowSteps) * BPS;
-  const note = (side: string) => `${venue} price ${priceText(now)} vs ${windowSteps}-step average ${priceText(sum / BigInt(windowSteps))}: ${side}`;
+  const note = (side: string) =>
+    `${venue} price ${priceText(now)} vs ${windowSteps}-step average ${priceText(sum / BigInt(windowSteps))}: ${side}`;
   if (scaledNow <= sum * (BPS - BigInt(bandBps))) {
-    return buyIntent(obs, venue, { quote: tradeQuote }, slippageBps, intentBase(config, note(`buy ${quoteText(tradeQuote)}`)));
+    return buyIntent(
+      obs,
+      venue,
+      { quote: tradeQuote },
+      slippageBps,
+      intentBase(config, note(`buy ${quoteText(tradeQuote)}`)),
+    );
   }
   if (scaledNow >= sum * (BPS + BigInt(bandBps))) {
-    return sellWorthIntent(obs, venue, tradeQuote, slippageBps, intentBase(config, note(`sell ~${quoteText(tradeQuote)}`)));
+    return sellWorthIntent(
+      obs,
+      venue,
+      tradeQuote,
+      slippageBps,
+      intentBase(config, note(`sell ~${quoteText(tradeQuote)}`)),
+    );
   }
   return undefined;
 }

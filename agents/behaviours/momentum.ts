@@ -27,10 +27,22 @@ function decide(config: MomentumConfig, obs: Observation): Intent | undefined {
   // Compared exactly: (now − then) / then against triggerBps / 10,000, without rounding the change.
   const trigger = BigInt(triggerBps) * then;
   if ((now - then) * BPS > trigger) {
-    return buyIntent(obs, venue, { quote: tradeQuote }, slippageBps, intentBase(config, `${move}: buy ${quoteText(tradeQuote)}`));
+    return buyIntent(
+      obs,
+      venue,
+      { quote: tradeQuote },
+      slippageBps,
+      intentBase(config, `${move}: buy ${quoteText(tradeQuote)}`),
+    );
   }
   if ((then - now) * BPS > trigger) {
-    return sellWorthIntent(obs, venue, tradeQuote, slippageBps, intentBase(config, `${move}: sell ~${quoteText(tradeQuote)}`));
+    return sellWorthIntent(
+      obs,
+      venue,
+      tradeQuote,
+      slippageBps,
+      intentBase(config, `${move}: sell ~${quoteText(tradeQuote)}`),
+    );
   }
   return undefined;
 }

@@ -35,11 +35,23 @@ export function createNoise(config: NoiseConfig): Behaviour {
 }
 
 function buy(config: NoiseConfig, obs: Observation, venue: Venue, sizeQuote: bigint) {
-  return buyIntent(obs, venue, { quote: sizeQuote }, config.slippageBps, intentBase(config, `noise: buy ${quoteText(sizeQuote)} on the ${venue}`));
+  return buyIntent(
+    obs,
+    venue,
+    { quote: sizeQuote },
+    config.slippageBps,
+    intentBase(config, `noise: buy ${quoteText(sizeQuote)} on the ${venue}`),
+  );
 }
 
 function sell(config: NoiseConfig, obs: Observation, venue: Venue, sizeQuote: bigint) {
-  return sellWorthIntent(obs, venue, sizeQuote, config.slippageBps, intentBase(config, `noise: sell ~${quoteText(sizeQuote)} of tokens on the ${venue}`));
+  return sellWorthIntent(
+    obs,
+    venue,
+    sizeQuote,
+    config.slippageBps,
+    intentBase(config, `noise: sell ~${quoteText(sizeQuote)} of tokens on the ${venue}`),
+  );
 }
 
 /** A quote size whose logarithm is uniform on [log min, log max]: as many trades of 1–10 as of 10–100. */
@@ -54,14 +66,29 @@ function logUniform(rng: Random, min: bigint, max: bigint): bigint {
 function checkNoiseConfig(config: NoiseConfig): void {
   checkCommon(config);
   if (config.venues.length === 0 || config.venues.some((venue) => venue !== "curve" && venue !== "pool")) {
-    throw new BehaviourConfigError(config, "venues", `must list "curve" and/or "pool", got ${JSON.stringify(config.venues)}`, 'set venues to ["curve"], ["pool"] or ["curve", "pool"]');
+    throw new BehaviourConfigError(
+      config,
+      "venues",
+      `must list "curve" and/or "pool", got ${JSON.stringify(config.venues)}`,
+      'set venues to ["curve"], ["pool"] or ["curve", "pool"]',
+    );
   }
   if (!(Number.isFinite(config.ratePerStep) && config.ratePerStep >= 0)) {
-    throw new BehaviourConfigError(config, "ratePerStep", `must be a mean number of trades per step >= 0, got ${config.ratePerStep}`, "set ratePerStep to e.g. 0.5");
+    throw new BehaviourConfigError(
+      config,
+      "ratePerStep",
+      `must be a mean number of trades per step >= 0, got ${config.ratePerStep}`,
+      "set ratePerStep to e.g. 0.5",
+    );
   }
   checkPositiveAmount(config, "minQuote", config.minQuote, "quote units");
   if (config.maxQuote < config.minQuote) {
-    throw new BehaviourConfigError(config, "maxQuote", `(${config.maxQuote}) must be >= minQuote (${config.minQuote})`, "set maxQuote at or above minQuote");
+    throw new BehaviourConfigError(
+      config,
+      "maxQuote",
+      `(${config.maxQuote}) must be >= minQuote (${config.minQuote})`,
+      "set maxQuote at or above minQuote",
+    );
   }
   checkProbability(config, "buyProbability", config.buyProbability);
 }

@@ -37,9 +37,19 @@ function checkThresholdConfig(config: ThresholdConfig): void {
   checkWholeNumber(config, "cooldownSteps", config.cooldownSteps, 0);
   const { buyBelowWad, sellAboveWad } = config;
   if (buyBelowWad === undefined && sellAboveWad === undefined) {
-    throw new BehaviourConfigError(config, "buyBelowWad/sellAboveWad", "are both missing, so it would never trade", "set a buy level, a sell level, or both");
+    throw new BehaviourConfigError(
+      config,
+      "buyBelowWad/sellAboveWad",
+      "are both missing, so it would never trade",
+      "set a buy level, a sell level, or both",
+    );
   }
   if (buyBelowWad !== undefined && sellAboveWad !== undefined && buyBelowWad >= sellAboveWad) {
-    throw new BehaviourConfigError(config, "buyBelowWad", `(${buyBelowWad}) must be below sellAboveWad (${sellAboveWad})`, "put the buy level under the sell level, or it buys and sells at the same price");
+    throw new BehaviourConfigError(
+      config,
+      "buyBelowWad",
+      `(${buyBelowWad}) must be below sellAboveWad (${sellAboveWad})`,
+      "put the buy level under the sell level, or it buys and sells at the same price",
+    );
   }
 }

@@ -46,7 +46,13 @@ export function intentBase(config: Pick<CommonConfig, "priorityFeeWei">, note: s
  * Undefined when it cannot be done: the curve is paused or would pass its max supply, the pool
  * cannot pay, nothing would come out, or it costs more quote than the agent holds.
  */
-export function buyIntent(obs: Observation, venue: Venue, size: TradeSize, slippageBps: number, base: IntentBase = {}): TradeIntent | undefined {
+export function buyIntent(
+  obs: Observation,
+  venue: Venue,
+  size: TradeSize,
+  slippageBps: number,
+  base: IntentBase = {},
+): TradeIntent | undefined {
   checkSlippage(slippageBps);
   const held = obs.self.holdings.quote;
   if (venue === "curve") {
@@ -84,7 +90,13 @@ export function buyIntent(obs: Observation, venue: Venue, size: TradeSize, slipp
  * with minRefund = exact refund − slippage, or a token `swap` with minOut = exact quote out −
  * slippage. Undefined when the agent holds fewer tokens, the curve is paused, or nothing would come out.
  */
-export function sellIntent(obs: Observation, venue: Venue, tokens: bigint, slippageBps: number, base: IntentBase = {}): TradeIntent | undefined {
+export function sellIntent(
+  obs: Observation,
+  venue: Venue,
+  tokens: bigint,
+  slippageBps: number,
+  base: IntentBase = {},
+): TradeIntent | undefined {
   checkSlippage(slippageBps);
   if (tokens <= 0n || tokens > obs.self.holdings.tokens) return undefined;
   if (venue === "curve") {
@@ -102,7 +114,13 @@ export function sellIntent(obs: Observation, venue: Venue, tokens: bigint, slipp
  * Sells the tokens worth `quote` units at the venue's price, or all the agent holds when that is
  * less: how behaviours that size in quote sell. Undefined as for `sellIntent`, or with no price.
  */
-export function sellWorthIntent(obs: Observation, venue: Venue, quote: bigint, slippageBps: number, base: IntentBase = {}): TradeIntent | undefined {
+export function sellWorthIntent(
+  obs: Observation,
+  venue: Venue,
+  quote: bigint,
+  slippageBps: number,
+  base: IntentBase = {},
+): TradeIntent | undefined {
   const worth = tokensWorth(obs, venue, quote);
   const held = obs.self.holdings.tokens;
   return sellIntent(obs, venue, min(worth, held), slippageBps, base);
@@ -110,7 +128,9 @@ export function sellWorthIntent(obs: Observation, venue: Venue, quote: bigint, s
 
 function checkSlippage(slippageBps: number): void {
   if (!Number.isInteger(slippageBps) || slippageBps < 0 || slippageBps >= Number(BPS)) {
-    throw new RangeError(`slippageBps must be a whole number of bps in [0, 10000), got ${slippageBps}; set the behaviour's slippageBps (default 100)`);
+    throw new RangeError(
+      `slippageBps must be a whole number of bps in [0, 10000), got ${slippageBps}; set the behaviour's slippageBps (default 100)`,
+    );
   }
 }
 

@@ -48,11 +48,23 @@ export function createVestingBeneficiary(config: VestingBeneficiaryConfig): Vest
       case "schedule": {
         if (lastSaleStep !== undefined && obs.step - lastSaleStep < sell.everySteps) return undefined;
         const amount = (unsold * BigInt(sell.fractionBps)) / BPS;
-        return sellIntent(obs, config.venue, min(amount, obs.self.holdings.tokens), config.slippageBps, intentBase(config, `vesting: sell ${sell.fractionBps} bps of released`));
+        return sellIntent(
+          obs,
+          config.venue,
+          min(amount, obs.self.holdings.tokens),
+          config.slippageBps,
+          intentBase(config, `vesting: sell ${sell.fractionBps} bps of released`),
+        );
       }
       case "targetPrice":
         if (venuePriceWad(obs, config.venue) < sell.priceWad) return undefined;
-        return sellIntent(obs, config.venue, min(unsold, obs.self.holdings.tokens), config.slippageBps, intentBase(config, "vesting: target price reached"));
+        return sellIntent(
+          obs,
+          config.venue,
+          min(unsold, obs.self.holdings.tokens),
+          config.slippageBps,
+          intentBase(config, "vesting: target price reached"),
+        );
     }
   }
 
@@ -65,8 +77,14 @@ export function createVestingBeneficiary(config: VestingBeneficiaryConfig): Vest
       released = unreleasedAtStart - unreleased;
 
       const intents: Intent[] = [];
-      if (obs.self.claimable > 0n && (lastClaimStep === undefined || obs.step - lastClaimStep >= config.claimEverySteps)) {
-        intents.push({ kind: "releaseVested", ...intentBase(config, `vesting: release ${tokensText(obs.self.claimable)}`) });
+      if (
+        obs.self.claimable > 0n &&
+        (lastClaimStep === undefined || obs.step - lastClaimStep >= config.claimEverySteps)
+      ) {
+        intents.push({
+          kind: "releaseVested",
+          ...intentBase(config, `vesting: release ${tokensText(obs.self.claimable)}`),
+        });
         lastClaimStep = obs.step;
       }
       const unsold = released - sold;

@@ -47,7 +47,12 @@ function sell(config: WhaleConfig, obs: Observation): Intent | undefined {
 function checkWhaleConfig(config: WhaleConfig): void {
   checkCommon(config);
   if (config.side !== "buy" && config.side !== "sell" && config.side !== "alternate") {
-    throw new BehaviourConfigError(config, "side", `must be "buy", "sell" or "alternate", got ${JSON.stringify(config.side)}`, "pick one of the three");
+    throw new BehaviourConfigError(
+      config,
+      "side",
+      `must be "buy", "sell" or "alternate", got ${JSON.stringify(config.side)}`,
+      "pick one of the three",
+    );
   }
   checkWholeNumber(config, "startStep", config.startStep, 0);
   checkWholeNumber(config, "everySteps", config.everySteps, 1);

@@ -6,7 +6,14 @@
 // transaction, so a bad genesis or a missing build fails early.
 
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import { encodeBytes32String, getCreateAddress, type ContractTransactionReceipt, type ContractTransactionResponse, type Interface, ZeroAddress } from "ethers";
+import {
+  encodeBytes32String,
+  getCreateAddress,
+  type ContractTransactionReceipt,
+  type ContractTransactionResponse,
+  type Interface,
+  ZeroAddress,
+} from "ethers";
 
 import type {
   ArenaGovernor,
@@ -117,26 +124,39 @@ export interface DeployOptions {
 
 /* DEPLOYMENT */
 
-export async function deploySystem(ethers: HardhatEthers, genesis: Genesis, options: DeployOptions = {}): Promise<Deployment> {
+export async function deploySystem(
+  ethers: HardhatEthers,
+  genesis: Genesis,
+  options: DeployOptions = {},
+): Promise<Deployment> {
   const networkName = options.networkName ?? "default";
   const { chainId } = await ethers.provider.getNetwork();
   assertDeployAllowed(networkName, chainId, options.allowLive ?? false);
 
   const signers = await ethers.getSigners();
   const deployer = options.deployer ?? signers[0];
-  if (deployer === undefined) throw new DeployError("preflight", "network", `network "${networkName}" has no accounts to deploy from`);
+  if (deployer === undefined)
+    throw new DeployError("preflight", "network", `network "${networkName}" has no accounts to deploy from`);
   const deployerAddress = await deployer.getAddress();
 
   // Everything that can be checked without a transaction is checked here.
   const interfaces = await loadInterfaces(ethers);
   const resolveAccount = accountResolver(signers, deployerAddress, networkName);
   const guardian = resolveAccount(genesis.governance.guardian, "governance.guardian", undefined);
-  const allocationSigners = genesis.allocations.map((a, i) => resolveAccount(a.to, `allocations[${i}].to`, ZeroAddress));
-  genesis.vesting.forEach((v, i) => resolveAccount(v.beneficiary, `vesting[${i}].beneficiary`, ZeroAddress, guardian.address));
+  const allocationSigners = genesis.allocations.map((a, i) =>
+    resolveAccount(a.to, `allocations[${i}].to`, ZeroAddress),
+  );
+  genesis.vesting.forEach((v, i) =>
+    resolveAccount(v.beneficiary, `vesting[${i}].beneficiary`, ZeroAddress, guardian.address),
+  );
   const seed = genesis.pool.seed;
   const quoteNeeded = genesis.reserve + (seed?.quote ?? 0n);
   if (genesis.quote.deploy && !isLocalChain(chainId)) {
-    throw new DeployError("preflight", "QuoteToken", `${genesis.source}: quote.deploy makes an open-mint test stablecoin, only for local chains; on chain ${chainId} give quote.address (an existing ${QUOTE_DECIMALS}-decimal ERC-20)`);
+    throw new DeployError(
+      "preflight",
+      "QuoteToken",
+      `${genesis.source}: quote.deploy makes an open-mint test stablecoin, only for local chains; on chain ${chainId} give quote.address (an existing ${QUOTE_DECIMALS}-decimal ERC-20)`,
+    );
   }
 
   const steps = plannedSteps(genesis);
@@ -151,17 +171,24 @@ export async function deploySystem(ethers: HardhatEthers, genesis: Genesis, opti
 
   let quote: QuoteToken;
   if (genesis.quote.deploy) {
-    quote = await run.step("quote", ARTIFACTS.quote, "deploy the test stablecoin", () => deploy<QuoteToken>("quote", "quote", []));
+    quote = await run.step("quote", ARTIFACTS.quote, "deploy the test stablecoin", () =>
+      deploy<QuoteToken>("quote", "quote", []),
+    );
   } else {
     const address = genesis.quote.address;
     quote = await run.step("quote", ARTIFACTS.quote, `use the existing quote token at ${address}`, async () => {
       if ((await ethers.provider.getCode(address)) === "0x") throw new Error(`no contract at quote.address ${address}`);
       const existing = (await ethers.getContractAt(ARTIFACTS.quote, address, deployer)) as unknown as QuoteToken;
       const decimals = await existing.decimals();
-      if (decimals !== BigInt(QUOTE_DECIMALS)) throw new Error(`quote.address ${address} has ${decimals} decimals; genesis quote amounts are in ${QUOTE_DECIMALS}`);
+      if (decimals !== BigInt(QUOTE_DECIMALS))
+        throw new Error(
+          `quote.address ${address} has ${decimals} decimals; genesis quote amounts are in ${QUOTE_DECIMALS}`,
+        );
       const balance = await existing.balanceOf(deployerAddress);
       if (balance < quoteNeeded) {
-        throw new Error(`the deployer ${deployerAddress} holds ${formatDecimal(balance, QUOTE_DECIMALS)} quote; the reserve and the pool seed need ${formatDecimal(quoteNeeded, QUOTE_DECIMALS)}`);
+        throw new Error(
+          `the deployer ${deployerAddress} holds ${formatDecimal(balance, QUOTE_DECIMALS)} quote; the reserve and the pool seed need ${formatDecimal(quoteNeeded, QUOTE_DECIMALS)}`,
+        );
       }
       return existing;
     });
@@ -170,91 +197,129 @@ export async function deploySystem(ethers: HardhatEthers, genesis: Genesis, opti
   /* TIMELOCK AND PARAMETERS */
 
   const gov = genesis.governance;
-  const timelock = await run.step("timelock", ARTIFACTS.timelock, `deploy the timelock (delay ${gov.timelockDelaySeconds}s, anyone executes)`, () =>
-    deploy<ArenaTimelock>("timelock", "timelock", [gov.timelockDelaySeconds, [], [ZeroAddress], deployerAddress]),
+  const timelock = await run.step(
+    "timelock",
+    ARTIFACTS.timelock,
+    `deploy the timelock (delay ${gov.timelockDelaySeconds}s, anyone executes)`,
+    () => deploy<ArenaTimelock>("timelock", "timelock", [gov.timelockDelaySeconds, [], [ZeroAddress], deployerAddress]),
   );
   const timelockAddress = await timelock.getAddress();
 
   const store = await run.step("store", ARTIFACTS.store, "deploy the parameter store (written by the timelock)", () =>
     deploy<ParameterStore>("store", "store", [timelockAddress]),
   );
-  await run.step("parameters", ARTIFACTS.store, `define ${genesis.parameters.length} parameters with their bounds`, async () => {
-    for (const p of genesis.parameters) {
-      const init = {
-        key: encodeBytes32String(p.key),
-        value: p.value,
-        min: p.min,
-        max: p.max,
-        maxStepBps: p.maxStepBps,
-        minIntervalSeconds: p.minIntervalSeconds,
-        consumer: ZeroAddress,
-      };
-      await run.mined("parameters", await store.defineParameter(init));
-    }
-  });
+  await run.step(
+    "parameters",
+    ARTIFACTS.store,
+    `define ${genesis.parameters.length} parameters with their bounds`,
+    async () => {
+      for (const p of genesis.parameters) {
+        const init = {
+          key: encodeBytes32String(p.key),
+          value: p.value,
+          min: p.min,
+          max: p.max,
+          maxStepBps: p.maxStepBps,
+          minIntervalSeconds: p.minIntervalSeconds,
+          consumer: ZeroAddress,
+        };
+        await run.mined("parameters", await store.defineParameter(init));
+      }
+    },
+  );
 
   /* TOKEN AND MARKET: each needs the other's address, so the market's is predicted */
 
   const nonce = await ethers.provider.getTransactionCount(deployerAddress, "pending");
   const predictedMarket = getCreateAddress({ from: deployerAddress, nonce: nonce + 1 });
-  const token = await run.step("token", ARTIFACTS.token, `deploy ${genesis.token.name} (${genesis.token.symbol}), minted only by the market at ${predictedMarket}`, () =>
-    deploy<ArenaToken>("token", "token", [genesis.token.name, genesis.token.symbol, predictedMarket]),
+  const token = await run.step(
+    "token",
+    ARTIFACTS.token,
+    `deploy ${genesis.token.name} (${genesis.token.symbol}), minted only by the market at ${predictedMarket}`,
+    () => deploy<ArenaToken>("token", "token", [genesis.token.name, genesis.token.symbol, predictedMarket]),
   );
   const tokenAddress = await token.getAddress();
 
   const quoteAddress = await quote.getAddress();
   const storeAddress = await store.getAddress();
-  const market = await run.step("market", ARTIFACTS.market, `deploy the ${genesis.curve.kind} bonding-curve market`, async () => {
-    const deployed = await deploy<BondingCurveMarket>("market", "market", [
-      tokenAddress,
-      quoteAddress,
-      storeAddress,
-      CURVE_KIND_IDS[genesis.curve.kind],
-      genesis.maxSupply,
-      timelockAddress,
-      timelockAddress,
-      guardian.address,
-    ]);
-    const address = await deployed.getAddress();
-    if (address !== predictedMarket) {
-      throw new Error(`the market landed at ${address}, not at ${predictedMarket}, the token's minter: another transaction from the deployer ${deployerAddress} came in between; deploy again from an idle account`);
-    }
-    return deployed;
-  });
+  const market = await run.step(
+    "market",
+    ARTIFACTS.market,
+    `deploy the ${genesis.curve.kind} bonding-curve market`,
+    async () => {
+      const deployed = await deploy<BondingCurveMarket>("market", "market", [
+        tokenAddress,
+        quoteAddress,
+        storeAddress,
+        CURVE_KIND_IDS[genesis.curve.kind],
+        genesis.maxSupply,
+        timelockAddress,
+        timelockAddress,
+        guardian.address,
+      ]);
+      const address = await deployed.getAddress();
+      if (address !== predictedMarket) {
+        throw new Error(
+          `the market landed at ${address}, not at ${predictedMarket}, the token's minter: another transaction from the deployer ${deployerAddress} came in between; deploy again from an idle account`,
+        );
+      }
+      return deployed;
+    },
+  );
   const marketAddress = await market.getAddress();
 
   /* GOVERNANCE */
 
-  const governor = await run.step("governor", ARTIFACTS.governor, `deploy the governor (quorum ${gov.quorumPercent}%, voting ${gov.votingPeriodBlocks} blocks)`, () =>
-    deploy<ArenaGovernor>("governor", "governor", [
-      tokenAddress,
-      timelockAddress,
-      gov.votingDelayBlocks,
-      gov.votingPeriodBlocks,
-      gov.proposalThreshold,
-      gov.quorumPercent,
-    ]),
+  const governor = await run.step(
+    "governor",
+    ARTIFACTS.governor,
+    `deploy the governor (quorum ${gov.quorumPercent}%, voting ${gov.votingPeriodBlocks} blocks)`,
+    () =>
+      deploy<ArenaGovernor>("governor", "governor", [
+        tokenAddress,
+        timelockAddress,
+        gov.votingDelayBlocks,
+        gov.votingPeriodBlocks,
+        gov.proposalThreshold,
+        gov.quorumPercent,
+      ]),
   );
   const governorAddress = await governor.getAddress();
 
-  await run.step("roles", ARTIFACTS.timelock, "make the governor proposer and canceller; the deployer renounces admin", async () => {
-    await run.mined("roles", await timelock.grantRole(await timelock.PROPOSER_ROLE(), governorAddress));
-    await run.mined("roles", await timelock.grantRole(await timelock.CANCELLER_ROLE(), governorAddress));
-    await run.mined("roles", await timelock.renounceRole(await timelock.DEFAULT_ADMIN_ROLE(), deployerAddress));
-  });
+  await run.step(
+    "roles",
+    ARTIFACTS.timelock,
+    "make the governor proposer and canceller; the deployer renounces admin",
+    async () => {
+      await run.mined("roles", await timelock.grantRole(await timelock.PROPOSER_ROLE(), governorAddress));
+      await run.mined("roles", await timelock.grantRole(await timelock.CANCELLER_ROLE(), governorAddress));
+      await run.mined("roles", await timelock.renounceRole(await timelock.DEFAULT_ADMIN_ROLE(), deployerAddress));
+    },
+  );
 
   /* POOL AND SEALING THE STORE */
 
-  const pool = await run.step("pool", ARTIFACTS.pool, `deploy the constant-product pool (fee ${genesis.pool.feeBps} bps)`, () =>
-    deploy<ConstantProductPool>("pool", "pool", [tokenAddress, quoteAddress, storeAddress]),
+  const pool = await run.step(
+    "pool",
+    ARTIFACTS.pool,
+    `deploy the constant-product pool (fee ${genesis.pool.feeBps} bps)`,
+    () => deploy<ConstantProductPool>("pool", "pool", [tokenAddress, quoteAddress, storeAddress]),
   );
   const poolAddress = await pool.getAddress();
 
-  await run.step("consumers", ARTIFACTS.store, "register the market and the pool as consumers of their parameters", async () => {
-    for (const p of genesis.parameters) {
-      await run.mined("consumers", await store.setConsumer(encodeBytes32String(p.key), p.consumer === "market" ? marketAddress : poolAddress));
-    }
-  });
+  await run.step(
+    "consumers",
+    ARTIFACTS.store,
+    "register the market and the pool as consumers of their parameters",
+    async () => {
+      for (const p of genesis.parameters) {
+        await run.mined(
+          "consumers",
+          await store.setConsumer(encodeBytes32String(p.key), p.consumer === "market" ? marketAddress : poolAddress),
+        );
+      }
+    },
+  );
   await run.step("seal", ARTIFACTS.store, "seal the store: from now on only the timelock writes it", async () => {
     await run.mined("seal", await store.seal());
   });
@@ -270,15 +335,23 @@ export async function deploySystem(ethers: HardhatEthers, genesis: Genesis, opti
     amount: v.amount,
   }));
   const vestingTotal = genesis.vesting.reduce((sum, v) => sum + v.amount, 0n);
-  const vesting = await run.step("vesting", ARTIFACTS.vesting, `deploy vesting with ${schedules.length} schedules (${formatDecimal(vestingTotal, 18)} tokens)`, () =>
-    deploy<Vesting>("vesting", "vesting", [tokenAddress, schedules]),
+  const vesting = await run.step(
+    "vesting",
+    ARTIFACTS.vesting,
+    `deploy vesting with ${schedules.length} schedules (${formatDecimal(vestingTotal, 18)} tokens)`,
+    () => deploy<Vesting>("vesting", "vesting", [tokenAddress, schedules]),
   );
   const vestingAddress = await vesting.getAddress();
 
   if (genesis.quote.deploy) {
-    await run.step("fund", ARTIFACTS.quote, `mint ${formatDecimal(quoteNeeded, QUOTE_DECIMALS)} quote to the deployer for the reserve and the pool seed`, async () => {
-      await run.mined("fund", await quote.mint(deployerAddress, quoteNeeded));
-    });
+    await run.step(
+      "fund",
+      ARTIFACTS.quote,
+      `mint ${formatDecimal(quoteNeeded, QUOTE_DECIMALS)} quote to the deployer for the reserve and the pool seed`,
+      async () => {
+        await run.mined("fund", await quote.mint(deployerAddress, quoteNeeded));
+      },
+    );
   }
 
   const allocations = genesis.allocations.map((a, i) => ({
@@ -304,24 +377,37 @@ export async function deploySystem(ethers: HardhatEthers, genesis: Genesis, opti
   );
 
   if (seed !== undefined) {
-    await run.step("pool-seed", ARTIFACTS.pool, `seed the pool with ${formatDecimal(seed.tokens, 18)} tokens and ${formatDecimal(seed.quote, QUOTE_DECIMALS)} quote; LP shares to the timelock`, async () => {
-      await run.mined("pool-seed", await token.approve(poolAddress, seed.tokens));
-      await run.mined("pool-seed", await quote.approve(poolAddress, seed.quote));
-      const deadline = (await latestTimestamp(ethers)) + (options.deadlineSeconds ?? 3_600);
-      await run.mined("pool-seed", await pool.addLiquidity(seed.tokens, seed.quote, seed.tokens, seed.quote, timelockAddress, deadline));
-    });
+    await run.step(
+      "pool-seed",
+      ARTIFACTS.pool,
+      `seed the pool with ${formatDecimal(seed.tokens, 18)} tokens and ${formatDecimal(seed.quote, QUOTE_DECIMALS)} quote; LP shares to the timelock`,
+      async () => {
+        await run.mined("pool-seed", await token.approve(poolAddress, seed.tokens));
+        await run.mined("pool-seed", await quote.approve(poolAddress, seed.quote));
+        const deadline = (await latestTimestamp(ethers)) + (options.deadlineSeconds ?? 3_600);
+        await run.mined(
+          "pool-seed",
+          await pool.addLiquidity(seed.tokens, seed.quote, seed.tokens, seed.quote, timelockAddress, deadline),
+        );
+      },
+    );
   }
 
   const delegators = genesis.allocations.flatMap((a, i) => (a.delegate ? [allocationSigners[i]] : []));
   if (delegators.length > 0) {
-    await run.step("delegate", ARTIFACTS.token, `self-delegate the votes of ${delegators.length} local accounts`, async () => {
-      const done = new Set<string>();
-      for (const { address, signer } of delegators) {
-        if (done.has(address)) continue;
-        done.add(address);
-        await run.mined("delegate", await token.connect(signer!).delegate(address));
-      }
-    });
+    await run.step(
+      "delegate",
+      ARTIFACTS.token,
+      `self-delegate the votes of ${delegators.length} local accounts`,
+      async () => {
+        const done = new Set<string>();
+        for (const { address, signer } of delegators) {
+          if (done.has(address)) continue;
+          done.add(address);
+          await run.mined("delegate", await token.connect(signer!).delegate(address));
+        }
+      },
+    );
   }
 
   const deployBlock = run.firstBlock!;
@@ -378,7 +464,13 @@ class StepRunner {
   }
 
   /** Runs one step; any failure becomes a DeployError naming the step, the contract and the revert. */
-  async step<T>(name: StepName, contract: string, description: string, body: () => Promise<T>, hint?: (revert: DecodedRevert) => string | undefined): Promise<T> {
+  async step<T>(
+    name: StepName,
+    contract: string,
+    description: string,
+    body: () => Promise<T>,
+    hint?: (revert: DecodedRevert) => string | undefined,
+  ): Promise<T> {
     this.txs[name] ??= [];
     this.gasUsed[name] ??= 0n;
     let result: T;
@@ -417,7 +509,13 @@ async function loadInterfaces(ethers: HardhatEthers): Promise<Interface[]> {
     try {
       interfaces.push((await ethers.getContractFactory(artifact)).interface);
     } catch (error) {
-      throw new DeployError("preflight", artifact, `cannot load the artifact ${artifact} (run \`bin/arena build\`): ${(error as Error).message}`, undefined, { cause: error });
+      throw new DeployError(
+        "preflight",
+        artifact,
+        `cannot load the artifact ${artifact} (run \`bin/arena build\`): ${(error as Error).message}`,
+        undefined,
+        { cause: error },
+      );
     }
   }
   return interfaces;
@@ -441,7 +539,11 @@ function accountResolver(signers: HardhatEthersSigner[], deployer: string, netwo
       case "account": {
         const signer = signers[ref.index];
         if (signer === undefined) {
-          throw new DeployError("preflight", "network", `${path}: account:${ref.index} does not exist; network "${networkName}" has ${signers.length} account${signers.length === 1 ? "" : "s"} (account:0 to account:${signers.length - 1})`);
+          throw new DeployError(
+            "preflight",
+            "network",
+            `${path}: account:${ref.index} does not exist; network "${networkName}" has ${signers.length} account${signers.length === 1 ? "" : "s"} (account:0 to account:${signers.length - 1})`,
+          );
         }
         return { address: signer.address, signer };
       }

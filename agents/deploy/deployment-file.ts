@@ -8,7 +8,15 @@ import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import { getAddress, isAddress, isHexString } from "ethers";
 
 import { type CurveKindName, CURVE_KIND_IDS } from "../genesis/genesis.ts";
-import { ARTIFACTS, CONTRACT_NAMES, type ContractName, type DeployedContracts, type Deployment, STEP_NAMES, type StepName } from "./deploy.ts";
+import {
+  ARTIFACTS,
+  CONTRACT_NAMES,
+  type ContractName,
+  type DeployedContracts,
+  type Deployment,
+  STEP_NAMES,
+  type StepName,
+} from "./deploy.ts";
 
 export const DEPLOYMENT_FORMAT_VERSION = 1;
 
@@ -82,7 +90,8 @@ export function deploymentRecord(deployment: Deployment): DeploymentRecord {
 }
 
 export function deploymentFilePath(network: string, dir = "deployments"): string {
-  if (!/^[\w.-]+$/.test(network)) throw new Error(`network name ${JSON.stringify(network)} cannot name a deployment file`);
+  if (!/^[\w.-]+$/.test(network))
+    throw new Error(`network name ${JSON.stringify(network)} cannot name a deployment file`);
   return join(dir, `${network}.json`);
 }
 
@@ -101,7 +110,9 @@ export async function readDeploymentFile(path: string): Promise<DeploymentRecord
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    throw new DeploymentFileError(path, [`cannot read it: ${(error as Error).message} (deploy first: npx hardhat deploy --network <name>)`]);
+    throw new DeploymentFileError(path, [
+      `cannot read it: ${(error as Error).message} (deploy first: npx hardhat deploy --network <name>)`,
+    ]);
   }
   let json: unknown;
   try {
@@ -116,7 +127,9 @@ export async function readDeploymentFile(path: string): Promise<DeploymentRecord
 export function parseDeploymentRecord(input: unknown, source: string): DeploymentRecord {
   const issues: string[] = [];
   const bad = (path: string, expected: string, got: unknown): void => {
-    issues.push(`${path}: expected ${expected}, got ${got === undefined ? "nothing" : JSON.stringify(got, (_k, v) => (typeof v === "bigint" ? v.toString() : v))}`);
+    issues.push(
+      `${path}: expected ${expected}, got ${got === undefined ? "nothing" : JSON.stringify(got, (_k, v) => (typeof v === "bigint" ? v.toString() : v))}`,
+    );
   };
   if (!isObject(input)) throw new DeploymentFileError(source, ["expected a JSON object"]);
   const r = input;
@@ -128,9 +141,11 @@ export function parseDeploymentRecord(input: unknown, source: string): Deploymen
   if (!isBlockNumber(r.deployBlock)) bad("deployBlock", "a block number", r.deployBlock);
   if (!isBlockNumber(r.deployTimestamp)) bad("deployTimestamp", "a unix timestamp in seconds", r.deployTimestamp);
   if (typeof r.genesis !== "string") bad("genesis", "the path of the genesis file", r.genesis);
-  if (typeof r.curveKind !== "string" || !(r.curveKind in CURVE_KIND_IDS)) bad("curveKind", Object.keys(CURVE_KIND_IDS).join(" | "), r.curveKind);
+  if (typeof r.curveKind !== "string" || !(r.curveKind in CURVE_KIND_IDS))
+    bad("curveKind", Object.keys(CURVE_KIND_IDS).join(" | "), r.curveKind);
 
-  if (typeof r.maxSupply !== "string" || !/^\d+$/.test(r.maxSupply)) bad("maxSupply", "token wei as a decimal string", r.maxSupply);
+  if (typeof r.maxSupply !== "string" || !/^\d+$/.test(r.maxSupply))
+    bad("maxSupply", "token wei as a decimal string", r.maxSupply);
   if (!isObject(r.addresses)) bad("addresses", `an object with ${CONTRACT_NAMES.join(", ")}`, r.addresses);
   else for (const name of CONTRACT_NAMES) checkAddress(bad, `addresses.${name}`, r.addresses[name]);
   if (!isObject(r.accounts)) bad("accounts", "an object with treasury, guardian", r.accounts);
@@ -139,8 +154,10 @@ export function parseDeploymentRecord(input: unknown, source: string): Deploymen
   if (!isObject(r.txs)) bad("txs", "an object of transaction hashes per step", r.txs);
   else {
     for (const [step, hashes] of Object.entries(r.txs)) {
-      if (!(STEP_NAMES as readonly string[]).includes(step)) bad(`txs.${step}`, `a step name (${STEP_NAMES.join(", ")})`, step);
-      else if (!Array.isArray(hashes) || !hashes.every((h) => isHexString(h, 32))) bad(`txs.${step}`, "an array of transaction hashes", hashes);
+      if (!(STEP_NAMES as readonly string[]).includes(step))
+        bad(`txs.${step}`, `a step name (${STEP_NAMES.join(", ")})`, step);
+      else if (!Array.isArray(hashes) || !hashes.every((h) => isHexString(h, 32)))
+        bad(`txs.${step}`, "an array of transaction hashes", hashes);
     }
   }
 
@@ -153,7 +170,8 @@ export function parseDeploymentRecord(input: unknown, source: string): Deploymen
         continue;
       }
       for (const field of ["value", "min", "max"]) {
-        if (typeof p[field] !== "string" || !/^\d+$/.test(p[field])) bad(`${path}.${field}`, "an integer as a decimal string", p[field]);
+        if (typeof p[field] !== "string" || !/^\d+$/.test(p[field]))
+          bad(`${path}.${field}`, "an integer as a decimal string", p[field]);
       }
       if (!isBlockNumber(p.maxStepBps)) bad(`${path}.maxStepBps`, "an integer", p.maxStepBps);
       if (!isBlockNumber(p.minIntervalSeconds)) bad(`${path}.minIntervalSeconds`, "an integer", p.minIntervalSeconds);
@@ -169,13 +187,17 @@ export function parseDeploymentRecord(input: unknown, source: string): Deploymen
 export async function connectDeployment(ethers: HardhatEthers, record: DeploymentRecord): Promise<DeployedContracts> {
   const { chainId } = await ethers.provider.getNetwork();
   if (chainId.toString() !== record.chainId) {
-    throw new Error(`the deployment on "${record.network}" is on chain ${record.chainId}, but this connection is on chain ${chainId}`);
+    throw new Error(
+      `the deployment on "${record.network}" is on chain ${record.chainId}, but this connection is on chain ${chainId}`,
+    );
   }
   const entries = await Promise.all(
     CONTRACT_NAMES.map(async (name) => {
       const address = record.addresses[name];
       if ((await ethers.provider.getCode(address)) === "0x") {
-        throw new Error(`no ${ARTIFACTS[name]} at ${address} on "${record.network}": the chain was reset since the deployment (deploy again)`);
+        throw new Error(
+          `no ${ARTIFACTS[name]} at ${address} on "${record.network}": the chain was reset since the deployment (deploy again)`,
+        );
       }
       return [name, await ethers.getContractAt(ARTIFACTS[name], address)] as const;
     }),
@@ -192,5 +214,6 @@ function isBlockNumber(value: unknown): value is number {
 }
 
 function checkAddress(bad: (path: string, expected: string, got: unknown) => void, path: string, value: unknown): void {
-  if (typeof value !== "string" || !isAddress(value) || getAddress(value) !== value) bad(path, "a checksummed address", value);
+  if (typeof value !== "string" || !isAddress(value) || getAddress(value) !== value)
+    bad(path, "a checksummed address", value);
 }

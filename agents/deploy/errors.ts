@@ -46,7 +46,11 @@ export function decodeRevert(data: string, interfaces: Interface[]): DecodedReve
     const type = selector === ERROR_STRING_SELECTOR ? "string" : "uint256";
     const [value] = AbiCoder.defaultAbiCoder().decode([type], `0x${data.slice(10)}`);
     const name = selector === ERROR_STRING_SELECTOR ? "Error" : "Panic";
-    return { name, args: { value }, text: `${name}(${selector === ERROR_STRING_SELECTOR ? JSON.stringify(value) : `0x${(value as bigint).toString(16)}`})` };
+    return {
+      name,
+      args: { value },
+      text: `${name}(${selector === ERROR_STRING_SELECTOR ? JSON.stringify(value) : `0x${(value as bigint).toString(16)}`})`,
+    };
   }
   for (const iface of interfaces) {
     let parsed;
@@ -65,15 +69,28 @@ export function decodeRevert(data: string, interfaces: Interface[]): DecodedReve
 }
 
 /** Wraps any failure of a step in a DeployError naming the step, the contract and the revert. */
-export function toDeployError(step: string, contract: string, error: unknown, interfaces: Interface[], hint?: (revert: DecodedRevert) => string | undefined): DeployError {
+export function toDeployError(
+  step: string,
+  contract: string,
+  error: unknown,
+  interfaces: Interface[],
+  hint?: (revert: DecodedRevert) => string | undefined,
+): DeployError {
   if (error instanceof DeployError) return error;
   const data = findRevertData(error);
   const revert = data === undefined ? undefined : decodeRevert(data, interfaces);
   if (revert !== undefined) {
     const extra = hint?.(revert);
-    return new DeployError(step, contract, `reverted with ${revert.text}${extra === undefined ? "" : `. ${extra}`}`, revert, { cause: error });
+    return new DeployError(
+      step,
+      contract,
+      `reverted with ${revert.text}${extra === undefined ? "" : `. ${extra}`}`,
+      revert,
+      { cause: error },
+    );
   }
-  const message = error instanceof Error ? (error as { shortMessage?: string }).shortMessage ?? error.message : String(error);
+  const message =
+    error instanceof Error ? ((error as { shortMessage?: string }).shortMessage ?? error.message) : String(error);
   const raw = data === undefined ? "" : ` (revert data ${data}, not an error of the deployed contracts)`;
   return new DeployError(step, contract, `${message}${raw}`, undefined, { cause: error });
 }

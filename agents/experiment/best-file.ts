@@ -25,11 +25,25 @@ export interface ExperimentResults {
 export function experimentResults(experiment: Experiment, records: readonly RunRecord[]): ExperimentResults {
   const order = new Map(experiment.cases.map((c) => [c.key, c.index]));
   const inGrid = records.filter((r) => order.has(r.caseKey));
-  if (experiment.engine !== "screen") return { engine: experiment.engine, stats: caseStats(inGrid, experiment.objectives, experiment.engine, order) };
+  if (experiment.engine !== "screen")
+    return { engine: experiment.engine, stats: caseStats(inGrid, experiment.objectives, experiment.engine, order) };
   const modelStats = caseStats(inGrid, experiment.objectives, "model", order);
   const candidates = screenCandidates(modelStats, experiment.objectives, experiment.topK);
-  const chainStats = caseStats(inGrid.filter((r) => candidates.includes(r.caseKey)), experiment.objectives, "chain", order);
-  return { engine: "chain", stats: chainStats, screen: { modelStats, candidates, comparisons: compareScreen(modelStats, chainStats, experiment.objectives, experiment.tolerance) } };
+  const chainStats = caseStats(
+    inGrid.filter((r) => candidates.includes(r.caseKey)),
+    experiment.objectives,
+    "chain",
+    order,
+  );
+  return {
+    engine: "chain",
+    stats: chainStats,
+    screen: {
+      modelStats,
+      candidates,
+      comparisons: compareScreen(modelStats, chainStats, experiment.objectives, experiment.tolerance),
+    },
+  };
 }
 
 export function bestJson(experiment: Experiment, results: ExperimentResults, records: readonly RunRecord[]): string {
@@ -67,7 +81,12 @@ export function bestJson(experiment: Experiment, results: ExperimentResults, rec
   });
 }
 
-export async function writeBest(dir: string, experiment: Experiment, results: ExperimentResults, records: readonly RunRecord[]): Promise<string> {
+export async function writeBest(
+  dir: string,
+  experiment: Experiment,
+  results: ExperimentResults,
+  records: readonly RunRecord[],
+): Promise<string> {
   const path = join(dir, RESULT_FILES.best);
   await writeFileAtomically(path, bestJson(experiment, results, records));
   return path;

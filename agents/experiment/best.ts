@@ -18,7 +18,12 @@ export interface CaseStats {
 }
 
 /** Per case (in `order`'s order, then first-seen), the metric intervals of `engine`'s rows. */
-export function caseStats(records: readonly RunRecord[], objectives: readonly Objective[], engine: RunEngine, order?: ReadonlyMap<string, number>): CaseStats[] {
+export function caseStats(
+  records: readonly RunRecord[],
+  objectives: readonly Objective[],
+  engine: RunEngine,
+  order?: ReadonlyMap<string, number>,
+): CaseStats[] {
   const groups = new Map<string, RunRecord[]>();
   for (const record of records) {
     if (record.engine !== engine) continue;
@@ -38,7 +43,8 @@ export function caseStats(records: readonly RunRecord[], objectives: readonly Ob
       failed: group.length - ok.length,
     };
   });
-  if (order !== undefined) stats.sort((a, b) => (order.get(a.caseKey) ?? Infinity) - (order.get(b.caseKey) ?? Infinity));
+  if (order !== undefined)
+    stats.sort((a, b) => (order.get(a.caseKey) ?? Infinity) - (order.get(b.caseKey) ?? Infinity));
   return stats;
 }
 
@@ -62,9 +68,12 @@ export function rankCases(stats: readonly CaseStats[], index: number, goal: Goal
 
 /** The cases no other case dominates: at least as good on every objective and better on one. */
 export function paretoFront(stats: readonly CaseStats[], objectives: readonly Objective[]): CaseStats[] {
-  const measured = stats.filter((s) => s.intervals.every((interval) => interval.n > 0 && Number.isFinite(interval.mean)));
+  const measured = stats.filter((s) =>
+    s.intervals.every((interval) => interval.n > 0 && Number.isFinite(interval.mean)),
+  );
   const dominates = (a: CaseStats, b: CaseStats) =>
-    objectives.every((o, i) => !better(b.intervals[i].mean, a.intervals[i].mean, o.goal)) && objectives.some((o, i) => better(a.intervals[i].mean, b.intervals[i].mean, o.goal));
+    objectives.every((o, i) => !better(b.intervals[i].mean, a.intervals[i].mean, o.goal)) &&
+    objectives.some((o, i) => better(a.intervals[i].mean, b.intervals[i].mean, o.goal));
   return measured.filter((candidate) => !measured.some((other) => other !== candidate && dominates(other, candidate)));
 }
 
@@ -80,5 +89,11 @@ export function caseEntry(parameterNames: readonly string[], stats: CaseStats, o
 }
 
 export function intervalEntry(interval: Interval) {
-  return { mean: interval.mean, ci95: [interval.low, interval.high], halfWidth: interval.halfWidth, stdev: interval.stdev, n: interval.n };
+  return {
+    mean: interval.mean,
+    ci95: [interval.low, interval.high],
+    halfWidth: interval.halfWidth,
+    stdev: interval.stdev,
+    n: interval.n,
+  };
 }

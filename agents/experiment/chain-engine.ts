@@ -50,7 +50,10 @@ export class ChainEngine {
     } finally {
       // Back to the state right after set-up; a snapshot is used up by reverting to it, so take another.
       const reverted = await deployed.chain.request<boolean>("evm_revert", [deployed.snapshot]);
-      if (!reverted) throw new Error(`evm_revert to snapshot ${deployed.snapshot} failed: the chain cannot return to its set-up state`);
+      if (!reverted)
+        throw new Error(
+          `evm_revert to snapshot ${deployed.snapshot} failed: the chain cannot return to its set-up state`,
+        );
       deployed.snapshot = await deployed.chain.request<string>("evm_snapshot");
     }
   }

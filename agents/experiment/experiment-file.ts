@@ -28,7 +28,16 @@ import { parseScenario, readScenarioDocument, ScenarioError } from "../scenario/
 import { ScenarioReader } from "../scenario/scenario-reader.ts";
 import type { AgentConfig, Scenario } from "../scenario/scenario-types.ts";
 import { ExperimentError, type ExperimentIssue } from "./experiment-error.ts";
-import { ENGINE_NAMES, type EngineName, type Experiment, type ExperimentCase, type GridParameter, type GridValue, type Goal, type Objective } from "./experiment-types.ts";
+import {
+  ENGINE_NAMES,
+  type EngineName,
+  type Experiment,
+  type ExperimentCase,
+  type GridParameter,
+  type GridValue,
+  type Goal,
+  type Objective,
+} from "./experiment-types.ts";
 import { genesisWithParameters } from "./genesis-parameters.ts";
 import { readGridTarget, scenarioDocumentWith } from "./grid-target.ts";
 import { readGridValues } from "./grid-values.ts";
@@ -64,24 +73,47 @@ export async function loadExperiment(path: string, overrides: ExperimentOverride
 }
 
 /** Validates an experiment document and expands its grid; throws one ExperimentError listing every problem. */
-export async function parseExperiment(input: unknown, source: string, overrides: ExperimentOverrides = {}): Promise<Experiment> {
+export async function parseExperiment(
+  input: unknown,
+  source: string,
+  overrides: ExperimentOverrides = {},
+): Promise<Experiment> {
   const r = new ScenarioReader();
   const top = r.fields(input, "", TOP_REQUIRED, TOP_OPTIONAL);
   if (top === undefined) throw new ExperimentError(source, r.issues);
   const has = (field: string) => top[field] !== undefined;
 
-  const name = has("name") ? r.name(top.name, "name", "an experiment name") : basename(source, extname(source)).replace(/[^A-Za-z0-9_-]/g, "-");
+  const name = has("name")
+    ? r.name(top.name, "name", "an experiment name")
+    : basename(source, extname(source)).replace(/[^A-Za-z0-9_-]/g, "-");
   const description = has("description") ? r.string(top.description, "description", "a non-empty string") : "";
   const engine = overrides.engine ?? (has("engine") ? r.oneOf(top.engine, "engine", ENGINE_NAMES) : undefined);
-  const workers = overrides.workers ?? (has("workers") ? r.integer(top.workers, "workers", 1n, BigInt(MAX_WORKERS), `a number of worker threads from 1 to ${MAX_WORKERS}`) : Math.max(1, availableParallelism()));
-  const topK = has("topK") ? r.integer(top.topK, "topK", 1n, 1000n, "a number of cases from 1 to 1000 the chain confirms per objective") : 3;
-  const tolerance = has("tolerance") ? r.number(top.tolerance, "tolerance", 0, 1, "a relative difference from 0 to 1 (0.001 = 0.1%)") : 0.001;
-  const blocksOverride = has("blocks") ? r.steps(top.blocks, "blocks", 1, "a whole number of blocks per run, at least 1") : undefined;
+  const workers =
+    overrides.workers ??
+    (has("workers")
+      ? r.integer(
+          top.workers,
+          "workers",
+          1n,
+          BigInt(MAX_WORKERS),
+          `a number of worker threads from 1 to ${MAX_WORKERS}`,
+        )
+      : Math.max(1, availableParallelism()));
+  const topK = has("topK")
+    ? r.integer(top.topK, "topK", 1n, 1000n, "a number of cases from 1 to 1000 the chain confirms per objective")
+    : 3;
+  const tolerance = has("tolerance")
+    ? r.number(top.tolerance, "tolerance", 0, 1, "a relative difference from 0 to 1 (0.001 = 0.1%)")
+    : 0.001;
+  const blocksOverride = has("blocks")
+    ? r.steps(top.blocks, "blocks", 1, "a whole number of blocks per run, at least 1")
+    : undefined;
 
   const base = has("scenario") ? await readBaseScenario(r, top.scenario) : undefined;
   const seeds = has("seeds") && base !== undefined ? readSeeds(r, top.seeds, base.scenario.seed) : undefined;
   const parameters = has("grid") && base !== undefined ? readGrid(r, top.grid, base) : undefined;
-  const objectives = has("objectives") && base !== undefined ? readObjectives(r, top.objectives, base.scenario) : undefined;
+  const objectives =
+    has("objectives") && base !== undefined ? readObjectives(r, top.objectives, base.scenario) : undefined;
   if (r.issues.length > 0 || base === undefined) throw new ExperimentError(source, r.issues);
 
   const cases = expandCases(r, parameters!, base);
@@ -132,25 +164,42 @@ async function readBaseScenario(r: ScenarioReader, value: unknown): Promise<Base
     const storeKeys = parseGenesis(genesisDocument, scenario.genesis).parameters.map((p) => p.key);
     return { path, document, scenario, scenarioBytes: readFileSync(path), genesisDocument, genesisBytes, storeKeys };
   } catch (error) {
-    const detail = error instanceof ScenarioError || error instanceof GenesisError ? error.message.replaceAll("\n", "; ") : (error as Error).message;
+    const detail =
+      error instanceof ScenarioError || error instanceof GenesisError
+        ? error.message.replaceAll("\n", "; ")
+        : (error as Error).message;
     return r.failText("scenario", "a valid scenario file", JSON.stringify(path), detail);
   }
 }
 
 function readSeeds(r: ScenarioReader, value: unknown, scenarioSeed: bigint): bigint[] | undefined {
   if (typeof value === "number") {
-    const count = r.integer(value, "seeds", 1n, BigInt(MAX_SEEDS), `a number of seeds from 1 to ${MAX_SEEDS}, or a list of seeds`);
+    const count = r.integer(
+      value,
+      "seeds",
+      1n,
+      BigInt(MAX_SEEDS),
+      `a number of seeds from 1 to ${MAX_SEEDS}, or a list of seeds`,
+    );
     if (count === undefined) return undefined;
-    if (scenarioSeed + BigInt(count - 1) > MAX_UINT64) return r.failText("seeds", `seeds from the scenario's ${scenarioSeed} up to ${MAX_UINT64}`, `${count}`, "list the seeds instead");
+    if (scenarioSeed + BigInt(count - 1) > MAX_UINT64)
+      return r.failText(
+        "seeds",
+        `seeds from the scenario's ${scenarioSeed} up to ${MAX_UINT64}`,
+        `${count}`,
+        "list the seeds instead",
+      );
     return Array.from({ length: count }, (_, i) => scenarioSeed + BigInt(i));
   }
   const list = r.array(value, "seeds", "seeds (integers, or strings of digits above 2⁵³), or a count");
   if (list === undefined) return undefined;
-  if (list.length === 0 || list.length > MAX_SEEDS) return r.failText("seeds", `1 to ${MAX_SEEDS} seeds`, `${list.length}`);
+  if (list.length === 0 || list.length > MAX_SEEDS)
+    return r.failText("seeds", `1 to ${MAX_SEEDS} seeds`, `${list.length}`);
   const seeds: bigint[] = [];
   list.forEach((item, i) => {
     const text = typeof item === "number" && Number.isSafeInteger(item) ? String(item) : item;
-    if (typeof text !== "string" || !/^\d{1,20}$/.test(text) || BigInt(text) > MAX_UINT64) return r.fail(`seeds[${i}]`, `an integer from 0 to ${MAX_UINT64}, or a string of its digits`, item);
+    if (typeof text !== "string" || !/^\d{1,20}$/.test(text) || BigInt(text) > MAX_UINT64)
+      return r.fail(`seeds[${i}]`, `an integer from 0 to ${MAX_UINT64}, or a string of its digits`, item);
     const seed = BigInt(text);
     if (seeds.includes(seed)) return r.failText(`seeds[${i}]`, "each seed once", text);
     seeds.push(seed);
@@ -160,7 +209,11 @@ function readSeeds(r: ScenarioReader, value: unknown, scenarioSeed: bigint): big
 
 function readGrid(r: ScenarioReader, value: unknown, base: BaseScenario): GridParameter[] | undefined {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return r.fail("grid", 'an object of parameter name → values (like {"pool.feeBps": [0, 30], "agents.buyer.buyBelow": {from, to, step}})', value);
+    return r.fail(
+      "grid",
+      'an object of parameter name → values (like {"pool.feeBps": [0, 30], "agents.buyer.buyBelow": {from, to, step}})',
+      value,
+    );
   }
   const entries = Object.entries(value as Record<string, unknown>);
   if (entries.length === 0) return r.failText("grid", "at least one parameter", "an empty object");
@@ -170,7 +223,12 @@ function readGrid(r: ScenarioReader, value: unknown, base: BaseScenario): GridPa
     const path = `grid[${JSON.stringify(name)}]`;
     const target = readGridTarget(r, name, path, base.storeKeys, base.document);
     if (target === undefined) continue;
-    const values = readGridValues(r, raw, path, target.kind === "store" ? { fixed: target.decimals } : { written: true });
+    const values = readGridValues(
+      r,
+      raw,
+      path,
+      target.kind === "store" ? { fixed: target.decimals } : { written: true },
+    );
     if (values !== undefined) parameters.push({ name, target, values });
   }
   const seen = new Map<string, string>();
@@ -178,12 +236,24 @@ function readGrid(r: ScenarioReader, value: unknown, base: BaseScenario): GridPa
     if (p.target.kind !== "behaviour") continue;
     const where = `${p.target.agentIndex}/${p.target.behaviourIndex}/${p.target.field}`;
     const other = seen.get(where);
-    if (other !== undefined) r.failText(`grid[${JSON.stringify(p.name)}]`, "each field once", `the same field as ${other}`, "remove one of them");
+    if (other !== undefined)
+      r.failText(
+        `grid[${JSON.stringify(p.name)}]`,
+        "each field once",
+        `the same field as ${other}`,
+        "remove one of them",
+      );
     seen.set(where, p.name);
   }
   if (r.issues.length > before) return undefined;
   const total = parameters.reduce((product, p) => product * p.values.length, 1);
-  if (total > MAX_CASES) return r.failText("grid", `at most ${MAX_CASES} cases (the product of every parameter's values)`, `${total}`, "use larger steps or fewer parameters");
+  if (total > MAX_CASES)
+    return r.failText(
+      "grid",
+      `at most ${MAX_CASES} cases (the product of every parameter's values)`,
+      `${total}`,
+      "use larger steps or fewer parameters",
+    );
   return parameters;
 }
 
@@ -201,10 +271,19 @@ function readObjectives(r: ScenarioReader, value: unknown, scenario: Scenario): 
     let metric: string | undefined;
     if (typeof o.metric === "string" && names.includes(o.metric)) metric = o.metric;
     else if (o.metric !== undefined) {
-      const near = typeof o.metric === "string" ? (closest(o.metric, names) ?? names.find((n) => n.endsWith(`.${o.metric}`))) : undefined;
-      r.failText(`${path}.metric`, "a metric of the run's summary (experiments/README.md lists them; agents.<id>.returnBps for an agent)", JSON.stringify(o.metric), near === undefined ? undefined : `did you mean ${near}?`);
+      const near =
+        typeof o.metric === "string"
+          ? (closest(o.metric, names) ?? names.find((n) => n.endsWith(`.${o.metric}`)))
+          : undefined;
+      r.failText(
+        `${path}.metric`,
+        "a metric of the run's summary (experiments/README.md lists them; agents.<id>.returnBps for an agent)",
+        JSON.stringify(o.metric),
+        near === undefined ? undefined : `did you mean ${near}?`,
+      );
     }
-    if (metric !== undefined && objectives.some((other) => other.metric === metric)) r.failText(`${path}.metric`, "each metric once", JSON.stringify(metric));
+    if (metric !== undefined && objectives.some((other) => other.metric === metric))
+      r.failText(`${path}.metric`, "each metric once", JSON.stringify(metric));
     else if (metric !== undefined && goal !== undefined) objectives.push({ metric, goal });
   });
   return objectives.length === list.length ? objectives : undefined;
@@ -248,7 +327,12 @@ function expandCases(r: ScenarioReader, parameters: GridParameter[], base: BaseS
       } catch (error) {
         if (!(error instanceof GenesisError)) throw error;
         deployments.set(deploymentKey, false);
-        caseIssues.push(...error.issues.map((issue) => ({ ...issue, path: `grid case ${deploymentKey} → ${base.scenario.genesis}: ${issue.path}` })));
+        caseIssues.push(
+          ...error.issues.map((issue) => ({
+            ...issue,
+            path: `grid case ${deploymentKey} → ${base.scenario.genesis}: ${issue.path}`,
+          })),
+        );
       }
     }
     ok &&= deployments.get(deploymentKey) === true;
@@ -264,7 +348,12 @@ function expandCases(r: ScenarioReader, parameters: GridParameter[], base: BaseS
         } catch (error) {
           if (!(error instanceof ScenarioError)) throw error;
           variants.set(variantKey, undefined);
-          caseIssues.push(...error.issues.map((issue) => ({ ...issue, path: `grid case ${variantKey.slice(variantKey.indexOf(" ") + 1)} → ${base.path}: ${issue.path}` })));
+          caseIssues.push(
+            ...error.issues.map((issue) => ({
+              ...issue,
+              path: `grid case ${variantKey.slice(variantKey.indexOf(" ") + 1)} → ${base.path}: ${issue.path}`,
+            })),
+          );
         }
       }
       const variant = variants.get(variantKey);
@@ -275,25 +364,51 @@ function expandCases(r: ScenarioReader, parameters: GridParameter[], base: BaseS
       }
     }
     if (!ok) failedCases++;
-    else cases.push({ index, values, key, parameters: changes, deploymentKey, scenario: agents === base.scenario.agents ? base.scenario : { ...base.scenario, agents } });
+    else
+      cases.push({
+        index,
+        values,
+        key,
+        parameters: changes,
+        deploymentKey,
+        scenario: agents === base.scenario.agents ? base.scenario : { ...base.scenario, agents },
+      });
   }
   if (caseIssues.length > 0) {
     r.issues.push(...caseIssues.slice(0, CASE_ISSUES_SHOWN));
-    r.failText("grid", "values every case of the scenario and genesis accept", `${failedCases} of ${total} cases refused${caseIssues.length > CASE_ISSUES_SHOWN ? ` (the first ${CASE_ISSUES_SHOWN} problems above)` : ""}`, "narrow the ranges to values the scenario and genesis accept");
+    r.failText(
+      "grid",
+      "values every case of the scenario and genesis accept",
+      `${failedCases} of ${total} cases refused${caseIssues.length > CASE_ISSUES_SHOWN ? ` (the first ${CASE_ISSUES_SHOWN} problems above)` : ""}`,
+      "narrow the ranges to values the scenario and genesis accept",
+    );
   }
   return cases;
 }
 
 /** The grid's behaviour parameters grouped by the behaviour they change, with where that agent entry's copies sit in the parsed scenario. */
-function behaviourGroups(parameters: GridParameter[], base: BaseScenario): { agentIndex: number; behaviourIndex: number; parameters: number[]; first: number; copies: number }[] {
+function behaviourGroups(
+  parameters: GridParameter[],
+  base: BaseScenario,
+): { agentIndex: number; behaviourIndex: number; parameters: number[]; first: number; copies: number }[] {
   const entries = (base.document as { agents: { count?: unknown }[] }).agents;
-  const firstOf = (agentIndex: number) => entries.slice(0, agentIndex).reduce((sum, entry) => sum + (typeof entry.count === "number" ? entry.count : 1), 0);
-  const groups = new Map<string, { agentIndex: number; behaviourIndex: number; parameters: number[]; first: number; copies: number }>();
+  const firstOf = (agentIndex: number) =>
+    entries.slice(0, agentIndex).reduce((sum, entry) => sum + (typeof entry.count === "number" ? entry.count : 1), 0);
+  const groups = new Map<
+    string,
+    { agentIndex: number; behaviourIndex: number; parameters: number[]; first: number; copies: number }
+  >();
   parameters.forEach((p, j) => {
     if (p.target.kind !== "behaviour") return;
     const id = `${p.target.agentIndex}/${p.target.behaviourIndex}`;
     const count = entries[p.target.agentIndex].count;
-    const group = groups.get(id) ?? { agentIndex: p.target.agentIndex, behaviourIndex: p.target.behaviourIndex, parameters: [], first: firstOf(p.target.agentIndex), copies: typeof count === "number" ? count : 1 };
+    const group = groups.get(id) ?? {
+      agentIndex: p.target.agentIndex,
+      behaviourIndex: p.target.behaviourIndex,
+      parameters: [],
+      first: firstOf(p.target.agentIndex),
+      copies: typeof count === "number" ? count : 1,
+    };
     group.parameters.push(j);
     groups.set(id, group);
   });

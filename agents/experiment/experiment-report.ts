@@ -17,7 +17,11 @@ import { RESULT_FILES, type RunRecord } from "./results-folder.ts";
 const COLORS = ["#2563eb", "#dc2626", "#059669", "#d97706", "#7c3aed", "#0891b2"];
 const TABLE_ROWS = 50;
 
-export function renderExperimentReport(experiment: Experiment, results: ExperimentResults, records: readonly RunRecord[]): string {
+export function renderExperimentReport(
+  experiment: Experiment,
+  results: ExperimentResults,
+  records: readonly RunRecord[],
+): string {
   const title = `Token Arena experiment — ${experiment.name}`;
   const facts = [
     `scenario ${experiment.scenarioPath}`,
@@ -43,13 +47,24 @@ ${results.screen === undefined ? "" : screenSection(experiment, results)}`,
   });
 }
 
-export async function writeExperimentReport(dir: string, experiment: Experiment, results: ExperimentResults, records: readonly RunRecord[]): Promise<string> {
+export async function writeExperimentReport(
+  dir: string,
+  experiment: Experiment,
+  results: ExperimentResults,
+  records: readonly RunRecord[],
+): Promise<string> {
   const path = join(dir, RESULT_FILES.report);
   await writeFileAtomically(path, renderExperimentReport(experiment, results, records));
   return path;
 }
 
-function objectiveCharts(experiment: Experiment, stats: readonly CaseStats[], objective: Objective, index: number, engine: string): string {
+function objectiveCharts(
+  experiment: Experiment,
+  stats: readonly CaseStats[],
+  objective: Objective,
+  index: number,
+  engine: string,
+): string {
   const parameters = experiment.parameters;
   const byKey = new Map(stats.map((s) => [s.caseKey, s]));
   const title = `${objective.metric} (${objective.goal}), mean across seeds, ${engine} engine`;
@@ -70,8 +85,16 @@ function objectiveCharts(experiment: Experiment, stats: readonly CaseStats[], ob
   }
   if (parameters.length === 1) {
     const p = parameters[0];
-    const points = p.values.map((v) => ({ x: Number(v.text), s: byKey.get(`${p.name}=${v.text}`) })).filter((point) => point.s !== undefined && point.s.intervals[index].n > 0);
-    const line = (name: string, label: string, color: string, pick: (s: CaseStats) => number): ChartSeries => ({ name, label, color, x: points.map((q) => q.x), y: points.map((q) => pick(q.s!)) });
+    const points = p.values
+      .map((v) => ({ x: Number(v.text), s: byKey.get(`${p.name}=${v.text}`) }))
+      .filter((point) => point.s !== undefined && point.s.intervals[index].n > 0);
+    const line = (name: string, label: string, color: string, pick: (s: CaseStats) => number): ChartSeries => ({
+      name,
+      label,
+      color,
+      x: points.map((q) => q.x),
+      y: points.map((q) => pick(q.s!)),
+    });
     return renderLineChart({
       id,
       title,
@@ -87,31 +110,56 @@ function objectiveCharts(experiment: Experiment, stats: readonly CaseStats[], ob
   // More than two parameters: for each value of each parameter, the best mean over the others.
   return parameters
     .map((p, j) => {
-      const bestAt = p.values.map((v) => {
-        let value = Number.NaN;
-        for (const s of stats) {
-          const m = s.intervals[index].mean;
-          if (s.values[j] === v.text && Number.isFinite(m) && (Number.isNaN(value) || better(m, value, objective.goal))) value = m;
-        }
-        return { x: Number(v.text), y: value };
-      }).filter((point) => Number.isFinite(point.y));
+      const bestAt = p.values
+        .map((v) => {
+          let value = Number.NaN;
+          for (const s of stats) {
+            const m = s.intervals[index].mean;
+            if (
+              s.values[j] === v.text &&
+              Number.isFinite(m) &&
+              (Number.isNaN(value) || better(m, value, objective.goal))
+            )
+              value = m;
+          }
+          return { x: Number(v.text), y: value };
+        })
+        .filter((point) => Number.isFinite(point.y));
       return renderLineChart({
         id: `${id}-${j}`,
         title: `${title}: best over the other parameters at each ${p.name}`,
         xLabel: p.name,
         leftLabel: objective.metric,
-        series: [{ name: "best", label: "best mean", color: COLORS[j % COLORS.length], x: bestAt.map((q) => q.x), y: bestAt.map((q) => q.y) }],
+        series: [
+          {
+            name: "best",
+            label: "best mean",
+            color: COLORS[j % COLORS.length],
+            x: bestAt.map((q) => q.x),
+            y: bestAt.map((q) => q.y),
+          },
+        ],
       });
     })
     .join("\n");
 }
 
 function caseCells(experiment: Experiment, s: CaseStats): string[] {
-  return [...s.values, ...experiment.objectives.map((_, i) => `${formatFloat(s.intervals[i].mean, 6)} ± ${formatFloat(s.intervals[i].halfWidth, 2)}`), String(s.runs)];
+  return [
+    ...s.values,
+    ...experiment.objectives.map(
+      (_, i) => `${formatFloat(s.intervals[i].mean, 6)} ± ${formatFloat(s.intervals[i].halfWidth, 2)}`,
+    ),
+    String(s.runs),
+  ];
 }
 
 function caseColumns(experiment: Experiment) {
-  return [...experiment.parameters.map((p) => ({ title: p.name })), ...experiment.objectives.map((o) => ({ title: `${o.metric} (${o.goal})`, numeric: true })), { title: "seeds", numeric: true }];
+  return [
+    ...experiment.parameters.map((p) => ({ title: p.name })),
+    ...experiment.objectives.map((o) => ({ title: `${o.metric} (${o.goal})`, numeric: true })),
+    { title: "seeds", numeric: true },
+  ];
 }
 
 function bestTable(experiment: Experiment, stats: readonly CaseStats[]): string {
@@ -126,8 +174,15 @@ function bestTable(experiment: Experiment, stats: readonly CaseStats[]): string 
 function paretoTable(experiment: Experiment, stats: readonly CaseStats[]): string {
   const front = paretoFront(stats, experiment.objectives);
   if (front.length === 0) return `<p class="empty">No case has every objective measured yet.</p>`;
-  const note = front.length > TABLE_ROWS ? `<p class="note">${front.length} cases on the front; the first ${TABLE_ROWS} in grid order are shown (best.json has them all).</p>` : "";
-  return `${note}${htmlTable("pareto-front", caseColumns(experiment), front.slice(0, TABLE_ROWS).map((s) => caseCells(experiment, s)))}`;
+  const note =
+    front.length > TABLE_ROWS
+      ? `<p class="note">${front.length} cases on the front; the first ${TABLE_ROWS} in grid order are shown (best.json has them all).</p>`
+      : "";
+  return `${note}${htmlTable(
+    "pareto-front",
+    caseColumns(experiment),
+    front.slice(0, TABLE_ROWS).map((s) => caseCells(experiment, s)),
+  )}`;
 }
 
 function screenSection(experiment: Experiment, results: ExperimentResults): string {
@@ -139,7 +194,14 @@ function screenSection(experiment: Experiment, results: ExperimentResults): stri
       : disagreements.length === 0
         ? `<p class="ok">The chain agrees with the model on all ${screen.comparisons.length} comparisons (tolerance ${experiment.tolerance}).</p>`
         : `<p class="warn">${disagreements.length} of ${screen.comparisons.length} comparisons disagree by more than ${experiment.tolerance} (relative).</p>`;
-  const rows = screen.comparisons.map((c) => [c.case, c.metric, formatFloat(c.model, 8), formatFloat(c.chain, 8), formatFloat(c.relativeDifference, 3), c.agrees ? "yes" : "NO"]);
+  const rows = screen.comparisons.map((c) => [
+    c.case,
+    c.metric,
+    formatFloat(c.model, 8),
+    formatFloat(c.chain, 8),
+    formatFloat(c.relativeDifference, 3),
+    c.agrees ? "yes" : "NO",
+  ]);
   return `<section id="screen"><h2>Screen: model against chain on the model's top ${experiment.topK}</h2>
 ${verdict}
 ${rows.length === 0 ? "" : htmlTable("screen-comparisons", [{ title: "case" }, { title: "metric" }, { title: "model", numeric: true }, { title: "chain", numeric: true }, { title: "relative difference", numeric: true }, { title: "agrees" }], rows)}

@@ -18,8 +18,10 @@ const DOCUMENT_FIELDS: Record<string, [string, string]> = {
 export function genesisDocumentWith(document: unknown, changes: readonly ParameterChange[]): unknown {
   const copy = structuredClone(document) as Record<string, Record<string, unknown>>;
   for (const { key, value } of changes) {
-    const [section, field] = DOCUMENT_FIELDS[key] ?? (key.startsWith("curve.") ? ["curve", key.slice("curve.".length)] : []);
-    if (section === undefined || field === undefined || typeof copy[section] !== "object") throw new RangeError(`${key} is not a parameter a genesis file sets`);
+    const [section, field] =
+      DOCUMENT_FIELDS[key] ?? (key.startsWith("curve.") ? ["curve", key.slice("curve.".length)] : []);
+    if (section === undefined || field === undefined || typeof copy[section] !== "object")
+      throw new RangeError(`${key} is not a parameter a genesis file sets`);
     // Bps are integers in the file; prices and rates decimal strings.
     copy[section][field] = key.startsWith("curve.") ? formatParameter(key, value) : Number(value);
   }

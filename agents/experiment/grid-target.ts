@@ -16,15 +16,30 @@ import type { ParameterTarget } from "./experiment-types.ts";
 const BEHAVIOUR_NAME = /^agents\.([A-Za-z0-9_-]+)\.(?:behaviours\[(\d+)\]\.)?([A-Za-z]+)$/;
 
 /** The target of grid parameter `name`; `storeKeys` are the genesis's, `scenario` the scenario file's document. */
-export function readGridTarget(r: ScenarioReader, name: string, path: string, storeKeys: readonly string[], scenario: unknown): ParameterTarget | undefined {
+export function readGridTarget(
+  r: ScenarioReader,
+  name: string,
+  path: string,
+  storeKeys: readonly string[],
+  scenario: unknown,
+): ParameterTarget | undefined {
   if (!name.startsWith("agents.")) {
     if (storeKeys.includes(name)) return { kind: "store", key: name, decimals: parameterDecimals(name) };
     const near = closest(name, storeKeys);
-    return r.failText(path, `a parameter-store key of the scenario's genesis (${storeKeys.join(", ")}) or agents.<id>.<field>`, JSON.stringify(name), near === undefined ? undefined : `did you mean ${near}?`);
+    return r.failText(
+      path,
+      `a parameter-store key of the scenario's genesis (${storeKeys.join(", ")}) or agents.<id>.<field>`,
+      JSON.stringify(name),
+      near === undefined ? undefined : `did you mean ${near}?`,
+    );
   }
   const match = BEHAVIOUR_NAME.exec(name);
   if (match === null) {
-    return r.failText(path, "agents.<id>.<field> or agents.<id>.behaviours[<j>].<field> (like agents.buyer.buyBelow)", JSON.stringify(name));
+    return r.failText(
+      path,
+      "agents.<id>.<field> or agents.<id>.behaviours[<j>].<field> (like agents.buyer.buyBelow)",
+      JSON.stringify(name),
+    );
   }
   const [, agentId, indexText, field] = match;
   const entries = agentEntries(scenario);
@@ -32,20 +47,42 @@ export function readGridTarget(r: ScenarioReader, name: string, path: string, st
   if (agentIndex < 0) {
     const ids = entries.map((entry) => entry.id);
     const near = closest(agentId, ids) ?? ids.find((id) => agentId.startsWith(`${id}-`));
-    return r.failText(path, `an agent id of the scenario file (${ids.join(", ")})`, JSON.stringify(agentId), near === undefined ? undefined : `use ${near} (a counted agent's copies all take the value)`);
+    return r.failText(
+      path,
+      `an agent id of the scenario file (${ids.join(", ")})`,
+      JSON.stringify(agentId),
+      near === undefined ? undefined : `use ${near} (a counted agent's copies all take the value)`,
+    );
   }
   const behaviours = entries[agentIndex].behaviours;
   if (indexText === undefined && behaviours.length > 1) {
-    return r.failText(path, `a behaviour index: agent ${agentId} has ${behaviours.length} behaviours`, JSON.stringify(name), `write agents.${agentId}.behaviours[<j>].${field}, j from 0 to ${behaviours.length - 1}`);
+    return r.failText(
+      path,
+      `a behaviour index: agent ${agentId} has ${behaviours.length} behaviours`,
+      JSON.stringify(name),
+      `write agents.${agentId}.behaviours[<j>].${field}, j from 0 to ${behaviours.length - 1}`,
+    );
   }
   const behaviourIndex = indexText === undefined ? 0 : Number(indexText);
   const kind = behaviours[behaviourIndex];
-  if (kind === undefined) return r.failText(path, `a behaviour index from 0 to ${behaviours.length - 1} (agent ${agentId})`, indexText ?? "0");
+  if (kind === undefined)
+    return r.failText(
+      path,
+      `a behaviour index from 0 to ${behaviours.length - 1} (agent ${agentId})`,
+      indexText ?? "0",
+    );
   const names = fieldNames(kind);
   const fields = [...names.required, ...names.optional].filter((f) => f !== "kind" && f !== "label");
   if (!fields.includes(field)) {
     const near = closest(field, fields);
-    return r.failText(path, `a field of ${agentId}'s ${kind} behaviour (${fields.join(", ")})`, JSON.stringify(field), near === undefined ? undefined : `did you mean agents.${agentId}.${indexText === undefined ? "" : `behaviours[${indexText}].`}${near}?`);
+    return r.failText(
+      path,
+      `a field of ${agentId}'s ${kind} behaviour (${fields.join(", ")})`,
+      JSON.stringify(field),
+      near === undefined
+        ? undefined
+        : `did you mean agents.${agentId}.${indexText === undefined ? "" : `behaviours[${indexText}].`}${near}?`,
+    );
   }
   return { kind: "behaviour", agentIndex, agentId, behaviourIndex, field };
 }
@@ -57,12 +94,20 @@ function agentEntries(document: unknown): { id: string; behaviours: BehaviourKin
   return agents.map((agent) => {
     const id = typeof agent?.id === "string" ? agent.id : "";
     const behaviours = Array.isArray(agent?.behaviours) ? agent.behaviours : [];
-    return { id, behaviours: behaviours.map((b: { kind?: unknown }) => (BEHAVIOUR_KINDS.includes(b?.kind as BehaviourKind) ? (b.kind as BehaviourKind) : "threshold")) };
+    return {
+      id,
+      behaviours: behaviours.map((b: { kind?: unknown }) =>
+        BEHAVIOUR_KINDS.includes(b?.kind as BehaviourKind) ? (b.kind as BehaviourKind) : "threshold",
+      ),
+    };
   });
 }
 
 /** The scenario document with behaviour values set (a copy: the base document is shared by every case). */
-export function scenarioDocumentWith(document: unknown, settings: readonly { target: ParameterTarget; value: string | number }[]): unknown {
+export function scenarioDocumentWith(
+  document: unknown,
+  settings: readonly { target: ParameterTarget; value: string | number }[],
+): unknown {
   const copy = structuredClone(document) as { agents: { behaviours: Record<string, unknown>[] }[] };
   for (const { target, value } of settings) {
     if (target.kind !== "behaviour") continue;

@@ -23,15 +23,25 @@ interface Written {
 }
 
 /** The values at `path` (a list or a range); undefined with the problems recorded. */
-export function readGridValues(r: ScenarioReader, raw: unknown, path: string, scale: ValueScale): GridValue[] | undefined {
+export function readGridValues(
+  r: ScenarioReader,
+  raw: unknown,
+  path: string,
+  scale: ValueScale,
+): GridValue[] | undefined {
   if (Array.isArray(raw)) return readList(r, raw, path, scale);
   if (typeof raw === "object" && raw !== null) return readRange(r, raw as Record<string, unknown>, path, scale);
-  return r.fail(path, 'a list of values (["10", "20"]) or a range {from, to, step} ({from: "0.011", to: "0.014", step: "0.0001"})', raw);
+  return r.fail(
+    path,
+    'a list of values (["10", "20"]) or a range {from, to, step} ({from: "0.011", to: "0.014", step: "0.0001"})',
+    raw,
+  );
 }
 
 function readList(r: ScenarioReader, list: unknown[], path: string, scale: ValueScale): GridValue[] | undefined {
   if (list.length === 0) return r.failText(path, "at least one value", "an empty list");
-  if (list.length > MAX_VALUES_PER_PARAMETER) return r.failText(path, `at most ${MAX_VALUES_PER_PARAMETER} values`, `${list.length}`);
+  if (list.length > MAX_VALUES_PER_PARAMETER)
+    return r.failText(path, `at most ${MAX_VALUES_PER_PARAMETER} values`, `${list.length}`);
   const before = r.issues.length;
   const values: GridValue[] = [];
   const seen = new Map<string, number>();
@@ -44,34 +54,75 @@ function readList(r: ScenarioReader, list: unknown[], path: string, scale: Value
     if (exact === undefined) return;
     const value = gridValue(exact, decimals, written.kind);
     const earlier = seen.get(value.text);
-    if (earlier !== undefined) r.failText(itemPath, "each value once", `${JSON.stringify(item)}, the same as ${path}[${earlier}]`, "remove one of them");
+    if (earlier !== undefined)
+      r.failText(
+        itemPath,
+        "each value once",
+        `${JSON.stringify(item)}, the same as ${path}[${earlier}]`,
+        "remove one of them",
+      );
     seen.set(value.text, i);
     values.push(value);
   });
   return r.issues.length > before ? undefined : values;
 }
 
-function readRange(r: ScenarioReader, raw: Record<string, unknown>, path: string, scale: ValueScale): GridValue[] | undefined {
+function readRange(
+  r: ScenarioReader,
+  raw: Record<string, unknown>,
+  path: string,
+  scale: ValueScale,
+): GridValue[] | undefined {
   const o = r.fields(raw, path, ["from", "to", "step"]);
   if (o === undefined || o.from === undefined || o.to === undefined || o.step === undefined) return undefined;
   const ends = (["from", "to", "step"] as const).map((field) => readWritten(r, o[field], child(path, field), scale));
   if (ends.includes(undefined)) return undefined;
   const [from, to, step] = ends as Written[];
   if (new Set([from.kind, to.kind, step.kind]).size > 1) {
-    return r.failText(path, "from, to and step written the same way: all strings or all numbers", `${JSON.stringify(raw.from)}, ${JSON.stringify(raw.to)}, ${JSON.stringify(raw.step)}`, "the values go into the scenario the way they are written");
+    return r.failText(
+      path,
+      "from, to and step written the same way: all strings or all numbers",
+      `${JSON.stringify(raw.from)}, ${JSON.stringify(raw.to)}, ${JSON.stringify(raw.step)}`,
+      "the values go into the scenario the way they are written",
+    );
   }
-  const decimals = "fixed" in scale ? scale.fixed : Math.max(fractionDigits(from.text), fractionDigits(to.text), fractionDigits(step.text));
-  const [lo, hi, by] = [exactOf(r, from, child(path, "from"), decimals), exactOf(r, to, child(path, "to"), decimals), exactOf(r, step, child(path, "step"), decimals)];
+  const decimals =
+    "fixed" in scale
+      ? scale.fixed
+      : Math.max(fractionDigits(from.text), fractionDigits(to.text), fractionDigits(step.text));
+  const [lo, hi, by] = [
+    exactOf(r, from, child(path, "from"), decimals),
+    exactOf(r, to, child(path, "to"), decimals),
+    exactOf(r, step, child(path, "step"), decimals),
+  ];
   if (lo === undefined || hi === undefined || by === undefined) return undefined;
-  const show = (x: bigint) => JSON.stringify(from.kind === "number" ? Number(formatDecimal(x, decimals)) : formatDecimal(x, decimals));
+  const show = (x: bigint) =>
+    JSON.stringify(from.kind === "number" ? Number(formatDecimal(x, decimals)) : formatDecimal(x, decimals));
   if (by === 0n) return r.fail(child(path, "step"), "a step greater than 0", raw.step);
-  if (hi < lo) return r.failText(child(path, "to"), `a value at or above from (${show(lo)})`, show(hi), "ranges run upwards; swap from and to");
+  if (hi < lo)
+    return r.failText(
+      child(path, "to"),
+      `a value at or above from (${show(lo)})`,
+      show(hi),
+      "ranges run upwards; swap from and to",
+    );
   if ((hi - lo) % by !== 0n) {
     const below = hi - ((hi - lo) % by);
-    return r.failText(child(path, "to"), `from plus a whole number of steps (${show(by)})`, show(hi), `use to: ${show(below)} or ${show(below + by)}`);
+    return r.failText(
+      child(path, "to"),
+      `from plus a whole number of steps (${show(by)})`,
+      show(hi),
+      `use to: ${show(below)} or ${show(below + by)}`,
+    );
   }
   const count = (hi - lo) / by + 1n;
-  if (count > BigInt(MAX_VALUES_PER_PARAMETER)) return r.failText(path, `at most ${MAX_VALUES_PER_PARAMETER} values`, `${count} values`, "use a larger step or a narrower range");
+  if (count > BigInt(MAX_VALUES_PER_PARAMETER))
+    return r.failText(
+      path,
+      `at most ${MAX_VALUES_PER_PARAMETER} values`,
+      `${count} values`,
+      "use a larger step or a narrower range",
+    );
   const values: GridValue[] = [];
   for (let x = lo; x <= hi; x += by) values.push(gridValue(x, decimals, from.kind));
   return values;
@@ -85,7 +136,12 @@ function readWritten(r: ScenarioReader, value: unknown, path: string, scale: Val
   }
   if (typeof value === "number" && Number.isFinite(value) && value >= 0) {
     if ("fixed" in scale && !Number.isInteger(value)) {
-      return r.failText(path, "a decimal string", String(value), `write it as a string, "${value}": a number with a fraction is a binary float, a string converts exactly`);
+      return r.failText(
+        path,
+        "a decimal string",
+        String(value),
+        `write it as a string, "${value}": a number with a fraction is a binary float, a string converts exactly`,
+      );
     }
     const text = decimalText(value);
     if (text === undefined) return r.fail(path, "a plain decimal number (no exponent); or write it as a string", value);
@@ -96,7 +152,8 @@ function readWritten(r: ScenarioReader, value: unknown, path: string, scale: Val
 
 function exactOf(r: ScenarioReader, written: Written, path: string, decimals: number): bigint | undefined {
   const parsed = parseDecimal(written.text, decimals);
-  if (typeof parsed === "string") return r.failText(path, `a value with at most ${decimals} decimal places`, JSON.stringify(written.text));
+  if (typeof parsed === "string")
+    return r.failText(path, `a value with at most ${decimals} decimal places`, JSON.stringify(written.text));
   return parsed;
 }
 

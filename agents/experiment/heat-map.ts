@@ -63,21 +63,35 @@ export function renderHeatMap(spec: HeatMapSpec): string {
     }
   }
   if (best !== undefined) {
-    parts.push(`<rect class="best" x="${round(MARGIN.left + best[0] * cellW)}" y="${round(MARGIN.top + plotH - (best[1] + 1) * cellH)}" width="${round(cellW)}" height="${round(cellH)}" fill="none" stroke="#dc2626" stroke-width="2"/>`);
+    parts.push(
+      `<rect class="best" x="${round(MARGIN.left + best[0] * cellW)}" y="${round(MARGIN.top + plotH - (best[1] + 1) * cellH)}" width="${round(cellW)}" height="${round(cellH)}" fill="none" stroke="#dc2626" stroke-width="2"/>`,
+    );
   }
   const every = (count: number) => Math.max(1, Math.ceil(count / MAX_TICKS));
   for (let x = 0; x < xValues.length; x += every(xValues.length)) {
-    parts.push(`<text class="tick" x="${round(MARGIN.left + (x + 0.5) * cellW)}" y="${HEIGHT - MARGIN.bottom + 16}" text-anchor="middle">${escapeHtml(xValues[x])}</text>`);
+    parts.push(
+      `<text class="tick" x="${round(MARGIN.left + (x + 0.5) * cellW)}" y="${HEIGHT - MARGIN.bottom + 16}" text-anchor="middle">${escapeHtml(xValues[x])}</text>`,
+    );
   }
   for (let y = 0; y < yValues.length; y += every(yValues.length)) {
-    parts.push(`<text class="tick" x="${MARGIN.left - 6}" y="${round(MARGIN.top + plotH - (y + 0.5) * cellH)}" text-anchor="end" dominant-baseline="middle">${escapeHtml(yValues[y])}</text>`);
+    parts.push(
+      `<text class="tick" x="${MARGIN.left - 6}" y="${round(MARGIN.top + plotH - (y + 0.5) * cellH)}" text-anchor="end" dominant-baseline="middle">${escapeHtml(yValues[y])}</text>`,
+    );
   }
-  parts.push(`<text class="label" x="${MARGIN.left + plotW / 2}" y="${HEIGHT - 6}" text-anchor="middle">${escapeHtml(spec.xLabel)}</text>`);
-  parts.push(`<text class="label" transform="translate(14 ${MARGIN.top + plotH / 2}) rotate(-90)" text-anchor="middle">${escapeHtml(spec.yLabel)}</text>`);
+  parts.push(
+    `<text class="label" x="${MARGIN.left + plotW / 2}" y="${HEIGHT - 6}" text-anchor="middle">${escapeHtml(spec.xLabel)}</text>`,
+  );
+  parts.push(
+    `<text class="label" transform="translate(14 ${MARGIN.top + plotH / 2}) rotate(-90)" text-anchor="middle">${escapeHtml(spec.yLabel)}</text>`,
+  );
   const legendX = WIDTH - MARGIN.right + 24;
   const [top, bottom] = spec.goal === "maximise" ? [max, min] : [min, max];
-  parts.push(`<rect x="${legendX}" y="${MARGIN.top}" width="14" height="14" fill="${shade(top)}"/><text class="tick" x="${legendX + 20}" y="${MARGIN.top + 11}">best ${Number.isFinite(top) ? top.toPrecision(4) : "–"}</text>`);
-  parts.push(`<rect x="${legendX}" y="${MARGIN.top + 22}" width="14" height="14" fill="${shade(bottom)}"/><text class="tick" x="${legendX + 20}" y="${MARGIN.top + 33}">worst ${Number.isFinite(bottom) ? bottom.toPrecision(4) : "–"}</text>`);
+  parts.push(
+    `<rect x="${legendX}" y="${MARGIN.top}" width="14" height="14" fill="${shade(top)}"/><text class="tick" x="${legendX + 20}" y="${MARGIN.top + 11}">best ${Number.isFinite(top) ? top.toPrecision(4) : "–"}</text>`,
+  );
+  parts.push(
+    `<rect x="${legendX}" y="${MARGIN.top + 22}" width="14" height="14" fill="${shade(bottom)}"/><text class="tick" x="${legendX + 20}" y="${MARGIN.top + 33}">worst ${Number.isFinite(bottom) ? bottom.toPrecision(4) : "–"}</text>`,
+  );
   return `<figure class="chart heat" id="${spec.id}">
 <figcaption>${escapeHtml(spec.title)}</figcaption>
 <svg viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="${escapeHtml(spec.title)}" xmlns="http://www.w3.org/2000/svg">

@@ -15,7 +15,13 @@ import { csvHeader, csvLine } from "../run/csv.ts";
 import { stableJson } from "../run/stable-json.ts";
 import type { Experiment, ExperimentFingerprint, RunEngine } from "./experiment-types.ts";
 
-export const RESULT_FILES = { experiment: "experiment.json", runs: "runs.csv", errors: "errors.log", best: "best.json", report: "report.html" } as const;
+export const RESULT_FILES = {
+  experiment: "experiment.json",
+  runs: "runs.csv",
+  errors: "errors.log",
+  best: "best.json",
+  report: "report.html",
+} as const;
 const EXPERIMENT_KIND = "token-arena/experiment";
 
 export interface RunRecord {
@@ -57,13 +63,26 @@ export class ResultsFolder {
     const runsPath = join(dir, RESULT_FILES.runs);
     const metaPath = join(dir, RESULT_FILES.experiment);
     if (existsSync(runsPath) || existsSync(metaPath)) {
-      if (!resume) throw new ResultsFolderError(`${dir} already holds an experiment's results; pass --resume to continue it, or choose another --out`);
+      if (!resume)
+        throw new ResultsFolderError(
+          `${dir} already holds an experiment's results; pass --resume to continue it, or choose another --out`,
+        );
       checkFingerprint(metaPath, experiment);
       const records = readRuns(runsPath, experiment);
       return new ResultsFolder(dir, experiment, records);
     }
     mkdirSync(dir, { recursive: true });
-    writeFileSync(metaPath, stableJson({ kind: EXPERIMENT_KIND, version: 1, name: experiment.name, file: experiment.source, scenario: experiment.scenarioPath, fingerprint: experiment.fingerprint }));
+    writeFileSync(
+      metaPath,
+      stableJson({
+        kind: EXPERIMENT_KIND,
+        version: 1,
+        name: experiment.name,
+        file: experiment.source,
+        scenario: experiment.scenarioPath,
+        fingerprint: experiment.fingerprint,
+      }),
+    );
     writeFileSync(runsPath, csvHeader(runColumns(experiment)));
     return new ResultsFolder(dir, experiment, []);
   }
@@ -73,11 +92,22 @@ export class ResultsFolder {
   }
 
   append(record: RunRecord, error?: string): void {
-    const row: Record<string, string> = { engine: record.engine, seed: record.seed.toString(), status: record.status, wallMs: String(Math.round(record.wallMs)) };
+    const row: Record<string, string> = {
+      engine: record.engine,
+      seed: record.seed.toString(),
+      status: record.status,
+      wallMs: String(Math.round(record.wallMs)),
+    };
     this.parameterNames.forEach((name, i) => (row[`${name}`] = record.values[i]));
-    this.columns.slice(2 + this.parameterNames.length, -2).forEach((metric, i) => (row[metric] = String(record.metrics[i])));
+    this.columns
+      .slice(2 + this.parameterNames.length, -2)
+      .forEach((metric, i) => (row[metric] = String(record.metrics[i])));
     appendFileSync(join(this.dir, RESULT_FILES.runs), csvLine(this.columns, row));
-    if (error !== undefined) appendFileSync(join(this.dir, RESULT_FILES.errors), `${record.engine} seed ${record.seed} ${record.caseKey}: ${error.replaceAll("\n", " | ")}\n`);
+    if (error !== undefined)
+      appendFileSync(
+        join(this.dir, RESULT_FILES.errors),
+        `${record.engine} seed ${record.seed} ${record.caseKey}: ${error.replaceAll("\n", " | ")}\n`,
+      );
     this.records.push(record);
     this.done.add(doneKey(record.engine, record.caseKey, record.seed));
   }
@@ -85,7 +115,14 @@ export class ResultsFolder {
 
 /** engine, seed, every grid parameter, every objective metric, status, wallMs. */
 export function runColumns(experiment: Experiment): string[] {
-  return ["engine", "seed", ...experiment.parameters.map((p) => p.name), ...experiment.objectives.map((o) => o.metric), "status", "wallMs"];
+  return [
+    "engine",
+    "seed",
+    ...experiment.parameters.map((p) => p.name),
+    ...experiment.objectives.map((o) => o.metric),
+    "status",
+    "wallMs",
+  ];
 }
 
 export function caseKeyOf(names: readonly string[], values: readonly string[]): string {
@@ -103,15 +140,24 @@ function checkFingerprint(metaPath: string, experiment: Experiment): void {
     if (meta.kind !== EXPERIMENT_KIND) throw new Error(`kind is ${JSON.stringify(meta.kind)}`);
     recorded = meta.fingerprint;
   } catch (error) {
-    throw new ResultsFolderError(`${metaPath} is missing or unreadable (${(error as Error).message}), so the rows beside it cannot be checked; choose another --out`);
+    throw new ResultsFolderError(
+      `${metaPath} is missing or unreadable (${(error as Error).message}), so the rows beside it cannot be checked; choose another --out`,
+    );
   }
   const now = experiment.fingerprint;
   const changes: string[] = [];
-  if (recorded.scenarioSha256 !== now.scenarioSha256) changes.push(`the scenario file ${experiment.scenarioPath} changed`);
+  if (recorded.scenarioSha256 !== now.scenarioSha256)
+    changes.push(`the scenario file ${experiment.scenarioPath} changed`);
   if (recorded.genesisSha256 !== now.genesisSha256) changes.push("the scenario's genesis file changed");
   if (recorded.blocks !== now.blocks) changes.push(`blocks per run changed from ${recorded.blocks} to ${now.blocks}`);
-  if (JSON.stringify(recorded.parameters) !== JSON.stringify(now.parameters)) changes.push(`the grid's parameters changed from [${recorded.parameters.join(", ")}] to [${now.parameters.join(", ")}]`);
-  if (JSON.stringify(recorded.metrics) !== JSON.stringify(now.metrics)) changes.push(`the objectives' metrics changed from [${recorded.metrics.join(", ")}] to [${now.metrics.join(", ")}]`);
+  if (JSON.stringify(recorded.parameters) !== JSON.stringify(now.parameters))
+    changes.push(
+      `the grid's parameters changed from [${recorded.parameters.join(", ")}] to [${now.parameters.join(", ")}]`,
+    );
+  if (JSON.stringify(recorded.metrics) !== JSON.stringify(now.metrics))
+    changes.push(
+      `the objectives' metrics changed from [${recorded.metrics.join(", ")}] to [${now.metrics.join(", ")}]`,
+    );
   if (changes.length > 0) {
     throw new ResultsFolderError(
       `cannot resume into ${metaPath.slice(0, -RESULT_FILES.experiment.length - 1)}: its rows are not comparable with ${experiment.source} as it is now:\n  ${changes.join("\n  ")}\n` +
@@ -135,14 +181,19 @@ function readRuns(path: string, experiment: Experiment): RunRecord[] {
     writeFileSync(path, csvHeader(columns));
     return [];
   }
-  if (lines[0] !== columns.join(",")) throw new ResultsFolderError(`${path}:1: header is ${lines[0]}, expected ${columns.join(",")}; choose another --out`);
+  if (lines[0] !== columns.join(","))
+    throw new ResultsFolderError(
+      `${path}:1: header is ${lines[0]}, expected ${columns.join(",")}; choose another --out`,
+    );
   const names = experiment.parameters.map((p) => p.name);
   const metricCount = experiment.objectives.length;
   return lines.slice(1).map((line, i) => {
     const fields = line.split(",");
     const engine = fields[0];
     if (fields.length !== columns.length || (engine !== "chain" && engine !== "model") || !/^\d+$/.test(fields[1])) {
-      throw new ResultsFolderError(`${path}:${i + 2}: not a row this experiment wrote (${JSON.stringify(line)}); fix or remove the line`);
+      throw new ResultsFolderError(
+        `${path}:${i + 2}: not a row this experiment wrote (${JSON.stringify(line)}); fix or remove the line`,
+      );
     }
     const values = fields.slice(2, 2 + names.length);
     const status = fields[columns.length - 2] === "ok" ? "ok" : "failed";

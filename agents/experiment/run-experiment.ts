@@ -48,7 +48,9 @@ export class ExperimentInterrupted extends Error {
   readonly outcome: ExperimentOutcome;
 
   constructor(reason: string, outcome: ExperimentOutcome) {
-    super(`experiment interrupted (${reason}): ${outcome.records.length} runs are recorded in ${outcome.dir}; run it again with --resume to finish`);
+    super(
+      `experiment interrupted (${reason}): ${outcome.records.length} runs are recorded in ${outcome.dir}; run it again with --resume to finish`,
+    );
     this.name = "ExperimentInterrupted";
     this.outcome = outcome;
   }
@@ -58,7 +60,13 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
   const started = performance.now();
   const overrides = { engine: options.engine, workers: options.workers };
   const experiment =
-    typeof options.experiment === "string" ? await loadExperiment(options.experiment, overrides) : { ...options.experiment, engine: options.engine ?? options.experiment.engine, workers: options.workers ?? options.experiment.workers };
+    typeof options.experiment === "string"
+      ? await loadExperiment(options.experiment, overrides)
+      : {
+          ...options.experiment,
+          engine: options.engine ?? options.experiment.engine,
+          workers: options.workers ?? options.experiment.workers,
+        };
   const dir = options.out ?? join("experiments", "out", experiment.name);
   const folder = ResultsFolder.open(dir, experiment, options.resume ?? false);
 
@@ -78,7 +86,11 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
               engine: "chain",
               cases: () => {
                 const order = new Map(experiment.cases.map((c) => [c.key, c.index]));
-                const picked = screenCandidates(caseStats(folder.records, experiment.objectives, "model", order), experiment.objectives, experiment.topK);
+                const picked = screenCandidates(
+                  caseStats(folder.records, experiment.objectives, "model", order),
+                  experiment.objectives,
+                  experiment.topK,
+                );
                 return experiment.cases.filter((c) => picked.includes(c.key));
               },
             },
@@ -106,7 +118,12 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
         }
       }
       const valuesOf = new Map(experiment.cases.map((c) => [c.key, c.values.map((v) => v.text)]));
-      const progress = progressBar(jobs.length, `experiment ${experiment.name} (${phase.engine})`, process.stderr, options.quiet ?? false);
+      const progress = progressBar(
+        jobs.length,
+        `experiment ${experiment.name} (${phase.engine})`,
+        process.stderr,
+        options.quiet ?? false,
+      );
       let failed = 0;
       let finished = 0;
       try {
@@ -144,7 +161,15 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
   const results = experimentResults(experiment, folder.records);
   await writeBest(dir, experiment, results, folder.records);
   await writeExperimentReport(dir, experiment, results, folder.records);
-  const outcome: ExperimentOutcome = { dir, experiment, records: folder.records, results, ran, skipped, wallSeconds: (performance.now() - started) / 1000 };
+  const outcome: ExperimentOutcome = {
+    dir,
+    experiment,
+    records: folder.records,
+    results,
+    ran,
+    skipped,
+    wallSeconds: (performance.now() - started) / 1000,
+  };
   if (stop.signal.aborted) throw new ExperimentInterrupted(String(stop.signal.reason), outcome);
   return outcome;
 }

@@ -16,10 +16,15 @@ export interface ScreenComparison {
 }
 
 /** The union of the model's top `topK` cases per objective, best first per objective. */
-export function screenCandidates(modelStats: readonly CaseStats[], objectives: readonly Objective[], topK: number): string[] {
+export function screenCandidates(
+  modelStats: readonly CaseStats[],
+  objectives: readonly Objective[],
+  topK: number,
+): string[] {
   const keys: string[] = [];
   objectives.forEach((o, i) => {
-    for (const stats of rankCases(modelStats, i, o.goal).slice(0, topK)) if (!keys.includes(stats.caseKey)) keys.push(stats.caseKey);
+    for (const stats of rankCases(modelStats, i, o.goal).slice(0, topK))
+      if (!keys.includes(stats.caseKey)) keys.push(stats.caseKey);
   });
   return keys;
 }
@@ -31,7 +36,12 @@ export function relativeDifference(a: number, b: number): number {
 }
 
 /** Model vs chain mean of every objective on every case both engines ran. */
-export function compareScreen(modelStats: readonly CaseStats[], chainStats: readonly CaseStats[], objectives: readonly Objective[], tolerance: number): ScreenComparison[] {
+export function compareScreen(
+  modelStats: readonly CaseStats[],
+  chainStats: readonly CaseStats[],
+  objectives: readonly Objective[],
+  tolerance: number,
+): ScreenComparison[] {
   const model = new Map(modelStats.map((s) => [s.caseKey, s]));
   const out: ScreenComparison[] = [];
   for (const chain of chainStats) {
@@ -40,8 +50,20 @@ export function compareScreen(modelStats: readonly CaseStats[], chainStats: read
     objectives.forEach((o, i) => {
       const a = m.intervals[i].mean;
       const b = chain.intervals[i].mean;
-      const difference = Number.isFinite(a) && Number.isFinite(b) ? relativeDifference(a, b) : Number.isNaN(a) && Number.isNaN(b) ? 0 : Infinity;
-      out.push({ case: chain.caseKey, metric: o.metric, model: a, chain: b, relativeDifference: difference, agrees: difference <= tolerance });
+      const difference =
+        Number.isFinite(a) && Number.isFinite(b)
+          ? relativeDifference(a, b)
+          : Number.isNaN(a) && Number.isNaN(b)
+            ? 0
+            : Infinity;
+      out.push({
+        case: chain.caseKey,
+        metric: o.metric,
+        model: a,
+        chain: b,
+        relativeDifference: difference,
+        agrees: difference <= tolerance,
+      });
     });
   }
   return out;

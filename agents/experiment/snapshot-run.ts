@@ -15,18 +15,33 @@ import type { SystemAbis } from "../world/system.ts";
 import { World } from "../world/world.ts";
 
 /** Runs `scenario.blocks` steps of `scenario` (its seed and behaviours) over `setup`, which the chain holds now. */
-export async function runWorldSteps(chain: Chain, scenario: Scenario, abis: SystemAbis, setup: SetupResult): Promise<Summary> {
+export async function runWorldSteps(
+  chain: Chain,
+  scenario: Scenario,
+  abis: SystemAbis,
+  setup: SetupResult,
+): Promise<Summary> {
   // Behaviours come from this run's scenario, not the one the chain was set up with: runs from one
   // snapshot may differ in behaviour fields (set-up depends only on the agents' wallets and funds).
   const configs = new Map(scenario.agents.map((agent) => [agent.id, agent]));
   const world = await World.create(chain, scenario, abis, setup, (wallet) => {
     const config = configs.get(wallet.config.id);
-    if (config === undefined) throw new Error(`agent ${wallet.config.id} was set up on this chain but is not in scenario ${scenario.name}`);
+    if (config === undefined)
+      throw new Error(`agent ${wallet.config.id} was set up on this chain but is not in scenario ${scenario.name}`);
     return config.behaviours.map(createBehaviour);
   });
   const gas = new GasProfileBuilder();
   for (const { agent, tx, gasUsed } of setup.txs) {
-    gas.add({ step: 0, agent, behaviour: "setup", policy: scenario.policy, contract: tx.contract, fn: tx.fn, gasUsed: Number(gasUsed), status: "success" });
+    gas.add({
+      step: 0,
+      agent,
+      behaviour: "setup",
+      policy: scenario.policy,
+      contract: tx.contract,
+      fn: tx.fn,
+      gasUsed: Number(gasUsed),
+      status: "success",
+    });
   }
   const rows: StepRow[] = [];
   for (let step = 1; step <= scenario.blocks; step++) {

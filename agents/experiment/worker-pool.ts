@@ -83,7 +83,9 @@ export function runPool(jobs: readonly RunJob[], options: PoolOptions): Promise<
       if (settled) return;
       settled = true;
       options.signal?.removeEventListener("abort", onAbort);
-      void Promise.all(workers.map((w) => w.terminate())).then(() => (outcome instanceof Error ? reject(outcome) : resolve(outcome)));
+      void Promise.all(workers.map((w) => w.terminate())).then(() =>
+        outcome instanceof Error ? reject(outcome) : resolve(outcome),
+      );
     };
     const onAbort = () => finish({ aborted: true, completed });
     if (options.signal?.aborted) return finish({ aborted: true, completed });
@@ -122,16 +124,23 @@ export function runPool(jobs: readonly RunJob[], options: PoolOptions): Promise<
         inFlight.delete(message.id);
         state.get(worker)!.sent -= 1;
         try {
-          await options.onResult(message.type === "done" ? { job, metrics: message.metrics, wallMs: message.wallMs } : { job, error: message.message, wallMs: message.wallMs });
+          await options.onResult(
+            message.type === "done"
+              ? { job, metrics: message.metrics, wallMs: message.wallMs }
+              : { job, error: message.message, wallMs: message.wallMs },
+          );
         } catch (error) {
           return finish(error as Error);
         }
         completed += 1;
         if (!settled) next(worker, job.deploymentKey);
       });
-      worker.on("error", (error) => finish(new Error(`experiment worker ${i + 1} crashed: ${error.message}`, { cause: error })));
+      worker.on("error", (error) =>
+        finish(new Error(`experiment worker ${i + 1} crashed: ${error.message}`, { cause: error })),
+      );
       worker.on("exit", (code) => {
-        if (!settled && code !== 0) finish(new Error(`experiment worker ${i + 1} exited with code ${code} before the experiment finished`));
+        if (!settled && code !== 0)
+          finish(new Error(`experiment worker ${i + 1} exited with code ${code} before the experiment finished`));
       });
       for (let k = 0; k < IN_FLIGHT_PER_WORKER; k++) next(worker, undefined);
     }

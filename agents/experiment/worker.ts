@@ -8,7 +8,8 @@ import type { ChainEngine } from "./chain-engine.ts";
 import { readMetric } from "./objective-metrics.ts";
 import type { FromWorker, RunJob, ToWorker } from "./worker-messages.ts";
 
-if (parentPort === null) throw new Error("agents/experiment/worker.ts runs as a worker thread (through worker-bootstrap.mjs)");
+if (parentPort === null)
+  throw new Error("agents/experiment/worker.ts runs as a worker thread (through worker-bootstrap.mjs)");
 const port = parentPort;
 
 let chainEngine: ChainEngine | undefined;
@@ -16,7 +17,9 @@ let chainEngine: ChainEngine | undefined;
 async function summaryOf(job: RunJob): Promise<Summary> {
   if (job.engine === "model") {
     const { runModelBattle } = await import("../model/model-world.ts");
-    return (await runModelBattle(job.scenario, { seed: job.seed, blocks: job.scenario.blocks, parameters: job.parameters })).summary;
+    return (
+      await runModelBattle(job.scenario, { seed: job.seed, blocks: job.scenario.blocks, parameters: job.parameters })
+    ).summary;
   }
   if (chainEngine === undefined) {
     const hre = (await import("hardhat")).default;
@@ -38,9 +41,19 @@ async function handle(message: ToWorker): Promise<void> {
   const started = performance.now();
   try {
     const summary = await summaryOf(job);
-    post({ type: "done", id: job.id, metrics: job.metrics.map((metric) => readMetric(summary, metric)), wallMs: performance.now() - started });
+    post({
+      type: "done",
+      id: job.id,
+      metrics: job.metrics.map((metric) => readMetric(summary, metric)),
+      wallMs: performance.now() - started,
+    });
   } catch (error) {
-    post({ type: "failed", id: job.id, message: error instanceof Error ? error.message : String(error), wallMs: performance.now() - started });
+    post({
+      type: "failed",
+      id: job.id,
+      message: error instanceof Error ? error.message : String(error),
+      wallMs: performance.now() - started,
+    });
   }
 }
 

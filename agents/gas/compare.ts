@@ -39,7 +39,11 @@ export function compareGasProfiles(a: GasProfile, b: GasProfile, labels = { a: "
   const totals = (field: keyof GasTotals) => gasDelta(a.totals[field], b.totals[field]);
   const tables = {} as Record<GasDimension, GasComparisonRow[]>;
   for (const dimension of GAS_DIMENSIONS) tables[dimension] = compareRows(a.tables[dimension], b.tables[dimension]);
-  return { labels, totals: { transactions: totals("transactions"), reverted: totals("reverted"), gasUsed: totals("gasUsed") }, tables };
+  return {
+    labels,
+    totals: { transactions: totals("transactions"), reverted: totals("reverted"), gasUsed: totals("gasUsed") },
+    tables,
+  };
 }
 
 function compareRows(a: readonly GasRow[], b: readonly GasRow[]): GasComparisonRow[] {
@@ -88,9 +92,18 @@ export function formatGasComparison(comparison: GasComparison, { by, format, lim
   const shown = limit === undefined ? all : all.slice(0, limit);
   const columns: Column[] = [
     { title: by, align: "left" },
-    ...["count A", "count B", "median A", "median B", "Δ median", "Δ median %", "total A", "total B", "Δ total", "Δ total %"].map(
-      (title): Column => ({ title, align: "right" }),
-    ),
+    ...[
+      "count A",
+      "count B",
+      "median A",
+      "median B",
+      "Δ median",
+      "Δ median %",
+      "total A",
+      "total B",
+      "Δ total",
+      "Δ total %",
+    ].map((title): Column => ({ title, align: "right" })),
   ];
   const cells = shown.map((row) => [
     row.key,
@@ -112,7 +125,18 @@ export function formatGasComparison(comparison: GasComparison, { by, format, lim
   if (format === "markdown") {
     // A blank line before the note, or markdown would read it as one more table row.
     const note = moreLine.length > 0 ? ["", ...moreLine] : [];
-    return [`### Gas by ${by}`, "", `A: \`${a}\`  `, `B: \`${b}\``, "", summary, "", markdownTable(columns, cells), ...note, ""].join("\n");
+    return [
+      `### Gas by ${by}`,
+      "",
+      `A: \`${a}\`  `,
+      `B: \`${b}\``,
+      "",
+      summary,
+      "",
+      markdownTable(columns, cells),
+      ...note,
+      "",
+    ].join("\n");
   }
   return [`Gas by ${by}: A = ${a}, B = ${b}`, summary, alignedTable(columns, cells), ...moreLine].join("\n");
 }

@@ -11,6 +11,7 @@ export function parseGasDimensions(value: string): GasDimension[] {
 
 /** `--limit 0` (the default) means every row. */
 export function parseLimit(value: number): number | undefined {
-  if (!Number.isInteger(value) || value < 0) throw new RangeError(`--limit must be a whole number of rows (0 for all), got ${value}`);
+  if (!Number.isInteger(value) || value < 0)
+    throw new RangeError(`--limit must be a whole number of rows (0 for all), got ${value}`);
   return value === 0 ? undefined : value;
 }

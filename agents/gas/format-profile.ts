@@ -15,7 +15,8 @@ export function rowsByTotal(rows: readonly GasRow[]): GasRow[] {
 }
 
 export function formatGasTable(profile: GasProfile, { by, limit }: GasTableOptions): string {
-  if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new RangeError(`limit must be a positive integer, got ${limit}`);
+  if (limit !== undefined && !(Number.isInteger(limit) && limit > 0))
+    throw new RangeError(`limit must be a positive integer, got ${limit}`);
   const all = rowsByTotal(profile.tables[by]);
   const shown = limit === undefined ? all : all.slice(0, limit);
   const { transactions, reverted, gasUsed } = profile.totals;
@@ -23,9 +24,18 @@ export function formatGasTable(profile: GasProfile, { by, limit }: GasTableOptio
   if (all.length === 0) return `${title}\n(no transactions recorded)`;
   const columns: Column[] = [
     { title: by, align: "left" },
-    ...["count", "reverted", "min", "median", "p95", "max", "total"].map((title): Column => ({ title, align: "right" })),
+    ...["count", "reverted", "min", "median", "p95", "max", "total"].map(
+      (title): Column => ({ title, align: "right" }),
+    ),
   ];
-  const cells = shown.map((row) => [row.key, ...[row.count, row.reverted, row.min, row.median, row.p95, row.max, row.total].map(withThousands)]);
+  const cells = shown.map((row) => [
+    row.key,
+    ...[row.count, row.reverted, row.min, row.median, row.p95, row.max, row.total].map(withThousands),
+  ]);
   const more = all.length - shown.length;
-  return [title, alignedTable(columns, cells), ...(more > 0 ? [`… ${withThousands(more)} more (raise --limit to see them)`] : [])].join("\n");
+  return [
+    title,
+    alignedTable(columns, cells),
+    ...(more > 0 ? [`… ${withThousands(more)} more (raise --limit to see them)`] : []),
+  ].join("\n");
 }

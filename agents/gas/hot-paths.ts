@@ -41,7 +41,8 @@ export async function measureCurve(connection: NetworkConnection, name: CurveNam
   const trader = (await ethers.getSigners())[9];
   await (await quote.connect(trader).mint(trader.address, 10n ** 15n)).wait();
   await (await quote.connect(trader).approve(await market.getAddress(), ethers.MaxUint256)).wait();
-  const buy = () => market.connect(trader).buyExactTokens(TRADE_TOKENS, ethers.MaxUint256, trader.address, FAR_DEADLINE);
+  const buy = () =>
+    market.connect(trader).buyExactTokens(TRADE_TOKENS, ethers.MaxUint256, trader.address, FAR_DEADLINE);
 
   const figures: GasFigures = {};
   figures[`buy.${name}.firstHolder`] = await gasOf(buy());
@@ -56,9 +57,13 @@ export async function measureCurve(connection: NetworkConnection, name: CurveNam
   const curve = { kind: await market.curveKind(), p1, p2, p3, p4, maxSupply: await market.maxSupply() };
   const supply = await market.supply();
   figures[`curveMath.${name}.costUp`] = Number((await harness.costUpWadGas(curve, supply, TRADE_TOKENS)).gasUsed);
-  figures[`curveMath.${name}.refundDown`] = Number((await harness.refundDownWadGas(curve, supply, TRADE_TOKENS)).gasUsed);
+  figures[`curveMath.${name}.refundDown`] = Number(
+    (await harness.refundDownWadGas(curve, supply, TRADE_TOKENS)).gasUsed,
+  );
   const cost = await harness.costUpWad(curve, supply, TRADE_TOKENS);
-  figures[`curveMath.${name}.tokensForQuote`] = Number((await harness.tokensForQuoteDownGas(curve, supply, cost)).gasUsed);
+  figures[`curveMath.${name}.tokensForQuote`] = Number(
+    (await harness.tokensForQuoteDownGas(curve, supply, cost)).gasUsed,
+  );
   return figures;
 }
 
@@ -73,7 +78,9 @@ export async function measurePoolAndVesting(connection: NetworkConnection): Prom
     await (await quote.connect(trader).approve(await spender.getAddress(), ethers.MaxUint256)).wait();
     await (await token.connect(trader).approve(await spender.getAddress(), ethers.MaxUint256)).wait();
   }
-  await (await market.connect(trader).buyExactTokens(TRADE_TOKENS, ethers.MaxUint256, trader.address, FAR_DEADLINE)).wait();
+  await (
+    await market.connect(trader).buyExactTokens(TRADE_TOKENS, ethers.MaxUint256, trader.address, FAR_DEADLINE)
+  ).wait();
   const swap = () => pool.connect(trader).swapExactIn(quote.getAddress(), 10n ** 6n, 0n, trader.address, FAR_DEADLINE);
   await (await swap()).wait();
 
@@ -105,7 +112,9 @@ export async function measureGovernance(connection: NetworkConnection): Promise<
   const descriptionHash = ethers.id(description);
 
   const figures: GasFigures = {};
-  figures["governor.propose"] = await gasOf(governor.connect(proposer).propose(targets, values, calldatas, description));
+  figures["governor.propose"] = await gasOf(
+    governor.connect(proposer).propose(targets, values, calldatas, description),
+  );
   const proposalId = await governor.hashProposal(targets, values, calldatas, descriptionHash);
   await networkHelpers.mine(Number(await governor.votingDelay()) + 1);
   figures["governor.castVote"] = await gasOf(governor.connect(voter).castVote(proposalId, 1));

@@ -39,7 +39,11 @@ export async function readGasProfile(path: string): Promise<GasProfile> {
     text = await readFile(file, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") {
-      throw new GasProfileError(file, `no gas profile at ${file}: pass a run folder that a battle wrote (it holds ${GAS_PROFILE_FILE}) or the path of a ${GAS_PROFILE_FILE}`, { cause: error });
+      throw new GasProfileError(
+        file,
+        `no gas profile at ${file}: pass a run folder that a battle wrote (it holds ${GAS_PROFILE_FILE}) or the path of a ${GAS_PROFILE_FILE}`,
+        { cause: error },
+      );
     }
     throw error;
   }
@@ -47,7 +51,9 @@ export async function readGasProfile(path: string): Promise<GasProfile> {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new GasProfileError(file, `${file} is not a gas profile: it is not JSON (${(error as Error).message})`, { cause: error });
+    throw new GasProfileError(file, `${file} is not a gas profile: it is not JSON (${(error as Error).message})`, {
+      cause: error,
+    });
   }
   return parseGasProfile(parsed, file);
 }
@@ -69,9 +75,12 @@ export function parseGasProfile(value: unknown, source: string): GasProfile {
   };
   if (typeof value !== "object" || value === null || Array.isArray(value)) return refuse("expected a JSON object");
   const record = value as Record<string, unknown>;
-  if (record.kind !== GAS_PROFILE_KIND) return refuse(`expected "kind": "${GAS_PROFILE_KIND}", found ${JSON.stringify(record.kind)}`);
+  if (record.kind !== GAS_PROFILE_KIND)
+    return refuse(`expected "kind": "${GAS_PROFILE_KIND}", found ${JSON.stringify(record.kind)}`);
   if (record.version !== GAS_PROFILE_VERSION) {
-    return refuse(`version ${JSON.stringify(record.version)} is not supported (this build reads version ${GAS_PROFILE_VERSION}); re-run the battle to rewrite it`);
+    return refuse(
+      `version ${JSON.stringify(record.version)} is not supported (this build reads version ${GAS_PROFILE_VERSION}); re-run the battle to rewrite it`,
+    );
   }
   const totals = record.totals as Record<string, unknown> | undefined;
   for (const field of ["transactions", "reverted", "gasUsed"]) {

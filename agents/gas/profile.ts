@@ -77,10 +77,14 @@ export class GasProfileBuilder {
   /** Files one receipt; refuses a record the profile could not account for. */
   add(record: GasRecord): this {
     if (!Number.isSafeInteger(record.gasUsed) || record.gasUsed < 0) {
-      throw new RangeError(`gas record of ${record.agent} (${record.contract}.${record.fn}, step ${record.step}): gasUsed must be a non-negative integer, got ${record.gasUsed}`);
+      throw new RangeError(
+        `gas record of ${record.agent} (${record.contract}.${record.fn}, step ${record.step}): gasUsed must be a non-negative integer, got ${record.gasUsed}`,
+      );
     }
     if (record.status !== "success" && record.status !== "reverted") {
-      throw new RangeError(`gas record of ${record.agent} (${record.contract}.${record.fn}, step ${record.step}): status must be "success" or "reverted", got ${JSON.stringify(record.status)}`);
+      throw new RangeError(
+        `gas record of ${record.agent} (${record.contract}.${record.fn}, step ${record.step}): status must be "success" or "reverted", got ${JSON.stringify(record.status)}`,
+      );
     }
     const reverted = record.status === "reverted" ? 1 : 0;
     for (const dimension of GAS_DIMENSIONS) {
@@ -106,7 +110,12 @@ export class GasProfileBuilder {
       kind: GAS_PROFILE_KIND,
       version: GAS_PROFILE_VERSION,
       totals: { ...this.totals },
-      tables: { function: table("function"), agent: table("agent"), behaviour: table("behaviour"), policy: table("policy") },
+      tables: {
+        function: table("function"),
+        agent: table("agent"),
+        behaviour: table("behaviour"),
+        policy: table("policy"),
+      },
     };
   }
 }

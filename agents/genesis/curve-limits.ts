@@ -49,7 +49,9 @@ export function exponentialFits(initialPriceWad: bigint, growthRateWad: bigint, 
 
 /** Largest exponential growth rate on [0, D] for this initial price. */
 export function largestGrowthRate(initialPriceWad: bigint, maxSupply: bigint): bigint {
-  return largestWhere(0n, largestGrowthExponent(maxSupply), (rate) => exponentialFits(initialPriceWad, rate, maxSupply));
+  return largestWhere(0n, largestGrowthExponent(maxSupply), (rate) =>
+    exponentialFits(initialPriceWad, rate, maxSupply),
+  );
 }
 
 /** Largest sigmoid steepness for a midpoint on [0, D]: p2 ≤ MAX_SIGMOID_EXPONENT_WAD·WAD / max(S0, D − S0). */
@@ -79,7 +81,8 @@ export function checkCurveBox(kind: CurveKindName, box: CurveBox, domain: CurveD
   const lo = (field: string): bigint => box.get(field)!.lo;
   const hi = (field: string): bigint => box.get(field)!.hi;
   const d = domain.maxSupply;
-  if (d === 0n || d > MAX_SUPPLY) throw new RangeError(`maxSupply ${d} is outside (0, MAX_SUPPLY]; genesis.ts checks it first`);
+  if (d === 0n || d > MAX_SUPPLY)
+    throw new RangeError(`maxSupply ${d} is outside (0, MAX_SUPPLY]; genesis.ts checks it first`);
   const on = domainText(domain);
   const priceCap = (field: string): boolean => {
     if (hi(field) <= MAX_PRICE_WAD) return true;
@@ -89,7 +92,8 @@ export function checkCurveBox(kind: CurveKindName, box: CurveBox, domain: CurveD
 
   switch (kind) {
     case "linear": {
-      if (lo("slope") === 0n && lo("basePrice") === 0n) fail("slope", "lo", "a slope or a basePrice above 0 (a curve priced 0 everywhere)", "0");
+      if (lo("slope") === 0n && lo("basePrice") === 0n)
+        fail("slope", "lo", "a slope or a basePrice above 0 (a curve priced 0 everywhere)", "0");
       if (!priceCap("basePrice")) return;
       const base = hi("basePrice");
       const slope = hi("slope");
@@ -105,14 +109,17 @@ export function checkCurveBox(kind: CurveKindName, box: CurveBox, domain: CurveD
       return;
     }
     case "exponential": {
-      if (lo("initialPrice") === 0n) fail("initialPrice", "lo", "a positive price (an exponential curve from 0 stays at 0)", "0");
-      if (lo("growthRate") === 0n) fail("growthRate", "lo", "a positive growth rate (use a linear curve for a flat price)", "0");
+      if (lo("initialPrice") === 0n)
+        fail("initialPrice", "lo", "a positive price (an exponential curve from 0 stays at 0)", "0");
+      if (lo("growthRate") === 0n)
+        fail("growthRate", "lo", "a positive growth rate (use a linear curve for a flat price)", "0");
       if (!priceCap("initialPrice")) return;
       const price = hi("initialPrice");
       const rate = hi("growthRate");
       if (rate === 0n || exponentialFits(price, rate, d)) return;
       // The largest maxSupply on which both rules hold.
-      const fix = (what: string): string => `lower ${what}${orMaxSupply(largestWhere(0n, d, (supply) => exponentialFits(price, rate, supply)))}`;
+      const fix = (what: string): string =>
+        `lower ${what}${orMaxSupply(largestWhere(0n, d, (supply) => exponentialFits(price, rate, supply)))}`;
       if (rate > largestGrowthExponent(d)) {
         fail(
           "growthRate",
@@ -137,10 +144,21 @@ export function checkCurveBox(kind: CurveKindName, box: CurveBox, domain: CurveD
       if (lo("maxPrice") === 0n) fail("maxPrice", "lo", "a positive height", "0");
       if (lo("steepness") === 0n) fail("steepness", "lo", "a positive steepness", "0");
       if (priceCap("maxPrice") && priceCap("basePrice") && hi("maxPrice") + hi("basePrice") > MAX_PRICE_WAD) {
-        fail("maxPrice", "hi", `maxPrice + basePrice at most ${MAX_PRICE} quote per token`, show(hi("maxPrice") + hi("basePrice")));
+        fail(
+          "maxPrice",
+          "hi",
+          `maxPrice + basePrice at most ${MAX_PRICE} quote per token`,
+          show(hi("maxPrice") + hi("basePrice")),
+        );
       }
       if (hi("midpoint") > d) {
-        fail("midpoint", "hi", `a midpoint within the curve's domain, ${on}`, `${show(hi("midpoint"))} tokens`, "lower the midpoint or raise maxSupply");
+        fail(
+          "midpoint",
+          "hi",
+          `a midpoint within the curve's domain, ${on}`,
+          `${show(hi("midpoint"))} tokens`,
+          "lower the midpoint or raise maxSupply",
+        );
         return;
       }
       // k·max(S0, D − S0) ≤ MAX_SIGMOID_EXPONENT_WAD·WAD for the midpoint anywhere in its range.
@@ -156,7 +174,9 @@ export function checkCurveBox(kind: CurveKindName, box: CurveBox, domain: CurveD
           `a steepness of at most ${show(largestSteepness(farthest))} per token for a midpoint of ${show(farthest === above ? lo("midpoint") : hi("midpoint"))} tokens ` +
             `on ${on} (|steepness·(supply − midpoint)| must stay ≤ 100 on [0, maxSupply])`,
           show(steepness),
-          hi("midpoint") <= reach ? `lower the steepness${orMaxSupply(lo("midpoint") + reach)}` : "lower the steepness or the midpoint",
+          hi("midpoint") <= reach
+            ? `lower the steepness${orMaxSupply(lo("midpoint") + reach)}`
+            : "lower the steepness or the midpoint",
         );
       }
       return;
@@ -166,7 +186,9 @@ export function checkCurveBox(kind: CurveKindName, box: CurveBox, domain: CurveD
 
 function domainText(domain: CurveDomain): string {
   const tokens = formatDecimal(domain.maxSupply, 18);
-  return domain.given ? `maxSupply ${tokens} tokens` : `the default maxSupply of ${tokens} tokens (MAX_SUPPLY, as the genesis sets no "maxSupply")`;
+  return domain.given
+    ? `maxSupply ${tokens} tokens`
+    : `the default maxSupply of ${tokens} tokens (MAX_SUPPLY, as the genesis sets no "maxSupply")`;
 }
 
 /** ", or set maxSupply to at most N tokens" (whole tokens when there is one), or nothing when no maxSupply fits. */

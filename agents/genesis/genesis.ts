@@ -75,7 +75,13 @@ export interface Genesis {
    * It is also the curve's domain: the curve and every value its bounds allow are valid on [0, maxSupply]. */
   maxSupply: bigint;
   allocations: { to: AccountRef; amount: bigint; delegate: boolean }[];
-  vesting: { beneficiary: AccountRef; amount: bigint; start: VestingStart; cliffSeconds: number; durationSeconds: number }[];
+  vesting: {
+    beneficiary: AccountRef;
+    amount: bigint;
+    start: VestingStart;
+    cliffSeconds: number;
+    durationSeconds: number;
+  }[];
   pool: { feeBps: number; seed?: { tokens: bigint; quote: bigint } };
   governance: {
     votingDelayBlocks: number;
@@ -175,7 +181,9 @@ export async function loadGenesis(path: string): Promise<Genesis> {
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    throw new GenesisError(path, [{ path: "(file)", expected: "a readable genesis JSON file", got: (error as Error).message }]);
+    throw new GenesisError(path, [
+      { path: "(file)", expected: "a readable genesis JSON file", got: (error as Error).message },
+    ]);
   }
   let json: unknown;
   try {
@@ -192,21 +200,37 @@ export function parseGenesis(input: unknown, source: string): Genesis {
   const top = r.object(input, "", TOP_REQUIRED, TOP_OPTIONAL);
   if (top === undefined) throw new GenesisError(source, r.issues);
 
-  const description = top.description === undefined ? undefined : r.string(top.description, "description", "a non-empty string");
+  const description =
+    top.description === undefined ? undefined : r.string(top.description, "description", "a non-empty string");
   // A missing field has been reported by `object`; its reader runs only on what is there.
-  const read = <T,>(value: unknown, reader: (r: Reader, value: unknown) => T | undefined): T | undefined =>
+  const read = <T>(value: unknown, reader: (r: Reader, value: unknown) => T | undefined): T | undefined =>
     value === undefined ? undefined : reader(r, value);
   const token = read(top.token, readToken);
   const quote = read(top.quote, readQuote);
   const maxSupply =
     top.maxSupply === undefined
       ? MAX_SUPPLY
-      : positive(r, top.maxSupply, r.decimal(top.maxSupply, "maxSupply", TOKEN_DECIMALS, MAX_SUPPLY, `${TOKEN_AMOUNT}, at most ${formatDecimal(MAX_SUPPLY, 18)}`), "maxSupply", TOKEN_AMOUNT);
+      : positive(
+          r,
+          top.maxSupply,
+          r.decimal(
+            top.maxSupply,
+            "maxSupply",
+            TOKEN_DECIMALS,
+            MAX_SUPPLY,
+            `${TOKEN_AMOUNT}, at most ${formatDecimal(MAX_SUPPLY, 18)}`,
+          ),
+          "maxSupply",
+          TOKEN_AMOUNT,
+        );
   // The curve is checked on its own domain; with an unreadable maxSupply its range cannot be judged.
-  const domain: CurveDomain | undefined = maxSupply === undefined ? undefined : { maxSupply, given: top.maxSupply !== undefined };
+  const domain: CurveDomain | undefined =
+    maxSupply === undefined ? undefined : { maxSupply, given: top.maxSupply !== undefined };
   const curve = read(top.curve, (r, value) => readCurve(r, value, domain));
   const fees = read(top.fees, readFees);
-  const reserve = read(top.reserve, (r, value) => r.decimal(value, "reserve", QUOTE_DECIMALS, MAX_UINT128, QUOTE_AMOUNT));
+  const reserve = read(top.reserve, (r, value) =>
+    r.decimal(value, "reserve", QUOTE_DECIMALS, MAX_UINT128, QUOTE_AMOUNT),
+  );
   const allocations = read(top.allocations, readAllocations);
   const vesting = top.vesting === undefined ? [] : readVesting(r, top.vesting);
   const pool = read(top.pool, readPool);
@@ -215,11 +239,17 @@ export function parseGenesis(input: unknown, source: string): Genesis {
 
   if (allocations !== undefined && vesting !== undefined && pool !== undefined) {
     const minted =
-      allocations.reduce((sum, a) => sum + a.amount, 0n) + vesting.reduce((sum, v) => sum + v.amount, 0n) + (pool.seed?.tokens ?? 0n);
+      allocations.reduce((sum, a) => sum + a.amount, 0n) +
+      vesting.reduce((sum, v) => sum + v.amount, 0n) +
+      (pool.seed?.tokens ?? 0n);
     const cap = maxSupply ?? MAX_SUPPLY;
     if (minted > cap) {
       const which = top.maxSupply === undefined ? "MAX_SUPPLY" : "maxSupply";
-      r.failText("allocations", `allocations, vesting and the pool seed together at most ${formatDecimal(cap, 18)} tokens (${which})`, `${formatDecimal(minted, 18)} tokens`);
+      r.failText(
+        "allocations",
+        `allocations, vesting and the pool seed together at most ${formatDecimal(cap, 18)} tokens (${which})`,
+        `${formatDecimal(minted, 18)} tokens`,
+      );
     }
   }
 
@@ -245,12 +275,14 @@ function readToken(r: Reader, value: unknown): Genesis["token"] | undefined {
   const o = r.object(value, "token", ["name", "symbol"]);
   if (o === undefined) return undefined;
   const name = o.name === undefined ? undefined : r.string(o.name, "token.name", 'a non-empty string (like "Arena")');
-  const symbol = o.symbol === undefined ? undefined : r.string(o.symbol, "token.symbol", 'a non-empty string (like "ARENA")');
+  const symbol =
+    o.symbol === undefined ? undefined : r.string(o.symbol, "token.symbol", 'a non-empty string (like "ARENA")');
   return name === undefined || symbol === undefined ? undefined : { name, symbol };
 }
 
 function readQuote(r: Reader, value: unknown): Genesis["quote"] | undefined {
-  const expected = '{"deploy": true} (a test stablecoin, local chains) or {"address": "0x…"} (an existing 6-decimal ERC-20)';
+  const expected =
+    '{"deploy": true} (a test stablecoin, local chains) or {"address": "0x…"} (an existing 6-decimal ERC-20)';
   if (typeof value !== "object" || value === null || Array.isArray(value)) return r.fail("quote", expected, value);
   const o = value as Record<string, unknown>;
   if ("address" in o) {
@@ -293,7 +325,9 @@ function readCurve(r: Reader, value: unknown, domain: CurveDomain | undefined): 
   const v = (field: string): bigint => values.get(field)!;
   const box: CurveBox = new Map(specs.map((spec) => [spec.field, { lo: v(spec.field), hi: v(spec.field) }]));
   const before = r.issues.length;
-  checkCurveBox(kind as CurveKindName, box, domain, (field, _end, expected, got, fix) => r.failText(`curve.${field}`, expected, got, fix));
+  checkCurveBox(kind as CurveKindName, box, domain, (field, _end, expected, got, fix) =>
+    r.failText(`curve.${field}`, expected, got, fix),
+  );
   if (r.issues.length > before) return { kind: kind as CurveKindName, specs, values };
   let curve: GenesisCurve;
   switch (kind as CurveKindName) {
@@ -304,14 +338,24 @@ function readCurve(r: Reader, value: unknown, domain: CurveDomain | undefined): 
       curve = { kind: "exponential", initialPriceWad: v("initialPrice"), growthRateWad: v("growthRate") };
       break;
     case "sigmoid":
-      curve = { kind: "sigmoid", maxPriceWad: v("maxPrice"), steepnessWad: v("steepness"), midpoint: v("midpoint"), basePriceWad: v("basePrice") };
+      curve = {
+        kind: "sigmoid",
+        maxPriceWad: v("maxPrice"),
+        steepnessWad: v("steepness"),
+        midpoint: v("midpoint"),
+        basePriceWad: v("basePrice"),
+      };
       break;
   }
   return { kind: kind as CurveKindName, curve, specs, values };
 }
 
 function readFees(r: Reader, value: unknown): Genesis["fees"] | undefined {
-  const o = r.object(value, "fees", FEE_FIELDS.map((s) => s.field));
+  const o = r.object(
+    value,
+    "fees",
+    FEE_FIELDS.map((s) => s.field),
+  );
   if (o === undefined) return undefined;
   const [buyBps, sellBps, treasuryShareBps] = FEE_FIELDS.map((spec) =>
     o[spec.field] === undefined ? undefined : r.unitValue(o[spec.field], `fees.${spec.field}`, spec.unit),
@@ -329,15 +373,31 @@ function readAllocations(r: Reader, value: unknown): Genesis["allocations"] | un
     const path = `allocations[${i}]`;
     const o = r.object(entry, path, ["to", "amount"], ["delegate"]);
     if (o === undefined) return void (ok = false);
-    const to = o.to === undefined ? undefined : r.account(o.to, `${path}.to`, ["treasury", "deployer", "guardian", "account", "address"]);
-    const amount = o.amount === undefined ? undefined : positive(r, o.amount, r.decimal(o.amount, `${path}.amount`, TOKEN_DECIMALS, MAX_SUPPLY, TOKEN_AMOUNT), `${path}.amount`, TOKEN_AMOUNT);
+    const to =
+      o.to === undefined
+        ? undefined
+        : r.account(o.to, `${path}.to`, ["treasury", "deployer", "guardian", "account", "address"]);
+    const amount =
+      o.amount === undefined
+        ? undefined
+        : positive(
+            r,
+            o.amount,
+            r.decimal(o.amount, `${path}.amount`, TOKEN_DECIMALS, MAX_SUPPLY, TOKEN_AMOUNT),
+            `${path}.amount`,
+            TOKEN_AMOUNT,
+          );
     let delegate = false;
     if (o.delegate !== undefined) {
       if (typeof o.delegate !== "boolean") r.fail(`${path}.delegate`, "true or false", o.delegate);
       else delegate = o.delegate;
     }
     if (delegate && to !== undefined && to.kind !== "deployer" && to.kind !== "account") {
-      r.fail(`${path}.delegate`, 'false: only "deployer" and "account:N" allocations are ours to self-delegate at genesis', true);
+      r.fail(
+        `${path}.delegate`,
+        'false: only "deployer" and "account:N" allocations are ours to self-delegate at genesis',
+        true,
+      );
       ok = false;
     }
     if (to === undefined || amount === undefined) ok = false;
@@ -355,26 +415,52 @@ function readVesting(r: Reader, value: unknown): Genesis["vesting"] | undefined 
     const path = `vesting[${i}]`;
     const o = r.object(entry, path, ["beneficiary", "amount", "start", "cliff", "duration"]);
     if (o === undefined) return void (ok = false);
-    const beneficiary = o.beneficiary === undefined ? undefined : r.account(o.beneficiary, `${path}.beneficiary`, ["deployer", "guardian", "treasury", "account", "address"]);
-    const amount = o.amount === undefined ? undefined : positive(r, o.amount, r.decimal(o.amount, `${path}.amount`, TOKEN_DECIMALS, MAX_UINT128, TOKEN_AMOUNT), `${path}.amount`, TOKEN_AMOUNT);
+    const beneficiary =
+      o.beneficiary === undefined
+        ? undefined
+        : r.account(o.beneficiary, `${path}.beneficiary`, ["deployer", "guardian", "treasury", "account", "address"]);
+    const amount =
+      o.amount === undefined
+        ? undefined
+        : positive(
+            r,
+            o.amount,
+            r.decimal(o.amount, `${path}.amount`, TOKEN_DECIMALS, MAX_UINT128, TOKEN_AMOUNT),
+            `${path}.amount`,
+            TOKEN_AMOUNT,
+          );
     const start = o.start === undefined ? undefined : readStart(r, o.start, `${path}.start`);
     const cliffSeconds = o.cliff === undefined ? undefined : r.duration(o.cliff, `${path}.cliff`, MAX_UINT32);
     let durationSeconds = o.duration === undefined ? undefined : r.duration(o.duration, `${path}.duration`, MAX_UINT32);
     if (durationSeconds === 0) durationSeconds = r.fail(`${path}.duration`, "a positive duration", o.duration);
     if (cliffSeconds !== undefined && durationSeconds !== undefined && cliffSeconds > durationSeconds) {
-      r.failText(`${path}.cliff`, `a cliff no longer than the duration (${durationSeconds} seconds)`, `${cliffSeconds} seconds`);
+      r.failText(
+        `${path}.cliff`,
+        `a cliff no longer than the duration (${durationSeconds} seconds)`,
+        `${cliffSeconds} seconds`,
+      );
       ok = false;
     }
-    if (beneficiary === undefined || amount === undefined || start === undefined || cliffSeconds === undefined || durationSeconds === undefined) ok = false;
+    if (
+      beneficiary === undefined ||
+      amount === undefined ||
+      start === undefined ||
+      cliffSeconds === undefined ||
+      durationSeconds === undefined
+    )
+      ok = false;
     else out.push({ beneficiary, amount, start, cliffSeconds, durationSeconds });
   });
   return ok ? out : undefined;
 }
 
 function readStart(r: Reader, value: unknown, path: string): VestingStart | undefined {
-  const expected = 'a unix timestamp in seconds (like 1767225600) or "+<duration>" after deployment (like "+0s" or "+30d")';
+  const expected =
+    'a unix timestamp in seconds (like 1767225600) or "+<duration>" after deployment (like "+0s" or "+30d")';
   if (typeof value === "number") {
-    return Number.isSafeInteger(value) && value >= 0 && BigInt(value) <= MAX_UINT64 ? { kind: "absolute", timestamp: value } : r.fail(path, expected, value);
+    return Number.isSafeInteger(value) && value >= 0 && BigInt(value) <= MAX_UINT64
+      ? { kind: "absolute", timestamp: value }
+      : r.fail(path, expected, value);
   }
   if (typeof value === "string" && value.startsWith("+")) {
     const seconds = parseDuration(value.slice(1));
@@ -390,26 +476,91 @@ function readPool(r: Reader, value: unknown): Genesis["pool"] | undefined {
   if (o.seed === undefined) return feeBps === undefined ? undefined : { feeBps: Number(feeBps) };
   const s = r.object(o.seed, "pool.seed", ["tokens", "quote"]);
   if (s === undefined) return undefined;
-  const tokens = s.tokens === undefined ? undefined : positive(r, s.tokens, r.decimal(s.tokens, "pool.seed.tokens", TOKEN_DECIMALS, MAX_SUPPLY, TOKEN_AMOUNT), "pool.seed.tokens", TOKEN_AMOUNT);
-  const quote = s.quote === undefined ? undefined : positive(r, s.quote, r.decimal(s.quote, "pool.seed.quote", QUOTE_DECIMALS, MAX_UINT128, QUOTE_AMOUNT), "pool.seed.quote", QUOTE_AMOUNT);
+  const tokens =
+    s.tokens === undefined
+      ? undefined
+      : positive(
+          r,
+          s.tokens,
+          r.decimal(s.tokens, "pool.seed.tokens", TOKEN_DECIMALS, MAX_SUPPLY, TOKEN_AMOUNT),
+          "pool.seed.tokens",
+          TOKEN_AMOUNT,
+        );
+  const quote =
+    s.quote === undefined
+      ? undefined
+      : positive(
+          r,
+          s.quote,
+          r.decimal(s.quote, "pool.seed.quote", QUOTE_DECIMALS, MAX_UINT128, QUOTE_AMOUNT),
+          "pool.seed.quote",
+          QUOTE_AMOUNT,
+        );
   if (feeBps === undefined || tokens === undefined || quote === undefined) return undefined;
   if (sqrtDown(tokens * quote) <= MINIMUM_LIQUIDITY) {
-    return r.failText("pool.seed", `a seed whose first LP shares sqrt(tokens wei × quote units) exceed the ${MINIMUM_LIQUIDITY} locked forever`, `sqrt = ${sqrtDown(tokens * quote)}`);
+    return r.failText(
+      "pool.seed",
+      `a seed whose first LP shares sqrt(tokens wei × quote units) exceed the ${MINIMUM_LIQUIDITY} locked forever`,
+      `sqrt = ${sqrtDown(tokens * quote)}`,
+    );
   }
   return { feeBps: Number(feeBps), seed: { tokens, quote } };
 }
 
 function readGovernance(r: Reader, value: unknown): Genesis["governance"] | undefined {
-  const fields = ["votingDelayBlocks", "votingPeriodBlocks", "proposalThreshold", "quorumPercent", "timelockDelaySeconds", "guardian"];
+  const fields = [
+    "votingDelayBlocks",
+    "votingPeriodBlocks",
+    "proposalThreshold",
+    "quorumPercent",
+    "timelockDelaySeconds",
+    "guardian",
+  ];
   const o = r.object(value, "governance", fields);
   if (o === undefined) return undefined;
   const has = (field: string): boolean => o[field] !== undefined;
-  const votingDelayBlocks = has("votingDelayBlocks") ? r.integer(o.votingDelayBlocks, "governance.votingDelayBlocks", 0n, MAX_UINT48, "a whole number of blocks (0 or more)") : undefined;
-  const votingPeriodBlocks = has("votingPeriodBlocks") ? r.integer(o.votingPeriodBlocks, "governance.votingPeriodBlocks", 1n, MAX_UINT32, "a whole number of blocks, at least 1") : undefined;
-  const proposalThreshold = has("proposalThreshold") ? r.decimal(o.proposalThreshold, "governance.proposalThreshold", TOKEN_DECIMALS, MAX_SUPPLY, `${TOKEN_AMOUNT} of votes needed to propose`) : undefined;
-  const quorumPercent = has("quorumPercent") ? r.integer(o.quorumPercent, "governance.quorumPercent", 0n, 100n, "an integer percent of the supply, from 0 to 100") : undefined;
-  const timelockDelaySeconds = has("timelockDelaySeconds") ? r.duration(o.timelockDelaySeconds, "governance.timelockDelaySeconds", MAX_UINT48) : undefined;
-  const guardian = has("guardian") ? r.account(o.guardian, "governance.guardian", ["deployer", "account", "address"]) : undefined;
+  const votingDelayBlocks = has("votingDelayBlocks")
+    ? r.integer(
+        o.votingDelayBlocks,
+        "governance.votingDelayBlocks",
+        0n,
+        MAX_UINT48,
+        "a whole number of blocks (0 or more)",
+      )
+    : undefined;
+  const votingPeriodBlocks = has("votingPeriodBlocks")
+    ? r.integer(
+        o.votingPeriodBlocks,
+        "governance.votingPeriodBlocks",
+        1n,
+        MAX_UINT32,
+        "a whole number of blocks, at least 1",
+      )
+    : undefined;
+  const proposalThreshold = has("proposalThreshold")
+    ? r.decimal(
+        o.proposalThreshold,
+        "governance.proposalThreshold",
+        TOKEN_DECIMALS,
+        MAX_SUPPLY,
+        `${TOKEN_AMOUNT} of votes needed to propose`,
+      )
+    : undefined;
+  const quorumPercent = has("quorumPercent")
+    ? r.integer(
+        o.quorumPercent,
+        "governance.quorumPercent",
+        0n,
+        100n,
+        "an integer percent of the supply, from 0 to 100",
+      )
+    : undefined;
+  const timelockDelaySeconds = has("timelockDelaySeconds")
+    ? r.duration(o.timelockDelaySeconds, "governance.timelockDelaySeconds", MAX_UINT48)
+    : undefined;
+  const guardian = has("guardian")
+    ? r.account(o.guardian, "governance.guardian", ["deployer", "account", "address"])
+    : undefined;
   if (
     votingDelayBlocks === undefined ||
     votingPeriodBlocks === undefined ||
@@ -433,12 +584,23 @@ function readParameters(
   pool: Genesis["pool"] | undefined,
 ): GenesisParameter[] | undefined {
   const entries: { spec: FieldSpec; valuePath: string; value: bigint | undefined; consumer: "market" | "pool" }[] = [];
-  for (const spec of curve?.specs ?? []) entries.push({ spec, valuePath: `curve.${spec.field}`, value: curve?.values.get(spec.field), consumer: "market" });
+  for (const spec of curve?.specs ?? [])
+    entries.push({ spec, valuePath: `curve.${spec.field}`, value: curve?.values.get(spec.field), consumer: "market" });
   FEE_FIELDS.forEach((spec, i) => {
     const feeValues = fees === undefined ? undefined : [fees.buyBps, fees.sellBps, fees.treasuryShareBps];
-    entries.push({ spec, valuePath: `fees.${spec.field}`, value: feeValues === undefined ? undefined : BigInt(feeValues[i]), consumer: "market" });
+    entries.push({
+      spec,
+      valuePath: `fees.${spec.field}`,
+      value: feeValues === undefined ? undefined : BigInt(feeValues[i]),
+      consumer: "market",
+    });
   });
-  entries.push({ spec: POOL_FEE, valuePath: "pool.feeBps", value: pool === undefined ? undefined : BigInt(pool.feeBps), consumer: "pool" });
+  entries.push({
+    spec: POOL_FEE,
+    valuePath: "pool.feeBps",
+    value: pool === undefined ? undefined : BigInt(pool.feeBps),
+    consumer: "pool",
+  });
 
   const keys = entries.map((e) => e.spec.key);
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
@@ -449,7 +611,11 @@ function readParameters(
     // With an unreadable curve kind the curve keys cannot be judged; the curve's own error says why.
     if (curve === undefined && key.startsWith("curve.")) continue;
     if (!keys.includes(key)) {
-      r.failText(child("parameters", key), `bounds only for the parameters this genesis uses: ${keys.join(", ")}`, "an unknown parameter");
+      r.failText(
+        child("parameters", key),
+        `bounds only for the parameters this genesis uses: ${keys.join(", ")}`,
+        "an unknown parameter",
+      );
     }
   }
 
@@ -458,7 +624,11 @@ function readParameters(
   for (const { spec, valuePath, value: genesisValue, consumer } of entries) {
     const path = child("parameters", spec.key);
     if (given[spec.key] === undefined) {
-      r.fail(path, `bounds {"min", "max", "maxStepBps", "minIntervalSeconds"} for ${spec.key} (every parameter needs them)`, undefined);
+      r.fail(
+        path,
+        `bounds {"min", "max", "maxStepBps", "minIntervalSeconds"} for ${spec.key} (every parameter needs them)`,
+        undefined,
+      );
       ok = false;
       continue;
     }
@@ -469,21 +639,53 @@ function readParameters(
     }
     const min = o.min === undefined ? undefined : r.unitValue(o.min, `${path}.min`, spec.unit);
     const max = o.max === undefined ? undefined : r.unitValue(o.max, `${path}.max`, spec.unit);
-    const maxStepBps = o.maxStepBps === undefined ? undefined : r.integer(o.maxStepBps, `${path}.maxStepBps`, 0n, MAX_UINT16, `an integer number of bps from 0 (frozen) to ${MAX_UINT16}`);
-    const minIntervalSeconds = o.minIntervalSeconds === undefined ? undefined : r.duration(o.minIntervalSeconds, `${path}.minIntervalSeconds`, MAX_UINT32);
-    if (min === undefined || max === undefined || maxStepBps === undefined || minIntervalSeconds === undefined || genesisValue === undefined) {
+    const maxStepBps =
+      o.maxStepBps === undefined
+        ? undefined
+        : r.integer(
+            o.maxStepBps,
+            `${path}.maxStepBps`,
+            0n,
+            MAX_UINT16,
+            `an integer number of bps from 0 (frozen) to ${MAX_UINT16}`,
+          );
+    const minIntervalSeconds =
+      o.minIntervalSeconds === undefined
+        ? undefined
+        : r.duration(o.minIntervalSeconds, `${path}.minIntervalSeconds`, MAX_UINT32);
+    if (
+      min === undefined ||
+      max === undefined ||
+      maxStepBps === undefined ||
+      minIntervalSeconds === undefined ||
+      genesisValue === undefined
+    ) {
       ok = false;
       continue;
     }
-    const show = (x: bigint): string => (spec.unit.decimals === 0 ? x.toString() : `"${formatDecimal(x, spec.unit.decimals)}"`);
+    const show = (x: bigint): string =>
+      spec.unit.decimals === 0 ? x.toString() : `"${formatDecimal(x, spec.unit.decimals)}"`;
     if (min > max) {
       r.failText(path, "min ≤ max", `min ${show(min)}, max ${show(max)}`);
       ok = false;
     } else if (genesisValue < min || genesisValue > max) {
-      r.failText(valuePath, `a value within the bounds of parameters[${JSON.stringify(spec.key)}] [${show(min)}, ${show(max)}]`, `${show(genesisValue)}`);
+      r.failText(
+        valuePath,
+        `a value within the bounds of parameters[${JSON.stringify(spec.key)}] [${show(min)}, ${show(max)}]`,
+        `${show(genesisValue)}`,
+      );
       ok = false;
     }
-    out.push({ key: spec.key, value: genesisValue, min, max, maxStepBps, minIntervalSeconds, consumer, decimals: spec.unit.decimals });
+    out.push({
+      key: spec.key,
+      value: genesisValue,
+      min,
+      max,
+      maxStepBps,
+      minIntervalSeconds,
+      consumer,
+      decimals: spec.unit.decimals,
+    });
   }
 
   // Every curve governance may reach inside the bounds must still be one the market accepts on its domain.
@@ -499,4 +701,3 @@ function readParameters(
   }
   return ok ? out : undefined;
 }
-

@@ -19,7 +19,10 @@ export class GenesisError extends Error {
   readonly issues: GenesisIssue[];
 
   constructor(source: string, issues: GenesisIssue[]) {
-    const lines = issues.map((issue) => `${source}: ${issue.path}: expected ${issue.expected}, got ${issue.got}${issue.fix === undefined ? "" : `; ${issue.fix}`}`);
+    const lines = issues.map(
+      (issue) =>
+        `${source}: ${issue.path}: expected ${issue.expected}, got ${issue.got}${issue.fix === undefined ? "" : `; ${issue.fix}`}`,
+    );
     const heading = issues.length === 1 ? "" : `${source}: ${issues.length} problems\n`;
     super(heading + lines.join("\n"));
     this.name = "GenesisError";
@@ -34,7 +37,6 @@ export interface Unit {
   max: bigint;
   expected: string;
 }
-
 
 function describe(value: unknown): string {
   if (value === undefined) return "nothing";
@@ -66,14 +68,24 @@ export class Reader {
   }
 
   /** An object with exactly the `required` fields and any of the `optional` ones. */
-  object(value: unknown, path: string, required: string[], optional: string[] = []): Record<string, unknown> | undefined {
+  object(
+    value: unknown,
+    path: string,
+    required: string[],
+    optional: string[] = [],
+  ): Record<string, unknown> | undefined {
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      return this.fail(path === "" ? "(top level)" : path, `an object with the fields ${[...required, ...optional].join(", ")}`, value);
+      return this.fail(
+        path === "" ? "(top level)" : path,
+        `an object with the fields ${[...required, ...optional].join(", ")}`,
+        value,
+      );
     }
     const record = value as Record<string, unknown>;
     const allowed = [...required, ...optional];
     for (const field of Object.keys(record)) {
-      if (!allowed.includes(field)) this.failText(child(path, field), `one of the fields ${allowed.join(", ")}`, "an unknown field");
+      if (!allowed.includes(field))
+        this.failText(child(path, field), `one of the fields ${allowed.join(", ")}`, "an unknown field");
     }
     for (const field of required) {
       if (record[field] === undefined) this.fail(child(path, field), "a value for this required field", undefined);
@@ -102,9 +114,18 @@ export class Reader {
     if (typeof value !== "string") return this.fail(path, expected, value);
     const parsed = parseDecimal(value, decimals);
     if (typeof parsed === "string") {
-      return this.fail(path, parsed === "too many decimal places" ? `${expected}, with at most ${decimals} decimal places` : expected, value);
+      return this.fail(
+        path,
+        parsed === "too many decimal places" ? `${expected}, with at most ${decimals} decimal places` : expected,
+        value,
+      );
     }
-    if (parsed > max) return this.fail(path, expected.includes("at most") ? expected : `${expected}, at most ${formatDecimal(max, decimals)}`, value);
+    if (parsed > max)
+      return this.fail(
+        path,
+        expected.includes("at most") ? expected : `${expected}, at most ${formatDecimal(max, decimals)}`,
+        value,
+      );
     return parsed;
   }
 
@@ -125,10 +146,13 @@ export class Reader {
   }
 
   account(value: unknown, path: string, allowed: AccountRef["kind"][]): AccountRef | undefined {
-    const names = allowed.map((kind) => (kind === "account" ? '"account:N"' : kind === "address" ? '"0x…" (an address)' : `"${kind}"`));
+    const names = allowed.map((kind) =>
+      kind === "account" ? '"account:N"' : kind === "address" ? '"0x…" (an address)' : `"${kind}"`,
+    );
     const expected = `one of ${names.join(", ")}`;
     if (typeof value !== "string") return this.fail(path, expected, value);
-    if ((value === "deployer" || value === "treasury" || value === "guardian") && allowed.includes(value)) return { kind: value };
+    if ((value === "deployer" || value === "treasury" || value === "guardian") && allowed.includes(value))
+      return { kind: value };
     const indexed = /^account:(\d{1,4})$/.exec(value);
     if (indexed !== null && allowed.includes("account")) return { kind: "account", index: Number(indexed[1]) };
     if (value.startsWith("0x") && allowed.includes("address")) {
@@ -142,7 +166,13 @@ export class Reader {
 }
 
 /** Rejects a zero amount; `raw` is what the file said. */
-export function positive(r: Reader, raw: unknown, value: bigint | undefined, path: string, expected: string): bigint | undefined {
+export function positive(
+  r: Reader,
+  raw: unknown,
+  value: bigint | undefined,
+  path: string,
+  expected: string,
+): bigint | undefined {
   if (value === 0n) return r.fail(path, `${expected}, greater than 0`, raw);
   return value;
 }

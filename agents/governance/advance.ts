@@ -30,31 +30,53 @@ export interface AdvanceResult {
 
 export async function advance(chain: GovernanceChain, options: AdvanceOptions): Promise<AdvanceResult> {
   if (!chain.local) {
-    throw new ActionRefused("advance", `network "${chain.networkName}" is chain ${chain.chainId}, not a local chain: its blocks and time move on their own; advance works on a local node (npx hardhat node, --network localhost)`);
+    throw new ActionRefused(
+      "advance",
+      `network "${chain.networkName}" is chain ${chain.chainId}, not a local chain: its blocks and time move on their own; advance works on a local node (npx hardhat node, --network localhost)`,
+    );
   }
   const explicit = options.blocks !== undefined || options.seconds !== undefined;
-  if (options.to === undefined && !explicit) throw new ActionRefused("advance", "say how far: --to start|end|eta with --id, or --blocks N and/or --seconds N");
-  if (options.to !== undefined && explicit) throw new ActionRefused("advance", "give either --to or --blocks/--seconds, not both");
-  if ((options.blocks ?? 0n) < 0n || (options.seconds ?? 0n) < 0n) throw new ActionRefused("advance", "--blocks and --seconds must be zero or more");
+  if (options.to === undefined && !explicit)
+    throw new ActionRefused("advance", "say how far: --to start|end|eta with --id, or --blocks N and/or --seconds N");
+  if (options.to !== undefined && explicit)
+    throw new ActionRefused("advance", "give either --to or --blocks/--seconds, not both");
+  if ((options.blocks ?? 0n) < 0n || (options.seconds ?? 0n) < 0n)
+    throw new ActionRefused("advance", "--blocks and --seconds must be zero or more");
 
   const start = await chain.client.getBlock();
   let reached: string;
   if (options.to === undefined) {
     if ((options.seconds ?? 0n) > 0n) await mineAt(chain, start.timestamp + options.seconds!);
     if ((options.blocks ?? 0n) > 0n) await mineBlocks(chain, options.blocks!);
-    reached = [options.blocks === undefined ? "" : `${options.blocks} block(s)`, options.seconds === undefined ? "" : `${options.seconds} s`].filter((s) => s !== "").join(" and ");
+    reached = [
+      options.blocks === undefined ? "" : `${options.blocks} block(s)`,
+      options.seconds === undefined ? "" : `${options.seconds} s`,
+    ]
+      .filter((s) => s !== "")
+      .join(" and ");
   } else {
-    if (options.proposal === undefined) throw new ActionRefused("advance", `--to ${options.to} needs the proposal: --id (#N from the listing, or the id)`);
+    if (options.proposal === undefined)
+      throw new ActionRefused(
+        "advance",
+        `--to ${options.to} needs the proposal: --id (#N from the listing, or the id)`,
+      );
     const proposal = await getProposal(chain, options.proposal);
     const name = `#${proposal.index}`;
     if (options.to === "eta") {
-      if (proposal.eta === undefined) throw new ActionRefused("advance", `proposal ${name} is ${proposal.state}, not queued, so it has no eta yet${proposal.state === "Succeeded" ? ` (queue it first: npx hardhat queue --id ${proposal.index})` : ""}`);
+      if (proposal.eta === undefined)
+        throw new ActionRefused(
+          "advance",
+          `proposal ${name} is ${proposal.state}, not queued, so it has no eta yet${proposal.state === "Succeeded" ? ` (queue it first: npx hardhat queue --id ${proposal.index})` : ""}`,
+        );
       if (start.timestamp < proposal.eta) await mineAt(chain, proposal.eta);
       reached = `proposal ${name} may execute (eta ${proposal.eta})`;
     } else {
       const target = options.to === "start" ? proposal.snapshot + 1n : proposal.deadline + 1n;
       if (start.number < target) await mineBlocks(chain, target - start.number);
-      reached = options.to === "start" ? `voting on proposal ${name} is open (from block ${target})` : `voting on proposal ${name} is over (it closed with block ${proposal.deadline})`;
+      reached =
+        options.to === "start"
+          ? `voting on proposal ${name} is open (from block ${target})`
+          : `voting on proposal ${name} is over (it closed with block ${proposal.deadline})`;
     }
   }
   const end = await chain.client.getBlock();

@@ -25,32 +25,61 @@ export function decodeParameterChanges(actions: ProposalActions, store: Address)
     if (getAddress(target) !== getAddress(store)) return;
     const call = decodeFunctionData({ abi: STORE_ABI, data: actions.calldatas[i]! });
     if (call.functionName === "set") changes.push({ key: bytes32ToKey(call.args[0]), value: call.args[1] });
-    else if (call.functionName === "setMany") call.args[0].forEach((key, j) => changes.push({ key: bytes32ToKey(key), value: call.args[1][j]! }));
+    else if (call.functionName === "setMany")
+      call.args[0].forEach((key, j) => changes.push({ key: bytes32ToKey(key), value: call.args[1][j]! }));
   });
   return changes;
 }
 
-export async function expectedApplyAt(chain: Chain, addresses: { governor: Address; timelock: Address; store: Address }, blockSeconds: number, actions: ProposalActions, proposal: ProposalRef): Promise<ApplyTime> {
+export async function expectedApplyAt(
+  chain: Chain,
+  addresses: { governor: Address; timelock: Address; store: Address },
+  blockSeconds: number,
+  actions: ProposalActions,
+  proposal: ProposalRef,
+): Promise<ApplyTime> {
   const latest = await chain.client.getBlock();
   const bs = BigInt(blockSeconds);
-  const minDelay = await chain.client.readContract({ address: addresses.timelock, abi: TIMELOCK_ABI, functionName: "getMinDelay" });
+  const minDelay = await chain.client.readContract({
+    address: addresses.timelock,
+    abi: TIMELOCK_ABI,
+    functionName: "getMinDelay",
+  });
   const timeOfBlock = (block: bigint) => latest.timestamp + (block > latest.number ? (block - latest.number) * bs : bs);
 
   let applyAt: bigint;
   let why: string;
   if (proposal.kind === "draft") {
-    const delay = await chain.client.readContract({ address: addresses.governor, abi: GOVERNOR_ABI, functionName: "votingDelay" });
-    const period = await chain.client.readContract({ address: addresses.governor, abi: GOVERNOR_ABI, functionName: "votingPeriod" });
+    const delay = await chain.client.readContract({
+      address: addresses.governor,
+      abi: GOVERNOR_ABI,
+      functionName: "votingDelay",
+    });
+    const period = await chain.client.readContract({
+      address: addresses.governor,
+      abi: GOVERNOR_ABI,
+      functionName: "votingPeriod",
+    });
     const deadline = latest.number + 1n + delay + period;
     applyAt = timeOfBlock(deadline + 1n) + minDelay;
     why = `proposed in block ${latest.number + 1n}, voting delay ${delay} + period ${period} blocks of ${blockSeconds} s, queued in block ${deadline + 1n}, Timelock delay ${minDelay} s`;
   } else {
-    const eta = await chain.client.readContract({ address: addresses.governor, abi: GOVERNOR_ABI, functionName: "proposalEta", args: [proposal.id] });
+    const eta = await chain.client.readContract({
+      address: addresses.governor,
+      abi: GOVERNOR_ABI,
+      functionName: "proposalEta",
+      args: [proposal.id],
+    });
     if (eta > 0n) {
       applyAt = eta > latest.timestamp ? eta : latest.timestamp + bs;
       why = `queued: executable at its ETA ${eta}`;
     } else {
-      const deadline = await chain.client.readContract({ address: addresses.governor, abi: GOVERNOR_ABI, functionName: "proposalDeadline", args: [proposal.id] });
+      const deadline = await chain.client.readContract({
+        address: addresses.governor,
+        abi: GOVERNOR_ABI,
+        functionName: "proposalDeadline",
+        args: [proposal.id],
+      });
       applyAt = timeOfBlock(deadline + 1n) + minDelay;
       why = `voting ends at block ${deadline} (blocks of ${blockSeconds} s), queued in the next block, Timelock delay ${minDelay} s`;
     }

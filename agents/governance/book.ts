@@ -8,7 +8,14 @@
 import { type Address, getAddress, type PublicClient } from "viem";
 
 import type { ParameterChange } from "./changes.ts";
-import { GOVERNOR_ABI, PROPOSAL_STATES, type ProposalActions, type ProposalState, type Support, VOTES_ABI } from "./proposal.ts";
+import {
+  GOVERNOR_ABI,
+  PROPOSAL_STATES,
+  type ProposalActions,
+  type ProposalState,
+  type Support,
+  VOTES_ABI,
+} from "./proposal.ts";
 import type { ProposalEvaluation } from "./evaluation.ts";
 import type { EvaluationConfig } from "../scenario/governance-types.ts";
 import type { GovernanceTrail } from "./trail.ts";
@@ -64,7 +71,11 @@ export interface CastVote {
   error?: string;
 }
 
-export type Decider = (proposal: TrackedProposal, evaluation: ProposalEvaluation | undefined, turn: ParticipantTurn) => Promise<Omit<PlannedVote, "weight" | "currentVotes">[]>;
+export type Decider = (
+  proposal: TrackedProposal,
+  evaluation: ProposalEvaluation | undefined,
+  turn: ParticipantTurn,
+) => Promise<Omit<PlannedVote, "weight" | "currentVotes">[]>;
 
 export interface TrackedProposal {
   label: string;
@@ -91,7 +102,11 @@ export interface TrackedProposal {
   inFlight?: "queue" | "execute";
 }
 
-export type Evaluator = (actions: ProposalActions, applyAt: bigint, config: EvaluationConfig) => Promise<ProposalEvaluation>;
+export type Evaluator = (
+  actions: ProposalActions,
+  applyAt: bigint,
+  config: EvaluationConfig,
+) => Promise<ProposalEvaluation>;
 
 export class GovernanceBook {
   readonly proposals: TrackedProposal[] = [];
@@ -105,7 +120,14 @@ export class GovernanceBook {
   /** The what-if every proposal gets when its voting opens. */
   private readonly proposalEvaluation: EvaluationConfig;
 
-  constructor(client: PublicClient, trail: GovernanceTrail, addresses: GovernanceAddresses, timing: GovernanceTiming, evaluator: Evaluator, proposalEvaluation: EvaluationConfig) {
+  constructor(
+    client: PublicClient,
+    trail: GovernanceTrail,
+    addresses: GovernanceAddresses,
+    timing: GovernanceTiming,
+    evaluator: Evaluator,
+    proposalEvaluation: EvaluationConfig,
+  ) {
     this.client = client;
     this.proposalEvaluation = proposalEvaluation;
     this.trail = trail;
@@ -128,7 +150,13 @@ export class GovernanceBook {
 
   /** Proposals still to be decided, queued or executed. */
   open(): TrackedProposal[] {
-    return this.proposals.filter((p) => p.status === "sent" || p.status === "open" || (p.status === "decided" && p.finalState === "Succeeded") || p.status === "queued");
+    return this.proposals.filter(
+      (p) =>
+        p.status === "sent" ||
+        p.status === "open" ||
+        (p.status === "decided" && p.finalState === "Succeeded") ||
+        p.status === "queued",
+    );
   }
 
   /** The time a proposal sent in this step's block would execute: voting, one block to queue, the Timelock's delay. */
@@ -158,7 +186,14 @@ export class GovernanceBook {
   confirm(proposal: TrackedProposal, result: RawCallResult, turn: ParticipantTurn): void {
     if (result.status !== "success") {
       proposal.status = "failed";
-      this.trail.add({ step: turn.step, kind: "call-failed", proposal: proposal.label, fn: "propose", by: proposal.proposer, error: result.error ?? result.status });
+      this.trail.add({
+        step: turn.step,
+        kind: "call-failed",
+        proposal: proposal.label,
+        fn: "propose",
+        by: proposal.proposer,
+        error: result.error ?? result.status,
+      });
       return;
     }
     // OpenZeppelin: voting opens after the snapshot block (voteStart) and closes at the deadline block (voteEnd).
@@ -208,19 +243,29 @@ export class GovernanceBook {
     const planned: PlannedVote[] = [];
     for (const decider of this.deciders) {
       for (const v of await decider(p, p.evaluation, turn)) {
-        const [weight, currentVotes] = await Promise.all([this.pastVotes(v.address, p.snapshot!), this.currentVotes(v.address)]);
+        const [weight, currentVotes] = await Promise.all([
+          this.pastVotes(v.address, p.snapshot!),
+          this.currentVotes(v.address),
+        ]);
         planned.push({ ...v, weight, currentVotes });
       }
     }
     p.plan = planned;
-    const quorum = (await this.client.readContract({ address: this.addresses.governor, abi: GOVERNOR_ABI, functionName: "quorum", args: [p.snapshot!] })) as bigint;
+    const quorum = (await this.client.readContract({
+      address: this.addresses.governor,
+      abi: GOVERNOR_ABI,
+      functionName: "quorum",
+      args: [p.snapshot!],
+    })) as bigint;
     p.prediction = predict(planned, quorum);
     this.trail.add({
       step: turn.step,
       kind: "evaluation",
       proposal: p.label,
       applyAt: applyAt.toString(),
-      ...(p.evaluation === undefined ? { error: p.evaluationError } : { metrics: p.evaluation.metrics, seeds: p.evaluation.seeds, blocks: p.evaluation.blocks }),
+      ...(p.evaluation === undefined
+        ? { error: p.evaluationError }
+        : { metrics: p.evaluation.metrics, seeds: p.evaluation.seeds, blocks: p.evaluation.blocks }),
       plan: planned.map((v) => ({ voter: v.voter, support: v.support, weight: v.weight.toString(), reason: v.reason })),
       prediction: showPrediction(p.prediction),
     });
@@ -228,23 +273,51 @@ export class GovernanceBook {
 
   private async decide(p: TrackedProposal, turn: ParticipantTurn): Promise<void> {
     const client = this.client;
-    const state = PROPOSAL_STATES[Number(await client.readContract({ address: this.addresses.governor, abi: GOVERNOR_ABI, functionName: "state", args: [p.id]}))]!;
-    const [againstVotes, forVotes, abstainVotes] = (await client.readContract({ address: this.addresses.governor, abi: GOVERNOR_ABI, functionName: "proposalVotes", args: [p.id]})) as readonly [bigint, bigint, bigint];
-    const quorum = (await client.readContract({ address: this.addresses.governor, abi: GOVERNOR_ABI, functionName: "quorum", args: [p.snapshot!]})) as bigint;
+    const state =
+      PROPOSAL_STATES[
+        Number(
+          await client.readContract({
+            address: this.addresses.governor,
+            abi: GOVERNOR_ABI,
+            functionName: "state",
+            args: [p.id],
+          }),
+        )
+      ]!;
+    const [againstVotes, forVotes, abstainVotes] = (await client.readContract({
+      address: this.addresses.governor,
+      abi: GOVERNOR_ABI,
+      functionName: "proposalVotes",
+      args: [p.id],
+    })) as readonly [bigint, bigint, bigint];
+    const quorum = (await client.readContract({
+      address: this.addresses.governor,
+      abi: GOVERNOR_ABI,
+      functionName: "quorum",
+      args: [p.snapshot!],
+    })) as bigint;
     p.finalState = state;
     p.status = "decided";
-    const reason = state === "Succeeded" ? "more for than against, quorum reached" : forVotes + abstainVotes < quorum ? `quorum not reached (${forVotes + abstainVotes} of ${quorum})` : "not more for than against";
+    const reason =
+      state === "Succeeded"
+        ? "more for than against, quorum reached"
+        : forVotes + abstainVotes < quorum
+          ? `quorum not reached (${forVotes + abstainVotes} of ${quorum})`
+          : "not more for than against";
     // What the votes cast after the snapshot would have changed, had they counted with the votes their voters hold now.
     const late = p.votes.filter((v) => v.status === "success" && v.currentVotes > v.weight);
-    const counterfactual = late.length === 0 ? undefined : predict(
-      [
-        { support: "for", weight: forVotes },
-        { support: "against", weight: againstVotes },
-        { support: "abstain", weight: abstainVotes },
-        ...late.map((v) => ({ support: v.support, weight: v.currentVotes - v.weight })),
-      ],
-      quorum,
-    );
+    const counterfactual =
+      late.length === 0
+        ? undefined
+        : predict(
+            [
+              { support: "for", weight: forVotes },
+              { support: "against", weight: againstVotes },
+              { support: "abstain", weight: abstainVotes },
+              ...late.map((v) => ({ support: v.support, weight: v.currentVotes - v.weight })),
+            ],
+            quorum,
+          );
     this.trail.add({
       step: turn.step,
       kind: "outcome",
@@ -253,10 +326,25 @@ export class GovernanceBook {
       by: p.proposer,
       state,
       reason,
-      votes: { for: forVotes.toString(), against: againstVotes.toString(), abstain: abstainVotes.toString(), quorum: quorum.toString() },
+      votes: {
+        for: forVotes.toString(),
+        against: againstVotes.toString(),
+        abstain: abstainVotes.toString(),
+        quorum: quorum.toString(),
+      },
       predicted: p.prediction === undefined ? null : showPrediction(p.prediction),
       predictionRight: p.prediction === undefined ? null : p.prediction.state === state,
-      ...(counterfactual === undefined ? {} : { lateVotes: late.map((v) => ({ voter: v.voter, support: v.support, counted: v.weight.toString(), held: v.currentVotes.toString() })), hadLateVotesCounted: showPrediction(counterfactual) }),
+      ...(counterfactual === undefined
+        ? {}
+        : {
+            lateVotes: late.map((v) => ({
+              voter: v.voter,
+              support: v.support,
+              counted: v.weight.toString(),
+              held: v.currentVotes.toString(),
+            })),
+            hadLateVotesCounted: showPrediction(counterfactual),
+          }),
     });
   }
 
@@ -266,55 +354,139 @@ export class GovernanceBook {
     for (const p of this.proposals) {
       if (p.proposer !== proposer || p.inFlight !== undefined) continue;
       if (p.status === "decided" && p.finalState === "Succeeded") out.push({ proposal: p, step: "queue" });
-      else if (p.status === "queued" && p.eta !== undefined && turn.timestamp >= p.eta) out.push({ proposal: p, step: "execute" });
+      else if (p.status === "queued" && p.eta !== undefined && turn.timestamp >= p.eta)
+        out.push({ proposal: p, step: "execute" });
     }
     for (const { proposal } of out) proposal.inFlight = out.find((o) => o.proposal === proposal)!.step;
     return out;
   }
 
   /** The queue or execute receipt. */
-  async settleLifecycle(p: TrackedProposal, step: "queue" | "execute", result: RawCallResult, turn: ParticipantTurn): Promise<void> {
+  async settleLifecycle(
+    p: TrackedProposal,
+    step: "queue" | "execute",
+    result: RawCallResult,
+    turn: ParticipantTurn,
+  ): Promise<void> {
     p.inFlight = undefined;
     if (result.status !== "success") {
       p.status = "failed";
-      this.trail.add({ step: turn.step, kind: "call-failed", proposal: p.label, fn: step, by: p.proposer, error: result.error ?? result.status });
+      this.trail.add({
+        step: turn.step,
+        kind: "call-failed",
+        proposal: p.label,
+        fn: step,
+        by: p.proposer,
+        error: result.error ?? result.status,
+      });
       return;
     }
     if (step === "queue") {
       p.status = "queued";
-      p.eta = (await this.client.readContract({ address: this.addresses.governor, abi: GOVERNOR_ABI, functionName: "proposalEta", args: [p.id] })) as bigint;
-      this.trail.add({ step: turn.step, kind: "queued", proposal: p.label, eta: p.eta.toString(), gasUsed: result.gasUsed.toString() });
+      p.eta = (await this.client.readContract({
+        address: this.addresses.governor,
+        abi: GOVERNOR_ABI,
+        functionName: "proposalEta",
+        args: [p.id],
+      })) as bigint;
+      this.trail.add({
+        step: turn.step,
+        kind: "queued",
+        proposal: p.label,
+        eta: p.eta.toString(),
+        gasUsed: result.gasUsed.toString(),
+      });
     } else {
       p.status = "executed";
       p.executedStep = turn.step;
-      this.trail.add({ step: turn.step, kind: "executed", proposal: p.label, timestamp: result.timestamp.toString(), gasUsed: result.gasUsed.toString() });
+      this.trail.add({
+        step: turn.step,
+        kind: "executed",
+        proposal: p.label,
+        timestamp: result.timestamp.toString(),
+        gasUsed: result.gasUsed.toString(),
+      });
     }
   }
 
   /** A vote's receipt: the weight the Governor counted. */
-  recordVote(p: TrackedProposal, voter: string, support: Support, result: RawCallResult, currentVotes: bigint, turn: ParticipantTurn): void {
+  recordVote(
+    p: TrackedProposal,
+    voter: string,
+    support: Support,
+    result: RawCallResult,
+    currentVotes: bigint,
+    turn: ParticipantTurn,
+  ): void {
     const weight = result.status === "success" ? (voteWeight(result.logs) ?? 0n) : 0n;
-    const vote: CastVote = { step: turn.step, voter, support, weight, currentVotes, status: result.status, ...(result.error === undefined ? {} : { error: result.error }) };
+    const vote: CastVote = {
+      step: turn.step,
+      voter,
+      support,
+      weight,
+      currentVotes,
+      status: result.status,
+      ...(result.error === undefined ? {} : { error: result.error }),
+    };
     p.votes.push(vote);
-    this.trail.add({ step: turn.step, kind: "vote", proposal: p.label, voter, support, weight: weight.toString(), heldVotes: currentVotes.toString(), status: result.status, ...(result.error === undefined ? {} : { error: result.error }) });
+    this.trail.add({
+      step: turn.step,
+      kind: "vote",
+      proposal: p.label,
+      voter,
+      support,
+      weight: weight.toString(),
+      heldVotes: currentVotes.toString(),
+      status: result.status,
+      ...(result.error === undefined ? {} : { error: result.error }),
+    });
   }
 
   async pastVotes(address: Address, timepoint: bigint): Promise<bigint> {
-    return (await this.client.readContract({ address: this.addresses.token, abi: VOTES_ABI, functionName: "getPastVotes", args: [getAddress(address), timepoint] })) as bigint;
+    return (await this.client.readContract({
+      address: this.addresses.token,
+      abi: VOTES_ABI,
+      functionName: "getPastVotes",
+      args: [getAddress(address), timepoint],
+    })) as bigint;
   }
 
   async currentVotes(address: Address): Promise<bigint> {
-    return (await this.client.readContract({ address: this.addresses.token, abi: VOTES_ABI, functionName: "getVotes", args: [getAddress(address)] })) as bigint;
+    return (await this.client.readContract({
+      address: this.addresses.token,
+      abi: VOTES_ABI,
+      functionName: "getVotes",
+      args: [getAddress(address)],
+    })) as bigint;
   }
 }
 
 /** The Governor's rule: Succeeded when for > against and for + abstain reach the quorum. */
 export function predict(votes: readonly { support: Support | "skip"; weight: bigint }[], quorum: bigint): Prediction {
   const count = countVotes(votes, quorum);
-  const reason = count.state === "Succeeded" ? "more for than against, quorum reached" : !count.quorumReached ? `quorum not reached (${count.forVotes + count.abstainVotes} of ${quorum})` : "not more for than against";
-  return { state: count.state, forVotes: count.forVotes, againstVotes: count.againstVotes, abstainVotes: count.abstainVotes, quorum, reason };
+  const reason =
+    count.state === "Succeeded"
+      ? "more for than against, quorum reached"
+      : !count.quorumReached
+        ? `quorum not reached (${count.forVotes + count.abstainVotes} of ${quorum})`
+        : "not more for than against";
+  return {
+    state: count.state,
+    forVotes: count.forVotes,
+    againstVotes: count.againstVotes,
+    abstainVotes: count.abstainVotes,
+    quorum,
+    reason,
+  };
 }
 
 export function showPrediction(p: Prediction) {
-  return { state: p.state, for: p.forVotes.toString(), against: p.againstVotes.toString(), abstain: p.abstainVotes.toString(), quorum: p.quorum.toString(), reason: p.reason };
+  return {
+    state: p.state,
+    for: p.forVotes.toString(),
+    against: p.againstVotes.toString(),
+    abstain: p.abstainVotes.toString(),
+    quorum: p.quorum.toString(),
+    reason: p.reason,
+  };
 }

@@ -19,7 +19,12 @@ export interface Drafted {
 
 const FRACTION_SCALE = 10_000;
 
-export function draftCandidates(parameters: ReadonlyMap<string, StoredParameter>, keys: readonly string[], fractions: readonly number[], executeAt: bigint): Drafted {
+export function draftCandidates(
+  parameters: ReadonlyMap<string, StoredParameter>,
+  keys: readonly string[],
+  fractions: readonly number[],
+  executeAt: bigint,
+): Drafted {
   const candidates: Candidate[] = [];
   const refused: Drafted["refused"] = [];
   for (const key of keys) {

@@ -61,12 +61,15 @@ export function parseChange(text: string): ParameterChange {
   const key = at < 0 ? "" : text.slice(0, at).trim();
   const raw = at < 0 ? "" : text.slice(at + 1).trim();
   if (key === "" || raw === "") {
-    throw new ProposalRefused([`"${text}" is not a change: write key=value, like market.buyFeeBps=120 or curve.basePrice=0.012`]);
+    throw new ProposalRefused([
+      `"${text}" is not a change: write key=value, like market.buyFeeBps=120 or curve.basePrice=0.012`,
+    ]);
   }
   const decimals = parameterDecimals(key);
   const value = parseDecimal(raw, decimals);
   if (typeof value === "string") {
-    const unit = decimals === 0 ? "a whole number of bps, like 120" : `a decimal with at most ${decimals} places, like 0.012`;
+    const unit =
+      decimals === 0 ? "a whole number of bps, like 120" : `a decimal with at most ${decimals} places, like 0.012`;
     throw new ProposalRefused([`${key}=${raw}: ${value}; ${key} takes ${unit}`]);
   }
   return { key, value };
@@ -75,7 +78,9 @@ export function parseChange(text: string): ParameterChange {
 /** "market.buyFeeBps 100 → 120" */
 export function describeChange(change: ParameterChange, current?: bigint): string {
   const to = formatParameter(change.key, change.value);
-  return current === undefined ? `${change.key} → ${to}` : `${change.key} ${formatParameter(change.key, current)} → ${to}`;
+  return current === undefined
+    ? `${change.key} → ${to}`
+    : `${change.key} ${formatParameter(change.key, current)} → ${to}`;
 }
 
 /** The largest change one update may make now (rounded down, as the store does). */
@@ -115,7 +120,11 @@ export function changeProblem(p: StoredParameter, newValue: bigint, atTimestamp?
  * Every problem of a set of changes, in order: unknown keys, a key listed twice (the store would hold
  * the second write to the interval), and each change against its parameter.
  */
-export function checkChanges(parameters: ReadonlyMap<string, StoredParameter>, changes: readonly ParameterChange[], atTimestamp?: bigint): string[] {
+export function checkChanges(
+  parameters: ReadonlyMap<string, StoredParameter>,
+  changes: readonly ParameterChange[],
+  atTimestamp?: bigint,
+): string[] {
   const problems: string[] = [];
   if (changes.length === 0) problems.push("no parameter changes: give at least one key=value");
   const seen = new Set<string>();
@@ -146,14 +155,32 @@ export function bytes32ToKey(value: Hex): string {
 }
 
 /** Every parameter of the store at `blockNumber` (latest when absent), by key. */
-export async function readParameters(client: PublicClient, store: Address, blockNumber?: bigint): Promise<Map<string, StoredParameter>> {
+export async function readParameters(
+  client: PublicClient,
+  store: Address,
+  blockNumber?: bigint,
+): Promise<Map<string, StoredParameter>> {
   const at = blockNumber === undefined ? {} : { blockNumber };
   const keys = await client.readContract({ address: store, abi: STORE_ABI, functionName: "keys", ...at });
   const out = new Map<string, StoredParameter>();
   for (const raw of keys) {
-    const p = await client.readContract({ address: store, abi: STORE_ABI, functionName: "parameter", args: [raw], ...at });
+    const p = await client.readContract({
+      address: store,
+      abi: STORE_ABI,
+      functionName: "parameter",
+      args: [raw],
+      ...at,
+    });
     const key = bytes32ToKey(raw);
-    out.set(key, { key, value: p.value, min: p.min, max: p.max, maxStepBps: p.maxStepBps, minIntervalSeconds: p.minIntervalSeconds, updatedAt: BigInt(p.updatedAt) });
+    out.set(key, {
+      key,
+      value: p.value,
+      min: p.min,
+      max: p.max,
+      maxStepBps: p.maxStepBps,
+      minIntervalSeconds: p.minIntervalSeconds,
+      updatedAt: BigInt(p.updatedAt),
+    });
   }
   return out;
 }

@@ -14,7 +14,11 @@ export function formatVotes(votes: bigint): string {
 export function formatDuration(seconds: bigint): string {
   const parts: string[] = [];
   let rest = seconds;
-  for (const [unit, size] of [["d", 86_400n], ["h", 3_600n], ["min", 60n]] as const) {
+  for (const [unit, size] of [
+    ["d", 86_400n],
+    ["h", 3_600n],
+    ["min", 60n],
+  ] as const) {
     if (rest >= size) {
       parts.push(`${rest / size} ${unit}`);
       rest %= size;

@@ -36,5 +36,10 @@ export class LiveGovernanceError extends GovernanceError {
 
 /** Every error a governance task reports as a message alone (no stack trace). */
 export function isGovernanceUserError(error: unknown): error is Error {
-  return error instanceof Error && ["GovernanceError", "ActionRefused", "LiveGovernanceError", "ProposalRefused", "DeploymentFileError"].includes(error.name);
+  return (
+    error instanceof Error &&
+    ["GovernanceError", "ActionRefused", "LiveGovernanceError", "ProposalRefused", "DeploymentFileError"].includes(
+      error.name,
+    )
+  );
 }

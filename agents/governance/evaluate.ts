@@ -87,8 +87,10 @@ const QUOTE = 10n ** 6n;
 const WAD = 10n ** 18n;
 
 export async function evaluateProposal(ctx: WhatIfContext, options: EvaluateOptions): Promise<Evaluation> {
-  if (options.seeds.length === 0) throw new RangeError("evaluateProposal: give at least one seed (two or more for confidence intervals)");
-  if (new Set(options.seeds.map(String)).size !== options.seeds.length) throw new RangeError(`evaluateProposal: seeds repeat (${options.seeds.join(", ")}); give distinct seeds`);
+  if (options.seeds.length === 0)
+    throw new RangeError("evaluateProposal: give at least one seed (two or more for confidence intervals)");
+  if (new Set(options.seeds.map(String)).size !== options.seeds.length)
+    throw new RangeError(`evaluateProposal: seeds repeat (${options.seeds.join(", ")}); give distinct seeds`);
   const start = performance.now();
   const fromBlock = await ctx.chain.client.getBlockNumber();
   const without: WhatIfRun[] = [];
@@ -98,7 +100,12 @@ export async function evaluateProposal(ctx: WhatIfContext, options: EvaluateOpti
     const base = await runWhatIf(ctx, { seed, blocks: options.blocks, applyAt: options.applyAt });
     without.push(base);
     options.onArm?.(without.length + withChange.length, total, base);
-    const changed = await runWhatIf(ctx, { seed, blocks: options.blocks, applyAt: options.applyAt, actions: options.actions });
+    const changed = await runWhatIf(ctx, {
+      seed,
+      blocks: options.blocks,
+      applyAt: options.applyAt,
+      actions: options.actions,
+    });
     withChange.push(changed);
     options.onArm?.(without.length + withChange.length, total, changed);
   }
@@ -108,7 +115,18 @@ export async function evaluateProposal(ctx: WhatIfContext, options: EvaluateOpti
     const withValues = withChange.map((run) => metricOf(run, metric));
     const difference = pairedDifference(withValues, withoutValues);
     const { label, unit, better } = METRICS[metric];
-    return { metric, label, unit, better, withoutValues, withValues, without: meanInterval(withoutValues), with: meanInterval(withValues), difference, significant: isSignificant(difference) };
+    return {
+      metric,
+      label,
+      unit,
+      better,
+      withoutValues,
+      withValues,
+      without: meanInterval(withoutValues),
+      with: meanInterval(withValues),
+      difference,
+      significant: isSignificant(difference),
+    };
   });
 
   const first = without[0]!;
@@ -116,7 +134,14 @@ export async function evaluateProposal(ctx: WhatIfContext, options: EvaluateOpti
   const groupNames = [...new Set(first.agents.map((a) => a.group))];
   const groups = groupNames.map((group) => {
     const members = first.agents.filter((a) => a.group === group);
-    return pnlEffect(group, members.map((a) => a.agent), group, [...new Set(members.flatMap((a) => a.behaviours))], without, withChange);
+    return pnlEffect(
+      group,
+      members.map((a) => a.agent),
+      group,
+      [...new Set(members.flatMap((a) => a.behaviours))],
+      without,
+      withChange,
+    );
   });
 
   const s = ctx.scenario;
@@ -162,7 +187,14 @@ export function metricOf(run: WhatIfRun, metric: MetricName): number {
   }
 }
 
-function pnlEffect(name: string, members: string[], group: string, behaviours: string[], without: WhatIfRun[], withChange: WhatIfRun[]): PnlEffect {
+function pnlEffect(
+  name: string,
+  members: string[],
+  group: string,
+  behaviours: string[],
+  without: WhatIfRun[],
+  withChange: WhatIfRun[],
+): PnlEffect {
   const pnl = (run: WhatIfRun) => {
     let total = 0n;
     for (const agent of run.agents) if (members.includes(agent.agent)) total += agent.pnlQuote;
@@ -171,5 +203,14 @@ function pnlEffect(name: string, members: string[], group: string, behaviours: s
   const withoutValues = without.map(pnl);
   const withValues = withChange.map(pnl);
   const difference = pairedDifference(withValues, withoutValues);
-  return { name, agents: members, group, behaviours, without: meanInterval(withoutValues), with: meanInterval(withValues), difference, significant: isSignificant(difference) };
+  return {
+    name,
+    agents: members,
+    group,
+    behaviours,
+    without: meanInterval(withoutValues),
+    with: meanInterval(withValues),
+    difference,
+    significant: isSignificant(difference),
+  };
 }

@@ -34,12 +34,23 @@ export interface PrepareOptions {
   log?: (line: string) => void;
 }
 
-export async function prepareEvaluationChain(hre: HardhatRuntimeEnvironment, options: PrepareOptions): Promise<EvaluationChain> {
+export async function prepareEvaluationChain(
+  hre: HardhatRuntimeEnvironment,
+  options: PrepareOptions,
+): Promise<EvaluationChain> {
   const { scenario } = options;
   const log = options.log ?? (() => undefined);
   const onNode = options.network !== undefined && options.network !== "default";
-  if (onNode && options.deployment === undefined) throw new WhatIfError(`network "${options.network}" needs its deployment file (deployments/${options.network}.json); deploy first: npx hardhat deploy --network ${options.network}`);
-  const chain = await openChain(hre, { ...(onNode ? { network: options.network } : {}), mode: scenario.mode, startTime: scenario.startTime, allowLive: false });
+  if (onNode && options.deployment === undefined)
+    throw new WhatIfError(
+      `network "${options.network}" needs its deployment file (deployments/${options.network}.json); deploy first: npx hardhat deploy --network ${options.network}`,
+    );
+  const chain = await openChain(hre, {
+    ...(onNode ? { network: options.network } : {}),
+    mode: scenario.mode,
+    startTime: scenario.startTime,
+    allowLive: false,
+  });
   let outer: { snapshot: string; automine: boolean } | undefined;
   try {
     const abis = await loadSystemAbis(hre.artifacts);
@@ -47,12 +58,31 @@ export async function prepareEvaluationChain(hre: HardhatRuntimeEnvironment, opt
     let governance: { governor: Address; timelock: Address; store: Address };
     if (onNode) {
       const record = options.deployment!;
-      if (BigInt(record.chainId) !== chain.chainId) throw new WhatIfError(`deployments/${options.network}.json is for chain ${record.chainId}, but network "${options.network}" is chain ${chain.chainId}; deploy again to this node`);
-      outer = { automine: await chain.request<boolean>("hardhat_getAutomine").catch(() => true), snapshot: await chain.request<string>("evm_snapshot") };
+      if (BigInt(record.chainId) !== chain.chainId)
+        throw new WhatIfError(
+          `deployments/${options.network}.json is for chain ${record.chainId}, but network "${options.network}" is chain ${chain.chainId}; deploy again to this node`,
+        );
+      outer = {
+        automine: await chain.request<boolean>("hardhat_getAutomine").catch(() => true),
+        snapshot: await chain.request<string>("evm_snapshot"),
+      };
       const [deployer] = await chain.request<string[]>("eth_accounts");
-      if (deployer === undefined) throw new WhatIfError(`network "${options.network}" has no unlocked account to deploy the lens from; use npx hardhat node`);
-      setup = await setUpAgents(chain, scenario, abis, { addresses: record.addresses, treasury: record.accounts.treasury, deployer }, log);
-      governance = { governor: getAddress(record.addresses.governor), timelock: getAddress(record.addresses.timelock), store: getAddress(record.addresses.store) };
+      if (deployer === undefined)
+        throw new WhatIfError(
+          `network "${options.network}" has no unlocked account to deploy the lens from; use npx hardhat node`,
+        );
+      setup = await setUpAgents(
+        chain,
+        scenario,
+        abis,
+        { addresses: record.addresses, treasury: record.accounts.treasury, deployer },
+        log,
+      );
+      governance = {
+        governor: getAddress(record.addresses.governor),
+        timelock: getAddress(record.addresses.timelock),
+        store: getAddress(record.addresses.store),
+      };
     } else {
       const battle = await setUpBattle(chain, scenario, abis, false, log);
       setup = battle;
@@ -63,7 +93,9 @@ export async function prepareEvaluationChain(hre: HardhatRuntimeEnvironment, opt
     const ctx: WhatIfContext = { chain, abis, addresses, scenario, wallets: setup.wallets };
     let world: World | undefined;
     if (options.warmup > 0) {
-      world = await World.create(chain, scenario, abis, setup, (wallet) => wallet.config.behaviours.map(createBehaviour));
+      world = await World.create(chain, scenario, abis, setup, (wallet) =>
+        wallet.config.behaviours.map(createBehaviour),
+      );
       for (let step = 1; step <= options.warmup; step++) await world.runStep();
       ctx.history = world.priceHistory();
       log(`warmed up for ${options.warmup} blocks`);

@@ -42,15 +42,26 @@ export function evaluationReport(input: EvaluationReportInput): string {
   );
 
   lines.push("## The proposal", "");
-  lines.push(proposal.kind === "submitted" ? `Submitted proposal \`${proposal.id}\`.` : "A draft, not yet submitted.", "");
+  lines.push(
+    proposal.kind === "submitted" ? `Submitted proposal \`${proposal.id}\`.` : "A draft, not yet submitted.",
+    "",
+  );
   if (input.changes.length > 0) {
     lines.push("| parameter | now | proposed |", "|---|---:|---:|");
-    for (const c of input.changes) lines.push(`| \`${c.key}\` | ${c.from === undefined ? "—" : formatParameter(c.key, c.from)} | ${formatParameter(c.key, c.to)} |`);
+    for (const c of input.changes)
+      lines.push(
+        `| \`${c.key}\` | ${c.from === undefined ? "—" : formatParameter(c.key, c.from)} | ${formatParameter(c.key, c.to)} |`,
+      );
     lines.push("");
   }
   const otherCalls = e.actions.targets.length - (input.changes.length > 0 ? 1 : 0);
-  if (otherCalls > 0) lines.push(`The proposal also makes ${otherCalls} other call${otherCalls === 1 ? "" : "s"} (targets ${e.actions.targets.join(", ")}).`, "");
-  if (e.actions.description.includes("\n")) lines.push("> " + e.actions.description.split("\n").slice(1).join("\n> ").trim(), "");
+  if (otherCalls > 0)
+    lines.push(
+      `The proposal also makes ${otherCalls} other call${otherCalls === 1 ? "" : "s"} (targets ${e.actions.targets.join(", ")}).`,
+      "",
+    );
+  if (e.actions.description.includes("\n"))
+    lines.push("> " + e.actions.description.split("\n").slice(1).join("\n> ").trim(), "");
 
   lines.push("## Method", "");
   lines.push(
@@ -66,12 +77,26 @@ export function evaluationReport(input: EvaluationReportInput): string {
 
   lines.push("## Effects on the market", "");
   lines.push("| metric | without | with | effect (95% CI) | verdict |", "|---|---:|---:|---:|---|");
-  for (const m of e.metrics) lines.push(`| ${m.label} (${m.unit}) | ${num(m.without.mean)} | ${num(m.with.mean)} | ${ci(m.difference)} | ${metricVerdict(m)} |`);
+  for (const m of e.metrics)
+    lines.push(
+      `| ${m.label} (${m.unit}) | ${num(m.without.mean)} | ${num(m.with.mean)} | ${ci(m.difference)} | ${metricVerdict(m)} |`,
+    );
   lines.push("");
 
-  lines.push("## Agent groups", "", "PnL in quote over the evaluated blocks: value at the end − value before the change − gas paid.", "");
-  lines.push("| group | agents | behaviours | PnL without | PnL with | effect (95% CI) | verdict |", "|---|---:|---|---:|---:|---:|---|");
-  for (const g of e.groups) lines.push(`| ${g.name} | ${g.agents.length} | ${g.behaviours.join(", ")} | ${num(g.without.mean)} | ${num(g.with.mean)} | ${ci(g.difference)} | ${pnlVerdict(g)} |`);
+  lines.push(
+    "## Agent groups",
+    "",
+    "PnL in quote over the evaluated blocks: value at the end − value before the change − gas paid.",
+    "",
+  );
+  lines.push(
+    "| group | agents | behaviours | PnL without | PnL with | effect (95% CI) | verdict |",
+    "|---|---:|---|---:|---:|---:|---|",
+  );
+  for (const g of e.groups)
+    lines.push(
+      `| ${g.name} | ${g.agents.length} | ${g.behaviours.join(", ")} | ${num(g.without.mean)} | ${num(g.with.mean)} | ${ci(g.difference)} | ${pnlVerdict(g)} |`,
+    );
   lines.push("");
 
   const gas = e.metrics.find((m) => m.metric === "gasUsed")!;
@@ -86,16 +111,25 @@ export function evaluationReport(input: EvaluationReportInput): string {
   const voting = input.decisions.filter((d) => d.votes > 0n);
   if (input.decisions.length === 0) lines.push("No agent of the scenario holds votes.", "");
   else {
-    lines.push("Each token-holding agent votes by its own PnL effect: for when it is better off beyond noise, against when worse off, abstain otherwise.", "");
+    lines.push(
+      "Each token-holding agent votes by its own PnL effect: for when it is better off beyond noise, against when worse off, abstain otherwise.",
+      "",
+    );
     lines.push("| agent | votes | decision | PnL effect (95% CI) |", "|---|---:|---|---:|");
-    for (const d of input.decisions) lines.push(`| ${d.agent} | ${tokens(d.votes)} | ${d.votes > 0n ? d.support : `${d.support} (no votes)`} | ${ci(d.effect)} |`);
+    for (const d of input.decisions)
+      lines.push(
+        `| ${d.agent} | ${tokens(d.votes)} | ${d.votes > 0n ? d.support : `${d.support} (no votes)`} | ${ci(d.effect)} |`,
+      );
     lines.push("");
-    if (voting.length < input.decisions.length) lines.push(`${input.decisions.length - voting.length} agents hold no delegated votes and do not vote.`, "");
+    if (voting.length < input.decisions.length)
+      lines.push(`${input.decisions.length - voting.length} agents hold no delegated votes and do not vote.`, "");
   }
 
   lines.push("## Predicted outcome", "");
   lines.push("| for | against | abstain | quorum (for + abstain) | predicted |", "|---:|---:|---:|---:|---|");
-  lines.push(`| ${tokens(prediction.forVotes)} | ${tokens(prediction.againstVotes)} | ${tokens(prediction.abstainVotes)} | ${tokens(prediction.quorum)} ${prediction.quorumReached ? "(reached)" : "(not reached)"} | **${prediction.state}** |`);
+  lines.push(
+    `| ${tokens(prediction.forVotes)} | ${tokens(prediction.againstVotes)} | ${tokens(prediction.abstainVotes)} | ${tokens(prediction.quorum)} ${prediction.quorumReached ? "(reached)" : "(not reached)"} | **${prediction.state}** |`,
+  );
   lines.push("", `Why: ${prediction.why}. Votes are counted at block ${prediction.timepoint}.`, "");
   lines.push(...otherDelegates(prediction), "");
   return lines.join("\n");
@@ -104,12 +138,18 @@ export function evaluationReport(input: EvaluationReportInput): string {
 /** The delegates the evaluation cannot speak for, and whether they can swing the outcome. */
 export function otherDelegates(prediction: OutcomePrediction): string[] {
   const { others, othersVotes, ifOthersFor, ifOthersAgainst, state } = prediction;
-  if (others.length === 0) return ["Every delegate with votes is an agent of the scenario: the prediction counts all the voting power."];
+  if (others.length === 0)
+    return ["Every delegate with votes is an agent of the scenario: the prediction counts all the voting power."];
   const swing =
     ifOthersFor === state && ifOthersAgainst === state
       ? `The outcome holds whatever they do (${state} if they all vote for, and if they all vote against).`
       : `They can swing it: all for gives ${ifOthersFor}, all against gives ${ifOthersAgainst}.`;
-  const lines = [`${others.length} other delegate${others.length === 1 ? "" : "s"} with ${tokens(othersVotes)} votes ${others.length === 1 ? "is" : "are"} not agents of the scenario, so the prediction above assumes they stay away. ${swing}`, "", "| delegate | votes |", "|---|---:|"];
+  const lines = [
+    `${others.length} other delegate${others.length === 1 ? "" : "s"} with ${tokens(othersVotes)} votes ${others.length === 1 ? "is" : "are"} not agents of the scenario, so the prediction above assumes they stay away. ${swing}`,
+    "",
+    "| delegate | votes |",
+    "|---|---:|",
+  ];
   for (const d of others) lines.push(`| \`${d.address}\` | ${tokens(d.votes)} |`);
   return lines;
 }

@@ -47,7 +47,12 @@ export interface ArmPair {
   without: { steps: readonly StepRow[]; pnlQuote: ReadonlyMap<string, bigint> };
 }
 
-export function evaluationFromArms(pairs: readonly ArmPair[], blocks: number, applyAt: bigint, start?: WindowStart): Omit<ProposalEvaluation, "source"> {
+export function evaluationFromArms(
+  pairs: readonly ArmPair[],
+  blocks: number,
+  applyAt: bigint,
+  start?: WindowStart,
+): Omit<ProposalEvaluation, "source"> {
   if (pairs.length === 0) throw new RangeError("an evaluation needs at least one pair of arms");
   const withMetrics = pairs.map((p) => windowMetrics(p.with.steps, start));
   const withoutMetrics = pairs.map((p) => windowMetrics(p.without.steps, start));

@@ -2,7 +2,16 @@
 // contracts its deployments/<network>.json names, and sending one transaction from one of the node's
 // accounts (simulated first, so a call that would revert is refused with the contract's error).
 
-import { type Abi, type Address, createPublicClient, custom, getAddress, type Hex, type PublicClient, type TransactionReceipt } from "viem";
+import {
+  type Abi,
+  type Address,
+  createPublicClient,
+  custom,
+  getAddress,
+  type Hex,
+  type PublicClient,
+  type TransactionReceipt,
+} from "viem";
 
 import type { DeploymentRecord } from "../deploy/deployment-file.ts";
 import { findRevertData } from "../deploy/errors.ts";
@@ -44,19 +53,32 @@ export interface OpenOptions {
   url?: string;
 }
 
-export async function openGovernanceChain(provider: Eip1193Like, record: DeploymentRecord, options: OpenOptions): Promise<GovernanceChain> {
+export async function openGovernanceChain(
+  provider: Eip1193Like,
+  record: DeploymentRecord,
+  options: OpenOptions,
+): Promise<GovernanceChain> {
   const { networkName } = options;
-  const request = async <T>(method: string, params: unknown[] = []): Promise<T> => (await provider.request({ method, params })) as T;
+  const request = async <T>(method: string, params: unknown[] = []): Promise<T> =>
+    (await provider.request({ method, params })) as T;
   let chainId: bigint;
   try {
     chainId = BigInt(await request<string>("eth_chainId"));
   } catch (error) {
     const where = options.url === undefined ? "" : ` at ${options.url}`;
-    const fix = networkName === "localhost" ? "start one with `npx hardhat node` in another terminal and deploy to it (`npx hardhat deploy --network localhost`)" : "check the network's URL in hardhat.config.ts";
-    throw new GovernanceError(`cannot reach the node of network "${networkName}"${where}: ${(error as Error).message.split("\n")[0]}; ${fix}`, { cause: error });
+    const fix =
+      networkName === "localhost"
+        ? "start one with `npx hardhat node` in another terminal and deploy to it (`npx hardhat deploy --network localhost`)"
+        : "check the network's URL in hardhat.config.ts";
+    throw new GovernanceError(
+      `cannot reach the node of network "${networkName}"${where}: ${(error as Error).message.split("\n")[0]}; ${fix}`,
+      { cause: error },
+    );
   }
   if (chainId.toString() !== record.chainId) {
-    throw new GovernanceError(`the deployment file for "${record.network}" is on chain ${record.chainId}, but network "${networkName}" is chain ${chainId}; deploy to this network first (npx hardhat deploy --network ${networkName})`);
+    throw new GovernanceError(
+      `the deployment file for "${record.network}" is on chain ${record.chainId}, but network "${networkName}" is chain ${chainId}; deploy to this network first (npx hardhat deploy --network ${networkName})`,
+    );
   }
   const addresses: GovernanceAddresses = {
     governor: getAddress(record.addresses.governor),
@@ -67,12 +89,29 @@ export async function openGovernanceChain(provider: Eip1193Like, record: Deploym
   };
   const code = await request<string>("eth_getCode", [addresses.governor, "latest"]);
   if (code === "0x" || code === "") {
-    const inProcess = networkName === "default" ? " The in-process network starts a fresh chain for every `hardhat` command: run `npx hardhat node` and use --network localhost." : " Deploy again.";
-    throw new GovernanceError(`no Governor at ${addresses.governor} on "${networkName}": the chain was reset since deployments/${record.network}.json was written.${inProcess}`);
+    const inProcess =
+      networkName === "default"
+        ? " The in-process network starts a fresh chain for every `hardhat` command: run `npx hardhat node` and use --network localhost."
+        : " Deploy again.";
+    throw new GovernanceError(
+      `no Governor at ${addresses.governor} on "${networkName}": the chain was reset since deployments/${record.network}.json was written.${inProcess}`,
+    );
   }
   // No caching: a step reads the block number right after mining or sending.
-  const client = createPublicClient({ cacheTime: 0, transport: custom({ request: ({ method, params }) => request(method, (params ?? []) as unknown[]) }) });
-  return { networkName, chainId, local: isLocalChain(chainId), client, addresses, deployBlock: BigInt(record.deployBlock), errors: options.errors, request };
+  const client = createPublicClient({
+    cacheTime: 0,
+    transport: custom({ request: ({ method, params }) => request(method, (params ?? []) as unknown[]) }),
+  });
+  return {
+    networkName,
+    chainId,
+    local: isLocalChain(chainId),
+    client,
+    addresses,
+    deployBlock: BigInt(record.deployBlock),
+    errors: options.errors,
+    request,
+  };
 }
 
 /** Throws LiveGovernanceError unless the chain is local or the caller passed --allow-live. */
@@ -84,7 +123,9 @@ export function assertSendAllowed(chain: GovernanceChain, action: string, allowL
 export async function accountAt(chain: GovernanceChain, index: number): Promise<Address> {
   const accounts = await chain.request<string[]>("eth_accounts");
   if (!Number.isSafeInteger(index) || index < 0 || index >= accounts.length) {
-    throw new GovernanceError(`--from ${index}: network "${chain.networkName}" has ${accounts.length} account(s); give an index from 0 to ${accounts.length - 1}`);
+    throw new GovernanceError(
+      `--from ${index}: network "${chain.networkName}" has ${accounts.length} account(s); give an index from 0 to ${accounts.length - 1}`,
+    );
   }
   return getAddress(accounts[index]!);
 }
@@ -107,11 +148,17 @@ export async function sendGovernanceTx(chain: GovernanceChain, tx: GovernanceTx)
     gas = await chain.client.estimateGas({ account: tx.from, to: tx.to, data: tx.data });
   } catch (error) {
     const data = findRevertData(error);
-    const reason = data === undefined ? (error as { shortMessage?: string }).shortMessage ?? (error as Error).message.split("\n")[0] : decodeRevertData(data as Hex, chain.errors);
+    const reason =
+      data === undefined
+        ? ((error as { shortMessage?: string }).shortMessage ?? (error as Error).message.split("\n")[0])
+        : decodeRevertData(data as Hex, chain.errors);
     throw new GovernanceError(`${tx.what} would revert, so it was not sent: ${reason}`, { cause: error });
   }
-  const hash = await chain.request<Hex>("eth_sendTransaction", [{ from: tx.from, to: tx.to, data: tx.data, gas: `0x${((gas * 5n) / 4n).toString(16)}` }]);
+  const hash = await chain.request<Hex>("eth_sendTransaction", [
+    { from: tx.from, to: tx.to, data: tx.data, gas: `0x${((gas * 5n) / 4n).toString(16)}` },
+  ]);
   const receipt = await chain.client.waitForTransactionReceipt({ hash, pollingInterval: chain.local ? 50 : 2_000 });
-  if (receipt.status !== "success") throw new GovernanceError(`${tx.what} reverted on chain in transaction ${hash} (block ${receipt.blockNumber})`);
+  if (receipt.status !== "success")
+    throw new GovernanceError(`${tx.what} reverted on chain in transaction ${hash} (block ${receipt.blockNumber})`);
   return receipt;
 }

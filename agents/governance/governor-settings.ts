@@ -14,7 +14,8 @@ export interface GovernorSettings {
 
 export async function readGovernorSettings(chain: GovernanceChain): Promise<GovernorSettings> {
   const { client, addresses } = chain;
-  const read = (functionName: "votingDelay" | "votingPeriod" | "proposalThreshold") => client.readContract({ address: addresses.governor, abi: GOVERNOR_ABI, functionName });
+  const read = (functionName: "votingDelay" | "votingPeriod" | "proposalThreshold") =>
+    client.readContract({ address: addresses.governor, abi: GOVERNOR_ABI, functionName });
   const [votingDelayBlocks, votingPeriodBlocks, proposalThreshold, timelockDelaySeconds] = await Promise.all([
     read("votingDelay"),
     read("votingPeriod"),

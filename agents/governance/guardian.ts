@@ -30,13 +30,17 @@ export function detectAnomaly(points: readonly MarketPoint[], config: GuardianCo
   const previous = points[points.length - 2]!;
   if (previous.reserve > 0n && latest.reserve < previous.reserve) {
     const drainBps = Number(((previous.reserve - latest.reserve) * 10_000n) / previous.reserve);
-    if (drainBps > config.reserveDrainBps) return `the reserve fell ${drainBps} bps in one block (limit ${config.reserveDrainBps} bps)`;
+    if (drainBps > config.reserveDrainBps)
+      return `the reserve fell ${drainBps} bps in one block (limit ${config.reserveDrainBps} bps)`;
   }
   if (points.length < config.windowSteps + 2) return undefined;
   for (const venue of ["curve", "pool"] as const) {
-    const prices = points.slice(-(config.windowSteps + 2)).map((p) => (venue === "curve" ? p.curvePriceWad : p.poolPriceWad));
+    const prices = points
+      .slice(-(config.windowSteps + 2))
+      .map((p) => (venue === "curve" ? p.curvePriceWad : p.poolPriceWad));
     const returns: number[] = [];
-    for (let i = 1; i < prices.length; i++) if (prices[i - 1]! > 0n && prices[i]! > 0n) returns.push(Math.log(Number(prices[i]!) / Number(prices[i - 1]!)));
+    for (let i = 1; i < prices.length; i++)
+      if (prices[i - 1]! > 0n && prices[i]! > 0n) returns.push(Math.log(Number(prices[i]!) / Number(prices[i - 1]!)));
     if (returns.length < config.windowSteps / 2) continue;
     const last = returns[returns.length - 1]!;
     const window = returns.slice(0, -1);
@@ -65,7 +69,11 @@ export class Guardian implements Participant {
   }
 
   async turn(turn: ParticipantTurn): Promise<RawCall[]> {
-    this.points.push({ curvePriceWad: turn.curve.priceWad, poolPriceWad: turn.pool.priceWad, reserve: turn.curve.reserve });
+    this.points.push({
+      curvePriceWad: turn.curve.priceWad,
+      poolPriceWad: turn.pool.priceWad,
+      reserve: turn.curve.reserve,
+    });
     if (this.points.length > this.config.windowSteps + 2) this.points.shift();
     this.reason = undefined;
     if (turn.curve.paused) return [];
@@ -78,7 +86,15 @@ export class Guardian implements Participant {
   settle(results: readonly RawCallResult[], turn: ParticipantTurn): void {
     const result = results[0];
     if (result === undefined) return;
-    this.book.trail.add({ step: turn.step, kind: "pause", by: "guardian", reason: this.reason!, status: result.status, gasUsed: result.gasUsed.toString(), ...(result.error === undefined ? {} : { error: result.error }) });
+    this.book.trail.add({
+      step: turn.step,
+      kind: "pause",
+      by: "guardian",
+      reason: this.reason!,
+      status: result.status,
+      gasUsed: result.gasUsed.toString(),
+      ...(result.error === undefined ? {} : { error: result.error }),
+    });
     // Behaviour after the pause is a new regime: the window starts again when trading resumes.
     if (result.status === "success") this.points.length = 0;
   }

@@ -31,7 +31,13 @@ export interface InstalledGovernance {
 
 const DEFAULT_EVALUATION: EvaluationConfig = { seeds: 3, blocks: 30 };
 
-export function installGovernance(world: World, scenario: Scenario, setup: SetupResult, governanceSetup: GovernanceSetup, trail: GovernanceTrail): InstalledGovernance | undefined {
+export function installGovernance(
+  world: World,
+  scenario: Scenario,
+  setup: SetupResult,
+  governanceSetup: GovernanceSetup,
+  trail: GovernanceTrail,
+): InstalledGovernance | undefined {
   const config = scenario.governance;
   if (config === undefined) return undefined;
   const d = setup.deployment;
@@ -43,7 +49,12 @@ export function installGovernance(world: World, scenario: Scenario, setup: Setup
     market: getAddress(d.addresses.market),
   };
   const g = d.genesis.governance;
-  const timing = { votingDelayBlocks: BigInt(g.votingDelayBlocks), votingPeriodBlocks: BigInt(g.votingPeriodBlocks), timelockDelaySeconds: BigInt(g.timelockDelaySeconds), blockSeconds: scenario.blockSeconds };
+  const timing = {
+    votingDelayBlocks: BigInt(g.votingDelayBlocks),
+    votingPeriodBlocks: BigInt(g.votingPeriodBlocks),
+    timelockDelaySeconds: BigInt(g.timelockDelaySeconds),
+    blockSeconds: scenario.blockSeconds,
+  };
 
   let evaluations = 0;
   const root = new Random(scenario.seed);
@@ -51,18 +62,43 @@ export function installGovernance(world: World, scenario: Scenario, setup: Setup
     const n = ++evaluations;
     const rng = root.fork(`governance/what-if/${n}`);
     const seeds = Array.from({ length: evaluation.seeds }, () => rng.uniform(0n, 2n ** 63n));
-    const treasuryBalance = (await world.chain.client.readContract({ address: world.addresses.quote, abi: erc20Abi, functionName: "balanceOf", args: [world.addresses.treasury] })) as bigint;
+    const treasuryBalance = (await world.chain.client.readContract({
+      address: world.addresses.quote,
+      abi: erc20Abi,
+      functionName: "balanceOf",
+      args: [world.addresses.treasury],
+    })) as bigint;
     const curve = world.curveState();
-    const start = { curvePriceWad: curve.priceWad, poolPriceWad: world.poolState().priceWad, treasuryQuote: treasuryBalance + curve.treasuryAccrued };
-    const ctx = { chain: world.chain, abis: world.abis, addresses: { ...world.addresses, governor: addresses.governor, timelock: addresses.timelock, store: addresses.store }, scenario, wallets: setup.wallets, history: world.priceHistory() };
-    return governanceEvaluation(await evaluateProposal(ctx, { actions, seeds, blocks: evaluation.blocks, applyAt }), start);
+    const start = {
+      curvePriceWad: curve.priceWad,
+      poolPriceWad: world.poolState().priceWad,
+      treasuryQuote: treasuryBalance + curve.treasuryAccrued,
+    };
+    const ctx = {
+      chain: world.chain,
+      abis: world.abis,
+      addresses: {
+        ...world.addresses,
+        governor: addresses.governor,
+        timelock: addresses.timelock,
+        store: addresses.store,
+      },
+      scenario,
+      wallets: setup.wallets,
+      history: world.priceHistory(),
+    };
+    return governanceEvaluation(
+      await evaluateProposal(ctx, { actions, seeds, blocks: evaluation.blocks, applyAt }),
+      start,
+    );
   };
   const proposalEvaluation = config.voters?.evaluation ?? config.protocolAgent?.evaluation ?? DEFAULT_EVALUATION;
   const book = new GovernanceBook(world.chain.client, trail, addresses, timing, evaluator, proposalEvaluation);
   if (governanceSetup.bootstrap !== undefined) trail.add({ step: 0, kind: "bootstrap", ...governanceSetup.bootstrap });
 
   const wallets = new Map<string, Address>(setup.wallets.map((w) => [w.config.id, w.address]));
-  if (config.guardian !== undefined) world.addParticipant(new Guardian(config.guardian, getAddress(d.accounts.guardian), book));
+  if (config.guardian !== undefined)
+    world.addParticipant(new Guardian(config.guardian, getAddress(d.accounts.guardian), book));
   const script = new Script(config.script, wallets, book);
   if (config.script.length > 0) world.addParticipant(script);
   let protocolAgent: ProtocolAgent | undefined;
@@ -70,6 +106,13 @@ export function installGovernance(world: World, scenario: Scenario, setup: Setup
     protocolAgent = new ProtocolAgent(config.protocolAgent, governanceSetup.protocolAgentAddress!, book);
     world.addParticipant(protocolAgent);
   }
-  if (config.voters !== undefined) world.addParticipant(new Voters(config.voters, wallets, book, (p, agent) => script.decides(p, agent)));
-  return { book, trail, addresses, ...(protocolAgent === undefined ? {} : { protocolAgent }), evaluations: () => evaluations };
+  if (config.voters !== undefined)
+    world.addParticipant(new Voters(config.voters, wallets, book, (p, agent) => script.decides(p, agent)));
+  return {
+    book,
+    trail,
+    addresses,
+    ...(protocolAgent === undefined ? {} : { protocolAgent }),
+    evaluations: () => evaluations,
+  };
 }

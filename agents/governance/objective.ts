@@ -23,7 +23,8 @@ export interface Judgement {
 export function judge(objective: Objective, evaluation: ProposalEvaluation): Judgement {
   const effect = evaluation.metrics[objective.metric];
   const d = effect.difference;
-  const improvement: Interval = objective.direction === "minimise" ? { ...d, mean: -d.mean, low: -d.high, high: -d.low } : d;
+  const improvement: Interval =
+    objective.direction === "minimise" ? { ...d, mean: -d.mean, low: -d.high, high: -d.low } : d;
   const violated: string[] = [];
   for (const c of objective.constraints) {
     const m = evaluation.metrics[c.metric];

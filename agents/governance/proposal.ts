@@ -2,7 +2,15 @@
 // and the calldata of every step of its life: propose, castVoteWithReason, queue, execute. The id is
 // OpenZeppelin's hashProposal, so it is known before the proposal is sent.
 
-import { type Address, encodeAbiParameters, encodeFunctionData, type Hex, keccak256, parseAbi, stringToHex } from "viem";
+import {
+  type Address,
+  encodeAbiParameters,
+  encodeFunctionData,
+  type Hex,
+  keccak256,
+  parseAbi,
+  stringToHex,
+} from "viem";
 
 import { keyToBytes32, type ParameterChange, STORE_ABI } from "./changes.ts";
 
@@ -38,7 +46,11 @@ export const GOVERNOR_ABI = parseAbi([
 ]);
 
 export const TIMELOCK_ABI = parseAbi(["function getMinDelay() view returns (uint256)"]);
-export const MARKET_GOVERNANCE_ABI = parseAbi(["function unpause()", "function pause()", "function paused() view returns (bool)"]);
+export const MARKET_GOVERNANCE_ABI = parseAbi([
+  "function unpause()",
+  "function pause()",
+  "function paused() view returns (bool)",
+]);
 export const VOTES_ABI = parseAbi([
   "function delegate(address delegatee)",
   "function delegates(address account) view returns (address)",
@@ -47,7 +59,16 @@ export const VOTES_ABI = parseAbi([
 ]);
 
 /** The Governor's ProposalState enum, in order. */
-export const PROPOSAL_STATES = ["Pending", "Active", "Canceled", "Defeated", "Succeeded", "Queued", "Expired", "Executed"] as const;
+export const PROPOSAL_STATES = [
+  "Pending",
+  "Active",
+  "Canceled",
+  "Defeated",
+  "Succeeded",
+  "Queued",
+  "Expired",
+  "Executed",
+] as const;
 export type ProposalState = (typeof PROPOSAL_STATES)[number];
 
 /** GovernorCountingSimple's support values. */
@@ -55,17 +76,34 @@ export const SUPPORT = { against: 0, for: 1, abstain: 2 } as const;
 export type Support = keyof typeof SUPPORT;
 
 /** One store write per change: `set` for one, `setMany` for several (applied in order, one call). */
-export function parameterProposal(store: Address, changes: readonly ParameterChange[], description: string): ProposalActions {
+export function parameterProposal(
+  store: Address,
+  changes: readonly ParameterChange[],
+  description: string,
+): ProposalActions {
   const calldata =
     changes.length === 1
-      ? encodeFunctionData({ abi: STORE_ABI, functionName: "set", args: [keyToBytes32(changes[0]!.key), changes[0]!.value] })
-      : encodeFunctionData({ abi: STORE_ABI, functionName: "setMany", args: [changes.map((c) => keyToBytes32(c.key)), changes.map((c) => c.value)] });
+      ? encodeFunctionData({
+          abi: STORE_ABI,
+          functionName: "set",
+          args: [keyToBytes32(changes[0]!.key), changes[0]!.value],
+        })
+      : encodeFunctionData({
+          abi: STORE_ABI,
+          functionName: "setMany",
+          args: [changes.map((c) => keyToBytes32(c.key)), changes.map((c) => c.value)],
+        });
   return { targets: [store], values: [0n], calldatas: [calldata], description };
 }
 
 /** Resumes trading after a guardian's pause: only the Timelock may unpause the market. */
 export function unpauseProposal(market: Address, description: string): ProposalActions {
-  return { targets: [market], values: [0n], calldatas: [encodeFunctionData({ abi: MARKET_GOVERNANCE_ABI, functionName: "unpause" })], description };
+  return {
+    targets: [market],
+    values: [0n],
+    calldatas: [encodeFunctionData({ abi: MARKET_GOVERNANCE_ABI, functionName: "unpause" })],
+    description,
+  };
 }
 
 export function descriptionHash(description: string): Hex {
@@ -82,21 +120,37 @@ export function proposalId(actions: ProposalActions): bigint {
 }
 
 export function encodePropose(actions: ProposalActions): Hex {
-  return encodeFunctionData({ abi: GOVERNOR_ABI, functionName: "propose", args: [actions.targets, actions.values, actions.calldatas, actions.description] });
+  return encodeFunctionData({
+    abi: GOVERNOR_ABI,
+    functionName: "propose",
+    args: [actions.targets, actions.values, actions.calldatas, actions.description],
+  });
 }
 
 export function encodeVote(id: bigint, support: Support, reason = ""): Hex {
   return reason === ""
     ? encodeFunctionData({ abi: GOVERNOR_ABI, functionName: "castVote", args: [id, SUPPORT[support]] })
-    : encodeFunctionData({ abi: GOVERNOR_ABI, functionName: "castVoteWithReason", args: [id, SUPPORT[support], reason] });
+    : encodeFunctionData({
+        abi: GOVERNOR_ABI,
+        functionName: "castVoteWithReason",
+        args: [id, SUPPORT[support], reason],
+      });
 }
 
 export function encodeQueue(actions: ProposalActions): Hex {
-  return encodeFunctionData({ abi: GOVERNOR_ABI, functionName: "queue", args: [actions.targets, actions.values, actions.calldatas, descriptionHash(actions.description)] });
+  return encodeFunctionData({
+    abi: GOVERNOR_ABI,
+    functionName: "queue",
+    args: [actions.targets, actions.values, actions.calldatas, descriptionHash(actions.description)],
+  });
 }
 
 export function encodeExecute(actions: ProposalActions): Hex {
-  return encodeFunctionData({ abi: GOVERNOR_ABI, functionName: "execute", args: [actions.targets, actions.values, actions.calldatas, descriptionHash(actions.description)] });
+  return encodeFunctionData({
+    abi: GOVERNOR_ABI,
+    functionName: "execute",
+    args: [actions.targets, actions.values, actions.calldatas, descriptionHash(actions.description)],
+  });
 }
 
 export function encodeDelegate(delegatee: Address): Hex {
@@ -104,4 +158,11 @@ export function encodeDelegate(delegatee: Address): Hex {
 }
 
 /** Gas limits of the lifecycle's transactions (fixed, like the agents' intents; generous for setMany). */
-export const GOVERNANCE_GAS = { propose: 1_000_000n, vote: 300_000n, queue: 500_000n, execute: 1_500_000n, delegate: 200_000n, pause: 100_000n } as const;
+export const GOVERNANCE_GAS = {
+  propose: 1_000_000n,
+  vote: 300_000n,
+  queue: 500_000n,
+  execute: 1_500_000n,
+  delegate: 200_000n,
+  pause: 100_000n,
+} as const;

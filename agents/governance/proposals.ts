@@ -8,11 +8,22 @@ import { type Address, decodeFunctionData, type Hex, toHex } from "viem";
 import { bytes32ToKey, formatParameter, keyToBytes32, STORE_ABI } from "./changes.ts";
 import { GovernanceError } from "./errors.ts";
 import type { GovernanceChain } from "./governance-chain.ts";
-import { GOVERNOR_ABI, MARKET_GOVERNANCE_ABI, PROPOSAL_STATES, type ProposalActions, type ProposalState } from "./proposal.ts";
+import {
+  GOVERNOR_ABI,
+  MARKET_GOVERNANCE_ABI,
+  PROPOSAL_STATES,
+  type ProposalActions,
+  type ProposalState,
+} from "./proposal.ts";
 
 /** What one action of a proposal does. */
 export type ProposalEffect =
-  | { kind: "set"; key: string; /** The value when the proposal was created (absent if the node cannot read that block). */ from?: bigint; to: bigint }
+  | {
+      kind: "set";
+      key: string /** The value when the proposal was created (absent if the node cannot read that block). */;
+      from?: bigint;
+      to: bigint;
+    }
   | { kind: "unpause" }
   | { kind: "call"; target: Address; selector: Hex };
 
@@ -43,12 +54,24 @@ export interface ProposalInfo extends CreatedProposal {
 }
 
 export async function createdProposals(chain: GovernanceChain): Promise<CreatedProposal[]> {
-  const logs = await chain.client.getContractEvents({ address: chain.addresses.governor, abi: GOVERNOR_ABI, eventName: "ProposalCreated", fromBlock: chain.deployBlock, toBlock: "latest", strict: true });
+  const logs = await chain.client.getContractEvents({
+    address: chain.addresses.governor,
+    abi: GOVERNOR_ABI,
+    eventName: "ProposalCreated",
+    fromBlock: chain.deployBlock,
+    toBlock: "latest",
+    strict: true,
+  });
   return logs.map((log, i) => ({
     index: i + 1,
     id: log.args.proposalId,
     proposer: log.args.proposer,
-    actions: { targets: [...log.args.targets], values: [...log.args.values], calldatas: [...log.args.calldatas], description: log.args.description },
+    actions: {
+      targets: [...log.args.targets],
+      values: [...log.args.values],
+      calldatas: [...log.args.calldatas],
+      description: log.args.description,
+    },
     snapshot: log.args.voteStart,
     deadline: log.args.voteEnd,
     createdBlock: log.blockNumber,
@@ -57,7 +80,10 @@ export async function createdProposals(chain: GovernanceChain): Promise<CreatedP
 }
 
 /** Every proposal, oldest first, optionally only those in one state. */
-export async function listProposals(chain: GovernanceChain, options: { state?: ProposalState } = {}): Promise<ProposalInfo[]> {
+export async function listProposals(
+  chain: GovernanceChain,
+  options: { state?: ProposalState } = {},
+): Promise<ProposalInfo[]> {
   const all = await Promise.all((await createdProposals(chain)).map((created) => proposalDetails(chain, created)));
   return options.state === undefined ? all : all.filter((p) => p.state === options.state);
 }
@@ -71,18 +97,33 @@ export async function getProposal(chain: GovernanceChain, ref: string): Promise<
  * A reference to a proposal: `#3` or `3` (up to 4 digits) is the third in the listing; a longer
  * decimal number is the id or the start of it (at least 5 digits); `0x…` is the id in hex or its start.
  */
-export function resolveProposal<P extends { index: number; id: bigint }>(proposals: readonly P[], ref: string, networkName: string): P {
+export function resolveProposal<P extends { index: number; id: bigint }>(
+  proposals: readonly P[],
+  ref: string,
+  networkName: string,
+): P {
   const text = ref.trim();
-  const listing = proposals.length === 0 ? "there are none yet (npx hardhat propose)" : `there are ${proposals.length}: ${proposals.map((p) => `#${p.index} ${shortId(p.id)}`).join(", ")}`;
-  if (text === "") throw new GovernanceError(`give the proposal with --id (#N from the listing, or the id); ${listing}`);
+  const listing =
+    proposals.length === 0
+      ? "there are none yet (npx hardhat propose)"
+      : `there are ${proposals.length}: ${proposals.map((p) => `#${p.index} ${shortId(p.id)}`).join(", ")}`;
+  if (text === "")
+    throw new GovernanceError(`give the proposal with --id (#N from the listing, or the id); ${listing}`);
   let matches: P[];
   const index = /^#?(\d{1,4})$/.exec(text);
   if (index !== null) matches = proposals.filter((p) => p.index === Number(index[1]));
   else if (/^\d{5,}$/.test(text)) matches = proposals.filter((p) => p.id.toString().startsWith(text));
-  else if (/^0x[0-9a-fA-F]+$/.test(text)) matches = proposals.filter((p) => toHex(p.id, { size: 32 }).startsWith(text.toLowerCase()));
-  else throw new GovernanceError(`--id ${JSON.stringify(ref)} names no proposal: give #N (the listing's position), the id, or its first digits (5 or more)`);
+  else if (/^0x[0-9a-fA-F]+$/.test(text))
+    matches = proposals.filter((p) => toHex(p.id, { size: 32 }).startsWith(text.toLowerCase()));
+  else
+    throw new GovernanceError(
+      `--id ${JSON.stringify(ref)} names no proposal: give #N (the listing's position), the id, or its first digits (5 or more)`,
+    );
   if (matches.length === 0) throw new GovernanceError(`no proposal ${text} on "${networkName}"; ${listing}`);
-  if (matches.length > 1) throw new GovernanceError(`${text} matches ${matches.map((p) => `#${p.index}`).join(", ")}; give more digits of the id`);
+  if (matches.length > 1)
+    throw new GovernanceError(
+      `${text} matches ${matches.map((p) => `#${p.index}`).join(", ")}; give more digits of the id`,
+    );
   return matches[0]!;
 }
 
@@ -113,7 +154,11 @@ export async function proposalDetails(chain: GovernanceChain, created: CreatedPr
   };
 }
 
-async function decodeEffects(chain: GovernanceChain, actions: ProposalActions, atBlock: bigint): Promise<ProposalEffect[]> {
+async function decodeEffects(
+  chain: GovernanceChain,
+  actions: ProposalActions,
+  atBlock: bigint,
+): Promise<ProposalEffect[]> {
   const effects: ProposalEffect[] = [];
   for (const [i, target] of actions.targets.entries()) {
     const data = actions.calldatas[i]!;
@@ -130,7 +175,10 @@ async function decodeEffects(chain: GovernanceChain, actions: ProposalActions, a
         continue;
       }
     }
-    if (target.toLowerCase() === chain.addresses.market.toLowerCase() && tryDecode(() => decodeFunctionData({ abi: MARKET_GOVERNANCE_ABI, data }))?.functionName === "unpause") {
+    if (
+      target.toLowerCase() === chain.addresses.market.toLowerCase() &&
+      tryDecode(() => decodeFunctionData({ abi: MARKET_GOVERNANCE_ABI, data }))?.functionName === "unpause"
+    ) {
       effects.push({ kind: "unpause" });
       continue;
     }
@@ -140,7 +188,13 @@ async function decodeEffects(chain: GovernanceChain, actions: ProposalActions, a
   for (const effect of effects) {
     if (effect.kind !== "set") continue;
     try {
-      const p = await chain.client.readContract({ address: chain.addresses.store, abi: STORE_ABI, functionName: "parameter", args: [keyToBytes32(effect.key)], blockNumber: atBlock });
+      const p = await chain.client.readContract({
+        address: chain.addresses.store,
+        abi: STORE_ABI,
+        functionName: "parameter",
+        args: [keyToBytes32(effect.key)],
+        blockNumber: atBlock,
+      });
       if (p.exists) effect.from = p.value;
     } catch {
       // not an archive node: the old value stays unknown
@@ -162,10 +216,14 @@ export function describeEffect(effect: ProposalEffect): string {
   if (effect.kind === "unpause") return "unpause the market";
   if (effect.kind === "call") return `call ${effect.target} ${effect.selector}`;
   const to = formatParameter(effect.key, effect.to);
-  return effect.from === undefined ? `${effect.key} → ${to}` : `${effect.key} ${formatParameter(effect.key, effect.from)} → ${to}`;
+  return effect.from === undefined
+    ? `${effect.key} → ${to}`
+    : `${effect.key} ${formatParameter(effect.key, effect.from)} → ${to}`;
 }
 
 /** How to move a local chain to where a refused step could run; nothing on a live chain. */
 export function advanceHint(chain: GovernanceChain, to: "start" | "end" | "eta", proposal: { index: number }): string {
-  return chain.local ? `; on this local chain: npx hardhat advance --to ${to} --id ${proposal.index} --network ${chain.networkName}` : "";
+  return chain.local
+    ? `; on this local chain: npx hardhat advance --to ${to} --id ${proposal.index} --network ${chain.networkName}`
+    : "";
 }

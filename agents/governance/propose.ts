@@ -63,8 +63,12 @@ export async function propose(chain: GovernanceChain, options: ProposeOptions): 
   const parameters = await readParameters(client, addresses.store);
   const problems: string[] = [];
 
-  if (options.changes.length > 0 || options.unpause !== true) problems.push(...checkChanges(parameters, options.changes, estimate.timestamp));
-  if (options.unpause === true && !(await client.readContract({ address: addresses.market, abi: MARKET_GOVERNANCE_ABI, functionName: "paused" }))) {
+  if (options.changes.length > 0 || options.unpause !== true)
+    problems.push(...checkChanges(parameters, options.changes, estimate.timestamp));
+  if (
+    options.unpause === true &&
+    !(await client.readContract({ address: addresses.market, abi: MARKET_GOVERNANCE_ABI, functionName: "paused" }))
+  ) {
     problems.push("the market is not paused, so unpausing it would revert at execution; drop --unpause");
   }
   const description = options.description.trim();
@@ -72,27 +76,59 @@ export async function propose(chain: GovernanceChain, options: ProposeOptions): 
 
   const actions = proposalActions(addresses, options.changes, description, options.unpause === true);
   const id = proposalId(actions);
-  if ((await client.readContract({ address: addresses.governor, abi: GOVERNOR_ABI, functionName: "proposalSnapshot", args: [id] })) !== 0n) {
-    problems.push(`a proposal with these actions and this description already exists (id ${id}); change the description to propose it again`);
+  if (
+    (await client.readContract({
+      address: addresses.governor,
+      abi: GOVERNOR_ABI,
+      functionName: "proposalSnapshot",
+      args: [id],
+    })) !== 0n
+  ) {
+    problems.push(
+      `a proposal with these actions and this description already exists (id ${id}); change the description to propose it again`,
+    );
   }
   const votesProblem = await thresholdProblem(chain, options.from, settings.proposalThreshold);
   if (votesProblem !== undefined) problems.push(votesProblem);
   if (problems.length > 0) throw new ProposalRefused(problems);
 
-  const receipt = await sendGovernanceTx(chain, { from: options.from, to: addresses.governor, data: encodePropose(actions), what: "propose" });
+  const receipt = await sendGovernanceTx(chain, {
+    from: options.from,
+    to: addresses.governor,
+    data: encodePropose(actions),
+    what: "propose",
+  });
   const [created] = parseEventLogs({ abi: GOVERNOR_ABI, eventName: "ProposalCreated", logs: receipt.logs });
-  if (created === undefined) throw new GovernanceError(`propose: transaction ${receipt.transactionHash} emitted no ProposalCreated`);
+  if (created === undefined)
+    throw new GovernanceError(`propose: transaction ${receipt.transactionHash} emitted no ProposalCreated`);
   if (created.args.proposalId !== id) {
-    throw new GovernanceError(`propose: the Governor created proposal ${created.args.proposalId}, but hashProposal gives ${id}; the Governor does not hash proposals as OpenZeppelin's does`);
+    throw new GovernanceError(
+      `propose: the Governor created proposal ${created.args.proposalId}, but hashProposal gives ${id}; the Governor does not hash proposals as OpenZeppelin's does`,
+    );
   }
   const lines = options.changes.map((c) => describeChange(c, parameters.get(c.key)?.value));
   if (options.unpause === true) lines.push("unpause the market");
   const index = (await createdProposals(chain)).find((p) => p.id === id)?.index ?? 0;
-  return { id, index, actions, lines, txHash: receipt.transactionHash, blockNumber: receipt.blockNumber, snapshot: created.args.voteStart, deadline: created.args.voteEnd, estimate };
+  return {
+    id,
+    index,
+    actions,
+    lines,
+    txHash: receipt.transactionHash,
+    blockNumber: receipt.blockNumber,
+    snapshot: created.args.voteStart,
+    deadline: created.args.voteEnd,
+    estimate,
+  };
 }
 
 /** Parameter changes in one store call, then the unpause (so trading resumes on the new parameters). */
-export function proposalActions(addresses: { store: Address; market: Address }, changes: readonly ParameterChange[], description: string, unpause: boolean): ProposalActions {
+export function proposalActions(
+  addresses: { store: Address; market: Address },
+  changes: readonly ParameterChange[],
+  description: string,
+  unpause: boolean,
+): ProposalActions {
   const parts: ProposalActions[] = [];
   if (changes.length > 0) parts.push(parameterProposal(addresses.store, changes, description));
   if (unpause) parts.push(unpauseProposal(addresses.market, description));
@@ -109,7 +145,10 @@ export function proposalActions(addresses: { store: Address; market: Address }, 
  * timelock delay. A live chain's block time is its average over the last 100 blocks; a local chain
  * mines on demand, so it is taken as 1 s, the least a block can add (and what `advance` mines).
  */
-export async function estimateExecution(chain: GovernanceChain, settings: GovernorSettings): Promise<ExecutionEstimate> {
+export async function estimateExecution(
+  chain: GovernanceChain,
+  settings: GovernorSettings,
+): Promise<ExecutionEstimate> {
   const latest = await chain.client.getBlock();
   const blocks = settings.votingDelayBlocks + settings.votingPeriodBlocks;
   let voteSeconds: bigint;
@@ -134,12 +173,26 @@ export async function estimateExecution(chain: GovernanceChain, settings: Govern
 }
 
 /** Why `account` may not propose (its votes now, as the Governor counts them, below the threshold), or undefined. */
-async function thresholdProblem(chain: GovernanceChain, account: Address, threshold: bigint): Promise<string | undefined> {
+async function thresholdProblem(
+  chain: GovernanceChain,
+  account: Address,
+  threshold: bigint,
+): Promise<string | undefined> {
   const { client, addresses } = chain;
-  const votes = await client.readContract({ address: addresses.token, abi: VOTES_ABI, functionName: "getVotes", args: [account] });
+  const votes = await client.readContract({
+    address: addresses.token,
+    abi: VOTES_ABI,
+    functionName: "getVotes",
+    args: [account],
+  });
   if (votes >= threshold) return undefined;
   const [balance, delegate] = await Promise.all([
-    client.readContract({ address: addresses.token, abi: TOKEN_BALANCE_ABI, functionName: "balanceOf", args: [account] }),
+    client.readContract({
+      address: addresses.token,
+      abi: TOKEN_BALANCE_ABI,
+      functionName: "balanceOf",
+      args: [account],
+    }),
     client.readContract({ address: addresses.token, abi: VOTES_ABI, functionName: "delegates", args: [account] }),
   ]);
   const short = `${account} has ${formatVotes(votes)} votes; proposing needs ${formatVotes(threshold)}`;

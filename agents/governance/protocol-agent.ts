@@ -70,12 +70,18 @@ export class ProtocolAgent implements Participant {
       this.purposes.push(purpose);
     };
 
-    for (const { proposal, step } of this.book.lifecycleCalls(this.id, turn)) add(lifecycleCall(this.book.addresses, this.sender, proposal, step), { kind: step, proposal });
+    for (const { proposal, step } of this.book.lifecycleCalls(this.id, turn))
+      add(lifecycleCall(this.book.addresses, this.sender, proposal, step), { kind: step, proposal });
     for (const p of this.book.proposals) {
       if (!this.book.votingOpen(p, turn) || p.votes.some((v) => v.voter === this.id)) continue;
       const planned = p.plan!.find((v) => v.voter === this.id);
       if (planned === undefined || planned.support === "skip") continue;
-      add(voteCall(this.book.addresses, this.sender, p, planned.support, planned.reason), { kind: "vote", proposal: p, support: planned.support, currentVotes: planned.currentVotes });
+      add(voteCall(this.book.addresses, this.sender, p, planned.support, planned.reason), {
+        kind: "vote",
+        proposal: p,
+        support: planned.support,
+        currentVotes: planned.currentVotes,
+      });
     }
     this.monitorEffects(turn);
 
@@ -83,14 +89,34 @@ export class ProtocolAgent implements Participant {
     if (!paused) this.pausedSince = undefined;
     else this.pausedSince ??= turn.step;
     const open = this.book.open().filter((p) => p.proposer === this.id);
-    if (paused && this.config.unpauseAfterSteps !== undefined && turn.step - this.pausedSince! >= this.config.unpauseAfterSteps && !open.some((p) => p.unpause)) {
-      const actions = unpauseProposal(this.book.addresses.market, `${this.id}: resume trading after the guardian's pause at step ${this.pausedSince} (proposed at step ${turn.step})`);
-      add(proposeCall(this.book.addresses, this.sender, actions, "resume trading"), { kind: "propose", proposal: this.register(actions, [], true, turn) });
+    if (
+      paused &&
+      this.config.unpauseAfterSteps !== undefined &&
+      turn.step - this.pausedSince! >= this.config.unpauseAfterSteps &&
+      !open.some((p) => p.unpause)
+    ) {
+      const actions = unpauseProposal(
+        this.book.addresses.market,
+        `${this.id}: resume trading after the guardian's pause at step ${this.pausedSince} (proposed at step ${turn.step})`,
+      );
+      add(proposeCall(this.book.addresses, this.sender, actions, "resume trading"), {
+        kind: "propose",
+        proposal: this.register(actions, [], true, turn),
+      });
     }
-    if (!paused && this.config.parameters.length > 0 && turn.step >= this.nextConsider && !open.some((p) => !p.unpause)) {
+    if (
+      !paused &&
+      this.config.parameters.length > 0 &&
+      turn.step >= this.nextConsider &&
+      !open.some((p) => !p.unpause)
+    ) {
       this.nextConsider = turn.step + this.config.everySteps;
       const chosen = await this.consider(turn);
-      if (chosen !== undefined) add(proposeCall(this.book.addresses, this.sender, chosen.actions, chosen.note), { kind: "propose", proposal: chosen.proposal });
+      if (chosen !== undefined)
+        add(proposeCall(this.book.addresses, this.sender, chosen.actions, chosen.note), {
+          kind: "propose",
+          proposal: chosen.proposal,
+        });
     }
     return calls;
   }
@@ -100,12 +126,18 @@ export class ProtocolAgent implements Participant {
       const purpose = this.purposes[i]!;
       const result = results[i]!;
       if (purpose.kind === "propose") this.book.confirm(purpose.proposal, result, turn);
-      else if (purpose.kind === "vote") this.book.recordVote(purpose.proposal, this.id, purpose.support, result, purpose.currentVotes, turn);
+      else if (purpose.kind === "vote")
+        this.book.recordVote(purpose.proposal, this.id, purpose.support, result, purpose.currentVotes, turn);
       else {
         await this.book.settleLifecycle(purpose.proposal, purpose.kind, result, turn);
         const predicted = this.expectations.get(purpose.proposal);
         const before = this.rows.slice(-this.config.windowSteps);
-        if (purpose.kind === "execute" && result.status === "success" && predicted !== undefined && before.length >= 2) {
+        if (
+          purpose.kind === "execute" &&
+          result.status === "success" &&
+          predicted !== undefined &&
+          before.length >= 2
+        ) {
           this.watches.push({ proposal: purpose.proposal, before: windowMetrics(before), predicted });
         }
       }
@@ -113,20 +145,36 @@ export class ProtocolAgent implements Participant {
   }
 
   /** Measure, draft, evaluate, choose: the proposal to send, or none (the decision is in the trail either way). */
-  private async consider(turn: ParticipantTurn): Promise<{ actions: ProposalActions; proposal: TrackedProposal; note: string } | undefined> {
+  private async consider(
+    turn: ParticipantTurn,
+  ): Promise<{ actions: ProposalActions; proposal: TrackedProposal; note: string } | undefined> {
     const window = this.rows.slice(-this.config.windowSteps);
     const monitor = window.length >= 2 ? windowMetrics(window) : undefined;
     const executeAt = this.book.expectedExecution(turn);
     const parameters = await readParameters(turn.world.chain.client, this.book.addresses.store);
     const drafted = draftCandidates(parameters, this.config.parameters, this.config.stepFractions, executeAt);
-    const scored: { candidate: Candidate; actions: ProposalActions; evaluation?: ProposalEvaluation; judgement?: Judgement; error?: string }[] = [];
+    const scored: {
+      candidate: Candidate;
+      actions: ProposalActions;
+      evaluation?: ProposalEvaluation;
+      judgement?: Judgement;
+      error?: string;
+    }[] = [];
     for (const candidate of drafted.candidates) {
-      const actions = parameterProposal(this.book.addresses.store, candidate.changes, `${this.id} proposal ${this.proposals + 1} (step ${turn.step}): ${candidate.description}`);
+      const actions = parameterProposal(
+        this.book.addresses.store,
+        candidate.changes,
+        `${this.id} proposal ${this.proposals + 1} (step ${turn.step}): ${candidate.description}`,
+      );
       try {
         const evaluation = await this.book.evaluate(actions, executeAt, this.config.evaluation);
         scored.push({ candidate, actions, evaluation, judgement: judge(this.config.objective, evaluation) });
       } catch (error) {
-        scored.push({ candidate, actions, error: error instanceof Error ? error.message.split("\n")[0] : String(error) });
+        scored.push({
+          candidate,
+          actions,
+          error: error instanceof Error ? error.message.split("\n")[0] : String(error),
+        });
       }
     }
     const winners = scored.filter((s) => s.judgement?.eligible === true && s.judgement.significant);
@@ -145,10 +193,20 @@ export class ProtocolAgent implements Participant {
       objective: describeObjective(this.config.objective),
       monitor: monitor ?? null,
       expectedExecution: executeAt.toString(),
-      parameters: Object.fromEntries(this.config.parameters.map((k) => [k, parameters.get(k)?.value.toString() ?? null])),
+      parameters: Object.fromEntries(
+        this.config.parameters.map((k) => [k, parameters.get(k)?.value.toString() ?? null]),
+      ),
       candidates: scored.map((s) => ({
         change: s.candidate.description,
-        ...(s.error !== undefined ? { error: s.error } : { score: s.judgement!.improvement, eligible: s.judgement!.eligible, significant: s.judgement!.significant, violated: s.judgement!.violated, metrics: s.evaluation!.metrics }),
+        ...(s.error !== undefined
+          ? { error: s.error }
+          : {
+              score: s.judgement!.improvement,
+              eligible: s.judgement!.eligible,
+              significant: s.judgement!.significant,
+              violated: s.judgement!.violated,
+              metrics: s.evaluation!.metrics,
+            }),
       })),
       refused: drafted.refused,
       choice: best?.candidate.description ?? null,
@@ -160,14 +218,33 @@ export class ProtocolAgent implements Participant {
     return { actions: best.actions, proposal, note: reason };
   }
 
-  private register(actions: ProposalActions, changes: TrackedProposal["changes"], unpause: boolean, turn: ParticipantTurn): TrackedProposal {
+  private register(
+    actions: ProposalActions,
+    changes: TrackedProposal["changes"],
+    unpause: boolean,
+    turn: ParticipantTurn,
+  ): TrackedProposal {
     this.proposals++;
-    return this.book.register({ label: `${this.id}-${this.proposals}`, id: proposalId(actions), actions, changes, unpause, proposer: this.id, proposerAddress: this.address, proposedStep: turn.step });
+    return this.book.register({
+      label: `${this.id}-${this.proposals}`,
+      id: proposalId(actions),
+      actions,
+      changes,
+      unpause,
+      proposer: this.id,
+      proposerAddress: this.address,
+      proposedStep: turn.step,
+    });
   }
 
   /** Its vote on any proposal: for its own; on others', by its objective on the proposal's evaluation. */
-  private async planVote(p: TrackedProposal, evaluation: ProposalEvaluation | undefined): Promise<Omit<PlannedVote, "weight" | "currentVotes">[]> {
-    const vote = (support: PlannedVote["support"], reason: string) => [{ voter: this.id, address: this.address, support, reason }];
+  private async planVote(
+    p: TrackedProposal,
+    evaluation: ProposalEvaluation | undefined,
+  ): Promise<Omit<PlannedVote, "weight" | "currentVotes">[]> {
+    const vote = (support: PlannedVote["support"], reason: string) => [
+      { voter: this.id, address: this.address, support, reason },
+    ];
     if (p.proposer === this.id) return vote("for", "its own proposal");
     if (p.unpause) return vote("for", "trading should resume");
     if (evaluation === undefined) return vote("abstain", "the proposal could not be evaluated");

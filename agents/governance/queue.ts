@@ -16,15 +16,24 @@ export interface QueueResult {
   txHash: Hex;
 }
 
-export async function queue(chain: GovernanceChain, options: { from: Address; proposal: string }): Promise<QueueResult> {
+export async function queue(
+  chain: GovernanceChain,
+  options: { from: Address; proposal: string },
+): Promise<QueueResult> {
   const proposal = await getProposal(chain, options.proposal);
   if (proposal.state !== "Succeeded") {
     const latest = await chain.client.getBlockNumber();
     throw new ActionRefused("queue", notSucceeded(chain, proposal, latest));
   }
-  const receipt = await sendGovernanceTx(chain, { from: options.from, to: chain.addresses.governor, data: encodeQueue(proposal.actions), what: `queue proposal #${proposal.index}` });
+  const receipt = await sendGovernanceTx(chain, {
+    from: options.from,
+    to: chain.addresses.governor,
+    data: encodeQueue(proposal.actions),
+    what: `queue proposal #${proposal.index}`,
+  });
   const [queued] = parseEventLogs({ abi: GOVERNOR_ABI, eventName: "ProposalQueued", logs: receipt.logs });
-  if (queued === undefined) throw new GovernanceError(`queue: transaction ${receipt.transactionHash} emitted no ProposalQueued`);
+  if (queued === undefined)
+    throw new GovernanceError(`queue: transaction ${receipt.transactionHash} emitted no ProposalQueued`);
   return { proposal, eta: queued.args.etaSeconds, txHash: receipt.transactionHash };
 }
 

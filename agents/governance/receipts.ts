@@ -21,12 +21,15 @@ function governorEvents(logs: readonly Log[]) {
 
 /** The weight of the VoteCast in `logs` (token wei); undefined when there is none. */
 export function voteWeight(logs: readonly Log[]): bigint | undefined {
-  for (const event of governorEvents(logs)) if (event.eventName === "VoteCast") return (event.args as { weight: bigint }).weight;
+  for (const event of governorEvents(logs))
+    if (event.eventName === "VoteCast") return (event.args as { weight: bigint }).weight;
   return undefined;
 }
 
 /** The voting window of the ProposalCreated in `logs` (block numbers). */
-export function proposalCreated(logs: readonly Log[]): { proposalId: bigint; voteStart: bigint; voteEnd: bigint } | undefined {
+export function proposalCreated(
+  logs: readonly Log[],
+): { proposalId: bigint; voteStart: bigint; voteEnd: bigint } | undefined {
   for (const event of governorEvents(logs)) {
     if (event.eventName !== "ProposalCreated") continue;
     const args = event.args as { proposalId: bigint; voteStart: bigint; voteEnd: bigint };

@@ -35,7 +35,10 @@ export class Script implements Participant {
 
   /** True when the script, not the agent's own what-if, decides this agent's vote on `p`. */
   decides(p: TrackedProposal, agent: string): boolean {
-    return (p.proposer === agent && this.proposers().has(agent)) || this.entries.some((e) => e.agent === agent && e.action.kind === "vote" && e.action.proposal === p.label);
+    return (
+      (p.proposer === agent && this.proposers().has(agent)) ||
+      this.entries.some((e) => e.agent === agent && e.action.kind === "vote" && e.action.proposal === p.label)
+    );
   }
 
   async turn(turn: ParticipantTurn): Promise<RawCall[]> {
@@ -47,30 +50,66 @@ export class Script implements Participant {
       this.purposes.push(purpose);
     };
     for (const proposer of this.proposers()) {
-      for (const { proposal, step } of this.book.lifecycleCalls(proposer, turn)) add(lifecycleCall(this.book.addresses, this.sender(proposer), proposal, step), { kind: step, proposal });
+      for (const { proposal, step } of this.book.lifecycleCalls(proposer, turn))
+        add(lifecycleCall(this.book.addresses, this.sender(proposer), proposal, step), { kind: step, proposal });
     }
     // A proposer votes for its own proposal once voting opens.
     for (const p of this.book.proposals) {
-      if (!this.proposers().has(p.proposer) || !this.book.votingOpen(p, turn) || p.votes.some((v) => v.voter === p.proposer)) continue;
-      if (this.entries.some((e) => e.agent === p.proposer && e.action.kind === "vote" && e.action.proposal === p.label)) continue;
+      if (
+        !this.proposers().has(p.proposer) ||
+        !this.book.votingOpen(p, turn) ||
+        p.votes.some((v) => v.voter === p.proposer)
+      )
+        continue;
+      if (this.entries.some((e) => e.agent === p.proposer && e.action.kind === "vote" && e.action.proposal === p.label))
+        continue;
       const planned = p.plan!.find((v) => v.voter === p.proposer)!;
-      add(voteCall(this.book.addresses, this.sender(p.proposer), p, "for", "its own proposal"), { kind: "vote", proposal: p, agent: p.proposer, support: "for", currentVotes: planned.currentVotes });
+      add(voteCall(this.book.addresses, this.sender(p.proposer), p, "for", "its own proposal"), {
+        kind: "vote",
+        proposal: p,
+        agent: p.proposer,
+        support: "for",
+        currentVotes: planned.currentVotes,
+      });
     }
     for (const entry of this.entries) {
       if (entry.step !== turn.step) continue;
       const by = this.sender(entry.agent);
       const action = entry.action;
       if (action.kind === "propose") {
-        const actions = action.unpause ? unpauseProposal(this.book.addresses.market, action.description) : parameterProposal(this.book.addresses.store, action.changes, action.description);
-        const proposal = this.book.register({ label: action.label, id: proposalId(actions), actions, changes: action.changes, unpause: action.unpause, proposer: entry.agent, proposerAddress: by.address, proposedStep: turn.step });
-        add(proposeCall(this.book.addresses, by, actions, `scripted proposal ${action.label}`), { kind: "propose", proposal });
+        const actions = action.unpause
+          ? unpauseProposal(this.book.addresses.market, action.description)
+          : parameterProposal(this.book.addresses.store, action.changes, action.description);
+        const proposal = this.book.register({
+          label: action.label,
+          id: proposalId(actions),
+          actions,
+          changes: action.changes,
+          unpause: action.unpause,
+          proposer: entry.agent,
+          proposerAddress: by.address,
+          proposedStep: turn.step,
+        });
+        add(proposeCall(this.book.addresses, by, actions, `scripted proposal ${action.label}`), {
+          kind: "propose",
+          proposal,
+        });
       } else if (action.kind === "delegate") {
-        add(delegateCall(this.book.addresses, by, by.address, "scripted: delegate to itself"), { kind: "delegate", agent: entry.agent });
+        add(delegateCall(this.book.addresses, by, by.address, "scripted: delegate to itself"), {
+          kind: "delegate",
+          agent: entry.agent,
+        });
       } else {
         const proposal = this.book.byLabel(action.proposal);
         if (proposal === undefined || proposal.status === "failed") continue;
         const currentVotes = await this.book.currentVotes(by.address);
-        add(voteCall(this.book.addresses, by, proposal, action.support, `scripted vote (${entry.path})`), { kind: "vote", proposal, agent: entry.agent, support: action.support, currentVotes });
+        add(voteCall(this.book.addresses, by, proposal, action.support, `scripted vote (${entry.path})`), {
+          kind: "vote",
+          proposal,
+          agent: entry.agent,
+          support: action.support,
+          currentVotes,
+        });
       }
     }
     return calls;
@@ -81,8 +120,17 @@ export class Script implements Participant {
       const purpose = this.purposes[i]!;
       const result = results[i]!;
       if (purpose.kind === "propose") this.book.confirm(purpose.proposal, result, turn);
-      else if (purpose.kind === "vote") this.book.recordVote(purpose.proposal, purpose.agent, purpose.support, result, purpose.currentVotes, turn);
-      else if (purpose.kind === "delegate") this.book.trail.add({ step: turn.step, kind: "delegation", agent: purpose.agent, to: "itself", status: result.status, heldVotes: (await this.book.currentVotes(this.wallets.get(purpose.agent)!)).toString() });
+      else if (purpose.kind === "vote")
+        this.book.recordVote(purpose.proposal, purpose.agent, purpose.support, result, purpose.currentVotes, turn);
+      else if (purpose.kind === "delegate")
+        this.book.trail.add({
+          step: turn.step,
+          kind: "delegation",
+          agent: purpose.agent,
+          to: "itself",
+          status: result.status,
+          heldVotes: (await this.book.currentVotes(this.wallets.get(purpose.agent)!)).toString(),
+        });
       else await this.book.settleLifecycle(purpose.proposal, purpose.kind, result, turn);
     }
   }
@@ -104,7 +152,12 @@ export class Script implements Participant {
     }
     for (const e of explicit) {
       if (e.action.kind !== "vote") continue;
-      out.push({ voter: e.agent, address: this.wallets.get(e.agent)!, support: e.action.support, reason: `scripted vote (${e.path})` });
+      out.push({
+        voter: e.agent,
+        address: this.wallets.get(e.agent)!,
+        support: e.action.support,
+        reason: `scripted vote (${e.path})`,
+      });
     }
     return out;
   }

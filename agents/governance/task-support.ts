@@ -23,7 +23,11 @@ export async function openTaskChain(hre: HardhatRuntimeEnvironment): Promise<Gov
   });
   const url = "url" in connection.networkConfig ? await resolveUrl(connection.networkConfig.url) : undefined;
   const { errors } = await loadSystemAbis(hre.artifacts);
-  return openGovernanceChain(connection.provider, record, { networkName, errors, ...(url === undefined ? {} : { url }) });
+  return openGovernanceChain(connection.provider, record, {
+    networkName,
+    errors,
+    ...(url === undefined ? {} : { url }),
+  });
 }
 
 /** A user's mistake is printed and returned as the task's error; anything else keeps its stack trace. */
@@ -38,12 +42,14 @@ export function reportTaskError(task: string, error: unknown) {
 /** "" → undefined; a whole number otherwise, or an error naming the option. */
 export function optionalWholeNumber(text: string, option: string): bigint | undefined {
   if (text.trim() === "") return undefined;
-  if (!/^\d+$/.test(text.trim())) throw new GovernanceError(`${option} must be a whole number, got ${JSON.stringify(text)}`);
+  if (!/^\d+$/.test(text.trim()))
+    throw new GovernanceError(`${option} must be a whole number, got ${JSON.stringify(text)}`);
   return BigInt(text.trim());
 }
 
 async function resolveUrl(url: unknown): Promise<string> {
   if (typeof url === "string") return url;
-  if (typeof url === "object" && url !== null && "get" in url && typeof url.get === "function") return String(await url.get());
+  if (typeof url === "object" && url !== null && "get" in url && typeof url.get === "function")
+    return String(await url.get());
   return String(url);
 }

@@ -14,7 +14,19 @@ export const GOVERNANCE_KIND = "token-arena/governance";
 /** One line of the trail. `kind` says what happened; the rest is that event's record. */
 export interface TrailEntry {
   step: number;
-  kind: "bootstrap" | "delegation" | "decision" | "proposed" | "evaluation" | "vote" | "outcome" | "queued" | "executed" | "effect" | "pause" | "call-failed";
+  kind:
+    | "bootstrap"
+    | "delegation"
+    | "decision"
+    | "proposed"
+    | "evaluation"
+    | "vote"
+    | "outcome"
+    | "queued"
+    | "executed"
+    | "effect"
+    | "pause"
+    | "call-failed";
   [field: string]: unknown;
 }
 

@@ -26,5 +26,13 @@ export function countVotes(votes: readonly { support: Support | "skip"; weight: 
   }
   const quorumReached = forVotes + abstainVotes >= quorum;
   const won = forVotes > againstVotes;
-  return { forVotes, againstVotes, abstainVotes, quorum, quorumReached, won, state: won && quorumReached ? "Succeeded" : "Defeated" };
+  return {
+    forVotes,
+    againstVotes,
+    abstainVotes,
+    quorum,
+    quorumReached,
+    won,
+    state: won && quorumReached ? "Succeeded" : "Defeated",
+  };
 }

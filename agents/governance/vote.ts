@@ -42,19 +42,47 @@ export async function vote(chain: GovernanceChain, options: VoteOptions): Promis
     throw new ActionRefused("vote", `${name} is ${proposal.state}: voting closed with block ${proposal.deadline}`);
   }
   if (next <= proposal.snapshot) {
-    throw new ActionRefused("vote", `${name} is Pending: voting opens at block ${proposal.snapshot + 1n}, ${proposal.snapshot + 1n - next} block(s) after the next one${advanceHint(chain, "start", proposal)}`);
+    throw new ActionRefused(
+      "vote",
+      `${name} is Pending: voting opens at block ${proposal.snapshot + 1n}, ${proposal.snapshot + 1n - next} block(s) after the next one${advanceHint(chain, "start", proposal)}`,
+    );
   }
   if (next > proposal.deadline) {
-    throw new ActionRefused("vote", `${name}'s voting closed with block ${proposal.deadline} (the latest block); votes are no longer accepted`);
+    throw new ActionRefused(
+      "vote",
+      `${name}'s voting closed with block ${proposal.deadline} (the latest block); votes are no longer accepted`,
+    );
   }
-  if (await chain.client.readContract({ address: chain.addresses.governor, abi: GOVERNOR_ABI, functionName: "hasVoted", args: [proposal.id, options.from] })) {
-    const earlier = await chain.client.getContractEvents({ address: chain.addresses.governor, abi: GOVERNOR_ABI, eventName: "VoteCast", args: { voter: options.from }, fromBlock: proposal.createdBlock, strict: true });
+  if (
+    await chain.client.readContract({
+      address: chain.addresses.governor,
+      abi: GOVERNOR_ABI,
+      functionName: "hasVoted",
+      args: [proposal.id, options.from],
+    })
+  ) {
+    const earlier = await chain.client.getContractEvents({
+      address: chain.addresses.governor,
+      abi: GOVERNOR_ABI,
+      eventName: "VoteCast",
+      args: { voter: options.from },
+      fromBlock: proposal.createdBlock,
+      strict: true,
+    });
     const cast = earlier.find((log) => log.args.proposalId === proposal.id);
-    const how = cast === undefined ? "" : ` (${supportName(cast.args.support)}, weight ${formatVotes(cast.args.weight)}, in block ${cast.blockNumber})`;
+    const how =
+      cast === undefined
+        ? ""
+        : ` (${supportName(cast.args.support)}, weight ${formatVotes(cast.args.weight)}, in block ${cast.blockNumber})`;
     throw new ActionRefused("vote", `${options.from} already voted on ${name}${how}; a vote cannot be changed`);
   }
 
-  const receipt = await sendGovernanceTx(chain, { from: options.from, to: chain.addresses.governor, data: encodeVote(proposal.id, options.support, options.reason ?? ""), what: `vote on ${name}` });
+  const receipt = await sendGovernanceTx(chain, {
+    from: options.from,
+    to: chain.addresses.governor,
+    data: encodeVote(proposal.id, options.support, options.reason ?? ""),
+    what: `vote on ${name}`,
+  });
   const [cast] = parseEventLogs({ abi: GOVERNOR_ABI, eventName: "VoteCast", logs: receipt.logs });
   if (cast === undefined) throw new GovernanceError(`vote: transaction ${receipt.transactionHash} emitted no VoteCast`);
   const weight = cast.args.weight;
@@ -70,9 +98,22 @@ export function supportName(support: number): Support {
 
 async function zeroWeightReason(chain: GovernanceChain, voter: Address, proposal: ProposalInfo): Promise<string> {
   const [delegate, votesNow] = await Promise.all([
-    chain.client.readContract({ address: chain.addresses.token, abi: VOTES_ABI, functionName: "delegates", args: [voter] }),
-    chain.client.readContract({ address: chain.addresses.token, abi: VOTES_ABI, functionName: "getVotes", args: [voter] }),
+    chain.client.readContract({
+      address: chain.addresses.token,
+      abi: VOTES_ABI,
+      functionName: "delegates",
+      args: [voter],
+    }),
+    chain.client.readContract({
+      address: chain.addresses.token,
+      abi: VOTES_ABI,
+      functionName: "getVotes",
+      args: [voter],
+    }),
   ]);
-  const now = votesNow > 0n ? ` It has ${formatVotes(votesNow)} votes now, delegated after the snapshot: they count from the next proposal on.` : ` Its tokens are delegated to ${delegate === "0x0000000000000000000000000000000000000000" ? "no one" : delegate}; delegate to yourself before a proposal's snapshot to vote with them.`;
+  const now =
+    votesNow > 0n
+      ? ` It has ${formatVotes(votesNow)} votes now, delegated after the snapshot: they count from the next proposal on.`
+      : ` Its tokens are delegated to ${delegate === "0x0000000000000000000000000000000000000000" ? "no one" : delegate}; delegate to yourself before a proposal's snapshot to vote with them.`;
   return `the vote counted 0: ${voter} had no delegated votes at the snapshot (block ${proposal.snapshot}).${now}`;
 }

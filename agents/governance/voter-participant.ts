@@ -25,7 +25,12 @@ export class Voters implements Participant {
   private readonly scripted: (proposal: TrackedProposal, agent: string) => boolean;
   private purposes: { proposal: TrackedProposal; voter: string; support: Support; currentVotes: bigint }[] = [];
 
-  constructor(config: VotersConfig, wallets: ReadonlyMap<string, Address>, book: GovernanceBook, scripted: (proposal: TrackedProposal, agent: string) => boolean) {
+  constructor(
+    config: VotersConfig,
+    wallets: ReadonlyMap<string, Address>,
+    book: GovernanceBook,
+    scripted: (proposal: TrackedProposal, agent: string) => boolean,
+  ) {
     this.config = config;
     this.book = book;
     this.scripted = scripted;
@@ -42,11 +47,17 @@ export class Voters implements Participant {
       for (const voter of this.voters) {
         if (voter.agent === p.proposer || this.scripted(p, voter.agent)) continue;
         const planned = p.plan!.find((v) => v.voter === voter.agent);
-        if (planned === undefined || planned.support === "skip" || p.votes.some((v) => v.voter === voter.agent)) continue;
+        if (planned === undefined || planned.support === "skip" || p.votes.some((v) => v.voter === voter.agent))
+          continue;
         // A voter with no votes at the snapshot has nothing to add; it does not pay gas for a vote of weight 0.
         if (planned.weight === 0n) continue;
         calls.push(voteCall(this.book.addresses, voter, p, planned.support, planned.reason));
-        this.purposes.push({ proposal: p, voter: voter.agent, support: planned.support, currentVotes: planned.currentVotes });
+        this.purposes.push({
+          proposal: p,
+          voter: voter.agent,
+          support: planned.support,
+          currentVotes: planned.currentVotes,
+        });
       }
     }
     return calls;
@@ -59,18 +70,31 @@ export class Voters implements Participant {
     });
   }
 
-  private plan(p: TrackedProposal, evaluation: ProposalEvaluation | undefined): Omit<PlannedVote, "weight" | "currentVotes">[] {
+  private plan(
+    p: TrackedProposal,
+    evaluation: ProposalEvaluation | undefined,
+  ): Omit<PlannedVote, "weight" | "currentVotes">[] {
     const out: Omit<PlannedVote, "weight" | "currentVotes">[] = [];
     for (const voter of this.voters) {
       if (voter.agent === p.proposer || this.scripted(p, voter.agent)) continue;
       const effect = evaluation?.source.agents.find((a) => a.name === voter.agent);
       if (effect === undefined) {
-        out.push({ voter: voter.agent, address: voter.address, support: this.config.whenIndifferent === "skip" ? "skip" : "abstain", reason: "the proposal could not be evaluated" });
+        out.push({
+          voter: voter.agent,
+          address: voter.address,
+          support: this.config.whenIndifferent === "skip" ? "skip" : "abstain",
+          reason: "the proposal could not be evaluated",
+        });
         continue;
       }
       const decision = decideVote(effect);
       const indifferent = decision.support === "abstain";
-      out.push({ voter: voter.agent, address: voter.address, support: indifferent && this.config.whenIndifferent === "skip" ? "skip" : decision.support, reason: decision.reason });
+      out.push({
+        voter: voter.agent,
+        address: voter.address,
+        support: indifferent && this.config.whenIndifferent === "skip" ? "skip" : decision.support,
+        reason: decision.reason,
+      });
     }
     return out;
   }

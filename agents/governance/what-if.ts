@@ -133,7 +133,9 @@ export class ProposalExecutionReverted extends WhatIfError {
   readonly reason: string;
   readonly callIndex: number;
   constructor(callIndex: number, target: Address, reason: string, applyAt: bigint) {
-    super(`the proposal's call ${callIndex} to ${target} reverted with ${reason} when the Timelock executed it at ${applyAt}; ${executionHint(reason)}`);
+    super(
+      `the proposal's call ${callIndex} to ${target} reverted with ${reason} when the Timelock executed it at ${applyAt}; ${executionHint(reason)}`,
+    );
     this.name = "ProposalExecutionReverted";
     this.reason = reason;
     this.callIndex = callIndex;
@@ -150,10 +152,13 @@ export async function runWhatIf(ctx: WhatIfContext, arm: WhatIfArm): Promise<Wha
       `a what-if needs a local chain: it snapshots and reverts the chain and impersonates the Timelock, which network "${chain.networkName}" (chain id ${chain.chainId}) cannot do; evaluate on the in-process chain or on \`npx hardhat node\``,
     );
   }
-  if (!Number.isInteger(arm.blocks) || arm.blocks < 1) throw new WhatIfError(`blocks must be a whole number of at least 1, got ${arm.blocks}`);
+  if (!Number.isInteger(arm.blocks) || arm.blocks < 1)
+    throw new WhatIfError(`blocks must be a whole number of at least 1, got ${arm.blocks}`);
   const latest = await chain.client.getBlock();
   if (arm.applyAt <= latest.timestamp) {
-    throw new WhatIfError(`applyAt ${arm.applyAt} is not after the latest block (${latest.number} at ${latest.timestamp}); give a time after ${latest.timestamp}`);
+    throw new WhatIfError(
+      `applyAt ${arm.applyAt} is not after the latest block (${latest.number} at ${latest.timestamp}); give a time after ${latest.timestamp}`,
+    );
   }
 
   const wallStart = performance.now();
@@ -168,10 +173,13 @@ export async function runWhatIf(ctx: WhatIfContext, arm: WhatIfArm): Promise<Wha
     failure = error;
   } finally {
     const reverted = await chain.request<boolean>("evm_revert", [snapshot]).catch((error: unknown) => error);
-    if (arm.actions !== undefined) await chain.request("hardhat_stopImpersonatingAccount", [ctx.addresses.timelock]).catch(() => undefined);
+    if (arm.actions !== undefined)
+      await chain.request("hardhat_stopImpersonatingAccount", [ctx.addresses.timelock]).catch(() => undefined);
     if (automine) await chain.request("evm_setAutomine", [true]).catch(() => undefined);
     if (reverted !== true && failure === undefined) {
-      failure = new WhatIfError(`could not revert the chain to snapshot ${snapshot} after the what-if (${reverted instanceof Error ? reverted.message : "the node said no"}); the chain now holds the what-if's blocks: restart it`);
+      failure = new WhatIfError(
+        `could not revert the chain to snapshot ${snapshot} after the what-if (${reverted instanceof Error ? reverted.message : "the node said no"}); the chain now holds the what-if's blocks: restart it`,
+      );
     }
   }
   if (failure !== undefined) throw failure;
@@ -188,7 +196,13 @@ async function runArm(ctx: WhatIfContext, arm: WhatIfArm): Promise<WhatIfRun> {
   const probe = await World.create(chain, scenario, abis, setupAt(arm.applyAt), () => []);
   const baseline = new Map(probe.agents.map((a) => [a.id, a.startValue]));
   const market = await readMarket(chain, abis, addresses);
-  const before: MarketBefore = { block: market.blockNumber, curvePriceWad: market.curvePriceWad, poolPriceWad: market.poolPriceWad, treasuryQuote: market.treasuryBalance + market.treasuryAccrued, solvencyWad: market.solvencyWad };
+  const before: MarketBefore = {
+    block: market.blockNumber,
+    curvePriceWad: market.curvePriceWad,
+    poolPriceWad: market.poolPriceWad,
+    treasuryQuote: market.treasuryBalance + market.treasuryAccrued,
+    solvencyWad: market.solvencyWad,
+  };
 
   const sender = new TxSender(chain, { maxFeePerGas: 10n ** 12n, priorityFeeWei: scenario.gas.priorityFeeWei });
   let execution: ExecutionRecord | undefined;
@@ -198,7 +212,14 @@ async function runArm(ctx: WhatIfContext, arm: WhatIfArm): Promise<WhatIfRun> {
     execution = await executeAsTimelock(ctx, sender, arm.actions, arm.applyAt);
   }
 
-  const world = await World.create(chain, scenario, abis, setupAt(arm.applyAt), (wallet) => wallet.config.behaviours.map(createBehaviour), ctx.history === undefined ? {} : { history: ctx.history });
+  const world = await World.create(
+    chain,
+    scenario,
+    abis,
+    setupAt(arm.applyAt),
+    (wallet) => wallet.config.behaviours.map(createBehaviour),
+    ctx.history === undefined ? {} : { history: ctx.history },
+  );
   const steps: StepRow[] = [];
   const gas: GasRecord[] = [];
   for (let step = 1; step <= arm.blocks; step++) {
@@ -209,23 +230,56 @@ async function runArm(ctx: WhatIfContext, arm: WhatIfArm): Promise<WhatIfRun> {
 
   const groups = agentGroups(ctx.wallets.map((w) => w.config.id));
   const agents = world.agents.map((a) => outcomeOf(world, a, baseline.get(a.id)!, groups.get(a.id)!));
-  const gasTotals: GasTotals = { transactions: gas.length, reverted: gas.filter((g) => g.status === "reverted").length, gasUsed: gas.reduce((sum, g) => sum + g.gasUsed, 0) };
+  const gasTotals: GasTotals = {
+    transactions: gas.length,
+    reverted: gas.filter((g) => g.status === "reverted").length,
+    gasUsed: gas.reduce((sum, g) => sum + g.gasUsed, 0),
+  };
   const summary = summarize({
-    scenario: { name: scenario.name, source: scenario.source, policy: scenario.policy, seed: scenario.seed, blocks: scenario.blocks, mode: scenario.mode, blockSeconds: scenario.blockSeconds, genesis: scenario.genesis },
+    scenario: {
+      name: scenario.name,
+      source: scenario.source,
+      policy: scenario.policy,
+      seed: scenario.seed,
+      blocks: scenario.blocks,
+      mode: scenario.mode,
+      blockSeconds: scenario.blockSeconds,
+      genesis: scenario.genesis,
+    },
     network: { name: chain.networkName, chainId: Number(chain.chainId) },
     completion: { stepsRecorded: steps.length, complete: true },
     steps,
     agents: agents.map((o): AgentFinal => finalOf(world, world.agents.find((a) => a.id === o.agent)!, o, arm.blocks)),
     gas: gasTotals,
   });
-  return { seed: arm.seed, blocks: arm.blocks, applyAt: arm.applyAt, changed: arm.actions !== undefined, ...(execution === undefined ? {} : { execution }), before, steps, agents, gas, gasTotals, summary, wallSeconds: 0 };
+  return {
+    seed: arm.seed,
+    blocks: arm.blocks,
+    applyAt: arm.applyAt,
+    changed: arm.actions !== undefined,
+    ...(execution === undefined ? {} : { execution }),
+    before,
+    steps,
+    agents,
+    gas,
+    gasTotals,
+    summary,
+    wallSeconds: 0,
+  };
 }
 
 /** Sends each call from the Timelock (value and calldata as the proposal gives them) in one block at `applyAt`. */
-async function executeAsTimelock(ctx: WhatIfContext, sender: TxSender, actions: ProposalActions, applyAt: bigint): Promise<ExecutionRecord> {
+async function executeAsTimelock(
+  ctx: WhatIfContext,
+  sender: TxSender,
+  actions: ProposalActions,
+  applyAt: bigint,
+): Promise<ExecutionRecord> {
   const { chain, addresses } = ctx;
   if (actions.targets.length !== actions.values.length || actions.targets.length !== actions.calldatas.length) {
-    throw new WhatIfError(`the proposal has ${actions.targets.length} targets, ${actions.values.length} values and ${actions.calldatas.length} calldatas; give one of each per call`);
+    throw new WhatIfError(
+      `the proposal has ${actions.targets.length} targets, ${actions.values.length} values and ${actions.calldatas.length} calldatas; give one of each per call`,
+    );
   }
   if (actions.targets.length === 0) throw new WhatIfError("the proposal has no calls; give at least one target");
   const timelock = addresses.timelock;
@@ -235,20 +289,41 @@ async function executeAsTimelock(ctx: WhatIfContext, sender: TxSender, actions: 
   const sent = [];
   for (let i = 0; i < actions.targets.length; i++) {
     const to = getAddress(actions.targets[i]!);
-    sent.push(await sender.send({ from: timelock, to, data: actions.calldatas[i]!, value: actions.values[i]!, gas: GOVERNANCE_GAS.execute, contract: "ArenaTimelock", fn: `call${i}` }));
+    sent.push(
+      await sender.send({
+        from: timelock,
+        to,
+        data: actions.calldatas[i]!,
+        value: actions.values[i]!,
+        gas: GOVERNANCE_GAS.execute,
+        contract: "ArenaTimelock",
+        fn: `call${i}`,
+      }),
+    );
   }
   const receipts = await sender.mine(sent, applyAt);
   for (let i = 0; i < receipts.length; i++) {
-    if (receipts[i]!.status !== "success") throw new ProposalExecutionReverted(i, sent[i]!.to!, await sender.revertReason(receipts[i]!.hash, ctx.abis), applyAt);
+    if (receipts[i]!.status !== "success")
+      throw new ProposalExecutionReverted(
+        i,
+        sent[i]!.to!,
+        await sender.revertReason(receipts[i]!.hash, ctx.abis),
+        applyAt,
+      );
   }
   const last = receipts[receipts.length - 1]!;
-  if (last.timestamp !== applyAt) throw new WhatIfError(`the proposal's calls did not fit in the block at ${applyAt}; raise the chain's block gas limit`);
+  if (last.timestamp !== applyAt)
+    throw new WhatIfError(
+      `the proposal's calls did not fit in the block at ${applyAt}; raise the chain's block gas limit`,
+    );
   return { block: last.blockNumber, gasUsed: receipts.reduce((sum, r) => sum + r.gasUsed, 0n) };
 }
 
 function executionHint(reason: string): string {
-  if (reason.startsWith("ParameterUpdateTooEarly")) return "the parameter changed too recently: evaluate with a later applyAt (after its minimum interval)";
-  if (reason.startsWith("ParameterOutOfBounds") || reason.startsWith("ParameterStepTooLarge")) return "propose a value within the parameter's bounds and maximum step (see `checkChanges`)";
+  if (reason.startsWith("ParameterUpdateTooEarly"))
+    return "the parameter changed too recently: evaluate with a later applyAt (after its minimum interval)";
+  if (reason.startsWith("ParameterOutOfBounds") || reason.startsWith("ParameterStepTooLarge"))
+    return "propose a value within the parameter's bounds and maximum step (see `checkChanges`)";
   return "check the proposal's calls against the contracts";
 }
 

@@ -36,8 +36,16 @@ export function windowMetrics(rows: readonly StepRow[], before?: WindowStart): W
     volume += r.curveVolumeQuote;
   }
   return {
-    curveVolatility: volatility(series.map((r) => r.curvePriceWad), blockSeconds).perStep * 10_000,
-    poolVolatility: volatility(series.map((r) => r.poolPriceWad), blockSeconds).perStep * 10_000,
+    curveVolatility:
+      volatility(
+        series.map((r) => r.curvePriceWad),
+        blockSeconds,
+      ).perStep * 10_000,
+    poolVolatility:
+      volatility(
+        series.map((r) => r.poolPriceWad),
+        blockSeconds,
+      ).perStep * 10_000,
     minSolvency: solvencies.length === 0 ? 0 : Math.min(...solvencies),
     treasuryRevenue: Number(rows[rows.length - 1]!.treasuryQuote - base.treasuryQuote) / QUOTE,
     curveVolume: Number(volume) / QUOTE,

@@ -12,7 +12,8 @@ export const WAD = 10n ** 18n;
 
 /** Tokens or quote out for `amountIn` in, exactly as `ConstantProductPool.getAmountOut`; 0 when it would revert. */
 export function poolAmountOut(pool: PoolState, sell: "token" | "quote", amountIn: bigint): bigint {
-  const [reserveIn, reserveOut] = sell === "token" ? [pool.reserveToken, pool.reserveQuote] : [pool.reserveQuote, pool.reserveToken];
+  const [reserveIn, reserveOut] =
+    sell === "token" ? [pool.reserveToken, pool.reserveQuote] : [pool.reserveQuote, pool.reserveToken];
   if (amountIn <= 0n || reserveIn === 0n || reserveOut === 0n) return 0n;
   const inAfterFee = amountIn * (BPS - BigInt(pool.feeBps));
   return (inAfterFee * reserveOut) / (reserveIn * BPS + inAfterFee);
@@ -20,7 +21,8 @@ export function poolAmountOut(pool: PoolState, sell: "token" | "quote", amountIn
 
 /** What must go in to get `amountOut` out, exactly as `ConstantProductPool.getAmountIn`; undefined when the pool cannot pay it. */
 export function poolAmountIn(pool: PoolState, buy: "token" | "quote", amountOut: bigint): bigint | undefined {
-  const [reserveIn, reserveOut] = buy === "token" ? [pool.reserveQuote, pool.reserveToken] : [pool.reserveToken, pool.reserveQuote];
+  const [reserveIn, reserveOut] =
+    buy === "token" ? [pool.reserveQuote, pool.reserveToken] : [pool.reserveToken, pool.reserveQuote];
   if (amountOut <= 0n || reserveIn === 0n || reserveOut <= amountOut) return undefined;
   return (reserveIn * amountOut * BPS) / ((reserveOut - amountOut) * (BPS - BigInt(pool.feeBps))) + 1n;
 }

@@ -118,17 +118,25 @@ export interface IntentBase {
 
 export type Intent = IntentBase &
   (
-    | { kind: "buyCurve"; /** tokens (wei) */ amount: bigint; /** quote units */ maxCost: bigint }
-    | { kind: "buyCurveWithQuote"; /** quote units */ quoteIn: bigint; /** tokens */ minOut: bigint }
-    | { kind: "sellCurve"; /** tokens */ amount: bigint; /** quote units */ minRefund: bigint }
-    | { kind: "swap"; /** what goes in */ sell: "token" | "quote"; amountIn: bigint; minOut: bigint }
+    | { kind: "buyCurve" /** tokens (wei) */; amount: bigint /** quote units */; maxCost: bigint }
+    | { kind: "buyCurveWithQuote" /** quote units */; quoteIn: bigint /** tokens */; minOut: bigint }
+    | { kind: "sellCurve" /** tokens */; amount: bigint /** quote units */; minRefund: bigint }
+    | { kind: "swap" /** what goes in */; sell: "token" | "quote"; amountIn: bigint; minOut: bigint }
     | { kind: "addLiquidity"; tokens: bigint; quote: bigint; minTokens: bigint; minQuote: bigint }
     | { kind: "removeLiquidity"; liquidity: bigint; minTokens: bigint; minQuote: bigint }
     | { kind: "releaseVested" }
   );
 
 export type IntentKind = Intent["kind"];
-export const INTENT_KINDS: readonly IntentKind[] = ["buyCurve", "buyCurveWithQuote", "sellCurve", "swap", "addLiquidity", "removeLiquidity", "releaseVested"];
+export const INTENT_KINDS: readonly IntentKind[] = [
+  "buyCurve",
+  "buyCurveWithQuote",
+  "sellCurve",
+  "swap",
+  "addLiquidity",
+  "removeLiquidity",
+  "releaseVested",
+];
 
 /** A transaction already in the pending block (priority mode), as the world decoded it. */
 export interface PendingTx {

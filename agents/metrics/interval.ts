@@ -15,8 +15,8 @@ export interface Interval {
 
 /** Two-sided 97.5% quantiles of Student's t for 1..30 degrees of freedom. */
 const T_975 = [
-  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069,
-  2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11,
+  2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
 ];
 
 /** t quantile for a 95% two-sided interval; 1.96 beyond 30 degrees of freedom would be too narrow, so it steps down slowly. */
@@ -40,7 +40,8 @@ export function meanInterval(values: readonly number[]): Interval {
 
 /** Paired differences (with − without, seed by seed): the interval of the effect of a change. */
 export function pairedDifference(withChange: readonly number[], without: readonly number[]): Interval {
-  if (withChange.length !== without.length) throw new Error(`paired difference needs as many values on each side (${withChange.length} vs ${without.length})`);
+  if (withChange.length !== without.length)
+    throw new Error(`paired difference needs as many values on each side (${withChange.length} vs ${without.length})`);
   return meanInterval(withChange.map((v, i) => v - without[i]!));
 }
 

@@ -23,7 +23,12 @@ export function blockOrder(txs: readonly Queued[], priority: boolean): number[] 
   for (let k = 0; k < txs.length; k++) {
     let best = -1;
     for (const i of nextOf.values()) {
-      if (best < 0 || txs[i]!.priorityFeeWei > txs[best]!.priorityFeeWei || (txs[i]!.priorityFeeWei === txs[best]!.priorityFeeWei && i < best)) best = i;
+      if (
+        best < 0 ||
+        txs[i]!.priorityFeeWei > txs[best]!.priorityFeeWei ||
+        (txs[i]!.priorityFeeWei === txs[best]!.priorityFeeWei && i < best)
+      )
+        best = i;
     }
     order[k] = best;
     taken[best] = true;

@@ -60,7 +60,8 @@ export function priceWad(c: Curve, supply: bigint): bigint {
 
 /** ∫_S^{S+n} p(s) ds / 1e18, rounded up. */
 export function costUpWad(c: Curve, supply: bigint, amount: bigint): bigint {
-  if (supply > c.maxSupply || amount > c.maxSupply - supply) throw new ModelRevert("CurveDomainExceeded", { supply, amount });
+  if (supply > c.maxSupply || amount > c.maxSupply - supply)
+    throw new ModelRevert("CurveDomainExceeded", { supply, amount });
   if (c.kind === "linear") return divUp(linearIntegralTimes2e36(c, supply, amount), TWO_WAD_SQUARED);
   return divUp(costScaledUp(c, supply, amount), WAD);
 }
@@ -83,7 +84,10 @@ export function tokensForQuoteDown(c: Curve, supply: bigint, quoteWad: bigint): 
   if (quoteWad === 0n || room === 0n) return 0n;
   if (quoteWad >= QUOTE_CAP_WAD_PER_TOKEN_WEI * c.maxSupply) return room;
   if (c.kind === "linear") return linearTokensForQuote(c, supply, quoteWad, room);
-  const estimate = c.kind === "exponential" ? exponentialTokensEstimate(c, supply, quoteWad) : sigmoidTokensEstimate(c, supply, quoteWad, room);
+  const estimate =
+    c.kind === "exponential"
+      ? exponentialTokensEstimate(c, supply, quoteWad)
+      : sigmoidTokensEstimate(c, supply, quoteWad, room);
   return settleDown(c, supply, quoteWad, estimate, room);
 }
 
@@ -173,7 +177,14 @@ function settleDown(c: Curve, supply: bigint, quoteWad: bigint, n: bigint, room:
 /** Throws InvalidCurve unless the domain and parameters are inside the library's allowed range. */
 export function validateCurve(c: Curve): void {
   if (!isValid(c)) {
-    throw new ModelRevert("InvalidCurve", { kind: CURVE_KIND_INDEX[c.kind], p1: c.p1, p2: c.p2, p3: c.p3, p4: c.p4, maxSupply: c.maxSupply });
+    throw new ModelRevert("InvalidCurve", {
+      kind: CURVE_KIND_INDEX[c.kind],
+      p1: c.p1,
+      p2: c.p2,
+      p3: c.p3,
+      p4: c.p4,
+      maxSupply: c.maxSupply,
+    });
   }
 }
 
@@ -181,7 +192,13 @@ function isValid(c: Curve): boolean {
   const domain = c.maxSupply;
   if (domain === 0n || domain > MAX_SUPPLY) return false;
   if (c.kind === "linear") {
-    return c.p3 === 0n && c.p4 === 0n && (c.p1 | c.p2) !== 0n && c.p2 <= MAX_PRICE_WAD && c.p1 <= ((MAX_PRICE_WAD - c.p2) * WAD) / domain;
+    return (
+      c.p3 === 0n &&
+      c.p4 === 0n &&
+      (c.p1 | c.p2) !== 0n &&
+      c.p2 <= MAX_PRICE_WAD &&
+      c.p1 <= ((MAX_PRICE_WAD - c.p2) * WAD) / domain
+    );
   }
   if (c.kind === "exponential") {
     if (c.p3 !== 0n || c.p4 !== 0n || c.p1 === 0n || c.p1 > MAX_PRICE_WAD) return false;

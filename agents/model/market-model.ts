@@ -12,7 +12,14 @@
 
 import { keyToBytes32 } from "../governance/changes.ts";
 import type { CurveKind, CurveState } from "../harness/types.ts";
-import { type Curve, costUpWad, priceWad as curvePriceWad, refundDownWad, tokensForQuoteDown, validateCurve } from "./curve-math.ts";
+import {
+  type Curve,
+  costUpWad,
+  priceWad as curvePriceWad,
+  refundDownWad,
+  tokensForQuoteDown,
+  validateCurve,
+} from "./curve-math.ts";
 import { checked, MAX_UINT256, ModelRevert, PANIC_ARITHMETIC_OVERFLOW } from "./model-revert.ts";
 import { divUp, mulDiv, mulDivUp } from "./solady-math.ts";
 
@@ -238,7 +245,12 @@ export class MarketModel {
     if (feeIndex >= 0) fees[feeIndex] = value;
     for (let i = 0; i < 3; i++) {
       const max = i === 2 ? BPS : MAX_FEE_BPS;
-      if (fees[i]! > max) throw new ModelRevert("FeeOutOfRange", { key: keyToBytes32(FEE_PARAMETER_KEYS[i]!), feeBps: fees[i]!, maxFeeBps: max });
+      if (fees[i]! > max)
+        throw new ModelRevert("FeeOutOfRange", {
+          key: keyToBytes32(FEE_PARAMETER_KEYS[i]!),
+          feeBps: fees[i]!,
+          maxFeeBps: max,
+        });
     }
 
     c.p1 = next.p1;

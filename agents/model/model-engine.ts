@@ -11,14 +11,31 @@ import type { Hex } from "viem";
 
 import { markToMarket, weiToQuote } from "../harness/estimates.ts";
 import { Random } from "../harness/random.ts";
-import type { AgentView, Behaviour, CurveState, GasTerms, Intent, IntentOutcome, Observation, PendingTx, PoolState, Quoter } from "../harness/types.ts";
+import type {
+  AgentView,
+  Behaviour,
+  CurveState,
+  GasTerms,
+  Intent,
+  IntentOutcome,
+  Observation,
+  PendingTx,
+  PoolState,
+  Quoter,
+} from "../harness/types.ts";
 import type { StepRow } from "../run/records.ts";
 import type { Scenario } from "../scenario/scenario-types.ts";
 import { GAS_LIMITS } from "../world/intents.ts";
 import { emptyFlows } from "../world/ledger.ts";
 import type { AgentWallet } from "../world/setup.ts";
 import { blockOrder } from "./block-order.ts";
-import { checkIntentWords, type IntentSender, type MinedIntent, mineIntent, type ModelVenues } from "./model-intents.ts";
+import {
+  checkIntentWords,
+  type IntentSender,
+  type MinedIntent,
+  mineIntent,
+  type ModelVenues,
+} from "./model-intents.ts";
 import { modelQuoter } from "./model-quoter.ts";
 import type { ModelStart } from "./model-setup.ts";
 
@@ -69,15 +86,39 @@ export class ModelWorld {
     this.venues = { market: start.market, pool: start.pool, vesting: start.vesting };
     this.lastSetupBlock = start.lastBlock;
     this.startTimestamp = start.lastTimestamp;
-    this.gasTerms = { priorityFeeWei: scenario.gas.priorityFeeWei, baseFeeWei: 0n, ethPriceQuote: scenario.gas.ethPriceQuote, limits: GAS_LIMITS };
+    this.gasTerms = {
+      priorityFeeWei: scenario.gas.priorityFeeWei,
+      baseFeeWei: 0n,
+      ethPriceQuote: scenario.gas.ethPriceQuote,
+      limits: GAS_LIMITS,
+    };
     const root = new Random(scenario.seed);
     this.agents = start.agents.map((a, index): ModelAgent => {
-      const behaviours = build({ config: a.config, address: a.address }).map((behaviour, j) => ({ behaviour, rng: root.fork(`agent/${a.config.id}/${j}/${behaviour.label}`) }));
+      const behaviours = build({ config: a.config, address: a.address }).map((behaviour, j) => ({
+        behaviour,
+        rng: root.fork(`agent/${a.config.id}/${j}/${behaviour.label}`),
+      }));
       const { claimable, locked } = start.vesting.view(a.key, start.lastTimestamp);
-      return { id: a.config.id, index, address: a.address, key: a.key, holdings: { ...a.holdings }, behaviours, startValue: 0n, gasWei: 0n, txs: 0, reverts: 0, gasUsed: 0n, claimable, locked };
+      return {
+        id: a.config.id,
+        index,
+        address: a.address,
+        key: a.key,
+        holdings: { ...a.holdings },
+        behaviours,
+        startValue: 0n,
+        gasWei: 0n,
+        txs: 0,
+        reverts: 0,
+        gasUsed: 0n,
+        claimable,
+        locked,
+      };
     });
     this.vestingAgents = this.agents.filter((a) => a.claimable + a.locked > 0n);
-    this.reacts = scenario.mode === "priority" && this.agents.some((a) => a.behaviours.some((b) => b.behaviour.react !== undefined));
+    this.reacts =
+      scenario.mode === "priority" &&
+      this.agents.some((a) => a.behaviours.some((b) => b.behaviour.react !== undefined));
     this.orderRng = new Random(scenario.seed).fork("world/order");
     this.readMarket();
     for (const agent of this.agents) agent.startValue = this.valueOf(agent);
@@ -113,7 +154,13 @@ export class ModelWorld {
         treasuryShareBps: m.treasuryShareBps,
         paused: m.paused,
       },
-      pool: { reserveToken: p.reserveToken, reserveQuote: p.reserveQuote, feeBps: p.feeBps, priceWad: pool.priceWad(), totalLiquidity: p.totalLiquidity },
+      pool: {
+        reserveToken: p.reserveToken,
+        reserveQuote: p.reserveQuote,
+        feeBps: p.feeBps,
+        priceWad: pool.priceWad(),
+        totalLiquidity: p.totalLiquidity,
+      },
     };
   }
 
@@ -134,7 +181,14 @@ export class ModelWorld {
   }
 
   viewOf(agent: ModelAgent): AgentView {
-    return { id: agent.id, address: agent.address, holdings: { ...agent.holdings }, claimable: agent.claimable, locked: agent.locked, pnlQuote: this.pnlOf(agent) };
+    return {
+      id: agent.id,
+      address: agent.address,
+      holdings: { ...agent.holdings },
+      claimable: agent.claimable,
+      locked: agent.locked,
+      pnlQuote: this.pnlOf(agent),
+    };
   }
 
   /** Exact quotes against the step's start, built only if a behaviour asks for one. */
@@ -176,7 +230,13 @@ export class ModelWorld {
     const pending: Pending[] = [];
     const submit = (agent: ModelAgent, behaviourIndex: number, intent: Intent) => {
       checkIntentWords(intent);
-      pending.push({ agent, behaviourIndex, intent, sender: agent.index, priorityFeeWei: intent.priorityFeeWei ?? this.scenario.gas.priorityFeeWei });
+      pending.push({
+        agent,
+        behaviourIndex,
+        intent,
+        sender: agent.index,
+        priorityFeeWei: intent.priorityFeeWei ?? this.scenario.gas.priorityFeeWei,
+      });
     };
 
     // decide and act
@@ -232,7 +292,13 @@ export class ModelWorld {
         p.agent.reverts++;
         reverts++;
       }
-      list.push({ intent: p.intent, status, gasUsed: gas, gasCostWei: costWei, ...(error === undefined ? {} : { error }) });
+      list.push({
+        intent: p.intent,
+        status,
+        gasUsed: gas,
+        gasCostWei: costWei,
+        ...(error === undefined ? {} : { error }),
+      });
     }
 
     const before = this.views;
@@ -243,7 +309,13 @@ export class ModelWorld {
     for (const agent of this.agents) {
       for (const { behaviour } of agent.behaviours) {
         if (behaviour.settle === undefined) continue;
-        behaviour.settle({ step, outcomes: outcomes.get(behaviour) ?? [], self: this.viewOf(agent), curvePriceWad: curvePrice, poolPriceWad: poolPrice });
+        behaviour.settle({
+          step,
+          outcomes: outcomes.get(behaviour) ?? [],
+          self: this.viewOf(agent),
+          curvePriceWad: curvePrice,
+          poolPriceWad: poolPrice,
+        });
       }
     }
 
@@ -275,7 +347,13 @@ export class ModelWorld {
   private pendingBlock(pending: readonly Pending[]): PendingTx[] {
     return blockOrder(pending, true).map((i) => {
       const p = pending[i]!;
-      return { hash: pendingHash(i), from: p.agent.address, agentId: p.agent.id, intent: p.intent, priorityFeeWei: p.priorityFeeWei };
+      return {
+        hash: pendingHash(i),
+        from: p.agent.address,
+        agentId: p.agent.id,
+        intent: p.intent,
+        priorityFeeWei: p.priorityFeeWei,
+      };
     });
   }
 

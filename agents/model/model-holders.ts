@@ -37,7 +37,9 @@ export function holderOfRef(ref: AccountRef, genesis: Genesis): string {
     case "treasury":
       return "treasury";
     case "guardian":
-      return genesis.governance.guardian.kind === "guardian" ? "guardian" : holderOfRef(genesis.governance.guardian, genesis);
+      return genesis.governance.guardian.kind === "guardian"
+        ? "guardian"
+        : holderOfRef(genesis.governance.guardian, genesis);
     case "address":
       return `address:${ref.address.toLowerCase()}`;
   }

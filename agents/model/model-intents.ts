@@ -71,22 +71,40 @@ export function checkIntentWords(intent: Intent): void {
 }
 
 function checkWords(...words: bigint[]): void {
-  for (const word of words) if (word < 0n || word >= UINT256_LIMIT) throw new RangeError(`calldata argument ${word} is not a uint256`);
+  for (const word of words)
+    if (word < 0n || word >= UINT256_LIMIT) throw new RangeError(`calldata argument ${word} is not a uint256`);
 }
 
-export function mineIntent(venues: ModelVenues, sender: IntentSender, intent: Intent, block: BlockContext, flows: BlockFlows): MinedIntent {
+export function mineIntent(
+  venues: ModelVenues,
+  sender: IntentSender,
+  intent: Intent,
+  block: BlockContext,
+  flows: BlockFlows,
+): MinedIntent {
   try {
     return applyIntent(venues, sender, intent, block, flows);
   } catch (error) {
     if (!(error instanceof ModelRevert)) throw error;
     const gas = INTENT_GAS[intent.kind];
-    return { status: "reverted", gasUsed: error.errorName === "ERC20InsufficientBalance" ? gas.insufficientBalance : gas.reverted, error: error.message };
+    return {
+      status: "reverted",
+      gasUsed: error.errorName === "ERC20InsufficientBalance" ? gas.insufficientBalance : gas.reverted,
+      error: error.message,
+    };
   }
 }
 
-function applyIntent(venues: ModelVenues, sender: IntentSender, intent: Intent, block: BlockContext, flows: BlockFlows): MinedIntent {
+function applyIntent(
+  venues: ModelVenues,
+  sender: IntentSender,
+  intent: Intent,
+  block: BlockContext,
+  flows: BlockFlows,
+): MinedIntent {
   const h = sender.holdings;
-  const short = (balance: bigint, needed: bigint) => new ModelRevert("ERC20InsufficientBalance", { sender: sender.address, balance, needed });
+  const short = (balance: bigint, needed: bigint) =>
+    new ModelRevert("ERC20InsufficientBalance", { sender: sender.address, balance, needed });
   if (intent.kind !== "releaseVested" && block.timestamp > block.deadline) {
     throw new ModelRevert("DeadlineExpired", { deadline: block.deadline, timestamp: block.timestamp });
   }
@@ -127,7 +145,11 @@ function applyIntent(venues: ModelVenues, sender: IntentSender, intent: Intent, 
         throw short(h.tokens, intent.amount);
       }
       const result = venues.market.sell(intent.amount, intent.minRefund);
-      const gas = successGas("sellCurve", h.quote === 0n && result.refund > 0n ? 1 : 0, h.tokens === intent.amount ? 1 : 0);
+      const gas = successGas(
+        "sellCurve",
+        h.quote === 0n && result.refund > 0n ? 1 : 0,
+        h.tokens === intent.amount ? 1 : 0,
+      );
       h.tokens -= intent.amount;
       h.quote += result.refund;
       flows.curveVolumeQuote += result.refund + result.fee;
@@ -161,7 +183,8 @@ function applyIntent(venues: ModelVenues, sender: IntentSender, intent: Intent, 
     }
     case "addLiquidity": {
       let result: { token: bigint; quote: bigint; liquidity: bigint };
-      if (h.tokens >= intent.tokens && h.quote >= intent.quote) result = venues.pool.addLiquidity(intent.tokens, intent.quote, intent.minTokens, intent.minQuote);
+      if (h.tokens >= intent.tokens && h.quote >= intent.quote)
+        result = venues.pool.addLiquidity(intent.tokens, intent.quote, intent.minTokens, intent.minQuote);
       else {
         const trial = venues.pool.clone();
         result = trial.addLiquidity(intent.tokens, intent.quote, intent.minTokens, intent.minQuote);

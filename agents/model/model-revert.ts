@@ -17,7 +17,9 @@ export class ModelRevert extends Error {
 }
 
 function formatRevert(errorName: string, args: RevertArgs): string {
-  const parts = Object.entries(args).map(([name, value]) => `${name}=${typeof value === "string" ? JSON.stringify(value) : String(value)}`);
+  const parts = Object.entries(args).map(
+    ([name, value]) => `${name}=${typeof value === "string" ? JSON.stringify(value) : String(value)}`,
+  );
   return `${errorName}(${parts.join(", ")})`;
 }
 

@@ -83,16 +83,43 @@ export async function setUpModel(scenario: Scenario, overrides: readonly Paramet
   const credit = (key: string, amount: bigint) => holdings.set(key, (holdings.get(key) ?? 0n) + amount);
   for (const a of genesis.allocations) credit(holderOfRef(a.to, genesis), a.amount);
   const minted =
-    genesis.allocations.reduce((sum, a) => sum + a.amount, 0n) + genesis.vesting.reduce((sum, v) => sum + v.amount, 0n) + (genesis.pool.seed?.tokens ?? 0n);
-  const unpriced = { kind, params, maxSupply: genesis.maxSupply, scaleWad: 10n ** 18n, supply: 0n, reserve: 0n, treasuryAccrued: 0n, buyFeeBps: 0, sellFeeBps: 0, treasuryShareBps: 0, paused: false, quoteDecimals: QUOTE_DECIMALS };
+    genesis.allocations.reduce((sum, a) => sum + a.amount, 0n) +
+    genesis.vesting.reduce((sum, v) => sum + v.amount, 0n) +
+    (genesis.pool.seed?.tokens ?? 0n);
+  const unpriced = {
+    kind,
+    params,
+    maxSupply: genesis.maxSupply,
+    scaleWad: 10n ** 18n,
+    supply: 0n,
+    reserve: 0n,
+    treasuryAccrued: 0n,
+    buyFeeBps: 0,
+    sellFeeBps: 0,
+    treasuryShareBps: 0,
+    paused: false,
+    quoteDecimals: QUOTE_DECIMALS,
+  };
   const required = minted === 0n ? 0n : new MarketModel(unpriced).quoteBuyExactTokens(minted).cost;
   if (genesis.reserve < required) {
     throw new ModelSetupError(
       `${genesis.source}: the reserve of ${formatDecimal(genesis.reserve, QUOTE_DECIMALS)} quote does not cover the genesis supply, which costs ${formatDecimal(required, QUOTE_DECIMALS)} quote on this curve${describeOverrides(overrides)}; raise "reserve" or lower the curve's prices`,
     );
   }
-  const market = new MarketModel({ ...unpriced, supply: minted, reserve: genesis.reserve, buyFeeBps, sellFeeBps, treasuryShareBps });
-  const pool = new PoolModel({ reserveToken: 0n, reserveQuote: 0n, feeBps: Number(value("pool.feeBps")), totalLiquidity: 0n });
+  const market = new MarketModel({
+    ...unpriced,
+    supply: minted,
+    reserve: genesis.reserve,
+    buyFeeBps,
+    sellFeeBps,
+    treasuryShareBps,
+  });
+  const pool = new PoolModel({
+    reserveToken: 0n,
+    reserveQuote: 0n,
+    feeBps: Number(value("pool.feeBps")),
+    totalLiquidity: 0n,
+  });
   const seed = genesis.pool.seed;
   if (seed !== undefined) pool.addLiquidity(seed.tokens, seed.quote, seed.tokens, seed.quote);
 
@@ -131,7 +158,10 @@ export async function setUpModel(scenario: Scenario, overrides: readonly Paramet
   const seen = new Map<string, string>();
   for (const a of agents) {
     const other = seen.get(a.key);
-    if (other !== undefined) throw new ModelSetupError(`${scenario.source}: agents "${other}" and "${a.config.id}" use the same wallet ${a.address}; give each agent its own wallet`);
+    if (other !== undefined)
+      throw new ModelSetupError(
+        `${scenario.source}: agents "${other}" and "${a.config.id}" use the same wallet ${a.address}; give each agent its own wallet`,
+      );
     seen.set(a.key, a.config.id);
   }
   let fundingTxs = 0;
@@ -152,13 +182,20 @@ export async function setUpModel(scenario: Scenario, overrides: readonly Paramet
     gasUsed += SETUP_GAS.buyStartingTokens;
     try {
       const { cost } = market.quoteBuyExactTokens(amount);
-      if (cost > a.holdings.quote) throw new ModelRevert("ERC20InsufficientBalance", { sender: a.address, balance: a.holdings.quote, needed: cost });
+      if (cost > a.holdings.quote)
+        throw new ModelRevert("ERC20InsufficientBalance", {
+          sender: a.address,
+          balance: a.holdings.quote,
+          needed: cost,
+        });
       market.buyExactTokens(amount, MAX_UINT256);
       a.holdings.quote -= cost;
       a.holdings.tokens += amount;
     } catch (error) {
       if (!(error instanceof ModelRevert)) throw error;
-      throw new ModelSetupError(`set-up failed (starting tokens) for agent "${a.config.id}": BondingCurveMarket.buyExactTokens reverted with ${error.message}`);
+      throw new ModelSetupError(
+        `set-up failed (starting tokens) for agent "${a.config.id}": BondingCurveMarket.buyExactTokens reverted with ${error.message}`,
+      );
     }
   }
   const lastBlock = deployBlocks + 1 + Math.ceil(fundingTxs / SETUP_BATCH) + Math.ceil(buyTxs / SETUP_BATCH);
@@ -181,7 +218,10 @@ export function withOverrides(genesis: Genesis, overrides: readonly ParameterCha
   const next = new Map<string, GenesisParameter>();
   for (const { key, value } of overrides) {
     const p = byKey.get(key);
-    if (p === undefined) throw new ModelSetupError(`parameter override ${key}: ${genesis.source} has no such parameter; its parameters are ${[...byKey.keys()].join(", ")}`);
+    if (p === undefined)
+      throw new ModelSetupError(
+        `parameter override ${key}: ${genesis.source} has no such parameter; its parameters are ${[...byKey.keys()].join(", ")}`,
+      );
     if (next.has(key)) throw new ModelSetupError(`parameter override ${key} is given twice; give each parameter once`);
     if (value < p.min || value > p.max) {
       throw new ModelSetupError(
@@ -194,5 +234,7 @@ export function withOverrides(genesis: Genesis, overrides: readonly ParameterCha
 }
 
 function describeOverrides(overrides: readonly ParameterChange[]): string {
-  return overrides.length === 0 ? "" : ` (with ${overrides.map((o) => `${o.key}=${formatParameter(o.key, o.value)}`).join(", ")})`;
+  return overrides.length === 0
+    ? ""
+    : ` (with ${overrides.map((o) => `${o.key}=${formatParameter(o.key, o.value)}`).join(", ")})`;
 }

@@ -52,11 +52,24 @@ export class PoolModel {
   }
 
   static fromPoolState(p: PoolState, quoteDecimals = 6): PoolModel {
-    return new PoolModel({ reserveToken: p.reserveToken, reserveQuote: p.reserveQuote, feeBps: p.feeBps, totalLiquidity: p.totalLiquidity }, quoteDecimals);
+    return new PoolModel(
+      {
+        reserveToken: p.reserveToken,
+        reserveQuote: p.reserveQuote,
+        feeBps: p.feeBps,
+        totalLiquidity: p.totalLiquidity,
+      },
+      quoteDecimals,
+    );
   }
 
   get state(): Readonly<PoolModelState> {
-    return { reserveToken: this.reserveToken, reserveQuote: this.reserveQuote, feeBps: Number(this.fee), totalLiquidity: this.totalLiquidity };
+    return {
+      reserveToken: this.reserveToken,
+      reserveQuote: this.reserveQuote,
+      feeBps: Number(this.fee),
+      totalLiquidity: this.totalLiquidity,
+    };
   }
 
   clone(): PoolModel {
@@ -76,7 +89,8 @@ export class PoolModel {
     const reserveIn = tokenIn ? this.reserveToken : this.reserveQuote;
     const reserveOut = tokenIn ? this.reserveQuote : this.reserveToken;
     if (amountIn === 0n) throw new ModelRevert("ZeroAmount");
-    if (reserveIn === 0n || reserveOut === 0n) throw new ModelRevert("InsufficientLiquidity", { reserveIn, reserveOut });
+    if (reserveIn === 0n || reserveOut === 0n)
+      throw new ModelRevert("InsufficientLiquidity", { reserveIn, reserveOut });
     const amountInAfterFee = checked(amountIn * this.feeComplement);
     return checked(amountInAfterFee * reserveOut) / checked(reserveIn * BPS + amountInAfterFee);
   }
@@ -86,7 +100,8 @@ export class PoolModel {
     const reserveIn = tokenIn ? this.reserveToken : this.reserveQuote;
     const reserveOut = tokenIn ? this.reserveQuote : this.reserveToken;
     if (amountOut === 0n) throw new ModelRevert("ZeroAmount");
-    if (reserveIn === 0n || reserveOut <= amountOut) throw new ModelRevert("InsufficientLiquidity", { reserveIn, reserveOut });
+    if (reserveIn === 0n || reserveOut <= amountOut)
+      throw new ModelRevert("InsufficientLiquidity", { reserveIn, reserveOut });
     return checked(reserveIn * amountOut * BPS) / ((reserveOut - amountOut) * this.feeComplement) + 1n;
   }
 
@@ -95,7 +110,8 @@ export class PoolModel {
   /** swapExactIn: sells `amountIn` of the token (`tokenIn`) or the quote for at least `minAmountOut`. */
   swapExactIn(tokenIn: boolean, amountIn: bigint, minAmountOut: bigint): bigint {
     const amountOut = this.getAmountOut(amountIn, tokenIn);
-    if (amountOut === 0n || amountOut < minAmountOut) throw new ModelRevert("InsufficientOutput", { amountOut, minAmountOut });
+    if (amountOut === 0n || amountOut < minAmountOut)
+      throw new ModelRevert("InsufficientOutput", { amountOut, minAmountOut });
     if (tokenIn) this.syncReserves(this.reserveToken + amountIn, this.reserveQuote - amountOut);
     else this.syncReserves(this.reserveToken - amountOut, this.reserveQuote + amountIn);
     return amountOut;
@@ -104,7 +120,12 @@ export class PoolModel {
   /* LIQUIDITY */
 
   /** addLiquidity: the largest deposit at the current ratio within the desired amounts, checked against the minimums. */
-  addLiquidity(tokenDesired: bigint, quoteDesired: bigint, tokenMin: bigint, quoteMin: bigint): { token: bigint; quote: bigint; liquidity: bigint } {
+  addLiquidity(
+    tokenDesired: bigint,
+    quoteDesired: bigint,
+    tokenMin: bigint,
+    quoteMin: bigint,
+  ): { token: bigint; quote: bigint; liquidity: bigint } {
     const [token, quote] = this.optimalDeposit(tokenDesired, quoteDesired, tokenMin, quoteMin);
     const supply = this.totalLiquidity;
     let liquidity: bigint;
@@ -130,11 +151,13 @@ export class PoolModel {
   removeLiquidity(liquidity: bigint, tokenMin: bigint, quoteMin: bigint): { token: bigint; quote: bigint } {
     const supply = this.totalLiquidity;
     const holdable = supply > MINIMUM_LIQUIDITY ? supply - MINIMUM_LIQUIDITY : 0n;
-    if (liquidity > holdable) throw new ModelRevert("ERC20InsufficientBalance", { balance: holdable, needed: liquidity });
+    if (liquidity > holdable)
+      throw new ModelRevert("ERC20InsufficientBalance", { balance: holdable, needed: liquidity });
     if (supply === 0n) throw new ModelRevert("Panic", { reason: PANIC_DIVISION_BY_ZERO });
     const token = (liquidity * this.reserveToken) / supply;
     const quote = (liquidity * this.reserveQuote) / supply;
-    if (token === 0n || quote === 0n) throw new ModelRevert("InsufficientLiquidityBurned", { amountToken: token, amountQuote: quote });
+    if (token === 0n || quote === 0n)
+      throw new ModelRevert("InsufficientLiquidityBurned", { amountToken: token, amountQuote: quote });
     if (token < tokenMin) throw new ModelRevert("InsufficientAmount", { amount: token, minAmount: tokenMin });
     if (quote < quoteMin) throw new ModelRevert("InsufficientAmount", { amount: quote, minAmount: quoteMin });
     this.totalLiquidity = supply - liquidity;
@@ -155,16 +178,23 @@ export class PoolModel {
   /* INTERNAL */
 
   /** _optimalDeposit: V2 router's _addLiquidity. */
-  private optimalDeposit(tokenDesired: bigint, quoteDesired: bigint, tokenMin: bigint, quoteMin: bigint): [bigint, bigint] {
+  private optimalDeposit(
+    tokenDesired: bigint,
+    quoteDesired: bigint,
+    tokenMin: bigint,
+    quoteMin: bigint,
+  ): [bigint, bigint] {
     if (tokenDesired === 0n || quoteDesired === 0n) throw new ModelRevert("ZeroAmount");
     if (this.reserveToken === 0n && this.reserveQuote === 0n) return [tokenDesired, quoteDesired];
     const quoteOptimal = (tokenDesired * this.reserveQuote) / this.reserveToken;
     if (quoteOptimal <= quoteDesired) {
-      if (quoteOptimal < quoteMin) throw new ModelRevert("InsufficientAmount", { amount: quoteOptimal, minAmount: quoteMin });
+      if (quoteOptimal < quoteMin)
+        throw new ModelRevert("InsufficientAmount", { amount: quoteOptimal, minAmount: quoteMin });
       return [tokenDesired, quoteOptimal];
     }
     const tokenOptimal = (quoteDesired * this.reserveToken) / this.reserveQuote;
-    if (tokenOptimal < tokenMin) throw new ModelRevert("InsufficientAmount", { amount: tokenOptimal, minAmount: tokenMin });
+    if (tokenOptimal < tokenMin)
+      throw new ModelRevert("InsufficientAmount", { amount: tokenOptimal, minAmount: tokenMin });
     return [tokenOptimal, quoteDesired];
   }
 

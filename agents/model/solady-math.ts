@@ -17,7 +17,7 @@ export function expWad(x: bigint): bigint {
   if (x <= EXP_MIN_WAD) return 0n;
   if (x >= EXP_MAX_WAD) throw new ModelRevert("ExpOverflow");
   x = (x << 78n) / FIVE_POW_18;
-  const k = (((x << 96n) / LN2_X96 + TWO_POW_95) >> 96n);
+  const k = ((x << 96n) / LN2_X96 + TWO_POW_95) >> 96n;
   x = x - k * LN2_X96;
   let y = x + 1346386616545796478920950773328n;
   y = ((y * x) >> 96n) + 57155421227552351082224309758442n;
@@ -40,8 +40,8 @@ export function lnWad(x: bigint): bigint {
   const log2 = bitLength(x) - 1;
   // x normalised into [2^96, 2^97), as shr(159, shl(255 − log2, x)) does
   x = log2 >= 96 ? x >> BigInt(log2 - 96) : x << BigInt(96 - log2);
-  let p = (((3273285459638523848632254066296n + x) * x) >> 96n);
-  p = (((24828157081833163892658089445524n + p) * x) >> 96n);
+  let p = ((3273285459638523848632254066296n + x) * x) >> 96n;
+  p = ((24828157081833163892658089445524n + p) * x) >> 96n;
   p = (((43456485725739037958740375743393n + p) * x) >> 96n) - 11111509109440967052023855526967n;
   p = ((p * x) >> 96n) - 45023709667254063763336534515857n;
   p = ((p * x) >> 96n) - 14706773417378608786704636184526n;

@@ -13,7 +13,8 @@ export interface Series {
 export function downsample(series: Series, maxPoints = MAX_POINTS_PER_LINE): Series {
   const { x, y } = series;
   if (x.length !== y.length) throw new RangeError(`downsample: ${x.length} x values but ${y.length} y values`);
-  if (!(Number.isInteger(maxPoints) && maxPoints >= 4)) throw new RangeError(`downsample: maxPoints must be an integer ≥ 4, got ${maxPoints}`);
+  if (!(Number.isInteger(maxPoints) && maxPoints >= 4))
+    throw new RangeError(`downsample: maxPoints must be an integer ≥ 4, got ${maxPoints}`);
   const n = x.length;
   if (n <= maxPoints) return { x: [...x], y: [...y] };
 
@@ -36,8 +37,8 @@ export function downsample(series: Series, maxPoints = MAX_POINTS_PER_LINE): Ser
       if (y[i] > y[high]) high = i;
     }
     if (low === high) keep(low);
-    else if (low < high) (keep(low), keep(high));
-    else (keep(high), keep(low));
+    else if (low < high) keep(low), keep(high);
+    else keep(high), keep(low);
   }
   keep(n - 1);
   return out;

@@ -27,8 +27,13 @@ export function governanceSection(record: GovernanceRecord): string {
   const parts: string[] = [];
   const poa = record.protocolAgent;
   if (poa !== null) {
-    const votes = record.bootstrap === null ? "" : `; holds ${formatTokens(String(record.bootstrap.delegatedVotes))} delegated votes of the treasury since the bootstrap proposal`;
-    parts.push(`<p>Protocol-owned agent <b>${escapeHtml(poa.id)}</b>: ${escapeHtml(poa.objective)}; tunes ${escapeHtml(poa.parameters.join(", ") || "nothing (votes only)")}${escapeHtml(votes)}.</p>`);
+    const votes =
+      record.bootstrap === null
+        ? ""
+        : `; holds ${formatTokens(String(record.bootstrap.delegatedVotes))} delegated votes of the treasury since the bootstrap proposal`;
+    parts.push(
+      `<p>Protocol-owned agent <b>${escapeHtml(poa.id)}</b>: ${escapeHtml(poa.objective)}; tunes ${escapeHtml(poa.parameters.join(", ") || "nothing (votes only)")}${escapeHtml(votes)}.</p>`,
+    );
   }
 
   parts.push("<h3>Proposals</h3>");
@@ -37,7 +42,19 @@ export function governanceSection(record: GovernanceRecord): string {
       ? "<p>No proposal was made.</p>"
       : htmlTable(
           "governance-proposals",
-          [{ title: "proposal" }, { title: "by" }, { title: "step", numeric: true }, { title: "change" }, { title: "predicted" }, { title: "outcome" }, { title: "for", numeric: true }, { title: "against", numeric: true }, { title: "abstain", numeric: true }, { title: "quorum", numeric: true }, { title: "why" }],
+          [
+            { title: "proposal" },
+            { title: "by" },
+            { title: "step", numeric: true },
+            { title: "change" },
+            { title: "predicted" },
+            { title: "outcome" },
+            { title: "for", numeric: true },
+            { title: "against", numeric: true },
+            { title: "abstain", numeric: true },
+            { title: "quorum", numeric: true },
+            { title: "why" },
+          ],
           record.proposals.map((p) => [
             p.label,
             p.by,
@@ -58,13 +75,32 @@ export function governanceSection(record: GovernanceRecord): string {
   if (decisions.length > 0) {
     parts.push("<h3>Protocol agent's decisions</h3>");
     for (const d of decisions) {
-      const candidates = d.candidates as { change: string; error?: string; score?: Interval; eligible?: boolean; significant?: boolean; violated?: string[] }[];
-      parts.push(`<p>Step ${d.step}: <b>${escapeHtml(String(d.choice ?? "no proposal"))}</b> — ${escapeHtml(String(d.reason))}.</p>`);
+      const candidates = d.candidates as {
+        change: string;
+        error?: string;
+        score?: Interval;
+        eligible?: boolean;
+        significant?: boolean;
+        violated?: string[];
+      }[];
+      parts.push(
+        `<p>Step ${d.step}: <b>${escapeHtml(String(d.choice ?? "no proposal"))}</b> — ${escapeHtml(String(d.reason))}.</p>`,
+      );
       parts.push(
         htmlTable(
           `governance-decision-${d.step}`,
-          [{ title: "candidate" }, { title: "improvement (95% CI)" }, { title: "conditions" }, { title: "beyond noise" }],
-          candidates.map((c) => [c.change, c.error ?? interval(c.score!), c.error !== undefined ? "–" : c.eligible ? "kept" : `broken: ${c.violated!.join("; ")}`, c.error !== undefined ? "–" : c.significant ? "yes" : "no"]),
+          [
+            { title: "candidate" },
+            { title: "improvement (95% CI)" },
+            { title: "conditions" },
+            { title: "beyond noise" },
+          ],
+          candidates.map((c) => [
+            c.change,
+            c.error ?? interval(c.score!),
+            c.error !== undefined ? "–" : c.eligible ? "kept" : `broken: ${c.violated!.join("; ")}`,
+            c.error !== undefined ? "–" : c.significant ? "yes" : "no",
+          ]),
         ),
       );
     }
@@ -73,7 +109,13 @@ export function governanceSection(record: GovernanceRecord): string {
   const pauses = record.trail.filter((e) => e.kind === "pause");
   if (pauses.length > 0) {
     parts.push("<h3>Guardian</h3>");
-    parts.push(htmlTable("governance-pauses", [{ title: "step", numeric: true }, { title: "action" }, { title: "reason" }], pauses.map((p) => [String(p.step), `pause (${String(p.status)})`, String(p.reason)])));
+    parts.push(
+      htmlTable(
+        "governance-pauses",
+        [{ title: "step", numeric: true }, { title: "action" }, { title: "reason" }],
+        pauses.map((p) => [String(p.step), `pause (${String(p.status)})`, String(p.reason)]),
+      ),
+    );
   }
 
   const effects = record.trail.filter((e) => e.kind === "effect");
@@ -82,15 +124,31 @@ export function governanceSection(record: GovernanceRecord): string {
     parts.push(
       htmlTable(
         "governance-effects",
-        [{ title: "proposal" }, { title: "metric" }, { title: "before", numeric: true }, { title: "after", numeric: true }, { title: "actual change", numeric: true }, { title: "predicted change (95% CI)" }],
+        [
+          { title: "proposal" },
+          { title: "metric" },
+          { title: "before", numeric: true },
+          { title: "after", numeric: true },
+          { title: "actual change", numeric: true },
+          { title: "predicted change (95% CI)" },
+        ],
         effects.map((e) => {
           const metric = String(e.metric);
-          return [String(e.proposal), metric, formatFloat((e.before as Record<string, number>)[metric]), formatFloat((e.after as Record<string, number>)[metric]), formatFloat(e.actualChange as number), interval(e.predictedChange as Interval)];
+          return [
+            String(e.proposal),
+            metric,
+            formatFloat((e.before as Record<string, number>)[metric]),
+            formatFloat((e.after as Record<string, number>)[metric]),
+            formatFloat(e.actualChange as number),
+            interval(e.predictedChange as Interval),
+          ];
         }),
       ),
     );
   }
   const changed = Object.entries(record.parameters).filter(([, p]) => p.initial !== p.final);
-  parts.push(`<p>Parameters changed in this run: ${changed.length === 0 ? "none" : escapeHtml(changed.map(([k, p]) => `${k} ${p.initial} → ${p.final}`).join(", "))}.</p>`);
+  parts.push(
+    `<p>Parameters changed in this run: ${changed.length === 0 ? "none" : escapeHtml(changed.map(([k, p]) => `${k} ${p.initial} → ${p.final}`).join(", "))}.</p>`,
+  );
   return parts.join("\n");
 }

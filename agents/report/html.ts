@@ -3,7 +3,12 @@
 import { REPORT_CSS } from "./style.ts";
 
 export function escapeHtml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+  return text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&#39;");
 }
 
 export const TOKEN_DECIMALS = 18;
@@ -45,12 +50,21 @@ export interface HtmlColumn {
 }
 
 /** A table; `rowAttributes` adds attributes (already escaped) to each <tr>. Cells are escaped here. */
-export function htmlTable(id: string, columns: readonly HtmlColumn[], rows: readonly string[][], rowAttributes?: (index: number) => string): string {
-  const head = columns.map((column) => `<th${column.numeric ? ' class="num"' : ""}>${escapeHtml(column.title)}</th>`).join("");
+export function htmlTable(
+  id: string,
+  columns: readonly HtmlColumn[],
+  rows: readonly string[][],
+  rowAttributes?: (index: number) => string,
+): string {
+  const head = columns
+    .map((column) => `<th${column.numeric ? ' class="num"' : ""}>${escapeHtml(column.title)}</th>`)
+    .join("");
   const body = rows
     .map((cells, index) => {
       const attributes = rowAttributes === undefined ? "" : ` ${rowAttributes(index)}`;
-      const tds = cells.map((cell, i) => `<td${columns[i].numeric ? ' class="num"' : ""}>${escapeHtml(cell)}</td>`).join("");
+      const tds = cells
+        .map((cell, i) => `<td${columns[i].numeric ? ' class="num"' : ""}>${escapeHtml(cell)}</td>`)
+        .join("");
       return `<tr${attributes}>${tds}</tr>`;
     })
     .join("\n");

@@ -10,7 +10,16 @@ import { withThousands } from "../gas/text-table.ts";
 import { RUN_FILES } from "../run/run-files.ts";
 import { writeFileAtomically } from "../run/write-atomically.ts";
 import type { Summary } from "../run/summary.ts";
-import { escapeHtml, formatFloat, formatPercent, formatPriceWad, formatQuote, formatTokens, htmlPage, htmlTable } from "./html.ts";
+import {
+  escapeHtml,
+  formatFloat,
+  formatPercent,
+  formatPriceWad,
+  formatQuote,
+  formatTokens,
+  htmlPage,
+  htmlTable,
+} from "./html.ts";
 import { governanceSection, readGovernanceRecord } from "./governance-section.ts";
 import { loadRunData, type RunData, type RunDataOptions } from "./run-data.ts";
 import { renderLineChart } from "./svg-chart.ts";
@@ -44,7 +53,9 @@ ${leaderboardTable(summary, options.leaderboardRows ?? 100)}
 ${governance === null ? "" : `<section id="governance"><h2>Governance</h2>\n${governanceSection(governance)}\n</section>\n`}<section id="gas"><h2>Gas</h2>
 ${gasSection(data.gas, options.gasRows ?? 40)}
 </section>`,
-    footer: `Drawn from ${Object.values(RUN_FILES).filter((file) => file !== RUN_FILES.report).join(", ")} in this run folder.`,
+    footer: `Drawn from ${Object.values(RUN_FILES)
+      .filter((file) => file !== RUN_FILES.report)
+      .join(", ")} in this run folder.`,
   });
 }
 
@@ -79,21 +90,48 @@ function metricsGrid(summary: Summary): string {
   const cards: [string, string, string][] = [
     ["curve-price", "Curve price", last === null ? "–" : formatPriceWad(last.curvePriceWad)],
     ["pool-price", "Pool price", last === null ? "–" : formatPriceWad(last.poolPriceWad)],
-    ["gap", "Mean |gap| (max, final)", `${formatFloat(metrics.gap.meanAbsBps)} bps (${metrics.gap.maxAbsBps}, ${metrics.gap.finalBps})`],
+    [
+      "gap",
+      "Mean |gap| (max, final)",
+      `${formatFloat(metrics.gap.meanAbsBps)} bps (${metrics.gap.maxAbsBps}, ${metrics.gap.finalBps})`,
+    ],
     ["volatility-curve", "Curve volatility, annualised", formatPercent(metrics.volatility.curve.annualised)],
     ["volatility-pool", "Pool volatility, annualised", formatPercent(metrics.volatility.pool.annualised)],
-    ["drawdown", "Max drawdown (curve / pool)", `${formatPercent(metrics.maxDrawdown.curve)} / ${formatPercent(metrics.maxDrawdown.pool)}`],
-    ["solvency", "Solvency (min / final)", solvency === null ? "–" : `${formatFloat(solvency.min)} / ${formatFloat(solvency.final)}`],
-    ["gini", "Gini of tokens / value", `${formatFloat(metrics.gini.tokens, 3)} / ${formatFloat(metrics.gini.value, 3)}`],
+    [
+      "drawdown",
+      "Max drawdown (curve / pool)",
+      `${formatPercent(metrics.maxDrawdown.curve)} / ${formatPercent(metrics.maxDrawdown.pool)}`,
+    ],
+    [
+      "solvency",
+      "Solvency (min / final)",
+      solvency === null ? "–" : `${formatFloat(solvency.min)} / ${formatFloat(solvency.final)}`,
+    ],
+    [
+      "gini",
+      "Gini of tokens / value",
+      `${formatFloat(metrics.gini.tokens, 3)} / ${formatFloat(metrics.gini.value, 3)}`,
+    ],
     ["supply", "Supply (tokens)", last === null ? "–" : formatTokens(last.supply)],
     ["reserve", "Reserve (quote)", last === null ? "–" : formatQuote(last.reserve)],
     ["treasury", "Treasury (quote)", last === null ? "–" : formatQuote(last.treasuryQuote)],
-    ["volume", "Volume curve / pool (quote)", `${formatQuote(totals.curveVolumeQuote)} / ${formatQuote(totals.poolVolumeQuote)}`],
-    ["fees", "Fees curve / pool (quote)", `${formatQuote(totals.curveFeesQuote)} / ${formatQuote(totals.poolFeesQuote)}`],
+    [
+      "volume",
+      "Volume curve / pool (quote)",
+      `${formatQuote(totals.curveVolumeQuote)} / ${formatQuote(totals.poolVolumeQuote)}`,
+    ],
+    [
+      "fees",
+      "Fees curve / pool (quote)",
+      `${formatQuote(totals.curveFeesQuote)} / ${formatQuote(totals.poolFeesQuote)}`,
+    ],
     ["txs", "Transactions (reverted)", `${withThousands(totals.txs)} (${withThousands(totals.reverts)})`],
     ["gas-total", "Gas, all transactions", withThousands(summary.gas.gasUsed)],
   ];
-  const items = cards.map(([id, label, value]) => `<div class="metric" data-metric="${id}"><dt>${escapeHtml(label)}</dt><dd>${escapeHtml(value)}</dd></div>`);
+  const items = cards.map(
+    ([id, label, value]) =>
+      `<div class="metric" data-metric="${id}"><dt>${escapeHtml(label)}</dt><dd>${escapeHtml(value)}</dd></div>`,
+  );
   return `<dl class="metrics">\n${items.join("\n")}\n</dl>`;
 }
 
@@ -142,7 +180,12 @@ function charts({ series, agentPnl, agentsRecorded }: RunData): string[] {
       title: `PnL of the top ${agentPnl.length} agents (quote)`,
       xLabel: "step",
       leftLabel: "PnL (quote)",
-      series: agentPnl.map(({ agent, pnl }, i) => ({ name: agent, label: agent, color: COLORS[i % COLORS.length], ...pnl })),
+      series: agentPnl.map(({ agent, pnl }, i) => ({
+        name: agent,
+        label: agent,
+        color: COLORS[i % COLORS.length],
+        ...pnl,
+      })),
       emptyText: agentsRecorded ? "No agent rows recorded yet." : `No ${RUN_FILES.agents} in this run folder.`,
     }),
   ];
@@ -179,13 +222,28 @@ function leaderboardTable(summary: Summary, limit: number): string {
   ]);
   const more = summary.leaderboard.length - entries.length;
   const note = more > 0 ? `\n<p class="note">… ${withThousands(more)} more agents in ${RUN_FILES.summary}.</p>` : "";
-  return htmlTable("leaderboard", columns, rows, (i) => `data-agent="${escapeHtml(entries[i].agent)}" data-rank="${entries[i].rank}"`) + note;
+  return (
+    htmlTable(
+      "leaderboard",
+      columns,
+      rows,
+      (i) => `data-agent="${escapeHtml(entries[i].agent)}" data-rank="${entries[i].rank}"`,
+    ) + note
+  );
 }
 
 function gasTable(profile: GasProfile, by: GasDimension, limit: number): string {
   const all = rowsByTotal(profile.tables[by]);
-  const rows = all.slice(0, limit).map((row) => [row.key, ...[row.count, row.reverted, row.min, row.median, row.p95, row.max, row.total].map(withThousands)]);
-  const columns = [{ title: by }, ...["count", "reverted", "min", "median", "p95", "max", "total"].map((title) => ({ title, numeric: true }))];
+  const rows = all
+    .slice(0, limit)
+    .map((row) => [
+      row.key,
+      ...[row.count, row.reverted, row.min, row.median, row.p95, row.max, row.total].map(withThousands),
+    ]);
+  const columns = [
+    { title: by },
+    ...["count", "reverted", "min", "median", "p95", "max", "total"].map((title) => ({ title, numeric: true })),
+  ];
   const more = all.length - rows.length;
   const note = more > 0 ? `\n<p class="note">… ${withThousands(more)} more in ${RUN_FILES.gas}.</p>` : "";
   return `<h3>Per ${by}</h3>\n${htmlTable(`gas-${by}`, columns, rows, (i) => `data-key="${escapeHtml(all[i].key)}"`)}${note}`;

@@ -45,23 +45,27 @@ export interface RunDataOptions {
   maxPoints?: number;
 }
 
-const exists = async (path: string) => stat(path).then(
-  () => true,
-  (error: NodeJS.ErrnoException) => (error.code === "ENOENT" ? false : Promise.reject(error)),
-);
+const exists = async (path: string) =>
+  stat(path).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => (error.code === "ENOENT" ? false : Promise.reject(error)),
+  );
 
 export async function loadRunData(runDir: string, options: RunDataOptions = {}): Promise<RunData> {
   const { topAgents = 5, maxPoints = MAX_POINTS_PER_LINE } = options;
   const folder = await stat(runDir).catch(() => undefined);
   if (folder === undefined || !folder.isDirectory()) {
-    throw new ReportError(`no run folder at ${runDir}: pass the folder a battle wrote (runs/<scenario>-<seed>/ unless --out said otherwise)`);
+    throw new ReportError(
+      `no run folder at ${runDir}: pass the folder a battle wrote (runs/<scenario>-<seed>/ unless --out said otherwise)`,
+    );
   }
   const summary = await readSummary(join(runDir, RUN_FILES.summary));
   const steps = await readStepsCsv(join(runDir, RUN_FILES.steps));
 
   const x = steps.map((row) => Number(row.step));
   const line = (values: number[]) => downsample({ x, y: values }, maxPoints);
-  const scaled = (pick: (row: (typeof steps)[number]) => bigint, unit: number) => line(steps.map((row) => Number(pick(row)) / unit));
+  const scaled = (pick: (row: (typeof steps)[number]) => bigint, unit: number) =>
+    line(steps.map((row) => Number(pick(row)) / unit));
   const series = {
     curvePrice: scaled((row) => row.curvePriceWad, 1e18),
     poolPrice: scaled((row) => row.poolPriceWad, 1e18),

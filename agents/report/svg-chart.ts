@@ -71,7 +71,12 @@ function scaleOf(values: Iterable<number>, count: number): Scale {
 /** 0.0122, 1.5k, 2.25M: enough decimals to tell neighbouring ticks apart. */
 export function tickLabel(value: number, step: number, largest: number): string {
   if (Math.abs(value) < step / 1e6) return "0";
-  const units: [number, string][] = [[1e12, "T"], [1e9, "B"], [1e6, "M"], [1e3, "k"]];
+  const units: [number, string][] = [
+    [1e12, "T"],
+    [1e9, "B"],
+    [1e6, "M"],
+    [1e3, "k"],
+  ];
   const [unit, suffix] = units.find(([size]) => largest >= size) ?? [1, ""];
   const decimals = Math.min(10, Math.max(0, Math.ceil(-Math.log10(step / unit) - 1e-9)));
   return `${(value / unit).toFixed(decimals)}${suffix}`;
@@ -87,15 +92,25 @@ export function renderLineChart(spec: ChartSpec): string {
   const head = `<figure class="chart" id="${spec.id}" data-series="${spec.series.map((series) => series.name).join(",")}">
 <figcaption>${escapeHtml(spec.title)}</figcaption>
 <div class="legend">${legend}</div>`;
-  if (drawn.length === 0) return `${head}\n<p class="empty">${escapeHtml(spec.emptyText ?? "Nothing recorded for this chart.")}</p>\n</figure>`;
+  if (drawn.length === 0)
+    return `${head}\n<p class="empty">${escapeHtml(spec.emptyText ?? "Nothing recorded for this chart.")}</p>\n</figure>`;
 
   const onAxis = (axis: "left" | "right") => drawn.filter((series) => (series.axis ?? "left") === axis);
   const xScale = scaleOf(
     drawn.flatMap((series) => [series.x[0], series.x[series.x.length - 1]]),
     8,
   );
-  const left = scaleOf(onAxis("left").flatMap((series) => series.y), 5);
-  const right = onAxis("right").length > 0 ? scaleOf(onAxis("right").flatMap((series) => series.y), 5) : undefined;
+  const left = scaleOf(
+    onAxis("left").flatMap((series) => series.y),
+    5,
+  );
+  const right =
+    onAxis("right").length > 0
+      ? scaleOf(
+          onAxis("right").flatMap((series) => series.y),
+          5,
+        )
+      : undefined;
   const px = (x: number) => MARGIN.left + ((x - xScale.min) / (xScale.max - xScale.min)) * PLOT_W;
   const py = (y: number, scale: Scale) => MARGIN.top + PLOT_H - ((y - scale.min) / (scale.max - scale.min)) * PLOT_H;
   const largest = (scale: Scale) => Math.max(Math.abs(scale.min), Math.abs(scale.max));
@@ -104,23 +119,37 @@ export function renderLineChart(spec: ChartSpec): string {
   for (const tick of left.ticks) {
     const y = coordinate(py(tick, left));
     parts.push(`<line class="grid" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${y}" y2="${y}"/>`);
-    parts.push(`<text class="tick" x="${MARGIN.left - 6}" y="${y}" text-anchor="end" dominant-baseline="middle">${tickLabel(tick, left.step, largest(left))}</text>`);
+    parts.push(
+      `<text class="tick" x="${MARGIN.left - 6}" y="${y}" text-anchor="end" dominant-baseline="middle">${tickLabel(tick, left.step, largest(left))}</text>`,
+    );
   }
   if (right !== undefined) {
     for (const tick of right.ticks) {
       const y = coordinate(py(tick, right));
-      parts.push(`<text class="tick" x="${WIDTH - MARGIN.right + 6}" y="${y}" dominant-baseline="middle">${tickLabel(tick, right.step, largest(right))}</text>`);
+      parts.push(
+        `<text class="tick" x="${WIDTH - MARGIN.right + 6}" y="${y}" dominant-baseline="middle">${tickLabel(tick, right.step, largest(right))}</text>`,
+      );
     }
   }
   for (const tick of xScale.ticks) {
     const x = coordinate(px(tick));
-    parts.push(`<text class="tick" x="${x}" y="${HEIGHT - MARGIN.bottom + 16}" text-anchor="middle">${tickLabel(tick, xScale.step, largest(xScale))}</text>`);
+    parts.push(
+      `<text class="tick" x="${x}" y="${HEIGHT - MARGIN.bottom + 16}" text-anchor="middle">${tickLabel(tick, xScale.step, largest(xScale))}</text>`,
+    );
   }
-  parts.push(`<line class="axis" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${MARGIN.top + PLOT_H}" y2="${MARGIN.top + PLOT_H}"/>`);
-  parts.push(`<text class="label" x="${MARGIN.left + PLOT_W / 2}" y="${HEIGHT - 4}" text-anchor="middle">${escapeHtml(spec.xLabel)}</text>`);
-  parts.push(`<text class="label" transform="translate(14 ${MARGIN.top + PLOT_H / 2}) rotate(-90)" text-anchor="middle">${escapeHtml(spec.leftLabel)}</text>`);
+  parts.push(
+    `<line class="axis" x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${MARGIN.top + PLOT_H}" y2="${MARGIN.top + PLOT_H}"/>`,
+  );
+  parts.push(
+    `<text class="label" x="${MARGIN.left + PLOT_W / 2}" y="${HEIGHT - 4}" text-anchor="middle">${escapeHtml(spec.xLabel)}</text>`,
+  );
+  parts.push(
+    `<text class="label" transform="translate(14 ${MARGIN.top + PLOT_H / 2}) rotate(-90)" text-anchor="middle">${escapeHtml(spec.leftLabel)}</text>`,
+  );
   if (right !== undefined && spec.rightLabel !== undefined) {
-    parts.push(`<text class="label" transform="translate(${WIDTH - 12} ${MARGIN.top + PLOT_H / 2}) rotate(90)" text-anchor="middle">${escapeHtml(spec.rightLabel)}</text>`);
+    parts.push(
+      `<text class="label" transform="translate(${WIDTH - 12} ${MARGIN.top + PLOT_H / 2}) rotate(90)" text-anchor="middle">${escapeHtml(spec.rightLabel)}</text>`,
+    );
   }
   for (const series of drawn) {
     const scale = (series.axis ?? "left") === "right" && right !== undefined ? right : left;

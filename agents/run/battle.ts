@@ -67,26 +67,61 @@ export interface BattleResult {
 
 export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleOptions): Promise<BattleResult> {
   const loaded = typeof options.scenario === "string" ? await loadScenario(options.scenario) : options.scenario;
-  const scenario: Scenario = { ...loaded, seed: options.seed ?? loaded.seed, blocks: options.blocks ?? loaded.blocks, genesis: options.genesis ?? loaded.genesis };
+  const scenario: Scenario = {
+    ...loaded,
+    seed: options.seed ?? loaded.seed,
+    blocks: options.blocks ?? loaded.blocks,
+    genesis: options.genesis ?? loaded.genesis,
+  };
   const dir = options.out ?? `runs/${scenario.name}-seed${scenario.seed}`;
   const log = (line: string) => {
     if (!options.quiet) process.stderr.write(`${line}\n`);
   };
 
   const wallStart = new Date();
-  const chain = await openChain(hre, { network: options.network, mode: scenario.mode, startTime: scenario.startTime, allowLive: options.allowLive ?? false });
+  const chain = await openChain(hre, {
+    network: options.network,
+    mode: scenario.mode,
+    startTime: scenario.startTime,
+    allowLive: options.allowLive ?? false,
+  });
   let recorder: RunRecorder | undefined;
   let trail: GovernanceTrail | undefined;
   try {
     const abis = await loadSystemAbis(hre.artifacts);
     const setup = await setUpBattle(chain, scenario, abis, options.allowLive ?? false, log);
     // Voters' delegations and the bootstrap proposal handing the treasury's votes to the protocol agent: more set-up blocks.
-    const governanceSetup = await setUpGovernance(chain, scenario, abis, setup.deployment, setup.wallets, setup.lastTimestamp, log);
-    const world = await World.create(chain, scenario, abis, { ...setup, lastTimestamp: governanceSetup.lastTimestamp }, (wallet) => wallet.config.behaviours.map(createBehaviour));
+    const governanceSetup = await setUpGovernance(
+      chain,
+      scenario,
+      abis,
+      setup.deployment,
+      setup.wallets,
+      setup.lastTimestamp,
+      log,
+    );
+    const world = await World.create(
+      chain,
+      scenario,
+      abis,
+      { ...setup, lastTimestamp: governanceSetup.lastTimestamp },
+      (wallet) => wallet.config.behaviours.map(createBehaviour),
+    );
     options.onSetup?.(setup);
     recorder = new RunRecorder(dir);
     const setupTxs = [...setup.txs, ...governanceSetup.txs];
-    recorder.addGas(setupTxs.map(({ agent, tx, gasUsed }) => ({ step: 0, agent, behaviour: "setup", policy: scenario.policy, contract: tx.contract, fn: tx.fn, gasUsed: Number(gasUsed), status: "success" as const })));
+    recorder.addGas(
+      setupTxs.map(({ agent, tx, gasUsed }) => ({
+        step: 0,
+        agent,
+        behaviour: "setup",
+        policy: scenario.policy,
+        contract: tx.contract,
+        fn: tx.fn,
+        gasUsed: Number(gasUsed),
+        status: "success" as const,
+      })),
+    );
     let governance: InstalledGovernance | undefined;
     let initialParameters: Map<string, StoredParameter> | undefined;
     if (scenario.governance !== undefined) {
@@ -98,7 +133,9 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
     const stop = new AbortController();
     const onSigint = () => stop.abort(new BattleInterrupted("SIGINT (Ctrl-C)"));
     process.once("SIGINT", onSigint);
-    options.signal?.addEventListener("abort", () => stop.abort(options.signal!.reason ?? new BattleInterrupted("abort")));
+    options.signal?.addEventListener("abort", () =>
+      stop.abort(options.signal!.reason ?? new BattleInterrupted("abort")),
+    );
     const progress = progressBar(scenario.blocks, `battle ${scenario.name}`, process.stderr, options.quiet ?? false);
     const rows: StepRow[] = [];
     let failure: unknown;
@@ -109,7 +146,8 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
         if (stop.signal.aborted) throw stop.signal.reason;
         const result = await world.runStep();
         recorder.addGas(result.gas);
-        const agentRows = step % scenario.output.agentEvery === 0 || step === scenario.blocks ? agentRowsOf(world, step) : undefined;
+        const agentRows =
+          step % scenario.output.agentEvery === 0 || step === scenario.blocks ? agentRowsOf(world, step) : undefined;
         recorder.recordStep(result.row, result.events, agentRows);
         rows.push(result.row);
         txs += Number(result.row.txs);
@@ -132,19 +170,28 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
     const gas = recorder.gas.build();
     let governanceFile: GovernanceRecord | undefined;
     if (governance !== undefined && !lostNode) {
-      governanceFile = governanceRecord(governance, initialParameters!, await readParameters(chain.client, governance.addresses.store));
+      governanceFile = governanceRecord(
+        governance,
+        initialParameters!,
+        await readParameters(chain.client, governance.addresses.store),
+      );
       recorder.writeFile(GOVERNANCE_FILES.record, stableJson(governanceFile));
     }
     trail?.close();
     const summarized = summarize({
       scenario: scenarioMeta(scenario),
       network: { name: chain.networkName, chainId: Number(chain.chainId) },
-      completion: { stepsRecorded, complete: failure === undefined, ...(failure === undefined ? {} : { stoppedBy: messageOf(failure) }) },
+      completion: {
+        stepsRecorded,
+        complete: failure === undefined,
+        ...(failure === undefined ? {} : { stoppedBy: messageOf(failure) }),
+      },
       steps: rows,
       agents: finals,
       gas: gas.totals,
     });
-    const summary: Summary = governanceFile === undefined ? summarized : { ...summarized, governance: governanceSummary(governanceFile) };
+    const summary: Summary =
+      governanceFile === undefined ? summarized : { ...summarized, governance: governanceSummary(governanceFile) };
     recorder.writeFile(RUN_FILES.gas, gasProfileJson(gas));
     recorder.writeFile(RUN_FILES.summary, summaryJson(summary));
     recorder.writeFile(
@@ -168,11 +215,23 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
     if (!options.noReport) await writeReport(dir);
     if (failure !== undefined) {
       // The same kind of error, now also saying where the recorded blocks are.
-      const error = new BattleError(`${messageOf(failure)}\n${stepsRecorded} of ${scenario.blocks} blocks are recorded in ${dir}`, { cause: failure });
+      const error = new BattleError(
+        `${messageOf(failure)}\n${stepsRecorded} of ${scenario.blocks} blocks are recorded in ${dir}`,
+        { cause: failure },
+      );
       error.name = failure instanceof Error ? failure.name : "BattleError";
       throw error;
     }
-    return { dir, summary, gas, world, txPerSecond: loopSeconds > 0 ? txs / loopSeconds : 0, wallSeconds: loopSeconds, reconcileProblems, ...(governanceFile === undefined ? {} : { governance: governanceFile }) };
+    return {
+      dir,
+      summary,
+      gas,
+      world,
+      txPerSecond: loopSeconds > 0 ? txs / loopSeconds : 0,
+      wallSeconds: loopSeconds,
+      reconcileProblems,
+      ...(governanceFile === undefined ? {} : { governance: governanceFile }),
+    };
   } finally {
     recorder?.close();
     trail?.close();

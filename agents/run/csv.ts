@@ -27,7 +27,10 @@ const INTEGER = /^-?\d+$/;
  * every wanted column (in any order; extra columns are ignored); every row must have as many fields
  * as the header. Blank lines are skipped.
  */
-export async function* csvRows<C extends string>(file: string, wanted: readonly C[]): AsyncGenerator<{ line: number; fields: Record<C, string> }> {
+export async function* csvRows<C extends string>(
+  file: string,
+  wanted: readonly C[],
+): AsyncGenerator<{ line: number; fields: Record<C, string> }> {
   const input = createReadStream(file, { encoding: "utf8" });
   const lines = createInterface({ input, crlfDelay: Infinity });
   let lineNumber = 0;
@@ -38,22 +41,32 @@ export async function* csvRows<C extends string>(file: string, wanted: readonly 
       lineNumber += 1;
       const text = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
       if (indexes === undefined) {
-        const header = text.replace(/^\uFEFF/, "").split(",").map((name) => name.trim());
+        const header = text
+          .replace(/^\uFEFF/, "")
+          .split(",")
+          .map((name) => name.trim());
         const missing = wanted.filter((column) => !header.includes(column));
-        if (missing.length > 0) throw new CsvError(file, lineNumber, `header lacks column(s) ${missing.join(", ")}; expected ${wanted.join(",")}`);
+        if (missing.length > 0)
+          throw new CsvError(
+            file,
+            lineNumber,
+            `header lacks column(s) ${missing.join(", ")}; expected ${wanted.join(",")}`,
+          );
         indexes = wanted.map((column) => header.indexOf(column));
         width = header.length;
         continue;
       }
       if (text.trim() === "") continue;
       const values = text.split(",");
-      if (values.length !== width) throw new CsvError(file, lineNumber, `expected ${width} fields as in the header, found ${values.length}`);
+      if (values.length !== width)
+        throw new CsvError(file, lineNumber, `expected ${width} fields as in the header, found ${values.length}`);
       const fields = {} as Record<C, string>;
       wanted.forEach((column, i) => (fields[column] = values[indexes![i]].trim()));
       yield { line: lineNumber, fields };
     }
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new CsvError(file, 0, "no such file: is this a run folder a battle wrote?", { cause: error });
+    if ((error as NodeJS.ErrnoException).code === "ENOENT")
+      throw new CsvError(file, 0, "no such file: is this a run folder a battle wrote?", { cause: error });
     throw error;
   } finally {
     lines.close();
@@ -63,7 +76,8 @@ export async function* csvRows<C extends string>(file: string, wanted: readonly 
 }
 
 function integer(file: string, line: number, column: string, text: string): bigint {
-  if (!INTEGER.test(text)) throw new CsvError(file, line, `${column} must be an integer, found ${JSON.stringify(text)}`);
+  if (!INTEGER.test(text))
+    throw new CsvError(file, line, `${column} must be an integer, found ${JSON.stringify(text)}`);
   return BigInt(text);
 }
 
@@ -83,7 +97,8 @@ export async function* agentRows(file: string): AsyncGenerator<AgentRow> {
   for await (const { line, fields } of csvRows(file, AGENT_COLUMNS)) {
     if (fields.agent === "") throw new CsvError(file, line, "agent must not be empty");
     const row = { agent: fields.agent } as AgentRow;
-    for (const column of AGENT_COLUMNS) if (column !== "agent") row[column] = integer(file, line, column, fields[column]);
+    for (const column of AGENT_COLUMNS)
+      if (column !== "agent") row[column] = integer(file, line, column, fields[column]);
     yield row;
   }
 }
@@ -105,7 +120,8 @@ export function csvLine<C extends string>(columns: readonly C[], row: Record<C, 
   return `${columns
     .map((column) => {
       const text = String(row[column]);
-      if (/[,\r\n"]/.test(text)) throw new RangeError(`csv field ${column} ${JSON.stringify(text)} contains a comma, quote or line break`);
+      if (/[,\r\n"]/.test(text))
+        throw new RangeError(`csv field ${column} ${JSON.stringify(text)} contains a comma, quote or line break`);
       return text;
     })
     .join(",")}\n`;

@@ -31,7 +31,11 @@ export function formatLeaderboard(entries: readonly LeaderboardEntry[], limit: n
     withThousands(e.gasUsed),
   ]);
   const more = entries.length - shown.length;
-  return [`Leaderboard (${entries.length} agents, by mark-to-market PnL net of gas)`, alignedTable(columns, rows), ...(more > 0 ? [`… ${more} more in summary.json`] : [])].join("\n");
+  return [
+    `Leaderboard (${entries.length} agents, by mark-to-market PnL net of gas)`,
+    alignedTable(columns, rows),
+    ...(more > 0 ? [`… ${more} more in summary.json`] : []),
+  ].join("\n");
 }
 
 /** A quote amount (decimal string of quote units) with 2 decimals. */

@@ -8,7 +8,12 @@ export interface Progress {
 
 const WIDTH = 28;
 
-export function progressBar(total: number, label: string, stream: NodeJS.WriteStream = process.stderr, quiet = false): Progress {
+export function progressBar(
+  total: number,
+  label: string,
+  stream: NodeJS.WriteStream = process.stderr,
+  quiet = false,
+): Progress {
   const started = performance.now();
   const tty = stream.isTTY === true;
   let lastDraw = 0;
@@ -25,7 +30,9 @@ export function progressBar(total: number, label: string, stream: NodeJS.WriteSt
         if (now - lastDraw < 100 && done < total) return;
         lastDraw = now;
         const filled = Math.round(fraction * WIDTH);
-        stream.write(`\r${label} [${"█".repeat(filled)}${"░".repeat(WIDTH - filled)}] ${done}/${total}${eta} · ${detail}\x1b[K`);
+        stream.write(
+          `\r${label} [${"█".repeat(filled)}${"░".repeat(WIDTH - filled)}] ${done}/${total}${eta} · ${detail}\x1b[K`,
+        );
         drawn = true;
       } else {
         const decile = Math.floor(fraction * 10);

@@ -13,7 +13,18 @@ import { RUN_FILES } from "./run-files.ts";
 
 /** The event log: one line per agent transaction. */
 export const TX_FILE = "txs.csv";
-export const TX_COLUMNS = ["step", "agent", "behaviour", "contract", "fn", "status", "gasUsed", "error", "note", "intent"] as const;
+export const TX_COLUMNS = [
+  "step",
+  "agent",
+  "behaviour",
+  "contract",
+  "fn",
+  "status",
+  "gasUsed",
+  "error",
+  "note",
+  "intent",
+] as const;
 
 export class RunRecorder {
   readonly dir: string;
@@ -68,8 +79,20 @@ export class RunRecorder {
 }
 
 function txLine(e: TxEvent): string {
-  const intent = e.intent === undefined ? "" : JSON.stringify(e.intent, (_, v) => (typeof v === "bigint" ? v.toString() : v));
-  const fields = [String(e.step), e.agent, e.behaviour, e.contract, e.fn, e.status, e.gasUsed.toString(), e.error ?? "", e.intent?.note ?? e.note ?? "", intent];
+  const intent =
+    e.intent === undefined ? "" : JSON.stringify(e.intent, (_, v) => (typeof v === "bigint" ? v.toString() : v));
+  const fields = [
+    String(e.step),
+    e.agent,
+    e.behaviour,
+    e.contract,
+    e.fn,
+    e.status,
+    e.gasUsed.toString(),
+    e.error ?? "",
+    e.intent?.note ?? e.note ?? "",
+    intent,
+  ];
   return `${fields.map(quote).join(",")}\n`;
 }
 

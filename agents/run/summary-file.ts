@@ -27,7 +27,11 @@ export async function readSummary(path: string): Promise<Summary> {
     text = await readFile(path, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") {
-      throw new SummaryFileError(path, `no summary at ${path}: a battle writes it when it ends (also when interrupted); run the battle again if it was killed`, { cause: error });
+      throw new SummaryFileError(
+        path,
+        `no summary at ${path}: a battle writes it when it ends (also when interrupted); run the battle again if it was killed`,
+        { cause: error },
+      );
     }
     throw error;
   }
@@ -35,14 +39,24 @@ export async function readSummary(path: string): Promise<Summary> {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new SummaryFileError(path, `${path} is not a run summary: it is not JSON (${(error as Error).message})`, { cause: error });
+    throw new SummaryFileError(path, `${path} is not a run summary: it is not JSON (${(error as Error).message})`, {
+      cause: error,
+    });
   }
-  if (parsed?.kind !== SUMMARY_KIND) throw new SummaryFileError(path, `${path} is not a run summary: expected "kind": "${SUMMARY_KIND}", found ${JSON.stringify(parsed?.kind)}`);
+  if (parsed?.kind !== SUMMARY_KIND)
+    throw new SummaryFileError(
+      path,
+      `${path} is not a run summary: expected "kind": "${SUMMARY_KIND}", found ${JSON.stringify(parsed?.kind)}`,
+    );
   if (parsed.version !== SUMMARY_VERSION) {
-    throw new SummaryFileError(path, `${path}: summary version ${JSON.stringify(parsed.version)} is not supported (this build reads ${SUMMARY_VERSION}); re-run the battle`);
+    throw new SummaryFileError(
+      path,
+      `${path}: summary version ${JSON.stringify(parsed.version)} is not supported (this build reads ${SUMMARY_VERSION}); re-run the battle`,
+    );
   }
   for (const field of ["scenario", "completion", "market", "metrics", "totals", "gas", "leaderboard"]) {
-    if (parsed[field] === undefined) throw new SummaryFileError(path, `${path} is not a complete run summary: "${field}" is missing`);
+    if (parsed[field] === undefined)
+      throw new SummaryFileError(path, `${path} is not a complete run summary: "${field}" is missing`);
   }
   return parsed as unknown as Summary;
 }

@@ -15,7 +15,10 @@ export const SUMMARY_VERSION = 1;
 const WAD = 10n ** 18n;
 const BPS = 10_000n;
 
-export type ScenarioMeta = Pick<Scenario, "name" | "source" | "policy" | "seed" | "blocks" | "mode" | "blockSeconds" | "genesis">;
+export type ScenarioMeta = Pick<
+  Scenario,
+  "name" | "source" | "policy" | "seed" | "blocks" | "mode" | "blockSeconds" | "genesis"
+>;
 
 export interface NetworkMeta {
   /** Hardhat network name ("default" for the in-process chain, "localhost", ...). */
@@ -136,7 +139,10 @@ export function summarize(input: SummaryInput): Summary {
     },
     market: { first: snapshot(steps[0]), last: snapshot(steps[steps.length - 1]) },
     metrics: {
-      volatility: { curve: volatility(curvePrices, scenario.blockSeconds), pool: volatility(poolPrices, scenario.blockSeconds) },
+      volatility: {
+        curve: volatility(curvePrices, scenario.blockSeconds),
+        pool: volatility(poolPrices, scenario.blockSeconds),
+      },
       maxDrawdown: { curve: maxDrawdown(curvePrices), pool: maxDrawdown(poolPrices) },
       gap: gapStats(column("gapBps")),
       gini: { tokens: gini(finals.map((row) => row.tokens)), value: gini(finals.map((row) => row.valueQuote)) },
@@ -164,7 +170,9 @@ export function summaryJson(summary: Summary): string {
 function checkStepOrder(steps: readonly StepRow[]): void {
   for (let i = 1; i < steps.length; i++) {
     if (steps[i].step <= steps[i - 1].step) {
-      throw new RangeError(`summarize: steps must be in increasing step order; step ${steps[i].step} follows step ${steps[i - 1].step} (row ${i + 1})`);
+      throw new RangeError(
+        `summarize: steps must be in increasing step order; step ${steps[i].step} follows step ${steps[i - 1].step} (row ${i + 1})`,
+      );
     }
   }
 }
@@ -205,8 +213,16 @@ export function leaderboard(agents: readonly AgentFinal[]): LeaderboardEntry[] {
     if (seen.has(agent)) throw new RangeError(`leaderboard: agent ${agent} appears twice`);
     seen.add(agent);
   }
-  const ordered = [...agents].sort(
-    (a, b) => (a.final.pnlQuote > b.final.pnlQuote ? -1 : a.final.pnlQuote < b.final.pnlQuote ? 1 : a.agent < b.agent ? -1 : a.agent > b.agent ? 1 : 0),
+  const ordered = [...agents].sort((a, b) =>
+    a.final.pnlQuote > b.final.pnlQuote
+      ? -1
+      : a.final.pnlQuote < b.final.pnlQuote
+        ? 1
+        : a.agent < b.agent
+          ? -1
+          : a.agent > b.agent
+            ? 1
+            : 0,
   );
   return ordered.map(({ agent, behaviours, startValueQuote, final }, i) => ({
     rank: i + 1,

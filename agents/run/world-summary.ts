@@ -48,10 +48,24 @@ export function agentRowsOf<A extends AgentCounters>(world: AgentBook<A>, step: 
 /** Every agent's final standing after `step` (its row then, its behaviours and starting value). */
 export function finalsOf<A extends AgentCounters>(world: AgentBook<A>, step: number): AgentFinal[] {
   const rows = agentRowsOf(world, step);
-  return world.agents.map((a, i) => ({ agent: a.id, behaviours: a.behaviours.map((b) => b.behaviour.label), startValueQuote: a.startValue, final: rows[i]! }));
+  return world.agents.map((a, i) => ({
+    agent: a.id,
+    behaviours: a.behaviours.map((b) => b.behaviour.label),
+    startValueQuote: a.startValue,
+    final: rows[i]!,
+  }));
 }
 
 /** The scenario facts a summary records. */
 export function scenarioMeta(scenario: Scenario): ScenarioMeta {
-  return { name: scenario.name, source: scenario.source, policy: scenario.policy, seed: scenario.seed, blocks: scenario.blocks, mode: scenario.mode, blockSeconds: scenario.blockSeconds, genesis: scenario.genesis };
+  return {
+    name: scenario.name,
+    source: scenario.source,
+    policy: scenario.policy,
+    seed: scenario.seed,
+    blocks: scenario.blocks,
+    mode: scenario.mode,
+    blockSeconds: scenario.blockSeconds,
+    genesis: scenario.genesis,
+  };
 }

@@ -100,8 +100,12 @@ export interface VestingBeneficiaryConfig extends CommonConfig {
   venue: VenueChoice;
   claimEverySteps: number;
   sell:
-    | { mode: "schedule"; /** share of released, unsold tokens sold each time */ fractionBps: number; everySteps: number }
-    | { mode: "targetPrice"; /** sells everything released once the price reaches this */ priceWad: bigint }
+    | {
+        mode: "schedule" /** share of released, unsold tokens sold each time */;
+        fractionBps: number;
+        everySteps: number;
+      }
+    | { mode: "targetPrice" /** sells everything released once the price reaches this */; priceWad: bigint }
     | { mode: "hold" };
 }
 

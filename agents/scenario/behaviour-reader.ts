@@ -11,7 +11,13 @@
 import { child } from "../genesis/reader.ts";
 import { BPS, MAX_PRICE_WAD, MAX_SUPPLY, MAX_UINT128, QUOTE_DECIMALS, TOKEN_DECIMALS } from "../genesis/limits.ts";
 import type { OrderingMode } from "../harness/types.ts";
-import { type BanditConfig, BEHAVIOUR_KINDS, type BehaviourConfig, type BehaviourKind, type VenueChoice } from "./behaviour-configs.ts";
+import {
+  type BanditConfig,
+  BEHAVIOUR_KINDS,
+  type BehaviourConfig,
+  type BehaviourKind,
+  type VenueChoice,
+} from "./behaviour-configs.ts";
 import { type AmountUnit, ScenarioReader, shown } from "./scenario-reader.ts";
 
 /** What a behaviour's validity depends on outside itself. Undefined when the scenario's own value was unreadable (already reported). */
@@ -24,10 +30,29 @@ const GWEI_DECIMALS = 9;
 const MAX_PRIORITY_FEE_WEI = 10n ** 6n * 10n ** 9n; // a million gwei: far above any fee worth bidding
 
 export const UNITS = {
-  price: { decimals: TOKEN_DECIMALS, max: MAX_PRICE_WAD, expected: 'a decimal string of quote per token (like "0.012")', positive: true },
-  tokens: { decimals: TOKEN_DECIMALS, max: MAX_SUPPLY, expected: 'a decimal string of whole tokens (like "100")', positive: true },
-  quote: { decimals: QUOTE_DECIMALS, max: MAX_UINT128, expected: 'a decimal string of whole quote (like "250.5")', positive: true },
-  quoteOrZero: { decimals: QUOTE_DECIMALS, max: MAX_UINT128, expected: 'a decimal string of whole quote, 0 or more (like "0.5")' },
+  price: {
+    decimals: TOKEN_DECIMALS,
+    max: MAX_PRICE_WAD,
+    expected: 'a decimal string of quote per token (like "0.012")',
+    positive: true,
+  },
+  tokens: {
+    decimals: TOKEN_DECIMALS,
+    max: MAX_SUPPLY,
+    expected: 'a decimal string of whole tokens (like "100")',
+    positive: true,
+  },
+  quote: {
+    decimals: QUOTE_DECIMALS,
+    max: MAX_UINT128,
+    expected: 'a decimal string of whole quote (like "250.5")',
+    positive: true,
+  },
+  quoteOrZero: {
+    decimals: QUOTE_DECIMALS,
+    max: MAX_UINT128,
+    expected: 'a decimal string of whole quote, 0 or more (like "0.5")',
+  },
   gwei: { decimals: GWEI_DECIMALS, max: MAX_PRIORITY_FEE_WEI, expected: 'a decimal string of gwei per gas (like "2")' },
 } satisfies Record<string, AmountUnit>;
 
@@ -55,8 +80,10 @@ type Field = FieldType & {
 const venue: Field = { name: "venue", type: "venue" };
 const cooldownSteps: Field = { name: "cooldownSteps", type: "steps", min: 0, default: 0 };
 const bps = (name: string, extra: Partial<Field> = {}): Field => ({ name, type: "bps", min: 0, ...extra }) as Field;
-const period = (name: string, extra: Partial<Field> = {}): Field => ({ name, type: "steps", min: 1, ...extra }) as Field;
-const amount = (name: string, unit: AmountUnit, extra: Partial<Field> = {}): Field => ({ name, type: "amount", unit, ...extra }) as Field;
+const period = (name: string, extra: Partial<Field> = {}): Field =>
+  ({ name, type: "steps", min: 1, ...extra }) as Field;
+const amount = (name: string, unit: AmountUnit, extra: Partial<Field> = {}): Field =>
+  ({ name, type: "amount", unit, ...extra }) as Field;
 
 /** Fields every kind accepts. */
 const COMMON: Field[] = [
@@ -90,7 +117,12 @@ const FIELDS: Record<BehaviourKind, Field[]> = {
     amount("buyQuote", UNITS.quote, { optional: true }),
     bps("sellFractionBps", { min: 1, optional: true }),
   ],
-  liquidityProvider: [amount("depositQuote", UNITS.quote), period("startStep", { default: 1 }), bps("exitGapBps"), bps("enterGapBps")],
+  liquidityProvider: [
+    amount("depositQuote", UNITS.quote),
+    period("startStep", { default: 1 }),
+    bps("exitGapBps"),
+    bps("enterGapBps"),
+  ],
   arbitrageur: [amount("minProfitQuote", UNITS.quoteOrZero), amount("maxTradeQuote", UNITS.quote)],
   vestingBeneficiary: [venue, period("claimEverySteps"), { name: "sell", type: "custom" }],
   frontRunner: [
@@ -110,16 +142,30 @@ const FIELDS: Record<BehaviourKind, Field[]> = {
 export function fieldNames(kind: BehaviourKind): { required: string[]; optional: string[] } {
   const fields = [...COMMON, ...FIELDS[kind]];
   const isOptional = (f: Field): boolean => f.optional === true || f.default !== undefined;
-  return { required: ["kind", ...fields.filter((f) => !isOptional(f)).map((f) => f.name)], optional: fields.filter(isOptional).map((f) => f.name) };
+  return {
+    required: ["kind", ...fields.filter((f) => !isOptional(f)).map((f) => f.name)],
+    optional: fields.filter(isOptional).map((f) => f.name),
+  };
 }
 
 /** Reads the behaviour at `path`; undefined (with the problems recorded) when it is unusable. */
-export function readBehaviour(r: ScenarioReader, value: unknown, path: string, context: BehaviourContext, inBandit = false): BehaviourConfig | undefined {
+export function readBehaviour(
+  r: ScenarioReader,
+  value: unknown,
+  path: string,
+  context: BehaviourContext,
+  inBandit = false,
+): BehaviourConfig | undefined {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return r.fail(path, `a behaviour: an object with "kind" (${BEHAVIOUR_KINDS.join(", ")}) and that kind's fields`, value);
+    return r.fail(
+      path,
+      `a behaviour: an object with "kind" (${BEHAVIOUR_KINDS.join(", ")}) and that kind's fields`,
+      value,
+    );
   }
   const raw = (value as Record<string, unknown>).kind;
-  if (raw === undefined) return r.fail(child(path, "kind"), `the behaviour's kind, one of ${BEHAVIOUR_KINDS.join(", ")}`, undefined);
+  if (raw === undefined)
+    return r.fail(child(path, "kind"), `the behaviour's kind, one of ${BEHAVIOUR_KINDS.join(", ")}`, undefined);
   const kind = r.oneOf(raw, child(path, "kind"), BEHAVIOUR_KINDS);
   if (kind === undefined) return undefined;
 
@@ -137,7 +183,10 @@ export function readBehaviour(r: ScenarioReader, value: unknown, path: string, c
     const read = readField(r, given, child(path, field.name), field);
     if (read !== undefined) config[field.key ?? field.name] = read;
   }
-  config.label = o.label === undefined ? kind : r.name(o.label, child(path, "label"), "a label for gas profiles and the leaderboard");
+  config.label =
+    o.label === undefined
+      ? kind
+      : r.name(o.label, child(path, "label"), "a label for gas profiles and the leaderboard");
 
   RULES[kind](r, path, o, config, context, inBandit);
   return r.issues.length > before ? undefined : (config as unknown as BehaviourConfig);
@@ -153,7 +202,8 @@ function readField(r: ScenarioReader, value: unknown, path: string, field: Field
       if (list.length === 0) return r.failText(path, 'one or both of "curve", "pool"', "an empty list");
       const venues = list.map((v, i) => r.oneOf(v, `${path}[${i}]`, VENUES));
       if (venues.includes(undefined)) return undefined;
-      if (new Set(venues).size !== venues.length) return r.failText(path, "each venue at most once", JSON.stringify(venues), "list each venue once");
+      if (new Set(venues).size !== venues.length)
+        return r.failText(path, "each venue at most once", JSON.stringify(venues), "list each venue once");
       return venues;
     }
     case "rate":
@@ -165,7 +215,12 @@ function readField(r: ScenarioReader, value: unknown, path: string, field: Field
     case "bps":
       return r.integer(value, path, BigInt(field.min), BPS, `an integer number of bps from ${field.min} to ${BPS}`);
     case "steps":
-      return r.steps(value, path, field.min, field.min === 0 ? "a whole number of steps, 0 or more" : `a whole number of steps, at least ${field.min}`);
+      return r.steps(
+        value,
+        path,
+        field.min,
+        field.min === 0 ? "a whole number of steps, 0 or more" : `a whole number of steps, at least ${field.min}`,
+      );
     case "enum":
       return r.oneOf(value, path, field.values);
     case "custom":
@@ -189,7 +244,12 @@ function withinHistory(field: string): Rule {
   return (r, path, _file, config, context) => {
     const steps = config[field] as number | undefined;
     if (steps === undefined || context.historyLength === undefined || steps <= context.historyLength) return;
-    r.failText(child(path, field), `at most output.historyLength (${context.historyLength}) steps: observations keep no older prices`, `${steps}`, `raise output.historyLength to ${steps} or shorten ${field}`);
+    r.failText(
+      child(path, field),
+      `at most output.historyLength (${context.historyLength}) steps: observations keep no older prices`,
+      `${steps}`,
+      `raise output.historyLength to ${steps} or shorten ${field}`,
+    );
   };
 }
 
@@ -198,16 +258,28 @@ const RULES: Record<BehaviourKind, Rule> = {
     const below = config.buyBelowWad as bigint | undefined;
     const above = config.sellAboveWad as bigint | undefined;
     if (file.buyBelow === undefined && file.sellAbove === undefined) {
-      r.failText(child(path, "buyBelow"), "buyBelow, sellAbove or both: a threshold trader needs a price to act at", "neither");
+      r.failText(
+        child(path, "buyBelow"),
+        "buyBelow, sellAbove or both: a threshold trader needs a price to act at",
+        "neither",
+      );
     } else if (below !== undefined && above !== undefined && below >= above) {
-      r.failText(child(path, "sellAbove"), `a price above buyBelow (${shown(below, TOKEN_DECIMALS)}), or it would buy and sell at once`, shown(above, TOKEN_DECIMALS));
+      r.failText(
+        child(path, "sellAbove"),
+        `a price above buyBelow (${shown(below, TOKEN_DECIMALS)}), or it would buy and sell at once`,
+        shown(above, TOKEN_DECIMALS),
+      );
     }
   },
   noise(r, path, _file, config) {
     const min = config.minQuote as bigint | undefined;
     const max = config.maxQuote as bigint | undefined;
     if (min !== undefined && max !== undefined && min > max) {
-      r.failText(child(path, "maxQuote"), `at least minQuote (${shown(min, QUOTE_DECIMALS)})`, shown(max, QUOTE_DECIMALS));
+      r.failText(
+        child(path, "maxQuote"),
+        `at least minQuote (${shown(min, QUOTE_DECIMALS)})`,
+        shown(max, QUOTE_DECIMALS),
+      );
     }
   },
   momentum: withinHistory("lookbackSteps"),
@@ -217,10 +289,23 @@ const RULES: Record<BehaviourKind, Rule> = {
     if (side === undefined) return;
     const buys = side !== "sell";
     const sells = side !== "buy";
-    for (const [field, needed] of [["buyQuote", buys], ["sellFractionBps", sells]] as const) {
-      if (needed && file[field] === undefined) r.fail(child(path, field), `a value for this field: a whale with side "${side}" ${field === "buyQuote" ? "buys" : "sells"}`, undefined);
+    for (const [field, needed] of [
+      ["buyQuote", buys],
+      ["sellFractionBps", sells],
+    ] as const) {
+      if (needed && file[field] === undefined)
+        r.fail(
+          child(path, field),
+          `a value for this field: a whale with side "${side}" ${field === "buyQuote" ? "buys" : "sells"}`,
+          undefined,
+        );
       if (!needed && file[field] !== undefined) {
-        r.failText(child(path, field), `no ${field}: a whale with side "${side}" never ${field === "buyQuote" ? "buys" : "sells"}`, JSON.stringify(file[field]), `remove it, or set side: alternate`);
+        r.failText(
+          child(path, field),
+          `no ${field}: a whale with side "${side}" never ${field === "buyQuote" ? "buys" : "sells"}`,
+          JSON.stringify(file[field]),
+          `remove it, or set side: alternate`,
+        );
       }
     }
     config.buyQuote ??= 0n;
@@ -230,7 +315,11 @@ const RULES: Record<BehaviourKind, Rule> = {
     const exit = config.exitGapBps as number | undefined;
     const enter = config.enterGapBps as number | undefined;
     if (exit !== undefined && enter !== undefined && enter > exit) {
-      r.failText(child(path, "enterGapBps"), `at most exitGapBps (${exit}), or it would leave as soon as it entered`, `${enter}`);
+      r.failText(
+        child(path, "enterGapBps"),
+        `at most exitGapBps (${exit}), or it would leave as soon as it entered`,
+        `${enter}`,
+      );
     }
   },
   arbitrageur: none,
@@ -242,26 +331,48 @@ const RULES: Record<BehaviourKind, Rule> = {
   },
   frontRunner(r, path, _file, _config, context) {
     if (context.mode === "sequential") {
-      r.failText(child(path, "kind"), 'a behaviour that can act in sequential mode: a front-runner needs to see the pending block', '"frontRunner" with mode "sequential"', "set mode: priority at the top of the scenario");
+      r.failText(
+        child(path, "kind"),
+        "a behaviour that can act in sequential mode: a front-runner needs to see the pending block",
+        '"frontRunner" with mode "sequential"',
+        "set mode: priority at the top of the scenario",
+      );
     }
   },
   bandit(r, path, file, config, context, inBandit) {
-    if (inBandit) r.failText(child(path, "kind"), "an arm that is not itself a bandit", '"bandit"', "list the inner bandit's arms here directly");
+    if (inBandit)
+      r.failText(
+        child(path, "kind"),
+        "an arm that is not itself a bandit",
+        '"bandit"',
+        "list the inner bandit's arms here directly",
+      );
     const algorithm = config.algorithm as BanditConfig["algorithm"] | undefined;
     if (algorithm === "ucb1" && file.epsilon !== undefined) {
-      r.failText(child(path, "epsilon"), 'no epsilon: ucb1 explores by its confidence bounds', JSON.stringify(file.epsilon), "remove it, or set algorithm: epsilonGreedy");
+      r.failText(
+        child(path, "epsilon"),
+        "no epsilon: ucb1 explores by its confidence bounds",
+        JSON.stringify(file.epsilon),
+        "remove it, or set algorithm: epsilonGreedy",
+      );
     }
     config.epsilon ??= algorithm === "epsilonGreedy" ? 0.1 : 0;
     if (file.arms === undefined) return;
     const armsPath = child(path, "arms");
     const list = r.array(file.arms, armsPath, "behaviours to choose among");
     if (list === undefined) return;
-    if (list.length === 0) return void r.failText(armsPath, "at least one arm (a behaviour of any kind but bandit)", "an empty list");
+    if (list.length === 0)
+      return void r.failText(armsPath, "at least one arm (a behaviour of any kind but bandit)", "an empty list");
     const arms = list.map((arm, i) => readBehaviour(r, arm, `${armsPath}[${i}]`, context, true));
     arms.forEach((arm, i) => {
       const first = arms.findIndex((other) => other?.label === arm?.label);
       if (arm !== undefined && first < i) {
-        r.failText(`${armsPath}[${i}].label`, `a label no other arm of this bandit has (arms[${first}] is "${arm.label}" too)`, JSON.stringify(arm.label), "give each arm its own label, so its pulls and rewards can be told apart");
+        r.failText(
+          `${armsPath}[${i}].label`,
+          `a label no other arm of this bandit has (arms[${first}] is "${arm.label}" too)`,
+          JSON.stringify(arm.label),
+          "give each arm its own label, so its pulls and rewards can be told apart",
+        );
       }
     });
     config.arms = arms;
@@ -278,8 +389,20 @@ function readSell(r: ScenarioReader, value: unknown, path: string): unknown {
       return undefined;
     case "schedule": {
       const o = r.fields(value, path, ["mode", "fractionBps", "everySteps"])!;
-      const fractionBps = o.fractionBps === undefined ? undefined : r.integer(o.fractionBps, child(path, "fractionBps"), 1n, BPS, `an integer share of the released, unsold tokens in bps, from 1 to ${BPS}`);
-      const everySteps = o.everySteps === undefined ? undefined : r.steps(o.everySteps, child(path, "everySteps"), 1, "a whole number of steps, at least 1");
+      const fractionBps =
+        o.fractionBps === undefined
+          ? undefined
+          : r.integer(
+              o.fractionBps,
+              child(path, "fractionBps"),
+              1n,
+              BPS,
+              `an integer share of the released, unsold tokens in bps, from 1 to ${BPS}`,
+            );
+      const everySteps =
+        o.everySteps === undefined
+          ? undefined
+          : r.steps(o.everySteps, child(path, "everySteps"), 1, "a whole number of steps, at least 1");
       return fractionBps === undefined || everySteps === undefined ? undefined : { mode, fractionBps, everySteps };
     }
     case "targetPrice": {

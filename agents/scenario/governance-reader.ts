@@ -37,7 +37,11 @@ const DEFAULT_EVALUATION: EvaluationConfig = { seeds: 3, blocks: 30 };
 const MAX_SEEDS = 64;
 const MAX_WHAT_IF_BLOCKS = 10_000;
 
-export function readGovernance(r: ScenarioReader, value: unknown, context: GovernanceContext): GovernanceConfig | undefined {
+export function readGovernance(
+  r: ScenarioReader,
+  value: unknown,
+  context: GovernanceContext,
+): GovernanceConfig | undefined {
   const o = r.fields(value, "governance", [], ["protocolAgent", "voters", "guardian", "script"]);
   if (o === undefined) return undefined;
   const before = r.issues.length;
@@ -46,40 +50,123 @@ export function readGovernance(r: ScenarioReader, value: unknown, context: Gover
   const guardian = o.guardian === undefined ? undefined : readGuardian(r, o.guardian);
   const script = o.script === undefined ? [] : readScript(r, o.script, context);
   if (protocolAgent !== undefined && context.agents?.some((a) => a.id === protocolAgent.id)) {
-    r.failText("governance.protocolAgent.id", "an id no trading agent has (the protocol agent has a wallet of its own)", JSON.stringify(protocolAgent.id), "rename it");
+    r.failText(
+      "governance.protocolAgent.id",
+      "an id no trading agent has (the protocol agent has a wallet of its own)",
+      JSON.stringify(protocolAgent.id),
+      "rename it",
+    );
   }
   if (r.issues.length > before || script === undefined) return undefined;
   return { protocolAgent, voters, guardian, script };
 }
 
-function readEvaluation(r: ScenarioReader, value: unknown, path: string, fallback: EvaluationConfig): EvaluationConfig | undefined {
+function readEvaluation(
+  r: ScenarioReader,
+  value: unknown,
+  path: string,
+  fallback: EvaluationConfig,
+): EvaluationConfig | undefined {
   if (value === undefined) return { ...fallback };
   const o = r.fields(value, path, [], ["seeds", "blocks"]);
   if (o === undefined) return undefined;
-  const seeds = o.seeds === undefined ? fallback.seeds : r.integer(o.seeds, child(path, "seeds"), 2n, BigInt(MAX_SEEDS), `a whole number of what-if runs from 2 to ${MAX_SEEDS} (two at least, for an interval)`);
-  const blocks = o.blocks === undefined ? fallback.blocks : r.integer(o.blocks, child(path, "blocks"), 1n, BigInt(MAX_WHAT_IF_BLOCKS), `a whole number of steps each what-if runs, from 1 to ${MAX_WHAT_IF_BLOCKS}`);
+  const seeds =
+    o.seeds === undefined
+      ? fallback.seeds
+      : r.integer(
+          o.seeds,
+          child(path, "seeds"),
+          2n,
+          BigInt(MAX_SEEDS),
+          `a whole number of what-if runs from 2 to ${MAX_SEEDS} (two at least, for an interval)`,
+        );
+  const blocks =
+    o.blocks === undefined
+      ? fallback.blocks
+      : r.integer(
+          o.blocks,
+          child(path, "blocks"),
+          1n,
+          BigInt(MAX_WHAT_IF_BLOCKS),
+          `a whole number of steps each what-if runs, from 1 to ${MAX_WHAT_IF_BLOCKS}`,
+        );
   return seeds === undefined || blocks === undefined ? undefined : { seeds, blocks };
 }
 
-function readProtocolAgent(r: ScenarioReader, value: unknown, context: GovernanceContext): ProtocolAgentConfig | undefined {
+function readProtocolAgent(
+  r: ScenarioReader,
+  value: unknown,
+  context: GovernanceContext,
+): ProtocolAgentConfig | undefined {
   const path = "governance.protocolAgent";
-  const o = r.fields(value, path, ["id", "objective", "parameters"], ["startStep", "everySteps", "stepFractions", "windowSteps", "evaluation", "unpauseAfterSteps"]);
+  const o = r.fields(
+    value,
+    path,
+    ["id", "objective", "parameters"],
+    ["startStep", "everySteps", "stepFractions", "windowSteps", "evaluation", "unpauseAfterSteps"],
+  );
   if (o === undefined) return undefined;
   const id = o.id === undefined ? undefined : r.name(o.id, child(path, "id"), "the protocol agent's id");
   const objective = o.objective === undefined ? undefined : readObjective(r, o.objective, child(path, "objective"));
-  const parameters = o.parameters === undefined ? undefined : readParameterKeys(r, o.parameters, child(path, "parameters"), context.parameterKeys);
-  const startStep = o.startStep === undefined ? 1 : r.steps(o.startStep, child(path, "startStep"), 1, "the first step it considers a proposal, at least 1");
-  const everySteps = o.everySteps === undefined ? 50 : r.steps(o.everySteps, child(path, "everySteps"), 1, "steps between the proposals it considers, at least 1");
-  const stepFractions = o.stepFractions === undefined ? [1] : readFractions(r, o.stepFractions, child(path, "stepFractions"));
-  const windowSteps = o.windowSteps === undefined ? 30 : r.steps(o.windowSteps, child(path, "windowSteps"), 2, "steps of history its monitor measures, at least 2");
+  const parameters =
+    o.parameters === undefined
+      ? undefined
+      : readParameterKeys(r, o.parameters, child(path, "parameters"), context.parameterKeys);
+  const startStep =
+    o.startStep === undefined
+      ? 1
+      : r.steps(o.startStep, child(path, "startStep"), 1, "the first step it considers a proposal, at least 1");
+  const everySteps =
+    o.everySteps === undefined
+      ? 50
+      : r.steps(o.everySteps, child(path, "everySteps"), 1, "steps between the proposals it considers, at least 1");
+  const stepFractions =
+    o.stepFractions === undefined ? [1] : readFractions(r, o.stepFractions, child(path, "stepFractions"));
+  const windowSteps =
+    o.windowSteps === undefined
+      ? 30
+      : r.steps(o.windowSteps, child(path, "windowSteps"), 2, "steps of history its monitor measures, at least 2");
   const evaluation = readEvaluation(r, o.evaluation, child(path, "evaluation"), DEFAULT_EVALUATION);
-  const unpauseAfterSteps = o.unpauseAfterSteps === undefined ? undefined : r.steps(o.unpauseAfterSteps, child(path, "unpauseAfterSteps"), 1, "steps after a guardian's pause before it proposes to resume trading, at least 1");
+  const unpauseAfterSteps =
+    o.unpauseAfterSteps === undefined
+      ? undefined
+      : r.steps(
+          o.unpauseAfterSteps,
+          child(path, "unpauseAfterSteps"),
+          1,
+          "steps after a guardian's pause before it proposes to resume trading, at least 1",
+        );
   if (context.blocks !== undefined && startStep !== undefined && startStep > context.blocks) {
-    r.failText(child(path, "startStep"), `a step within the run (blocks: ${context.blocks})`, String(startStep), "lower startStep or run more blocks");
+    r.failText(
+      child(path, "startStep"),
+      `a step within the run (blocks: ${context.blocks})`,
+      String(startStep),
+      "lower startStep or run more blocks",
+    );
   }
-  if (id === undefined || objective === undefined || parameters === undefined || startStep === undefined || everySteps === undefined || stepFractions === undefined || windowSteps === undefined || evaluation === undefined) return undefined;
+  if (
+    id === undefined ||
+    objective === undefined ||
+    parameters === undefined ||
+    startStep === undefined ||
+    everySteps === undefined ||
+    stepFractions === undefined ||
+    windowSteps === undefined ||
+    evaluation === undefined
+  )
+    return undefined;
   if (o.unpauseAfterSteps !== undefined && unpauseAfterSteps === undefined) return undefined;
-  return { id, objective, parameters, startStep, everySteps, stepFractions, windowSteps, evaluation, ...(unpauseAfterSteps === undefined ? {} : { unpauseAfterSteps }) };
+  return {
+    id,
+    objective,
+    parameters,
+    startStep,
+    everySteps,
+    stepFractions,
+    windowSteps,
+    evaluation,
+    ...(unpauseAfterSteps === undefined ? {} : { unpauseAfterSteps }),
+  };
 }
 
 function readMetric(r: ScenarioReader, value: unknown, path: string): ObjectiveMetric | undefined {
@@ -90,11 +177,23 @@ function readObjective(r: ScenarioReader, value: unknown, path: string): Objecti
   const o = r.fields(value, path, [], ["minimise", "maximise", "subjectTo"]);
   if (o === undefined) return undefined;
   if ((o.minimise === undefined) === (o.maximise === undefined)) {
-    return r.failText(path, "exactly one of minimise: <metric> or maximise: <metric>", o.minimise === undefined ? "neither" : "both", `metrics: ${OBJECTIVE_METRICS.join(", ")}`);
+    return r.failText(
+      path,
+      "exactly one of minimise: <metric> or maximise: <metric>",
+      o.minimise === undefined ? "neither" : "both",
+      `metrics: ${OBJECTIVE_METRICS.join(", ")}`,
+    );
   }
   const direction = o.minimise !== undefined ? "minimise" : "maximise";
   const metric = readMetric(r, o[direction], child(path, direction));
-  const list = o.subjectTo === undefined ? [] : r.array(o.subjectTo, child(path, "subjectTo"), 'conditions like "minSolvency >= 1.02" or "treasuryRevenue not falling"');
+  const list =
+    o.subjectTo === undefined
+      ? []
+      : r.array(
+          o.subjectTo,
+          child(path, "subjectTo"),
+          'conditions like "minSolvency >= 1.02" or "treasuryRevenue not falling"',
+        );
   const constraints = list?.map((entry, i) => readConstraint(r, entry, `${child(path, "subjectTo")}[${i}]`));
   if (metric === undefined || constraints === undefined || constraints.includes(undefined)) return undefined;
   return { direction, metric, constraints: constraints as Constraint[] };
@@ -117,7 +216,12 @@ function readConstraint(r: ScenarioReader, value: unknown, path: string): Constr
   return { kind: trend![2] === "falling" ? "notFalling" : "notRising", metric, text };
 }
 
-function readParameterKeys(r: ScenarioReader, value: unknown, path: string, known: string[] | undefined): string[] | undefined {
+function readParameterKeys(
+  r: ScenarioReader,
+  value: unknown,
+  path: string,
+  known: string[] | undefined,
+): string[] | undefined {
   const list = r.array(value, path, "parameter store keys (like market.buyFeeBps)");
   if (list === undefined) return undefined;
   // An empty list is a protocol agent that only votes (and answers pauses): it never drafts a change.
@@ -127,7 +231,12 @@ function readParameterKeys(r: ScenarioReader, value: unknown, path: string, know
     if (typeof entry !== "string") return r.fail(at, "a parameter store key", entry);
     if (known !== undefined && !known.includes(entry)) {
       const near = closest(entry, known);
-      return r.failText(at, `a parameter of the genesis's store: ${known.join(", ")}`, JSON.stringify(entry), near === undefined ? undefined : `did you mean ${near}?`);
+      return r.failText(
+        at,
+        `a parameter of the genesis's store: ${known.join(", ")}`,
+        JSON.stringify(entry),
+        near === undefined ? undefined : `did you mean ${near}?`,
+      );
     }
     if (keys.includes(entry)) return r.failText(at, "each key once", JSON.stringify(entry), "remove the repeat");
     keys.push(entry);
@@ -139,12 +248,19 @@ function readFractions(r: ScenarioReader, value: unknown, path: string): number[
   const list = r.array(value, path, "fractions of a parameter's largest step (like [0.5, 1])");
   if (list === undefined) return undefined;
   if (list.length === 0) return r.failText(path, "at least one fraction", "an empty list");
-  const out = list.map((entry, i) => r.number(entry, `${path}[${i}]`, Number.MIN_VALUE, 1, "a fraction of the largest step, above 0 and at most 1"));
+  const out = list.map((entry, i) =>
+    r.number(entry, `${path}[${i}]`, Number.MIN_VALUE, 1, "a fraction of the largest step, above 0 and at most 1"),
+  );
   return out.includes(undefined) ? undefined : (out as number[]);
 }
 
 /** Agent ids or group ids (an entry with count: N names <id>-1 … <id>-N), expanded, each once. */
-function readAgentRefs(r: ScenarioReader, value: unknown, path: string, agents: AgentConfig[] | undefined): string[] | undefined {
+function readAgentRefs(
+  r: ScenarioReader,
+  value: unknown,
+  path: string,
+  agents: AgentConfig[] | undefined,
+): string[] | undefined {
   const list = r.array(value, path, "agent ids or the id of a group (an agent entry with count)");
   if (list === undefined) return undefined;
   if (list.length === 0) return r.failText(path, "at least one agent", "an empty list");
@@ -158,21 +274,42 @@ function readAgentRefs(r: ScenarioReader, value: unknown, path: string, agents: 
   return ok ? out : undefined;
 }
 
-function readAgentRef(r: ScenarioReader, value: unknown, path: string, agents: AgentConfig[] | undefined): string[] | undefined {
+function readAgentRef(
+  r: ScenarioReader,
+  value: unknown,
+  path: string,
+  agents: AgentConfig[] | undefined,
+): string[] | undefined {
   const id = r.name(value, path, "an agent id");
   if (id === undefined || agents === undefined) return undefined;
   const ids = agents.filter((a) => a.id === id || new RegExp(`^${id}-\\d+$`).test(a.id)).map((a) => a.id);
   if (ids.length > 0) return ids;
-  const near = closest(id, agents.map((a) => a.id));
-  return r.failText(path, "the id of an agent of this scenario (or of a group with count)", JSON.stringify(id), near === undefined ? undefined : `did you mean ${near}?`);
+  const near = closest(
+    id,
+    agents.map((a) => a.id),
+  );
+  return r.failText(
+    path,
+    "the id of an agent of this scenario (or of a group with count)",
+    JSON.stringify(id),
+    near === undefined ? undefined : `did you mean ${near}?`,
+  );
 }
 
-function readVoters(r: ScenarioReader, value: unknown, context: GovernanceContext, fallback: EvaluationConfig | undefined): VotersConfig | undefined {
+function readVoters(
+  r: ScenarioReader,
+  value: unknown,
+  context: GovernanceContext,
+  fallback: EvaluationConfig | undefined,
+): VotersConfig | undefined {
   const path = "governance.voters";
   const o = r.fields(value, path, ["agents"], ["whenIndifferent", "evaluation"]);
   if (o === undefined) return undefined;
   const agents = o.agents === undefined ? undefined : readAgentRefs(r, o.agents, child(path, "agents"), context.agents);
-  const whenIndifferent = o.whenIndifferent === undefined ? "abstain" : r.oneOf(o.whenIndifferent, child(path, "whenIndifferent"), ["abstain", "skip"] as const);
+  const whenIndifferent =
+    o.whenIndifferent === undefined
+      ? "abstain"
+      : r.oneOf(o.whenIndifferent, child(path, "whenIndifferent"), ["abstain", "skip"] as const);
   const evaluation = readEvaluation(r, o.evaluation, child(path, "evaluation"), fallback ?? DEFAULT_EVALUATION);
   if (agents === undefined || whenIndifferent === undefined || evaluation === undefined) return undefined;
   return { agents, whenIndifferent, evaluation };
@@ -182,11 +319,52 @@ function readGuardian(r: ScenarioReader, value: unknown): GuardianConfig | undef
   const path = "governance.guardian";
   const o = r.fields(value, path, [], ["windowSteps", "priceMoveSigma", "minMoveBps", "reserveDrainBps"]);
   if (o === undefined) return undefined;
-  const windowSteps = o.windowSteps === undefined ? 30 : r.steps(o.windowSteps, child(path, "windowSteps"), 3, "steps of recent behaviour a move is compared with, at least 3");
-  const priceMoveSigma = o.priceMoveSigma === undefined ? 6 : r.number(o.priceMoveSigma, child(path, "priceMoveSigma"), 1, 1000, "standard deviations of the window's returns that make a move an anomaly, 1 … 1000");
-  const minMoveBps = o.minMoveBps === undefined ? 300 : r.integer(o.minMoveBps, child(path, "minMoveBps"), 1n, 10_000n, "the smallest move in bps that can be an anomaly, 1 … 10000");
-  const reserveDrainBps = o.reserveDrainBps === undefined ? 1_500 : r.integer(o.reserveDrainBps, child(path, "reserveDrainBps"), 1n, 10_000n, "a reserve drop in one step, in bps, that is an anomaly, 1 … 10000");
-  if (windowSteps === undefined || priceMoveSigma === undefined || minMoveBps === undefined || reserveDrainBps === undefined) return undefined;
+  const windowSteps =
+    o.windowSteps === undefined
+      ? 30
+      : r.steps(
+          o.windowSteps,
+          child(path, "windowSteps"),
+          3,
+          "steps of recent behaviour a move is compared with, at least 3",
+        );
+  const priceMoveSigma =
+    o.priceMoveSigma === undefined
+      ? 6
+      : r.number(
+          o.priceMoveSigma,
+          child(path, "priceMoveSigma"),
+          1,
+          1000,
+          "standard deviations of the window's returns that make a move an anomaly, 1 … 1000",
+        );
+  const minMoveBps =
+    o.minMoveBps === undefined
+      ? 300
+      : r.integer(
+          o.minMoveBps,
+          child(path, "minMoveBps"),
+          1n,
+          10_000n,
+          "the smallest move in bps that can be an anomaly, 1 … 10000",
+        );
+  const reserveDrainBps =
+    o.reserveDrainBps === undefined
+      ? 1_500
+      : r.integer(
+          o.reserveDrainBps,
+          child(path, "reserveDrainBps"),
+          1n,
+          10_000n,
+          "a reserve drop in one step, in bps, that is an anomaly, 1 … 10000",
+        );
+  if (
+    windowSteps === undefined ||
+    priceMoveSigma === undefined ||
+    minMoveBps === undefined ||
+    reserveDrainBps === undefined
+  )
+    return undefined;
   return { windowSteps, priceMoveSigma, minMoveBps, reserveDrainBps };
 }
 
@@ -200,7 +378,13 @@ function readScript(r: ScenarioReader, value: unknown, context: GovernanceContex
   const proposals = new Map<string, ScriptEntry>();
   for (const entry of out) {
     if (entry.action.kind === "propose") {
-      if (proposals.has(entry.action.label)) r.failText(`${entry.path}.propose.label`, "a label no other scripted proposal has", JSON.stringify(entry.action.label), "rename one of them");
+      if (proposals.has(entry.action.label))
+        r.failText(
+          `${entry.path}.propose.label`,
+          "a label no other scripted proposal has",
+          JSON.stringify(entry.action.label),
+          "rename one of them",
+        );
       proposals.set(entry.action.label, entry);
     }
   }
@@ -208,46 +392,93 @@ function readScript(r: ScenarioReader, value: unknown, context: GovernanceContex
     if (entry.action.kind !== "vote") continue;
     const proposal = proposals.get(entry.action.proposal);
     if (proposal === undefined) {
-      r.failText(`${entry.path}.vote.proposal`, `the label of a proposal this script makes (${[...proposals.keys()].join(", ") || "none"})`, JSON.stringify(entry.action.proposal));
+      r.failText(
+        `${entry.path}.vote.proposal`,
+        `the label of a proposal this script makes (${[...proposals.keys()].join(", ") || "none"})`,
+        JSON.stringify(entry.action.proposal),
+      );
     } else if (proposal.step >= entry.step) {
-      r.failText(`${entry.path}.step`, `a step after the proposal's (${proposal.step}): votes open a block after it is made`, String(entry.step));
+      r.failText(
+        `${entry.path}.step`,
+        `a step after the proposal's (${proposal.step}): votes open a block after it is made`,
+        String(entry.step),
+      );
     }
   }
   return out;
 }
 
-function readScriptEntry(r: ScenarioReader, value: unknown, path: string, context: GovernanceContext): ScriptEntry | undefined {
+function readScriptEntry(
+  r: ScenarioReader,
+  value: unknown,
+  path: string,
+  context: GovernanceContext,
+): ScriptEntry | undefined {
   const o = r.fields(value, path, ["step", "agent"], ["propose", "delegate", "vote"]);
   if (o === undefined) return undefined;
-  const step = o.step === undefined ? undefined : r.steps(o.step, child(path, "step"), 1, "the step it acts at, at least 1");
+  const step =
+    o.step === undefined ? undefined : r.steps(o.step, child(path, "step"), 1, "the step it acts at, at least 1");
   const agentIds = o.agent === undefined ? undefined : readAgentRef(r, o.agent, child(path, "agent"), context.agents);
-  if (agentIds !== undefined && agentIds.length !== 1) r.failText(child(path, "agent"), "one agent, not a group", JSON.stringify(o.agent), `name one of ${agentIds.join(", ")}`);
+  if (agentIds !== undefined && agentIds.length !== 1)
+    r.failText(
+      child(path, "agent"),
+      "one agent, not a group",
+      JSON.stringify(o.agent),
+      `name one of ${agentIds.join(", ")}`,
+    );
   const given = ["propose", "delegate", "vote"].filter((k) => o[k] !== undefined);
   if (given.length !== 1) {
-    return r.failText(path, "exactly one action: propose, delegate or vote", given.length === 0 ? "none" : given.join(" and "), "split it into one entry per action");
+    return r.failText(
+      path,
+      "exactly one action: propose, delegate or vote",
+      given.length === 0 ? "none" : given.join(" and "),
+      "split it into one entry per action",
+    );
   }
   let action: ScriptEntry["action"] | undefined;
   if (o.propose !== undefined) action = readPropose(r, o.propose, child(path, "propose"), context.parameterKeys);
-  else if (o.delegate !== undefined) action = o.delegate === "self" ? { kind: "delegate" } : r.fail(child(path, "delegate"), '"self" (the agent delegates its votes to itself)', o.delegate);
+  else if (o.delegate !== undefined)
+    action =
+      o.delegate === "self"
+        ? { kind: "delegate" }
+        : r.fail(child(path, "delegate"), '"self" (the agent delegates its votes to itself)', o.delegate);
   else {
     const v = r.fields(o.vote, child(path, "vote"), ["proposal", "support"]);
-    const proposal = v?.proposal === undefined ? undefined : r.name(v.proposal, child(path, "vote.proposal"), "the label of a scripted proposal");
-    const support = v?.support === undefined ? undefined : r.oneOf(v.support, child(path, "vote.support"), ["for", "against", "abstain"] as const);
+    const proposal =
+      v?.proposal === undefined
+        ? undefined
+        : r.name(v.proposal, child(path, "vote.proposal"), "the label of a scripted proposal");
+    const support =
+      v?.support === undefined
+        ? undefined
+        : r.oneOf(v.support, child(path, "vote.support"), ["for", "against", "abstain"] as const);
     action = proposal === undefined || support === undefined ? undefined : { kind: "vote", proposal, support };
   }
   if (step === undefined || agentIds === undefined || agentIds.length !== 1 || action === undefined) return undefined;
-  if (context.blocks !== undefined && step > context.blocks) return r.failText(child(path, "step"), `a step within the run (blocks: ${context.blocks})`, String(step));
+  if (context.blocks !== undefined && step > context.blocks)
+    return r.failText(child(path, "step"), `a step within the run (blocks: ${context.blocks})`, String(step));
   return { step, agent: agentIds[0]!, action, path };
 }
 
-function readPropose(r: ScenarioReader, value: unknown, path: string, keys: string[] | undefined): ScriptEntry["action"] | undefined {
+function readPropose(
+  r: ScenarioReader,
+  value: unknown,
+  path: string,
+  keys: string[] | undefined,
+): ScriptEntry["action"] | undefined {
   const o = r.fields(value, path, ["label"], ["changes", "unpause", "description"]);
   if (o === undefined) return undefined;
-  const label = o.label === undefined ? undefined : r.name(o.label, child(path, "label"), "a label the script's votes refer to");
+  const label =
+    o.label === undefined ? undefined : r.name(o.label, child(path, "label"), "a label the script's votes refer to");
   const unpause = o.unpause === true;
-  if (o.unpause !== undefined && typeof o.unpause !== "boolean") r.fail(child(path, "unpause"), "true (the proposal resumes a paused market) or false", o.unpause);
+  if (o.unpause !== undefined && typeof o.unpause !== "boolean")
+    r.fail(child(path, "unpause"), "true (the proposal resumes a paused market) or false", o.unpause);
   if ((o.changes === undefined) === !unpause) {
-    return r.failText(path, "either changes: [key=value, …] or unpause: true", o.changes === undefined ? "neither" : "both");
+    return r.failText(
+      path,
+      "either changes: [key=value, …] or unpause: true",
+      o.changes === undefined ? "neither" : "both",
+    );
   }
   const changes: ParameterChange[] = [];
   if (o.changes !== undefined) {
@@ -259,7 +490,12 @@ function readPropose(r: ScenarioReader, value: unknown, path: string, keys: stri
       if (typeof entry !== "string") return r.fail(at, 'a change like "market.sellFeeBps=300"', entry);
       try {
         const change = parseChange(entry);
-        if (keys !== undefined && !keys.includes(change.key)) return r.failText(at, `a change of a parameter of the genesis's store: ${keys.join(", ")}`, JSON.stringify(entry));
+        if (keys !== undefined && !keys.includes(change.key))
+          return r.failText(
+            at,
+            `a change of a parameter of the genesis's store: ${keys.join(", ")}`,
+            JSON.stringify(entry),
+          );
         changes.push(change);
       } catch (error) {
         if (!(error instanceof ProposalRefused)) throw error;
@@ -268,7 +504,17 @@ function readPropose(r: ScenarioReader, value: unknown, path: string, keys: stri
     });
     if (changes.length !== list.length) return undefined;
   }
-  const description = o.description === undefined ? undefined : r.string(o.description, child(path, "description"), "a non-empty description");
+  const description =
+    o.description === undefined
+      ? undefined
+      : r.string(o.description, child(path, "description"), "a non-empty description");
   if (label === undefined || (o.description !== undefined && description === undefined)) return undefined;
-  return { kind: "propose", label, changes, unpause, description: description ?? `${label}: ${unpause ? "resume trading" : changes.map((c) => `${c.key}=${c.value}`).join(", ")}` };
+  return {
+    kind: "propose",
+    label,
+    changes,
+    unpause,
+    description:
+      description ?? `${label}: ${unpause ? "resume trading" : changes.map((c) => `${c.key}=${c.value}`).join(", ")}`,
+  };
 }

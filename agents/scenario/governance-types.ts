@@ -7,7 +7,14 @@
 import type { ParameterChange } from "../governance/changes.ts";
 
 /** The metrics an objective can name, measured over the steps of a what-if or a monitoring window. */
-export const OBJECTIVE_METRICS = ["curveVolatility", "poolVolatility", "minSolvency", "treasuryRevenue", "curveVolume", "meanGapBps"] as const;
+export const OBJECTIVE_METRICS = [
+  "curveVolatility",
+  "poolVolatility",
+  "minSolvency",
+  "treasuryRevenue",
+  "curveVolume",
+  "meanGapBps",
+] as const;
 export type ObjectiveMetric = (typeof OBJECTIVE_METRICS)[number];
 
 /**

@@ -11,7 +11,10 @@ export class ScenarioError extends Error {
   readonly issues: ScenarioIssue[];
 
   constructor(source: string, issues: ScenarioIssue[]) {
-    const lines = issues.map((issue) => `${source}: ${issue.path}: expected ${issue.expected}, got ${issue.got}${issue.fix === undefined ? "" : `; ${issue.fix}`}`);
+    const lines = issues.map(
+      (issue) =>
+        `${source}: ${issue.path}: expected ${issue.expected}, got ${issue.got}${issue.fix === undefined ? "" : `; ${issue.fix}`}`,
+    );
     const heading = issues.length === 1 ? "" : `${source}: ${issues.length} problems\n`;
     super(heading + lines.join("\n"));
     this.name = "ScenarioError";

@@ -18,7 +18,12 @@ export interface AmountUnit {
 
 export class ScenarioReader extends Reader {
   /** An object with exactly the `required` fields and any of the `optional` ones; unknown fields get the closest allowed name as a fix. */
-  fields(value: unknown, path: string, required: readonly string[], optional: readonly string[] = []): Record<string, unknown> | undefined {
+  fields(
+    value: unknown,
+    path: string,
+    required: readonly string[],
+    optional: readonly string[] = [],
+  ): Record<string, unknown> | undefined {
     const allowed = [...required, ...optional];
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
       return this.fail(path === "" ? "(top level)" : path, `an object with the fields ${allowed.join(", ")}`, value);
@@ -27,7 +32,12 @@ export class ScenarioReader extends Reader {
     for (const field of Object.keys(record)) {
       if (allowed.includes(field)) continue;
       const near = closest(field, allowed);
-      this.failText(child(path, field), `one of the fields ${allowed.join(", ")}`, "an unknown field", near === undefined ? undefined : `did you mean ${near}?`);
+      this.failText(
+        child(path, field),
+        `one of the fields ${allowed.join(", ")}`,
+        "an unknown field",
+        near === undefined ? undefined : `did you mean ${near}?`,
+      );
     }
     for (const field of required) {
       if (record[field] === undefined) this.fail(child(path, field), "a value for this required field", undefined);
@@ -49,7 +59,12 @@ export class ScenarioReader extends Reader {
     let text = value;
     if (typeof value === "number") {
       if (!Number.isFinite(value) || Number.isInteger(value) === false) {
-        return this.failText(path, unit.expected, String(value), `write it as a string, "${value}": a number with a fraction is a binary float, a string converts exactly`);
+        return this.failText(
+          path,
+          unit.expected,
+          String(value),
+          `write it as a string, "${value}": a number with a fraction is a binary float, a string converts exactly`,
+        );
       }
       if (!Number.isSafeInteger(value) || value < 0) return this.fail(path, unit.expected, value);
       text = String(value);
@@ -61,7 +76,8 @@ export class ScenarioReader extends Reader {
 
   /** A plain (float) number in [min, max], for rates and probabilities, where no amount of money is at stake. */
   number(value: unknown, path: string, min: number, max: number, expected: string): number | undefined {
-    if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max) return this.fail(path, expected, value);
+    if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max)
+      return this.fail(path, expected, value);
     return value;
   }
 

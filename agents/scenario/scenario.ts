@@ -43,7 +43,17 @@ export const DEFAULT_GENESIS = "genesis/default.json";
 export const DEFAULT_START_TIME = 1_767_225_600;
 
 const TOP_REQUIRED = ["name", "seed", "blocks", "agents"];
-const TOP_OPTIONAL = ["description", "genesis", "mode", "blockSeconds", "policy", "startTime", "gas", "output", "governance"];
+const TOP_OPTIONAL = [
+  "description",
+  "genesis",
+  "mode",
+  "blockSeconds",
+  "policy",
+  "startTime",
+  "gas",
+  "output",
+  "governance",
+];
 const AGENT_REQUIRED = ["id", "behaviours"];
 const AGENT_OPTIONAL = ["count", "wallet", "funds"];
 const MODES: readonly OrderingMode[] = ["sequential", "priority"];
@@ -65,13 +75,21 @@ export async function loadScenario(path: string): Promise<Scenario> {
 export async function readScenarioDocument(path: string, what = "scenario"): Promise<unknown> {
   const format = extname(path).toLowerCase();
   if (format !== ".json" && format !== ".yaml" && format !== ".yml") {
-    throw new ScenarioError(path, [{ path: "(file)", expected: `a ${what} file ending in .json, .yaml or .yml`, got: format === "" ? "no extension" : `"${format}"` }]);
+    throw new ScenarioError(path, [
+      {
+        path: "(file)",
+        expected: `a ${what} file ending in .json, .yaml or .yml`,
+        got: format === "" ? "no extension" : `"${format}"`,
+      },
+    ]);
   }
   let text: string;
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    throw new ScenarioError(path, [{ path: "(file)", expected: `a readable ${what} file`, got: (error as Error).message }]);
+    throw new ScenarioError(path, [
+      { path: "(file)", expected: `a readable ${what} file`, got: (error as Error).message },
+    ]);
   }
   return format === ".json" ? parseJson(text, path) : parseYaml(text, path);
 }
@@ -93,7 +111,11 @@ function parseYaml(text: string, source: string): unknown {
       document.errors.map((error) => {
         const at = error.linePos?.[0];
         const message = error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-        return { path: at === undefined ? "(file)" : `line ${at.line}, column ${at.col}`, expected: "valid YAML", got: message };
+        return {
+          path: at === undefined ? "(file)" : `line ${at.line}, column ${at.col}`,
+          expected: "valid YAML",
+          got: message,
+        };
       }),
     );
   }
@@ -113,20 +135,38 @@ export function parseScenario(input: unknown, source: string): Scenario {
 
   const name = has("name") ? r.name(top.name, "name", "a scenario name (it names the run folder)") : undefined;
   const description = has("description") ? r.string(top.description, "description", "a non-empty string") : "";
-  const genesis = has("genesis") ? r.string(top.genesis, "genesis", 'the path of a genesis file (like "genesis/default.json")') : DEFAULT_GENESIS;
+  const genesis = has("genesis")
+    ? r.string(top.genesis, "genesis", 'the path of a genesis file (like "genesis/default.json")')
+    : DEFAULT_GENESIS;
   const seed = has("seed") ? readSeed(r, top.seed) : undefined;
-  const blocks = has("blocks") ? r.steps(top.blocks, "blocks", 1, "a whole number of blocks to run, at least 1") : undefined;
+  const blocks = has("blocks")
+    ? r.steps(top.blocks, "blocks", 1, "a whole number of blocks to run, at least 1")
+    : undefined;
   const mode = has("mode") ? r.oneOf(top.mode, "mode", MODES) : "sequential";
-  const blockSeconds = has("blockSeconds") ? r.integer(top.blockSeconds, "blockSeconds", 1n, SECONDS_PER_YEAR, `a whole number of seconds between blocks, from 1 to ${SECONDS_PER_YEAR}`) : 12;
+  const blockSeconds = has("blockSeconds")
+    ? r.integer(
+        top.blockSeconds,
+        "blockSeconds",
+        1n,
+        SECONDS_PER_YEAR,
+        `a whole number of seconds between blocks, from 1 to ${SECONDS_PER_YEAR}`,
+      )
+    : 12;
   const policy = has("policy") ? r.name(top.policy, "policy", "a policy name") : name;
   const startTime = has("startTime") ? readStartTime(r, top.startTime) : DEFAULT_START_TIME;
   const gas = readGas(r, top.gas);
   const output = readOutput(r, top.output);
   const genesisFile = genesis === undefined ? undefined : readGenesisFile(r, genesis);
-  const beneficiaries = genesisFile?.vesting.flatMap((schedule) => (schedule.beneficiary.kind === "account" ? [schedule.beneficiary.index] : []));
+  const beneficiaries = genesisFile?.vesting.flatMap((schedule) =>
+    schedule.beneficiary.kind === "account" ? [schedule.beneficiary.index] : [],
+  );
   const context: BehaviourContext = { mode, historyLength: output?.historyLength };
-  const agents = has("agents") ? readAgents(r, top.agents, context, genesis === undefined ? undefined : { path: genesis, beneficiaries }) : undefined;
-  const governance = has("governance") ? readGovernance(r, top.governance, { agents, parameterKeys: genesisFile?.parameters.map((p) => p.key), blocks }) : undefined;
+  const agents = has("agents")
+    ? readAgents(r, top.agents, context, genesis === undefined ? undefined : { path: genesis, beneficiaries })
+    : undefined;
+  const governance = has("governance")
+    ? readGovernance(r, top.governance, { agents, parameterKeys: genesisFile?.parameters.map((p) => p.key), blocks })
+    : undefined;
 
   if (r.issues.length > 0) throw new ScenarioError(source, r.issues);
   return {
@@ -150,10 +190,16 @@ export function parseScenario(input: unknown, source: string): Scenario {
 function readSeed(r: ScenarioReader, value: unknown): bigint | undefined {
   const expected = `an integer from 0 to ${MAX_UINT64}, or a string of its digits`;
   if (typeof value === "number" && Number.isInteger(value) && !Number.isSafeInteger(value)) {
-    return r.failText("seed", expected, String(value), `write it as a string of digits: numbers above ${Number.MAX_SAFE_INTEGER} lose digits`);
+    return r.failText(
+      "seed",
+      expected,
+      String(value),
+      `write it as a string of digits: numbers above ${Number.MAX_SAFE_INTEGER} lose digits`,
+    );
   }
   const text = typeof value === "number" && Number.isSafeInteger(value) ? String(value) : value;
-  if (typeof text !== "string" || !/^\d{1,20}$/.test(text) || BigInt(text) > MAX_UINT64) return r.fail("seed", expected, value);
+  if (typeof text !== "string" || !/^\d{1,20}$/.test(text) || BigInt(text) > MAX_UINT64)
+    return r.fail("seed", expected, value);
   return BigInt(text);
 }
 
@@ -161,12 +207,23 @@ function readSeed(r: ScenarioReader, value: unknown): bigint | undefined {
 function readStartTime(r: ScenarioReader, value: unknown): number | undefined {
   const expected = 'an ISO date in UTC or with an offset ("2026-01-01T00:00:00Z", "2026-01-01"), or unix seconds';
   if (typeof value === "number") return r.integer(value, "startTime", 0n, MAX_START_TIME, expected);
-  const match = typeof value === "string" ? /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?(Z|([+-])(\d{2}):(\d{2})))?$/.exec(value) : null;
+  const match =
+    typeof value === "string"
+      ? /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?(Z|([+-])(\d{2}):(\d{2})))?$/.exec(value)
+      : null;
   if (match === null) return r.fail("startTime", expected, value);
   const [year, month, day, hour, minute, second] = match.slice(1, 7).map((part) => Number(part ?? 0));
-  const offsetMinutes = match[8] === undefined ? 0 : (match[8] === "-" ? -1 : 1) * (Number(match[9]) * 60 + Number(match[10]));
+  const offsetMinutes =
+    match[8] === undefined ? 0 : (match[8] === "-" ? -1 : 1) * (Number(match[9]) * 60 + Number(match[10]));
   const midnight = new Date(Date.UTC(year, month - 1, day));
-  if (midnight.getUTCFullYear() !== year || midnight.getUTCMonth() !== month - 1 || midnight.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) {
+  if (
+    midnight.getUTCFullYear() !== year ||
+    midnight.getUTCMonth() !== month - 1 ||
+    midnight.getUTCDate() !== day ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59
+  ) {
     return r.fail("startTime", `${expected}, a date and time that exist`, value);
   }
   const seconds = Date.UTC(year, month - 1, day, hour, minute, second) / 1000 - offsetMinutes * 60;
@@ -178,28 +235,57 @@ function readGas(r: ScenarioReader, value: unknown): Scenario["gas"] | undefined
   const o = value === undefined ? {} : r.fields(value, "gas", [], ["priorityFeeGwei", "ethPriceQuote"]);
   if (o === undefined) return undefined;
   const priorityFeeWei = r.amount(o.priorityFeeGwei ?? "1", "gas.priorityFeeGwei", UNITS.gwei);
-  const ethPriceQuote = r.amount(o.ethPriceQuote ?? "3000", "gas.ethPriceQuote", { ...UNITS.quote, expected: 'a decimal string of whole quote per ETH (like "3000")' });
+  const ethPriceQuote = r.amount(o.ethPriceQuote ?? "3000", "gas.ethPriceQuote", {
+    ...UNITS.quote,
+    expected: 'a decimal string of whole quote per ETH (like "3000")',
+  });
   return priorityFeeWei === undefined || ethPriceQuote === undefined ? undefined : { priorityFeeWei, ethPriceQuote };
 }
 
 function readOutput(r: ScenarioReader, value: unknown): Scenario["output"] | undefined {
   const o = value === undefined ? {} : r.fields(value, "output", [], ["agentEvery", "historyLength"]);
   if (o === undefined) return undefined;
-  const agentEvery = o.agentEvery === undefined ? 1 : r.steps(o.agentEvery, "output.agentEvery", 1, "a whole number of steps between agent rows, at least 1");
-  const historyLength = o.historyLength === undefined ? 64 : r.integer(o.historyLength, "output.historyLength", 1n, 100_000n, "a whole number of past prices kept, from 1 to 100000");
+  const agentEvery =
+    o.agentEvery === undefined
+      ? 1
+      : r.steps(o.agentEvery, "output.agentEvery", 1, "a whole number of steps between agent rows, at least 1");
+  const historyLength =
+    o.historyLength === undefined
+      ? 64
+      : r.integer(
+          o.historyLength,
+          "output.historyLength",
+          1n,
+          100_000n,
+          "a whole number of past prices kept, from 1 to 100000",
+        );
   return agentEvery === undefined || historyLength === undefined ? undefined : { agentEvery, historyLength };
 }
 
 /** The parsed genesis file (its vesting beneficiaries and parameter keys are checked against); undefined when it is unusable (reported). */
 function readGenesisFile(r: ScenarioReader, path: string): Genesis | undefined {
   if (!existsSync(path)) {
-    const readyMade = existsSync("genesis") ? readdirSync("genesis").filter((file) => file.endsWith(".json")).map((file) => `genesis/${file}`) : [];
-    return r.failText("genesis", `a genesis file that exists, relative to the working directory (${process.cwd()})`, JSON.stringify(path), readyMade.length === 0 ? undefined : `ready-made ones: ${readyMade.join(", ")}`);
+    const readyMade = existsSync("genesis")
+      ? readdirSync("genesis")
+          .filter((file) => file.endsWith(".json"))
+          .map((file) => `genesis/${file}`)
+      : [];
+    return r.failText(
+      "genesis",
+      `a genesis file that exists, relative to the working directory (${process.cwd()})`,
+      JSON.stringify(path),
+      readyMade.length === 0 ? undefined : `ready-made ones: ${readyMade.join(", ")}`,
+    );
   }
   try {
     return parseGenesis(JSON.parse(readFileSync(path, "utf8")), path);
   } catch (error) {
-    return r.failText("genesis", "a valid genesis file", JSON.stringify(path), `it does not parse: ${(error as Error).message.replaceAll("\n", "; ")}`);
+    return r.failText(
+      "genesis",
+      "a valid genesis file",
+      JSON.stringify(path),
+      `it does not parse: ${(error as Error).message.replaceAll("\n", "; ")}`,
+    );
   }
 }
 
@@ -209,7 +295,12 @@ interface GenesisFacts {
   beneficiaries: number[] | undefined;
 }
 
-function readAgents(r: ScenarioReader, value: unknown, context: BehaviourContext, genesis: GenesisFacts | undefined): AgentConfig[] | undefined {
+function readAgents(
+  r: ScenarioReader,
+  value: unknown,
+  context: BehaviourContext,
+  genesis: GenesisFacts | undefined,
+): AgentConfig[] | undefined {
   const list = r.array(value, "agents", "agents ({id, behaviours, ...})");
   if (list === undefined) return undefined;
   if (list.length === 0) return r.failText("agents", "at least one agent", "an empty list");
@@ -225,14 +316,24 @@ function readAgents(r: ScenarioReader, value: unknown, context: BehaviourContext
     for (const id of agent.ids ?? []) {
       const owner = idOwners.get(id);
       if (owner !== undefined) {
-        r.failText(child(path, "id"), "an id no other agent has, after count expands `id` to `id-1` … `id-N`", `"${id}", which ${owner} also gives`, "rename one of them");
+        r.failText(
+          child(path, "id"),
+          "an id no other agent has, after count expands `id` to `id-1` … `id-N`",
+          `"${id}", which ${owner} also gives`,
+          "rename one of them",
+        );
       }
       idOwners.set(id, path);
     }
     if (agent.wallet?.kind === "account") {
       const owner = walletOwners.get(agent.wallet.index);
       if (owner !== undefined) {
-        r.failText(child(path, "wallet"), "a wallet no other agent uses", `"account:${agent.wallet.index}", which ${owner} uses`, "give each agent its own account");
+        r.failText(
+          child(path, "wallet"),
+          "a wallet no other agent uses",
+          `"account:${agent.wallet.index}", which ${owner} uses`,
+          "give each agent its own account",
+        );
       }
       walletOwners.set(agent.wallet.index, path);
     }
@@ -251,59 +352,134 @@ interface ReadAgent {
 }
 
 /** One entry of `agents`: the agent, or its `count` copies `<id>-1` … `<id>-N`. */
-function readAgent(r: ScenarioReader, value: unknown, path: string, context: BehaviourContext, genesis: GenesisFacts | undefined): ReadAgent {
+function readAgent(
+  r: ScenarioReader,
+  value: unknown,
+  path: string,
+  context: BehaviourContext,
+  genesis: GenesisFacts | undefined,
+): ReadAgent {
   const before = r.issues.length;
   const o = r.fields(value, path, AGENT_REQUIRED, AGENT_OPTIONAL);
   if (o === undefined) return {};
   const id = o.id === undefined ? undefined : r.name(o.id, child(path, "id"), "an agent id");
-  const count = o.count === undefined ? undefined : r.integer(o.count, child(path, "count"), 1n, BigInt(MAX_COPIES), `a number of copies from 1 to ${MAX_COPIES}`);
-  const wallet = o.wallet === undefined ? ({ kind: "derived" } as const) : readWallet(r, o.wallet, child(path, "wallet"));
+  const count =
+    o.count === undefined
+      ? undefined
+      : r.integer(o.count, child(path, "count"), 1n, BigInt(MAX_COPIES), `a number of copies from 1 to ${MAX_COPIES}`);
+  const wallet =
+    o.wallet === undefined ? ({ kind: "derived" } as const) : readWallet(r, o.wallet, child(path, "wallet"));
   if (wallet?.kind === "account" && count !== undefined) {
-    r.failText(child(path, "count"), "no count with an account wallet: every copy would share the one account", `${count}`, "list each agent with its own wallet, or leave wallet out (derived)");
+    r.failText(
+      child(path, "count"),
+      "no count with an account wallet: every copy would share the one account",
+      `${count}`,
+      "list each agent with its own wallet, or leave wallet out (derived)",
+    );
   }
   const funds = readFunds(r, o.funds, child(path, "funds"));
-  const behaviours = o.behaviours === undefined ? undefined : readBehaviours(r, o.behaviours, child(path, "behaviours"), context);
+  const behaviours =
+    o.behaviours === undefined ? undefined : readBehaviours(r, o.behaviours, child(path, "behaviours"), context);
 
-  const vesting = behaviours?.some((b) => b.kind === "vestingBeneficiary" || (b.kind === "bandit" && b.arms.some((arm) => arm.kind === "vestingBeneficiary")));
+  const vesting = behaviours?.some(
+    (b) =>
+      b.kind === "vestingBeneficiary" ||
+      (b.kind === "bandit" && b.arms.some((arm) => arm.kind === "vestingBeneficiary")),
+  );
   if (vesting === true && wallet !== undefined && genesis?.beneficiaries !== undefined) {
     const accounts = genesis.beneficiaries.map((index) => `account:${index}`).join(", ");
-    const got = wallet.kind === "account" ? `"account:${wallet.index}", which has no vesting schedule in ${genesis.path}` : "a derived wallet, which has no vesting schedule";
+    const got =
+      wallet.kind === "account"
+        ? `"account:${wallet.index}", which has no vesting schedule in ${genesis.path}`
+        : "a derived wallet, which has no vesting schedule";
     if (wallet.kind !== "account" || !genesis.beneficiaries.includes(wallet.index)) {
-      r.failText(child(path, "wallet"), "the account of a vesting beneficiary in the genesis", got, accounts === "" ? `${genesis.path} has no vesting schedules for account:N; use a genesis that has` : `use one of ${accounts}`);
+      r.failText(
+        child(path, "wallet"),
+        "the account of a vesting beneficiary in the genesis",
+        got,
+        accounts === ""
+          ? `${genesis.path} has no vesting schedules for account:N; use a genesis that has`
+          : `use one of ${accounts}`,
+      );
     }
   }
 
   const countOk = o.count === undefined || count !== undefined;
-  const ids = id === undefined || !countOk ? undefined : count === undefined ? [id] : Array.from({ length: count }, (_, k) => `${id}-${k + 1}`);
-  if (r.issues.length > before || ids === undefined || wallet === undefined || funds === undefined || behaviours === undefined) return { ids, wallet };
+  const ids =
+    id === undefined || !countOk
+      ? undefined
+      : count === undefined
+        ? [id]
+        : Array.from({ length: count }, (_, k) => `${id}-${k + 1}`);
+  if (
+    r.issues.length > before ||
+    ids === undefined ||
+    wallet === undefined ||
+    funds === undefined ||
+    behaviours === undefined
+  )
+    return { ids, wallet };
   // Each copy gets its own behaviour configs, so that nothing done to one agent's config reaches another's.
-  const agents = ids.map((agentId) => ({ id: agentId, wallet, funds: { ...funds }, behaviours: structuredClone(behaviours) }));
+  const agents = ids.map((agentId) => ({
+    id: agentId,
+    wallet,
+    funds: { ...funds },
+    behaviours: structuredClone(behaviours),
+  }));
   return { ids, wallet, agents };
 }
 
 function readWallet(r: ScenarioReader, value: unknown, path: string): WalletRef | undefined {
   if (value === "derived") return { kind: "derived" };
   const indexed = typeof value === "string" ? /^account:(\d{1,4})$/.exec(value) : null;
-  if (indexed === null) return r.fail(path, '"derived" (an address of its own, the default) or "account:N" (the network\'s N-th account)', value);
+  if (indexed === null)
+    return r.fail(
+      path,
+      '"derived" (an address of its own, the default) or "account:N" (the network\'s N-th account)',
+      value,
+    );
   return { kind: "account", index: Number(indexed[1]) };
 }
 
 function readFunds(r: ScenarioReader, value: unknown, path: string): AgentConfig["funds"] | undefined {
   const o = value === undefined ? {} : r.fields(value, path, [], ["quote", "tokens"]);
   if (o === undefined) return undefined;
-  const quote = o.quote === undefined ? 0n : r.amount(o.quote, child(path, "quote"), { decimals: QUOTE_DECIMALS, max: MAX_UINT128, expected: 'a decimal string of whole quote minted at set-up (like "10000")' });
-  const tokens = o.tokens === undefined ? 0n : r.amount(o.tokens, child(path, "tokens"), { decimals: TOKEN_DECIMALS, max: MAX_SUPPLY, expected: 'a decimal string of whole tokens bought from the curve at set-up (like "500")' });
+  const quote =
+    o.quote === undefined
+      ? 0n
+      : r.amount(o.quote, child(path, "quote"), {
+          decimals: QUOTE_DECIMALS,
+          max: MAX_UINT128,
+          expected: 'a decimal string of whole quote minted at set-up (like "10000")',
+        });
+  const tokens =
+    o.tokens === undefined
+      ? 0n
+      : r.amount(o.tokens, child(path, "tokens"), {
+          decimals: TOKEN_DECIMALS,
+          max: MAX_SUPPLY,
+          expected: 'a decimal string of whole tokens bought from the curve at set-up (like "500")',
+        });
   if (tokens !== undefined && tokens > 0n && quote === 0n) {
-    r.failText(child(path, "quote"), "quote to pay for the tokens it buys from the curve at set-up", o.quote === undefined ? "nothing" : JSON.stringify(o.quote), "give it quote worth more than the tokens at the curve's price");
+    r.failText(
+      child(path, "quote"),
+      "quote to pay for the tokens it buys from the curve at set-up",
+      o.quote === undefined ? "nothing" : JSON.stringify(o.quote),
+      "give it quote worth more than the tokens at the curve's price",
+    );
   }
   return quote === undefined || tokens === undefined ? undefined : { quote, tokens };
 }
 
-function readBehaviours(r: ScenarioReader, value: unknown, path: string, context: BehaviourContext): BehaviourConfig[] | undefined {
+function readBehaviours(
+  r: ScenarioReader,
+  value: unknown,
+  path: string,
+  context: BehaviourContext,
+): BehaviourConfig[] | undefined {
   const list = r.array(value, path, "behaviours ({kind, ...})");
   if (list === undefined) return undefined;
   if (list.length === 0) return r.failText(path, "at least one behaviour", "an empty list");
   const behaviours = list.map((entry, j) => readBehaviour(r, entry, `${path}[${j}]`, context));
   return behaviours.includes(undefined) ? undefined : (behaviours as BehaviourConfig[]);
 }
-

@@ -39,7 +39,9 @@ export async function openChain(hre: HardhatRuntimeEnvironment, options: ChainOp
   const networkName = options.network ?? "default";
   const inProcess = hre.config.networks[networkName]?.type === "edr-simulated";
   if (hre.config.networks[networkName] === undefined) {
-    throw new Error(`unknown network "${networkName}": hardhat.config.ts defines ${Object.keys(hre.config.networks).join(", ")}`);
+    throw new Error(
+      `unknown network "${networkName}": hardhat.config.ts defines ${Object.keys(hre.config.networks).join(", ")}`,
+    );
   }
   const connection = inProcess
     ? await hre.network.create({
@@ -67,7 +69,7 @@ export async function openChain(hre: HardhatRuntimeEnvironment, options: ChainOp
 
   let chainId: bigint;
   try {
-    chainId = BigInt(await provider.request({ method: "eth_chainId" }) as string);
+    chainId = BigInt((await provider.request({ method: "eth_chainId" })) as string);
   } catch (error) {
     await connection.close().catch(() => undefined);
     throw new NodeUnreachableError(networkName, url, error);
@@ -78,7 +80,9 @@ export async function openChain(hre: HardhatRuntimeEnvironment, options: ChainOp
   }
 
   // viem's reads go through `request` too, so a lost node is a NodeLostError wherever it shows up.
-  const client = createPublicClient({ transport: custom({ request: ({ method, params }) => request(method, (params ?? []) as unknown[]) }) });
+  const client = createPublicClient({
+    transport: custom({ request: ({ method, params }) => request(method, (params ?? []) as unknown[]) }),
+  });
   return {
     connection,
     networkName,
@@ -92,6 +96,7 @@ export async function openChain(hre: HardhatRuntimeEnvironment, options: ChainOp
 
 async function resolveUrl(url: unknown): Promise<string> {
   if (typeof url === "string") return url;
-  if (typeof url === "object" && url !== null && "get" in url && typeof url.get === "function") return String(await url.get());
+  if (typeof url === "object" && url !== null && "get" in url && typeof url.get === "function")
+    return String(await url.get());
   return String(url);
 }

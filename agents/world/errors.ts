@@ -51,7 +51,16 @@ export class BattleInterrupted extends BattleError {
   }
 }
 
-const CONNECTION_CODES = ["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "UND_ERR_SOCKET", "UND_ERR_CONNECT_TIMEOUT", "ENOTFOUND", "EHOSTUNREACH"];
+const CONNECTION_CODES = [
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "ENOTFOUND",
+  "EHOSTUNREACH",
+];
 
 /** A NodeLostError when `error` is a connection failure (refused, reset, closed), undefined for any other error. */
 export function toNodeLostError(error: unknown, method: string, url: string): NodeLostError | undefined {
@@ -64,7 +73,10 @@ function isConnectionFailure(error: unknown, depth = 0): boolean {
   const record = error as Record<string, unknown>;
   if (typeof record.code === "string" && CONNECTION_CODES.includes(record.code)) return true;
   const message = typeof record.message === "string" ? record.message : "";
-  if (/ECONNREFUSED|ECONNRESET|socket hang up|other side closed|fetch failed|Cannot connect to the network/i.test(message)) return true;
+  if (
+    /ECONNREFUSED|ECONNRESET|socket hang up|other side closed|fetch failed|Cannot connect to the network/i.test(message)
+  )
+    return true;
   return isConnectionFailure(record.cause, depth + 1) || isConnectionFailure(record.parent, depth + 1);
 }
 

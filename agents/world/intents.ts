@@ -46,7 +46,8 @@ function encodeWords(selector: Hex, args: readonly (bigint | Address)[]): Hex {
   let data: string = selector;
   for (const arg of args) {
     const word = typeof arg === "bigint" ? arg.toString(16) : arg.slice(2).toLowerCase();
-    if (typeof arg === "bigint" && (arg < 0n || word.length > 64)) throw new RangeError(`calldata argument ${arg} is not a uint256`);
+    if (typeof arg === "bigint" && (arg < 0n || word.length > 64))
+      throw new RangeError(`calldata argument ${arg} is not a uint256`);
     data += word.padStart(64, "0");
   }
   return data as Hex;
@@ -55,19 +56,56 @@ function encodeWords(selector: Hex, args: readonly (bigint | Address)[]): Hex {
 export function encodeIntent(intent: Intent, agent: Address, deadline: bigint, at: SystemAddresses): EncodedCall {
   switch (intent.kind) {
     case "buyCurve":
-      return call(at.market, "BondingCurveMarket", "buyExactTokens", encodeWords(SELECTORS.buyExactTokens, [intent.amount, intent.maxCost, agent, deadline]));
+      return call(
+        at.market,
+        "BondingCurveMarket",
+        "buyExactTokens",
+        encodeWords(SELECTORS.buyExactTokens, [intent.amount, intent.maxCost, agent, deadline]),
+      );
     case "buyCurveWithQuote":
-      return call(at.market, "BondingCurveMarket", "buyExactQuote", encodeWords(SELECTORS.buyExactQuote, [intent.quoteIn, intent.minOut, agent, deadline]));
+      return call(
+        at.market,
+        "BondingCurveMarket",
+        "buyExactQuote",
+        encodeWords(SELECTORS.buyExactQuote, [intent.quoteIn, intent.minOut, agent, deadline]),
+      );
     case "sellCurve":
-      return call(at.market, "BondingCurveMarket", "sell", encodeWords(SELECTORS.sell, [intent.amount, intent.minRefund, agent, deadline]));
+      return call(
+        at.market,
+        "BondingCurveMarket",
+        "sell",
+        encodeWords(SELECTORS.sell, [intent.amount, intent.minRefund, agent, deadline]),
+      );
     case "swap": {
       const tokenIn = intent.sell === "token" ? at.token : at.quote;
-      return call(at.pool, "ConstantProductPool", "swapExactIn", encodeWords(SELECTORS.swapExactIn, [tokenIn, intent.amountIn, intent.minOut, agent, deadline]));
+      return call(
+        at.pool,
+        "ConstantProductPool",
+        "swapExactIn",
+        encodeWords(SELECTORS.swapExactIn, [tokenIn, intent.amountIn, intent.minOut, agent, deadline]),
+      );
     }
     case "addLiquidity":
-      return call(at.pool, "ConstantProductPool", "addLiquidity", encodeWords(SELECTORS.addLiquidity, [intent.tokens, intent.quote, intent.minTokens, intent.minQuote, agent, deadline]));
+      return call(
+        at.pool,
+        "ConstantProductPool",
+        "addLiquidity",
+        encodeWords(SELECTORS.addLiquidity, [
+          intent.tokens,
+          intent.quote,
+          intent.minTokens,
+          intent.minQuote,
+          agent,
+          deadline,
+        ]),
+      );
     case "removeLiquidity":
-      return call(at.pool, "ConstantProductPool", "removeLiquidity", encodeWords(SELECTORS.removeLiquidity, [intent.liquidity, intent.minTokens, intent.minQuote, agent, deadline]));
+      return call(
+        at.pool,
+        "ConstantProductPool",
+        "removeLiquidity",
+        encodeWords(SELECTORS.removeLiquidity, [intent.liquidity, intent.minTokens, intent.minQuote, agent, deadline]),
+      );
     case "releaseVested":
       return call(at.vesting, "Vesting", "releaseAll", encodeWords(SELECTORS.releaseAll, [agent]));
   }
@@ -85,8 +123,10 @@ export function decodeIntent(to: string | null, data: Hex, abis: SystemAbis, at:
     if (target === at.market.toLowerCase()) {
       const { functionName, args } = decodeFunctionData({ abi: abis.byContract.market, data });
       const a = args as readonly unknown[];
-      if (functionName === "buyExactTokens") return { kind: "buyCurve", amount: a[0] as bigint, maxCost: a[1] as bigint };
-      if (functionName === "buyExactQuote") return { kind: "buyCurveWithQuote", quoteIn: a[0] as bigint, minOut: a[1] as bigint };
+      if (functionName === "buyExactTokens")
+        return { kind: "buyCurve", amount: a[0] as bigint, maxCost: a[1] as bigint };
+      if (functionName === "buyExactQuote")
+        return { kind: "buyCurveWithQuote", quoteIn: a[0] as bigint, minOut: a[1] as bigint };
       if (functionName === "sell") return { kind: "sellCurve", amount: a[0] as bigint, minRefund: a[1] as bigint };
     } else if (target === at.pool.toLowerCase()) {
       const { functionName, args } = decodeFunctionData({ abi: abis.byContract.pool, data });
@@ -95,8 +135,21 @@ export function decodeIntent(to: string | null, data: Hex, abis: SystemAbis, at:
         const sell = (a[0] as string).toLowerCase() === at.token.toLowerCase() ? "token" : "quote";
         return { kind: "swap", sell, amountIn: a[1] as bigint, minOut: a[2] as bigint };
       }
-      if (functionName === "addLiquidity") return { kind: "addLiquidity", tokens: a[0] as bigint, quote: a[1] as bigint, minTokens: a[2] as bigint, minQuote: a[3] as bigint };
-      if (functionName === "removeLiquidity") return { kind: "removeLiquidity", liquidity: a[0] as bigint, minTokens: a[1] as bigint, minQuote: a[2] as bigint };
+      if (functionName === "addLiquidity")
+        return {
+          kind: "addLiquidity",
+          tokens: a[0] as bigint,
+          quote: a[1] as bigint,
+          minTokens: a[2] as bigint,
+          minQuote: a[3] as bigint,
+        };
+      if (functionName === "removeLiquidity")
+        return {
+          kind: "removeLiquidity",
+          liquidity: a[0] as bigint,
+          minTokens: a[1] as bigint,
+          minQuote: a[2] as bigint,
+        };
     } else if (target === at.vesting.toLowerCase()) {
       const { functionName } = decodeFunctionData({ abi: abis.byContract.vesting, data });
       if (functionName === "releaseAll") return { kind: "releaseVested" };

@@ -73,7 +73,14 @@ export class Ledger {
       const address = log.address.toLowerCase();
       const topic = log.topics[0];
       if (topic === TOPICS.transfer && log.topics.length === 3) {
-        const field = address === this.token ? "tokens" : address === this.quote ? "quote" : address === this.pool ? "lp" : undefined;
+        const field =
+          address === this.token
+            ? "tokens"
+            : address === this.quote
+              ? "quote"
+              : address === this.pool
+                ? "lp"
+                : undefined;
         if (field === undefined) continue;
         const value = word(log.data, 0);
         const from = this.holdings.get(topicAddress(log.topics[1]!));

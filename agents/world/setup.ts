@@ -48,12 +48,30 @@ export interface DeployedSystem {
 export type AgentSetup = Omit<SetupResult, "deployment">;
 
 /** `genesis`, when given, is deployed instead of the scenario's file (an experiment's changed parameter values). */
-export async function setUpBattle(chain: Chain, scenario: Scenario, abis: SystemAbis, allowLive: boolean, log: (line: string) => void, genesis?: Genesis): Promise<SetupResult> {
+export async function setUpBattle(
+  chain: Chain,
+  scenario: Scenario,
+  abis: SystemAbis,
+  allowLive: boolean,
+  log: (line: string) => void,
+  genesis?: Genesis,
+): Promise<SetupResult> {
   genesis ??= await loadGenesis(scenario.genesis);
   if (chain.inProcess) await chain.request("evm_setNextBlockTimestamp", [scenario.startTime]);
-  const deployment = await deploySystem(chain.connection.ethers, genesis, { networkName: chain.networkName, allowLive });
-  log(`deployed ${genesis.curve.kind} system from ${scenario.genesis} (${Object.keys(deployment.addresses).length} contracts)`);
-  const agents = await setUpAgents(chain, scenario, abis, { addresses: deployment.addresses, treasury: deployment.accounts.treasury, deployer: deployment.deployer }, log);
+  const deployment = await deploySystem(chain.connection.ethers, genesis, {
+    networkName: chain.networkName,
+    allowLive,
+  });
+  log(
+    `deployed ${genesis.curve.kind} system from ${scenario.genesis} (${Object.keys(deployment.addresses).length} contracts)`,
+  );
+  const agents = await setUpAgents(
+    chain,
+    scenario,
+    abis,
+    { addresses: deployment.addresses, treasury: deployment.accounts.treasury, deployer: deployment.deployer },
+    log,
+  );
   return { deployment, ...agents };
 }
 
@@ -61,14 +79,26 @@ export async function setUpBattle(chain: Chain, scenario: Scenario, abis: System
  * Sets the scenario's agents up on a deployed system: the lens, then each agent's wallet, ETH for gas,
  * quote, approvals and starting tokens. Leaves automine off: from here on the World mines every block.
  */
-export async function setUpAgents(chain: Chain, scenario: Scenario, abis: SystemAbis, system: DeployedSystem, log: (line: string) => void): Promise<AgentSetup> {
+export async function setUpAgents(
+  chain: Chain,
+  scenario: Scenario,
+  abis: SystemAbis,
+  system: DeployedSystem,
+  log: (line: string) => void,
+): Promise<AgentSetup> {
   const accounts = await chain.request<string[]>("eth_accounts");
   const deployer = getAddress(system.deployer);
-  const wallets: AgentWallet[] = scenario.agents.map((config, i) => ({ config, address: resolveWallet(config, i, accounts, chain, scenario) }));
+  const wallets: AgentWallet[] = scenario.agents.map((config, i) => ({
+    config,
+    address: resolveWallet(config, i, accounts, chain, scenario),
+  }));
   const seen = new Map<string, string>();
   for (const w of wallets) {
     const other = seen.get(w.address);
-    if (other !== undefined) throw new BattleError(`${scenario.source}: agents "${other}" and "${w.config.id}" use the same wallet ${w.address}; give each agent its own wallet`);
+    if (other !== undefined)
+      throw new BattleError(
+        `${scenario.source}: agents "${other}" and "${w.config.id}" use the same wallet ${w.address}; give each agent its own wallet`,
+      );
     seen.set(w.address, w.config.id);
   }
 
@@ -77,20 +107,33 @@ export async function setUpAgents(chain: Chain, scenario: Scenario, abis: System
   const sender = new TxSender(chain, { maxFeePerGas: 10n ** 12n, priorityFeeWei: scenario.gas.priorityFeeWei });
   const mine = async (batch: { agent: string; tx: SentTx }[], what: string) => {
     timestamp += 1n;
-    const receipts = await sender.mine(batch.map((b) => b.tx), timestamp);
+    const receipts = await sender.mine(
+      batch.map((b) => b.tx),
+      timestamp,
+    );
     const failed = receipts.findIndex((r) => r.status !== "success");
     if (failed >= 0) {
       const reason = await sender.revertReason(receipts[failed]!.hash, abis);
-      throw new BattleError(`set-up failed (${what}) for agent "${batch[failed]!.agent}": ${batch[failed]!.tx.contract}.${batch[failed]!.tx.fn} reverted with ${reason}`);
+      throw new BattleError(
+        `set-up failed (${what}) for agent "${batch[failed]!.agent}": ${batch[failed]!.tx.contract}.${batch[failed]!.tx.fn} reverted with ${reason}`,
+      );
     }
     timestamp = receipts.length > 0 ? receipts[receipts.length - 1]!.timestamp : timestamp;
     return receipts.map((r, i) => ({ agent: batch[i]!.agent, tx: batch[i]!.tx, gasUsed: r.gasUsed }));
   };
 
   // The lens, from the deployer.
-  const lensTx = await sender.send({ from: deployer, to: null, data: abis.lensBytecode, gas: 3_000_000n, contract: "ArenaLens", fn: "deploy" });
+  const lensTx = await sender.send({
+    from: deployer,
+    to: null,
+    data: abis.lensBytecode,
+    gas: 3_000_000n,
+    contract: "ArenaLens",
+    fn: "deploy",
+  });
   const [lensReceipt] = await sender.mine([lensTx], (timestamp += 1n));
-  if (lensReceipt === undefined || lensReceipt.status !== "success" || lensReceipt.contractAddress === undefined) throw new BattleError("set-up failed: could not deploy the ArenaLens");
+  if (lensReceipt === undefined || lensReceipt.status !== "success" || lensReceipt.contractAddress === undefined)
+    throw new BattleError("set-up failed: could not deploy the ArenaLens");
   timestamp = lensReceipt.timestamp;
   const d = system.addresses;
   const addresses: SystemAddresses = {
@@ -130,36 +173,77 @@ export async function setUpAgents(chain: Chain, scenario: Scenario, abis: System
     const from = w.address;
     const out: SentTx[] = [];
     if (w.config.funds.quote > 0n) {
-      out.push(await sender.send({ from, to: addresses.quote, data: encodeFunctionData({ abi: erc20, functionName: "mint", args: [from, w.config.funds.quote] }), gas: 100_000n, contract: "QuoteToken", fn: "mint" }));
+      out.push(
+        await sender.send({
+          from,
+          to: addresses.quote,
+          data: encodeFunctionData({ abi: erc20, functionName: "mint", args: [from, w.config.funds.quote] }),
+          gas: 100_000n,
+          contract: "QuoteToken",
+          fn: "mint",
+        }),
+      );
     }
     for (const [token, contract, spender] of [
       [addresses.quote, "QuoteToken", addresses.market],
       [addresses.quote, "QuoteToken", addresses.pool],
       [addresses.token, "ArenaToken", addresses.pool],
     ] as const) {
-      out.push(await sender.send({ from, to: token, data: encodeFunctionData({ abi: erc20, functionName: "approve", args: [spender, maxUint256] }), gas: 100_000n, contract, fn: "approve" }));
+      out.push(
+        await sender.send({
+          from,
+          to: token,
+          data: encodeFunctionData({ abi: erc20, functionName: "approve", args: [spender, maxUint256] }),
+          gas: 100_000n,
+          contract,
+          fn: "approve",
+        }),
+      );
     }
     return out;
   });
   await batches("starting tokens", async (w) => {
     if (w.config.funds.tokens === 0n) return [];
-    const data = encodeFunctionData({ abi: abis.byContract.market, functionName: "buyExactTokens", args: [w.config.funds.tokens, maxUint256, w.address, maxUint256] });
-    return [await sender.send({ from: w.address, to: addresses.market, data, gas: 300_000n, contract: "BondingCurveMarket", fn: "buyExactTokens" })];
+    const data = encodeFunctionData({
+      abi: abis.byContract.market,
+      functionName: "buyExactTokens",
+      args: [w.config.funds.tokens, maxUint256, w.address, maxUint256],
+    });
+    return [
+      await sender.send({
+        from: w.address,
+        to: addresses.market,
+        data,
+        gas: 300_000n,
+        contract: "BondingCurveMarket",
+        fn: "buyExactTokens",
+      }),
+    ];
   });
   log(`set up ${wallets.length} agents (${txs.length} transactions)`);
   return { addresses, wallets, lastTimestamp: timestamp, txs };
 }
 
-function resolveWallet(config: AgentConfig, index: number, accounts: string[], chain: Chain, scenario: Scenario): Address {
+function resolveWallet(
+  config: AgentConfig,
+  index: number,
+  accounts: string[],
+  chain: Chain,
+  scenario: Scenario,
+): Address {
   if (config.wallet.kind === "account") {
     const account = accounts[config.wallet.index];
     if (account === undefined) {
-      throw new BattleError(`${scenario.source}: agents[${index}] ("${config.id}") uses account:${config.wallet.index}, but network "${chain.networkName}" has ${accounts.length} accounts; use an index below ${accounts.length}`);
+      throw new BattleError(
+        `${scenario.source}: agents[${index}] ("${config.id}") uses account:${config.wallet.index}, but network "${chain.networkName}" has ${accounts.length} accounts; use an index below ${accounts.length}`,
+      );
     }
     return getAddress(account);
   }
   if (!chain.inProcess && chain.chainId !== 31337n && chain.chainId !== 1337n) {
-    throw new BattleError(`${scenario.source}: agent "${config.id}" has a derived wallet, which needs a local Hardhat chain to impersonate it; give it wallet: account:N (a funded account of network "${chain.networkName}")`);
+    throw new BattleError(
+      `${scenario.source}: agent "${config.id}" has a derived wallet, which needs a local Hardhat chain to impersonate it; give it wallet: account:N (a funded account of network "${chain.networkName}")`,
+    );
   }
   return derivedAgentAddress(config.id);
 }

@@ -88,7 +88,9 @@ export class TxSender {
     for (let extra = 0; receipts.some((r) => r === null); extra++) {
       if (extra >= MAX_EXTRA_BLOCKS) {
         const missing = txs.filter((_, i) => receipts[i] === null).map((t) => t.hash);
-        throw new BattleError(`${missing.length} transactions were still pending after ${MAX_EXTRA_BLOCKS + 1} blocks (first ${missing[0]}); the block gas limit is too small for this step`);
+        throw new BattleError(
+          `${missing.length} transactions were still pending after ${MAX_EXTRA_BLOCKS + 1} blocks (first ${missing[0]}); the block gas limit is too small for this step`,
+        );
       }
       at += 1n;
       await this.chain.request("evm_mine", [Number(at)]);
@@ -96,7 +98,10 @@ export class TxSender {
     }
     // Block k of this step was mined at timestamp + k.
     const mined = receipts as RpcReceipt[];
-    const firstBlock = mined.reduce((min, r) => (BigInt(r.blockNumber) < min ? BigInt(r.blockNumber) : min), mined.length > 0 ? BigInt(mined[0]!.blockNumber) : 0n);
+    const firstBlock = mined.reduce(
+      (min, r) => (BigInt(r.blockNumber) < min ? BigInt(r.blockNumber) : min),
+      mined.length > 0 ? BigInt(mined[0]!.blockNumber) : 0n,
+    );
     const out: MinedReceipt[] = [];
     for (const r of mined) {
       const blockNumber = BigInt(r.blockNumber);
@@ -119,7 +124,10 @@ export class TxSender {
   async revertReason(hash: Hex, abis: SystemAbis): Promise<string> {
     let data: string | undefined;
     try {
-      const trace = await this.chain.request<{ returnValue?: string; failed?: boolean }>("debug_traceTransaction", [hash, { disableStack: true, disableMemory: true, disableStorage: true }]);
+      const trace = await this.chain.request<{ returnValue?: string; failed?: boolean }>("debug_traceTransaction", [
+        hash,
+        { disableStack: true, disableMemory: true, disableStorage: true },
+      ]);
       data = trace.returnValue;
     } catch (error) {
       return `an error the node would not trace (${messageOf(error)})`;
@@ -141,7 +149,12 @@ export function decodeRevertData(data: Hex, errors: Abi): string {
     const args = (decoded.args ?? []) as readonly unknown[];
     const parts = args.map((value, i) => {
       const name = abiItem.inputs?.[i]?.name;
-      const text = typeof value === "bigint" ? value.toString() : typeof value === "string" ? JSON.stringify(value) : String(value);
+      const text =
+        typeof value === "bigint"
+          ? value.toString()
+          : typeof value === "string"
+            ? JSON.stringify(value)
+            : String(value);
       return name ? `${name}=${text}` : text;
     });
     return `${decoded.errorName}(${parts.join(", ")})`;

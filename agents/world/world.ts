@@ -8,7 +8,20 @@ import { type Address, decodeFunctionResult, encodeFunctionData, type Hex } from
 import { QUOTE_DECIMALS } from "../genesis/limits.ts";
 import { markToMarket, weiToQuote } from "../harness/estimates.ts";
 import { Random } from "../harness/random.ts";
-import type { AgentView, Behaviour, CurveKind, CurveState, DecideContext, GasTerms, Intent, IntentOutcome, Observation, PendingTx, PoolState, Quoter } from "../harness/types.ts";
+import type {
+  AgentView,
+  Behaviour,
+  CurveKind,
+  CurveState,
+  DecideContext,
+  GasTerms,
+  Intent,
+  IntentOutcome,
+  Observation,
+  PendingTx,
+  PoolState,
+  Quoter,
+} from "../harness/types.ts";
 import type { GasRecord, StepRow } from "../run/records.ts";
 import { modelQuoter } from "../model/model-quoter.ts";
 import type { Scenario } from "../scenario/scenario-types.ts";
@@ -128,7 +141,19 @@ export class World {
   /** Sees every transaction as it is sent (the harness benchmark replays them raw). */
   onSent?: (step: number, tx: SentTx) => void;
 
-  private constructor(chain: Chain, scenario: Scenario, abis: SystemAbis, setup: WorldSetup, agents: WorldAgent[], market: MarketRead, curveKind: CurveKind, maxSupply: bigint, ledger: Ledger, vestingAgents: WorldAgent[], history: PriceHistory) {
+  private constructor(
+    chain: Chain,
+    scenario: Scenario,
+    abis: SystemAbis,
+    setup: WorldSetup,
+    agents: WorldAgent[],
+    market: MarketRead,
+    curveKind: CurveKind,
+    maxSupply: bigint,
+    ledger: Ledger,
+    vestingAgents: WorldAgent[],
+    history: PriceHistory,
+  ) {
     this.chain = chain;
     this.scenario = scenario;
     this.abis = abis;
@@ -137,7 +162,8 @@ export class World {
     this.maxSupply = maxSupply;
     this.curveKind = curveKind;
     this.setMarket(market);
-    this.reacts = scenario.mode === "priority" && agents.some((a) => a.behaviours.some((b) => b.behaviour.react !== undefined));
+    this.reacts =
+      scenario.mode === "priority" && agents.some((a) => a.behaviours.some((b) => b.behaviour.react !== undefined));
     this.ledger = ledger;
     this.vestingAgents = vestingAgents;
     this.sender = new TxSender(chain, { maxFeePerGas: 10n ** 12n, priorityFeeWei: scenario.gas.priorityFeeWei });
@@ -151,26 +177,69 @@ export class World {
    * continues the price history of an earlier World on the same chain (a what-if in the middle of a
    * battle), so trend and mean-reversion traders see the market they were in.
    */
-  static async create(chain: Chain, scenario: Scenario, abis: SystemAbis, setup: WorldSetup, build: (wallet: AgentWallet) => Behaviour[], options: { history?: PriceHistory } = {}): Promise<World> {
+  static async create(
+    chain: Chain,
+    scenario: Scenario,
+    abis: SystemAbis,
+    setup: WorldSetup,
+    build: (wallet: AgentWallet) => Behaviour[],
+    options: { history?: PriceHistory } = {},
+  ): Promise<World> {
     const ledger = new Ledger(setup.addresses);
     const root = new Random(scenario.seed);
     const addresses = setup.wallets.map((w) => w.address);
     const holdings = await readHoldings(chain, abis, setup.addresses, addresses);
     const market = await readMarket(chain, abis, setup.addresses);
-    const kindIndex = Number(await chain.client.readContract({ address: setup.addresses.market, abi: abis.byContract.market, functionName: "curveKind" }));
-    const maxSupply = (await chain.client.readContract({ address: setup.addresses.market, abi: abis.byContract.market, functionName: "maxSupply" })) as bigint;
+    const kindIndex = Number(
+      await chain.client.readContract({
+        address: setup.addresses.market,
+        abi: abis.byContract.market,
+        functionName: "curveKind",
+      }),
+    );
+    const maxSupply = (await chain.client.readContract({
+      address: setup.addresses.market,
+      abi: abis.byContract.market,
+      functionName: "maxSupply",
+    })) as bigint;
     const curveKind = CURVE_KINDS[kindIndex]!;
     const agents = setup.wallets.map((wallet, i): WorldAgent => {
       const h = holdings[i]!;
       ledger.track(wallet.address, { tokens: h.tokens, quote: h.quote, lp: h.lp });
-      const behaviours = build(wallet).map((behaviour, j) => ({ behaviour, rng: root.fork(`agent/${wallet.config.id}/${j}/${behaviour.label}`) }));
-      return { id: wallet.config.id, address: wallet.address, behaviours, startValue: 0n, gasWei: 0n, txs: 0, reverts: 0, gasUsed: 0n, claimable: h.claimable, locked: h.locked };
+      const behaviours = build(wallet).map((behaviour, j) => ({
+        behaviour,
+        rng: root.fork(`agent/${wallet.config.id}/${j}/${behaviour.label}`),
+      }));
+      return {
+        id: wallet.config.id,
+        address: wallet.address,
+        behaviours,
+        startValue: 0n,
+        gasWei: 0n,
+        txs: 0,
+        reverts: 0,
+        gasUsed: 0n,
+        claimable: h.claimable,
+        locked: h.locked,
+      };
     });
     const vestingAgents = agents.filter((a, i) => holdings[i]!.claimable + holdings[i]!.locked > 0n);
     const limit = scenario.output.historyLength;
     const keep = (prices: bigint[] | undefined) => (limit > 0 && prices !== undefined ? prices.slice(-limit) : []);
     const history = { curve: keep(options.history?.curve), pool: keep(options.history?.pool) };
-    const world = new World(chain, scenario, abis, setup, agents, market, curveKind, maxSupply, ledger, vestingAgents, history);
+    const world = new World(
+      chain,
+      scenario,
+      abis,
+      setup,
+      agents,
+      market,
+      curveKind,
+      maxSupply,
+      ledger,
+      vestingAgents,
+      history,
+    );
     for (const agent of agents) agent.startValue = world.valueOf(agent);
     return world;
   }
@@ -232,7 +301,6 @@ export class World {
     };
   }
 
-
   /** Mark-to-market value of an agent's holdings at the last read prices, in quote units. */
   valueOf(agent: WorldAgent): bigint {
     return markToMarket(this.ledger.holdingsOf(agent.address), this.curveState(), this.poolState());
@@ -243,11 +311,23 @@ export class World {
   }
 
   viewOf(agent: WorldAgent): AgentView {
-    return { id: agent.id, address: agent.address, holdings: { ...this.ledger.holdingsOf(agent.address) }, claimable: agent.claimable, locked: agent.locked, pnlQuote: this.pnlOf(agent) };
+    return {
+      id: agent.id,
+      address: agent.address,
+      holdings: { ...this.ledger.holdingsOf(agent.address) },
+      claimable: agent.claimable,
+      locked: agent.locked,
+      pnlQuote: this.pnlOf(agent),
+    };
   }
 
   private gasTerms(): GasTerms {
-    return { priorityFeeWei: this.scenario.gas.priorityFeeWei, baseFeeWei: this.market.baseFee, ethPriceQuote: this.scenario.gas.ethPriceQuote, limits: GAS_LIMITS };
+    return {
+      priorityFeeWei: this.scenario.gas.priorityFeeWei,
+      baseFeeWei: this.market.baseFee,
+      ethPriceQuote: this.scenario.gas.ethPriceQuote,
+      limits: GAS_LIMITS,
+    };
   }
 
   /** Exact quotes from the fast model at the step's observed state: equal to the market's view
@@ -279,7 +359,15 @@ export class World {
     const observation = (agent: WorldAgent): Observation => ({ ...base, self: this.viewOf(agent) });
 
     // participants: every turn first (what-ifs need an empty pending block), then their calls go in ahead of the trades
-    const turn: ParticipantTurn = { step, block: base.block, timestamp, curve: base.curve, pool: base.pool, lastRow: this.lastRow, world: this };
+    const turn: ParticipantTurn = {
+      step,
+      block: base.block,
+      timestamp,
+      curve: base.curve,
+      pool: base.pool,
+      lastRow: this.lastRow,
+      world: this,
+    };
     const turns: { participant: Participant; calls: RawCall[] }[] = [];
     for (const participant of this.participants) turns.push({ participant, calls: await participant.turn(turn) });
     const calls: { call: RawCall; tx: SentTx | undefined; error?: string }[] = [];
@@ -330,8 +418,28 @@ export class World {
     for (const { call, tx, error: refusal } of calls) {
       const agent = this.agentById(call.agent);
       if (tx === undefined) {
-        events.push({ step, agent: call.agent, behaviour: call.role, contract: call.contract, fn: call.fn, hash: "0x", status: "rejected", gasUsed: 0n, error: refusal, ...(call.note === undefined ? {} : { note: call.note }) });
-        callResults.push({ call, status: "rejected", hash: "0x", gasUsed: 0n, blockNumber: 0n, timestamp, logs: [], error: refusal });
+        events.push({
+          step,
+          agent: call.agent,
+          behaviour: call.role,
+          contract: call.contract,
+          fn: call.fn,
+          hash: "0x",
+          status: "rejected",
+          gasUsed: 0n,
+          error: refusal,
+          ...(call.note === undefined ? {} : { note: call.note }),
+        });
+        callResults.push({
+          call,
+          status: "rejected",
+          hash: "0x",
+          gasUsed: 0n,
+          blockNumber: 0n,
+          timestamp,
+          logs: [],
+          error: refusal,
+        });
         reverts++;
         continue;
       }
@@ -350,9 +458,38 @@ export class World {
       }
       gasUsed += r.gasUsed;
       const failure = error === undefined ? {} : { error };
-      events.push({ step, agent: call.agent, behaviour: call.role, contract: call.contract, fn: call.fn, hash: r.hash, status: r.status, gasUsed: r.gasUsed, ...failure, ...(call.note === undefined ? {} : { note: call.note }) });
-      gas.push({ step, agent: call.agent, behaviour: call.role, policy: this.scenario.policy, contract: call.contract, fn: call.fn, gasUsed: Number(r.gasUsed), status: r.status });
-      callResults.push({ call, status: r.status, hash: r.hash, gasUsed: r.gasUsed, blockNumber: r.blockNumber, timestamp: r.timestamp, logs: r.logs, ...failure });
+      events.push({
+        step,
+        agent: call.agent,
+        behaviour: call.role,
+        contract: call.contract,
+        fn: call.fn,
+        hash: r.hash,
+        status: r.status,
+        gasUsed: r.gasUsed,
+        ...failure,
+        ...(call.note === undefined ? {} : { note: call.note }),
+      });
+      gas.push({
+        step,
+        agent: call.agent,
+        behaviour: call.role,
+        policy: this.scenario.policy,
+        contract: call.contract,
+        fn: call.fn,
+        gasUsed: Number(r.gasUsed),
+        status: r.status,
+      });
+      callResults.push({
+        call,
+        status: r.status,
+        hash: r.hash,
+        gasUsed: r.gasUsed,
+        blockNumber: r.blockNumber,
+        timestamp: r.timestamp,
+        logs: r.logs,
+        ...failure,
+      });
     }
 
     // record
@@ -361,7 +498,18 @@ export class World {
       const list = outcomes.get(behaviour) ?? [];
       outcomes.set(behaviour, list);
       if (p.tx === undefined) {
-        events.push({ step, agent: p.agent.id, behaviour: p.behaviour, intent: p.intent, contract: "", fn: p.intent.kind, hash: "0x", status: "rejected", gasUsed: 0n, error: p.error });
+        events.push({
+          step,
+          agent: p.agent.id,
+          behaviour: p.behaviour,
+          intent: p.intent,
+          contract: "",
+          fn: p.intent.kind,
+          hash: "0x",
+          status: "rejected",
+          gasUsed: 0n,
+          error: p.error,
+        });
         list.push({ intent: p.intent, status: "reverted", gasUsed: 0n, gasCostWei: 0n, error: p.error });
         p.agent.reverts++;
         reverts++;
@@ -380,9 +528,35 @@ export class World {
         p.agent.reverts++;
         reverts++;
       }
-      events.push({ step, agent: p.agent.id, behaviour: p.behaviour, intent: p.intent, contract: p.tx.contract, fn: p.tx.fn, hash: r.hash, status: r.status, gasUsed: r.gasUsed, ...(error === undefined ? {} : { error }) });
-      gas.push({ step, agent: p.agent.id, behaviour: p.behaviour, policy: this.scenario.policy, contract: p.tx.contract, fn: p.tx.fn, gasUsed: Number(r.gasUsed), status: r.status });
-      list.push({ intent: p.intent, status: r.status, gasUsed: r.gasUsed, gasCostWei: costWei, ...(error === undefined ? {} : { error }) });
+      events.push({
+        step,
+        agent: p.agent.id,
+        behaviour: p.behaviour,
+        intent: p.intent,
+        contract: p.tx.contract,
+        fn: p.tx.fn,
+        hash: r.hash,
+        status: r.status,
+        gasUsed: r.gasUsed,
+        ...(error === undefined ? {} : { error }),
+      });
+      gas.push({
+        step,
+        agent: p.agent.id,
+        behaviour: p.behaviour,
+        policy: this.scenario.policy,
+        contract: p.tx.contract,
+        fn: p.tx.fn,
+        gasUsed: Number(r.gasUsed),
+        status: r.status,
+      });
+      list.push({
+        intent: p.intent,
+        status: r.status,
+        gasUsed: r.gasUsed,
+        gasCostWei: costWei,
+        ...(error === undefined ? {} : { error }),
+      });
     }
 
     const before = this.market;
@@ -393,7 +567,13 @@ export class World {
     for (const agent of this.agents) {
       for (const { behaviour } of agent.behaviours) {
         if (behaviour.settle === undefined) continue;
-        behaviour.settle({ step, outcomes: outcomes.get(behaviour) ?? [], self: this.viewOf(agent), curvePriceWad: curve, poolPriceWad: pool });
+        behaviour.settle({
+          step,
+          outcomes: outcomes.get(behaviour) ?? [],
+          self: this.viewOf(agent),
+          curvePriceWad: curve,
+          poolPriceWad: pool,
+        });
       }
     }
 
@@ -429,12 +609,23 @@ export class World {
 
   private async sendCall(call: RawCall): Promise<{ call: RawCall; tx: SentTx | undefined; error?: string }> {
     try {
-      const tx = await this.sender.send({ from: call.from, to: call.to, data: call.data, gas: call.gas, contract: call.contract, fn: call.fn });
+      const tx = await this.sender.send({
+        from: call.from,
+        to: call.to,
+        data: call.data,
+        gas: call.gas,
+        contract: call.contract,
+        fn: call.fn,
+      });
       this.onSent?.(this.stepIndex, tx);
       return { call, tx };
     } catch (error) {
       if (error instanceof Error && error.name === "NodeLostError") throw error;
-      return { call, tx: undefined, error: `rejected by the node: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}` };
+      return {
+        call,
+        tx: undefined,
+        error: `rejected by the node: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`,
+      };
     }
   }
 
@@ -442,32 +633,70 @@ export class World {
     const label = agent.behaviours[behaviourIndex]!.behaviour.label;
     const call = encodeIntent(intent, agent.address, deadline, this.addresses);
     try {
-      const tx = await this.sender.send({ from: agent.address, to: call.to, data: call.data, gas: GAS_LIMITS[intent.kind], priorityFeeWei: intent.priorityFeeWei, contract: call.contract, fn: call.fn });
+      const tx = await this.sender.send({
+        from: agent.address,
+        to: call.to,
+        data: call.data,
+        gas: GAS_LIMITS[intent.kind],
+        priorityFeeWei: intent.priorityFeeWei,
+        contract: call.contract,
+        fn: call.fn,
+      });
       this.onSent?.(this.stepIndex, tx);
       return { agent, behaviour: label, behaviourIndex, intent, tx };
     } catch (error) {
       if (error instanceof Error && error.name === "NodeLostError") throw error;
-      return { agent, behaviour: label, behaviourIndex, intent, tx: undefined, error: `rejected by the node: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}` };
+      return {
+        agent,
+        behaviour: label,
+        behaviourIndex,
+        intent,
+        tx: undefined,
+        error: `rejected by the node: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`,
+      };
     }
   }
 
   private async readPendingBlock(): Promise<PendingTx[]> {
-    const block = await this.chain.request<{ transactions: { hash: Hex; from: string; to: string | null; input: Hex; maxPriorityFeePerGas?: Hex; gasPrice?: Hex }[] }>("eth_getBlockByNumber", ["pending", true]);
+    const block = await this.chain.request<{
+      transactions: {
+        hash: Hex;
+        from: string;
+        to: string | null;
+        input: Hex;
+        maxPriorityFeePerGas?: Hex;
+        gasPrice?: Hex;
+      }[];
+    }>("eth_getBlockByNumber", ["pending", true]);
     const agentByAddress = new Map(this.agents.map((a) => [a.address.toLowerCase(), a.id]));
     const out: PendingTx[] = [];
     for (const tx of block.transactions) {
       const intent = decodeIntent(tx.to, tx.input, this.abis, this.addresses);
       if (intent === undefined) continue;
       const agentId = agentByAddress.get(tx.from.toLowerCase());
-      out.push({ hash: tx.hash, from: tx.from as Address, ...(agentId === undefined ? {} : { agentId }), intent, priorityFeeWei: BigInt(tx.maxPriorityFeePerGas ?? tx.gasPrice ?? "0x0") });
+      out.push({
+        hash: tx.hash,
+        from: tx.from as Address,
+        ...(agentId === undefined ? {} : { agentId }),
+        intent,
+        priorityFeeWei: BigInt(tx.maxPriorityFeePerGas ?? tx.gasPrice ?? "0x0"),
+      });
     }
     return out;
   }
 
   private async readVesting(): Promise<void> {
-    const data = encodeFunctionData({ abi: this.abis.byContract.lens, functionName: "vestingOf", args: [this.addresses.vesting, this.vestingAgents.map((a) => a.address)] });
+    const data = encodeFunctionData({
+      abi: this.abis.byContract.lens,
+      functionName: "vestingOf",
+      args: [this.addresses.vesting, this.vestingAgents.map((a) => a.address)],
+    });
     const result = await this.chain.request<Hex>("eth_call", [{ to: this.addresses.lens, data }, "latest"]);
-    const [claimable, locked] = decodeFunctionResult({ abi: this.abis.byContract.lens, functionName: "vestingOf", data: result }) as readonly [readonly bigint[], readonly bigint[]];
+    const [claimable, locked] = decodeFunctionResult({
+      abi: this.abis.byContract.lens,
+      functionName: "vestingOf",
+      data: result,
+    }) as readonly [readonly bigint[], readonly bigint[]];
     this.vestingAgents.forEach((a, i) => {
       a.claimable = claimable[i]!;
       a.locked = locked[i]!;
@@ -486,34 +715,63 @@ export class World {
 
   /** Every agent's balances read from the chain, to check the ledger (exact to the wei). */
   async reconcile(): Promise<string[]> {
-    const onChain = await readHoldings(this.chain, this.abis, this.addresses, this.agents.map((a) => a.address));
+    const onChain = await readHoldings(
+      this.chain,
+      this.abis,
+      this.addresses,
+      this.agents.map((a) => a.address),
+    );
     const problems: string[] = [];
     this.agents.forEach((a, i) => {
       const mine = this.ledger.holdingsOf(a.address);
       const chain = onChain[i]!;
       for (const field of ["tokens", "quote", "lp"] as const) {
-        if (mine[field] !== chain[field]) problems.push(`${a.id}.${field}: ledger ${mine[field]}, chain ${chain[field]}`);
+        if (mine[field] !== chain[field])
+          problems.push(`${a.id}.${field}: ledger ${mine[field]}, chain ${chain[field]}`);
       }
     });
     return problems;
   }
 }
 
-
 /** The market, the pool and the treasury at the latest block, in one lens call. */
 export async function readMarket(chain: Chain, abis: SystemAbis, at: SystemAddresses): Promise<MarketRead> {
-  const data = encodeFunctionData({ abi: abis.byContract.lens, functionName: "marketState", args: [at.market, at.pool, at.quote, at.treasury] });
+  const data = encodeFunctionData({
+    abi: abis.byContract.lens,
+    functionName: "marketState",
+    args: [at.market, at.pool, at.quote, at.treasury],
+  });
   const result = await chain.request<Hex>("eth_call", [{ to: at.lens, data }, "latest"]);
-  return decodeFunctionResult({ abi: abis.byContract.lens, functionName: "marketState", data: result }) as unknown as MarketRead;
+  return decodeFunctionResult({
+    abi: abis.byContract.lens,
+    functionName: "marketState",
+    data: result,
+  }) as unknown as MarketRead;
 }
 
 async function readHoldings(chain: Chain, abis: SystemAbis, at: SystemAddresses, accounts: Address[]) {
   if (accounts.length === 0) return [];
-  const data = encodeFunctionData({ abi: abis.byContract.lens, functionName: "holdings", args: [at.token, at.quote, at.pool, at.vesting, accounts] });
+  const data = encodeFunctionData({
+    abi: abis.byContract.lens,
+    functionName: "holdings",
+    args: [at.token, at.quote, at.pool, at.vesting, accounts],
+  });
   const result = await chain.request<Hex>("eth_call", [{ to: at.lens, data }, "latest"]);
-  return decodeFunctionResult({ abi: abis.byContract.lens, functionName: "holdings", data: result }) as unknown as { tokens: bigint; quote: bigint; lp: bigint; claimable: bigint; locked: bigint }[];
+  return decodeFunctionResult({ abi: abis.byContract.lens, functionName: "holdings", data: result }) as unknown as {
+    tokens: bigint;
+    quote: bigint;
+    lp: bigint;
+    claimable: bigint;
+    locked: bigint;
+  }[];
 }
 
 function buildPoolState(m: MarketRead): PoolState {
-  return { reserveToken: m.poolReserveToken, reserveQuote: m.poolReserveQuote, feeBps: Number(m.poolFeeBps), priceWad: m.poolPriceWad, totalLiquidity: m.poolLiquidity };
+  return {
+    reserveToken: m.poolReserveToken,
+    reserveQuote: m.poolReserveQuote,
+    feeBps: Number(m.poolFeeBps),
+    priceWad: m.poolPriceWad,
+    totalLiquidity: m.poolLiquidity,
+  };
 }

@@ -19,7 +19,13 @@ const connection = await network.create();
 const { ethers, networkHelpers } = connection;
 const NO_DEADLINE = ethers.MaxUint256;
 const PRIORITY_FEE_WEI = 1_000_000_000n;
-const CONFIG: ArbitrageurConfig = { kind: "arbitrageur", label: "arb", slippageBps: 100, minProfitQuote: 1n * QUOTE, maxTradeQuote: 500n * QUOTE };
+const CONFIG: ArbitrageurConfig = {
+  kind: "arbitrageur",
+  label: "arb",
+  slippageBps: 100,
+  minProfitQuote: 1n * QUOTE,
+  maxTradeQuote: 500n * QUOTE,
+};
 
 async function arbitrageurFixture() {
   const deployment = await deployFixture(connection);
@@ -56,10 +62,17 @@ async function observe(deployment: Deployment, address: string): Promise<Observa
 }
 
 /** Sends the intents in order from `signer` and mines them in one block; returns the receipts. */
-async function mineTogether(deployment: Deployment, signer: Awaited<ReturnType<typeof ethers.getSigners>>[number], intents: Intent[]) {
+async function mineTogether(
+  deployment: Deployment,
+  signer: Awaited<ReturnType<typeof ethers.getSigners>>[number],
+  intents: Intent[],
+) {
   const { market, pool } = deployment.contracts;
   const block = (await ethers.provider.getBlock("latest"))!;
-  const fees = { maxPriorityFeePerGas: PRIORITY_FEE_WEI, maxFeePerGas: (block.baseFeePerGas ?? 0n) * 2n + PRIORITY_FEE_WEI };
+  const fees = {
+    maxPriorityFeePerGas: PRIORITY_FEE_WEI,
+    maxFeePerGas: (block.baseFeePerGas ?? 0n) * 2n + PRIORITY_FEE_WEI,
+  };
   let nonce = await ethers.provider.getTransactionCount(signer.address);
   const sent: ContractTransactionResponse[] = [];
   await connection.provider.request({ method: "evm_setAutomine", params: [false] });
@@ -68,14 +81,24 @@ async function mineTogether(deployment: Deployment, signer: Awaited<ReturnType<t
       const overrides = { ...fees, nonce: nonce++, gasLimit: GAS.limits[intent.kind] };
       switch (intent.kind) {
         case "buyCurve":
-          sent.push(await market.connect(signer).buyExactTokens(intent.amount, intent.maxCost, signer.address, NO_DEADLINE, overrides));
+          sent.push(
+            await market
+              .connect(signer)
+              .buyExactTokens(intent.amount, intent.maxCost, signer.address, NO_DEADLINE, overrides),
+          );
           break;
         case "sellCurve":
-          sent.push(await market.connect(signer).sell(intent.amount, intent.minRefund, signer.address, NO_DEADLINE, overrides));
+          sent.push(
+            await market.connect(signer).sell(intent.amount, intent.minRefund, signer.address, NO_DEADLINE, overrides),
+          );
           break;
         case "swap": {
           const tokenIn = intent.sell === "token" ? deployment.addresses.token : deployment.addresses.quote;
-          sent.push(await pool.connect(signer).swapExactIn(tokenIn, intent.amountIn, intent.minOut, signer.address, NO_DEADLINE, overrides));
+          sent.push(
+            await pool
+              .connect(signer)
+              .swapExactIn(tokenIn, intent.amountIn, intent.minOut, signer.address, NO_DEADLINE, overrides),
+          );
           break;
         }
         default:
@@ -139,7 +162,9 @@ describe("arbitrageur on the deployed contracts", () => {
     const { deployment, arbitrageur, trader } = await networkHelpers.loadFixture(arbitrageurFixture);
     const { quote, token, pool } = deployment.contracts;
     // 20,000 tokens sold into the 100,000-token pool drop its price ~30% under the curve's.
-    await pool.connect(trader).swapExactIn(deployment.addresses.token, 20_000n * TOKEN, 0n, trader.address, NO_DEADLINE);
+    await pool
+      .connect(trader)
+      .swapExactIn(deployment.addresses.token, 20_000n * TOKEN, 0n, trader.address, NO_DEADLINE);
     const gapBefore = await gapNow(deployment);
     expect(gapBefore).to.be.greaterThan(2_500);
     expect(await token.balanceOf(arbitrageur.address)).to.equal(0n);

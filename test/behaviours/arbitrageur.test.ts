@@ -12,7 +12,13 @@ import { GAS, QUOTE, TOKEN, context, observation, poolState } from "./observatio
 // Gas: 1 gwei at 3,000 quote per ETH, so the two legs (350,000 gas) cost 1.05 quote; the pool is
 // made ten times deeper than the default so that a gap of a few percent pays for it.
 
-const CONFIG: ArbitrageurConfig = { kind: "arbitrageur", label: "arb", slippageBps: 100, minProfitQuote: 1n * QUOTE, maxTradeQuote: 5_000n * QUOTE };
+const CONFIG: ArbitrageurConfig = {
+  kind: "arbitrageur",
+  label: "arb",
+  slippageBps: 100,
+  minProfitQuote: 1n * QUOTE,
+  maxTradeQuote: 5_000n * QUOTE,
+};
 
 /** A pool with its price `ratio` times the curve's 0.0122, 1,000,000 tokens deep. */
 function poolAt(ratio: number) {
@@ -24,14 +30,23 @@ function decide(obs: Observation, config = CONFIG): Intent[] {
   return createArbitrageur(config).step(obs, context()) as Intent[];
 }
 
-const twoLegGas = (a: keyof typeof GAS.limits, b: keyof typeof GAS.limits, obs: Observation) => gasCostQuote(GAS.limits[a] + GAS.limits[b], obs.gas);
+const twoLegGas = (a: keyof typeof GAS.limits, b: keyof typeof GAS.limits, obs: Observation) =>
+  gasCostQuote(GAS.limits[a] + GAS.limits[b], obs.gas);
 
 function curveToPoolProfit(obs: Observation, tokens: bigint): bigint {
-  return poolAmountOut(obs.pool, "token", tokens) - buyCost(marketOf(obs.curve), tokens)! - twoLegGas("buyCurve", "swap", obs);
+  return (
+    poolAmountOut(obs.pool, "token", tokens) -
+    buyCost(marketOf(obs.curve), tokens)! -
+    twoLegGas("buyCurve", "swap", obs)
+  );
 }
 
 function poolToCurveProfit(obs: Observation, quoteIn: bigint): bigint {
-  return sellRefund(marketOf(obs.curve), poolAmountOut(obs.pool, "quote", quoteIn))! - quoteIn - twoLegGas("swap", "sellCurve", obs);
+  return (
+    sellRefund(marketOf(obs.curve), poolAmountOut(obs.pool, "quote", quoteIn))! -
+    quoteIn -
+    twoLegGas("swap", "sellCurve", obs)
+  );
 }
 
 /**
@@ -127,7 +142,9 @@ describe("arbitrageur", () => {
         expect(poolToCurveProfit(obs, other) <= profit).to.equal(true);
       }
       const refund = sellRefund(marketOf(obs.curve), sell.amount)!;
-      expect(sell.minRefund >= swap.amountIn + twoLegGas("swap", "sellCurve", obs) + CONFIG.minProfitQuote).to.equal(true);
+      expect(sell.minRefund >= swap.amountIn + twoLegGas("swap", "sellCurve", obs) + CONFIG.minProfitQuote).to.equal(
+        true,
+      );
       expect(sell.minRefund <= refund).to.equal(true);
       expect(mineLegs(obs, intents) - twoLegGas("swap", "sellCurve", obs)).to.equal(profit);
     });
@@ -169,7 +186,9 @@ describe("arbitrageur", () => {
       const rich = observation({ pool: poolAt(1.1) });
       expect(decide({ ...rich, curve: { ...rich.curve, paused: true } })).to.deep.equal([]);
       expect(decide({ ...rich, pool: poolState(0n, 0n) })).to.deep.equal([]);
-      expect(decide({ ...rich, self: { ...rich.self, holdings: { ...rich.self.holdings, quote: 0n } } })).to.deep.equal([]);
+      expect(decide({ ...rich, self: { ...rich.self, holdings: { ...rich.self.holdings, quote: 0n } } })).to.deep.equal(
+        [],
+      );
     });
   });
 
@@ -187,7 +206,10 @@ describe("arbitrageur", () => {
 
     it("spends at most the quote it holds, on either side", () => {
       for (const ratio of [1.3, 0.7]) {
-        const obs = observation({ pool: poolAt(ratio), self: { holdings: { tokens: 0n, quote: 15n * QUOTE, lp: 0n } } });
+        const obs = observation({
+          pool: poolAt(ratio),
+          self: { holdings: { tokens: 0n, quote: 15n * QUOTE, lp: 0n } },
+        });
         const intents = decide(obs);
         const first = intents[0]!;
         const spend = first.kind === "buyCurve" ? first.maxCost : first.kind === "swap" ? first.amountIn : -1n;

@@ -10,10 +10,20 @@ import { QUOTE, context, observation } from "./observation.ts";
 // market, paying each step a reward that depends on which arm acted (arm "b" is the best).
 
 const QUOTE_NUM = Number(QUOTE);
-const arm = (label: string): ArmConfig => ({ kind: "arbitrageur", label, slippageBps: 100, minProfitQuote: 0n, maxTradeQuote: 0n });
+const arm = (label: string): ArmConfig => ({
+  kind: "arbitrageur",
+  label,
+  slippageBps: 100,
+  minProfitQuote: 0n,
+  maxTradeQuote: 0n,
+});
 const ARMS = [arm("a"), arm("b"), arm("c")];
 /** Mean reward per step of each arm, quote units. */
-const MEAN_PER_STEP = new Map([["a", 1 * QUOTE_NUM], ["b", 3 * QUOTE_NUM], ["c", -1 * QUOTE_NUM]]);
+const MEAN_PER_STEP = new Map([
+  ["a", 1 * QUOTE_NUM],
+  ["b", 3 * QUOTE_NUM],
+  ["c", -1 * QUOTE_NUM],
+]);
 
 interface StandIn extends Behaviour {
   settled: number[];
@@ -39,7 +49,16 @@ function standIn(config: ArmConfig): StandIn {
 }
 
 function banditConfig(overrides: Partial<BanditConfig> = {}): BanditConfig {
-  return { kind: "bandit", label: "learner", slippageBps: 100, algorithm: "ucb1", epsilon: 0.1, periodSteps: 2, arms: ARMS, ...overrides };
+  return {
+    kind: "bandit",
+    label: "learner",
+    slippageBps: 100,
+    algorithm: "ucb1",
+    epsilon: 0.1,
+    periodSteps: 2,
+    arms: ARMS,
+    ...overrides,
+  };
 }
 
 /** Plays `steps` steps; returns the arm that acted at each step and the bandit. */
@@ -105,7 +124,8 @@ describe("bandit", () => {
     const bandit = createBandit(banditConfig({ periodSteps: 3 }), standIn);
     const ctx = context(1n);
     const pnlAt = [0n, 4n, 9n, 10n, 10n, 5n, 1n]; // at steps 1..7
-    for (let step = 1; step <= 7; step++) await bandit.step(observation({ step, self: { pnlQuote: pnlAt[step - 1]! * QUOTE } }), ctx);
+    for (let step = 1; step <= 7; step++)
+      await bandit.step(observation({ step, self: { pnlQuote: pnlAt[step - 1]! * QUOTE } }), ctx);
     const [a, b, c] = bandit.stats();
     expect(a).to.deep.include({ pulls: 1, totalReward: 10n * QUOTE, meanReward: 10 * QUOTE_NUM }); // steps 1-3: 0 → 10
     expect(b).to.deep.include({ pulls: 1, totalReward: -9n * QUOTE }); // steps 4-6: 10 → 1

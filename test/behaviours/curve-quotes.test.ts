@@ -1,6 +1,14 @@
 import { expect } from "chai";
 
-import { buyCost, curveStateOf, marketOf, NO_LIMIT, sellRefund, tokensFor, unlessReverts } from "../../agents/behaviours/curve-quotes.ts";
+import {
+  buyCost,
+  curveStateOf,
+  marketOf,
+  NO_LIMIT,
+  sellRefund,
+  tokensFor,
+  unlessReverts,
+} from "../../agents/behaviours/curve-quotes.ts";
 import { Random } from "../../agents/harness/random.ts";
 import type { CurveState } from "../../agents/harness/types.ts";
 import { BENCH_MARKETS } from "../../agents/model/quote-speed.ts";
@@ -53,12 +61,21 @@ describe("curve quotes", () => {
     const market = marketOf(curve);
     market.buyExactTokens(100_000n * TOKEN, NO_LIMIT);
     const next = curveStateOf(market, curve);
-    expect(next).to.include({ supply: 2_300_000n * TOKEN, priceWad: 123n * 10n ** 14n, reserve: 25_731_125_000n, treasuryAccrued: 6_125_000n });
+    expect(next).to.include({
+      supply: 2_300_000n * TOKEN,
+      priceWad: 123n * 10n ** 14n,
+      reserve: 25_731_125_000n,
+      treasuryAccrued: 6_125_000n,
+    });
     expect(next.params).to.equal(curve.params);
   });
 
   it("unlessReverts passes on errors that are not the contract's reverts", () => {
     expect(unlessReverts(() => 1)).to.equal(1);
-    expect(() => unlessReverts(() => { throw new TypeError("a bug"); })).to.throw(TypeError, "a bug");
+    expect(() =>
+      unlessReverts(() => {
+        throw new TypeError("a bug");
+      }),
+    ).to.throw(TypeError, "a bug");
   });
 });

@@ -14,13 +14,30 @@ import { GAS, QUOTE, TOKEN, context, observation } from "./observation.ts";
 // lifts the price by 0.0005 (4%): enough to pay a sandwich's two 1% fees when the victim allows 3%.
 
 const GWEI = 1_000_000_000n;
-const CONFIG: FrontRunnerConfig = { kind: "frontRunner", label: "fr", slippageBps: 100, minProfitQuote: 5n * QUOTE, maxTradeQuote: 10_000n * QUOTE, bidIncrementWei: GWEI / 2n };
+const CONFIG: FrontRunnerConfig = {
+  kind: "frontRunner",
+  label: "fr",
+  slippageBps: 100,
+  minProfitQuote: 5n * QUOTE,
+  maxTradeQuote: 10_000n * QUOTE,
+  bidIncrementWei: GWEI / 2n,
+};
 const PRIORITY: Observation = observation({ mode: "priority" });
 
 let nonce = 0;
-function pending(intent: Intent, priorityFeeWei = 2n * GWEI, from: `0x${string}` = "0x00000000000000000000000000000000000000b1"): PendingTx {
+function pending(
+  intent: Intent,
+  priorityFeeWei = 2n * GWEI,
+  from: `0x${string}` = "0x00000000000000000000000000000000000000b1",
+): PendingTx {
   nonce++;
-  return { hash: `0x${nonce.toString(16).padStart(64, "0")}`, from, agentId: `agent-${from.slice(-2)}`, intent, priorityFeeWei };
+  return {
+    hash: `0x${nonce.toString(16).padStart(64, "0")}`,
+    from,
+    agentId: `agent-${from.slice(-2)}`,
+    intent,
+    priorityFeeWei,
+  };
 }
 
 /** A buy of `tokens` that accepts `slippageBps` over its cost. */
@@ -40,11 +57,17 @@ function after(obs: Observation, ...amounts: bigint[]): MarketModel {
  * model, in the order the chain mines a priority block; the status of each, pending first.
  */
 function mine(obs: Observation, txs: PendingTx[], legs: Intent[]): ("success" | "reverted")[] {
-  const all = [...txs.map((tx) => ({ intent: tx.intent, sender: tx.from, priorityFeeWei: tx.priorityFeeWei })), ...legs.map((intent) => ({ intent, sender: obs.self.address, priorityFeeWei: intent.priorityFeeWei! }))];
+  const all = [
+    ...txs.map((tx) => ({ intent: tx.intent, sender: tx.from, priorityFeeWei: tx.priorityFeeWei })),
+    ...legs.map((intent) => ({ intent, sender: obs.self.address, priorityFeeWei: intent.priorityFeeWei! })),
+  ];
   const senders = [...new Set(all.map((tx) => tx.sender))];
   const market = marketOf(obs.curve);
   const status: ("success" | "reverted")[] = new Array(all.length);
-  for (const i of blockOrder(all.map((tx) => ({ sender: senders.indexOf(tx.sender), priorityFeeWei: tx.priorityFeeWei })), true)) {
+  for (const i of blockOrder(
+    all.map((tx) => ({ sender: senders.indexOf(tx.sender), priorityFeeWei: tx.priorityFeeWei })),
+    true,
+  )) {
     const intent = all[i]!.intent;
     try {
       if (intent.kind === "buyCurve") market.buyExactTokens(intent.amount, intent.maxCost);
@@ -69,7 +92,10 @@ function sandwich(obs: Observation, txs: PendingTx[], config = CONFIG): Intent[]
 }
 
 function legGas(victimFee: bigint): bigint {
-  return gasCostQuote(GAS.limits.buyCurve, GAS, victimFee + CONFIG.bidIncrementWei) + gasCostQuote(GAS.limits.sellCurve, GAS, victimFee - CONFIG.bidIncrementWei);
+  return (
+    gasCostQuote(GAS.limits.buyCurve, GAS, victimFee + CONFIG.bidIncrementWei) +
+    gasCostQuote(GAS.limits.sellCurve, GAS, victimFee - CONFIG.bidIncrementWei)
+  );
 }
 
 /** Profit of buying `x` before the victim's `tokens` and selling after, net of gas. */
@@ -117,7 +143,9 @@ describe("frontRunner", () => {
     });
 
     it("spends at most maxTradeQuote and the quote it holds", () => {
-      const capped = sandwich(PRIORITY, [pending(victim)], { ...CONFIG, maxTradeQuote: 1_000n * QUOTE }) as [Of<"buyCurve">];
+      const capped = sandwich(PRIORITY, [pending(victim)], { ...CONFIG, maxTradeQuote: 1_000n * QUOTE }) as [
+        Of<"buyCurve">,
+      ];
       expect(capped[0].maxCost <= 1_000n * QUOTE).to.equal(true);
       // The budget binds: it buys the most 1,000 quote buys, with no hedge under the budget.
       expect(capped[0].amount).to.equal(tokensFor(marketOf(PRIORITY.curve), 1_000n * QUOTE));
@@ -129,7 +157,11 @@ describe("frontRunner", () => {
 
   it("sandwiches a quote-sized buy so that it still gets its minOut", () => {
     const quoteIn = 6_000n * QUOTE;
-    const victim: Intent = { kind: "buyCurveWithQuote", quoteIn, minOut: minusBps(tokensFor(marketOf(PRIORITY.curve), quoteIn), 300) };
+    const victim: Intent = {
+      kind: "buyCurveWithQuote",
+      quoteIn,
+      minOut: minusBps(tokensFor(marketOf(PRIORITY.curve), quoteIn), 300),
+    };
     const txs = [pending(victim)];
     const legs = sandwich(PRIORITY, txs);
     const [front] = legs as [Of<"buyCurve">];
@@ -163,7 +195,9 @@ describe("frontRunner", () => {
     });
 
     it("a buy bidding less than its increment, which it could not trail", () => {
-      expect(sandwich(PRIORITY, [pending(victimBuy(500_000n * TOKEN, 300), CONFIG.bidIncrementWei - 1n)])).to.deep.equal([]);
+      expect(
+        sandwich(PRIORITY, [pending(victimBuy(500_000n * TOKEN, 300), CONFIG.bidIncrementWei - 1n)]),
+      ).to.deep.equal([]);
     });
 
     it("everything in sequential mode, and never acts in step()", async () => {
@@ -173,30 +207,44 @@ describe("frontRunner", () => {
     });
   });
 
-  for (const [where, fee] of [["ahead of its front leg", 10n * GWEI], ["between its front leg and the victim", 2n * GWEI + GWEI / 5n]] as const) {
+  for (const [where, fee] of [
+    ["ahead of its front leg", 10n * GWEI],
+    ["between its front leg and the victim", 2n * GWEI + GWEI / 5n],
+  ] as const) {
     it(`counts another buy mined ${where}: the victim's room shrinks by that buy`, () => {
       const victim = victimBuy(500_000n * TOKEN, 300);
       const [alone] = sandwich(PRIORITY, [pending(victim)]) as [Of<"buyCurve">];
-      const other = pending({ kind: "buyCurve", amount: 200_000n * TOKEN, maxCost: 10_000n * QUOTE }, fee, "0x00000000000000000000000000000000000000b3");
+      const other = pending(
+        { kind: "buyCurve", amount: 200_000n * TOKEN, maxCost: 10_000n * QUOTE },
+        fee,
+        "0x00000000000000000000000000000000000000b3",
+      );
       const txs = [pending(victim), other];
       const legs = sandwich(PRIORITY, txs);
       const [crowded] = legs as [Of<"buyCurve">];
       // On a linear curve the victim's room is a supply distance, so the other buy takes its 200,000 out of X.
       expect(near(Number(alone.amount - crowded.amount) / 1e18, 200_000, 1)).to.equal(true);
-      expect(buyCost(after(PRIORITY, 200_000n * TOKEN, crowded.amount), victim.amount)! <= victim.maxCost).to.equal(true);
+      expect(buyCost(after(PRIORITY, 200_000n * TOKEN, crowded.amount), victim.amount)! <= victim.maxCost).to.equal(
+        true,
+      );
       expect(mine(PRIORITY, txs, legs)).to.deep.equal(["success", "success", "success", "success"]);
     });
   }
 
   it("counts a sell mined between the victim and its back leg against the profit", () => {
     const victim = victimBuy(500_000n * TOKEN, 300);
-    const sellBehind = (tokens: bigint) => pending({ kind: "sellCurve", amount: tokens * TOKEN, minRefund: 0n }, 2n * GWEI - GWEI / 5n, "0x00000000000000000000000000000000000000b4");
+    const sellBehind = (tokens: bigint) =>
+      pending(
+        { kind: "sellCurve", amount: tokens * TOKEN, minRefund: 0n },
+        2n * GWEI - GWEI / 5n,
+        "0x00000000000000000000000000000000000000b4",
+      );
     const alone = planSandwich(PRIORITY, [pending(victim)], CONFIG)!;
     const undercut = planSandwich(PRIORITY, [pending(victim), sellBehind(50_000n)], CONFIG)!;
     // A 50,000-token sale lowers the price the back leg gets (1e-9 × 50,000 per token, less the fee);
     // one of 300,000 takes all the lift away.
     expect(undercut.tokens).to.equal(alone.tokens);
-    const lostPerToken = (Number(alone.refund - undercut.refund) / 1e6 / (Number(alone.tokens) / 1e18));
+    const lostPerToken = Number(alone.refund - undercut.refund) / 1e6 / (Number(alone.tokens) / 1e18);
     expect(near(lostPerToken, 50_000 * 1e-9 * 0.99, 1e-7), `lost ${lostPerToken} per token`).to.equal(true);
     expect(sandwich(PRIORITY, [pending(victim), sellBehind(300_000n)])).to.deep.equal([]);
   });

@@ -8,7 +8,16 @@ import { QUOTE, TOKEN, context, observation, poolState } from "./observation.ts"
 import { runSteps } from "./steps.ts";
 
 function lpConfig(overrides: Partial<LiquidityProviderConfig> = {}): LiquidityProviderConfig {
-  return { kind: "liquidityProvider", label: "lp", slippageBps: 100, depositQuote: 122n * QUOTE, startStep: 3, exitGapBps: 500, enterGapBps: 200, ...overrides };
+  return {
+    kind: "liquidityProvider",
+    label: "lp",
+    slippageBps: 100,
+    depositQuote: 122n * QUOTE,
+    startStep: 3,
+    exitGapBps: 500,
+    enterGapBps: 200,
+    ...overrides,
+  };
 }
 
 // The curve sits at 0.0122. The default pool (100,000 tokens : 1,220 quote) is at the same price;
@@ -32,7 +41,14 @@ describe("liquidity-provider behaviour", function () {
     expect(await behaviour.step(at(2, poolState()), ctx)).to.deep.equal([]);
     const [deposit] = await behaviour.step(at(3, poolState()), ctx);
     // 122 quote at 100,000 : 1,220 match 10,000 tokens.
-    expect(deposit).to.deep.include({ kind: "addLiquidity", tokens: 10_000n * TOKEN, quote: 122n * QUOTE, minTokens: 9_900n * TOKEN, minQuote: 120_780_000n, priorityFeeWei: 8n });
+    expect(deposit).to.deep.include({
+      kind: "addLiquidity",
+      tokens: 10_000n * TOKEN,
+      quote: 122n * QUOTE,
+      minTokens: 9_900n * TOKEN,
+      minQuote: 120_780_000n,
+      priorityFeeWei: 8n,
+    });
     expect(deposit?.note).to.match(/deposit 122 quote \+ 10000 tokens/);
   });
 
@@ -66,7 +82,10 @@ describe("liquidity-provider behaviour", function () {
       minQuote: (share(above.reserveQuote) * 99n) / 100n,
     });
     expect(exit?.note).to.match(/gap 655 bps/);
-    const [belowExit] = await createLiquidityProvider(lpConfig({ startStep: 1 })).step(at(5, poolWithQuote(1_150), IN_POOL), context()); // −573 bps
+    const [belowExit] = await createLiquidityProvider(lpConfig({ startStep: 1 })).step(
+      at(5, poolWithQuote(1_150), IN_POOL),
+      context(),
+    ); // −573 bps
     expect(belowExit?.kind).to.equal("removeLiquidity");
   });
 
@@ -82,7 +101,9 @@ describe("liquidity-provider behaviour", function () {
       [poolWithQuote(1_240), IN_POOL], // 8: in the pool, nothing to do
     ];
     const observations = path.map(([pool, holdings], i) => at(i + 3, pool, holdings));
-    const kinds = (await runSteps(behaviour, observations)).map((intents: Intent[]) => intents.map((intent) => intent.kind).join());
+    const kinds = (await runSteps(behaviour, observations)).map((intents: Intent[]) =>
+      intents.map((intent) => intent.kind).join(),
+    );
     expect(kinds).to.deep.equal(["addLiquidity", "removeLiquidity", "", "", "addLiquidity", ""]);
   });
 
@@ -105,8 +126,14 @@ describe("liquidity-provider behaviour", function () {
   });
 
   it("rejects a config it cannot run, naming the field", function () {
-    expect(() => createLiquidityProvider(lpConfig({ depositQuote: 0n }))).to.throw(BehaviourConfigError, /depositQuote/);
-    expect(() => createLiquidityProvider(lpConfig({ enterGapBps: 600 }))).to.throw(BehaviourConfigError, /enterGapBps .* must be <= exitGapBps/);
+    expect(() => createLiquidityProvider(lpConfig({ depositQuote: 0n }))).to.throw(
+      BehaviourConfigError,
+      /depositQuote/,
+    );
+    expect(() => createLiquidityProvider(lpConfig({ enterGapBps: 600 }))).to.throw(
+      BehaviourConfigError,
+      /enterGapBps .* must be <= exitGapBps/,
+    );
     expect(() => createLiquidityProvider(lpConfig({ exitGapBps: -1 }))).to.throw(BehaviourConfigError, /exitGapBps/);
   });
 });

@@ -10,7 +10,17 @@ import { runSteps } from "./steps.ts";
 import { expectClose } from "../helpers/close.ts";
 
 function noiseConfig(overrides: Partial<NoiseConfig> = {}): NoiseConfig {
-  return { kind: "noise", label: "noise", slippageBps: 100, venues: ["curve", "pool"], ratePerStep: 0.5, minQuote: 1n * QUOTE, maxQuote: 100n * QUOTE, buyProbability: 0.5, ...overrides };
+  return {
+    kind: "noise",
+    label: "noise",
+    slippageBps: 100,
+    venues: ["curve", "pool"],
+    ratePerStep: 0.5,
+    minQuote: 1n * QUOTE,
+    maxQuote: 100n * QUOTE,
+    buyProbability: 0.5,
+    ...overrides,
+  };
 }
 
 /** Rich enough that nothing is skipped for want of quote or tokens; a deep pool so sizes barely move it. */
@@ -18,7 +28,9 @@ const RICH = { holdings: { tokens: 10_000_000n * TOKEN, quote: 10_000_000n * QUO
 const DEEP_POOL = poolState(100_000_000n * TOKEN, 1_220_000n * QUOTE);
 
 function steps(count: number, overrides: Parameters<typeof observation>[0] = {}) {
-  return Array.from({ length: count }, (_, i) => observation({ step: i + 1, self: RICH, pool: DEEP_POOL, ...overrides }));
+  return Array.from({ length: count }, (_, i) =>
+    observation({ step: i + 1, self: RICH, pool: DEEP_POOL, ...overrides }),
+  );
 }
 
 /** The quote size of a trade: quote in for a buy; the tokens' worth at the default price 0.0122 for a sell. */
@@ -35,7 +47,8 @@ function quoteSize(intent: Intent): number {
   }
 }
 
-const isBuy = (intent: Intent) => intent.kind === "buyCurveWithQuote" || (intent.kind === "swap" && intent.sell === "quote");
+const isBuy = (intent: Intent) =>
+  intent.kind === "buyCurveWithQuote" || (intent.kind === "swap" && intent.sell === "quote");
 const onCurve = (intent: Intent) => intent.kind === "buyCurveWithQuote" || intent.kind === "sellCurve";
 
 describe("noise behaviour", function () {
@@ -49,7 +62,9 @@ describe("noise behaviour", function () {
   });
 
   it("draws sizes log-uniform in [minQuote, maxQuote], buys with buyProbability, and uses every venue it lists", async function () {
-    const intents = (await runSteps(createNoise(noiseConfig({ ratePerStep: 2, buyProbability: 0.8 })), steps(2_000), 3n)).flat();
+    const intents = (
+      await runSteps(createNoise(noiseConfig({ ratePerStep: 2, buyProbability: 0.8 })), steps(2_000), 3n)
+    ).flat();
     const sizes = intents.map(quoteSize);
     expect(Math.min(...sizes)).to.be.at.least(0.999);
     expect(Math.max(...sizes)).to.be.at.most(100.001);
@@ -59,13 +74,17 @@ describe("noise behaviour", function () {
     expectClose(intents.filter(isBuy).length / intents.length, 0.8, 0.03);
     expectClose(intents.filter(onCurve).length / intents.length, 0.5, 0.03);
 
-    const poolOnly = (await runSteps(createNoise(noiseConfig({ venues: ["pool"], ratePerStep: 2 })), steps(200), 3n)).flat();
+    const poolOnly = (
+      await runSteps(createNoise(noiseConfig({ venues: ["pool"], ratePerStep: 2 })), steps(200), 3n)
+    ).flat();
     expect(poolOnly.length).to.be.greaterThan(0);
     expect(poolOnly.every((intent) => intent.kind === "swap")).to.equal(true);
   });
 
   it("sets each trade's slippage limit against the pool its earlier trades in the step leave", async function () {
-    const behaviour = createNoise(noiseConfig({ venues: ["pool"], ratePerStep: 6, buyProbability: 1, slippageBps: 50 }));
+    const behaviour = createNoise(
+      noiseConfig({ venues: ["pool"], ratePerStep: 6, buyProbability: 1, slippageBps: 50 }),
+    );
     const obs = observation({ self: RICH });
     const intents = await behaviour.step(obs, context(5n));
     expect(intents.length).to.be.greaterThan(1);
@@ -78,14 +97,17 @@ describe("noise behaviour", function () {
   });
 
   it("sells the tokens worth its size, capped by what it holds, and never more than it holds in a step", async function () {
-    const behaviour = createNoise(noiseConfig({ venues: ["pool"], ratePerStep: 4, buyProbability: 0, minQuote: 10n * QUOTE }));
+    const behaviour = createNoise(
+      noiseConfig({ venues: ["pool"], ratePerStep: 4, buyProbability: 0, minQuote: 10n * QUOTE }),
+    );
     const holdings = { tokens: 100n * TOKEN, quote: 0n, lp: 0n }; // worth 1.22 quote, under any size drawn
     const observations = Array.from({ length: 50 }, (_, i) => observation({ step: i + 1, self: { holdings } }));
     const perStep = await runSteps(behaviour, observations, 9n);
     expect(perStep.flat().length).to.be.greaterThan(10);
     for (const intents of perStep) {
       expect(intents.length).to.be.at.most(1);
-      for (const intent of intents) expect(intent).to.deep.include({ kind: "swap", sell: "token", amountIn: 100n * TOKEN });
+      for (const intent of intents)
+        expect(intent).to.deep.include({ kind: "swap", sell: "token", amountIn: 100n * TOKEN });
     }
 
     const richSeller = createNoise(noiseConfig({ venues: ["curve"], ratePerStep: 1, buyProbability: 0 }));
@@ -105,7 +127,9 @@ describe("noise behaviour", function () {
   });
 
   it("notes each trade and bids its configured priority fee", async function () {
-    const intents = (await runSteps(createNoise(noiseConfig({ ratePerStep: 3, priorityFeeWei: 42n })), steps(10))).flat();
+    const intents = (
+      await runSteps(createNoise(noiseConfig({ ratePerStep: 3, priorityFeeWei: 42n })), steps(10))
+    ).flat();
     expect(intents.length).to.be.greaterThan(0);
     for (const intent of intents) {
       expect(intent.priorityFeeWei).to.equal(42n);

@@ -2,7 +2,14 @@
 // curve 0.01 + 1e-9·S, 1% fees, pool 100,000 tokens : 1,220 quote, 0.3%) unless overridden.
 
 import { Random } from "../../agents/harness/random.ts";
-import type { CurveState, DecideContext, GasTerms, Observation, PoolState, Quoter } from "../../agents/harness/types.ts";
+import type {
+  CurveState,
+  DecideContext,
+  GasTerms,
+  Observation,
+  PoolState,
+  Quoter,
+} from "../../agents/harness/types.ts";
 import { PoolModel } from "../../agents/model/pool-model.ts";
 
 export const TOKEN = 10n ** 18n;
@@ -52,7 +59,15 @@ export const GAS: GasTerms = {
   priorityFeeWei: 1_000_000_000n,
   baseFeeWei: 0n,
   ethPriceQuote: 3_000n * QUOTE,
-  limits: { buyCurve: 200_000n, buyCurveWithQuote: 250_000n, sellCurve: 200_000n, swap: 150_000n, addLiquidity: 250_000n, removeLiquidity: 200_000n, releaseVested: 150_000n },
+  limits: {
+    buyCurve: 200_000n,
+    buyCurveWithQuote: 250_000n,
+    sellCurve: 200_000n,
+    swap: 150_000n,
+    addLiquidity: 250_000n,
+    removeLiquidity: 200_000n,
+    releaseVested: 150_000n,
+  },
 };
 
 export interface ObservationOverrides extends Partial<Omit<Observation, "self" | "curve" | "pool">> {

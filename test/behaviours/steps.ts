@@ -4,7 +4,11 @@
 import type { Behaviour, Intent, Observation, PoolState } from "../../agents/harness/types.ts";
 import { TOKEN, context, poolState } from "./observation.ts";
 
-export async function runSteps(behaviour: Behaviour, observations: readonly Observation[], seed = 1n): Promise<Intent[][]> {
+export async function runSteps(
+  behaviour: Behaviour,
+  observations: readonly Observation[],
+  seed = 1n,
+): Promise<Intent[][]> {
   const ctx = context(seed);
   const out: Intent[][] = [];
   for (const obs of observations) out.push(await behaviour.step(obs, ctx));

@@ -10,7 +10,17 @@ import { activeSteps, runSteps } from "./steps.ts";
 import { expectClose } from "../helpers/close.ts";
 
 function thresholdConfig(overrides: Partial<ThresholdConfig> = {}): ThresholdConfig {
-  return { kind: "threshold", label: "threshold", slippageBps: 100, venue: "pool", buyBelowWad: wad(0.011), sellAboveWad: wad(0.013), amount: 1_000n * TOKEN, cooldownSteps: 0, ...overrides };
+  return {
+    kind: "threshold",
+    label: "threshold",
+    slippageBps: 100,
+    venue: "pool",
+    buyBelowWad: wad(0.011),
+    sellAboveWad: wad(0.013),
+    amount: 1_000n * TOKEN,
+    cooldownSteps: 0,
+    ...overrides,
+  };
 }
 
 /** The default pool (100,000 tokens) holding `quote` whole quote: price quote / 100,000. */
@@ -32,7 +42,12 @@ describe("threshold behaviour", function () {
     const atLevel = poolAt(1_100n * QUOTE);
     const [buy] = await behaviour.step(observation({ step: 3, pool: atLevel }), ctx);
     // Exact tokens out of a pool: swap the quote the pool asks for them, accept 1% fewer.
-    expect(buy).to.deep.include({ kind: "swap", sell: "quote", amountIn: poolAmountIn(atLevel, "token", 1_000n * TOKEN), minOut: 990n * TOKEN });
+    expect(buy).to.deep.include({
+      kind: "swap",
+      sell: "quote",
+      amountIn: poolAmountIn(atLevel, "token", 1_000n * TOKEN),
+      minOut: 990n * TOKEN,
+    });
     expect(buy?.note).to.match(/buy level/);
   });
 
@@ -44,7 +59,12 @@ describe("threshold behaviour", function () {
     const intents = await behaviour.step(observation({ step: 2, pool: atLevel }), ctx);
     const out = poolAmountOut(atLevel, "token", 1_000n * TOKEN);
     expect(intents).to.have.length(1);
-    expect(intents[0]).to.deep.include({ kind: "swap", sell: "token", amountIn: 1_000n * TOKEN, minOut: (out * 99n) / 100n });
+    expect(intents[0]).to.deep.include({
+      kind: "swap",
+      sell: "token",
+      amountIn: 1_000n * TOKEN,
+      minOut: (out * 99n) / 100n,
+    });
   });
 
   it("on the curve buys exact tokens with a cost limit and sells with a refund limit", async function () {
@@ -77,7 +97,9 @@ describe("threshold behaviour", function () {
     const fewTokens = { holdings: { tokens: 1_000n * TOKEN - 1n, quote: 10_000n * QUOTE, lp: 0n } };
     expect(await behaviour.step(observation({ pool: poolAt(1_400n * QUOTE), self: fewTokens }), ctx)).to.deep.equal([]);
     const littleQuote = { holdings: { tokens: 0n, quote: 10n * QUOTE, lp: 0n } }; // 1,000 tokens cost ~11.1
-    expect(await behaviour.step(observation({ step: 2, pool: poolAt(1_000n * QUOTE), self: littleQuote }), ctx)).to.deep.equal([]);
+    expect(
+      await behaviour.step(observation({ step: 2, pool: poolAt(1_000n * QUOTE), self: littleQuote }), ctx),
+    ).to.deep.equal([]);
     const enough = { holdings: { tokens: 1_000n * TOKEN, quote: 0n, lp: 0n } };
     const [sell] = await behaviour.step(observation({ step: 3, pool: poolAt(1_400n * QUOTE), self: enough }), ctx);
     expect(sell).to.deep.include({ kind: "swap", sell: "token", amountIn: 1_000n * TOKEN });
@@ -85,7 +107,9 @@ describe("threshold behaviour", function () {
 
   it("does not trade on the curve while it is paused", async function () {
     const behaviour = createThreshold(thresholdConfig({ venue: "curve" }));
-    expect(await behaviour.step(observation({ curve: { supply: curveSupplyAt(0.0105), paused: true } }), context())).to.deep.equal([]);
+    expect(
+      await behaviour.step(observation({ curve: { supply: curveSupplyAt(0.0105), paused: true } }), context()),
+    ).to.deep.equal([]);
   });
 
   it("does nothing on an empty pool, which has no price", async function () {
@@ -102,23 +126,55 @@ describe("threshold behaviour", function () {
   it("runs the classic model: two threshold players trading fixed amounts on a fee-less pool once a day", async function () {
     // Hourly blocks: a day is 24 steps, so "once a day" is a cooldown of 23 steps.
     const day = { blockSeconds: 3_600 };
-    const buyer = createThreshold(thresholdConfig({ label: "buyer", buyBelowWad: wad(1.01), sellAboveWad: undefined, amount: 100n * TOKEN, cooldownSteps: 23, slippageBps: 0 }));
-    const seller = createThreshold(thresholdConfig({ label: "seller", buyBelowWad: undefined, sellAboveWad: wad(0.98), amount: 100n * TOKEN, cooldownSteps: 23, slippageBps: 0 }));
+    const buyer = createThreshold(
+      thresholdConfig({
+        label: "buyer",
+        buyBelowWad: wad(1.01),
+        sellAboveWad: undefined,
+        amount: 100n * TOKEN,
+        cooldownSteps: 23,
+        slippageBps: 0,
+      }),
+    );
+    const seller = createThreshold(
+      thresholdConfig({
+        label: "seller",
+        buyBelowWad: undefined,
+        sellAboveWad: wad(0.98),
+        amount: 100n * TOKEN,
+        cooldownSteps: 23,
+        slippageBps: 0,
+      }),
+    );
     const players = [
-      { behaviour: buyer, holdings: { tokens: 0n, quote: 100_000n * QUOTE, lp: 0n } as Holdings, trades: [] as number[] },
-      { behaviour: seller, holdings: { tokens: 10_000n * TOKEN, quote: 0n, lp: 0n } as Holdings, trades: [] as number[] },
+      {
+        behaviour: buyer,
+        holdings: { tokens: 0n, quote: 100_000n * QUOTE, lp: 0n } as Holdings,
+        trades: [] as number[],
+      },
+      {
+        behaviour: seller,
+        holdings: { tokens: 10_000n * TOKEN, quote: 0n, lp: 0n } as Holdings,
+        trades: [] as number[],
+      },
     ];
     let pool = poolState(10_000n * TOKEN, 10_000n * QUOTE, 0);
     const ctx = context();
     for (let step = 1; step <= 24 * 5; step++) {
       for (const player of players) {
-        const intents: Intent[] = await player.behaviour.step(observation({ step, ...day, pool, self: { holdings: player.holdings } }), ctx);
+        const intents: Intent[] = await player.behaviour.step(
+          observation({ step, ...day, pool, self: { holdings: player.holdings } }),
+          ctx,
+        );
         for (const intent of intents) {
           if (intent.kind !== "swap") throw new Error(`expected a swap, got ${intent.kind}`);
           const out = poolAmountOut(pool, intent.sell, intent.amountIn);
           expect(out >= intent.minOut).to.equal(true);
           const { tokens, quote, lp } = player.holdings;
-          player.holdings = intent.sell === "quote" ? { tokens: tokens + out, quote: quote - intent.amountIn, lp } : { tokens: tokens - intent.amountIn, quote: quote + out, lp };
+          player.holdings =
+            intent.sell === "quote"
+              ? { tokens: tokens + out, quote: quote - intent.amountIn, lp }
+              : { tokens: tokens - intent.amountIn, quote: quote + out, lp };
           pool = poolAfterSwap(pool, intent.sell, intent.amountIn);
           player.trades.push(step);
         }
@@ -136,7 +192,9 @@ describe("threshold behaviour", function () {
   });
 
   it("is deterministic: two instances give the same intents over the same observations", async function () {
-    const observations = Array.from({ length: 30 }, (_, i) => observation({ step: i + 1, pool: poolAt(BigInt(1_000 + ((i * 37) % 400)) * QUOTE) }));
+    const observations = Array.from({ length: 30 }, (_, i) =>
+      observation({ step: i + 1, pool: poolAt(BigInt(1_000 + ((i * 37) % 400)) * QUOTE) }),
+    );
     const a = await runSteps(createThreshold(thresholdConfig({ cooldownSteps: 1 })), observations, 7n);
     const b = await runSteps(createThreshold(thresholdConfig({ cooldownSteps: 1 })), observations, 7n);
     expect(a).to.deep.equal(b);
@@ -144,10 +202,22 @@ describe("threshold behaviour", function () {
   });
 
   it("rejects a config that could never trade or would buy above its sell level, naming the field", function () {
-    expect(() => createThreshold(thresholdConfig({ buyBelowWad: undefined, sellAboveWad: undefined }))).to.throw(BehaviourConfigError, /buyBelowWad\/sellAboveWad/);
-    expect(() => createThreshold(thresholdConfig({ buyBelowWad: wad(0.013) }))).to.throw(BehaviourConfigError, /buyBelowWad .* must be below sellAboveWad/);
+    expect(() => createThreshold(thresholdConfig({ buyBelowWad: undefined, sellAboveWad: undefined }))).to.throw(
+      BehaviourConfigError,
+      /buyBelowWad\/sellAboveWad/,
+    );
+    expect(() => createThreshold(thresholdConfig({ buyBelowWad: wad(0.013) }))).to.throw(
+      BehaviourConfigError,
+      /buyBelowWad .* must be below sellAboveWad/,
+    );
     expect(() => createThreshold(thresholdConfig({ amount: 0n }))).to.throw(BehaviourConfigError, /amount must be > 0/);
-    expect(() => createThreshold(thresholdConfig({ cooldownSteps: -1 }))).to.throw(BehaviourConfigError, /cooldownSteps/);
-    expect(() => createThreshold(thresholdConfig({ slippageBps: 10_000 }))).to.throw(BehaviourConfigError, /slippageBps/);
+    expect(() => createThreshold(thresholdConfig({ cooldownSteps: -1 }))).to.throw(
+      BehaviourConfigError,
+      /cooldownSteps/,
+    );
+    expect(() => createThreshold(thresholdConfig({ slippageBps: 10_000 }))).to.throw(
+      BehaviourConfigError,
+      /slippageBps/,
+    );
   });
 });

@@ -1,6 +1,15 @@
 import { expect } from "chai";
 
-import { afterTrade, buyIntent, intentBase, sellIntent, sellWorthIntent, tokensWorth, venuePriceWad, venuePrices } from "../../agents/behaviours/trade.ts";
+import {
+  afterTrade,
+  buyIntent,
+  intentBase,
+  sellIntent,
+  sellWorthIntent,
+  tokensWorth,
+  venuePriceWad,
+  venuePrices,
+} from "../../agents/behaviours/trade.ts";
 import { marketOf } from "../../agents/behaviours/curve-quotes.ts";
 import { minusBps, poolAmountIn, poolAmountOut } from "../../agents/harness/estimates.ts";
 import { QUOTE, TOKEN, observation, poolState, wad } from "./observation.ts";
@@ -11,7 +20,10 @@ import { expectClose } from "../helpers/close.ts";
 describe("trade helpers", function () {
   describe("venuePriceWad / venuePrices / tokensWorth", function () {
     it("reads each venue's price, its history oldest first with the current price last", function () {
-      const obs = observation({ pool: poolState(100_000n * TOKEN, 1_500n * QUOTE), history: { curve: [wad(0.01), wad(0.011)], pool: [wad(0.013)] } });
+      const obs = observation({
+        pool: poolState(100_000n * TOKEN, 1_500n * QUOTE),
+        history: { curve: [wad(0.01), wad(0.011)], pool: [wad(0.013)] },
+      });
       expect(venuePriceWad(obs, "curve")).to.equal(wad(0.0122));
       expect(venuePriceWad(obs, "pool")).to.equal(wad(0.015));
       expect(venuePrices(obs, "curve")).to.deep.equal([wad(0.01), wad(0.011), wad(0.0122)]);
@@ -34,7 +46,9 @@ describe("trade helpers", function () {
       // 100 quote less the 1% fee at ~0.0122 buys ~8,115 tokens; 1% less is ~8,034.
       const expected = (100 / 1.01 / 0.0122) * 0.99;
       expectClose(Number(intent.minOut) / 1e18, expected, expected * 1e-3);
-      expect(intent.minOut).to.equal(minusBps(marketOf(observation().curve).quoteBuyExactQuote(100n * QUOTE).amount, 100));
+      expect(intent.minOut).to.equal(
+        minusBps(marketOf(observation().curve).quoteBuyExactQuote(100n * QUOTE).amount, 100),
+      );
     });
 
     it("buys exact tokens with buyCurve, maxCost the exact cost plus fee plus slippage", function () {
@@ -71,7 +85,12 @@ describe("trade helpers", function () {
       const obs = observation();
       const intent = buyIntent(obs, "pool", { quote: 50n * QUOTE }, 250);
       const out = poolAmountOut(obs.pool, "quote", 50n * QUOTE);
-      expect(intent).to.deep.equal({ kind: "swap", sell: "quote", amountIn: 50n * QUOTE, minOut: (out * 9_750n) / 10_000n });
+      expect(intent).to.deep.equal({
+        kind: "swap",
+        sell: "quote",
+        amountIn: 50n * QUOTE,
+        minOut: (out * 9_750n) / 10_000n,
+      });
     });
 
     it("buys exact tokens by swapping the quote the pool asks for them", function () {
@@ -116,7 +135,12 @@ describe("trade helpers", function () {
     it("sells on the pool with minOut the exact quote out less the slippage", function () {
       const obs = observation();
       const out = poolAmountOut(obs.pool, "token", 1_000n * TOKEN);
-      expect(sellIntent(obs, "pool", 1_000n * TOKEN, 100)).to.deep.equal({ kind: "swap", sell: "token", amountIn: 1_000n * TOKEN, minOut: (out * 9_900n) / 10_000n });
+      expect(sellIntent(obs, "pool", 1_000n * TOKEN, 100)).to.deep.equal({
+        kind: "swap",
+        sell: "token",
+        amountIn: 1_000n * TOKEN,
+        minOut: (out * 9_900n) / 10_000n,
+      });
     });
 
     it("never sells more than it holds", function () {
@@ -130,8 +154,15 @@ describe("trade helpers", function () {
   describe("sellWorthIntent", function () {
     it("sells the tokens worth a quote amount at the venue's price, or all it holds when less", function () {
       const obs = observation({ self: { holdings: { tokens: 1_000n * TOKEN, quote: 0n, lp: 0n } } });
-      expect(sellWorthIntent(obs, "curve", 6_100_000n, 100)).to.deep.include({ kind: "sellCurve", amount: 500n * TOKEN }); // 6.1 quote at 0.0122
-      expect(sellWorthIntent(obs, "pool", 100n * QUOTE, 100)).to.deep.include({ kind: "swap", sell: "token", amountIn: 1_000n * TOKEN });
+      expect(sellWorthIntent(obs, "curve", 6_100_000n, 100)).to.deep.include({
+        kind: "sellCurve",
+        amount: 500n * TOKEN,
+      }); // 6.1 quote at 0.0122
+      expect(sellWorthIntent(obs, "pool", 100n * QUOTE, 100)).to.deep.include({
+        kind: "swap",
+        sell: "token",
+        amountIn: 1_000n * TOKEN,
+      });
       expect(sellWorthIntent(observation({ pool: poolState(0n, 0n) }), "pool", QUOTE, 100)).to.equal(undefined);
     });
   });
@@ -164,7 +195,9 @@ describe("trade helpers", function () {
       expect(sold.self.holdings.quote).to.equal(10_000n * QUOTE + 120_730_500n); // ∫ = 121.95 quote, −1% fee
       // A buy spending exact quote gets what the contract's quote says.
       const spent = afterTrade(obs, buyIntent(obs, "curve", { quote: 100n * QUOTE }, 100)!);
-      expect(spent.self.holdings.tokens - obs.self.holdings.tokens).to.equal(marketOf(obs.curve).quoteBuyExactQuote(100n * QUOTE).amount);
+      expect(spent.self.holdings.tokens - obs.self.holdings.tokens).to.equal(
+        marketOf(obs.curve).quoteBuyExactQuote(100n * QUOTE).amount,
+      );
     });
 
     it("leaves the observation as it was for a trade that would revert", function () {
@@ -172,7 +205,9 @@ describe("trade helpers", function () {
       expect(afterTrade(obs, { kind: "buyCurve", amount: 1_000n * TOKEN, maxCost: 12_322_504n })).to.equal(obs);
       expect(afterTrade(obs, { kind: "buyCurve", amount: 1_000n * TOKEN, maxCost: 12_322_505n })).to.not.equal(obs);
       expect(afterTrade(obs, { kind: "sellCurve", amount: 1_000n * TOKEN, minRefund: 12_077_506n })).to.equal(obs);
-      expect(afterTrade(obs, { kind: "swap", sell: "quote", amountIn: 100n * QUOTE, minOut: 100_000n * TOKEN })).to.equal(obs);
+      expect(
+        afterTrade(obs, { kind: "swap", sell: "quote", amountIn: 100n * QUOTE, minOut: 100_000n * TOKEN }),
+      ).to.equal(obs);
     });
   });
 

@@ -28,7 +28,11 @@ interface Run {
 }
 
 /** Runs the beneficiary for `steps` steps against a scripted vesting contract and market. */
-function run(config: VestingBeneficiaryConfig, steps: number, options: { priceAt?: (step: number) => bigint; failSales?: (step: number) => boolean } = {}): Run {
+function run(
+  config: VestingBeneficiaryConfig,
+  steps: number,
+  options: { priceAt?: (step: number) => bigint; failSales?: (step: number) => boolean } = {},
+): Run {
   const beneficiary = createVestingBeneficiary(config);
   let released = 0n;
   let sold = 0n;
@@ -63,16 +67,32 @@ function run(config: VestingBeneficiaryConfig, steps: number, options: { priceAt
         tokens -= intent.amountIn;
       }
     }
-    beneficiary.settle!({ step, outcomes, self: obs.self, curvePriceWad: obs.curve.priceWad, poolPriceWad: obs.pool.priceWad });
+    beneficiary.settle!({
+      step,
+      outcomes,
+      self: obs.self,
+      curvePriceWad: obs.curve.priceWad,
+      poolPriceWad: obs.pool.priceWad,
+    });
   }
   // It reads releases off its observations, so it knows those mined before its last step.
   expect(beneficiary.progress()).to.deep.equal({ released: releasedAtLastObservation, sold });
   return { trace, released, sold, tokens };
 }
 
-const base = { kind: "vestingBeneficiary", label: "team", slippageBps: 100, venue: "curve", claimEverySteps: 3 } as const;
-const steps = (r: Run, kind: Intent["kind"]) => r.trace.filter((t) => t.intents.some((i) => i.kind === kind)).map((t) => t.step);
-const sales = (r: Run) => r.trace.flatMap((t) => t.intents.filter((i) => i.kind === "sellCurve" || i.kind === "swap").map((i) => ({ step: t.step, intent: i })));
+const base = {
+  kind: "vestingBeneficiary",
+  label: "team",
+  slippageBps: 100,
+  venue: "curve",
+  claimEverySteps: 3,
+} as const;
+const steps = (r: Run, kind: Intent["kind"]) =>
+  r.trace.filter((t) => t.intents.some((i) => i.kind === kind)).map((t) => t.step);
+const sales = (r: Run) =>
+  r.trace.flatMap((t) =>
+    t.intents.filter((i) => i.kind === "sellCurve" || i.kind === "swap").map((i) => ({ step: t.step, intent: i })),
+  );
 
 describe("vestingBeneficiary", () => {
   it("releases every claimEverySteps while something is claimable", () => {
@@ -106,13 +126,17 @@ describe("vestingBeneficiary", () => {
   });
 
   it("schedule: a sale that reverted is not counted as sold, so the next one sells from the same amount", () => {
-    const r = run({ ...base, sell: { mode: "schedule", fractionBps: 5_000, everySteps: 2 } }, 4, { failSales: (step) => step === 2 });
+    const r = run({ ...base, sell: { mode: "schedule", fractionBps: 5_000, everySteps: 2 } }, 4, {
+      failSales: (step) => step === 2,
+    });
     expect(r.sold).to.equal(52_500n * TOKEN); // step 4: half of the 105,000, the step-2 sale having failed
   });
 
   it("targetPrice: sells everything released and unsold once the venue's price reaches the target", () => {
     const target = wad(0.015);
-    const r = run({ ...base, sell: { mode: "targetPrice", priceWad: target } }, 9, { priceAt: (step) => (step < 6 ? wad(0.0122) : wad(0.016)) });
+    const r = run({ ...base, sell: { mode: "targetPrice", priceWad: target } }, 9, {
+      priceAt: (step) => (step < 6 ? wad(0.0122) : wad(0.016)),
+    });
     const s = sales(r);
     expect(s.map((x) => x.step)).to.deep.equal([6, 8]);
     // Step 6: the release of step 4 (vested 130,000 + 5,000); step 8: the release of step 7.
@@ -134,7 +158,11 @@ describe("vestingBeneficiary", () => {
   });
 
   it("refuses a config it cannot follow, naming the field", () => {
-    expect(() => createVestingBeneficiary({ ...base, claimEverySteps: 0, sell: { mode: "hold" } })).to.throw(/claimEverySteps/);
-    expect(() => createVestingBeneficiary({ ...base, sell: { mode: "schedule", fractionBps: 0, everySteps: 1 } })).to.throw(/fractionBps/);
+    expect(() => createVestingBeneficiary({ ...base, claimEverySteps: 0, sell: { mode: "hold" } })).to.throw(
+      /claimEverySteps/,
+    );
+    expect(() =>
+      createVestingBeneficiary({ ...base, sell: { mode: "schedule", fractionBps: 0, everySteps: 1 } }),
+    ).to.throw(/fractionBps/);
   });
 });

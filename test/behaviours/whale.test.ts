@@ -9,13 +9,26 @@ import { QUOTE, TOKEN, context, observation } from "./observation.ts";
 import { activeSteps, runSteps } from "./steps.ts";
 
 function whaleConfig(overrides: Partial<WhaleConfig> = {}): WhaleConfig {
-  return { kind: "whale", label: "whale", slippageBps: 300, venue: "pool", side: "buy", startStep: 5, everySteps: 3, buyQuote: 500n * QUOTE, sellFractionBps: 2_500, ...overrides };
+  return {
+    kind: "whale",
+    label: "whale",
+    slippageBps: 300,
+    venue: "pool",
+    side: "buy",
+    startStep: 5,
+    everySteps: 3,
+    buyQuote: 500n * QUOTE,
+    sellFractionBps: 2_500,
+    ...overrides,
+  };
 }
 
 const RICH = { holdings: { tokens: 1_000_000n * TOKEN, quote: 1_000_000n * QUOTE, lp: 0n } };
-const steps = (count: number, overrides: Parameters<typeof observation>[0] = {}) => Array.from({ length: count }, (_, i) => observation({ step: i + 1, self: RICH, ...overrides }));
+const steps = (count: number, overrides: Parameters<typeof observation>[0] = {}) =>
+  Array.from({ length: count }, (_, i) => observation({ step: i + 1, self: RICH, ...overrides }));
 
-const side = (intent: Intent) => (intent.kind === "buyCurveWithQuote" || (intent.kind === "swap" && intent.sell === "quote") ? "buy" : "sell");
+const side = (intent: Intent) =>
+  intent.kind === "buyCurveWithQuote" || (intent.kind === "swap" && intent.sell === "quote") ? "buy" : "sell";
 
 describe("whale behaviour", function () {
   it("trades every everySteps from startStep, and never before", async function () {
@@ -27,7 +40,12 @@ describe("whale behaviour", function () {
   it("buys buyQuote with a slippage limit on the pool or the curve", async function () {
     const obs = observation({ step: 5 });
     const [onPool] = await createWhale(whaleConfig()).step(obs, context());
-    expect(onPool).to.deep.include({ kind: "swap", sell: "quote", amountIn: 500n * QUOTE, minOut: minusBps(poolAmountOut(obs.pool, "quote", 500n * QUOTE), 300) });
+    expect(onPool).to.deep.include({
+      kind: "swap",
+      sell: "quote",
+      amountIn: 500n * QUOTE,
+      minOut: minusBps(poolAmountOut(obs.pool, "quote", 500n * QUOTE), 300),
+    });
     expect(onPool?.note).to.match(/^whale: buy 500 quote/);
     const [onCurve] = await createWhale(whaleConfig({ venue: "curve" })).step(obs, context());
     expect(onCurve).to.deep.include({ kind: "buyCurveWithQuote", quoteIn: 500n * QUOTE });
@@ -36,11 +54,19 @@ describe("whale behaviour", function () {
   it("sells sellFractionBps of the tokens it holds at each sale", async function () {
     const behaviour = createWhale(whaleConfig({ side: "sell", venue: "curve", startStep: 1, everySteps: 1 }));
     const ctx = context();
-    const [first] = await behaviour.step(observation({ step: 1, self: { holdings: { tokens: 10_000n * TOKEN, quote: 0n, lp: 0n } } }), ctx);
+    const [first] = await behaviour.step(
+      observation({ step: 1, self: { holdings: { tokens: 10_000n * TOKEN, quote: 0n, lp: 0n } } }),
+      ctx,
+    );
     expect(first).to.deep.include({ kind: "sellCurve", amount: 2_500n * TOKEN });
-    const [second] = await behaviour.step(observation({ step: 2, self: { holdings: { tokens: 7_500n * TOKEN, quote: 0n, lp: 0n } } }), ctx);
+    const [second] = await behaviour.step(
+      observation({ step: 2, self: { holdings: { tokens: 7_500n * TOKEN, quote: 0n, lp: 0n } } }),
+      ctx,
+    );
     expect(second).to.deep.include({ kind: "sellCurve", amount: 1_875n * TOKEN });
-    expect(await behaviour.step(observation({ step: 3, self: { holdings: { tokens: 0n, quote: 0n, lp: 0n } } }), ctx)).to.deep.equal([]);
+    expect(
+      await behaviour.step(observation({ step: 3, self: { holdings: { tokens: 0n, quote: 0n, lp: 0n } } }), ctx),
+    ).to.deep.equal([]);
   });
 
   it("alternates a buy first, then a sale, and tries a skipped buy again at its next turn", async function () {
@@ -62,7 +88,10 @@ describe("whale behaviour", function () {
   });
 
   it("bids its configured priority fee", async function () {
-    const [buy] = await createWhale(whaleConfig({ priorityFeeWei: 50_000_000_000n })).step(observation({ step: 5 }), context());
+    const [buy] = await createWhale(whaleConfig({ priorityFeeWei: 50_000_000_000n })).step(
+      observation({ step: 5 }),
+      context(),
+    );
     expect(buy?.priorityFeeWei).to.equal(50_000_000_000n);
   });
 
@@ -76,7 +105,13 @@ describe("whale behaviour", function () {
   it("rejects a config it cannot run, naming the field", function () {
     expect(() => createWhale(whaleConfig({ everySteps: 0 }))).to.throw(BehaviourConfigError, /everySteps/);
     expect(() => createWhale(whaleConfig({ buyQuote: 0n }))).to.throw(BehaviourConfigError, /buyQuote/);
-    expect(() => createWhale(whaleConfig({ side: "sell", buyQuote: 0n, sellFractionBps: 10_001 }))).to.throw(BehaviourConfigError, /sellFractionBps/);
-    expect(() => createWhale(whaleConfig({ side: "hold" as WhaleConfig["side"] }))).to.throw(BehaviourConfigError, /side/);
+    expect(() => createWhale(whaleConfig({ side: "sell", buyQuote: 0n, sellFractionBps: 10_001 }))).to.throw(
+      BehaviourConfigError,
+      /sellFractionBps/,
+    );
+    expect(() => createWhale(whaleConfig({ side: "hold" as WhaleConfig["side"] }))).to.throw(
+      BehaviourConfigError,
+      /side/,
+    );
   });
 });

@@ -5,5 +5,8 @@ import { expect } from "chai";
 
 export function expectClose(actual: number, expected: number, tolerance: number, message?: string): void {
   const ok = Math.abs(actual - expected) <= tolerance;
-  expect(ok, `${message === undefined ? "" : `${message}: `}expected ${actual} to be within ${tolerance} of ${expected}`).to.equal(true);
+  expect(
+    ok,
+    `${message === undefined ? "" : `${message}: `}expected ${actual} to be within ${tolerance} of ${expected}`,
+  ).to.equal(true);
 }

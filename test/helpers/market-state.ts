@@ -39,7 +39,12 @@ export async function readCurveState(deployment: Deployment): Promise<CurveState
 
 export async function readPoolState(deployment: Deployment): Promise<PoolState> {
   const { pool } = deployment.contracts;
-  const [[reserveToken, reserveQuote], feeBps, priceWad, totalLiquidity] = await Promise.all([pool.getReserves(), pool.feeBps(), pool.priceWad(), pool.totalSupply()]);
+  const [[reserveToken, reserveQuote], feeBps, priceWad, totalLiquidity] = await Promise.all([
+    pool.getReserves(),
+    pool.feeBps(),
+    pool.priceWad(),
+    pool.totalSupply(),
+  ]);
   return { reserveToken, reserveQuote, feeBps: Number(feeBps), priceWad, totalLiquidity };
 }
 

@@ -31,5 +31,7 @@ export async function signPermit(
   };
   const ownerAddress = await owner.getAddress();
   const nonce = await token.nonces(ownerAddress);
-  return Signature.from(await signer.signTypedData(domain, types, { owner: ownerAddress, spender, value, nonce, deadline }));
+  return Signature.from(
+    await signer.signTypedData(domain, types, { owner: ownerAddress, spender, value, nonce, deadline }),
+  );
 }

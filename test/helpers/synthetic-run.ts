@@ -105,7 +105,12 @@ export async function writeSyntheticRun(dir: string, options: SyntheticRunOption
   }
   const finals: AgentFinal[] = [];
   for (let index = 0; index < options.agents; index++) {
-    finals.push({ agent: agentId(index), behaviours: BEHAVIOURS[index % BEHAVIOURS.length], startValueQuote: startValueOf(index), final: agentRowAt(index, options.steps) });
+    finals.push({
+      agent: agentId(index),
+      behaviours: BEHAVIOURS[index % BEHAVIOURS.length],
+      startValueQuote: startValueOf(index),
+      final: agentRowAt(index, options.steps),
+    });
   }
   const gasRecords: GasRecord[] = [];
   for (let step = 1; step <= options.steps; step++) {
@@ -126,7 +131,16 @@ export async function writeSyntheticRun(dir: string, options: SyntheticRunOption
   }
   const profile = buildGasProfile(gasRecords);
   const summary = summarize({
-    scenario: { name: "synthetic", source: "scenarios/synthetic.yaml", policy: "baseline", seed: 7n, blocks: options.steps, mode: "priority", blockSeconds: 12, genesis: "genesis/default.json" },
+    scenario: {
+      name: "synthetic",
+      source: "scenarios/synthetic.yaml",
+      policy: "baseline",
+      seed: 7n,
+      blocks: options.steps,
+      mode: "priority",
+      blockSeconds: 12,
+      genesis: "genesis/default.json",
+    },
     network: { name: "default", chainId: 31337 },
     completion: { stepsRecorded: options.steps, complete: true },
     steps,
@@ -134,8 +148,14 @@ export async function writeSyntheticRun(dir: string, options: SyntheticRunOption
     gas: profile.totals,
   });
 
-  await writeFile(join(dir, RUN_FILES.steps), csvHeader(STEP_COLUMNS) + steps.map((row) => csvLine(STEP_COLUMNS, row)).join(""));
-  await writeFile(join(dir, RUN_FILES.agents), csvHeader(AGENT_COLUMNS) + agentRows.map((row) => csvLine(AGENT_COLUMNS, row)).join(""));
+  await writeFile(
+    join(dir, RUN_FILES.steps),
+    csvHeader(STEP_COLUMNS) + steps.map((row) => csvLine(STEP_COLUMNS, row)).join(""),
+  );
+  await writeFile(
+    join(dir, RUN_FILES.agents),
+    csvHeader(AGENT_COLUMNS) + agentRows.map((row) => csvLine(AGENT_COLUMNS, row)).join(""),
+  );
   await writeGasProfile(join(dir, RUN_FILES.gas), profile);
   await writeSummary(join(dir, RUN_FILES.summary), summary);
   return { steps, agentRows, finals, gasRecords, profile, summary };

@@ -86,7 +86,11 @@ export function integral(c: Curve, lo: bigint, n: bigint): Dec {
     case CurveKind.Exponential: {
       // (p1/k)·(e^{k(lo+n)} − e^{k·lo}) / 1e18
       const k = kPerWei(c);
-      return dec(c.p1).mul(k.mul(dec(lo)).exp()).mul(expm1(k.mul(dec(n)))).div(k).div(E18);
+      return dec(c.p1)
+        .mul(k.mul(dec(lo)).exp())
+        .mul(expm1(k.mul(dec(n))))
+        .div(k)
+        .div(E18);
     }
     default: {
       // p4·n + (K/k)·(softplus(y1) − softplus(y0)), softplus(y1) − softplus(y0) = log1p(σ(y0)·expm1(k·n))
@@ -110,8 +114,12 @@ export function isInRange(c: Curve): boolean {
       return c.p3 === 0n && c.p4 === 0n && c.p1 + c.p2 > 0n && price(c, d).lte(maxPrice);
     case CurveKind.Exponential:
       return (
-        c.p3 === 0n && c.p4 === 0n && c.p1 > 0n && c.p2 > 0n &&
-        c.p2 * d <= 100n * WAD * WAD && price(c, d).lte(maxPrice)
+        c.p3 === 0n &&
+        c.p4 === 0n &&
+        c.p1 > 0n &&
+        c.p2 > 0n &&
+        c.p2 * d <= 100n * WAD * WAD &&
+        price(c, d).lte(maxPrice)
       );
     default: {
       if (c.p3 > d) return false;
