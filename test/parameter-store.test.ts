@@ -48,19 +48,17 @@ async function deployStore() {
 async function deployDefined() {
   const base = await deployStore();
   const { store, consumer, deployer } = base;
-  const tx = await store
-    .connect(deployer)
-    .defineParameter(
-      init({
-        key: FEE,
-        value: 31n,
-        min: 5n,
-        max: 1_000n,
-        maxStepBps: 5_000,
-        minIntervalSeconds: DAY,
-        consumer: await consumer.getAddress(),
-      }),
-    );
+  const tx = await store.connect(deployer).defineParameter(
+    init({
+      key: FEE,
+      value: 31n,
+      min: 5n,
+      max: 1_000n,
+      maxStepBps: 5_000,
+      minIntervalSeconds: DAY,
+      consumer: await consumer.getAddress(),
+    }),
+  );
   const definedAt = (await tx.getBlock())!.timestamp;
   await store.defineParameter(init({ key: SLOPE, value: 0n, min: 0n, max: WAD, maxStepBps: 1_000 }));
   await store.defineParameter(init({ key: FROZEN, value: 7n, maxStepBps: 0 }));
