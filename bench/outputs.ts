@@ -18,7 +18,7 @@ import hre from "hardhat";
 import { runExperiment } from "../agents/experiment/run-experiment.ts";
 import { runModelBattle } from "../agents/model/model-world.ts";
 import { runBattle } from "../agents/run/battle.ts";
-import { stableJson } from "../agents/run/stable-json.ts";
+import { stableJson } from "../agents/core/stable-json.ts";
 import { loadScenario } from "../agents/scenario/scenario.ts";
 
 const RESULTS = "bench/results/outputs.json";

@@ -13,9 +13,9 @@ import { join } from "node:path";
 import hre from "hardhat";
 
 import { windowMetrics } from "../agents/governance/window-metrics.ts";
-import { formatInterval, type Interval, meanInterval, pairedDifference } from "../agents/metrics/interval.ts";
+import { formatInterval, type Interval, meanInterval, pairedDifference } from "../agents/core/interval.ts";
 import { runBattle } from "../agents/run/battle.ts";
-import { readStepsCsv } from "../agents/run/csv.ts";
+import { readStepsCsv } from "../agents/core/csv.ts";
 import { loadScenario } from "../agents/scenario/scenario.ts";
 import type { Scenario } from "../agents/scenario/scenario-types.ts";
 

@@ -9,10 +9,8 @@ import { formatGovernanceTable } from "../agents/governance/governance-table.ts"
 import { runBattle } from "../agents/run/battle.ts";
 import { formatLeaderboard } from "../agents/run/leaderboard-table.ts";
 import { RUN_FILES } from "../agents/run/run-files.ts";
-import { ScenarioError } from "../agents/scenario/scenario.ts";
-import { BattleError } from "../agents/world/errors.ts";
-import { GenesisError } from "../agents/genesis/genesis.ts";
-import { DeployError } from "../agents/deploy/errors.ts";
+import { ArenaError, findCause } from "../agents/core/errors.ts";
+import { BattleError, BattleInterrupted } from "../agents/world/errors.ts";
 
 export const DEFAULT_SCENARIO = "scenarios/calm.yaml";
 
@@ -54,29 +52,14 @@ export default async function battleTask(args: BattleTaskArguments, hre: Hardhat
     return successfulResult(dir);
   } catch (error) {
     // Expected failures get their message alone; anything else keeps Hardhat's stack trace.
-    if (
-      error instanceof ScenarioError ||
-      error instanceof GenesisError ||
-      error instanceof DeployError ||
-      error instanceof BattleError ||
-      isNamedBattleError(error)
-    ) {
-      console.error(`battle: ${(error as Error).message}`);
+    if (error instanceof ArenaError) {
+      console.error(`battle: ${error.message}`);
       // Ctrl-C ends with the shell's usual status for it; the run folder is already complete.
-      if (error instanceof Error && error.name === "BattleInterrupted") process.exit(130);
-      return errorResult((error as Error).message);
+      if (findCause(error, BattleInterrupted) !== undefined) process.exit(130);
+      return errorResult(error.message);
     }
     throw error;
   }
-}
-
-function isNamedBattleError(error: unknown): boolean {
-  return (
-    error instanceof Error &&
-    ["BattleInterrupted", "NodeLostError", "NodeUnreachableError", "LiveBattleError", "BattleError"].includes(
-      error.name,
-    )
-  );
 }
 
 function parseOptionalInteger(text: string, flag: string): bigint | undefined {

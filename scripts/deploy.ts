@@ -6,9 +6,9 @@ import { errorResult, successfulResult } from "hardhat/utils/result";
 
 import { deploySystem } from "../agents/deploy/deploy.ts";
 import { writeDeploymentFile } from "../agents/deploy/deployment-file.ts";
-import { DeployError } from "../agents/deploy/errors.ts";
-import { assertDeployAllowed, LiveNetworkError } from "../agents/deploy/network-guard.ts";
-import { GenesisError, loadGenesis } from "../agents/genesis/genesis.ts";
+import { assertDeployAllowed } from "../agents/deploy/network-guard.ts";
+import { loadGenesis } from "../agents/genesis/genesis.ts";
+import { ArenaError } from "../agents/core/errors.ts";
 
 interface DeployTaskArguments {
   genesis: string;
@@ -39,7 +39,7 @@ export default async function deployTask(args: DeployTaskArguments, hre: Hardhat
     return successfulResult(path);
   } catch (error) {
     // Expected failures get their message alone; anything else keeps Hardhat's stack trace.
-    if (error instanceof GenesisError || error instanceof DeployError || error instanceof LiveNetworkError) {
+    if (error instanceof ArenaError) {
       console.error(error.message);
       return errorResult(error.message);
     }

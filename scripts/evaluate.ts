@@ -6,16 +6,13 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { errorResult, successfulResult } from "hardhat/utils/result";
 
-import { DeployError } from "../agents/deploy/errors.ts";
-import { DeploymentFileError } from "../agents/deploy/deployment-file.ts";
-import { GenesisError } from "../agents/genesis/genesis.ts";
-import { ProposalRefused, parseChange } from "../agents/governance/changes.ts";
+import { parseChange } from "../agents/governance/changes.ts";
 import { otherDelegates } from "../agents/governance/evaluation-report.ts";
 import { runEvaluationTask } from "../agents/governance/run-evaluation.ts";
 import { WhatIfError } from "../agents/governance/what-if.ts";
-import { ScenarioError, loadScenario } from "../agents/scenario/scenario.ts";
-import { BattleError } from "../agents/world/errors.ts";
+import { loadScenario } from "../agents/scenario/scenario.ts";
 import { DEFAULT_SCENARIO } from "./battle.ts";
+import { ArenaError } from "../agents/core/errors.ts";
 
 interface EvaluateTaskArguments {
   scenario: string;
@@ -72,15 +69,7 @@ export default async function evaluateTask(args: EvaluateTaskArguments, hre: Har
     console.log(`Report:    ${result.path}`);
     return successfulResult(result.path);
   } catch (error) {
-    if (
-      error instanceof ProposalRefused ||
-      error instanceof WhatIfError ||
-      error instanceof ScenarioError ||
-      error instanceof GenesisError ||
-      error instanceof DeployError ||
-      error instanceof DeploymentFileError ||
-      error instanceof BattleError
-    ) {
+    if (error instanceof ArenaError) {
       console.error(`evaluate: ${error.message}`);
       return errorResult(error.message);
     }

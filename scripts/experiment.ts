@@ -8,8 +8,9 @@ import { errorResult, successfulResult } from "hardhat/utils/result";
 import { ExperimentError } from "../agents/experiment/experiment-error.ts";
 import { ENGINE_NAMES, type EngineName } from "../agents/experiment/experiment-types.ts";
 import { rankCases } from "../agents/experiment/best.ts";
-import { RESULT_FILES, ResultsFolderError } from "../agents/experiment/results-folder.ts";
+import { RESULT_FILES } from "../agents/experiment/results-folder.ts";
 import { ExperimentInterrupted, type ExperimentOutcome, runExperiment } from "../agents/experiment/run-experiment.ts";
+import { ArenaError } from "../agents/core/errors.ts";
 
 interface ExperimentTaskArguments {
   file: string | undefined;
@@ -58,7 +59,7 @@ export default async function experimentTask(args: ExperimentTaskArguments, _hre
       console.error(`experiment: ${error.message}`);
       process.exit(130);
     }
-    if (error instanceof ExperimentError || error instanceof ResultsFolderError) {
+    if (error instanceof ArenaError) {
       console.error(`experiment: ${error.message}`);
       return errorResult(error.message);
     }

@@ -6,8 +6,9 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { errorResult, successfulResult } from "hardhat/utils/result";
 
 import { compareGasProfiles, formatGasComparison } from "../agents/gas/compare.ts";
-import { parseGasDimensions, parseLimit } from "../agents/gas/dimension-option.ts";
-import { GasProfileError, readGasProfile } from "../agents/gas/profile-file.ts";
+import { GasOptionError, parseGasDimensions, parseLimit } from "../agents/gas/dimension-option.ts";
+import { readGasProfile } from "../agents/gas/profile-file.ts";
+import { ArenaError } from "../agents/core/errors.ts";
 
 interface GasCompareTaskArguments {
   /** The baseline run folder (or gas.json); required (undefined or "" when not given). */
@@ -24,7 +25,7 @@ export default async function gasCompareTask(args: GasCompareTaskArguments, _hre
   try {
     const { a: runA, b: runB, out } = args;
     if (runA === undefined || runA === "" || runB === undefined || runB === "") {
-      throw new RangeError(
+      throw new GasOptionError(
         "--a and --b are both required: two run folders a battle wrote, e.g. --a runs/base-1 --b runs/tuned-1",
       );
     }
@@ -45,7 +46,7 @@ export default async function gasCompareTask(args: GasCompareTaskArguments, _hre
     }
     return successfulResult(text);
   } catch (error) {
-    if (error instanceof GasProfileError || error instanceof RangeError) {
+    if (error instanceof ArenaError) {
       console.error(error.message);
       return errorResult(error.message);
     }

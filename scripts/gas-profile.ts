@@ -4,9 +4,10 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { errorResult, successfulResult } from "hardhat/utils/result";
 
-import { parseGasDimensions, parseLimit } from "../agents/gas/dimension-option.ts";
+import { GasOptionError, parseGasDimensions, parseLimit } from "../agents/gas/dimension-option.ts";
 import { formatGasTable } from "../agents/gas/format-profile.ts";
-import { GasProfileError, readGasProfile } from "../agents/gas/profile-file.ts";
+import { readGasProfile } from "../agents/gas/profile-file.ts";
+import { ArenaError } from "../agents/core/errors.ts";
 
 interface GasProfileTaskArguments {
   /** A run folder (or a gas.json file); required (undefined or "" when not given). */
@@ -18,7 +19,7 @@ interface GasProfileTaskArguments {
 export default async function gasProfileTask(args: GasProfileTaskArguments, _hre: HardhatRuntimeEnvironment) {
   try {
     if (args.run === undefined || args.run === "")
-      throw new RangeError("--run is required: the run folder a battle wrote, e.g. --run runs/baseline-1");
+      throw new GasOptionError("--run is required: the run folder a battle wrote, e.g. --run runs/baseline-1");
     const dimensions = parseGasDimensions(args.by);
     const limit = parseLimit(args.limit);
     const profile = await readGasProfile(args.run);
@@ -26,7 +27,7 @@ export default async function gasProfileTask(args: GasProfileTaskArguments, _hre
     console.log(text);
     return successfulResult(text);
   } catch (error) {
-    if (error instanceof GasProfileError || error instanceof RangeError) {
+    if (error instanceof ArenaError) {
       console.error(error.message);
       return errorResult(error.message);
     }

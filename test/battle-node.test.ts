@@ -2,6 +2,7 @@
 // to start one, and a node killed mid-run stops the battle with every recorded block kept on disk.
 
 import { type ChildProcess, spawn } from "node:child_process";
+import { BattleStopped, NodeLostError, NodeUnreachableError } from "../agents/world/errors.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -11,7 +12,7 @@ import { expect } from "chai";
 import hre from "hardhat";
 
 import { runBattle } from "../agents/run/battle.ts";
-import { readStepsCsv } from "../agents/run/csv.ts";
+import { readStepsCsv } from "../agents/core/csv.ts";
 import { readSummary } from "../agents/run/summary-file.ts";
 
 const URL = "http://127.0.0.1:8545";
@@ -65,7 +66,7 @@ describe("battle over HTTP (--network localhost)", function () {
     } catch (e) {
       error = e;
     }
-    expect((error as Error).name).to.equal("NodeUnreachableError");
+    expect(error).to.be.instanceOf(NodeUnreachableError);
     expect((error as Error).message)
       .to.include(URL)
       .and.include("npx hardhat node");
@@ -92,7 +93,8 @@ describe("battle over HTTP (--network localhost)", function () {
     } finally {
       node.kill("SIGKILL");
     }
-    expect((error as Error).name).to.equal("NodeLostError");
+    expect(error).to.be.instanceOf(BattleStopped);
+    expect((error as BattleStopped).cause).to.be.instanceOf(NodeLostError);
     expect((error as Error).message)
       .to.include(`lost the node at ${URL}`)
       .and.include(`8 of 300 blocks are recorded in ${dir}`);

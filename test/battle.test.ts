@@ -10,10 +10,10 @@ import hre from "hardhat";
 
 import { compareGasProfiles } from "../agents/gas/compare.ts";
 import { runBattle } from "../agents/run/battle.ts";
-import { readStepsCsv } from "../agents/run/csv.ts";
+import { readStepsCsv } from "../agents/core/csv.ts";
 import { readSummary } from "../agents/run/summary-file.ts";
 import { loadScenario } from "../agents/scenario/scenario.ts";
-import { BattleInterrupted } from "../agents/world/errors.ts";
+import { BattleInterrupted, BattleStopped } from "../agents/world/errors.ts";
 
 describe("battle", function () {
   this.timeout(180_000);
@@ -74,8 +74,8 @@ describe("battle", function () {
     } catch (e) {
       error = e;
     }
-    expect(error).to.be.instanceOf(Error);
-    expect((error as Error).name).to.equal("BattleInterrupted");
+    expect(error).to.be.instanceOf(BattleStopped);
+    expect((error as BattleStopped).cause).to.be.instanceOf(BattleInterrupted);
     expect((error as Error).message).to.include(`12 of 300 blocks are recorded in ${dir}`);
     const steps = await readStepsCsv(join(dir, "steps.csv"));
     expect(steps).to.have.length(12);

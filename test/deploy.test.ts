@@ -23,8 +23,9 @@ import {
 } from "../agents/deploy/deployment-file.ts";
 import { DeployError } from "../agents/deploy/errors.ts";
 import { assertDeployAllowed, LiveNetworkError } from "../agents/deploy/network-guard.ts";
-import { CURVE_KIND_IDS, curveParameters, GenesisError, loadGenesis, parseGenesis } from "../agents/genesis/genesis.ts";
-import { MAX_SUPPLY } from "../agents/genesis/limits.ts";
+import { CURVE_KIND_IDS, curveParameters, loadGenesis, parseGenesis } from "../agents/genesis/genesis.ts";
+import { GenesisError } from "../agents/core/document-reader.ts";
+import { MAX_SUPPLY } from "../agents/core/limits.ts";
 import { deployExponentialFixture, deployFixture, deploySigmoidFixture } from "./fixtures.ts";
 
 const connection = await network.create();

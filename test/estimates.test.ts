@@ -6,7 +6,7 @@ import { network } from "hardhat";
 
 import type { Deployment } from "../agents/deploy/deploy.ts";
 import { poolAmountIn, poolAmountOut } from "../agents/harness/estimates.ts";
-import { Random } from "../agents/harness/random.ts";
+import { Random } from "../agents/core/random.ts";
 import type { PoolState } from "../agents/harness/types.ts";
 import { deployFixture } from "./fixtures.ts";
 import { readPoolState } from "./helpers/market-state.ts";

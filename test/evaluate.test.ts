@@ -26,7 +26,7 @@ import {
   type VoterDecision,
   voterDecisions,
 } from "../agents/governance/voters.ts";
-import { isSignificant, pairedDifference } from "../agents/metrics/interval.ts";
+import { isSignificant, pairedDifference } from "../agents/core/interval.ts";
 import { loadScenario } from "../agents/scenario/scenario.ts";
 import { TxSender } from "../agents/world/tx-sender.ts";
 import { expectClose } from "./helpers/close.ts";

@@ -11,7 +11,7 @@ import hre from "hardhat";
 
 import { ChainEngine } from "../agents/experiment/chain-engine.ts";
 import { runBattle } from "../agents/run/battle.ts";
-import { stableJson } from "../agents/run/stable-json.ts";
+import { stableJson } from "../agents/core/stable-json.ts";
 import type { Summary } from "../agents/run/summary.ts";
 import { loadScenario } from "../agents/scenario/scenario.ts";
 

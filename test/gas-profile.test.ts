@@ -7,7 +7,7 @@ import { compareGasProfiles, formatGasComparison } from "../agents/gas/compare.t
 import { formatGasTable } from "../agents/gas/format-profile.ts";
 import { gasProfileJson, GasProfileError, readGasProfile } from "../agents/gas/profile-file.ts";
 import { buildGasProfile, GasProfileBuilder, type GasRow } from "../agents/gas/profile.ts";
-import type { GasRecord } from "../agents/run/records.ts";
+import type { GasRecord } from "../agents/core/records.ts";
 
 function record(fields: Partial<GasRecord>): GasRecord {
   return {

@@ -6,7 +6,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { gasProfileJson } from "../agents/gas/profile-file.ts";
 import { buildGasProfile } from "../agents/gas/profile.ts";
-import type { GasRecord } from "../agents/run/records.ts";
+import type { GasRecord } from "../agents/core/records.ts";
 import gasCompareTask from "../scripts/gas-compare.ts";
 import gasProfileTask from "../scripts/gas-profile.ts";
 

@@ -9,19 +9,19 @@ import { expWad } from "../agents/model/solady-math.ts";
 import {
   CURVE_KIND_IDS,
   type CurveKindName,
-  GenesisError,
-  type GenesisIssue,
   loadGenesis,
   parameterKeys,
   parseGenesis,
 } from "../agents/genesis/genesis.ts";
-import * as limits from "../agents/genesis/limits.ts";
-import { formatDecimal, parseDecimal, parseDuration } from "../agents/genesis/units.ts";
+import { GenesisError, type DocumentIssue } from "../agents/core/document-reader.ts";
+import * as contractLimits from "../agents/core/limits.ts";
+import { BPS, formatDecimal, parseDecimal, parseDuration, WAD } from "../agents/core/units.ts";
 import type { CurveMathHarness } from "../types/ethers-contracts/index.js";
 import { SeededRandom } from "./reference/seeded-random.js";
 
 const { ethers, networkHelpers } = await network.create();
-const { MAX_PRICE_WAD, MAX_SUPPLY, WAD } = limits;
+const limits: Record<string, unknown> = { ...contractLimits, WAD, BPS };
+const { MAX_PRICE_WAD, MAX_SUPPLY } = contractLimits;
 
 const DAY = 86_400;
 
@@ -36,7 +36,7 @@ function mutated(change: (g: Record<string, any>) => void, base = "genesis/defau
   return g;
 }
 
-function issuesOf(input: unknown, source = "genesis/test.json"): GenesisIssue[] {
+function issuesOf(input: unknown, source = "genesis/test.json"): DocumentIssue[] {
   try {
     parseGenesis(input, source);
   } catch (error) {
@@ -47,7 +47,7 @@ function issuesOf(input: unknown, source = "genesis/test.json"): GenesisIssue[] 
 }
 
 /** Issues only at `path` (one field, one or more reasons), the first of them mentioning `expected`. */
-function expectIssue(input: unknown, path: string, expected: string, got?: string): GenesisIssue {
+function expectIssue(input: unknown, path: string, expected: string, got?: string): DocumentIssue {
   const issues = issuesOf(input);
   expect(
     issues.map((i) => i.path),
@@ -755,7 +755,7 @@ describe("genesis files", function () {
         "MAX_FEE_BPS",
         "MINIMUM_LIQUIDITY",
       ]) {
-        expect((limits as Record<string, unknown>)[name], name).to.equal(constant(name));
+        expect(limits[name], name).to.equal(constant(name));
       }
     });
   });

@@ -4,7 +4,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import type { Deployment } from "../agents/deploy/deploy.ts";
-import { ceilDiv } from "../agents/math/bigint.ts";
+import { ceilDiv } from "../agents/core/bigint.ts";
 import { deployFixture } from "./fixtures.ts";
 
 const connection = await network.create();

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 
-import { formatInterval, isSignificant, meanInterval, pairedDifference, t95 } from "../agents/metrics/interval.ts";
+import { formatInterval, isSignificant, meanInterval, pairedDifference, t95 } from "../agents/core/interval.ts";
 import { expectClose } from "./helpers/close.ts";
 
 describe("confidence intervals", () => {

@@ -15,7 +15,7 @@ import { network } from "hardhat";
 
 import type { Deployment } from "../agents/deploy/deploy.ts";
 import { keyToBytes32 } from "../agents/governance/changes.ts";
-import { Random } from "../agents/harness/random.ts";
+import { Random } from "../agents/core/random.ts";
 import { CURVE_PARAMETER_KEYS, FEE_PARAMETER_KEYS, MarketModel } from "../agents/model/market-model.ts";
 import { modelQuoter } from "../agents/model/model-quoter.ts";
 import { ModelRevert } from "../agents/model/model-revert.ts";

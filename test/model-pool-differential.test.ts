@@ -9,7 +9,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { Random } from "../agents/harness/random.ts";
+import { Random } from "../agents/core/random.ts";
 import { ModelRevert } from "../agents/model/model-revert.ts";
 import { PoolModel } from "../agents/model/pool-model.ts";
 import { revertName } from "./helpers/revert-name.ts";

@@ -16,7 +16,7 @@ import { ModelWorld } from "../agents/model/model-engine.ts";
 import { setUpModel } from "../agents/model/model-setup.ts";
 import { runModelBattle } from "../agents/model/model-world.ts";
 import { runBattle } from "../agents/run/battle.ts";
-import { STEP_COLUMNS } from "../agents/run/records.ts";
+import { STEP_COLUMNS } from "../agents/core/records.ts";
 import { loadScenario } from "../agents/scenario/scenario.ts";
 import type { Scenario } from "../agents/scenario/scenario-types.ts";
 

@@ -3,7 +3,7 @@ import { network } from "hardhat";
 import type { ContractTransactionResponse, Log } from "ethers";
 
 import type { ConstantProductPool, TestERC20 } from "../types/ethers-contracts/index.js";
-import { sqrtDown } from "../agents/math/bigint.ts";
+import { sqrtDown } from "../agents/core/bigint.ts";
 
 const { ethers, networkHelpers } = await network.create();
 

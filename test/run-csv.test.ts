@@ -3,8 +3,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { agentRows, CsvError, csvHeader, csvLine, readAgentsCsv, readStepsCsv } from "../agents/run/csv.ts";
-import { AGENT_COLUMNS, STEP_COLUMNS } from "../agents/run/records.ts";
+import { agentRows, CsvError, csvHeader, csvLine, readAgentsCsv, readStepsCsv } from "../agents/core/csv.ts";
+import { AGENT_COLUMNS, STEP_COLUMNS } from "../agents/core/records.ts";
 import { syntheticSteps } from "./helpers/synthetic-run.ts";
 
 describe("run csv files", function () {

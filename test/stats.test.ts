@@ -11,7 +11,7 @@ import {
   sampleStdev,
   SECONDS_PER_YEAR,
   volatility,
-} from "../agents/metrics/stats.ts";
+} from "../agents/core/stats.ts";
 import { expectClose } from "./helpers/close.ts";
 
 const WAD = 10n ** 18n;

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import type { AgentRow, StepRow } from "../agents/run/records.ts";
+import type { AgentRow, StepRow } from "../agents/core/records.ts";
 import { readSummary, SummaryFileError } from "../agents/run/summary-file.ts";
 import { type AgentFinal, summarize, type SummaryInput, summaryJson } from "../agents/run/summary.ts";
 import { expectClose } from "./helpers/close.ts";

@@ -14,7 +14,7 @@
 // `current()` the index of the arm playing now.
 
 import type { BanditConfig } from "../scenario/behaviour-configs.ts";
-import type { Random } from "../harness/random.ts";
+import type { Random } from "../core/random.ts";
 import type { Behaviour, DecideContext, Intent, Observation, PendingTx, StepOutcome } from "../harness/types.ts";
 import { BehaviourConfigError, checkCommon, checkProbability, checkWholeNumber } from "./config-checks.ts";
 

@@ -2,13 +2,13 @@
 // directly gets the same clear error as a scenario file: which behaviour, which field, how to fix it.
 
 import type { CommonConfig } from "../scenario/behaviour-configs.ts";
+import { ArenaError } from "../core/errors.ts";
 
-export class BehaviourConfigError extends Error {
+export class BehaviourConfigError extends ArenaError {
   readonly field: string;
 
   constructor(config: { kind: string; label: string }, field: string, problem: string, fix: string) {
     super(`${config.kind} "${config.label}": ${field} ${problem}; ${fix}`);
-    this.name = "BehaviourConfigError";
     this.field = field;
   }
 }

@@ -4,10 +4,11 @@
 // inside a search. Where the contract would revert (past the max supply, more than the supply, a
 // limit missed), the helpers here answer undefined, and the behaviour skips that trade.
 
-import { QUOTE_DECIMALS } from "../genesis/limits.ts";
+import { QUOTE_DECIMALS } from "../core/units.ts";
 import type { CurveState } from "../harness/types.ts";
 import { MarketModel } from "../model/market-model.ts";
-import { MAX_UINT256, ModelRevert } from "../model/model-revert.ts";
+import { ModelRevert } from "../model/model-revert.ts";
+import { MAX_UINT256 } from "../core/units.ts";
 
 /** The market an observation shows, as a model to quote on or to trade on (a copy: trading on it changes nothing else). */
 export function marketOf(curve: CurveState): MarketModel {

@@ -3,7 +3,7 @@
 // buys tradeQuote; when as far above, it sells tokens worth tradeQuote (all it holds if less). It
 // waits until it has a full window, and waits out its cooldown after each trade.
 
-import { BPS } from "../harness/estimates.ts";
+import { BPS } from "../core/units.ts";
 import type { Behaviour, Intent, Observation } from "../harness/types.ts";
 import type { MeanReversionConfig } from "../scenario/behaviour-configs.ts";
 import { checkCommon, checkPositiveAmount, checkWholeNumber } from "./config-checks.ts";

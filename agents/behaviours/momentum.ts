@@ -2,7 +2,7 @@
 // over the last lookbackSteps it buys tradeQuote; when it has fallen by as much it sells tokens
 // worth tradeQuote (all it holds if less); then it waits out its cooldown.
 
-import { BPS } from "../harness/estimates.ts";
+import { BPS } from "../core/units.ts";
 import type { Behaviour, Intent, Observation } from "../harness/types.ts";
 import type { MomentumConfig } from "../scenario/behaviour-configs.ts";
 import { checkCommon, checkPositiveAmount, checkWholeNumber } from "./config-checks.ts";

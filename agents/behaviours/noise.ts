@@ -2,7 +2,7 @@
 // average), each a buy or a sell of a log-uniform quote size on a venue picked at random. It has no
 // view on price; it only skips what it cannot do (pay for, hold, or trade on a paused curve).
 
-import type { Random } from "../harness/random.ts";
+import type { Random } from "../core/random.ts";
 import type { Behaviour, Intent, Observation, Venue } from "../harness/types.ts";
 import type { NoiseConfig } from "../scenario/behaviour-configs.ts";
 import { BehaviourConfigError, checkCommon, checkPositiveAmount, checkProbability } from "./config-checks.ts";

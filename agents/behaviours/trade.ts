@@ -5,7 +5,8 @@
 // when a trade is impossible: then the helpers return undefined and the behaviour skips it, rather
 // than sending a transaction that can only revert.
 
-import { BPS, minusBps, plusBps, poolAmountIn, poolAmountOut, quoteToTokens } from "../harness/estimates.ts";
+import { minusBps, plusBps, poolAmountIn, poolAmountOut, quoteToTokens } from "../harness/estimates.ts";
+import { BPS } from "../core/units.ts";
 import type { Intent, IntentBase, Observation, PoolState, Venue } from "../harness/types.ts";
 import { PoolModel } from "../model/pool-model.ts";
 import type { CommonConfig } from "../scenario/behaviour-configs.ts";

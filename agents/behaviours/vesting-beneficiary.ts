@@ -14,7 +14,7 @@
 // last sale (at once the first time). Tokens released in a step are sold from the next step on.
 
 import type { VestingBeneficiaryConfig } from "../scenario/behaviour-configs.ts";
-import { BPS } from "../harness/estimates.ts";
+import { BPS } from "../core/units.ts";
 import type { Behaviour, Intent, Observation, StepOutcome } from "../harness/types.ts";
 import { checkCommon, checkPositiveAmount, checkWholeNumber } from "./config-checks.ts";
 import { tokensText } from "./notes.ts";

@@ -2,7 +2,7 @@
 // its tokens, or the two in turn (a buy first). Its trades are the shocks the other agents and the
 // market's parameters have to absorb.
 
-import { BPS } from "../harness/estimates.ts";
+import { BPS } from "../core/units.ts";
 import type { Behaviour, Intent, Observation } from "../harness/types.ts";
 import type { WhaleConfig } from "../scenario/behaviour-configs.ts";
 import { BehaviourConfigError, checkCommon, checkPositiveAmount, checkWholeNumber } from "./config-checks.ts";

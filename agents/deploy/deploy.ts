@@ -25,9 +25,10 @@ import type {
   QuoteToken,
   Vesting,
 } from "../../types/ethers-contracts/index.js";
-import { type AccountRef, CURVE_KIND_IDS, type Genesis, type GenesisParameter } from "../genesis/genesis.ts";
-import { QUOTE_DECIMALS } from "../genesis/limits.ts";
-import { formatDecimal } from "../genesis/units.ts";
+import { CURVE_KIND_IDS, type Genesis, type GenesisParameter } from "../genesis/genesis.ts";
+import { type AccountRef } from "../core/document-reader.ts";
+import { QUOTE_DECIMALS } from "../core/units.ts";
+import { formatDecimal } from "../core/units.ts";
 import { DeployError, type DecodedRevert, toDeployError } from "./errors.ts";
 import { assertDeployAllowed, isLocalChain } from "./network-guard.ts";
 

@@ -17,6 +17,7 @@ import {
   STEP_NAMES,
   type StepName,
 } from "./deploy.ts";
+import { ArenaError } from "../core/errors.ts";
 
 export const DEPLOYMENT_FORMAT_VERSION = 1;
 
@@ -48,13 +49,12 @@ export interface DeploymentRecord {
   parameters: Record<string, ParameterRecord>;
 }
 
-export class DeploymentFileError extends Error {
+export class DeploymentFileError extends ArenaError {
   readonly source: string;
   readonly issues: string[];
 
   constructor(source: string, issues: string[]) {
     super(`${source}: not a valid deployment file:\n${issues.map((issue) => `  ${issue}`).join("\n")}`);
-    this.name = "DeploymentFileError";
     this.source = source;
     this.issues = issues;
   }

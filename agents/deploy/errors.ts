@@ -1,6 +1,7 @@
 // A failed deployment step names the step, the contract and the decoded revert reason.
 
 import { AbiCoder, type Interface } from "ethers";
+import { ArenaError } from "../core/errors.ts";
 
 export interface DecodedRevert {
   name: string;
@@ -9,14 +10,13 @@ export interface DecodedRevert {
   text: string;
 }
 
-export class DeployError extends Error {
+export class DeployError extends ArenaError {
   readonly step: string;
   readonly contract: string;
   readonly revert?: DecodedRevert;
 
   constructor(step: string, contract: string, detail: string, revert?: DecodedRevert, options?: { cause?: unknown }) {
     super(`deploy step "${step}" failed on ${contract}: ${detail}`, options);
-    this.name = "DeployError";
     this.step = step;
     this.contract = contract;
     this.revert = revert;

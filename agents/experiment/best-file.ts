@@ -4,8 +4,8 @@
 
 import { join } from "node:path";
 
-import { stableJson } from "../run/stable-json.ts";
-import { writeFileAtomically } from "../run/write-atomically.ts";
+import { stableJson } from "../core/stable-json.ts";
+import { writeFileAtomically } from "../core/write-atomically.ts";
 import { type CaseStats, caseEntry, caseStats, paretoFront, rankCases } from "./best.ts";
 import type { Experiment, RunEngine } from "./experiment-types.ts";
 import { RESULT_FILES, type RunRecord } from "./results-folder.ts";

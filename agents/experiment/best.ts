@@ -3,7 +3,7 @@
 // Pareto front: the cases no other case beats on every objective at once. Pure functions of the
 // recorded rows, so best.json can be rebuilt from runs.csv at any time.
 
-import { type Interval, meanInterval } from "../metrics/interval.ts";
+import { type Interval, meanInterval } from "../core/interval.ts";
 import type { Goal, Objective, RunEngine } from "./experiment-types.ts";
 import type { RunRecord } from "./results-folder.ts";
 

@@ -1,24 +1,9 @@
 // The one error an experiment file can produce: every problem found, each with the field's path, what
-// was expected, what the file held and how to fix it, the way ScenarioError reads at the terminal.
-// Problems inside the scenario a grid case builds carry the case in their path.
+// was expected, what the file held and how to fix it (core/document-reader.ts). Problems inside the
+// scenario a grid case builds carry the case in their path.
 
-import type { ScenarioIssue } from "../scenario/scenario-error.ts";
+import { DocumentError, type DocumentIssue } from "../core/document-reader.ts";
 
-export type ExperimentIssue = ScenarioIssue;
+export type ExperimentIssue = DocumentIssue;
 
-export class ExperimentError extends Error {
-  readonly source: string;
-  readonly issues: ExperimentIssue[];
-
-  constructor(source: string, issues: ExperimentIssue[]) {
-    const lines = issues.map(
-      (issue) =>
-        `${source}: ${issue.path}: expected ${issue.expected}, got ${issue.got}${issue.fix === undefined ? "" : `; ${issue.fix}`}`,
-    );
-    const heading = issues.length === 1 ? "" : `${source}: ${issues.length} problems\n`;
-    super(heading + lines.join("\n"));
-    this.name = "ExperimentError";
-    this.source = source;
-    this.issues = issues;
-  }
-}
+export class ExperimentError extends DocumentError {}

@@ -21,8 +21,9 @@ import { availableParallelism } from "node:os";
 import { readFileSync } from "node:fs";
 import { basename, extname } from "node:path";
 
-import { GenesisError, parseGenesis } from "../genesis/genesis.ts";
-import { MAX_UINT64 } from "../genesis/limits.ts";
+import { parseGenesis } from "../genesis/genesis.ts";
+import { GenesisError } from "../core/document-reader.ts";
+import { MAX_UINT64 } from "../core/units.ts";
 import type { ParameterChange } from "../governance/changes.ts";
 import { parseScenario, readScenarioDocument, ScenarioError } from "../scenario/scenario.ts";
 import { ScenarioReader } from "../scenario/scenario-reader.ts";

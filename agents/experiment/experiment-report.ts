@@ -7,7 +7,7 @@ import { join } from "node:path";
 
 import { escapeHtml, formatFloat, htmlPage, htmlTable } from "../report/html.ts";
 import { type ChartSeries, renderLineChart } from "../report/svg-chart.ts";
-import { writeFileAtomically } from "../run/write-atomically.ts";
+import { writeFileAtomically } from "../core/write-atomically.ts";
 import { type CaseStats, better, paretoFront, rankCases } from "./best.ts";
 import type { ExperimentResults } from "./best-file.ts";
 import type { Experiment, Objective } from "./experiment-types.ts";

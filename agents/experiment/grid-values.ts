@@ -4,8 +4,8 @@
 // field's are kept with as many decimals as the file wrote, and go into the scenario document the
 // way the file wrote them (a string stays a string, a number a number) for the scenario reader to judge.
 
-import { child } from "../genesis/reader.ts";
-import { formatDecimal, parseDecimal } from "../genesis/units.ts";
+import { child } from "../core/document-reader.ts";
+import { formatDecimal, parseDecimal } from "../core/units.ts";
 import type { ScenarioReader } from "../scenario/scenario-reader.ts";
 import type { GridValue } from "./experiment-types.ts";
 

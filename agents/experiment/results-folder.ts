@@ -11,9 +11,10 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-import { csvHeader, csvLine } from "../run/csv.ts";
-import { stableJson } from "../run/stable-json.ts";
+import { csvHeader, csvLine } from "../core/csv.ts";
+import { stableJson } from "../core/stable-json.ts";
 import type { Experiment, ExperimentFingerprint, RunEngine } from "./experiment-types.ts";
+import { ArenaError } from "../core/errors.ts";
 
 export const RESULT_FILES = {
   experiment: "experiment.json",
@@ -36,10 +37,9 @@ export interface RunRecord {
   wallMs: number;
 }
 
-export class ResultsFolderError extends Error {
+export class ResultsFolderError extends ArenaError {
   constructor(message: string) {
     super(message);
-    this.name = "ResultsFolderError";
   }
 }
 

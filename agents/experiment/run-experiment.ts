@@ -16,6 +16,7 @@ import { screenCandidates } from "./screen.ts";
 import { caseStats } from "./best.ts";
 import type { RunJob } from "./worker-messages.ts";
 import { runPool } from "./worker-pool.ts";
+import { ArenaError } from "../core/errors.ts";
 
 export interface ExperimentOptions extends ExperimentOverrides {
   /** An experiment file, or one already loaded. */
@@ -44,14 +45,13 @@ export interface ExperimentOutcome {
   wallSeconds: number;
 }
 
-export class ExperimentInterrupted extends Error {
+export class ExperimentInterrupted extends ArenaError {
   readonly outcome: ExperimentOutcome;
 
   constructor(reason: string, outcome: ExperimentOutcome) {
     super(
       `experiment interrupted (${reason}): ${outcome.records.length} runs are recorded in ${outcome.dir}; run it again with --resume to finish`,
     );
-    this.name = "ExperimentInterrupted";
     this.outcome = outcome;
   }
 }

@@ -5,7 +5,7 @@
 
 import { createBehaviour } from "../behaviours/create.ts";
 import { GasProfileBuilder } from "../gas/profile.ts";
-import type { StepRow } from "../run/records.ts";
+import type { StepRow } from "../core/records.ts";
 import { type Summary, summarize } from "../run/summary.ts";
 import { finalsOf, scenarioMeta } from "../run/world-summary.ts";
 import type { Scenario } from "../scenario/scenario-types.ts";

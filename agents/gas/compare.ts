@@ -3,7 +3,7 @@
 // and p95 do not exist (null).
 
 import { GAS_DIMENSIONS, type GasDimension, type GasProfile, type GasRow, type GasTotals } from "./profile.ts";
-import { alignedTable, type Column, markdownTable, withThousands } from "./text-table.ts";
+import { alignedTable, type Column, markdownTable, withThousands } from "../core/table.ts";
 
 /** One figure in both runs. */
 export interface GasDelta {

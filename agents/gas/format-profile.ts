@@ -1,7 +1,7 @@
 // A gas profile as a terminal table: the costliest keys first.
 
 import type { GasDimension, GasProfile, GasRow } from "./profile.ts";
-import { alignedTable, type Column, withThousands } from "./text-table.ts";
+import { alignedTable, type Column, withThousands } from "../core/table.ts";
 
 export interface GasTableOptions {
   by: GasDimension;

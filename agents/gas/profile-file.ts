@@ -5,18 +5,18 @@ import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 
 import { RUN_FILES } from "../run/run-files.ts";
-import { stableJson } from "../run/stable-json.ts";
-import { writeFileAtomically } from "../run/write-atomically.ts";
+import { stableJson } from "../core/stable-json.ts";
+import { writeFileAtomically } from "../core/write-atomically.ts";
 import { GAS_DIMENSIONS, GAS_PROFILE_KIND, GAS_PROFILE_VERSION, type GasProfile } from "./profile.ts";
+import { ArenaError } from "../core/errors.ts";
 
 export const GAS_PROFILE_FILE = RUN_FILES.gas;
 
-export class GasProfileError extends Error {
+export class GasProfileError extends ArenaError {
   readonly path: string;
 
   constructor(path: string, message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = "GasProfileError";
     this.path = path;
   }
 }

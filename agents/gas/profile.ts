@@ -7,8 +7,8 @@
 // Percentiles are nearest-rank (agents/metrics/stats.ts `percentile`): the median and p95 are gas
 // figures some transaction really used.
 
-import { percentile } from "../metrics/stats.ts";
-import type { GasRecord } from "../run/records.ts";
+import { percentile } from "../core/stats.ts";
+import type { GasRecord } from "../core/records.ts";
 
 /** Identifies gas.json. */
 export const GAS_PROFILE_KIND = "token-arena/gas-profile";

@@ -7,8 +7,9 @@
 
 import { expWad } from "../model/solady-math.ts";
 import type { CurveKindName } from "./genesis.ts";
-import { MAX_EXPONENT_WAD, MAX_PRICE_WAD, MAX_SIGMOID_EXPONENT_WAD, MAX_SUPPLY, WAD } from "./limits.ts";
-import { formatDecimal } from "./units.ts";
+import { MAX_EXPONENT_WAD, MAX_PRICE_WAD, MAX_SIGMOID_EXPONENT_WAD, MAX_SUPPLY } from "../core/limits.ts";
+import { WAD } from "../core/units.ts";
+import { formatDecimal } from "../core/units.ts";
 
 /** A curve field's lowest and highest value in the box. */
 export type CurveBox = Map<string, { lo: bigint; hi: bigint }>;

@@ -5,37 +5,23 @@
 
 import { readFile } from "node:fs/promises";
 
+import { MAX_FEE_BPS, MAX_PRICE_WAD, MAX_SUPPLY, MINIMUM_LIQUIDITY } from "../core/limits.ts";
 import {
   BPS,
-  MAX_FEE_BPS,
-  MAX_PRICE_WAD,
-  MAX_SUPPLY,
   MAX_UINT128,
   MAX_UINT16,
   MAX_UINT32,
   MAX_UINT48,
   MAX_UINT64,
-  MINIMUM_LIQUIDITY,
   QUOTE_DECIMALS,
   TOKEN_DECIMALS,
-} from "./limits.ts";
+} from "../core/units.ts";
 import { type CurveBox, type CurveDomain, checkCurveBox } from "./curve-limits.ts";
-import { child, GenesisError, positive, Reader, type Unit } from "./reader.ts";
-import { formatDecimal, parseDuration } from "./units.ts";
-import { sqrtDown } from "../math/bigint.ts";
+import { type AccountRef, child, GenesisError, positive, Reader, type Unit } from "../core/document-reader.ts";
+import { formatDecimal, parseDuration } from "../core/units.ts";
+import { sqrtDown } from "../core/bigint.ts";
 
 /* TYPES */
-
-// The error parseGenesis throws lives with the reader; callers catch it from here.
-export { GenesisError, type GenesisIssue } from "./reader.ts";
-
-/** Who an allocation, a schedule or the guardian role goes to; resolved to an address at deployment. */
-export type AccountRef =
-  | { kind: "deployer" }
-  | { kind: "treasury" } // the Timelock
-  | { kind: "guardian" }
-  | { kind: "account"; index: number } // the N-th signer of the network connection
-  | { kind: "address"; address: string }; // checksummed
 
 export type CurveKindName = "linear" | "exponential" | "sigmoid";
 /** The Solidity enum CurveKind (contracts/libraries/CurveTypes.sol). */

@@ -4,7 +4,8 @@
 
 import { type Address, hexToString, type PublicClient, parseAbi, stringToHex, type Hex } from "viem";
 
-import { formatDecimal, parseDecimal } from "../genesis/units.ts";
+import { BPS, formatDecimal, parseDecimal } from "../core/units.ts";
+import { ArenaError } from "../core/errors.ts";
 
 export interface ParameterChange {
   /** A store key, like "market.buyFeeBps" or "curve.slope". */
@@ -25,17 +26,14 @@ export interface StoredParameter {
   updatedAt: bigint;
 }
 
-export class ProposalRefused extends Error {
+export class ProposalRefused extends ArenaError {
   readonly problems: string[];
 
   constructor(problems: string[]) {
     super(`proposal refused before sending:\n${problems.map((p) => `  ${p}`).join("\n")}`);
-    this.name = "ProposalRefused";
     this.problems = problems;
   }
 }
-
-const BPS = 10_000n;
 
 export const STORE_ABI = parseAbi([
   "struct Parameter { uint256 value; uint256 min; uint256 max; uint16 maxStepBps; uint32 minIntervalSeconds; uint48 updatedAt; bool exists; address consumer; }",

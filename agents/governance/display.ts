@@ -1,7 +1,7 @@
 // How the governance steps show votes and times: votes are token wei (18 decimals), read as tokens;
 // times are unix seconds, read as UTC and as durations.
 
-import { formatDecimal } from "../genesis/units.ts";
+import { formatDecimal } from "../core/units.ts";
 
 export const TOKEN_DECIMALS = 18;
 

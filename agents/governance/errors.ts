@@ -3,12 +3,11 @@
 // Each message says what is wrong and what to do. (A proposal's own problems are ProposalRefused,
 // in changes.ts, which lists every one of them.)
 
-import { LOCAL_CHAIN_IDS } from "../deploy/network-guard.ts";
+import { ArenaError } from "../core/errors.ts";
 
-export class GovernanceError extends Error {
+export class GovernanceError extends ArenaError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = "GovernanceError";
   }
 }
 
@@ -18,28 +17,6 @@ export class ActionRefused extends GovernanceError {
 
   constructor(action: string, reason: string) {
     super(`${action} refused before sending: ${reason}`);
-    this.name = "ActionRefused";
     this.action = action;
   }
-}
-
-/** Sending to a chain that is not local needs --allow-live, as deploying does. */
-export class LiveGovernanceError extends GovernanceError {
-  constructor(action: string, networkName: string, chainId: bigint) {
-    super(
-      `network "${networkName}" has chain id ${chainId}, which is not a local chain (${LOCAL_CHAIN_IDS.join(", ")}): ` +
-        `${action} sends a real transaction from your account. Pass --allow-live to confirm.`,
-    );
-    this.name = "LiveGovernanceError";
-  }
-}
-
-/** Every error a governance task reports as a message alone (no stack trace). */
-export function isGovernanceUserError(error: unknown): error is Error {
-  return (
-    error instanceof Error &&
-    ["GovernanceError", "ActionRefused", "LiveGovernanceError", "ProposalRefused", "DeploymentFileError"].includes(
-      error.name,
-    )
-  );
 }

@@ -3,10 +3,11 @@
 // effect of the change is the mean of those differences with a 95% interval (Student's t); an effect
 // whose interval excludes zero is more than the agents' own randomness.
 
-import { type Interval, isSignificant, meanInterval, pairedDifference } from "../metrics/interval.ts";
-import { ratio } from "../metrics/stats.ts";
+import { type Interval, isSignificant, meanInterval, pairedDifference } from "../core/interval.ts";
+import { ratio } from "../core/stats.ts";
 import type { ProposalActions } from "./proposal.ts";
 import { runWhatIf, type WhatIfContext, type WhatIfRun } from "./what-if.ts";
+import { WAD } from "../core/units.ts";
 
 /** The metrics every evaluation reports, in report order. */
 export const METRICS = {
@@ -84,7 +85,6 @@ export interface Evaluation {
 }
 
 const QUOTE = 10n ** 6n;
-const WAD = 10n ** 18n;
 
 export async function evaluateProposal(ctx: WhatIfContext, options: EvaluateOptions): Promise<Evaluation> {
   if (options.seeds.length === 0)

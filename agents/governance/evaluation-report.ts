@@ -2,8 +2,8 @@
 // tested, what it does to the market and to each group of agents (with 95% intervals and a plain
 // verdict per line), what it costs in gas, how the agents would vote and what that predicts.
 
-import { formatDecimal } from "../genesis/units.ts";
-import type { Interval } from "../metrics/interval.ts";
+import { formatDecimal } from "../core/units.ts";
+import type { Interval } from "../core/interval.ts";
 import { formatParameter } from "./changes.ts";
 import type { Evaluation, MetricEffect, PnlEffect } from "./evaluate.ts";
 import type { OutcomePrediction, ProposalRef, VoterDecision } from "./voters.ts";

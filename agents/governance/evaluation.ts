@@ -4,9 +4,9 @@
 // Built from the arms of what-if runs (agents/governance/what-if.ts), so the metrics are measured
 // exactly as the protocol agent's monitor measures them in the battle.
 
-import { type Interval, meanInterval, pairedDifference } from "../metrics/interval.ts";
+import { type Interval, meanInterval, pairedDifference } from "../core/interval.ts";
 import type { Evaluation } from "./evaluate.ts";
-import type { StepRow } from "../run/records.ts";
+import type { StepRow } from "../core/records.ts";
 import { OBJECTIVE_METRICS, type ObjectiveMetric } from "../scenario/governance-types.ts";
 import { type WindowStart, windowMetrics } from "./window-metrics.ts";
 

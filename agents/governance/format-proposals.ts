@@ -1,6 +1,6 @@
 // Proposals for the terminal: one line each in a table, or one proposal in full.
 
-import { alignedTable } from "../gas/text-table.ts";
+import { alignedTable } from "../core/table.ts";
 import { formatVotes, isoTime } from "./display.ts";
 import { describeEffect, type ProposalInfo, shortId } from "./proposals.ts";
 

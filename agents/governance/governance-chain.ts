@@ -17,7 +17,8 @@ import type { DeploymentRecord } from "../deploy/deployment-file.ts";
 import { findRevertData } from "../deploy/errors.ts";
 import { isLocalChain } from "../deploy/network-guard.ts";
 import { decodeRevertData } from "../world/tx-sender.ts";
-import { GovernanceError, LiveGovernanceError } from "./errors.ts";
+import { LiveNetworkError } from "../deploy/network-guard.ts";
+import { GovernanceError } from "./errors.ts";
 
 export interface GovernanceAddresses {
   governor: Address;
@@ -114,9 +115,14 @@ export async function openGovernanceChain(
   };
 }
 
-/** Throws LiveGovernanceError unless the chain is local or the caller passed --allow-live. */
+/** Throws LiveNetworkError unless the chain is local or the caller passed --allow-live. */
 export function assertSendAllowed(chain: GovernanceChain, action: string, allowLive: boolean): void {
-  if (!chain.local && !allowLive) throw new LiveGovernanceError(action, chain.networkName, chain.chainId);
+  if (!chain.local && !allowLive)
+    throw new LiveNetworkError(
+      chain.networkName,
+      chain.chainId,
+      `${action} sends a real transaction from your account`,
+    );
 }
 
 /** The node's account `index` (the `--from` option). */

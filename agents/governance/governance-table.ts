@@ -1,8 +1,8 @@
 // The battle's governance at a glance, for the terminal: each proposal with its changes, the tally,
 // the predicted and the actual outcome; then the guardian's pauses. governance.json has the rest.
 
-import { alignedTable } from "../gas/text-table.ts";
-import { formatDecimal } from "../genesis/units.ts";
+import { alignedTable } from "../core/table.ts";
+import { formatDecimal } from "../core/units.ts";
 import { describeChange } from "./changes.ts";
 import type { GovernanceRecord } from "./record.ts";
 

@@ -5,7 +5,7 @@
 
 import { type Address, erc20Abi, getAddress } from "viem";
 
-import { Random } from "../harness/random.ts";
+import { Random } from "../core/random.ts";
 import type { EvaluationConfig } from "../scenario/governance-types.ts";
 import type { Scenario } from "../scenario/scenario-types.ts";
 import type { GovernanceSetup } from "../world/governance-setup.ts";

@@ -2,7 +2,7 @@
 // condition, how much it improves the objective's metric, and whether that improvement is more than
 // noise (its 95% interval excludes zero on the good side).
 
-import { formatInterval, type Interval } from "../metrics/interval.ts";
+import { formatInterval, type Interval } from "../core/interval.ts";
 import type { Objective } from "../scenario/governance-types.ts";
 import type { ProposalEvaluation } from "./evaluation.ts";
 

@@ -10,7 +10,7 @@
 
 import type { Address } from "viem";
 
-import type { StepRow } from "../run/records.ts";
+import type { StepRow } from "../core/records.ts";
 import type { ProtocolAgentConfig } from "../scenario/governance-types.ts";
 import type { Participant, ParticipantTurn, RawCall, RawCallResult } from "../world/participants.ts";
 import type { GovernanceBook, PlannedVote, TrackedProposal } from "./book.ts";

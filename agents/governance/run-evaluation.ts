@@ -11,7 +11,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import type { Address } from "viem";
 
 import { readDeploymentFile, deploymentFilePath } from "../deploy/deployment-file.ts";
-import { writeFileAtomically } from "../run/write-atomically.ts";
+import { writeFileAtomically } from "../core/write-atomically.ts";
 import type { Scenario } from "../scenario/scenario-types.ts";
 import type { Chain } from "../world/chain.ts";
 import { expectedApplyAt, decodeParameterChanges } from "./apply-time.ts";

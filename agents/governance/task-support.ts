@@ -6,7 +6,8 @@ import { errorResult } from "hardhat/utils/result";
 
 import { deploymentFilePath, readDeploymentFile } from "../deploy/deployment-file.ts";
 import { loadSystemAbis } from "../world/system.ts";
-import { GovernanceError, isGovernanceUserError } from "./errors.ts";
+import { ArenaError } from "../core/errors.ts";
+import { GovernanceError } from "./errors.ts";
 import { type GovernanceChain, openGovernanceChain } from "./governance-chain.ts";
 
 export async function openTaskChain(hre: HardhatRuntimeEnvironment): Promise<GovernanceChain> {
@@ -32,7 +33,7 @@ export async function openTaskChain(hre: HardhatRuntimeEnvironment): Promise<Gov
 
 /** A user's mistake is printed and returned as the task's error; anything else keeps its stack trace. */
 export function reportTaskError(task: string, error: unknown) {
-  if (isGovernanceUserError(error)) {
+  if (error instanceof ArenaError) {
     console.error(`${task}: ${error.message}`);
     return errorResult(error.message);
   }

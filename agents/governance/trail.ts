@@ -6,7 +6,7 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
 
-import { stableJson } from "../run/stable-json.ts";
+import { stableJson } from "../core/stable-json.ts";
 
 export const GOVERNANCE_FILES = { trail: "governance.jsonl", record: "governance.json" } as const;
 export const GOVERNANCE_KIND = "token-arena/governance";

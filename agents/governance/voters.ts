@@ -5,7 +5,7 @@
 
 import { type Address, getAddress, parseAbi } from "viem";
 
-import { formatInterval, type Interval } from "../metrics/interval.ts";
+import { formatInterval, type Interval } from "../core/interval.ts";
 import type { Chain } from "../world/chain.ts";
 import type { AgentWallet } from "../world/setup.ts";
 import { TxSender } from "../world/tx-sender.ts";

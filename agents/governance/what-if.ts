@@ -18,7 +18,7 @@ import { createBehaviour } from "../behaviours/create.ts";
 import { isLocalChain } from "../deploy/network-guard.ts";
 import { weiToQuote } from "../harness/estimates.ts";
 import type { GasTotals } from "../gas/profile.ts";
-import type { GasRecord, StepRow } from "../run/records.ts";
+import type { GasRecord, StepRow } from "../core/records.ts";
 import { type AgentFinal, summarize, type Summary } from "../run/summary.ts";
 import type { Scenario } from "../scenario/scenario-types.ts";
 import type { Chain } from "../world/chain.ts";
@@ -27,6 +27,7 @@ import type { SystemAbis, SystemAddresses } from "../world/system.ts";
 import { hex, TxSender } from "../world/tx-sender.ts";
 import { type PriceHistory, readMarket, World, type WorldAgent } from "../world/world.ts";
 import { GOVERNANCE_GAS, type ProposalActions } from "./proposal.ts";
+import { ArenaError } from "../core/errors.ts";
 
 /** The system's addresses and the governance contracts a proposal goes through. */
 export type GovernedAddresses = SystemAddresses & {
@@ -121,10 +122,9 @@ export interface WhatIfRun {
   wallSeconds: number;
 }
 
-export class WhatIfError extends Error {
+export class WhatIfError extends ArenaError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = "WhatIfError";
   }
 }
 
@@ -136,7 +136,6 @@ export class ProposalExecutionReverted extends WhatIfError {
     super(
       `the proposal's call ${callIndex} to ${target} reverted with ${reason} when the Timelock executed it at ${applyAt}; ${executionHint(reason)}`,
     );
-    this.name = "ProposalExecutionReverted";
     this.reason = reason;
     this.callIndex = callIndex;
   }

@@ -2,16 +2,16 @@
 // (the last window of the battle, and the window after a change executed) and each arm of a what-if
 // use these same functions, so a prediction and the effect monitored afterwards mean the same thing.
 
-import { ratio, volatility } from "../metrics/stats.ts";
-import type { StepRow } from "../run/records.ts";
+import { ratio, volatility } from "../core/stats.ts";
+import type { StepRow } from "../core/records.ts";
 import type { ObjectiveMetric } from "../scenario/governance-types.ts";
+import { WAD } from "../core/units.ts";
 
 export type WindowMetrics = Record<ObjectiveMetric, number>;
 
 /** The market just before a window: the base of its first return and of the treasury's revenue. */
 export type WindowStart = Pick<StepRow, "curvePriceWad" | "poolPriceWad" | "treasuryQuote">;
 
-const WAD = 10n ** 18n;
 const QUOTE = 1e6;
 
 /**

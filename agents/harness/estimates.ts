@@ -4,9 +4,7 @@
 // model's (agents/behaviours/curve-quotes.ts).
 
 import type { CurveState, GasTerms, Holdings, PoolState } from "./types.ts";
-
-export const BPS = 10_000n;
-export const WAD = 10n ** 18n;
+import { BPS, WAD } from "../core/units.ts";
 
 /* POOL: exact */
 

@@ -8,7 +8,7 @@
 // - prices: WAD quote value per whole token (`priceWad`, 18 decimals), as the contracts report them;
 // - fees: basis points; gas: gas units, wei.
 
-import type { Random } from "./random.ts";
+import type { Random } from "../core/random.ts";
 
 /* MARKET STATE */
 

@@ -8,7 +8,6 @@ import type { CurveKind } from "../harness/types.ts";
 import {
   PHI_SERIES_CUTOFF_WAD,
   PSI_SERIES_CUTOFF_WAD,
-  WAD,
   expm1OverX,
   log1p,
   log1pOverX,
@@ -17,6 +16,7 @@ import {
   softplus,
   softplusInverse,
 } from "./exp-math.ts";
+import { WAD } from "../core/units.ts";
 import { ModelRevert } from "./model-revert.ts";
 import { bitLength, divUp, expWad, fullMulDiv, lnWad, sqrtDown, zeroFloorSub } from "./solady-math.ts";
 

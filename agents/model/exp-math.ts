@@ -2,8 +2,8 @@
 // ψ(z) = log1p(z)/z, log1p, the logistic denominator, softplus and its inverse, mulWadDiv. All WAD.
 
 import { expWad, lnWad } from "./solady-math.ts";
+import { WAD } from "../core/units.ts";
 
-export const WAD = 10n ** 18n;
 export const PHI_SERIES_CUTOFF_WAD = 125_000_000_000_000_000n;
 export const PSI_SERIES_CUTOFF_WAD = 250_000_000_000_000_000n;
 

@@ -20,8 +20,10 @@ import {
   tokensForQuoteDown,
   validateCurve,
 } from "./curve-math.ts";
-import { checked, MAX_UINT256, ModelRevert, PANIC_ARITHMETIC_OVERFLOW } from "./model-revert.ts";
+import { checked, ModelRevert, PANIC_ARITHMETIC_OVERFLOW } from "./model-revert.ts";
+import { MAX_UINT256 } from "../core/units.ts";
 import { divUp, mulDiv, mulDivUp } from "./solady-math.ts";
+import { BPS, WAD } from "../core/units.ts";
 
 export interface MarketModelState {
   kind: CurveKind;
@@ -42,8 +44,6 @@ export interface MarketModelState {
   quoteDecimals: number;
 }
 
-const WAD = 10n ** 18n;
-const BPS = 10_000n;
 const MAX_FEE_BPS = 1_000n;
 
 /** The store keys of each curve's parameters, in p1..p4 order (the market's _curveKeys). */

@@ -10,7 +10,7 @@
 import type { Hex } from "viem";
 
 import { markToMarket, weiToQuote } from "../harness/estimates.ts";
-import { Random } from "../harness/random.ts";
+import { Random } from "../core/random.ts";
 import type {
   AgentView,
   Behaviour,
@@ -23,7 +23,7 @@ import type {
   PoolState,
   Quoter,
 } from "../harness/types.ts";
-import type { StepRow } from "../run/records.ts";
+import type { StepRow } from "../core/records.ts";
 import type { Scenario } from "../scenario/scenario-types.ts";
 import { GAS_LIMITS } from "../world/intents.ts";
 import { emptyFlows } from "../world/ledger.ts";
@@ -38,8 +38,7 @@ import {
 } from "./model-intents.ts";
 import { modelQuoter } from "./model-quoter.ts";
 import type { ModelStart } from "./model-setup.ts";
-
-const MAX_UINT = (1n << 256n) - 1n;
+import { MAX_UINT256 } from "../core/units.ts";
 
 export interface ModelAgent extends IntentSender {
   id: string;
@@ -332,7 +331,7 @@ export class ModelWorld {
       supply,
       reserve,
       treasuryQuote: this.treasuryBalance + treasuryAccrued,
-      solvencyWad: solvency === MAX_UINT ? 0n : solvency,
+      solvencyWad: solvency === MAX_UINT256 ? 0n : solvency,
       curveVolumeQuote: flows.curveVolumeQuote,
       poolVolumeQuote: flows.poolVolumeQuote,
       curveFeesQuote: flows.curveFeesQuote,

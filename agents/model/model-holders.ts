@@ -5,7 +5,8 @@
 import type { Address } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 
-import type { AccountRef, Genesis } from "../genesis/genesis.ts";
+import type { Genesis } from "../genesis/genesis.ts";
+import type { AccountRef } from "../core/document-reader.ts";
 import type { WalletRef } from "../scenario/scenario-types.ts";
 import { derivedAgentAddress } from "../world/agent-address.ts";
 

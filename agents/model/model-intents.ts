@@ -15,8 +15,8 @@ import { INTENT_GAS, successGas } from "./model-gas.ts";
 import { ModelRevert } from "./model-revert.ts";
 import type { PoolModel } from "./pool-model.ts";
 import type { VestingModel } from "./model-vesting.ts";
+import { BPS } from "../core/units.ts";
 
-const BPS = 10_000n;
 const UINT256_LIMIT = 1n << 256n;
 
 /** The models an intent runs on; a trial that must be undone runs on a clone, which replaces the model when it stands. */

@@ -9,8 +9,8 @@
 import type { Address } from "viem";
 
 import { type Genesis, type GenesisParameter, loadGenesis } from "../genesis/genesis.ts";
-import { QUOTE_DECIMALS } from "../genesis/limits.ts";
-import { formatDecimal } from "../genesis/units.ts";
+import { MAX_UINT256, QUOTE_DECIMALS } from "../core/units.ts";
+import { formatDecimal } from "../core/units.ts";
 import { formatParameter, type ParameterChange } from "../governance/changes.ts";
 import type { Holdings } from "../harness/types.ts";
 import type { AgentConfig, Scenario } from "../scenario/scenario-types.ts";
@@ -21,16 +21,15 @@ import { ModelRevert } from "./model-revert.ts";
 import { PoolModel } from "./pool-model.ts";
 import { SETUP_GAS } from "./model-gas.ts";
 import { VestingModel } from "./model-vesting.ts";
+import { ArenaError } from "../core/errors.ts";
 
-const MAX_UINT256 = (1n << 256n) - 1n;
 /** Set-up transactions per block (agents/world/setup.ts SETUP_BATCH). */
 const SETUP_BATCH = 200;
 
 /** A scenario the model cannot start: bad parameter overrides, a genesis reserve too low, a set-up that would revert. */
-export class ModelSetupError extends Error {
+export class ModelSetupError extends ArenaError {
   constructor(message: string) {
     super(message);
-    this.name = "ModelSetupError";
   }
 }
 

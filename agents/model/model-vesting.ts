@@ -3,8 +3,7 @@
 // keys (model-holders.ts), so a schedule finds the agent whose wallet it was written for.
 
 import { ModelRevert } from "./model-revert.ts";
-
-const MAX_UINT256 = (1n << 256n) - 1n;
+import { MAX_UINT256 } from "../core/units.ts";
 
 export interface VestingScheduleModel {
   /** Holder key of the beneficiary. */

@@ -6,7 +6,7 @@
 
 import { createBehaviour } from "../behaviours/create.ts";
 import type { ParameterChange } from "../governance/changes.ts";
-import type { StepRow } from "../run/records.ts";
+import type { StepRow } from "../core/records.ts";
 import { type AgentFinal, type Summary, summarize } from "../run/summary.ts";
 import { finalsOf, scenarioMeta } from "../run/world-summary.ts";
 import type { Scenario } from "../scenario/scenario-types.ts";

@@ -7,6 +7,7 @@
 import type { PoolState } from "../harness/types.ts";
 import { checked, ModelRevert, PANIC_DIVISION_BY_ZERO } from "./model-revert.ts";
 import { sqrtDown } from "./solady-math.ts";
+import { BPS } from "../core/units.ts";
 
 export interface PoolModelState {
   reserveToken: bigint;
@@ -16,7 +17,6 @@ export interface PoolModelState {
   totalLiquidity: bigint;
 }
 
-const BPS = 10_000n;
 const MAX_FEE_BPS = 1_000n;
 const MINIMUM_LIQUIDITY = 1_000n;
 const MAX_UINT112 = (1n << 112n) - 1n;

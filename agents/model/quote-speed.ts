@@ -9,8 +9,8 @@ import { performance } from "node:perf_hooks";
 import type { CurveKind } from "../harness/types.ts";
 import { MarketModel, type MarketModelState } from "./market-model.ts";
 import { PoolModel } from "./pool-model.ts";
+import { WAD } from "../core/units.ts";
 
-const WAD = 10n ** 18n;
 const QUOTE = 10n ** 6n;
 /** Quotes between two reads of the clock. */
 const BATCH = 3_000;

@@ -4,7 +4,8 @@
 // sar, and no intermediate leaves int256, so nothing wraps), the rest are exact integer operations.
 // Reverts are solady's custom errors.
 
-import { MAX_UINT256, ModelRevert } from "./model-revert.ts";
+import { ModelRevert } from "./model-revert.ts";
+import { MAX_UINT256 } from "../core/units.ts";
 
 const TWO_POW_95 = 1n << 95n;
 const LN2_X96 = 54916777467707473351141471128n;

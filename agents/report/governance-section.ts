@@ -8,7 +8,7 @@ import { join } from "node:path";
 
 import type { GovernanceRecord } from "../governance/record.ts";
 import { GOVERNANCE_FILES } from "../governance/trail.ts";
-import type { Interval } from "../metrics/interval.ts";
+import type { Interval } from "../core/interval.ts";
 import { escapeHtml, formatFloat, formatTokens, htmlTable } from "./html.ts";
 
 /** governance.json of a run folder, or null when the run had no governance. */

@@ -6,9 +6,9 @@ import { join } from "node:path";
 
 import { rowsByTotal } from "../gas/format-profile.ts";
 import type { GasDimension, GasProfile } from "../gas/profile.ts";
-import { withThousands } from "../gas/text-table.ts";
+import { withThousands } from "../core/table.ts";
 import { RUN_FILES } from "../run/run-files.ts";
-import { writeFileAtomically } from "../run/write-atomically.ts";
+import { writeFileAtomically } from "../core/write-atomically.ts";
 import type { Summary } from "../run/summary.ts";
 import {
   escapeHtml,

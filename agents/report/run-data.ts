@@ -8,16 +8,16 @@ import { join } from "node:path";
 
 import { readGasProfile } from "../gas/profile-file.ts";
 import type { GasProfile } from "../gas/profile.ts";
-import { agentRows, readStepsCsv } from "../run/csv.ts";
+import { agentRows, readStepsCsv } from "../core/csv.ts";
 import { RUN_FILES } from "../run/run-files.ts";
 import { readSummary } from "../run/summary-file.ts";
 import type { Summary } from "../run/summary.ts";
 import { downsample, MAX_POINTS_PER_LINE, type Series } from "./downsample.ts";
+import { ArenaError } from "../core/errors.ts";
 
-export class ReportError extends Error {
+export class ReportError extends ArenaError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = "ReportError";
   }
 }
 

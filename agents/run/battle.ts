@@ -15,16 +15,17 @@ import { writeReport } from "../report/report.ts";
 import { loadScenario } from "../scenario/scenario.ts";
 import type { Scenario } from "../scenario/scenario-types.ts";
 import { type Chain, openChain } from "../world/chain.ts";
-import { BattleError, BattleInterrupted, findNodeLost, messageOf } from "../world/errors.ts";
+import { findCause, messageOf } from "../core/errors.ts";
+import { BattleInterrupted, BattleStopped, NodeLostError } from "../world/errors.ts";
 import { setUpGovernance } from "../world/governance-setup.ts";
 import { type SetupResult, setUpBattle } from "../world/setup.ts";
 import { loadSystemAbis } from "../world/system.ts";
 import { World } from "../world/world.ts";
 import { progressBar } from "./progress.ts";
-import type { StepRow } from "./records.ts";
+import type { StepRow } from "../core/records.ts";
 import { RunRecorder } from "./recorder.ts";
 import { RUN_FILES } from "./run-files.ts";
-import { stableJson } from "./stable-json.ts";
+import { stableJson } from "../core/stable-json.ts";
 import { type Summary, summarize, summaryJson } from "./summary.ts";
 import { agentRowsOf, finalsOf, scenarioMeta } from "./world-summary.ts";
 
@@ -155,7 +156,7 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
         await options.onStep?.(step, world);
       }
     } catch (error) {
-      failure = findNodeLost(error) ?? error;
+      failure = findCause(error, NodeLostError) ?? error;
     } finally {
       process.removeListener("SIGINT", onSigint);
       progress.finish();
@@ -164,7 +165,7 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
 
     // Finish the folder with what was recorded, whatever stopped the loop.
     const stepsRecorded = recorder.stepsRecorded;
-    const lostNode = failure instanceof Error && failure.name === "NodeLostError";
+    const lostNode = failure instanceof NodeLostError;
     const reconcileProblems = lostNode ? [] : await world.reconcile();
     const finals = finalsOf(world, stepsRecorded);
     const gas = recorder.gas.build();
@@ -214,13 +215,8 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
     recorder.close();
     if (!options.noReport) await writeReport(dir);
     if (failure !== undefined) {
-      // The same kind of error, now also saying where the recorded blocks are.
-      const error = new BattleError(
-        `${messageOf(failure)}\n${stepsRecorded} of ${scenario.blocks} blocks are recorded in ${dir}`,
-        { cause: failure },
-      );
-      error.name = failure instanceof Error ? failure.name : "BattleError";
-      throw error;
+      // What stopped it, now also saying where the recorded blocks are (`cause` keeps the error itself).
+      throw new BattleStopped(failure, stepsRecorded, scenario.blocks, dir);
     }
     return {
       dir,

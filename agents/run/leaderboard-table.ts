@@ -1,8 +1,8 @@
 // The leaderboard as a terminal table: rank, agent, behaviours, PnL and return, activity.
 
-import { alignedTable, type Column, withThousands } from "../gas/text-table.ts";
-import { formatDecimal } from "../genesis/units.ts";
-import type { LeaderboardEntry } from "./records.ts";
+import { alignedTable, type Column, withThousands } from "../core/table.ts";
+import { formatDecimal } from "../core/units.ts";
+import type { LeaderboardEntry } from "../core/records.ts";
 
 const QUOTE_DECIMALS = 6;
 

@@ -7,8 +7,8 @@ import { join } from "node:path";
 
 import { GasProfileBuilder } from "../gas/profile.ts";
 import type { TxEvent } from "../world/world.ts";
-import { csvHeader, csvLine } from "./csv.ts";
-import { AGENT_COLUMNS, type AgentRow, type GasRecord, STEP_COLUMNS, type StepRow } from "./records.ts";
+import { csvHeader, csvLine } from "../core/csv.ts";
+import { AGENT_COLUMNS, type AgentRow, type GasRecord, STEP_COLUMNS, type StepRow } from "../core/records.ts";
 import { RUN_FILES } from "./run-files.ts";
 
 /** The event log: one line per agent transaction. */

@@ -4,14 +4,14 @@
 import { readFile } from "node:fs/promises";
 
 import { SUMMARY_KIND, SUMMARY_VERSION, type Summary, summaryJson } from "./summary.ts";
-import { writeFileAtomically } from "./write-atomically.ts";
+import { writeFileAtomically } from "../core/write-atomically.ts";
+import { ArenaError } from "../core/errors.ts";
 
-export class SummaryFileError extends Error {
+export class SummaryFileError extends ArenaError {
   readonly path: string;
 
   constructor(path: string, message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = "SummaryFileError";
     this.path = path;
   }
 }

@@ -5,15 +5,13 @@
 import type { Scenario } from "../scenario/scenario-types.ts";
 import type { GasTotals } from "../gas/profile.ts";
 import type { GovernanceSummary } from "../governance/record.ts";
-import { type GapStats, gapStats, gini, maxDrawdown, ratio, type Volatility, volatility } from "../metrics/stats.ts";
-import type { AgentRow, LeaderboardEntry, StepRow } from "./records.ts";
-import { stableJson } from "./stable-json.ts";
+import { type GapStats, gapStats, gini, maxDrawdown, ratio, type Volatility, volatility } from "../core/stats.ts";
+import type { AgentRow, LeaderboardEntry, StepRow } from "../core/records.ts";
+import { stableJson } from "../core/stable-json.ts";
+import { BPS, WAD } from "../core/units.ts";
 
 export const SUMMARY_KIND = "token-arena/summary";
 export const SUMMARY_VERSION = 1;
-
-const WAD = 10n ** 18n;
-const BPS = 10_000n;
 
 export type ScenarioMeta = Pick<
   Scenario,

@@ -4,7 +4,7 @@
 
 import type { AgentView, Behaviour } from "../harness/types.ts";
 import type { Scenario } from "../scenario/scenario-types.ts";
-import type { AgentRow } from "./records.ts";
+import type { AgentRow } from "../core/records.ts";
 import type { AgentFinal, ScenarioMeta } from "./summary.ts";
 
 /** The counters every agent keeps, on the chain (the World) and on the fast model alike. */

@@ -8,8 +8,9 @@
 //   gwei    decimal gwei ("1.5")                       → wei
 //   bps, steps: integers; rates and probabilities: plain numbers.
 
-import { child } from "../genesis/reader.ts";
-import { BPS, MAX_PRICE_WAD, MAX_SUPPLY, MAX_UINT128, QUOTE_DECIMALS, TOKEN_DECIMALS } from "../genesis/limits.ts";
+import { child } from "../core/document-reader.ts";
+import { MAX_PRICE_WAD, MAX_SUPPLY } from "../core/limits.ts";
+import { BPS, MAX_UINT128, QUOTE_DECIMALS, TOKEN_DECIMALS } from "../core/units.ts";
 import type { OrderingMode } from "../harness/types.ts";
 import {
   type BanditConfig,

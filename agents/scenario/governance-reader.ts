@@ -9,7 +9,7 @@
 //       - minSolvency >= 1.02            # the metric's level with the change
 //       - treasuryRevenue not falling    # the paired difference is not significantly below zero
 
-import { child } from "../genesis/reader.ts";
+import { child } from "../core/document-reader.ts";
 import { type ParameterChange, parseChange, ProposalRefused } from "../governance/changes.ts";
 import type { AgentConfig } from "./scenario-types.ts";
 import { closest, ScenarioReader } from "./scenario-reader.ts";

@@ -3,8 +3,8 @@
 // are exact), and numbers with a fraction are refused where an amount is expected, because a binary
 // float cannot hold "0.012" exactly.
 
-import { child, Reader } from "../genesis/reader.ts";
-import { formatDecimal } from "../genesis/units.ts";
+import { child, Reader } from "../core/document-reader.ts";
+import { formatDecimal } from "../core/units.ts";
 
 /** How an amount is written in a scenario: decimals of its human unit, largest value, what to expect. */
 export interface AmountUnit {

@@ -8,7 +8,8 @@ import { createPublicClient, custom, type PublicClient } from "viem";
 
 import { isLocalChain } from "../deploy/network-guard.ts";
 import type { OrderingMode } from "../harness/types.ts";
-import { LiveBattleError, NodeUnreachableError, toNodeLostError } from "./errors.ts";
+import { LiveNetworkError } from "../deploy/network-guard.ts";
+import { NodeUnreachableError, toNodeLostError } from "./errors.ts";
 
 export interface ChainOptions {
   /** A network from hardhat.config.ts; the in-process chain when absent or "default". */
@@ -76,7 +77,7 @@ export async function openChain(hre: HardhatRuntimeEnvironment, options: ChainOp
   }
   if (!isLocalChain(chainId) && !options.allowLive) {
     await connection.close();
-    throw new LiveBattleError(networkName, chainId);
+    throw new LiveNetworkError(networkName, chainId, "a battle sends many real transactions");
   }
 
   // viem's reads go through `request` too, so a lost node is a NodeLostError wherever it shows up.

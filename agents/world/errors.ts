@@ -1,13 +1,8 @@
 // What can stop a battle, each with what happened and what to do about it.
 
-import { LOCAL_CHAIN_IDS } from "../deploy/network-guard.ts";
+import { ArenaError, messageOf } from "../core/errors.ts";
 
-export class BattleError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "BattleError";
-  }
-}
+export class BattleError extends ArenaError {}
 
 /** The node did not answer the first request. */
 export class NodeUnreachableError extends BattleError {
@@ -19,7 +14,6 @@ export class NodeUnreachableError extends BattleError {
           : "Check the URL in hardhat.config.ts and that the node is running."),
       { cause },
     );
-    this.name = "NodeUnreachableError";
   }
 }
 
@@ -28,18 +22,18 @@ export class NodeLostError extends BattleError {
   readonly method: string;
   constructor(method: string, url: string, cause: unknown) {
     super(`lost the node at ${url} during ${method}: ${messageOf(cause)}`, { cause });
-    this.name = "NodeLostError";
     this.method = method;
   }
 }
 
-export class LiveBattleError extends BattleError {
-  constructor(networkName: string, chainId: bigint) {
-    super(
-      `network "${networkName}" has chain id ${chainId}, which is not a local chain (${LOCAL_CHAIN_IDS.join(", ")}): ` +
-        "a battle sends many real transactions. Pass --allow-live to confirm.",
-    );
-    this.name = "LiveBattleError";
+/** What stopped a battle before its last block, with how much of it is recorded; `cause` is what stopped it. */
+export class BattleStopped extends BattleError {
+  readonly stepsRecorded: number;
+  readonly dir: string;
+  constructor(cause: unknown, stepsRecorded: number, blocks: number, dir: string) {
+    super(`${messageOf(cause)}\n${stepsRecorded} of ${blocks} blocks are recorded in ${dir}`, { cause });
+    this.stepsRecorded = stepsRecorded;
+    this.dir = dir;
   }
 }
 
@@ -47,7 +41,6 @@ export class LiveBattleError extends BattleError {
 export class BattleInterrupted extends BattleError {
   constructor(signal: string) {
     super(`interrupted by ${signal}`);
-    this.name = "BattleInterrupted";
   }
 }
 
@@ -78,16 +71,4 @@ function isConnectionFailure(error: unknown, depth = 0): boolean {
   )
     return true;
   return isConnectionFailure(record.cause, depth + 1) || isConnectionFailure(record.parent, depth + 1);
-}
-
-/** The NodeLostError in `error` or its causes (viem wraps transport errors in its own). */
-export function findNodeLost(error: unknown, depth = 0): NodeLostError | undefined {
-  if (error instanceof NodeLostError) return error;
-  if (depth > 6 || typeof error !== "object" || error === null) return undefined;
-  return findNodeLost((error as { cause?: unknown }).cause, depth + 1);
-}
-
-export function messageOf(error: unknown): string {
-  if (error instanceof Error) return error.message.split("\n")[0]!;
-  return String(error);
 }

@@ -7,7 +7,7 @@
 import type { Address, Hex } from "viem";
 
 import type { CurveState, PoolState } from "../harness/types.ts";
-import type { StepRow } from "../run/records.ts";
+import type { StepRow } from "../core/records.ts";
 import type { World } from "./world.ts";
 
 /** A transaction a participant sends, attributed like an agent's. */

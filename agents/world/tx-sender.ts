@@ -5,7 +5,8 @@
 import { type Abi, type Address, decodeErrorResult, type Hex } from "viem";
 
 import type { Chain } from "./chain.ts";
-import { BattleError, messageOf } from "./errors.ts";
+import { messageOf } from "../core/errors.ts";
+import { BattleError } from "./errors.ts";
 import type { SystemAbis } from "./system.ts";
 
 export interface TxRequest {

@@ -5,9 +5,9 @@
 
 import { type Address, decodeFunctionResult, encodeFunctionData, type Hex } from "viem";
 
-import { QUOTE_DECIMALS } from "../genesis/limits.ts";
+import { MAX_UINT256, QUOTE_DECIMALS } from "../core/units.ts";
 import { markToMarket, weiToQuote } from "../harness/estimates.ts";
-import { Random } from "../harness/random.ts";
+import { Random } from "../core/random.ts";
 import type {
   AgentView,
   Behaviour,
@@ -22,10 +22,11 @@ import type {
   PoolState,
   Quoter,
 } from "../harness/types.ts";
-import type { GasRecord, StepRow } from "../run/records.ts";
+import type { GasRecord, StepRow } from "../core/records.ts";
 import { modelQuoter } from "../model/model-quoter.ts";
 import type { Scenario } from "../scenario/scenario-types.ts";
 import type { Chain } from "./chain.ts";
+import { NodeLostError } from "./errors.ts";
 import { decodeIntent, encodeIntent, GAS_LIMITS } from "./intents.ts";
 import { emptyFlows, Ledger } from "./ledger.ts";
 import type { Participant, ParticipantTurn, RawCall, RawCallResult } from "./participants.ts";
@@ -115,7 +116,6 @@ export interface PriceHistory {
 }
 
 const CURVE_KINDS: readonly CurveKind[] = ["linear", "exponential", "sigmoid"];
-const MAX_UINT = (1n << 256n) - 1n;
 
 export class World {
   readonly chain: Chain;
@@ -588,7 +588,7 @@ export class World {
       supply: m.supply,
       reserve: m.reserve,
       treasuryQuote: m.treasuryBalance + m.treasuryAccrued,
-      solvencyWad: m.solvencyWad === MAX_UINT ? 0n : m.solvencyWad,
+      solvencyWad: m.solvencyWad === MAX_UINT256 ? 0n : m.solvencyWad,
       curveVolumeQuote: flows.curveVolumeQuote,
       poolVolumeQuote: flows.poolVolumeQuote,
       curveFeesQuote: flows.curveFeesQuote,
@@ -620,7 +620,7 @@ export class World {
       this.onSent?.(this.stepIndex, tx);
       return { call, tx };
     } catch (error) {
-      if (error instanceof Error && error.name === "NodeLostError") throw error;
+      if (error instanceof NodeLostError) throw error;
       return {
         call,
         tx: undefined,
@@ -645,7 +645,7 @@ export class World {
       this.onSent?.(this.stepIndex, tx);
       return { agent, behaviour: label, behaviourIndex, intent, tx };
     } catch (error) {
-      if (error instanceof Error && error.name === "NodeLostError") throw error;
+      if (error instanceof NodeLostError) throw error;
       return {
         agent,
         behaviour: label,

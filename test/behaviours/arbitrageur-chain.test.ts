@@ -8,7 +8,8 @@ import type { ContractTransactionResponse } from "ethers";
 
 import { createArbitrageur, planArbitrage } from "../../agents/behaviours/arbitrageur.ts";
 import type { Deployment } from "../../agents/deploy/deploy.ts";
-import { WAD, gapBps, poolAmountOut } from "../../agents/harness/estimates.ts";
+import { gapBps, poolAmountOut } from "../../agents/harness/estimates.ts";
+import { WAD } from "../../agents/core/units.ts";
 import type { Intent, Observation } from "../../agents/harness/types.ts";
 import type { ArbitrageurConfig } from "../../agents/scenario/behaviour-configs.ts";
 import { deployFixture } from "../fixtures.ts";

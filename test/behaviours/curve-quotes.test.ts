@@ -9,7 +9,7 @@ import {
   tokensFor,
   unlessReverts,
 } from "../../agents/behaviours/curve-quotes.ts";
-import { Random } from "../../agents/harness/random.ts";
+import { Random } from "../../agents/core/random.ts";
 import type { CurveState } from "../../agents/harness/types.ts";
 import { BENCH_MARKETS } from "../../agents/model/quote-speed.ts";
 import { QUOTE, TOKEN, curveState } from "./observation.ts";

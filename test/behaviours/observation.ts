@@ -1,7 +1,7 @@
 // Builds Observations for behaviour tests without a chain: the genesis/default.json market (linear
 // curve 0.01 + 1e-9·S, 1% fees, pool 100,000 tokens : 1,220 quote, 0.3%) unless overridden.
 
-import { Random } from "../../agents/harness/random.ts";
+import { Random } from "../../agents/core/random.ts";
 import type {
   CurveState,
   DecideContext,

@@ -7,8 +7,8 @@ import { join } from "node:path";
 
 import { writeGasProfile } from "../../agents/gas/profile-file.ts";
 import { buildGasProfile, type GasProfile } from "../../agents/gas/profile.ts";
-import { csvHeader, csvLine } from "../../agents/run/csv.ts";
-import { AGENT_COLUMNS, type AgentRow, type GasRecord, STEP_COLUMNS, type StepRow } from "../../agents/run/records.ts";
+import { csvHeader, csvLine } from "../../agents/core/csv.ts";
+import { AGENT_COLUMNS, type AgentRow, type GasRecord, STEP_COLUMNS, type StepRow } from "../../agents/core/records.ts";
 import { RUN_FILES } from "../../agents/run/run-files.ts";
 import { writeSummary } from "../../agents/run/summary-file.ts";
 import { type AgentFinal, type Summary, summarize } from "../../agents/run/summary.ts";

@@ -6,15 +6,15 @@ import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 
 import { AGENT_COLUMNS, type AgentRow, STEP_COLUMNS, type StepRow } from "./records.ts";
+import { ArenaError } from "./errors.ts";
 
-export class CsvError extends Error {
+export class CsvError extends ArenaError {
   readonly file: string;
   /** 1-based; the header is line 1. */
   readonly line: number;
 
   constructor(file: string, line: number, detail: string, options?: { cause?: unknown }) {
     super(`${file}:${line}: ${detail}`, options);
-    this.name = "CsvError";
     this.file = file;
     this.line = line;
   }

@@ -1,12 +1,14 @@
-// Reading a genesis document: each problem is recorded with its path, what was expected and what
-// the file held, and reading goes on, so that one error lists every problem.
+// Reading an input document (a genesis, scenario or experiment file): each problem is recorded with
+// its path, what was expected and what the file held, and reading goes on, so that one error lists
+// every problem.
 
 import { getAddress, isAddress, ZeroAddress } from "ethers";
 
-import type { AccountRef } from "./genesis.ts";
+import { ArenaError } from "./errors.ts";
 import { formatDecimal, parseDecimal, parseDuration } from "./units.ts";
 
-export interface GenesisIssue {
+/** One problem of an input document: where, what was expected, what it held, and how to fix it. */
+export interface DocumentIssue {
   path: string;
   expected: string;
   got: string;
@@ -14,22 +16,33 @@ export interface GenesisIssue {
   fix?: string;
 }
 
-export class GenesisError extends Error {
+/** Every problem found in one document (a genesis, scenario or experiment file), one line each. */
+export class DocumentError extends ArenaError {
   readonly source: string;
-  readonly issues: GenesisIssue[];
+  readonly issues: DocumentIssue[];
 
-  constructor(source: string, issues: GenesisIssue[]) {
+  constructor(source: string, issues: DocumentIssue[]) {
     const lines = issues.map(
       (issue) =>
         `${source}: ${issue.path}: expected ${issue.expected}, got ${issue.got}${issue.fix === undefined ? "" : `; ${issue.fix}`}`,
     );
     const heading = issues.length === 1 ? "" : `${source}: ${issues.length} problems\n`;
     super(heading + lines.join("\n"));
-    this.name = "GenesisError";
     this.source = source;
     this.issues = issues;
   }
 }
+
+/** A genesis file's problems. */
+export class GenesisError extends DocumentError {}
+
+/** Who an allocation, a schedule or the guardian role goes to; resolved to an address at deployment. */
+export type AccountRef =
+  | { kind: "deployer" }
+  | { kind: "treasury" } // the Timelock
+  | { kind: "guardian" }
+  | { kind: "account"; index: number } // the N-th signer of the network connection
+  | { kind: "address"; address: string }; // checksummed
 
 /** How a parameter is written in a genesis file: decimals of its human unit, largest value, what to expect. */
 export interface Unit {
@@ -54,7 +67,7 @@ export function child(path: string, field: string): string {
 
 /** Walks the JSON, records issues, and returns undefined where a value is unusable. */
 export class Reader {
-  readonly issues: GenesisIssue[] = [];
+  readonly issues: DocumentIssue[] = [];
 
   /** Records that `got` (a value from the file) is not what `expected` says. */
   fail(path: string, expected: string, got: unknown): undefined {

@@ -1,5 +1,21 @@
-// Exact conversions between the human units of a genesis file and the integers the contracts use.
-// No floating point anywhere: decimal strings are split at the point and scaled with bigint.
+// The units every part of the arena counts in, defined once, and exact conversions between the human
+// units of the input files and the integers the contracts use. No floating point anywhere: decimal
+// strings are split at the point and scaled with bigint.
+
+/** 1e18: prices, rates and token amounts are WAD fixed point. */
+export const WAD = 10n ** 18n;
+/** 10,000 basis points make a whole. */
+export const BPS = 10_000n;
+
+export const TOKEN_DECIMALS = 18;
+export const QUOTE_DECIMALS = 6;
+
+export const MAX_UINT16 = 2n ** 16n - 1n;
+export const MAX_UINT32 = 2n ** 32n - 1n;
+export const MAX_UINT48 = 2n ** 48n - 1n;
+export const MAX_UINT64 = 2n ** 64n - 1n;
+export const MAX_UINT128 = 2n ** 128n - 1n;
+export const MAX_UINT256 = 2n ** 256n - 1n;
 
 const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
 const DURATION = /^(\d+)(s|m|h|d|w)$/;
