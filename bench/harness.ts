@@ -23,11 +23,11 @@ import { runBattle } from "../agents/run/battle.ts";
 import { RunRecorder } from "../agents/run/recorder.ts";
 import { parseScenario } from "../agents/scenario/scenario.ts";
 import type { Scenario } from "../agents/scenario/scenario-types.ts";
-import { openChain } from "../agents/world/chain.ts";
+import { openChain } from "../agents/chain/chain.ts";
 import { setUpBattle } from "../agents/world/setup.ts";
-import { loadSystemAbis } from "../agents/world/system.ts";
-import type { SentTx } from "../agents/world/tx-sender.ts";
-import { hex } from "../agents/world/tx-sender.ts";
+import { loadSystemAbis } from "../agents/chain/system.ts";
+import type { SentTx } from "../agents/chain/tx-sender.ts";
+import { hex } from "../agents/chain/tx-sender.ts";
 import { World } from "../agents/world/world.ts";
 
 const RESULTS = "bench/results/harness.json";

@@ -21,7 +21,7 @@ import hre from "hardhat";
 import { ChainEngine } from "../agents/experiment/chain-engine.ts";
 import { loadExperiment } from "../agents/experiment/experiment-file.ts";
 import { runExperiment } from "../agents/experiment/run-experiment.ts";
-import { measureQuotesPerSecond } from "../agents/model/quote-speed.ts";
+import { measureQuotesPerSecond } from "../agents/mechanisms/quote-speed.ts";
 import { loadScenario } from "../agents/scenario/scenario.ts";
 
 const RESULTS = "bench/results/model.json";

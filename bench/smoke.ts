@@ -1,10 +1,10 @@
 import hre from "hardhat";
-import { openChain } from "../agents/world/chain.ts";
-import { loadSystemAbis } from "../agents/world/system.ts";
+import { openChain } from "../agents/chain/chain.ts";
+import { loadSystemAbis } from "../agents/chain/system.ts";
 import { setUpBattle } from "../agents/world/setup.ts";
 import { World } from "../agents/world/world.ts";
 import type { Scenario } from "../agents/scenario/scenario-types.ts";
-import type { Behaviour } from "../agents/harness/types.ts";
+import type { Behaviour } from "../agents/behaviours/behaviour.ts";
 const N = Number(process.env.AGENTS ?? 5),
   B = Number(process.env.BLOCKS ?? 20);
 const scenario: Scenario = {

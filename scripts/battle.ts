@@ -10,7 +10,7 @@ import { runBattle } from "../agents/run/battle.ts";
 import { formatLeaderboard } from "../agents/run/leaderboard-table.ts";
 import { RUN_FILES } from "../agents/run/run-files.ts";
 import { ArenaError, findCause } from "../agents/core/errors.ts";
-import { BattleError, BattleInterrupted } from "../agents/world/errors.ts";
+import { BattleError, BattleInterrupted } from "../agents/chain/errors.ts";
 
 export const DEFAULT_SCENARIO = "scenarios/calm.yaml";
 

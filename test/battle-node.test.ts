@@ -2,7 +2,7 @@
 // to start one, and a node killed mid-run stops the battle with every recorded block kept on disk.
 
 import { type ChildProcess, spawn } from "node:child_process";
-import { BattleStopped, NodeLostError, NodeUnreachableError } from "../agents/world/errors.ts";
+import { BattleStopped, NodeLostError, NodeUnreachableError } from "../agents/chain/errors.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";

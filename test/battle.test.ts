@@ -13,7 +13,7 @@ import { runBattle } from "../agents/run/battle.ts";
 import { readStepsCsv } from "../agents/core/csv.ts";
 import { readSummary } from "../agents/run/summary-file.ts";
 import { loadScenario } from "../agents/scenario/scenario.ts";
-import { BattleInterrupted, BattleStopped } from "../agents/world/errors.ts";
+import { BattleInterrupted, BattleStopped } from "../agents/chain/errors.ts";
 
 describe("battle", function () {
   this.timeout(180_000);

@@ -5,9 +5,9 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import type { Deployment } from "../agents/deploy/deploy.ts";
-import { poolAmountIn, poolAmountOut } from "../agents/harness/estimates.ts";
+import { poolAmountIn, poolAmountOut } from "../agents/mechanisms/pool/quotes.ts";
 import { Random } from "../agents/core/random.ts";
-import type { PoolState } from "../agents/harness/types.ts";
+import type { PoolState } from "../agents/mechanisms/pool/state.ts";
 import { deployFixture } from "./fixtures.ts";
 import { readPoolState } from "./helpers/market-state.ts";
 

@@ -28,7 +28,7 @@ import {
 } from "../agents/governance/voters.ts";
 import { isSignificant, pairedDifference } from "../agents/core/interval.ts";
 import { loadScenario } from "../agents/scenario/scenario.ts";
-import { TxSender } from "../agents/world/tx-sender.ts";
+import { TxSender } from "../agents/chain/tx-sender.ts";
 import { expectClose } from "./helpers/close.ts";
 
 function effect(differences: number[]): PnlEffect {

@@ -4,15 +4,16 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import { findRevertData } from "../agents/deploy/errors.ts";
-import { checkCurveBox, largestGrowthRate, largestSlope, largestSteepness } from "../agents/genesis/curve-limits.ts";
-import { expWad } from "../agents/model/solady-math.ts";
 import {
-  CURVE_KIND_IDS,
-  type CurveKindName,
-  loadGenesis,
-  parameterKeys,
-  parseGenesis,
-} from "../agents/genesis/genesis.ts";
+  checkCurveBox,
+  largestGrowthRate,
+  largestSlope,
+  largestSteepness,
+} from "../agents/mechanisms/market/curve-limits.ts";
+import { expWad } from "../agents/core/solady-math.ts";
+import { loadGenesis, parameterKeys, parseGenesis } from "../agents/genesis/genesis.ts";
+import { type CurveKind } from "../agents/mechanisms/market/state.ts";
+import { CURVE_KIND_IDS } from "../agents/mechanisms/market/state.ts";
 import { GenesisError, type DocumentIssue } from "../agents/core/document-reader.ts";
 import * as contractLimits from "../agents/core/limits.ts";
 import { BPS, formatDecimal, parseDecimal, parseDuration, WAD } from "../agents/core/units.ts";
@@ -762,11 +763,11 @@ describe("genesis files", function () {
 
   describe("curve limits against CurveMath.validate", function () {
     interface Case {
-      kind: CurveKindName;
+      kind: CurveKind;
       p: [bigint, bigint, bigint, bigint];
       maxSupply: bigint;
     }
-    const FIELDS: Record<CurveKindName, string[]> = {
+    const FIELDS: Record<CurveKind, string[]> = {
       linear: ["slope", "basePrice"],
       exponential: ["initialPrice", "growthRate"],
       sigmoid: ["maxPrice", "steepness", "midpoint", "basePrice"],

@@ -16,7 +16,7 @@ import { propose } from "../agents/governance/propose.ts";
 import { describeEffect, getProposal, listProposals, resolveProposal } from "../agents/governance/proposals.ts";
 import { queue } from "../agents/governance/queue.ts";
 import { vote } from "../agents/governance/vote.ts";
-import { loadSystemAbis } from "../agents/world/system.ts";
+import { loadSystemAbis } from "../agents/chain/system.ts";
 import { deployFixture } from "./fixtures.ts";
 
 const connection = await network.create();

@@ -9,7 +9,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import type { CurveKind as ModelKind } from "../agents/harness/types.ts";
+import type { CurveKind as ModelKind } from "../agents/mechanisms/market/state.ts";
 import {
   type Curve as ModelCurve,
   costUpWad,
@@ -17,8 +17,8 @@ import {
   refundDownWad,
   tokensForQuoteDown,
   validateCurve,
-} from "../agents/model/curve-math.ts";
-import { ModelRevert } from "../agents/model/model-revert.ts";
+} from "../agents/mechanisms/market/curve-math.ts";
+import { ModelRevert } from "../agents/core/model-revert.ts";
 import { revertName } from "./helpers/revert-name.ts";
 import type { CurveMathHarness } from "../types/ethers-contracts/index.js";
 import { type Curve, CurveKind, MAX_PRICE_WAD, MAX_SUPPLY, WAD } from "./reference/curve-reference.js";

@@ -3,8 +3,8 @@
 // leaves the model as it was, an unknown key is refused naming the keys, and clones are independent.
 import { expect } from "chai";
 
-import { MarketModel, type MarketModelState } from "../agents/model/market-model.ts";
-import { ModelRevert } from "../agents/model/model-revert.ts";
+import { MarketModel, type MarketModelState } from "../agents/mechanisms/market/model.ts";
+import { ModelRevert } from "../agents/core/model-revert.ts";
 
 const WAD = 10n ** 18n;
 const LINEAR: MarketModelState = {

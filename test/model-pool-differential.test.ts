@@ -10,8 +10,8 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import { Random } from "../agents/core/random.ts";
-import { ModelRevert } from "../agents/model/model-revert.ts";
-import { PoolModel } from "../agents/model/pool-model.ts";
+import { ModelRevert } from "../agents/core/model-revert.ts";
+import { PoolModel } from "../agents/mechanisms/pool/model.ts";
 import { revertName } from "./helpers/revert-name.ts";
 
 const { ethers, networkHelpers } = await network.create();

@@ -2,8 +2,8 @@
 // every curve kind, stays far above what a chain call could do, and refuses a duration it cannot use.
 import { expect } from "chai";
 
-import { BENCH_MARKETS, measureQuotesPerSecond } from "../agents/model/quote-speed.ts";
-import { MarketModel } from "../agents/model/market-model.ts";
+import { BENCH_MARKETS, measureQuotesPerSecond } from "../agents/mechanisms/quote-speed.ts";
+import { MarketModel } from "../agents/mechanisms/market/model.ts";
 
 describe("measureQuotesPerSecond", () => {
   it("measures every curve kind on a valid market, linear well above 100,000 quotes per second", () => {

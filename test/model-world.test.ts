@@ -11,7 +11,7 @@ import { expect } from "chai";
 import hre from "hardhat";
 
 import { createBehaviour } from "../agents/behaviours/create.ts";
-import type { IntentOutcome } from "../agents/harness/types.ts";
+import type { IntentOutcome } from "../agents/behaviours/behaviour.ts";
 import { ModelWorld } from "../agents/model/model-engine.ts";
 import { setUpModel } from "../agents/model/model-setup.ts";
 import { runModelBattle } from "../agents/model/model-world.ts";

@@ -5,11 +5,12 @@
 import { expect } from "chai";
 import hre from "hardhat";
 
-import type { Behaviour, Intent, Observation, PendingTx } from "../agents/harness/types.ts";
+import type { Behaviour, PendingTx } from "../agents/behaviours/behaviour.ts";
+import type { Intent, Observation } from "../agents/mechanisms/registry.ts";
 import type { Scenario } from "../agents/scenario/scenario-types.ts";
-import { type Chain, openChain } from "../agents/world/chain.ts";
+import { type Chain, openChain } from "../agents/chain/chain.ts";
 import { setUpBattle } from "../agents/world/setup.ts";
-import { loadSystemAbis } from "../agents/world/system.ts";
+import { loadSystemAbis } from "../agents/chain/system.ts";
 import { World } from "../agents/world/world.ts";
 
 const TOKEN = 10n ** 18n;

@@ -13,8 +13,11 @@
 // the second leg's minimum out is what the first leg may pay at most, plus gas, plus minProfitQuote.
 
 import type { ArbitrageurConfig } from "../scenario/behaviour-configs.ts";
-import { gasCostQuote, minusBps, plusBps, poolAmountOut } from "../harness/estimates.ts";
-import type { Behaviour, Intent, Observation } from "../harness/types.ts";
+import { gasCostQuote } from "./trade.ts";
+import { minusBps, plusBps } from "../core/units.ts";
+import { poolAmountOut } from "../mechanisms/pool/quotes.ts";
+import type { Behaviour } from "./behaviour.ts";
+import type { Intent, Observation } from "../mechanisms/registry.ts";
 import { checkCommon, checkMinProfit, checkPositiveAmount } from "./config-checks.ts";
 import { buyCost, marketOf, sellRefund, tokensFor } from "./curve-quotes.ts";
 import { quoteText, tokensText } from "./notes.ts";

@@ -15,7 +15,8 @@
 
 import type { BanditConfig } from "../scenario/behaviour-configs.ts";
 import type { Random } from "../core/random.ts";
-import type { Behaviour, DecideContext, Intent, Observation, PendingTx, StepOutcome } from "../harness/types.ts";
+import type { Behaviour, DecideContext, PendingTx, StepOutcome } from "./behaviour.ts";
+import type { Intent, Observation } from "../mechanisms/registry.ts";
 import { BehaviourConfigError, checkCommon, checkProbability, checkWholeNumber } from "./config-checks.ts";
 
 export type ArmConfig = BanditConfig["arms"][number];

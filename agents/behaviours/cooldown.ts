@@ -1,7 +1,8 @@
 // The wait between two trades of one behaviour, counted in the observation's steps (not in calls),
 // so a behaviour that is skipped for a step, or given steps out of a bandit's rota, waits the same.
 
-import type { Behaviour, Intent, Observation } from "../harness/types.ts";
+import type { Behaviour } from "./behaviour.ts";
+import type { Intent, Observation } from "../mechanisms/registry.ts";
 
 export class Cooldown {
   private lastTradeStep: number | undefined;

@@ -2,7 +2,7 @@
 // factory that makes it. A bandit's arms are built here too, through the same switch.
 
 import type { BehaviourConfig } from "../scenario/behaviour-configs.ts";
-import type { Behaviour } from "../harness/types.ts";
+import type { Behaviour } from "./behaviour.ts";
 import { createArbitrageur } from "./arbitrageur.ts";
 import { createBandit } from "./bandit.ts";
 import { createFrontRunner } from "./front-runner.ts";

@@ -5,9 +5,9 @@
 // limit missed), the helpers here answer undefined, and the behaviour skips that trade.
 
 import { QUOTE_DECIMALS } from "../core/units.ts";
-import type { CurveState } from "../harness/types.ts";
-import { MarketModel } from "../model/market-model.ts";
-import { ModelRevert } from "../model/model-revert.ts";
+import type { CurveState } from "../mechanisms/market/state.ts";
+import { MarketModel } from "../mechanisms/market/model.ts";
+import { ModelRevert } from "../core/model-revert.ts";
 import { MAX_UINT256 } from "../core/units.ts";
 
 /** The market an observation shows, as a model to quote on or to trade on (a copy: trading on it changes nothing else). */

@@ -18,9 +18,11 @@
 // In sequential mode there is no pending block to read, and it never trades.
 
 import type { FrontRunnerConfig } from "../scenario/behaviour-configs.ts";
-import { gasCostQuote, minusBps, plusBps } from "../harness/estimates.ts";
-import type { Behaviour, Intent, Observation, PendingTx } from "../harness/types.ts";
-import type { MarketModel } from "../model/market-model.ts";
+import { gasCostQuote } from "./trade.ts";
+import { minusBps, plusBps } from "../core/units.ts";
+import type { Behaviour, PendingTx } from "./behaviour.ts";
+import type { Intent, Observation } from "../mechanisms/registry.ts";
+import type { MarketModel } from "../mechanisms/market/model.ts";
 import { checkCommon, checkMinProfit, checkPositiveAmount } from "./config-checks.ts";
 import { buyCost, marketOf, NO_LIMIT, sellRefund, tokensFor, unlessReverts } from "./curve-quotes.ts";
 import { quoteText, tokensText } from "./notes.ts";

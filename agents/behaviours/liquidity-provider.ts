@@ -4,8 +4,10 @@
 // once the gap has closed below enterGapBps. Its holdings of LP shares are the truth of where it
 // is: a withdrawal that reverted is tried again, a deposit that reverted is retried as a re-entry.
 
-import { gapBps, minusBps, quoteToTokens, tokensToQuote } from "../harness/estimates.ts";
-import type { Behaviour, Intent, Observation } from "../harness/types.ts";
+import { minusBps, quoteToTokens, tokensToQuote } from "../core/units.ts";
+import { gapBps } from "../mechanisms/pool/quotes.ts";
+import type { Behaviour } from "./behaviour.ts";
+import type { Intent, Observation } from "../mechanisms/registry.ts";
 import type { LiquidityProviderConfig } from "../scenario/behaviour-configs.ts";
 import { BehaviourConfigError, checkCommon, checkPositiveAmount, checkWholeNumber } from "./config-checks.ts";
 import { quoteText, tokensText } from "./notes.ts";

@@ -4,7 +4,8 @@
 // waits until it has a full window, and waits out its cooldown after each trade.
 
 import { BPS } from "../core/units.ts";
-import type { Behaviour, Intent, Observation } from "../harness/types.ts";
+import type { Behaviour } from "./behaviour.ts";
+import type { Intent, Observation } from "../mechanisms/registry.ts";
 import type { MeanReversionConfig } from "../scenario/behaviour-configs.ts";
 import { checkCommon, checkPositiveAmount, checkWholeNumber } from "./config-checks.ts";
 import { oneTradeWithCooldown } from "./cooldown.ts";

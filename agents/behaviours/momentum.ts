@@ -3,7 +3,8 @@
 // worth tradeQuote (all it holds if less); then it waits out its cooldown.
 
 import { BPS } from "../core/units.ts";
-import type { Behaviour, Intent, Observation } from "../harness/types.ts";
+import type { Behaviour } from "./behaviour.ts";
+import type { Intent, Observation } from "../mechanisms/registry.ts";
 import type { MomentumConfig } from "../scenario/behaviour-configs.ts";
 import { checkCommon, checkPositiveAmount, checkWholeNumber } from "./config-checks.ts";
 import { oneTradeWithCooldown } from "./cooldown.ts";

@@ -3,7 +3,8 @@
 // view on price; it only skips what it cannot do (pay for, hold, or trade on a paused curve).
 
 import type { Random } from "../core/random.ts";
-import type { Behaviour, Intent, Observation, Venue } from "../harness/types.ts";
+import type { Behaviour } from "./behaviour.ts";
+import type { Intent, Observation, Venue } from "../mechanisms/registry.ts";
 import type { NoiseConfig } from "../scenario/behaviour-configs.ts";
 import { BehaviourConfigError, checkCommon, checkPositiveAmount, checkProbability } from "./config-checks.ts";
 import { quoteText } from "./notes.ts";

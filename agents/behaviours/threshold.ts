@@ -3,7 +3,8 @@
 // cooldown. Two of them with fixed amounts on a fee-less pool and a day's cooldown are the classic
 // off-chain market model; on the curve the same rule meets the curve's own price response.
 
-import type { Behaviour, Intent, Observation } from "../harness/types.ts";
+import type { Behaviour } from "./behaviour.ts";
+import type { Intent, Observation } from "../mechanisms/registry.ts";
 import type { ThresholdConfig } from "../scenario/behaviour-configs.ts";
 import { BehaviourConfigError, checkCommon, checkPositiveAmount, checkWholeNumber } from "./config-checks.ts";
 import { oneTradeWithCooldown } from "./cooldown.ts";

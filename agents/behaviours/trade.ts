@@ -5,12 +5,16 @@
 // when a trade is impossible: then the helpers return undefined and the behaviour skips it, rather
 // than sending a transaction that can only revert.
 
-import { minusBps, plusBps, poolAmountIn, poolAmountOut, quoteToTokens } from "../harness/estimates.ts";
+import { minusBps, plusBps, quoteToTokens, weiToQuote } from "../core/units.ts";
+import { poolAmountIn, poolAmountOut } from "../mechanisms/pool/quotes.ts";
 import { BPS } from "../core/units.ts";
-import type { Intent, IntentBase, Observation, PoolState, Venue } from "../harness/types.ts";
-import { PoolModel } from "../model/pool-model.ts";
+import type { Intent, Observation, Venue } from "../mechanisms/registry.ts";
+import type { IntentBase } from "../core/types.ts";
+import type { PoolState } from "../mechanisms/pool/state.ts";
+import { PoolModel } from "../mechanisms/pool/model.ts";
 import type { CommonConfig } from "../scenario/behaviour-configs.ts";
 import { buyCost, curveStateOf, marketOf, sellRefund, tokensFor, unlessReverts } from "./curve-quotes.ts";
+import { type GasTerms } from "../mechanisms/registry.ts";
 
 /** How much to buy: quote units to spend, or token wei to receive. */
 export type TradeSize = { quote: bigint } | { tokens: bigint };
@@ -178,4 +182,9 @@ export function afterTrade(obs: Observation, intent: TradeIntent): Observation {
 function poolStateOf(pool: PoolModel, before: PoolState): PoolState {
   const { reserveToken, reserveQuote, totalLiquidity } = pool.state;
   return { ...before, reserveToken, reserveQuote, totalLiquidity, priceWad: pool.priceWad() };
+}
+
+/** Quote units `gasUnits` cost at the step's gas terms (base + priority fee, valued at ethPriceQuote). */
+export function gasCostQuote(gasUnits: bigint, gas: GasTerms, priorityFeeWei: bigint = gas.priorityFeeWei): bigint {
+  return weiToQuote(gasUnits * (gas.baseFeeWei + priorityFeeWei), gas.ethPriceQuote);
 }

@@ -15,7 +15,8 @@
 
 import type { VestingBeneficiaryConfig } from "../scenario/behaviour-configs.ts";
 import { BPS } from "../core/units.ts";
-import type { Behaviour, Intent, Observation, StepOutcome } from "../harness/types.ts";
+import type { Behaviour, StepOutcome } from "./behaviour.ts";
+import type { Intent, Observation } from "../mechanisms/registry.ts";
 import { checkCommon, checkPositiveAmount, checkWholeNumber } from "./config-checks.ts";
 import { tokensText } from "./notes.ts";
 import { intentBase, sellIntent, venuePriceWad } from "./trade.ts";

@@ -3,7 +3,8 @@
 // market's parameters have to absorb.
 
 import { BPS } from "../core/units.ts";
-import type { Behaviour, Intent, Observation } from "../harness/types.ts";
+import type { Behaviour } from "./behaviour.ts";
+import type { Intent, Observation } from "../mechanisms/registry.ts";
 import type { WhaleConfig } from "../scenario/behaviour-configs.ts";
 import { BehaviourConfigError, checkCommon, checkPositiveAmount, checkWholeNumber } from "./config-checks.ts";
 import { quoteText, tokensText } from "./notes.ts";

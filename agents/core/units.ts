@@ -2,6 +2,8 @@
 // units of the input files and the integers the contracts use. No floating point anywhere: decimal
 // strings are split at the point and scaled with bigint.
 
+import { ceilDiv } from "./bigint.ts";
+
 /** 1e18: prices, rates and token amounts are WAD fixed point. */
 export const WAD = 10n ** 18n;
 /** 10,000 basis points make a whole. */
@@ -54,4 +56,31 @@ export function parseDuration(value: unknown): bigint | undefined {
   const match = DURATION.exec(value);
   if (match === null) return undefined;
   return BigInt(match[1]) * SECONDS_PER_UNIT[match[2]];
+}
+
+/* BPS, PRICES AND GAS IN QUOTE */
+
+/** `value` plus `bps` of it, rounded up: a maximum to pay. */
+export function plusBps(value: bigint, bps: number): bigint {
+  return ceilDiv(value * (BPS + BigInt(bps)), BPS);
+}
+
+/** `value` minus `bps` of it, rounded down: a minimum to accept. */
+export function minusBps(value: bigint, bps: number): bigint {
+  return (value * (BPS - BigInt(bps))) / BPS;
+}
+
+/** Quote units (6 decimals) worth of `tokens` at a WAD price per whole token, rounded down. */
+export function tokensToQuote(tokens: bigint, priceWad: bigint): bigint {
+  return (tokens * priceWad) / (WAD * 10n ** 12n);
+}
+
+/** Tokens (wei) `quote` units buy at a WAD price per whole token, rounded down; 0 at a zero price. */
+export function quoteToTokens(quote: bigint, priceWad: bigint): bigint {
+  return priceWad === 0n ? 0n : (quote * WAD * 10n ** 12n) / priceWad;
+}
+
+/** Quote units `wei` of ETH is worth at `ethPriceQuote` quote units per ETH, rounded up. */
+export function weiToQuote(wei: bigint, ethPriceQuote: bigint): bigint {
+  return ceilDiv(wei * ethPriceQuote, WAD);
 }

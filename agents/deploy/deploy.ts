@@ -25,12 +25,13 @@ import type {
   QuoteToken,
   Vesting,
 } from "../../types/ethers-contracts/index.js";
-import { CURVE_KIND_IDS, type Genesis, type GenesisParameter } from "../genesis/genesis.ts";
+import { type Genesis, type GenesisParameter } from "../genesis/genesis.ts";
+import { CURVE_KIND_IDS } from "../mechanisms/market/state.ts";
 import { type AccountRef } from "../core/document-reader.ts";
 import { QUOTE_DECIMALS } from "../core/units.ts";
 import { formatDecimal } from "../core/units.ts";
 import { DeployError, type DecodedRevert, toDeployError } from "./errors.ts";
-import { assertDeployAllowed, isLocalChain } from "./network-guard.ts";
+import { assertDeployAllowed, isLocalChain } from "../chain/network-guard.ts";
 
 /* TYPES */
 

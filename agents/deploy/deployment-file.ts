@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import { getAddress, isAddress, isHexString } from "ethers";
 
-import { type CurveKindName, CURVE_KIND_IDS } from "../genesis/genesis.ts";
+import { type CurveKind, CURVE_KIND_IDS } from "../mechanisms/market/state.ts";
 import {
   ARTIFACTS,
   CONTRACT_NAMES,
@@ -40,7 +40,7 @@ export interface DeploymentRecord {
   /** Timestamp of deployBlock (chain time, unix seconds). */
   deployTimestamp: number;
   genesis: string;
-  curveKind: CurveKindName;
+  curveKind: CurveKind;
   /** The market's supply cap, token wei as a decimal string. */
   maxSupply: string;
   addresses: Record<ContractName, string>;

@@ -10,9 +10,9 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import type { ParameterChange } from "../governance/changes.ts";
 import type { Summary } from "../run/summary.ts";
 import type { Scenario } from "../scenario/scenario-types.ts";
-import { type Chain, openChain } from "../world/chain.ts";
+import { type Chain, openChain } from "../chain/chain.ts";
 import { type SetupResult, setUpBattle } from "../world/setup.ts";
-import { loadSystemAbis, type SystemAbis } from "../world/system.ts";
+import { loadSystemAbis, type SystemAbis } from "../chain/system.ts";
 import { genesisWithParameters } from "./genesis-parameters.ts";
 import { runWorldSteps } from "./snapshot-run.ts";
 

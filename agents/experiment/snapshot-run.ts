@@ -9,9 +9,9 @@ import type { StepRow } from "../core/records.ts";
 import { type Summary, summarize } from "../run/summary.ts";
 import { finalsOf, scenarioMeta } from "../run/world-summary.ts";
 import type { Scenario } from "../scenario/scenario-types.ts";
-import type { Chain } from "../world/chain.ts";
+import type { Chain } from "../chain/chain.ts";
 import type { SetupResult } from "../world/setup.ts";
-import type { SystemAbis } from "../world/system.ts";
+import type { SystemAbis } from "../chain/system.ts";
 import { World } from "../world/world.ts";
 
 /** Runs `scenario.blocks` steps of `scenario` (its seed and behaviours) over `setup`, which the chain holds now. */

@@ -16,16 +16,13 @@ import {
   QUOTE_DECIMALS,
   TOKEN_DECIMALS,
 } from "../core/units.ts";
-import { type CurveBox, type CurveDomain, checkCurveBox } from "./curve-limits.ts";
+import { type CurveBox, type CurveDomain, checkCurveBox } from "../mechanisms/market/curve-limits.ts";
 import { type AccountRef, child, GenesisError, positive, Reader, type Unit } from "../core/document-reader.ts";
 import { formatDecimal, parseDuration } from "../core/units.ts";
 import { sqrtDown } from "../core/bigint.ts";
+import { type CurveKind } from "../mechanisms/market/state.ts";
 
 /* TYPES */
-
-export type CurveKindName = "linear" | "exponential" | "sigmoid";
-/** The Solidity enum CurveKind (contracts/libraries/CurveTypes.sol). */
-export const CURVE_KIND_IDS: Record<CurveKindName, number> = { linear: 0, exponential: 1, sigmoid: 2 };
 
 /** Curve parameters in the contracts' units: prices, slopes and rates in WAD, the midpoint in token wei. */
 export type GenesisCurve =
@@ -112,7 +109,7 @@ interface FieldSpec {
   unit: Unit;
 }
 
-const CURVE_FIELDS: Record<CurveKindName, FieldSpec[]> = {
+const CURVE_FIELDS: Record<CurveKind, FieldSpec[]> = {
   linear: [
     { field: "slope", key: "curve.slope", unit: SLOPE },
     { field: "basePrice", key: "curve.basePrice", unit: PRICE },
@@ -137,7 +134,7 @@ const FEE_FIELDS: FieldSpec[] = [
 const POOL_FEE: FieldSpec = { field: "feeBps", key: "pool.feeBps", unit: FEE_BPS };
 
 /** The store keys a curve kind uses, with the market's fee keys and the pool's fee key. */
-export function parameterKeys(kind: CurveKindName): string[] {
+export function parameterKeys(kind: CurveKind): string[] {
   return [...CURVE_FIELDS[kind], ...FEE_FIELDS, POOL_FEE].map((spec) => spec.key);
 }
 
@@ -284,22 +281,22 @@ function readQuote(r: Reader, value: unknown): Genesis["quote"] | undefined {
 
 /** What could be read of the curve: its kind's fields, the values that parsed, the curve if all did. */
 interface ReadCurve {
-  kind: CurveKindName;
+  kind: CurveKind;
   specs: FieldSpec[];
   values: Map<string, bigint>;
   curve?: GenesisCurve;
 }
 
 function readCurve(r: Reader, value: unknown, domain: CurveDomain | undefined): ReadCurve | undefined {
-  const kinds = Object.keys(CURVE_FIELDS) as CurveKindName[];
+  const kinds = Object.keys(CURVE_FIELDS) as CurveKind[];
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     return r.fail("curve", `an object with "kind" (${kinds.join(", ")}) and that kind's parameters`, value);
   }
   const kind = (value as Record<string, unknown>).kind;
-  if (typeof kind !== "string" || !kinds.includes(kind as CurveKindName)) {
+  if (typeof kind !== "string" || !kinds.includes(kind as CurveKind)) {
     return r.fail("curve.kind", `one of ${kinds.map((k) => `"${k}"`).join(", ")}`, kind);
   }
-  const specs = CURVE_FIELDS[kind as CurveKindName];
+  const specs = CURVE_FIELDS[kind as CurveKind];
   const o = r.object(value, "curve", ["kind", ...specs.map((s) => s.field)])!;
   const values = new Map<string, bigint>();
   for (const spec of specs) {
@@ -307,16 +304,16 @@ function readCurve(r: Reader, value: unknown, domain: CurveDomain | undefined): 
     const parsed = r.unitValue(o[spec.field], `curve.${spec.field}`, spec.unit);
     if (parsed !== undefined) values.set(spec.field, parsed);
   }
-  if (values.size !== specs.length || domain === undefined) return { kind: kind as CurveKindName, specs, values };
+  if (values.size !== specs.length || domain === undefined) return { kind: kind as CurveKind, specs, values };
   const v = (field: string): bigint => values.get(field)!;
   const box: CurveBox = new Map(specs.map((spec) => [spec.field, { lo: v(spec.field), hi: v(spec.field) }]));
   const before = r.issues.length;
-  checkCurveBox(kind as CurveKindName, box, domain, (field, _end, expected, got, fix) =>
+  checkCurveBox(kind as CurveKind, box, domain, (field, _end, expected, got, fix) =>
     r.failText(`curve.${field}`, expected, got, fix),
   );
-  if (r.issues.length > before) return { kind: kind as CurveKindName, specs, values };
+  if (r.issues.length > before) return { kind: kind as CurveKind, specs, values };
   let curve: GenesisCurve;
-  switch (kind as CurveKindName) {
+  switch (kind as CurveKind) {
     case "linear":
       curve = { kind: "linear", slopeWad: v("slope"), basePriceWad: v("basePrice") };
       break;
@@ -333,7 +330,7 @@ function readCurve(r: Reader, value: unknown, domain: CurveDomain | undefined): 
       };
       break;
   }
-  return { kind: kind as CurveKindName, curve, specs, values };
+  return { kind: kind as CurveKind, curve, specs, values };
 }
 
 function readFees(r: Reader, value: unknown): Genesis["fees"] | undefined {

@@ -6,7 +6,7 @@
 
 import { type Address, decodeFunctionData, getAddress } from "viem";
 
-import type { Chain } from "../world/chain.ts";
+import type { Chain } from "../chain/chain.ts";
 import { bytes32ToKey, nextAllowedAt, type ParameterChange, readParameters, STORE_ABI } from "./changes.ts";
 import { GOVERNOR_ABI, type ProposalActions, TIMELOCK_ABI } from "./proposal.ts";
 import type { ProposalRef } from "./voters.ts";

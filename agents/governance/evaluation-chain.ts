@@ -9,9 +9,9 @@ import { type Address, getAddress } from "viem";
 import { createBehaviour } from "../behaviours/create.ts";
 import type { DeploymentRecord } from "../deploy/deployment-file.ts";
 import type { Scenario } from "../scenario/scenario-types.ts";
-import { openChain } from "../world/chain.ts";
+import { openChain } from "../chain/chain.ts";
 import { setUpAgents, setUpBattle, type AgentSetup } from "../world/setup.ts";
-import { loadSystemAbis } from "../world/system.ts";
+import { loadSystemAbis } from "../chain/system.ts";
 import { World } from "../world/world.ts";
 import { type GovernedAddresses, type WhatIfContext, WhatIfError } from "./what-if.ts";
 

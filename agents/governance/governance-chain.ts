@@ -15,9 +15,9 @@ import {
 
 import type { DeploymentRecord } from "../deploy/deployment-file.ts";
 import { findRevertData } from "../deploy/errors.ts";
-import { isLocalChain } from "../deploy/network-guard.ts";
-import { decodeRevertData } from "../world/tx-sender.ts";
-import { LiveNetworkError } from "../deploy/network-guard.ts";
+import { isLocalChain } from "../chain/network-guard.ts";
+import { decodeRevertData } from "../chain/tx-sender.ts";
+import { LiveNetworkError } from "../chain/network-guard.ts";
 import { GovernanceError } from "./errors.ts";
 
 export interface GovernanceAddresses {

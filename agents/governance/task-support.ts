@@ -5,7 +5,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { errorResult } from "hardhat/utils/result";
 
 import { deploymentFilePath, readDeploymentFile } from "../deploy/deployment-file.ts";
-import { loadSystemAbis } from "../world/system.ts";
+import { loadSystemAbis } from "../chain/system.ts";
 import { ArenaError } from "../core/errors.ts";
 import { GovernanceError } from "./errors.ts";
 import { type GovernanceChain, openGovernanceChain } from "./governance-chain.ts";

@@ -6,9 +6,9 @@
 import { type Address, getAddress, parseAbi } from "viem";
 
 import { formatInterval, type Interval } from "../core/interval.ts";
-import type { Chain } from "../world/chain.ts";
+import type { Chain } from "../chain/chain.ts";
 import type { AgentWallet } from "../world/setup.ts";
-import { TxSender } from "../world/tx-sender.ts";
+import { TxSender } from "../chain/tx-sender.ts";
 import type { Evaluation, PnlEffect } from "./evaluate.ts";
 import {
   encodeDelegate,

@@ -15,16 +15,16 @@
 import { type Address, getAddress, type Hex } from "viem";
 
 import { createBehaviour } from "../behaviours/create.ts";
-import { isLocalChain } from "../deploy/network-guard.ts";
-import { weiToQuote } from "../harness/estimates.ts";
+import { isLocalChain } from "../chain/network-guard.ts";
+import { weiToQuote } from "../core/units.ts";
 import type { GasTotals } from "../gas/profile.ts";
 import type { GasRecord, StepRow } from "../core/records.ts";
 import { type AgentFinal, summarize, type Summary } from "../run/summary.ts";
 import type { Scenario } from "../scenario/scenario-types.ts";
-import type { Chain } from "../world/chain.ts";
+import type { Chain } from "../chain/chain.ts";
 import type { AgentWallet } from "../world/setup.ts";
-import type { SystemAbis, SystemAddresses } from "../world/system.ts";
-import { hex, TxSender } from "../world/tx-sender.ts";
+import type { SystemAbis, SystemAddresses } from "../chain/system.ts";
+import { hex, TxSender } from "../chain/tx-sender.ts";
 import { type PriceHistory, readMarket, World, type WorldAgent } from "../world/world.ts";
 import { GOVERNANCE_GAS, type ProposalActions } from "./proposal.ts";
 import { ArenaError } from "../core/errors.ts";

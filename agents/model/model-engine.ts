@@ -9,26 +9,20 @@
 
 import type { Hex } from "viem";
 
-import { markToMarket, weiToQuote } from "../harness/estimates.ts";
+import { markToMarket } from "../mechanisms/value.ts";
+import { weiToQuote } from "../core/units.ts";
 import { Random } from "../core/random.ts";
-import type {
-  AgentView,
-  Behaviour,
-  CurveState,
-  GasTerms,
-  Intent,
-  IntentOutcome,
-  Observation,
-  PendingTx,
-  PoolState,
-  Quoter,
-} from "../harness/types.ts";
+import type { Behaviour, IntentOutcome, PendingTx } from "../behaviours/behaviour.ts";
+import type { Quoter } from "../mechanisms/market/quoter.ts";
+import type { AgentView, GasTerms, Intent, Observation } from "../mechanisms/registry.ts";
+import type { PoolState } from "../mechanisms/pool/state.ts";
+import type { CurveState } from "../mechanisms/market/state.ts";
 import type { StepRow } from "../core/records.ts";
 import type { Scenario } from "../scenario/scenario-types.ts";
 import { GAS_LIMITS } from "../world/intents.ts";
 import { emptyFlows } from "../world/ledger.ts";
 import type { AgentWallet } from "../world/setup.ts";
-import { blockOrder } from "./block-order.ts";
+import { blockOrder } from "../engine/block-order.ts";
 import {
   checkIntentWords,
   type IntentSender,
@@ -36,7 +30,7 @@ import {
   mineIntent,
   type ModelVenues,
 } from "./model-intents.ts";
-import { modelQuoter } from "./model-quoter.ts";
+import { modelQuoter } from "../mechanisms/market/quoter.ts";
 import type { ModelStart } from "./model-setup.ts";
 import { MAX_UINT256 } from "../core/units.ts";
 

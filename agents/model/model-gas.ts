@@ -11,7 +11,7 @@
 // Not modelled: vote checkpoints of accounts that delegated (genesis allocations with delegate: true),
 // calldata bytes, cold/warm slot differences between the first and later transactions of a block.
 
-import type { IntentKind } from "../harness/types.ts";
+import type { IntentKind } from "../mechanisms/registry.ts";
 
 /** SSTORE of a zero slot (20,000) minus a dirty-free rewrite (2,900). */
 export const FIRST_BALANCE_GAS = 17_100n;

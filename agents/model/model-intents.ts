@@ -8,13 +8,13 @@
 
 import type { Address } from "viem";
 
-import type { Holdings, Intent } from "../harness/types.ts";
+import type { Holdings, Intent } from "../mechanisms/registry.ts";
 import type { BlockFlows } from "../world/ledger.ts";
-import type { MarketModel } from "./market-model.ts";
+import type { MarketModel } from "../mechanisms/market/model.ts";
 import { INTENT_GAS, successGas } from "./model-gas.ts";
-import { ModelRevert } from "./model-revert.ts";
-import type { PoolModel } from "./pool-model.ts";
-import type { VestingModel } from "./model-vesting.ts";
+import { ModelRevert } from "../core/model-revert.ts";
+import type { PoolModel } from "../mechanisms/pool/model.ts";
+import type { VestingModel } from "../mechanisms/vesting/model.ts";
 import { BPS } from "../core/units.ts";
 
 const UINT256_LIMIT = 1n << 256n;

@@ -12,15 +12,15 @@ import { type Genesis, type GenesisParameter, loadGenesis } from "../genesis/gen
 import { MAX_UINT256, QUOTE_DECIMALS } from "../core/units.ts";
 import { formatDecimal } from "../core/units.ts";
 import { formatParameter, type ParameterChange } from "../governance/changes.ts";
-import type { Holdings } from "../harness/types.ts";
+import type { Holdings } from "../mechanisms/registry.ts";
 import type { AgentConfig, Scenario } from "../scenario/scenario-types.ts";
-import { MarketModel } from "./market-model.ts";
-import { HARDHAT_ACCOUNT_COUNT, holderOfRef, holderOfWallet } from "./model-holders.ts";
-import { CURVE_PARAMETER_KEYS, FEE_PARAMETER_KEYS } from "./market-model.ts";
-import { ModelRevert } from "./model-revert.ts";
-import { PoolModel } from "./pool-model.ts";
+import { MarketModel } from "../mechanisms/market/model.ts";
+import { HARDHAT_ACCOUNT_COUNT, holderOfRef, holderOfWallet } from "../engine/holders.ts";
+import { CURVE_PARAMETER_KEYS, FEE_PARAMETER_KEYS } from "../mechanisms/market/model.ts";
+import { ModelRevert } from "../core/model-revert.ts";
+import { PoolModel } from "../mechanisms/pool/model.ts";
 import { SETUP_GAS } from "./model-gas.ts";
-import { VestingModel } from "./model-vesting.ts";
+import { VestingModel } from "../mechanisms/vesting/model.ts";
 import { ArenaError } from "../core/errors.ts";
 
 /** Set-up transactions per block (agents/world/setup.ts SETUP_BATCH). */

@@ -2,7 +2,8 @@
 // final standing, and the scenario facts the summary repeats. The battle runner and the experiment
 // engines share these, so a summary means the same thing whichever of them ran the blocks.
 
-import type { AgentView, Behaviour } from "../harness/types.ts";
+import type { Behaviour } from "../behaviours/behaviour.ts";
+import type { AgentView } from "../mechanisms/registry.ts";
 import type { Scenario } from "../scenario/scenario-types.ts";
 import type { AgentRow } from "../core/records.ts";
 import type { AgentFinal, ScenarioMeta } from "./summary.ts";

@@ -11,7 +11,7 @@
 import { child } from "../core/document-reader.ts";
 import { MAX_PRICE_WAD, MAX_SUPPLY } from "../core/limits.ts";
 import { BPS, MAX_UINT128, QUOTE_DECIMALS, TOKEN_DECIMALS } from "../core/units.ts";
-import type { OrderingMode } from "../harness/types.ts";
+import type { OrderingMode } from "../core/types.ts";
 import {
   type BanditConfig,
   BEHAVIOUR_KINDS,

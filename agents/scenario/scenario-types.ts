@@ -1,7 +1,7 @@
 // A parsed, validated scenario: everything a battle needs to run, in contract units. The reader
 // (scenario.ts) builds it from a JSON or YAML file and refuses the file with every bad field path.
 
-import type { OrderingMode } from "../harness/types.ts";
+import type { OrderingMode } from "../core/types.ts";
 import type { BehaviourConfig } from "./behaviour-configs.ts";
 import type { GovernanceConfig } from "./governance-types.ts";
 

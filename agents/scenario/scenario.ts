@@ -29,7 +29,7 @@ import { type Genesis, parseGenesis } from "../genesis/genesis.ts";
 import { child } from "../core/document-reader.ts";
 import { MAX_SUPPLY } from "../core/limits.ts";
 import { MAX_UINT128, MAX_UINT64, QUOTE_DECIMALS, TOKEN_DECIMALS } from "../core/units.ts";
-import type { OrderingMode } from "../harness/types.ts";
+import type { OrderingMode } from "../core/types.ts";
 import type { BehaviourConfig } from "./behaviour-configs.ts";
 import { type BehaviourContext, readBehaviour, UNITS } from "./behaviour-reader.ts";
 import { readGovernance } from "./governance-reader.ts";

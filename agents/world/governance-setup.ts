@@ -23,10 +23,10 @@ import {
   VOTES_ABI,
 } from "../governance/proposal.ts";
 import type { Scenario } from "../scenario/scenario-types.ts";
-import type { Chain } from "./chain.ts";
-import { BattleError } from "./errors.ts";
-import type { SystemAbis } from "./system.ts";
-import { type SentTx, TxSender } from "./tx-sender.ts";
+import type { Chain } from "../chain/chain.ts";
+import { BattleError } from "../chain/errors.ts";
+import type { SystemAbis } from "../chain/system.ts";
+import { type SentTx, TxSender } from "../chain/tx-sender.ts";
 
 const POA_ETH_WEI = 10n ** 24n;
 

@@ -4,8 +4,8 @@
 
 import { type Address, decodeFunctionData, type Hex, toFunctionSelector } from "viem";
 
-import type { Intent, IntentKind } from "../harness/types.ts";
-import type { SystemAbis, SystemAddresses } from "./system.ts";
+import type { Intent, IntentKind } from "../mechanisms/registry.ts";
+import type { SystemAbis, SystemAddresses } from "../chain/system.ts";
 
 export interface EncodedCall {
   to: Address;

@@ -5,8 +5,8 @@
 
 import { type Address, type Hex, toEventSelector } from "viem";
 
-import type { Holdings } from "../harness/types.ts";
-import type { SystemAddresses } from "./system.ts";
+import type { Holdings } from "../mechanisms/registry.ts";
+import type { SystemAddresses } from "../chain/system.ts";
 
 export const TOPICS = {
   transfer: toEventSelector("Transfer(address,address,uint256)"),

@@ -6,7 +6,8 @@
 
 import type { Address, Hex } from "viem";
 
-import type { CurveState, PoolState } from "../harness/types.ts";
+import type { PoolState } from "../mechanisms/pool/state.ts";
+import type { CurveState } from "../mechanisms/market/state.ts";
 import type { StepRow } from "../core/records.ts";
 import type { World } from "./world.ts";
 

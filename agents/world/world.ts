@@ -6,33 +6,26 @@
 import { type Address, decodeFunctionResult, encodeFunctionData, type Hex } from "viem";
 
 import { MAX_UINT256, QUOTE_DECIMALS } from "../core/units.ts";
-import { markToMarket, weiToQuote } from "../harness/estimates.ts";
+import { markToMarket } from "../mechanisms/value.ts";
+import { weiToQuote } from "../core/units.ts";
 import { Random } from "../core/random.ts";
-import type {
-  AgentView,
-  Behaviour,
-  CurveKind,
-  CurveState,
-  DecideContext,
-  GasTerms,
-  Intent,
-  IntentOutcome,
-  Observation,
-  PendingTx,
-  PoolState,
-  Quoter,
-} from "../harness/types.ts";
+import type { Behaviour, DecideContext, IntentOutcome, PendingTx } from "../behaviours/behaviour.ts";
+import type { Quoter } from "../mechanisms/market/quoter.ts";
+import type { AgentView, GasTerms, Intent, Observation } from "../mechanisms/registry.ts";
+import type { PoolState } from "../mechanisms/pool/state.ts";
+import type { CurveKind, CurveState } from "../mechanisms/market/state.ts";
 import type { GasRecord, StepRow } from "../core/records.ts";
-import { modelQuoter } from "../model/model-quoter.ts";
+import { modelQuoter } from "../mechanisms/market/quoter.ts";
 import type { Scenario } from "../scenario/scenario-types.ts";
-import type { Chain } from "./chain.ts";
-import { NodeLostError } from "./errors.ts";
+import type { Chain } from "../chain/chain.ts";
+import { NodeLostError } from "../chain/errors.ts";
 import { decodeIntent, encodeIntent, GAS_LIMITS } from "./intents.ts";
 import { emptyFlows, Ledger } from "./ledger.ts";
 import type { Participant, ParticipantTurn, RawCall, RawCallResult } from "./participants.ts";
 import type { AgentWallet, SetupResult } from "./setup.ts";
-import type { SystemAbis, SystemAddresses } from "./system.ts";
-import { type MinedReceipt, type SentTx, TxSender } from "./tx-sender.ts";
+import type { SystemAbis, SystemAddresses } from "../chain/system.ts";
+import { type MinedReceipt, type SentTx, TxSender } from "../chain/tx-sender.ts";
+import { CURVE_KINDS } from "../mechanisms/market/state.ts";
 
 export interface WorldAgent {
   id: string;
@@ -114,8 +107,6 @@ export interface PriceHistory {
   curve: bigint[];
   pool: bigint[];
 }
-
-const CURVE_KINDS: readonly CurveKind[] = ["linear", "exponential", "sigmoid"];
 
 export class World {
   readonly chain: Chain;

@@ -8,9 +8,9 @@ import type { ContractTransactionResponse } from "ethers";
 
 import { createArbitrageur, planArbitrage } from "../../agents/behaviours/arbitrageur.ts";
 import type { Deployment } from "../../agents/deploy/deploy.ts";
-import { gapBps, poolAmountOut } from "../../agents/harness/estimates.ts";
+import { gapBps, poolAmountOut } from "../../agents/mechanisms/pool/quotes.ts";
 import { WAD } from "../../agents/core/units.ts";
-import type { Intent, Observation } from "../../agents/harness/types.ts";
+import type { Intent, Observation } from "../../agents/mechanisms/registry.ts";
 import type { ArbitrageurConfig } from "../../agents/scenario/behaviour-configs.ts";
 import { deployFixture } from "../fixtures.ts";
 import { readCurveState, readPoolState } from "../helpers/market-state.ts";

@@ -2,9 +2,11 @@ import { expect } from "chai";
 
 import { createArbitrageur } from "../../agents/behaviours/arbitrageur.ts";
 import { buyCost, marketOf, sellRefund, tokensFor } from "../../agents/behaviours/curve-quotes.ts";
-import { gasCostQuote, minusBps, plusBps, poolAmountOut } from "../../agents/harness/estimates.ts";
-import type { Intent, Observation } from "../../agents/harness/types.ts";
-import { PoolModel } from "../../agents/model/pool-model.ts";
+import { gasCostQuote } from "../../agents/behaviours/trade.ts";
+import { minusBps, plusBps } from "../../agents/core/units.ts";
+import { poolAmountOut } from "../../agents/mechanisms/pool/quotes.ts";
+import type { Intent, Observation } from "../../agents/mechanisms/registry.ts";
+import { PoolModel } from "../../agents/mechanisms/pool/model.ts";
 import type { ArbitrageurConfig } from "../../agents/scenario/behaviour-configs.ts";
 import { GAS, QUOTE, TOKEN, context, observation, poolState } from "./observation.ts";
 

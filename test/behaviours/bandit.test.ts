@@ -2,7 +2,8 @@ import { expect } from "chai";
 
 import { type ArmConfig, createBandit } from "../../agents/behaviours/bandit.ts";
 import { Random } from "../../agents/core/random.ts";
-import type { Behaviour, Intent, PendingTx, StepOutcome } from "../../agents/harness/types.ts";
+import type { Behaviour, PendingTx, StepOutcome } from "../../agents/behaviours/behaviour.ts";
+import type { Intent } from "../../agents/mechanisms/registry.ts";
 import type { BanditConfig } from "../../agents/scenario/behaviour-configs.ts";
 import { QUOTE, context, observation } from "./observation.ts";
 

@@ -10,8 +10,8 @@ import {
   unlessReverts,
 } from "../../agents/behaviours/curve-quotes.ts";
 import { Random } from "../../agents/core/random.ts";
-import type { CurveState } from "../../agents/harness/types.ts";
-import { BENCH_MARKETS } from "../../agents/model/quote-speed.ts";
+import type { CurveState } from "../../agents/mechanisms/market/state.ts";
+import { BENCH_MARKETS } from "../../agents/mechanisms/quote-speed.ts";
 import { QUOTE, TOKEN, curveState } from "./observation.ts";
 
 /** Each kind's genesis-shaped market (agents/model/quote-speed.ts) as an observation shows it. */

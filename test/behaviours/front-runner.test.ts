@@ -2,11 +2,13 @@ import { expect } from "chai";
 
 import { buyCost, marketOf, NO_LIMIT, sellRefund, tokensFor } from "../../agents/behaviours/curve-quotes.ts";
 import { createFrontRunner, planSandwich } from "../../agents/behaviours/front-runner.ts";
-import { gasCostQuote, minusBps, plusBps } from "../../agents/harness/estimates.ts";
-import type { Intent, Observation, PendingTx } from "../../agents/harness/types.ts";
-import { blockOrder } from "../../agents/model/block-order.ts";
-import type { MarketModel } from "../../agents/model/market-model.ts";
-import { ModelRevert } from "../../agents/model/model-revert.ts";
+import { gasCostQuote } from "../../agents/behaviours/trade.ts";
+import { minusBps, plusBps } from "../../agents/core/units.ts";
+import type { PendingTx } from "../../agents/behaviours/behaviour.ts";
+import type { Intent, Observation } from "../../agents/mechanisms/registry.ts";
+import { blockOrder } from "../../agents/engine/block-order.ts";
+import type { MarketModel } from "../../agents/mechanisms/market/model.ts";
+import { ModelRevert } from "../../agents/core/model-revert.ts";
 import type { FrontRunnerConfig } from "../../agents/scenario/behaviour-configs.ts";
 import { GAS, QUOTE, TOKEN, context, observation } from "./observation.ts";
 

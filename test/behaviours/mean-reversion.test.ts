@@ -2,8 +2,9 @@ import { expect } from "chai";
 
 import { BehaviourConfigError } from "../../agents/behaviours/config-checks.ts";
 import { createMeanReversion } from "../../agents/behaviours/mean-reversion.ts";
-import { minusBps, poolAmountOut } from "../../agents/harness/estimates.ts";
-import type { Observation } from "../../agents/harness/types.ts";
+import { minusBps } from "../../agents/core/units.ts";
+import { poolAmountOut } from "../../agents/mechanisms/pool/quotes.ts";
+import type { Observation } from "../../agents/mechanisms/registry.ts";
 import type { MeanReversionConfig } from "../../agents/scenario/behaviour-configs.ts";
 import { QUOTE, TOKEN, context, observation, wad } from "./observation.ts";
 import { activeSteps, poolAtPrice, runSteps } from "./steps.ts";

@@ -2,15 +2,12 @@
 // curve 0.01 + 1e-9·S, 1% fees, pool 100,000 tokens : 1,220 quote, 0.3%) unless overridden.
 
 import { Random } from "../../agents/core/random.ts";
-import type {
-  CurveState,
-  DecideContext,
-  GasTerms,
-  Observation,
-  PoolState,
-  Quoter,
-} from "../../agents/harness/types.ts";
-import { PoolModel } from "../../agents/model/pool-model.ts";
+import type { DecideContext } from "../../agents/behaviours/behaviour.ts";
+import type { Quoter } from "../../agents/mechanisms/market/quoter.ts";
+import type { GasTerms, Observation } from "../../agents/mechanisms/registry.ts";
+import type { PoolState } from "../../agents/mechanisms/pool/state.ts";
+import type { CurveState } from "../../agents/mechanisms/market/state.ts";
+import { PoolModel } from "../../agents/mechanisms/pool/model.ts";
 
 export const TOKEN = 10n ** 18n;
 export const QUOTE = 1_000_000n;

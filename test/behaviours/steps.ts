@@ -1,7 +1,9 @@
 // Runs a behaviour over a sequence of observations with one seeded context, as the World would,
 // and collects what it asked for at each step; and markets at a chosen price.
 
-import type { Behaviour, Intent, Observation, PoolState } from "../../agents/harness/types.ts";
+import type { Behaviour } from "../../agents/behaviours/behaviour.ts";
+import type { Intent, Observation } from "../../agents/mechanisms/registry.ts";
+import type { PoolState } from "../../agents/mechanisms/pool/state.ts";
 import { TOKEN, context, poolState } from "./observation.ts";
 
 export async function runSteps(

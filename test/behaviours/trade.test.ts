@@ -11,7 +11,8 @@ import {
   venuePrices,
 } from "../../agents/behaviours/trade.ts";
 import { marketOf } from "../../agents/behaviours/curve-quotes.ts";
-import { minusBps, poolAmountIn, poolAmountOut } from "../../agents/harness/estimates.ts";
+import { minusBps } from "../../agents/core/units.ts";
+import { poolAmountIn, poolAmountOut } from "../../agents/mechanisms/pool/quotes.ts";
 import { QUOTE, TOKEN, observation, poolState, wad } from "./observation.ts";
 import { expectClose } from "../helpers/close.ts";
 

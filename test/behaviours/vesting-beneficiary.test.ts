@@ -2,8 +2,10 @@ import { expect } from "chai";
 
 import { createVestingBeneficiary } from "../../agents/behaviours/vesting-beneficiary.ts";
 import { marketOf, sellRefund } from "../../agents/behaviours/curve-quotes.ts";
-import { minusBps, poolAmountOut } from "../../agents/harness/estimates.ts";
-import type { Intent, IntentOutcome, Observation } from "../../agents/harness/types.ts";
+import { minusBps } from "../../agents/core/units.ts";
+import { poolAmountOut } from "../../agents/mechanisms/pool/quotes.ts";
+import type { IntentOutcome } from "../../agents/behaviours/behaviour.ts";
+import type { Intent, Observation } from "../../agents/mechanisms/registry.ts";
 import type { VestingBeneficiaryConfig } from "../../agents/scenario/behaviour-configs.ts";
 import { TOKEN, context, observation, wad } from "./observation.ts";
 

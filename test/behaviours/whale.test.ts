@@ -2,8 +2,9 @@ import { expect } from "chai";
 
 import { BehaviourConfigError } from "../../agents/behaviours/config-checks.ts";
 import { createWhale } from "../../agents/behaviours/whale.ts";
-import { minusBps, poolAmountOut } from "../../agents/harness/estimates.ts";
-import type { Intent } from "../../agents/harness/types.ts";
+import { minusBps } from "../../agents/core/units.ts";
+import { poolAmountOut } from "../../agents/mechanisms/pool/quotes.ts";
+import type { Intent } from "../../agents/mechanisms/registry.ts";
 import type { WhaleConfig } from "../../agents/scenario/behaviour-configs.ts";
 import { QUOTE, TOKEN, context, observation } from "./observation.ts";
 import { activeSteps, runSteps } from "./steps.ts";

@@ -3,7 +3,9 @@
 // the real contracts.
 
 import type { Deployment } from "../../agents/deploy/deploy.ts";
-import type { CurveKind, CurveState, PoolState, Quoter } from "../../agents/harness/types.ts";
+import type { Quoter } from "../../agents/mechanisms/market/quoter.ts";
+import type { PoolState } from "../../agents/mechanisms/pool/state.ts";
+import type { CurveKind, CurveState } from "../../agents/mechanisms/market/state.ts";
 
 const CURVE_KINDS: readonly CurveKind[] = ["linear", "exponential", "sigmoid"];
 

@@ -4,10 +4,10 @@
 // it directly). Deadlines, balances and allowances are the caller's; a withdrawal is checked only
 // against the shares anyone can hold (all but the locked MINIMUM_LIQUIDITY).
 
-import type { PoolState } from "../harness/types.ts";
-import { checked, ModelRevert, PANIC_DIVISION_BY_ZERO } from "./model-revert.ts";
-import { sqrtDown } from "./solady-math.ts";
-import { BPS } from "../core/units.ts";
+import type { PoolState } from "./state.ts";
+import { checked, ModelRevert, PANIC_DIVISION_BY_ZERO } from "../../core/model-revert.ts";
+import { sqrtDown } from "../../core/solady-math.ts";
+import { BPS } from "../../core/units.ts";
 
 export interface PoolModelState {
   reserveToken: bigint;

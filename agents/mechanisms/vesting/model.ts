@@ -2,8 +2,8 @@
 // beneficiary, and the lens's view of them (claimable now, still locked). Beneficiaries are holder
 // keys (model-holders.ts), so a schedule finds the agent whose wallet it was written for.
 
-import { ModelRevert } from "./model-revert.ts";
-import { MAX_UINT256 } from "../core/units.ts";
+import { ModelRevert } from "../../core/model-revert.ts";
+import { MAX_UINT256 } from "../../core/units.ts";
 
 export interface VestingScheduleModel {
   /** Holder key of the beneficiary. */

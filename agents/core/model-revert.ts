@@ -1,5 +1,5 @@
-import { MAX_UINT256 } from "../core/units.ts";
-import { ArenaError } from "../core/errors.ts";
+import { MAX_UINT256 } from "./units.ts";
+import { ArenaError } from "./errors.ts";
 // What the fast model throws where the contract would revert: the contract's error name and its
 // arguments by their ABI names, formatted as the World formats a decoded revert
 // (`SlippageExceeded(amount=123, limit=100)`), so a model run and a chain run read the same.

@@ -5,7 +5,7 @@
 // Reverts are solady's custom errors.
 
 import { ModelRevert } from "./model-revert.ts";
-import { MAX_UINT256 } from "../core/units.ts";
+import { MAX_UINT256 } from "./units.ts";
 
 const TWO_POW_95 = 1n << 95n;
 const LN2_X96 = 54916777467707473351141471128n;

@@ -10,8 +10,8 @@
 // Hot paths (the quotes) go through private methods that return the main value as a bigint and
 // leave the fee in a field, so a quote allocates only the object it returns.
 
-import { keyToBytes32 } from "../governance/changes.ts";
-import type { CurveKind, CurveState } from "../harness/types.ts";
+import { keyToBytes32 } from "../../governance/changes.ts";
+import type { CurveKind, CurveState } from "./state.ts";
 import {
   type Curve,
   costUpWad,
@@ -20,10 +20,10 @@ import {
   tokensForQuoteDown,
   validateCurve,
 } from "./curve-math.ts";
-import { checked, ModelRevert, PANIC_ARITHMETIC_OVERFLOW } from "./model-revert.ts";
-import { MAX_UINT256 } from "../core/units.ts";
-import { divUp, mulDiv, mulDivUp } from "./solady-math.ts";
-import { BPS, WAD } from "../core/units.ts";
+import { checked, ModelRevert, PANIC_ARITHMETIC_OVERFLOW } from "../../core/model-revert.ts";
+import { MAX_UINT256 } from "../../core/units.ts";
+import { divUp, mulDiv, mulDivUp } from "../../core/solady-math.ts";
+import { BPS, WAD } from "../../core/units.ts";
 
 export interface MarketModelState {
   kind: CurveKind;

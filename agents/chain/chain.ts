@@ -6,9 +6,9 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import type { NetworkConnection } from "hardhat/types/network";
 import { createPublicClient, custom, type PublicClient } from "viem";
 
-import { isLocalChain } from "../deploy/network-guard.ts";
-import type { OrderingMode } from "../harness/types.ts";
-import { LiveNetworkError } from "../deploy/network-guard.ts";
+import { isLocalChain } from "./network-guard.ts";
+import type { OrderingMode } from "../core/types.ts";
+import { LiveNetworkError } from "./network-guard.ts";
 import { NodeUnreachableError, toNodeLostError } from "./errors.ts";
 
 export interface ChainOptions {

@@ -8,7 +8,7 @@ import { mnemonicToAccount } from "viem/accounts";
 import type { Genesis } from "../genesis/genesis.ts";
 import type { AccountRef } from "../core/document-reader.ts";
 import type { WalletRef } from "../scenario/scenario-types.ts";
-import { derivedAgentAddress } from "../world/agent-address.ts";
+import { derivedAgentAddress } from "../chain/agent-address.ts";
 
 /** Hardhat's default accounts on the in-process chain (its default mnemonic, 20 accounts). */
 const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";

@@ -6,9 +6,9 @@
 
 import { performance } from "node:perf_hooks";
 
-import type { CurveKind } from "../harness/types.ts";
-import { MarketModel, type MarketModelState } from "./market-model.ts";
-import { PoolModel } from "./pool-model.ts";
+import type { CurveKind } from "./market/state.ts";
+import { MarketModel, type MarketModelState } from "./market/model.ts";
+import { PoolModel } from "./pool/model.ts";
 import { WAD } from "../core/units.ts";
 
 const QUOTE = 10n ** 6n;

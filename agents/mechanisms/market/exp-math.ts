@@ -1,8 +1,8 @@
 // contracts/libraries/ExpMath.sol in bigint, with the same truncations: φ(x) = expm1(x)/x,
 // ψ(z) = log1p(z)/z, log1p, the logistic denominator, softplus and its inverse, mulWadDiv. All WAD.
 
-import { expWad, lnWad } from "./solady-math.ts";
-import { WAD } from "../core/units.ts";
+import { expWad, lnWad } from "../../core/solady-math.ts";
+import { WAD } from "../../core/units.ts";
 
 export const PHI_SERIES_CUTOFF_WAD = 125_000_000_000_000_000n;
 export const PSI_SERIES_CUTOFF_WAD = 250_000_000_000_000_000n;

@@ -4,7 +4,7 @@
 // to the wei. Same reverts (CurveDomainExceeded, InvalidCurve), thrown as ModelRevert.
 // Units as in the library: supplies and amounts in token wei, prices and quote amounts in WAD.
 
-import type { CurveKind } from "../harness/types.ts";
+import type { CurveKind } from "./state.ts";
 import {
   PHI_SERIES_CUTOFF_WAD,
   PSI_SERIES_CUTOFF_WAD,
@@ -16,9 +16,9 @@ import {
   softplus,
   softplusInverse,
 } from "./exp-math.ts";
-import { WAD } from "../core/units.ts";
-import { ModelRevert } from "./model-revert.ts";
-import { bitLength, divUp, expWad, fullMulDiv, lnWad, sqrtDown, zeroFloorSub } from "./solady-math.ts";
+import { WAD } from "../../core/units.ts";
+import { ModelRevert } from "../../core/model-revert.ts";
+import { bitLength, divUp, expWad, fullMulDiv, lnWad, sqrtDown, zeroFloorSub } from "../../core/solady-math.ts";
 
 /** A curve's kind, parameters (unused ones 0) and domain [0, maxSupply], as CurveTypes.sol's Curve. */
 export interface Curve {

@@ -5,11 +5,11 @@
 // it is the same for every point of the box. Every limit is monotone in each parameter, so the box's
 // worst corner decides.
 
-import { expWad } from "../model/solady-math.ts";
-import type { CurveKindName } from "./genesis.ts";
-import { MAX_EXPONENT_WAD, MAX_PRICE_WAD, MAX_SIGMOID_EXPONENT_WAD, MAX_SUPPLY } from "../core/limits.ts";
-import { WAD } from "../core/units.ts";
-import { formatDecimal } from "../core/units.ts";
+import { expWad } from "../../core/solady-math.ts";
+import type { CurveKind } from "./state.ts";
+import { MAX_EXPONENT_WAD, MAX_PRICE_WAD, MAX_SIGMOID_EXPONENT_WAD, MAX_SUPPLY } from "../../core/limits.ts";
+import { WAD } from "../../core/units.ts";
+import { formatDecimal } from "../../core/units.ts";
 
 /** A curve field's lowest and highest value in the box. */
 export type CurveBox = Map<string, { lo: bigint; hi: bigint }>;
@@ -78,7 +78,7 @@ function largestWhere(lo: bigint, hi: bigint, ok: (x: bigint) => boolean): bigin
  * which the box is valid. The caps of single values (a price ≤ MAX_PRICE_WAD) are checked here too,
  * although the units of genesis.ts already refuse values above them.
  */
-export function checkCurveBox(kind: CurveKindName, box: CurveBox, domain: CurveDomain, fail: CurveFail): void {
+export function checkCurveBox(kind: CurveKind, box: CurveBox, domain: CurveDomain, fail: CurveFail): void {
   const lo = (field: string): bigint => box.get(field)!.lo;
   const hi = (field: string): bigint => box.get(field)!.hi;
   const d = domain.maxSupply;

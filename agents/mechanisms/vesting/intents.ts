@@ -1,0 +1,3 @@
+// What a beneficiary may ask of the vesting contract.
+
+export type VestingIntent = { kind: "releaseVested" };
