@@ -15,7 +15,7 @@ import { expectedApplyAt } from "../agents/governance/apply-time.ts";
 import { evaluateProposal } from "../agents/governance/evaluate.ts";
 import { prepareEvaluationChain } from "../agents/governance/evaluation-chain.ts";
 import { parameterProposal } from "../agents/governance/proposal.ts";
-import { loadScenario } from "../agents/scenario/scenario.ts";
+import { loadScenario } from "../agents/inputs/scenario.ts";
 
 const RESULTS = "bench/results/governance.json";
 const SEEDS = [1n, 2n, 3n, 4n, 5n];

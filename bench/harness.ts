@@ -21,14 +21,14 @@ import hre from "hardhat";
 import { createBehaviour } from "../agents/behaviours/create.ts";
 import { runBattle } from "../agents/run/battle.ts";
 import { RunRecorder } from "../agents/run/recorder.ts";
-import { parseScenario } from "../agents/scenario/scenario.ts";
-import type { Scenario } from "../agents/scenario/scenario-types.ts";
+import { parseScenario } from "../agents/inputs/scenario.ts";
+import type { Scenario } from "../agents/inputs/scenario-types.ts";
 import { openChain } from "../agents/chain/chain.ts";
-import { setUpBattle } from "../agents/world/setup.ts";
+import { setUpBattle } from "../agents/deploy/agents.ts";
 import { loadSystemAbis } from "../agents/chain/system.ts";
 import type { SentTx } from "../agents/chain/tx-sender.ts";
 import { hex } from "../agents/chain/tx-sender.ts";
-import { World } from "../agents/world/world.ts";
+import { createChainWorld } from "../agents/engine/create.ts";
 
 const RESULTS = "bench/results/harness.json";
 
@@ -81,10 +81,12 @@ async function overhead(): Promise<{ battleTxPerSecond: number; rawTxPerSecond: 
   try {
     const abis = await loadSystemAbis(hre.artifacts);
     const setup = await setUpBattle(chain, scenario, abis, false, () => undefined);
-    const world = await World.create(chain, scenario, abis, setup, (w) => w.config.behaviours.map(createBehaviour));
+    const { world, backend } = await createChainWorld(chain, scenario, abis, setup, (w) =>
+      w.config.behaviours.map(createBehaviour),
+    );
     const snapshot = await chain.request<string>("evm_snapshot");
     const sent: SentTx[][] = [];
-    world.onSent = (step, tx) => (sent[step] ??= []).push(tx);
+    backend.onSent = (tx) => (sent[world.step] ??= []).push(tx);
     const recorder = new RunRecorder(dir);
 
     let started = performance.now();

@@ -22,7 +22,7 @@ import { ChainEngine } from "../agents/experiment/chain-engine.ts";
 import { loadExperiment } from "../agents/experiment/experiment-file.ts";
 import { runExperiment } from "../agents/experiment/run-experiment.ts";
 import { measureQuotesPerSecond } from "../agents/mechanisms/quote-speed.ts";
-import { loadScenario } from "../agents/scenario/scenario.ts";
+import { loadScenario } from "../agents/inputs/scenario.ts";
 
 const RESULTS = "bench/results/model.json";
 const TARGETS = { quotesPerSecond: 1_000_000, parallelSpeedup: 1.7 };

@@ -16,10 +16,10 @@ import { join } from "node:path";
 import hre from "hardhat";
 
 import { runExperiment } from "../agents/experiment/run-experiment.ts";
-import { runModelBattle } from "../agents/model/model-world.ts";
+import { runModelBattle } from "../agents/run/model-battle.ts";
 import { runBattle } from "../agents/run/battle.ts";
 import { stableJson } from "../agents/core/stable-json.ts";
-import { loadScenario } from "../agents/scenario/scenario.ts";
+import { loadScenario } from "../agents/inputs/scenario.ts";
 
 const RESULTS = "bench/results/outputs.json";
 const RUN_OUTPUTS = [

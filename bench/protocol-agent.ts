@@ -15,9 +15,9 @@ import hre from "hardhat";
 import { windowMetrics } from "../agents/governance/window-metrics.ts";
 import { formatInterval, type Interval, meanInterval, pairedDifference } from "../agents/core/interval.ts";
 import { runBattle } from "../agents/run/battle.ts";
-import { readStepsCsv } from "../agents/core/csv.ts";
-import { loadScenario } from "../agents/scenario/scenario.ts";
-import type { Scenario } from "../agents/scenario/scenario-types.ts";
+import { readStepsCsv } from "../agents/run/run-csv.ts";
+import { loadScenario } from "../agents/inputs/scenario.ts";
+import type { Scenario } from "../agents/inputs/scenario-types.ts";
 
 const SCENARIO = "scenarios/governance.yaml";
 const seeds = Array.from({ length: Number(process.env.SEEDS ?? 10) }, (_, i) => BigInt(i + 1));

@@ -7,7 +7,7 @@ import { errorResult, successfulResult } from "hardhat/utils/result";
 import { deploySystem } from "../agents/deploy/deploy.ts";
 import { writeDeploymentFile } from "../agents/deploy/deployment-file.ts";
 import { assertDeployAllowed } from "../agents/chain/network-guard.ts";
-import { loadGenesis } from "../agents/genesis/genesis.ts";
+import { loadGenesis } from "../agents/inputs/genesis.ts";
 import { ArenaError } from "../agents/core/errors.ts";
 
 interface DeployTaskArguments {

@@ -10,7 +10,7 @@ import { parseChange } from "../agents/governance/changes.ts";
 import { otherDelegates } from "../agents/governance/evaluation-report.ts";
 import { runEvaluationTask } from "../agents/governance/run-evaluation.ts";
 import { WhatIfError } from "../agents/governance/what-if.ts";
-import { loadScenario } from "../agents/scenario/scenario.ts";
+import { loadScenario } from "../agents/inputs/scenario.ts";
 import { DEFAULT_SCENARIO } from "./battle.ts";
 import { ArenaError } from "../agents/core/errors.ts";
 

@@ -9,7 +9,7 @@ import { join } from "node:path";
 
 import { expect } from "chai";
 
-import { readStepsCsv } from "../agents/core/csv.ts";
+import { readStepsCsv } from "../agents/run/run-csv.ts";
 import { readSummary } from "../agents/run/summary-file.ts";
 
 const require = createRequire(import.meta.url);

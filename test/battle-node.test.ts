@@ -12,7 +12,7 @@ import { expect } from "chai";
 import hre from "hardhat";
 
 import { runBattle } from "../agents/run/battle.ts";
-import { readStepsCsv } from "../agents/core/csv.ts";
+import { readStepsCsv } from "../agents/run/run-csv.ts";
 import { readSummary } from "../agents/run/summary-file.ts";
 
 const URL = "http://127.0.0.1:8545";

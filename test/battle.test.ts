@@ -10,9 +10,9 @@ import hre from "hardhat";
 
 import { compareGasProfiles } from "../agents/gas/compare.ts";
 import { runBattle } from "../agents/run/battle.ts";
-import { readStepsCsv } from "../agents/core/csv.ts";
+import { readStepsCsv } from "../agents/run/run-csv.ts";
 import { readSummary } from "../agents/run/summary-file.ts";
-import { loadScenario } from "../agents/scenario/scenario.ts";
+import { loadScenario } from "../agents/inputs/scenario.ts";
 import { BattleInterrupted, BattleStopped } from "../agents/chain/errors.ts";
 
 describe("battle", function () {

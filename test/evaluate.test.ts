@@ -27,7 +27,7 @@ import {
   voterDecisions,
 } from "../agents/governance/voters.ts";
 import { isSignificant, pairedDifference } from "../agents/core/interval.ts";
-import { loadScenario } from "../agents/scenario/scenario.ts";
+import { loadScenario } from "../agents/inputs/scenario.ts";
 import { TxSender } from "../agents/chain/tx-sender.ts";
 import { expectClose } from "./helpers/close.ts";
 

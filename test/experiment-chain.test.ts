@@ -13,7 +13,7 @@ import { ChainEngine } from "../agents/experiment/chain-engine.ts";
 import { runBattle } from "../agents/run/battle.ts";
 import { stableJson } from "../agents/core/stable-json.ts";
 import type { Summary } from "../agents/run/summary.ts";
-import { loadScenario } from "../agents/scenario/scenario.ts";
+import { loadScenario } from "../agents/inputs/scenario.ts";
 
 /** The summary without what depends on where it ran (none of it should differ, but the network name is the chain's). */
 const comparable = (summary: Summary) => stableJson({ ...summary, network: null });

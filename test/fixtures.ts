@@ -6,7 +6,7 @@
 import type { NetworkConnection } from "hardhat/types/network";
 
 import { type Deployment, deploySystem } from "../agents/deploy/deploy.ts";
-import { loadGenesis } from "../agents/genesis/genesis.ts";
+import { loadGenesis } from "../agents/inputs/genesis.ts";
 
 /** Deploys `genesisPath` on the connection's chain from its first account. */
 export async function deployGenesis(connection: NetworkConnection, genesisPath: string): Promise<Deployment> {

@@ -11,7 +11,7 @@ import {
   largestSteepness,
 } from "../agents/mechanisms/market/curve-limits.ts";
 import { expWad } from "../agents/core/solady-math.ts";
-import { loadGenesis, parameterKeys, parseGenesis } from "../agents/genesis/genesis.ts";
+import { loadGenesis, parameterKeys, parseGenesis } from "../agents/inputs/genesis.ts";
 import { type CurveKind } from "../agents/mechanisms/market/state.ts";
 import { CURVE_KIND_IDS } from "../agents/mechanisms/market/state.ts";
 import { GenesisError, type DocumentIssue } from "../agents/core/document-reader.ts";

@@ -19,8 +19,8 @@ import type { GovernanceRecord } from "../agents/governance/record.ts";
 import { type BattleResult, runBattle } from "../agents/run/battle.ts";
 import { readSummary } from "../agents/run/summary-file.ts";
 import { renderReport } from "../agents/report/report.ts";
-import { loadScenario } from "../agents/scenario/scenario.ts";
-import type { Scenario } from "../agents/scenario/scenario-types.ts";
+import { loadScenario } from "../agents/inputs/scenario.ts";
+import type { Scenario } from "../agents/inputs/scenario-types.ts";
 
 const TOKEN = 10n ** 18n;
 
@@ -71,7 +71,7 @@ describe("governance in a battle", function () {
       quiet: true,
       noReport: true,
       onStep: async (step, world) => {
-        const read = async () => readParameters(world.chain.client, store!);
+        const read = async () => readParameters(world.chain!.client, store!);
         if (step === 1) before = await read();
         if (step === scenario.blocks) {
           after = await read();
@@ -220,7 +220,7 @@ describe("governance in a battle", function () {
         paused[step] = world.curveState().paused;
         if (step === 30) {
           try {
-            await world.chain.request("eth_call", [
+            await world.chain!.request("eth_call", [
               {
                 from: roles!.guardian,
                 to: roles!.market,

@@ -12,7 +12,7 @@ import hre from "hardhat";
 
 import { deploySystem } from "../agents/deploy/deploy.ts";
 import { deploymentFilePath, writeDeploymentFile } from "../agents/deploy/deployment-file.ts";
-import { loadGenesis } from "../agents/genesis/genesis.ts";
+import { loadGenesis } from "../agents/inputs/genesis.ts";
 
 const URL = "http://127.0.0.1:8545";
 const require = createRequire(import.meta.url);

@@ -12,13 +12,13 @@ import hre from "hardhat";
 
 import { createBehaviour } from "../agents/behaviours/create.ts";
 import type { IntentOutcome } from "../agents/behaviours/behaviour.ts";
-import { ModelWorld } from "../agents/model/model-engine.ts";
-import { setUpModel } from "../agents/model/model-setup.ts";
-import { runModelBattle } from "../agents/model/model-world.ts";
+import { createModelWorld } from "../agents/engine/create.ts";
+import { setUpModel } from "../agents/engine/model-setup.ts";
+import { runModelBattle } from "../agents/run/model-battle.ts";
 import { runBattle } from "../agents/run/battle.ts";
-import { STEP_COLUMNS } from "../agents/core/records.ts";
-import { loadScenario } from "../agents/scenario/scenario.ts";
-import type { Scenario } from "../agents/scenario/scenario-types.ts";
+import { STEP_COLUMNS } from "../agents/mechanisms/registry.ts";
+import { loadScenario } from "../agents/inputs/scenario.ts";
+import type { Scenario } from "../agents/inputs/scenario-types.ts";
 
 /** Every steps.csv column but gas: what the model must reproduce to the wei. */
 const MARKET_COLUMNS = STEP_COLUMNS.filter((c) => c !== "gasUsed");
@@ -159,7 +159,7 @@ describe("model battle", function () {
 
     const start = await setUpModel(scenario);
     const reverted: IntentOutcome[] = [];
-    const world = new ModelWorld(scenario, start, (wallet) =>
+    const world = createModelWorld(scenario, start, (wallet) =>
       wallet.config.behaviours.map((config) => {
         const behaviour = createBehaviour(config);
         const settle = behaviour.settle?.bind(behaviour);

@@ -3,8 +3,10 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { agentRows, CsvError, csvHeader, csvLine, readAgentsCsv, readStepsCsv } from "../agents/core/csv.ts";
-import { AGENT_COLUMNS, STEP_COLUMNS } from "../agents/core/records.ts";
+import { CsvError, csvHeader, csvLine } from "../agents/core/csv.ts";
+import { agentRows, readAgentsCsv, readStepsCsv } from "../agents/run/run-csv.ts";
+import { AGENT_COLUMNS } from "../agents/core/records.ts";
+import { STEP_COLUMNS } from "../agents/mechanisms/registry.ts";
 import { syntheticSteps } from "./helpers/synthetic-run.ts";
 
 describe("run csv files", function () {

@@ -3,7 +3,7 @@
 
 import { expect } from "chai";
 
-import { loadScenario, parseScenario, ScenarioError, type ScenarioIssue } from "../agents/scenario/scenario.ts";
+import { loadScenario, parseScenario, ScenarioError, type ScenarioIssue } from "../agents/inputs/scenario.ts";
 
 function base(governance: Record<string, unknown>): Record<string, unknown> {
   return {

@@ -6,17 +6,17 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import { parse as parseYaml } from "yaml";
 
-import { loadGenesis } from "../agents/genesis/genesis.ts";
-import { BEHAVIOUR_KINDS, type BehaviourConfig } from "../agents/scenario/behaviour-configs.ts";
-import { fieldNames } from "../agents/scenario/behaviour-reader.ts";
+import { loadGenesis } from "../agents/inputs/genesis.ts";
+import { BEHAVIOUR_KINDS, type BehaviourConfig } from "../agents/inputs/behaviour-configs.ts";
+import { fieldNames } from "../agents/inputs/behaviour-reader.ts";
 import {
   DEFAULT_START_TIME,
   loadScenario,
   parseScenario,
   ScenarioError,
   type ScenarioIssue,
-} from "../agents/scenario/scenario.ts";
-import type { Scenario } from "../agents/scenario/scenario-types.ts";
+} from "../agents/inputs/scenario.ts";
+import type { Scenario } from "../agents/inputs/scenario-types.ts";
 import { deployGenesis } from "./fixtures.ts";
 
 const TOKEN = 10n ** 18n;

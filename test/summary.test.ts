@@ -3,7 +3,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import type { AgentRow, StepRow } from "../agents/core/records.ts";
+import type { AgentRow } from "../agents/core/records.ts";
+import type { StepRow } from "../agents/mechanisms/registry.ts";
 import { readSummary, SummaryFileError } from "../agents/run/summary-file.ts";
 import { type AgentFinal, summarize, type SummaryInput, summaryJson } from "../agents/run/summary.ts";
 import { expectClose } from "./helpers/close.ts";

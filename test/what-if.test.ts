@@ -2,6 +2,7 @@
 // repeats itself for the same seed, applies the change as the Timelock would and names a revert.
 
 import { expect } from "chai";
+import type { ChainBackend } from "../agents/engine/chain-backend.ts";
 import hre from "hardhat";
 import { type Address, parseAbi } from "viem";
 
@@ -9,8 +10,8 @@ import { readParameters } from "../agents/governance/changes.ts";
 import { type EvaluationChain, prepareEvaluationChain } from "../agents/governance/evaluation-chain.ts";
 import { parameterProposal } from "../agents/governance/proposal.ts";
 import { agentGroups, ProposalExecutionReverted, runWhatIf } from "../agents/governance/what-if.ts";
-import { loadScenario } from "../agents/scenario/scenario.ts";
-import type { Scenario } from "../agents/scenario/scenario-types.ts";
+import { loadScenario } from "../agents/inputs/scenario.ts";
+import type { Scenario } from "../agents/inputs/scenario-types.ts";
 import { expectClose } from "./helpers/close.ts";
 
 const ERC20 = parseAbi(["function balanceOf(address) view returns (uint256)"]);
@@ -103,7 +104,7 @@ describe("what-if", function () {
         rb.events.map((e) => [e.agent, e.fn, e.status, e.gasUsed]),
       );
     }
-    expect(await a.world!.reconcile()).to.deep.equal([]);
+    expect(await (a.world!.backend as ChainBackend).reconcile(a.world!.agents)).to.deep.equal([]);
   });
 
   it("gives the same arm for the same seed and another for another seed", async () => {

@@ -7,11 +7,13 @@ import hre from "hardhat";
 
 import type { Behaviour, PendingTx } from "../agents/behaviours/behaviour.ts";
 import type { Intent, Observation } from "../agents/mechanisms/registry.ts";
-import type { Scenario } from "../agents/scenario/scenario-types.ts";
+import type { Scenario } from "../agents/inputs/scenario-types.ts";
 import { type Chain, openChain } from "../agents/chain/chain.ts";
-import { setUpBattle } from "../agents/world/setup.ts";
+import { setUpBattle } from "../agents/deploy/agents.ts";
 import { loadSystemAbis } from "../agents/chain/system.ts";
-import { World } from "../agents/world/world.ts";
+import { createChainWorld } from "../agents/engine/create.ts";
+import type { World } from "../agents/engine/world.ts";
+import { decodeIntent, encodeIntent } from "../agents/mechanisms/registry.ts";
 
 const TOKEN = 10n ** 18n;
 const QUOTE = 10n ** 6n;
@@ -70,7 +72,8 @@ async function world(s: Scenario, behaviours: Behaviour[][]): Promise<{ world: W
   const abis = await loadSystemAbis(hre.artifacts);
   const setup = await setUpBattle(chain, s, abis, false, () => undefined);
   let i = 0;
-  return { world: await World.create(chain, s, abis, setup, () => behaviours[i++]!), chain };
+  const { world } = await createChainWorld(chain, s, abis, setup, () => behaviours[i++]!, { verifyEvery: 1 });
+  return { world, chain };
 }
 
 describe("World", function () {
@@ -195,7 +198,6 @@ describe("World", function () {
 describe("intent calldata", () => {
   it("is what viem's encodeFunctionData gives for the contracts' ABIs", async () => {
     const { encodeFunctionData } = await import("viem");
-    const { encodeIntent } = await import("../agents/world/intents.ts");
     const abis = await loadSystemAbis(hre.artifacts);
     const at = {
       market: "0x1000000000000000000000000000000000000001",
@@ -239,12 +241,23 @@ describe("intent calldata", () => {
       [{ kind: "releaseVested" }, "releaseAll", [agent], "vesting"],
     ];
     for (const [intent, functionName, args, contract] of cases) {
-      const encoded = encodeIntent(intent, agent, 99n, at);
+      const encoded = encodeIntent(intent, { agent, deadline: 99n, addresses: at });
       expect(encoded.data, functionName).to.equal(
         encodeFunctionData({ abi: abis.byContract[contract], functionName, args } as never),
       );
       expect(encoded.to).to.equal(at[contract]);
+      // and back: a pending transaction's calldata decodes to the intent that made it
+      expect(decodeIntent(encoded.to, encoded.data, { abis, addresses: at }), functionName).to.deep.equal(intent);
     }
-    expect(() => encodeIntent({ kind: "sellCurve", amount: -1n, minRefund: 0n }, agent, 99n, at)).to.throw(RangeError);
+    expect(() =>
+      encodeIntent({ kind: "sellCurve", amount: -1n, minRefund: 0n }, { agent, deadline: 99n, addresses: at }),
+    ).to.throw(RangeError);
+    expect(
+      decodeIntent(
+        at.quote,
+        encodeFunctionData({ abi: abis.byContract.quote, functionName: "approve", args: [agent, 1n] }),
+        { abis, addresses: at },
+      ),
+    ).to.equal(undefined);
   });
 });

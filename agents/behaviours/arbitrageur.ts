@@ -12,7 +12,7 @@
 // Limits: every limit is set so that, if both legs execute, the profit is at least minProfitQuote:
 // the second leg's minimum out is what the first leg may pay at most, plus gas, plus minProfitQuote.
 
-import type { ArbitrageurConfig } from "../scenario/behaviour-configs.ts";
+import type { ArbitrageurConfig } from "../inputs/behaviour-configs.ts";
 import { gasCostQuote } from "./trade.ts";
 import { minusBps, plusBps } from "../core/units.ts";
 import { poolAmountOut } from "../mechanisms/pool/quotes.ts";

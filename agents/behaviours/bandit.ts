@@ -13,7 +13,7 @@
 // For reports, `stats()` returns each arm's label, pulls, total and mean reward (quote units), and
 // `current()` the index of the arm playing now.
 
-import type { BanditConfig } from "../scenario/behaviour-configs.ts";
+import type { BanditConfig } from "../inputs/behaviour-configs.ts";
 import type { Random } from "../core/random.ts";
 import type { Behaviour, DecideContext, PendingTx, StepOutcome } from "./behaviour.ts";
 import type { Intent, Observation } from "../mechanisms/registry.ts";

@@ -27,6 +27,10 @@ export interface IntentOutcome {
   gasCostWei: bigint;
   /** Decoded revert (`SlippageExceeded(1200, 1100)`), when it reverted. */
   error?: string;
+  /** A deferred intent (a batch auction's order) mined but not yet settled: its settlement comes in a later step. */
+  pending?: true;
+  /** A deferred intent's settlement, in the step it settled: what it settled for. */
+  settled?: string;
 }
 
 export interface StepOutcome {

@@ -1,7 +1,7 @@
 // Builds any behaviour from its parsed config: the one place that maps a scenario's `kind` to the
 // factory that makes it. A bandit's arms are built here too, through the same switch.
 
-import type { BehaviourConfig } from "../scenario/behaviour-configs.ts";
+import type { BehaviourConfig } from "../inputs/behaviour-configs.ts";
 import type { Behaviour } from "./behaviour.ts";
 import { createArbitrageur } from "./arbitrageur.ts";
 import { createBandit } from "./bandit.ts";

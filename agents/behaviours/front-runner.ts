@@ -17,7 +17,7 @@
 //
 // In sequential mode there is no pending block to read, and it never trades.
 
-import type { FrontRunnerConfig } from "../scenario/behaviour-configs.ts";
+import type { FrontRunnerConfig } from "../inputs/behaviour-configs.ts";
 import { gasCostQuote } from "./trade.ts";
 import { minusBps, plusBps } from "../core/units.ts";
 import type { Behaviour, PendingTx } from "./behaviour.ts";

@@ -5,7 +5,7 @@
 
 import type { Behaviour } from "./behaviour.ts";
 import type { Intent, Observation } from "../mechanisms/registry.ts";
-import type { ThresholdConfig } from "../scenario/behaviour-configs.ts";
+import type { ThresholdConfig } from "../inputs/behaviour-configs.ts";
 import { BehaviourConfigError, checkCommon, checkPositiveAmount, checkWholeNumber } from "./config-checks.ts";
 import { oneTradeWithCooldown } from "./cooldown.ts";
 import { priceText, tokensText } from "./notes.ts";

@@ -13,7 +13,7 @@
 // released, unsold tokens when some are left and at least everySteps steps have passed since its
 // last sale (at once the first time). Tokens released in a step are sold from the next step on.
 
-import type { VestingBeneficiaryConfig } from "../scenario/behaviour-configs.ts";
+import type { VestingBeneficiaryConfig } from "../inputs/behaviour-configs.ts";
 import { BPS } from "../core/units.ts";
 import type { Behaviour, StepOutcome } from "./behaviour.ts";
 import type { Intent, Observation } from "../mechanisms/registry.ts";

@@ -5,7 +5,7 @@
 import { BPS } from "../core/units.ts";
 import type { Behaviour } from "./behaviour.ts";
 import type { Intent, Observation } from "../mechanisms/registry.ts";
-import type { WhaleConfig } from "../scenario/behaviour-configs.ts";
+import type { WhaleConfig } from "../inputs/behaviour-configs.ts";
 import { BehaviourConfigError, checkCommon, checkPositiveAmount, checkWholeNumber } from "./config-checks.ts";
 import { quoteText, tokensText } from "./notes.ts";
 import { buyIntent, intentBase, sellIntent } from "./trade.ts";

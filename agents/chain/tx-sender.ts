@@ -32,6 +32,8 @@ export interface MinedReceipt {
   gasUsed: bigint;
   effectiveGasPrice: bigint;
   blockNumber: bigint;
+  /** Position in its block. */
+  transactionIndex: number;
   timestamp: bigint;
   logs: { address: string; topics: Hex[]; data: Hex }[];
   contractAddress?: Address;
@@ -43,6 +45,7 @@ interface RpcReceipt {
   gasUsed: Hex;
   effectiveGasPrice: Hex;
   blockNumber: Hex;
+  transactionIndex: Hex;
   logs: { address: string; topics: Hex[]; data: Hex }[];
   contractAddress: Address | null;
 }
@@ -113,6 +116,7 @@ export class TxSender {
         gasUsed: BigInt(r.gasUsed),
         effectiveGasPrice: BigInt(r.effectiveGasPrice),
         blockNumber,
+        transactionIndex: Number(r.transactionIndex),
         timestamp: ts,
         logs: r.logs,
         ...(r.contractAddress === null ? {} : { contractAddress: r.contractAddress }),

@@ -5,7 +5,6 @@
 import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 
-import { AGENT_COLUMNS, type AgentRow, STEP_COLUMNS, type StepRow } from "./records.ts";
 import { ArenaError } from "./errors.ts";
 
 export class CsvError extends ArenaError {
@@ -75,39 +74,10 @@ export async function* csvRows<C extends string>(
   if (indexes === undefined) throw new CsvError(file, 1, `empty file: expected a header line (${wanted.join(",")})`);
 }
 
-function integer(file: string, line: number, column: string, text: string): bigint {
+export function csvInteger(file: string, line: number, column: string, text: string): bigint {
   if (!INTEGER.test(text))
     throw new CsvError(file, line, `${column} must be an integer, found ${JSON.stringify(text)}`);
   return BigInt(text);
-}
-
-/** All rows of a steps.csv, in file order. */
-export async function readStepsCsv(file: string): Promise<StepRow[]> {
-  const rows: StepRow[] = [];
-  for await (const { line, fields } of csvRows(file, STEP_COLUMNS)) {
-    const row = {} as StepRow;
-    for (const column of STEP_COLUMNS) row[column] = integer(file, line, column, fields[column]);
-    rows.push(row);
-  }
-  return rows;
-}
-
-/** Each row of an agents.csv, streamed in file order. */
-export async function* agentRows(file: string): AsyncGenerator<AgentRow> {
-  for await (const { line, fields } of csvRows(file, AGENT_COLUMNS)) {
-    if (fields.agent === "") throw new CsvError(file, line, "agent must not be empty");
-    const row = { agent: fields.agent } as AgentRow;
-    for (const column of AGENT_COLUMNS)
-      if (column !== "agent") row[column] = integer(file, line, column, fields[column]);
-    yield row;
-  }
-}
-
-/** All rows of an agents.csv (for small runs and tests; the report streams `agentRows`). */
-export async function readAgentsCsv(file: string): Promise<AgentRow[]> {
-  const rows: AgentRow[] = [];
-  for await (const row of agentRows(file)) rows.push(row);
-  return rows;
 }
 
 /** The header line (with newline) for `columns`. */

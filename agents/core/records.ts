@@ -2,37 +2,13 @@
 // gas profiles read these; they never drive the simulation.
 //
 // Folder layout (`runs/<scenario>-<seed>/` unless --out says otherwise):
-//   steps.csv    one row per step (STEP_COLUMNS), appended as each block is mined
+//   steps.csv    one row per step (STEP_COLUMNS, mechanisms/registry.ts), appended as each block is mined
 //   agents.csv   one row per agent every `output.agentEvery` steps (AGENT_COLUMNS)
 //   gas.json     the gas profile (agents/gas/profile.ts)
 //   summary.json the summary (agents/run/summary.ts), written at the end (also after an interruption)
 //   report.html  self-contained charts and tables (agents/report/report.ts)
 // Amounts are integers in contract units (token wei, quote units, WAD prices); no float is written
 // for a chain value.
-
-/** Columns of steps.csv, in order. */
-export const STEP_COLUMNS = [
-  "step", // 1-based
-  "block", // block number
-  "time", // seconds since the run's first step was built (step × blockSeconds)
-  "curvePriceWad", // curve marginal price after the block
-  "poolPriceWad", // pool price after the block
-  "gapBps", // (pool − curve) / curve in bps, signed
-  "supply", // token wei
-  "reserve", // quote units
-  "treasuryQuote", // quote units: the treasury's balance + fees accrued in the market
-  "solvencyWad", // reserve / refund for selling the whole supply, WAD (≥ 1e18 when solvent)
-  "curveVolumeQuote", // quote units traded on the curve in this block (buys + sells, gross)
-  "poolVolumeQuote", // quote value traded on the pool in this block
-  "curveFeesQuote", // fees charged by the curve in this block
-  "poolFeesQuote", // pool fees in this block, valued in quote
-  "txs", // agent transactions in this block
-  "reverts", // of which reverted
-  "gasUsed", // gas of this block's agent transactions
-] as const;
-
-export type StepColumn = (typeof STEP_COLUMNS)[number];
-export type StepRow = Record<StepColumn, bigint>;
 
 /** Columns of agents.csv, in order. Counts are cumulative since the start of the run. */
 export const AGENT_COLUMNS = [

@@ -25,7 +25,7 @@ import type {
   QuoteToken,
   Vesting,
 } from "../../types/ethers-contracts/index.js";
-import { type Genesis, type GenesisParameter } from "../genesis/genesis.ts";
+import { type Genesis, type GenesisParameter } from "../inputs/genesis.ts";
 import { CURVE_KIND_IDS } from "../mechanisms/market/state.ts";
 import { type AccountRef } from "../core/document-reader.ts";
 import { QUOTE_DECIMALS } from "../core/units.ts";

@@ -5,9 +5,9 @@
 import type { Address } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 
-import type { Genesis } from "../genesis/genesis.ts";
+import type { Genesis } from "../inputs/genesis.ts";
 import type { AccountRef } from "../core/document-reader.ts";
-import type { WalletRef } from "../scenario/scenario-types.ts";
+import type { WalletRef } from "../inputs/scenario-types.ts";
 import { derivedAgentAddress } from "../chain/agent-address.ts";
 
 /** Hardhat's default accounts on the in-process chain (its default mnemonic, 20 accounts). */

@@ -9,9 +9,9 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import type { ParameterChange } from "../governance/changes.ts";
 import type { Summary } from "../run/summary.ts";
-import type { Scenario } from "../scenario/scenario-types.ts";
+import type { Scenario } from "../inputs/scenario-types.ts";
 import { type Chain, openChain } from "../chain/chain.ts";
-import { type SetupResult, setUpBattle } from "../world/setup.ts";
+import { type SetupResult, setUpBattle } from "../deploy/agents.ts";
 import { loadSystemAbis, type SystemAbis } from "../chain/system.ts";
 import { genesisWithParameters } from "./genesis-parameters.ts";
 import { runWorldSteps } from "./snapshot-run.ts";

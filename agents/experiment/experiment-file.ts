@@ -21,13 +21,13 @@ import { availableParallelism } from "node:os";
 import { readFileSync } from "node:fs";
 import { basename, extname } from "node:path";
 
-import { parseGenesis } from "../genesis/genesis.ts";
+import { parseGenesis } from "../inputs/genesis.ts";
 import { GenesisError } from "../core/document-reader.ts";
 import { MAX_UINT64 } from "../core/units.ts";
 import type { ParameterChange } from "../governance/changes.ts";
-import { parseScenario, readScenarioDocument, ScenarioError } from "../scenario/scenario.ts";
-import { ScenarioReader } from "../scenario/scenario-reader.ts";
-import type { AgentConfig, Scenario } from "../scenario/scenario-types.ts";
+import { parseScenario, readScenarioDocument, ScenarioError } from "../inputs/scenario.ts";
+import { ScenarioReader } from "../inputs/scenario-reader.ts";
+import type { AgentConfig, Scenario } from "../inputs/scenario-types.ts";
 import { ExperimentError, type ExperimentIssue } from "./experiment-error.ts";
 import {
   ENGINE_NAMES,
@@ -43,7 +43,7 @@ import { genesisWithParameters } from "./genesis-parameters.ts";
 import { readGridTarget, scenarioDocumentWith } from "./grid-target.ts";
 import { readGridValues } from "./grid-values.ts";
 import { metricNames } from "./objective-metrics.ts";
-import { closest } from "../scenario/scenario-reader.ts";
+import { closest } from "../inputs/scenario-reader.ts";
 
 const TOP_REQUIRED = ["scenario", "engine", "seeds", "grid", "objectives"];
 const TOP_OPTIONAL = ["name", "description", "blocks", "workers", "topK", "tolerance"];

@@ -4,7 +4,7 @@
 // field path at once.
 
 import type { ParameterChange } from "../governance/changes.ts";
-import type { Scenario } from "../scenario/scenario-types.ts";
+import type { Scenario } from "../inputs/scenario-types.ts";
 
 /** chain: the contracts; model: the fast model; screen: the model on the grid, the chain on its top k. */
 export type EngineName = "chain" | "model" | "screen";

@@ -6,11 +6,11 @@
 // <id> is the id written in the scenario file: with `count: N` every copy gets the value. <field> is
 // the field's name in the file (buyBelow, amount, cooldownSteps …), in the file's human units.
 
-import { closest } from "../scenario/scenario-reader.ts";
-import { fieldNames } from "../scenario/behaviour-reader.ts";
-import { BEHAVIOUR_KINDS, type BehaviourKind } from "../scenario/behaviour-configs.ts";
+import { closest } from "../inputs/scenario-reader.ts";
+import { fieldNames } from "../inputs/behaviour-reader.ts";
+import { BEHAVIOUR_KINDS, type BehaviourKind } from "../inputs/behaviour-configs.ts";
 import { parameterDecimals } from "../governance/changes.ts";
-import type { ScenarioReader } from "../scenario/scenario-reader.ts";
+import type { ScenarioReader } from "../inputs/scenario-reader.ts";
 import type { ParameterTarget } from "./experiment-types.ts";
 
 const BEHAVIOUR_NAME = /^agents\.([A-Za-z0-9_-]+)\.(?:behaviours\[(\d+)\]\.)?([A-Za-z]+)$/;

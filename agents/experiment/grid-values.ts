@@ -6,7 +6,7 @@
 
 import { child } from "../core/document-reader.ts";
 import { formatDecimal, parseDecimal } from "../core/units.ts";
-import type { ScenarioReader } from "../scenario/scenario-reader.ts";
+import type { ScenarioReader } from "../inputs/scenario-reader.ts";
 import type { GridValue } from "./experiment-types.ts";
 
 /** Values one parameter may take: more is a typo, or a sweep that would not finish. */

@@ -5,14 +5,14 @@
 
 import { createBehaviour } from "../behaviours/create.ts";
 import { GasProfileBuilder } from "../gas/profile.ts";
-import type { StepRow } from "../core/records.ts";
 import { type Summary, summarize } from "../run/summary.ts";
 import { finalsOf, scenarioMeta } from "../run/world-summary.ts";
-import type { Scenario } from "../scenario/scenario-types.ts";
+import type { Scenario } from "../inputs/scenario-types.ts";
 import type { Chain } from "../chain/chain.ts";
-import type { SetupResult } from "../world/setup.ts";
+import type { SetupResult } from "../deploy/agents.ts";
 import type { SystemAbis } from "../chain/system.ts";
-import { World } from "../world/world.ts";
+import { createChainWorld } from "../engine/create.ts";
+import { runSteps } from "../engine/run-steps.ts";
 
 /** Runs `scenario.blocks` steps of `scenario` (its seed and behaviours) over `setup`, which the chain holds now. */
 export async function runWorldSteps(
@@ -24,7 +24,7 @@ export async function runWorldSteps(
   // Behaviours come from this run's scenario, not the one the chain was set up with: runs from one
   // snapshot may differ in behaviour fields (set-up depends only on the agents' wallets and funds).
   const configs = new Map(scenario.agents.map((agent) => [agent.id, agent]));
-  const world = await World.create(chain, scenario, abis, setup, (wallet) => {
+  const { world } = await createChainWorld(chain, scenario, abis, setup, (wallet) => {
     const config = configs.get(wallet.config.id);
     if (config === undefined)
       throw new Error(`agent ${wallet.config.id} was set up on this chain but is not in scenario ${scenario.name}`);
@@ -43,12 +43,11 @@ export async function runWorldSteps(
       status: "success",
     });
   }
-  const rows: StepRow[] = [];
-  for (let step = 1; step <= scenario.blocks; step++) {
-    const result = await world.runStep();
-    for (const record of result.gas) gas.add(record);
-    rows.push(result.row);
-  }
+  const run = await runSteps(world, scenario.blocks, {
+    onStep: (result) => result.gas.forEach((record) => gas.add(record)),
+  });
+  if (run.failure !== undefined) throw run.failure;
+  const rows = run.rows;
   return summarize({
     scenario: scenarioMeta(scenario),
     network: { name: chain.networkName, chainId: Number(chain.chainId) },

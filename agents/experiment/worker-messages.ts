@@ -2,7 +2,7 @@
 // thread boundary by structured clone (bigints included), so a worker needs nothing but the job.
 
 import type { ParameterChange } from "../governance/changes.ts";
-import type { Scenario } from "../scenario/scenario-types.ts";
+import type { Scenario } from "../inputs/scenario-types.ts";
 import type { RunEngine } from "./experiment-types.ts";
 
 export interface RunJob {

@@ -16,7 +16,7 @@ let chainEngine: ChainEngine | undefined;
 
 async function summaryOf(job: RunJob): Promise<Summary> {
   if (job.engine === "model") {
-    const { runModelBattle } = await import("../model/model-world.ts");
+    const { runModelBattle } = await import("../run/model-battle.ts");
     return (
       await runModelBattle(job.scenario, { seed: job.seed, blocks: job.scenario.blocks, parameters: job.parameters })
     ).summary;

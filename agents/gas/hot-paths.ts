@@ -5,7 +5,7 @@
 import type { NetworkConnection } from "hardhat/types/network";
 
 import { type Deployment, deploySystem } from "../deploy/deploy.ts";
-import { type Genesis, loadGenesis } from "../genesis/genesis.ts";
+import { type Genesis, loadGenesis } from "../inputs/genesis.ts";
 
 export const CURVE_GENESIS = {
   linear: "genesis/default.json",

@@ -17,9 +17,9 @@ import {
   VOTES_ABI,
 } from "./proposal.ts";
 import type { ProposalEvaluation } from "./evaluation.ts";
-import type { EvaluationConfig } from "../scenario/governance-types.ts";
+import type { EvaluationConfig } from "../inputs/governance-types.ts";
 import type { GovernanceTrail } from "./trail.ts";
-import type { ParticipantTurn, RawCallResult } from "../world/participants.ts";
+import type { ParticipantTurn, RawCallResult } from "../engine/participants.ts";
 import { proposalCreated, voteWeight } from "./receipts.ts";
 import { countVotes } from "./vote-count.ts";
 

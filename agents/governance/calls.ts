@@ -4,7 +4,7 @@
 
 import { type Address, encodeFunctionData } from "viem";
 
-import type { RawCall } from "../world/participants.ts";
+import type { RawCall } from "../engine/participants.ts";
 import type { GovernanceAddresses, TrackedProposal } from "./book.ts";
 import {
   encodeDelegate,

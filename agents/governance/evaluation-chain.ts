@@ -8,11 +8,13 @@ import { type Address, getAddress } from "viem";
 
 import { createBehaviour } from "../behaviours/create.ts";
 import type { DeploymentRecord } from "../deploy/deployment-file.ts";
-import type { Scenario } from "../scenario/scenario-types.ts";
+import type { Scenario } from "../inputs/scenario-types.ts";
 import { openChain } from "../chain/chain.ts";
-import { setUpAgents, setUpBattle, type AgentSetup } from "../world/setup.ts";
+import { setUpAgents, setUpBattle, type AgentSetup } from "../deploy/agents.ts";
 import { loadSystemAbis } from "../chain/system.ts";
-import { World } from "../world/world.ts";
+import { createChainWorld } from "../engine/create.ts";
+import { runSteps } from "../engine/run-steps.ts";
+import type { World } from "../engine/world.ts";
 import { type GovernedAddresses, type WhatIfContext, WhatIfError } from "./what-if.ts";
 
 export interface EvaluationChain {
@@ -93,10 +95,11 @@ export async function prepareEvaluationChain(
     const ctx: WhatIfContext = { chain, abis, addresses, scenario, wallets: setup.wallets };
     let world: World | undefined;
     if (options.warmup > 0) {
-      world = await World.create(chain, scenario, abis, setup, (wallet) =>
+      ({ world } = await createChainWorld(chain, scenario, abis, setup, (wallet) =>
         wallet.config.behaviours.map(createBehaviour),
-      );
-      for (let step = 1; step <= options.warmup; step++) await world.runStep();
+      ));
+      const warmup = await runSteps(world, options.warmup);
+      if (warmup.failure !== undefined) throw warmup.failure;
       ctx.history = world.priceHistory();
       log(`warmed up for ${options.warmup} blocks`);
     }

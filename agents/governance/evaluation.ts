@@ -6,8 +6,8 @@
 
 import { type Interval, meanInterval, pairedDifference } from "../core/interval.ts";
 import type { Evaluation } from "./evaluate.ts";
-import type { StepRow } from "../core/records.ts";
-import { OBJECTIVE_METRICS, type ObjectiveMetric } from "../scenario/governance-types.ts";
+import type { StepRow } from "../mechanisms/registry.ts";
+import { OBJECTIVE_METRICS, type ObjectiveMetric } from "../inputs/governance-types.ts";
 import { type WindowStart, windowMetrics } from "./window-metrics.ts";
 
 export interface MetricEffect {

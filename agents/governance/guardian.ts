@@ -6,8 +6,8 @@
 
 import type { Address } from "viem";
 
-import type { GuardianConfig } from "../scenario/governance-types.ts";
-import type { Participant, ParticipantTurn, RawCall, RawCallResult } from "../world/participants.ts";
+import type { GuardianConfig } from "../inputs/governance-types.ts";
+import type { Participant, ParticipantTurn, RawCall, RawCallResult } from "../engine/participants.ts";
 import type { GovernanceBook } from "./book.ts";
 import { pauseCall, type Sender } from "./calls.ts";
 

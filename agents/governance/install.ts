@@ -6,11 +6,12 @@
 import { type Address, erc20Abi, getAddress } from "viem";
 
 import { Random } from "../core/random.ts";
-import type { EvaluationConfig } from "../scenario/governance-types.ts";
-import type { Scenario } from "../scenario/scenario-types.ts";
-import type { GovernanceSetup } from "../world/governance-setup.ts";
-import type { SetupResult } from "../world/setup.ts";
-import type { World } from "../world/world.ts";
+import type { EvaluationConfig } from "../inputs/governance-types.ts";
+import type { Scenario } from "../inputs/scenario-types.ts";
+import type { GovernanceSetup } from "./governance-setup.ts";
+import type { SetupResult } from "../deploy/agents.ts";
+import type { ChainBackend } from "../engine/chain-backend.ts";
+import type { World } from "../engine/world.ts";
 import { type Evaluator, GovernanceBook, type GovernanceAddresses } from "./book.ts";
 import { evaluateProposal } from "./evaluate.ts";
 import { governanceEvaluation } from "./evaluation.ts";
@@ -33,6 +34,7 @@ const DEFAULT_EVALUATION: EvaluationConfig = { seeds: 3, blocks: 30 };
 
 export function installGovernance(
   world: World,
+  backend: ChainBackend,
   scenario: Scenario,
   setup: SetupResult,
   governanceSetup: GovernanceSetup,
@@ -62,11 +64,11 @@ export function installGovernance(
     const n = ++evaluations;
     const rng = root.fork(`governance/what-if/${n}`);
     const seeds = Array.from({ length: evaluation.seeds }, () => rng.uniform(0n, 2n ** 63n));
-    const treasuryBalance = (await world.chain.client.readContract({
-      address: world.addresses.quote,
+    const treasuryBalance = (await backend.chain.client.readContract({
+      address: backend.addresses.quote,
       abi: erc20Abi,
       functionName: "balanceOf",
-      args: [world.addresses.treasury],
+      args: [backend.addresses.treasury],
     })) as bigint;
     const curve = world.curveState();
     const start = {
@@ -75,10 +77,10 @@ export function installGovernance(
       treasuryQuote: treasuryBalance + curve.treasuryAccrued,
     };
     const ctx = {
-      chain: world.chain,
-      abis: world.abis,
+      chain: backend.chain,
+      abis: backend.abis,
       addresses: {
-        ...world.addresses,
+        ...backend.addresses,
         governor: addresses.governor,
         timelock: addresses.timelock,
         store: addresses.store,
@@ -93,7 +95,7 @@ export function installGovernance(
     );
   };
   const proposalEvaluation = config.voters?.evaluation ?? config.protocolAgent?.evaluation ?? DEFAULT_EVALUATION;
-  const book = new GovernanceBook(world.chain.client, trail, addresses, timing, evaluator, proposalEvaluation);
+  const book = new GovernanceBook(backend.chain.client, trail, addresses, timing, evaluator, proposalEvaluation);
   if (governanceSetup.bootstrap !== undefined) trail.add({ step: 0, kind: "bootstrap", ...governanceSetup.bootstrap });
 
   const wallets = new Map<string, Address>(setup.wallets.map((w) => [w.config.id, w.address]));

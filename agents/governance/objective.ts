@@ -3,7 +3,7 @@
 // noise (its 95% interval excludes zero on the good side).
 
 import { formatInterval, type Interval } from "../core/interval.ts";
-import type { Objective } from "../scenario/governance-types.ts";
+import type { Objective } from "../inputs/governance-types.ts";
 import type { ProposalEvaluation } from "./evaluation.ts";
 
 export interface Judgement {

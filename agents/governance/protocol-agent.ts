@@ -10,9 +10,9 @@
 
 import type { Address } from "viem";
 
-import type { StepRow } from "../core/records.ts";
-import type { ProtocolAgentConfig } from "../scenario/governance-types.ts";
-import type { Participant, ParticipantTurn, RawCall, RawCallResult } from "../world/participants.ts";
+import type { StepRow } from "../mechanisms/registry.ts";
+import type { ProtocolAgentConfig } from "../inputs/governance-types.ts";
+import type { Participant, ParticipantTurn, RawCall, RawCallResult } from "../engine/participants.ts";
 import type { GovernanceBook, PlannedVote, TrackedProposal } from "./book.ts";
 import { lifecycleCall, proposeCall, type Sender, voteCall } from "./calls.ts";
 import { type Candidate, draftCandidates } from "./candidates.ts";
@@ -151,7 +151,7 @@ export class ProtocolAgent implements Participant {
     const window = this.rows.slice(-this.config.windowSteps);
     const monitor = window.length >= 2 ? windowMetrics(window) : undefined;
     const executeAt = this.book.expectedExecution(turn);
-    const parameters = await readParameters(turn.world.chain.client, this.book.addresses.store);
+    const parameters = await readParameters(turn.chain.client, this.book.addresses.store);
     const drafted = draftCandidates(parameters, this.config.parameters, this.config.stepFractions, executeAt);
     const scored: {
       candidate: Candidate;

@@ -12,7 +12,7 @@ import type { Address } from "viem";
 
 import { readDeploymentFile, deploymentFilePath } from "../deploy/deployment-file.ts";
 import { writeFileAtomically } from "../core/write-atomically.ts";
-import type { Scenario } from "../scenario/scenario-types.ts";
+import type { Scenario } from "../inputs/scenario-types.ts";
 import type { Chain } from "../chain/chain.ts";
 import { expectedApplyAt, decodeParameterChanges } from "./apply-time.ts";
 import { checkChanges, describeChange, type ParameterChange, ProposalRefused, readParameters } from "./changes.ts";

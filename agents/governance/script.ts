@@ -5,8 +5,8 @@
 
 import type { Address } from "viem";
 
-import type { ScriptEntry } from "../scenario/governance-types.ts";
-import type { Participant, ParticipantTurn, RawCall, RawCallResult } from "../world/participants.ts";
+import type { ScriptEntry } from "../inputs/governance-types.ts";
+import type { Participant, ParticipantTurn, RawCall, RawCallResult } from "../engine/participants.ts";
 import type { GovernanceBook, PlannedVote, TrackedProposal } from "./book.ts";
 import { delegateCall, lifecycleCall, proposeCall, type Sender, voteCall } from "./calls.ts";
 import { parameterProposal, proposalId, type Support, unpauseProposal } from "./proposal.ts";

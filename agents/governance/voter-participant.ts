@@ -6,8 +6,8 @@
 
 import type { Address } from "viem";
 
-import type { VotersConfig } from "../scenario/governance-types.ts";
-import type { Participant, ParticipantTurn, RawCall, RawCallResult } from "../world/participants.ts";
+import type { VotersConfig } from "../inputs/governance-types.ts";
+import type { Participant, ParticipantTurn, RawCall, RawCallResult } from "../engine/participants.ts";
 import type { GovernanceBook, PlannedVote, TrackedProposal } from "./book.ts";
 import { type Sender, voteCall } from "./calls.ts";
 import type { ProposalEvaluation } from "./evaluation.ts";

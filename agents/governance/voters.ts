@@ -7,7 +7,7 @@ import { type Address, getAddress, parseAbi } from "viem";
 
 import { formatInterval, type Interval } from "../core/interval.ts";
 import type { Chain } from "../chain/chain.ts";
-import type { AgentWallet } from "../world/setup.ts";
+import type { AgentWallet } from "../inputs/scenario-types.ts";
 import { TxSender } from "../chain/tx-sender.ts";
 import type { Evaluation, PnlEffect } from "./evaluate.ts";
 import {

@@ -18,14 +18,19 @@ import { createBehaviour } from "../behaviours/create.ts";
 import { isLocalChain } from "../chain/network-guard.ts";
 import { weiToQuote } from "../core/units.ts";
 import type { GasTotals } from "../gas/profile.ts";
-import type { GasRecord, StepRow } from "../core/records.ts";
+import type { GasRecord } from "../core/records.ts";
+import type { StepRow } from "../mechanisms/registry.ts";
 import { type AgentFinal, summarize, type Summary } from "../run/summary.ts";
-import type { Scenario } from "../scenario/scenario-types.ts";
+import type { Scenario } from "../inputs/scenario-types.ts";
 import type { Chain } from "../chain/chain.ts";
-import type { AgentWallet } from "../world/setup.ts";
+import type { AgentWallet } from "../inputs/scenario-types.ts";
 import type { SystemAbis, SystemAddresses } from "../chain/system.ts";
 import { hex, TxSender } from "../chain/tx-sender.ts";
-import { type PriceHistory, readMarket, World, type WorldAgent } from "../world/world.ts";
+import { createChainWorld } from "../engine/create.ts";
+import { runSteps } from "../engine/run-steps.ts";
+import type { EngineAgent } from "../engine/backend.ts";
+import type { PriceHistory, World } from "../engine/world.ts";
+import type { MarketTwin } from "../mechanisms/market/mechanism.ts";
 import { GOVERNANCE_GAS, type ProposalActions } from "./proposal.ts";
 import { ArenaError } from "../core/errors.ts";
 
@@ -192,15 +197,21 @@ async function runArm(ctx: WhatIfContext, arm: WhatIfArm): Promise<WhatIfRun> {
   const setupAt = (lastTimestamp: bigint) => ({ addresses, wallets: ctx.wallets, lastTimestamp });
 
   // Values before the change, read through a World with no behaviours: the base every PnL is measured from.
-  const probe = await World.create(chain, scenario, abis, setupAt(arm.applyAt), () => []);
+  const { world: probe, backend: probed } = await createChainWorld(
+    chain,
+    scenario,
+    abis,
+    setupAt(arm.applyAt),
+    () => [],
+  );
   const baseline = new Map(probe.agents.map((a) => [a.id, a.startValue]));
-  const market = await readMarket(chain, abis, addresses);
+  const curve = probe.curveState();
   const before: MarketBefore = {
-    block: market.blockNumber,
-    curvePriceWad: market.curvePriceWad,
-    poolPriceWad: market.poolPriceWad,
-    treasuryQuote: market.treasuryBalance + market.treasuryAccrued,
-    solvencyWad: market.solvencyWad,
+    block: probed.latestBlock,
+    curvePriceWad: curve.priceWad,
+    poolPriceWad: probe.poolState().priceWad,
+    treasuryQuote: probed.treasuryBalanceQuote + curve.treasuryAccrued,
+    solvencyWad: (probed.twins.get("market") as MarketTwin).model.solvencyWad(),
   };
 
   const sender = new TxSender(chain, { maxFeePerGas: 10n ** 12n, priorityFeeWei: scenario.gas.priorityFeeWei });
@@ -211,7 +222,7 @@ async function runArm(ctx: WhatIfContext, arm: WhatIfArm): Promise<WhatIfRun> {
     execution = await executeAsTimelock(ctx, sender, arm.actions, arm.applyAt);
   }
 
-  const world = await World.create(
+  const { world } = await createChainWorld(
     chain,
     scenario,
     abis,
@@ -219,13 +230,9 @@ async function runArm(ctx: WhatIfContext, arm: WhatIfArm): Promise<WhatIfRun> {
     (wallet) => wallet.config.behaviours.map(createBehaviour),
     ctx.history === undefined ? {} : { history: ctx.history },
   );
-  const steps: StepRow[] = [];
-  const gas: GasRecord[] = [];
-  for (let step = 1; step <= arm.blocks; step++) {
-    const result = await world.runStep();
-    steps.push(result.row);
-    gas.push(...result.gas);
-  }
+  const run = await runSteps(world, arm.blocks, { keepGas: true });
+  if (run.failure !== undefined) throw run.failure;
+  const { rows: steps, gas } = run;
 
   const groups = agentGroups(ctx.wallets.map((w) => w.config.id));
   const agents = world.agents.map((a) => outcomeOf(world, a, baseline.get(a.id)!, groups.get(a.id)!));
@@ -326,7 +333,7 @@ function executionHint(reason: string): string {
   return "check the proposal's calls against the contracts";
 }
 
-function outcomeOf(world: World, agent: WorldAgent, baselineValueQuote: bigint, group: string): AgentOutcome {
+function outcomeOf(world: World, agent: EngineAgent, baselineValueQuote: bigint, group: string): AgentOutcome {
   const finalValueQuote = world.valueOf(agent);
   const gasQuote = weiToQuote(agent.gasWei, world.scenario.gas.ethPriceQuote);
   return {
@@ -343,7 +350,7 @@ function outcomeOf(world: World, agent: WorldAgent, baselineValueQuote: bigint, 
   };
 }
 
-function finalOf(world: World, agent: WorldAgent, outcome: AgentOutcome, step: number): AgentFinal {
+function finalOf(world: World, agent: EngineAgent, outcome: AgentOutcome, step: number): AgentFinal {
   const view = world.viewOf(agent);
   return {
     agent: agent.id,

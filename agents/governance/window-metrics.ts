@@ -3,8 +3,8 @@
 // use these same functions, so a prediction and the effect monitored afterwards mean the same thing.
 
 import { ratio, volatility } from "../core/stats.ts";
-import type { StepRow } from "../core/records.ts";
-import type { ObjectiveMetric } from "../scenario/governance-types.ts";
+import type { StepRow } from "../mechanisms/registry.ts";
+import type { ObjectiveMetric } from "../inputs/governance-types.ts";
 import { WAD } from "../core/units.ts";
 
 export type WindowMetrics = Record<ObjectiveMetric, number>;

@@ -4,25 +4,83 @@
 
 import type { GasTermsOf, IntentBase, OrderingMode, StepClock } from "../core/types.ts";
 import type { MarketIntent } from "./market/intents.ts";
+import { market } from "./market/mechanism.ts";
 import type { CurveState } from "./market/state.ts";
+import type { Address, Hex } from "viem";
+
+import {
+  type AnyMechanism,
+  COLUMN_GROUPS,
+  type DecodeContext,
+  type EncodedCall,
+  type SendContext,
+} from "./mechanism.ts";
 import type { PoolIntent } from "./pool/intents.ts";
+import { pool } from "./pool/mechanism.ts";
 import type { PoolState } from "./pool/state.ts";
 import type { VestingIntent } from "./vesting/intents.ts";
+import { vesting } from "./vesting/mechanism.ts";
 
 export type { OrderingMode };
+
+/* THE MECHANISMS, in the order the engine visits them */
+
+export const MECHANISMS: readonly AnyMechanism[] = [market, pool, vesting];
 
 /* INTENTS: one line per mechanism */
 
 export type Intent = IntentBase & (MarketIntent | PoolIntent | VestingIntent);
 export type IntentKind = Intent["kind"];
-export const INTENT_KINDS: readonly IntentKind[] = [
-  "buyCurve",
-  "buyCurveWithQuote",
-  "sellCurve",
-  "swap",
-  "addLiquidity",
-  "removeLiquidity",
-  "releaseVested",
+export const INTENT_KINDS: readonly IntentKind[] = MECHANISMS.flatMap((m) => m.intents.kinds as IntentKind[]);
+
+/** The mechanism each intent kind goes to. */
+export const MECHANISM_OF_KIND: ReadonlyMap<string, AnyMechanism> = new Map(
+  MECHANISMS.flatMap((m) => (m.intents.kinds as string[]).map((kind) => [kind, m] as const)),
+);
+
+/** The call an intent becomes: its mechanism's encoding (arguments must be uint256 words: a RangeError otherwise). */
+export function encodeIntent(intent: Intent, ctx: SendContext): EncodedCall {
+  return MECHANISM_OF_KIND.get(intent.kind)!.intents.encode(intent, ctx);
+}
+
+/** The intent a transaction to one of the mechanisms' contracts carries; undefined for any other call. */
+export function decodeIntent(to: Address, data: Hex, ctx: DecodeContext): Intent | undefined {
+  for (const m of MECHANISMS) {
+    try {
+      const intent = m.intents.decode(to, data, ctx) as Intent | undefined;
+      if (intent !== undefined) return intent;
+    } catch {
+      // calldata of another function of that contract
+    }
+  }
+  return undefined;
+}
+
+/** Gas limit per intent kind: fixed, so no transaction needs an estimate. */
+export const GAS_LIMITS: Readonly<Record<IntentKind, bigint>> = Object.assign(
+  {},
+  ...MECHANISMS.map((m) => m.intents.gasLimit),
+) as Record<IntentKind, bigint>;
+
+/* STEPS.CSV: the engine's columns around every mechanism's, grouped (prices, state, volumes, fees) */
+
+const HEAD = ["step", "block", "time"] as const;
+const TAIL = ["txs", "reverts", "gasUsed"] as const;
+
+export type StepColumn =
+  | (typeof HEAD)[number]
+  | (typeof TAIL)[number]
+  | (typeof market.columns)[number]["name"]
+  | (typeof pool.columns)[number]["name"];
+export type StepRow = Record<StepColumn, bigint>;
+
+/** Columns of steps.csv, in order. */
+export const STEP_COLUMNS: readonly StepColumn[] = [
+  ...HEAD,
+  ...COLUMN_GROUPS.flatMap((group) =>
+    MECHANISMS.flatMap((m) => m.columns.filter((c) => c.group === group).map((c) => c.name as StepColumn)),
+  ),
+  ...TAIL,
 ];
 
 /* WHAT AN AGENT SEES */

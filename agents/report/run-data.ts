@@ -8,7 +8,7 @@ import { join } from "node:path";
 
 import { readGasProfile } from "../gas/profile-file.ts";
 import type { GasProfile } from "../gas/profile.ts";
-import { agentRows, readStepsCsv } from "../core/csv.ts";
+import { agentRows, readStepsCsv } from "../run/run-csv.ts";
 import { RUN_FILES } from "../run/run-files.ts";
 import { readSummary } from "../run/summary-file.ts";
 import type { Summary } from "../run/summary.ts";

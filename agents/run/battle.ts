@@ -12,17 +12,18 @@ import { type InstalledGovernance, installGovernance } from "../governance/insta
 import { type GovernanceRecord, governanceRecord, governanceSummary } from "../governance/record.ts";
 import { GOVERNANCE_FILES, GovernanceTrail } from "../governance/trail.ts";
 import { writeReport } from "../report/report.ts";
-import { loadScenario } from "../scenario/scenario.ts";
-import type { Scenario } from "../scenario/scenario-types.ts";
+import { loadScenario } from "../inputs/scenario.ts";
+import type { Scenario } from "../inputs/scenario-types.ts";
 import { type Chain, openChain } from "../chain/chain.ts";
 import { findCause, messageOf } from "../core/errors.ts";
 import { BattleInterrupted, BattleStopped, NodeLostError } from "../chain/errors.ts";
-import { setUpGovernance } from "../world/governance-setup.ts";
-import { type SetupResult, setUpBattle } from "../world/setup.ts";
+import { setUpGovernance } from "../governance/governance-setup.ts";
+import { type SetupResult, setUpBattle } from "../deploy/agents.ts";
 import { loadSystemAbis } from "../chain/system.ts";
-import { World } from "../world/world.ts";
+import { createChainWorld } from "../engine/create.ts";
+import { runSteps } from "../engine/run-steps.ts";
+import type { World } from "../engine/world.ts";
 import { progressBar } from "./progress.ts";
-import type { StepRow } from "../core/records.ts";
 import { RunRecorder } from "./recorder.ts";
 import { RUN_FILES } from "./run-files.ts";
 import { stableJson } from "../core/stable-json.ts";
@@ -46,6 +47,8 @@ export interface BattleOptions {
   noReport?: boolean;
   /** Called once the chain is set up, before the first step (tests read the deployment's addresses). */
   onSetup?: (setup: SetupResult) => void;
+  /** Check the twins against the chain every this many blocks (engine/chain-backend.ts; always at the end). */
+  verifyEvery?: number;
   /** Called after each recorded step (tests use it to stop a run midway). */
   onStep?: (step: number, world: World) => void | Promise<void>;
   /** Stops the run after the current block when aborted (Ctrl-C does this too). */
@@ -101,12 +104,13 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
       setup.lastTimestamp,
       log,
     );
-    const world = await World.create(
+    const { world, backend } = await createChainWorld(
       chain,
       scenario,
       abis,
       { ...setup, lastTimestamp: governanceSetup.lastTimestamp },
       (wallet) => wallet.config.behaviours.map(createBehaviour),
+      options.verifyEvery === undefined ? {} : { verifyEvery: options.verifyEvery },
     );
     options.onSetup?.(setup);
     recorder = new RunRecorder(dir);
@@ -127,7 +131,7 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
     let initialParameters: Map<string, StoredParameter> | undefined;
     if (scenario.governance !== undefined) {
       trail = new GovernanceTrail(dir);
-      governance = installGovernance(world, scenario, setup, governanceSetup, trail);
+      governance = installGovernance(world, backend, scenario, setup, governanceSetup, trail);
       initialParameters = await readParameters(chain.client, governance!.addresses.store);
     }
 
@@ -138,30 +142,26 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
       stop.abort(options.signal!.reason ?? new BattleInterrupted("abort")),
     );
     const progress = progressBar(scenario.blocks, `battle ${scenario.name}`, process.stderr, options.quiet ?? false);
-    const rows: StepRow[] = [];
-    let failure: unknown;
     let txs = 0;
-    const loopStart = performance.now();
-    try {
-      for (let step = 1; step <= scenario.blocks; step++) {
-        if (stop.signal.aborted) throw stop.signal.reason;
-        const result = await world.runStep();
-        recorder.addGas(result.gas);
+    const run = await runSteps(world, scenario.blocks, {
+      signal: stop.signal,
+      onStep: async (result, step) => {
+        recorder!.addGas(result.gas);
         const agentRows =
           step % scenario.output.agentEvery === 0 || step === scenario.blocks ? agentRowsOf(world, step) : undefined;
-        recorder.recordStep(result.row, result.events, agentRows);
-        rows.push(result.row);
+        recorder!.recordStep(result.row, result.events, agentRows);
         txs += Number(result.row.txs);
         progress.update(step, `price ${formatPrice(result.row.curvePriceWad)} · ${txs} txs`);
         await options.onStep?.(step, world);
-      }
-    } catch (error) {
-      failure = findCause(error, NodeLostError) ?? error;
-    } finally {
-      process.removeListener("SIGINT", onSigint);
-      progress.finish();
-    }
-    const loopSeconds = (performance.now() - loopStart) / 1000;
+      },
+    });
+    process.removeListener("SIGINT", onSigint);
+    progress.finish();
+    const rows = run.rows;
+    let failure = run.failure === undefined ? undefined : (findCause(run.failure, NodeLostError) ?? run.failure);
+    // The twins are checked against the chain once more at the end: what the rows say is what the chain holds.
+    if (failure === undefined) await backend.verify().catch((error: unknown) => (failure = error));
+    const loopSeconds = run.seconds;
 
     // Finish the folder with what was recorded, whatever stopped the loop.
     const stepsRecorded = recorder.stepsRecorded;

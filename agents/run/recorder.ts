@@ -6,9 +6,10 @@ import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from "node:f
 import { join } from "node:path";
 
 import { GasProfileBuilder } from "../gas/profile.ts";
-import type { TxEvent } from "../world/world.ts";
+import type { TxEvent } from "../engine/world.ts";
 import { csvHeader, csvLine } from "../core/csv.ts";
-import { AGENT_COLUMNS, type AgentRow, type GasRecord, STEP_COLUMNS, type StepRow } from "../core/records.ts";
+import { AGENT_COLUMNS, type AgentRow, type GasRecord } from "../core/records.ts";
+import { STEP_COLUMNS, type StepRow } from "../mechanisms/registry.ts";
 import { RUN_FILES } from "./run-files.ts";
 
 /** The event log: one line per agent transaction. */

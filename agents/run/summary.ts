@@ -2,11 +2,12 @@
 // the leaderboard. Built from the recorded rows alone, so the same run always gives the same bytes;
 // wall-clock times are not part of it (the runner writes them beside it).
 
-import type { Scenario } from "../scenario/scenario-types.ts";
+import type { Scenario } from "../inputs/scenario-types.ts";
 import type { GasTotals } from "../gas/profile.ts";
 import type { GovernanceSummary } from "../governance/record.ts";
 import { type GapStats, gapStats, gini, maxDrawdown, ratio, type Volatility, volatility } from "../core/stats.ts";
-import type { AgentRow, LeaderboardEntry, StepRow } from "../core/records.ts";
+import type { AgentRow, LeaderboardEntry } from "../core/records.ts";
+import type { StepRow } from "../mechanisms/registry.ts";
 import { stableJson } from "../core/stable-json.ts";
 import { BPS, WAD } from "../core/units.ts";
 

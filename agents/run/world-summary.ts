@@ -4,7 +4,7 @@
 
 import type { Behaviour } from "../behaviours/behaviour.ts";
 import type { AgentView } from "../mechanisms/registry.ts";
-import type { Scenario } from "../scenario/scenario-types.ts";
+import type { Scenario } from "../inputs/scenario-types.ts";
 import type { AgentRow } from "../core/records.ts";
 import type { AgentFinal, ScenarioMeta } from "./summary.ts";
 

@@ -8,20 +8,17 @@ import {IConstantProductPool} from "../interfaces/IConstantProductPool.sol";
 import {IVesting} from "../interfaces/IVesting.sol";
 
 /// @title ArenaLens
-/// @notice Read-only views for the agent harness: the whole market state, and many accounts'
-/// holdings, in one `eth_call` each, so observing a block costs one request however many agents run.
+/// @notice Read-only views for the agent harness: each mechanism's state, and many accounts' holdings,
+/// in one `eth_call` each. The harness keeps its own twins of the mechanisms from the events of the
+/// run's receipts and checks them against these views every so often and at the end.
 /// Deployed by the harness beside a system; it holds nothing and changes nothing.
 contract ArenaLens {
+    /// @dev The market's state, field for field what the harness's market twin holds.
     struct MarketState {
-        uint256 blockNumber;
-        uint256 timestamp;
-        uint256 baseFee;
-        // curve
         uint256 curvePriceWad;
         uint256 supply;
         uint256 reserve;
         uint256 treasuryAccrued;
-        uint256 treasuryBalance;
         uint256 scaleWad;
         uint256 p1;
         uint256 p2;
@@ -33,12 +30,20 @@ contract ArenaLens {
         bool paused;
         /// @dev reserve / gross refund for selling the whole supply (WAD); type(uint256).max with no supply.
         uint256 solvencyWad;
-        // pool
-        uint256 poolReserveToken;
-        uint256 poolReserveQuote;
-        uint256 poolFeeBps;
-        uint256 poolPriceWad;
-        uint256 poolLiquidity;
+    }
+
+    struct PoolState {
+        uint256 reserveToken;
+        uint256 reserveQuote;
+        uint256 feeBps;
+        uint256 priceWad;
+        uint256 liquidity;
+    }
+
+    struct Clock {
+        uint256 blockNumber;
+        uint256 timestamp;
+        uint256 baseFee;
     }
 
     struct Holdings {
@@ -51,20 +56,19 @@ contract ArenaLens {
 
     uint256 private constant WAD = 1e18;
 
-    /// @notice The market and pool as of the block this call runs in; `treasury` is whose quote balance counts as treasury.
-    function marketState(IBondingCurveMarket market, IConstantProductPool pool, IERC20 quote, address treasury)
-        external
-        view
-        returns (MarketState memory s)
-    {
-        s.blockNumber = block.number;
-        s.timestamp = block.timestamp;
-        s.baseFee = block.basefee;
+    /// @notice The block this call runs in: its number, timestamp and base fee.
+    function clock() external view returns (Clock memory c) {
+        c.blockNumber = block.number;
+        c.timestamp = block.timestamp;
+        c.baseFee = block.basefee;
+    }
+
+    /// @notice The market as of the block this call runs in.
+    function marketState(IBondingCurveMarket market) external view returns (MarketState memory s) {
         s.curvePriceWad = market.priceWad();
         s.supply = market.supply();
         s.reserve = market.reserve();
         s.treasuryAccrued = market.treasuryAccrued();
-        s.treasuryBalance = quote.balanceOf(treasury);
         s.scaleWad = market.scaleWad();
         (s.p1, s.p2, s.p3, s.p4) = market.curveParameters();
         (s.buyFeeBps, s.sellFeeBps, s.treasuryShareBps) = market.fees();
@@ -75,10 +79,14 @@ contract ArenaLens {
             uint256 gross = refund + fee;
             if (gross != 0) s.solvencyWad = s.reserve * WAD / gross;
         }
-        (s.poolReserveToken, s.poolReserveQuote) = pool.getReserves();
-        s.poolFeeBps = pool.feeBps();
-        s.poolPriceWad = pool.priceWad();
-        s.poolLiquidity = IERC20(address(pool)).totalSupply();
+    }
+
+    /// @notice The pool as of the block this call runs in.
+    function poolState(IConstantProductPool pool) external view returns (PoolState memory s) {
+        (s.reserveToken, s.reserveQuote) = pool.getReserves();
+        s.feeBps = pool.feeBps();
+        s.priceWad = pool.priceWad();
+        s.liquidity = IERC20(address(pool)).totalSupply();
     }
 
     /// @notice Token, quote and LP balances and vesting of each account.

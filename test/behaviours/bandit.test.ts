@@ -4,7 +4,7 @@ import { type ArmConfig, createBandit } from "../../agents/behaviours/bandit.ts"
 import { Random } from "../../agents/core/random.ts";
 import type { Behaviour, PendingTx, StepOutcome } from "../../agents/behaviours/behaviour.ts";
 import type { Intent } from "../../agents/mechanisms/registry.ts";
-import type { BanditConfig } from "../../agents/scenario/behaviour-configs.ts";
+import type { BanditConfig } from "../../agents/inputs/behaviour-configs.ts";
 import { QUOTE, context, observation } from "./observation.ts";
 
 // The arms are stand-in behaviours that name themselves in their intents' notes; the test plays the

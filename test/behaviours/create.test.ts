@@ -2,7 +2,7 @@ import { expect } from "chai";
 
 import type { Bandit } from "../../agents/behaviours/bandit.ts";
 import { createBehaviour } from "../../agents/behaviours/create.ts";
-import { BEHAVIOUR_KINDS, type BehaviourConfig } from "../../agents/scenario/behaviour-configs.ts";
+import { BEHAVIOUR_KINDS, type BehaviourConfig } from "../../agents/inputs/behaviour-configs.ts";
 import { QUOTE, TOKEN, wad } from "./observation.ts";
 
 const common = { slippageBps: 100 };

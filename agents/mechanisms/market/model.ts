@@ -261,6 +261,36 @@ export class MarketModel {
     if (curveIndex >= 0) this.renormalise();
   }
 
+  /* FOLLOWING THE CHAIN: what the market's events say, applied to the twin */
+
+  /** A Bought or Sold event: supply and reserve after the trade. */
+  followReserves(supply: bigint, reserve: bigint): void {
+    this.supply = supply;
+    this.reserve = reserve;
+  }
+
+  /** The treasury's accrual: the market's quote balance above its reserve, as `treasuryAccrued()` reads it. */
+  followQuoteBalance(balance: bigint): void {
+    this.accrued = balance - this.reserve;
+  }
+
+  /** A ParametersSynced event: the curve's parameters and the fees. */
+  followParameters(params: readonly [bigint, bigint, bigint, bigint], fees: readonly [bigint, bigint, bigint]): void {
+    const c = this.curve;
+    [c.p1, c.p2, c.p3, c.p4] = params;
+    [this.buyFee, this.sellFee, this.treasuryShare] = fees;
+  }
+
+  /** A Renormalised event. */
+  followScale(scaleWad: bigint): void {
+    this.scale = scaleWad;
+  }
+
+  /** A Paused or Unpaused event. */
+  followPaused(paused: boolean): void {
+    this.paused = paused;
+  }
+
   /* INTERNAL */
 
   private requireTrading(): void {

@@ -175,6 +175,25 @@ export class PoolModel {
     this.feeComplement = BPS - value;
   }
 
+  /* FOLLOWING THE CHAIN: what the pool's events say, applied to the twin */
+
+  /** A Sync event: the reserves after the transaction. */
+  followReserves(reserveToken: bigint, reserveQuote: bigint): void {
+    this.reserveToken = reserveToken;
+    this.reserveQuote = reserveQuote;
+  }
+
+  /** LP shares minted (positive) or burned (negative): a Transfer of shares from or to the zero address. */
+  followLiquidity(delta: bigint): void {
+    this.totalLiquidity += delta;
+  }
+
+  /** A FeeUpdated event. */
+  followFee(feeBps: bigint): void {
+    this.fee = feeBps;
+    this.feeComplement = BPS - feeBps;
+  }
+
   /* INTERNAL */
 
   /** _optimalDeposit: V2 router's _addLiquidity. */

@@ -13,6 +13,8 @@ export interface VestingScheduleModel {
   durationSeconds: bigint;
   amount: bigint;
   released: bigint;
+  /** The contract's schedule id, when the schedule was read from a chain. */
+  id?: bigint;
 }
 
 export class VestingModel {
@@ -21,14 +23,15 @@ export class VestingModel {
   /** Tokens the contract holds: minted at genesis, less what was released. */
   balance: bigint;
 
-  constructor(schedules: readonly Omit<VestingScheduleModel, "released">[]) {
-    this.schedules = schedules.map((s) => ({ ...s, released: 0n }));
+  /** Schedules fixed at genesis (nothing released), or read from a chain (with what each released). */
+  constructor(schedules: readonly (Omit<VestingScheduleModel, "released"> & { released?: bigint })[]) {
+    this.schedules = schedules.map((s) => ({ ...s, released: s.released ?? 0n }));
     for (const s of this.schedules) {
       const list = this.byBeneficiary.get(s.beneficiary);
       if (list === undefined) this.byBeneficiary.set(s.beneficiary, [s]);
       else list.push(s);
     }
-    this.balance = this.schedules.reduce((sum, s) => sum + s.amount, 0n);
+    this.balance = this.schedules.reduce((sum, s) => sum + s.amount - s.released, 0n);
   }
 
   /** Whether `beneficiary` has any schedule. */
@@ -46,6 +49,14 @@ export class VestingModel {
       locked += s.amount - vested;
     }
     return { claimable, locked };
+  }
+
+  /** A Released event: the schedule with this id released `amount`; schedules the twin does not follow are ignored. */
+  followRelease(scheduleId: bigint, amount: bigint): void {
+    const s = this.schedules.find((x) => x.id === scheduleId);
+    if (s === undefined) return;
+    s.released += amount;
+    this.balance -= amount;
   }
 
   /** releaseAll(beneficiary) in a block at `timestamp`: what it transfers; NothingToRelease when nothing has vested since. */

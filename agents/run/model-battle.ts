@@ -6,12 +6,13 @@
 
 import { createBehaviour } from "../behaviours/create.ts";
 import type { ParameterChange } from "../governance/changes.ts";
-import type { StepRow } from "../core/records.ts";
-import { type AgentFinal, type Summary, summarize } from "../run/summary.ts";
-import { finalsOf, scenarioMeta } from "../run/world-summary.ts";
-import type { Scenario } from "../scenario/scenario-types.ts";
-import { ModelWorld } from "./model-engine.ts";
-import { setUpModel } from "./model-setup.ts";
+import type { StepRow } from "../mechanisms/registry.ts";
+import { type AgentFinal, type Summary, summarize } from "./summary.ts";
+import { finalsOf, scenarioMeta } from "./world-summary.ts";
+import type { Scenario } from "../inputs/scenario-types.ts";
+import { createModelWorld } from "../engine/create.ts";
+import { runSteps } from "../engine/run-steps.ts";
+import { setUpModel } from "../engine/model-setup.ts";
 
 export interface ModelBattleOptions {
   seed?: bigint;
@@ -34,14 +35,13 @@ export async function runModelBattle(scenario: Scenario, options: ModelBattleOpt
   const started = performance.now();
   const run: Scenario = { ...scenario, seed: options.seed ?? scenario.seed, blocks: options.blocks ?? scenario.blocks };
   const start = await setUpModel(run, options.parameters);
-  const world = new ModelWorld(run, start, (wallet) => wallet.config.behaviours.map(createBehaviour));
-  const steps: StepRow[] = new Array(run.blocks);
+  const world = createModelWorld(run, start, (wallet) => wallet.config.behaviours.map(createBehaviour));
+  const { rows: steps, failure } = await runSteps(world, run.blocks);
+  if (failure !== undefined) throw failure;
   let txs = start.setupGas.transactions;
   let reverted = 0;
   let gasUsed = start.setupGas.gasUsed;
-  for (let step = 1; step <= run.blocks; step++) {
-    const row = await world.runStep();
-    steps[step - 1] = row;
+  for (const row of steps) {
     txs += Number(row.txs);
     reverted += Number(row.reverts);
     gasUsed += row.gasUsed;

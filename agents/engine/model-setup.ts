@@ -8,20 +8,34 @@
 
 import type { Address } from "viem";
 
-import { type Genesis, type GenesisParameter, loadGenesis } from "../genesis/genesis.ts";
+import { type Genesis, type GenesisParameter, loadGenesis } from "../inputs/genesis.ts";
 import { MAX_UINT256, QUOTE_DECIMALS } from "../core/units.ts";
 import { formatDecimal } from "../core/units.ts";
 import { formatParameter, type ParameterChange } from "../governance/changes.ts";
 import type { Holdings } from "../mechanisms/registry.ts";
-import type { AgentConfig, Scenario } from "../scenario/scenario-types.ts";
+import type { AgentConfig, Scenario } from "../inputs/scenario-types.ts";
 import { MarketModel } from "../mechanisms/market/model.ts";
-import { HARDHAT_ACCOUNT_COUNT, holderOfRef, holderOfWallet } from "../engine/holders.ts";
+import { HARDHAT_ACCOUNT_COUNT, holderOfRef, holderOfWallet } from "./holders.ts";
 import { CURVE_PARAMETER_KEYS, FEE_PARAMETER_KEYS } from "../mechanisms/market/model.ts";
 import { ModelRevert } from "../core/model-revert.ts";
 import { PoolModel } from "../mechanisms/pool/model.ts";
-import { SETUP_GAS } from "./model-gas.ts";
+import type { MarketTwin } from "../mechanisms/market/mechanism.ts";
+import type { PoolTwin } from "../mechanisms/pool/mechanism.ts";
+import type { VestingTwin } from "../mechanisms/vesting/mechanism.ts";
 import { VestingModel } from "../mechanisms/vesting/model.ts";
 import { ArenaError } from "../core/errors.ts";
+
+/** Gas of the set-up transactions (gas.json of the ready-made chain battles, behaviour "setup"). */
+const SETUP_GAS = {
+  /** QuoteToken.mint to a fresh wallet. */
+  mintQuote: 51_284n,
+  /** QuoteToken.approve (market, pool). */
+  approveQuote: 46_629n,
+  /** ArenaToken.approve (pool). */
+  approveToken: 46_746n,
+  /** BondingCurveMarket.buyExactTokens of the starting tokens (a fresh token balance, maxUint256 limits). */
+  buyStartingTokens: 92_082n,
+} as const;
 
 /** Set-up transactions per block (agents/world/setup.ts SETUP_BATCH). */
 const SETUP_BATCH = 200;
@@ -44,9 +58,8 @@ export interface ModelAgentStart {
 export interface ModelStart {
   /** The genesis as run: the file's, with the parameter overrides applied to `parameters`. */
   genesis: Genesis;
-  market: MarketModel;
-  pool: PoolModel;
-  vesting: VestingModel;
+  /** Each mechanism's twin, by mechanism id, as the set-up leaves it. */
+  twins: Map<string, unknown>;
   agents: ModelAgentStart[];
   /** Last set-up block and its timestamp: step s is block lastBlock + s at lastTimestamp + s × blockSeconds. */
   lastBlock: bigint;
@@ -200,9 +213,11 @@ export async function setUpModel(scenario: Scenario, overrides: readonly Paramet
   const lastBlock = deployBlocks + 1 + Math.ceil(fundingTxs / SETUP_BATCH) + Math.ceil(buyTxs / SETUP_BATCH);
   return {
     genesis,
-    market,
-    pool,
-    vesting,
+    twins: new Map<string, unknown>([
+      ["market", { model: market } satisfies MarketTwin],
+      ["pool", { model: pool, feeAtStepStart: BigInt(pool.state.feeBps) } satisfies PoolTwin],
+      ["vesting", { model: vesting } satisfies VestingTwin],
+    ]),
     agents,
     lastBlock: BigInt(lastBlock),
     lastTimestamp: timestampOf(lastBlock),

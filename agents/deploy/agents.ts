@@ -6,24 +6,20 @@
 
 import { type Address, encodeFunctionData, getAddress, maxUint256 } from "viem";
 
-import { type Deployment, deploySystem } from "../deploy/deploy.ts";
-import { type Genesis, loadGenesis } from "../genesis/genesis.ts";
-import type { AgentConfig, Scenario } from "../scenario/scenario-types.ts";
+import { type Deployment, deploySystem } from "./deploy.ts";
+import { type Genesis, loadGenesis } from "../inputs/genesis.ts";
+import type { AgentConfig, Scenario } from "../inputs/scenario-types.ts";
 import { derivedAgentAddress } from "../chain/agent-address.ts";
 import type { Chain } from "../chain/chain.ts";
 import { BattleError } from "../chain/errors.ts";
 import type { SystemAbis, SystemAddresses } from "../chain/system.ts";
 import { TxSender, type SentTx } from "../chain/tx-sender.ts";
+import { type AgentWallet } from "../inputs/scenario-types.ts";
 
 /** ETH each impersonated agent gets for gas (1e6 ETH: gas never runs out in a battle). */
 const AGENT_ETH_WEI = 10n ** 24n;
 /** Set-up transactions per block. */
 const SETUP_BATCH = 200;
-
-export interface AgentWallet {
-  config: AgentConfig;
-  address: Address;
-}
 
 export interface SetupResult {
   deployment: Deployment;

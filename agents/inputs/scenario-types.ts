@@ -58,3 +58,9 @@ export interface Scenario {
   /** Governance inside the battle (a protocol-owned agent, voters, a guardian, scripted proposals); absent: none. */
   governance?: GovernanceConfig;
 }
+
+/** An agent's config and the address its transactions come from on a chain. */
+export interface AgentWallet {
+  config: AgentConfig;
+  address: `0x${string}`;
+}

@@ -8,7 +8,7 @@
 import { type Address, getAddress, keccak256, stringToHex } from "viem";
 
 import type { Deployment } from "../deploy/deploy.ts";
-import { voteWeight } from "../governance/receipts.ts";
+import { voteWeight } from "./receipts.ts";
 import {
   encodeDelegate,
   encodeExecute,
@@ -21,8 +21,8 @@ import {
   type ProposalActions,
   proposalId,
   VOTES_ABI,
-} from "../governance/proposal.ts";
-import type { Scenario } from "../scenario/scenario-types.ts";
+} from "./proposal.ts";
+import type { Scenario } from "../inputs/scenario-types.ts";
 import type { Chain } from "../chain/chain.ts";
 import { BattleError } from "../chain/errors.ts";
 import type { SystemAbis } from "../chain/system.ts";

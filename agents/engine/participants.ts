@@ -1,15 +1,15 @@
-// Participants: actors of the World that are not trading behaviours — a protocol-owned agent, voters,
+// Participants: actors of a battle that are not trading behaviours — a protocol-owned agent, voters,
 // a guardian, a script. Each step, before any agent decides, every participant takes its turn (no
 // transaction is pending yet, so it may run what-ifs on snapshots of the chain) and returns raw calls;
-// the World sends them into the step's block ahead of the agents' trades, mines them with the rest,
+// the engine sends them into the step's block ahead of the agents' trades, mines them with the rest,
 // records their receipts like agent transactions (txs.csv, gas records) and hands them back.
 
 import type { Address, Hex } from "viem";
 
 import type { PoolState } from "../mechanisms/pool/state.ts";
 import type { CurveState } from "../mechanisms/market/state.ts";
-import type { StepRow } from "../core/records.ts";
-import type { World } from "./world.ts";
+import type { StepRow } from "../mechanisms/registry.ts";
+import type { Chain } from "../chain/chain.ts";
 
 /** A transaction a participant sends, attributed like an agent's. */
 export interface RawCall {
@@ -50,7 +50,8 @@ export interface ParticipantTurn {
   pool: PoolState;
   /** The previous step's row (undefined at step 1). */
   lastRow: StepRow | undefined;
-  world: World;
+  /** The chain the battle runs on (what-ifs snapshot and revert it). */
+  chain: Chain;
 }
 
 export interface Participant {

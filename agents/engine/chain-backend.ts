@@ -1,0 +1,451 @@
+// The engine on a chain. Intents become transactions with fixed gas limits and explicit fees, sent into
+// the pending block; the block is mined at the step's timestamp; receipts are fetched together. The
+// state agents observe comes from the mechanisms' twins, read once from the chain and then moved by
+// the events of the run's receipts in block order (and the agents' holdings by their Transfer
+// events), so a block costs no read beyond its receipts. Every `verifyEvery` blocks, and when a run
+// ends, the twins are checked against the chain field by field: a difference is an error naming the
+// block and the field.
+
+import { type Address, decodeFunctionResult, encodeFunctionData, getAddress, type Hex } from "viem";
+
+import { ArenaError } from "../core/errors.ts";
+import type { PendingTx } from "../behaviours/behaviour.ts";
+import type { Chain } from "../chain/chain.ts";
+import { NodeLostError } from "../chain/errors.ts";
+import type { SystemAbis, SystemAddresses } from "../chain/system.ts";
+import { type MinedReceipt, type SentTx, TxSender } from "../chain/tx-sender.ts";
+import type { ChainReadContext, FollowContext, Flows, TwinDifference } from "../mechanisms/mechanism.ts";
+import { decodeIntent, type Holdings, MECHANISM_OF_KIND, MECHANISMS } from "../mechanisms/registry.ts";
+import type { Backend, PendingCall, PendingIntent } from "./backend.ts";
+import { Ledger, type LedgerAsset } from "./ledger.ts";
+import type { RawCall } from "./participants.ts";
+
+/** How often the twins are checked against the chain by default (and always when a run ends). */
+export const DEFAULT_VERIFY_EVERY = 256;
+
+/** The twins and the chain disagree: a bug in a twin, or something outside the run moved the chain. */
+export class TwinDisagreement extends ArenaError {
+  readonly block: bigint;
+  readonly differences: readonly TwinDifference[];
+  constructor(block: bigint, differences: readonly TwinDifference[]) {
+    super(
+      `at block ${block} the harness's twins disagree with the chain: ` +
+        differences.map((d) => `${d.field}: twin ${d.twin}, chain ${d.chain}`).join("; ") +
+        ". Either something outside this run sent transactions to these contracts, or a mechanism's twin " +
+        "(agents/mechanisms/<id>/) does not follow one of its contract's changes: report it with the scenario and seed.",
+    );
+    this.block = block;
+    this.differences = differences;
+  }
+}
+
+/** Balances of one account as ArenaLens.holdings reads them. */
+export interface LensHoldings {
+  tokens: bigint;
+  quote: bigint;
+  lp: bigint;
+  claimable: bigint;
+  locked: bigint;
+}
+
+export interface ChainBackendOptions {
+  /** Check the twins against the chain every this many blocks (and at the end). */
+  verifyEvery?: number;
+}
+
+interface BlockHeader {
+  number: bigint;
+  timestamp: bigint;
+  baseFee: bigint;
+  gasUsed: bigint;
+  gasLimit: bigint;
+}
+
+export class ChainBackend implements Backend {
+  readonly chain: Chain;
+  readonly abis: SystemAbis;
+  readonly addresses: SystemAddresses;
+  readonly twins: Map<string, unknown>;
+  private readonly ledger: Ledger;
+  private readonly sender: TxSender;
+  private readonly treasury: Holdings;
+  /** Holders of positions the mechanisms keep by holder (vesting beneficiaries), for reads and checks. */
+  private readonly holders: { key: string; address: Address }[];
+  private readonly verifyEvery: number;
+  private latest: BlockHeader;
+  private blocksSinceCheck = 0;
+  /** Sees every transaction as it is sent (the harness benchmark replays them raw). */
+  onSent?: (tx: SentTx) => void;
+
+  private constructor(
+    chain: Chain,
+    abis: SystemAbis,
+    addresses: SystemAddresses,
+    twins: Map<string, unknown>,
+    ledger: Ledger,
+    treasury: Holdings,
+    holders: { key: string; address: Address }[],
+    latest: BlockHeader,
+    priorityFeeWei: bigint,
+    options: ChainBackendOptions,
+  ) {
+    this.chain = chain;
+    this.abis = abis;
+    this.addresses = addresses;
+    this.twins = twins;
+    this.ledger = ledger;
+    this.treasury = treasury;
+    this.holders = holders;
+    this.latest = latest;
+    this.verifyEvery = options.verifyEvery ?? DEFAULT_VERIFY_EVERY;
+    this.sender = new TxSender(chain, { maxFeePerGas: 10n ** 12n, priorityFeeWei });
+  }
+
+  /**
+   * A backend over the system deployed at `addresses`, as the chain holds it now, with the holdings of
+   * `accounts` tracked from a lens read (returned in their order, as the live objects the ledger moves).
+   */
+  static async create(
+    chain: Chain,
+    abis: SystemAbis,
+    addresses: SystemAddresses,
+    accounts: readonly Address[],
+    priorityFeeWei: bigint,
+    options: ChainBackendOptions = {},
+  ): Promise<{ backend: ChainBackend; holdings: Holdings[]; positions: LensHoldings[] }> {
+    const assets: LedgerAsset[] = [
+      { address: addresses.token, field: "tokens" },
+      { address: addresses.quote, field: "quote" },
+      ...MECHANISMS.flatMap((m) =>
+        m.position === undefined ? [] : [{ address: addresses[m.position.contract], field: m.position.field }],
+      ),
+    ];
+    const ledger = new Ledger(assets);
+    const [read, header] = await Promise.all([
+      readHoldings(chain, abis, addresses, [...accounts, addresses.treasury, addresses.market]),
+      latestHeader(chain),
+    ]);
+    const holdings = accounts.map((a, i) => ledger.track(a, strip(read[i]!)));
+    const treasury = ledger.track(addresses.treasury, strip(read[accounts.length]!));
+    ledger.track(addresses.market, strip(read[accounts.length + 1]!));
+    const positions = read.slice(0, accounts.length);
+    const holders = accounts.flatMap((address, i) =>
+      positions[i]!.claimable + positions[i]!.locked > 0n ? [{ key: holderKey(address), address }] : [],
+    );
+    const ctx: ChainReadContext = { chain, abis, addresses, holders, timestamp: header.timestamp };
+    const twins = new Map<string, unknown>();
+    for (const m of MECHANISMS) twins.set(m.id, await m.chain.read(ctx));
+    const backend = new ChainBackend(
+      chain,
+      abis,
+      addresses,
+      twins,
+      ledger,
+      treasury,
+      holders,
+      header,
+      priorityFeeWei,
+      options,
+    );
+    return { backend, holdings, positions };
+  }
+
+  get latestBlock(): bigint {
+    return this.latest.number;
+  }
+
+  get latestTimestamp(): bigint {
+    return this.latest.timestamp;
+  }
+
+  get baseFeeWei(): bigint {
+    return this.latest.baseFee;
+  }
+
+  get treasuryBalanceQuote(): bigint {
+    return this.treasury.quote;
+  }
+
+  /* SENDING */
+
+  async submit(item: PendingIntent, deadline: bigint): Promise<void> {
+    const m = MECHANISM_OF_KIND.get(item.intent.kind)!;
+    const call = m.intents.encode(item.intent, { agent: item.agent.address, deadline, addresses: this.addresses });
+    item.contract = call.contract;
+    item.fn = call.fn;
+    const tx = await this.send({
+      from: item.agent.address,
+      to: call.to,
+      data: call.data,
+      gas: m.intents.gasLimit[item.intent.kind],
+      priorityFeeWei: item.intent.priorityFeeWei,
+      contract: call.contract,
+      fn: call.fn,
+    });
+    if (typeof tx === "string") item.rejected = tx;
+    else sentOf.set(item, tx);
+  }
+
+  async sendCall(call: RawCall): Promise<PendingCall> {
+    const tx = await this.send({
+      from: call.from,
+      to: call.to,
+      data: call.data,
+      gas: call.gas,
+      contract: call.contract,
+      fn: call.fn,
+    });
+    const pending: PendingCall = { call };
+    if (typeof tx === "string") pending.rejected = tx;
+    else sentOf.set(pending, tx);
+    return pending;
+  }
+
+  /** The transaction as sent, or why the node refused it (a lost node is thrown). */
+  private async send(request: Parameters<TxSender["send"]>[0]): Promise<SentTx | string> {
+    try {
+      const tx = await this.sender.send(request);
+      this.onSent?.(tx);
+      return tx;
+    } catch (error) {
+      if (error instanceof NodeLostError) throw error;
+      return `rejected by the node: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`;
+    }
+  }
+
+  async pendingBlock(
+    _items: readonly PendingIntent[],
+    agentOf: (address: string) => string | undefined,
+  ): Promise<PendingTx[]> {
+    const block = await this.chain.request<{
+      transactions: {
+        hash: Hex;
+        from: string;
+        to: string | null;
+        input: Hex;
+        maxPriorityFeePerGas?: Hex;
+        gasPrice?: Hex;
+      }[];
+    }>("eth_getBlockByNumber", ["pending", true]);
+    const ctx = { abis: this.abis, addresses: this.addresses };
+    const out: PendingTx[] = [];
+    for (const tx of block.transactions) {
+      if (tx.to === null) continue;
+      const intent = decodeIntent(getAddress(tx.to), tx.input, ctx);
+      if (intent === undefined) continue;
+      const agentId = agentOf(tx.from);
+      out.push({
+        hash: tx.hash,
+        from: tx.from as Address,
+        ...(agentId === undefined ? {} : { agentId }),
+        intent,
+        priorityFeeWei: BigInt(tx.maxPriorityFeePerGas ?? tx.gasPrice ?? "0x0"),
+      });
+    }
+    return out;
+  }
+
+  /* MINING */
+
+  async mine(
+    timestamp: bigint,
+    _deadline: bigint,
+    calls: readonly PendingCall[],
+    items: readonly PendingIntent[],
+    flows: Flows,
+  ): Promise<void> {
+    const sent: { owner: PendingCall | PendingIntent; tx: SentTx }[] = [];
+    for (const owner of [...calls, ...items]) {
+      const tx = sentOf.get(owner);
+      if (tx !== undefined) sent.push({ owner, tx });
+    }
+    const before = this.latest;
+    const receipts = await this.sender.mine(
+      sent.map((s) => s.tx),
+      timestamp,
+    );
+    // Follow every receipt in the order the chain executed them.
+    const ticketOf = new Map<MinedReceipt, number | undefined>();
+    receipts.forEach((r, i) => {
+      const owner = sent[i]!.owner;
+      ticketOf.set(r, "ticket" in owner ? owner.ticket : undefined);
+    });
+    const executed = [...receipts].sort((a, b) =>
+      a.blockNumber === b.blockNumber
+        ? a.transactionIndex - b.transactionIndex
+        : a.blockNumber < b.blockNumber
+          ? -1
+          : 1,
+    );
+    const ctx: FollowContext & { ticket: number | undefined } = {
+      flows,
+      ticket: undefined,
+      addresses: this.addresses,
+      balanceOf: (asset, account) => this.ledger.holdingsOf(account)[asset === "token" ? "tokens" : "quote"],
+    };
+    const owners = this.ownersByAddress();
+    for (const r of executed) {
+      ctx.ticket = ticketOf.get(r);
+      for (const log of r.logs) {
+        this.ledger.apply(log);
+        const m = owners.get(log.address.toLowerCase());
+        if (m !== undefined) m.chain.follow(this.twins.get(m.id), log, ctx);
+      }
+      for (const m of MECHANISMS) m.chain.afterReceipt?.(this.twins.get(m.id), ctx);
+    }
+    // Results, with the decoded error of every revert.
+    for (let i = 0; i < receipts.length; i++) {
+      const r = receipts[i]!;
+      const owner = sent[i]!.owner;
+      const error = r.status === "reverted" ? await this.sender.revertReason(r.hash, this.abis) : undefined;
+      const result = {
+        status: r.status,
+        gasUsed: r.gasUsed,
+        gasCostWei: r.gasUsed * r.effectiveGasPrice,
+        hash: r.hash,
+        ...(error === undefined ? {} : { error }),
+      };
+      if ("ticket" in owner) owner.result = result;
+      else owner.result = { ...result, blockNumber: r.blockNumber, timestamp: r.timestamp, logs: r.logs };
+    }
+    this.advanceClock(before, timestamp, receipts);
+    if (++this.blocksSinceCheck >= this.verifyEvery) await this.verify();
+  }
+
+  /** The latest block after a step: its number and timestamp, and its base fee by EIP-1559 from its parent's. */
+  private advanceClock(before: BlockHeader, timestamp: bigint, receipts: readonly MinedReceipt[]): void {
+    let last = before.number + 1n;
+    for (const r of receipts) if (r.blockNumber > last) last = r.blockNumber;
+    let header = before;
+    for (let n = before.number + 1n; n <= last; n++) {
+      let gasUsed = 0n;
+      for (const r of receipts) if (r.blockNumber === n) gasUsed += r.gasUsed;
+      header = {
+        number: n,
+        timestamp: timestamp + (n - before.number - 1n),
+        baseFee: nextBaseFee(header),
+        gasUsed,
+        gasLimit: header.gasLimit,
+      };
+    }
+    this.latest = header;
+  }
+
+  private ownersByAddress() {
+    const owners = new Map<string, (typeof MECHANISMS)[number]>();
+    for (const m of MECHANISMS) for (const role of m.contracts) owners.set(this.addresses[role].toLowerCase(), m);
+    return owners;
+  }
+
+  /* CHECKS */
+
+  /** Checks every twin, the clock and the treasury's balance against the chain; throws TwinDisagreement on any difference. */
+  async verify(): Promise<void> {
+    this.blocksSinceCheck = 0;
+    const ctx: ChainReadContext = {
+      chain: this.chain,
+      abis: this.abis,
+      addresses: this.addresses,
+      holders: this.holders,
+      timestamp: this.latest.timestamp,
+    };
+    const lens = this.abis.byContract.lens;
+    const clockData = encodeFunctionData({ abi: lens, functionName: "clock" });
+    const [clockResult, treasury, ...perMechanism] = await Promise.all([
+      this.chain.request<Hex>("eth_call", [{ to: this.addresses.lens, data: clockData }, "latest"]),
+      readHoldings(this.chain, this.abis, this.addresses, [this.addresses.treasury]),
+      ...MECHANISMS.map((m) => m.chain.verify(this.twins.get(m.id), ctx)),
+    ]);
+    const clock = decodeFunctionResult({ abi: lens, functionName: "clock", data: clockResult }) as unknown as {
+      blockNumber: bigint;
+      timestamp: bigint;
+      baseFee: bigint;
+    };
+    const differences: TwinDifference[] = perMechanism.flat();
+    const differ = (field: string, mine: bigint, chain: bigint) => {
+      if (mine !== chain) differences.push({ field, twin: String(mine), chain: String(chain) });
+    };
+    differ("block.number", this.latest.number, clock.blockNumber);
+    differ("block.timestamp", this.latest.timestamp, clock.timestamp);
+    differ("block.baseFee", this.latest.baseFee, clock.baseFee);
+    differ("treasury.quote", this.treasury.quote, treasury[0]!.quote);
+    if (differences.length > 0) throw new TwinDisagreement(clock.blockNumber, differences);
+  }
+
+  /** Every tracked account's balances read from the chain, against the ledger (exact to the wei). */
+  async reconcile(agents: readonly { id: string; address: Address; holdings: Holdings }[]): Promise<string[]> {
+    const onChain = await readHoldings(
+      this.chain,
+      this.abis,
+      this.addresses,
+      agents.map((a) => a.address),
+    );
+    const problems: string[] = [];
+    agents.forEach((a, i) => {
+      const chain = onChain[i]!;
+      for (const field of ["tokens", "quote", "lp"] as const) {
+        if (a.holdings[field] !== chain[field])
+          problems.push(`${a.id}.${field}: ledger ${a.holdings[field]}, chain ${chain[field]}`);
+      }
+    });
+    return problems;
+  }
+}
+
+/** The transaction each pending item became, kept off the item so records never carry it. */
+const sentOf = new WeakMap<PendingIntent | PendingCall, SentTx>();
+
+/** The holder key of a chain account (engine/holders.ts keys accounts by address). */
+export function holderKey(address: Address): string {
+  return `address:${address.toLowerCase()}`;
+}
+
+function strip(h: LensHoldings): Holdings {
+  return { tokens: h.tokens, quote: h.quote, lp: h.lp };
+}
+
+/** Token, quote and LP balances and vesting of each account, in one lens call. */
+export async function readHoldings(
+  chain: Chain,
+  abis: SystemAbis,
+  at: SystemAddresses,
+  accounts: readonly Address[],
+): Promise<LensHoldings[]> {
+  if (accounts.length === 0) return [];
+  const data = encodeFunctionData({
+    abi: abis.byContract.lens,
+    functionName: "holdings",
+    args: [at.token, at.quote, at.pool, at.vesting, accounts],
+  });
+  const result = await chain.request<Hex>("eth_call", [{ to: at.lens, data }, "latest"]);
+  return decodeFunctionResult({
+    abi: abis.byContract.lens,
+    functionName: "holdings",
+    data: result,
+  }) as unknown as LensHoldings[];
+}
+
+async function latestHeader(chain: Chain): Promise<BlockHeader> {
+  const block = await chain.request<{ number: Hex; timestamp: Hex; baseFeePerGas?: Hex; gasUsed: Hex; gasLimit: Hex }>(
+    "eth_getBlockByNumber",
+    ["latest", false],
+  );
+  return {
+    number: BigInt(block.number),
+    timestamp: BigInt(block.timestamp),
+    baseFee: BigInt(block.baseFeePerGas ?? "0x0"),
+    gasUsed: BigInt(block.gasUsed),
+    gasLimit: BigInt(block.gasLimit),
+  };
+}
+
+/** EIP-1559: the base fee of the block after `parent` (elasticity 2, change denominator 8). */
+export function nextBaseFee(parent: Pick<BlockHeader, "baseFee" | "gasUsed" | "gasLimit">): bigint {
+  const target = parent.gasLimit / 2n;
+  if (target === 0n || parent.gasUsed === target) return parent.baseFee;
+  if (parent.gasUsed > target) {
+    const delta = (parent.baseFee * (parent.gasUsed - target)) / target / 8n;
+    return parent.baseFee + (delta > 1n ? delta : 1n);
+  }
+  return parent.baseFee - (parent.baseFee * (target - parent.gasUsed)) / target / 8n;
+}

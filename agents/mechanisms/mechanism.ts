@@ -1,0 +1,208 @@
+// A mechanism is one contract of the arena (the bonding-curve market, the pool, vesting, ...) as the
+// engine needs to know it, in one folder: what agents see of it, the intents they may send it (their
+// calldata both ways and their gas limits), its twin (a bigint mirror of the contract, to the wei) and
+// how the twin moves — by applying intents on the fast model, by following the contract's events on a
+// chain — what it adds to each step's row, and how the twin is read from a chain and checked against
+// it. The engine knows no mechanism by name: it loops over mechanisms/registry.ts.
+//
+// A twin is a mutable box owned by the engine (one per run). Methods take it as their first argument;
+// a mechanism's own functions are written against its own twin and intent types, and the registry
+// erases them to AnyMechanism.
+
+import type { Abi, Address, Hex } from "viem";
+
+import type { Chain } from "../chain/chain.ts";
+import type { SystemAbis, SystemAddresses } from "../chain/system.ts";
+import type { IntentGas } from "./model-gas.ts";
+
+/** A contract call an intent becomes. */
+export interface EncodedCall {
+  to: Address;
+  data: Hex;
+  /** Contract and function, for the gas profile. */
+  contract: string;
+  fn: string;
+}
+
+/** Who sends an intent, and until when it may be mined. The agent is always the recipient. */
+export interface SendContext {
+  agent: Address;
+  /** The end of the step: calls that take a deadline revert after it. */
+  deadline: bigint;
+  addresses: SystemAddresses;
+}
+
+export interface DecodeContext {
+  abis: SystemAbis;
+  addresses: SystemAddresses;
+}
+
+/** A receipt's log, as the node returns it. */
+export interface RpcLog {
+  address: string;
+  topics: readonly Hex[];
+  data: Hex;
+}
+
+/** What one step's transactions added up to, by step column (volumes and fees); zeroed every step. */
+export type Flows = Record<string, bigint>;
+
+/** The holdings an intent moves on the fast model (the sender's, mutated in place). */
+export interface ModelSender {
+  address: Address;
+  /** Holder key (engine/holders.ts), for positions kept by holder, like vesting schedules. */
+  key: string;
+  holdings: { tokens: bigint; quote: bigint; lp: bigint };
+}
+
+/** The block an intent is mined in on the fast model. */
+export interface ModelBlock {
+  timestamp: bigint;
+  /** The deadline the World would encode (the end of the step). */
+  deadline: bigint;
+  /** The engine's number for this intent, which a deferred intent's settlement names. */
+  ticket: number;
+}
+
+/** What became of an intent on the fast model. */
+export interface Mined {
+  status: "success" | "reverted";
+  gasUsed: bigint;
+  error?: string;
+}
+
+/** What a mechanism's events may read while the engine follows a receipt: balances kept by the ledger. */
+export interface FollowContext {
+  flows: Flows;
+  /** The engine's number for the intent whose receipt holds the log (undefined for a participant's call). */
+  ticket: number | undefined;
+  addresses: SystemAddresses;
+  /** The ledger's balance of an asset ("token", "quote") for a system account (the market, the pool, ...). */
+  balanceOf(asset: "token" | "quote", account: Address): bigint;
+}
+
+/** Where a mechanism reads its state from a chain. */
+export interface ChainReadContext {
+  chain: Chain;
+  abis: SystemAbis;
+  addresses: SystemAddresses;
+  /** The agents whose positions the mechanism keeps by holder (vesting schedules). */
+  holders: readonly { key: string; address: Address }[];
+  /** Timestamp of the latest block, which the reads see. */
+  timestamp: bigint;
+}
+
+/** One field where a twin and the chain disagree. */
+export interface TwinDifference {
+  field: string;
+  twin: string;
+  chain: string;
+}
+
+/** How step columns are grouped in steps.csv: prices, then state, then volumes, then fees. */
+export type ColumnGroup = "price" | "state" | "volume" | "fees";
+export const COLUMN_GROUPS: readonly ColumnGroup[] = ["price", "state", "volume", "fees"];
+
+export interface StepColumn {
+  name: string;
+  group: ColumnGroup;
+  /** What it holds, with its unit (steps.csv's reference). */
+  description: string;
+}
+
+/** What a step's row may read beyond the mechanism's own twin: every mechanism's slice, and the treasury. */
+export interface RowContext {
+  slices: Readonly<Record<string, unknown>>;
+  flows: Flows;
+  /** The treasury's own quote balance (the Timelock's), outside any mechanism. */
+  treasuryBalanceQuote: bigint;
+}
+
+export interface Mechanism<Twin, I extends { kind: string }, Slice extends object> {
+  /** "market", "pool", "vesting". */
+  readonly id: string;
+  /** The deployed contracts it owns (roles of SystemAddresses): their logs are followed by it. */
+  readonly contracts: readonly (keyof SystemAddresses)[];
+  /** An ERC-20 position it issues to agents (the pool's LP shares) and the holdings field it fills. */
+  readonly position?: { contract: keyof SystemAddresses; field: "lp" };
+
+  /* WHAT AGENTS SEE */
+
+  /** Its slice of the Observation, from the twin (built once per step, shared by every agent). */
+  observe(twin: Twin): Slice;
+  /** A trading venue's name and price in its slice: the engine keeps its price history. */
+  readonly venue?: { name: string; priceWad(slice: Slice): bigint };
+  /** Per-agent positions it keeps by holder (claimable and locked vesting), at `timestamp`. */
+  agentPositions?(twin: Twin, holderKey: string, timestamp: bigint): { claimable: bigint; locked: bigint } | undefined;
+
+  /* INTENTS */
+
+  readonly intents: {
+    readonly kinds: readonly I["kind"][];
+    /** Gas limit per intent kind: fixed, so no transaction needs an estimate (about 2–3× the measured gas). */
+    readonly gasLimit: Readonly<Record<I["kind"], bigint>>;
+    /** The call the engine sends for the intent (arguments must be uint256 words: a RangeError otherwise). */
+    encode(intent: I, ctx: SendContext): EncodedCall;
+    /** The intent a pending transaction to one of its contracts carries; undefined when it is no intent of its. */
+    decode(to: Address, data: Hex, ctx: DecodeContext): I | undefined;
+    /** The intent's uint256 arguments, which the model checks as the encoder would. */
+    words(intent: I): readonly bigint[];
+    /**
+     * Intents that settle in a later block (a batch auction's orders): the engine keeps their outcome
+     * open and the mechanism reports it from `settlements` once it is known. Absent: every intent
+     * settles in the block it is mined in.
+     */
+    readonly deferred?: readonly I["kind"][];
+  };
+
+  /* THE FAST MODEL */
+
+  readonly model: {
+    /** Applies the intent to the twin and the sender's holdings, adding to `flows`; throws ModelRevert where the contract reverts (and changes nothing). */
+    apply(twin: Twin, sender: ModelSender, intent: I, block: ModelBlock, flows: Flows): Mined;
+    /** Gas of each kind's reverts on the model. */
+    readonly gas: Readonly<Record<I["kind"], IntentGas>>;
+  };
+
+  /* ON A CHAIN */
+
+  readonly chain: {
+    /** A twin of the contract as it stands on the chain now. */
+    read(ctx: ChainReadContext): Promise<Twin>;
+    /** Moves the twin by one log of one of its contracts (in block order), adding to `ctx.flows`. */
+    follow(twin: Twin, log: RpcLog, ctx: FollowContext): void;
+    /** After every receipt (its logs followed): state that moves with balances rather than events. */
+    afterReceipt?(twin: Twin, ctx: FollowContext): void;
+    /** Reads the contract now and lists every field where the twin differs from it. */
+    verify(twin: Twin, ctx: ChainReadContext): Promise<TwinDifference[]>;
+    /** ABI of its contracts' errors and events, merged into the revert decoder. */
+    readonly abis?: readonly Abi[];
+  };
+
+  /* EACH STEP */
+
+  /** Called when a step starts, before anyone decides (the pool keeps its fee at the start, to value fees with). */
+  beginStep?(twin: Twin): void;
+  /** Its columns of steps.csv. */
+  readonly columns: readonly StepColumn[];
+  /** Which of its columns are flows (summed over the step's transactions, zeroed every step). */
+  readonly flows: readonly string[];
+  /** Its columns' values after the step's block (`slice`: its observation slice after the block). */
+  row(twin: Twin, slice: Slice, ctx: RowContext): Record<string, bigint>;
+  /** Deferred intents whose outcome became known this step (see `intents.deferred`). */
+  settlements?(twin: Twin): readonly Settlement[];
+}
+
+/** A deferred intent's outcome, once its batch settles. */
+export interface Settlement {
+  /** The ticket of the intent (ModelBlock.ticket, FollowContext.ticket). */
+  ticket: number;
+  status: "success" | "reverted";
+  /** Why it did not fill, when it did not. */
+  error?: string;
+  /** What it settled for (a fill: amounts in and out), kept in the event log. */
+  note: string;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the registry erases each mechanism's own twin, intent and slice types
+export type AnyMechanism = Mechanism<any, any, any>;
