@@ -3,13 +3,15 @@ import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-et
 import { configVariable, defineConfig, task } from "hardhat/config";
 import { ArgumentType } from "hardhat/types/arguments";
 
+import quietTransientStorageWarning from "./plugins/quiet-transient-storage-warning.ts";
+
 // Compile offline with the npm `solc` package's soljson.js: Hardhat cannot reach its compiler list here.
 const require = createRequire(import.meta.url);
 const SOLC_VERSION = "0.8.30";
 const soljson = require.resolve("solc/soljson.js");
 
 export default defineConfig({
-  plugins: [hardhatToolboxMochaEthers],
+  plugins: [hardhatToolboxMochaEthers, quietTransientStorageWarning],
   tasks: [
     task("deploy", "Deploy Token Arena from a genesis file and write deployments/<network>.json")
       .addOption({
