@@ -262,6 +262,19 @@ export default defineConfig({
       .setAction(() => import("./scripts/advance.ts"))
       .build(),
     task(
+      "anvil",
+      "Start Anvil (Foundry's node, from npm) on 127.0.0.1 with the flags a battle needs, for --network localhost",
+    )
+      .addOption({ name: "port", description: "Port to listen on", type: ArgumentType.INT, defaultValue: 8545 })
+      .addOption({
+        name: "mode",
+        description:
+          "The scenarios' ordering mode: sequential (mempool in arrival order) or priority (by priority fee)",
+        defaultValue: "sequential",
+      })
+      .setAction(() => import("./scripts/anvil.ts"))
+      .build(),
+    task(
       "experiment",
       "Run a grid of parameters × seeds on worker threads (chain, model or screen engine) into runs.csv, best.json and report.html",
     )
