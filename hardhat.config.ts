@@ -3,13 +3,15 @@ import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-et
 import { configVariable, defineConfig, task } from "hardhat/config";
 import { ArgumentType } from "hardhat/types/arguments";
 
+import quietTransientStorageWarning from "./plugins/quiet-transient-storage-warning.ts";
+
 // Compile offline with the npm `solc` package's soljson.js: Hardhat cannot reach its compiler list here.
 const require = createRequire(import.meta.url);
 const SOLC_VERSION = "0.8.30";
 const soljson = require.resolve("solc/soljson.js");
 
 export default defineConfig({
-  plugins: [hardhatToolboxMochaEthers],
+  plugins: [hardhatToolboxMochaEthers, quietTransientStorageWarning],
   tasks: [
     task("deploy", "Deploy Token Arena from a genesis file and write deployments/<network>.json")
       .addOption({
@@ -258,6 +260,19 @@ export default defineConfig({
         defaultValue: "",
       })
       .setAction(() => import("./scripts/advance.ts"))
+      .build(),
+    task(
+      "anvil",
+      "Start Anvil (Foundry's node, from npm) on 127.0.0.1 with the flags a battle needs, for --network localhost",
+    )
+      .addOption({ name: "port", description: "Port to listen on", type: ArgumentType.INT, defaultValue: 8545 })
+      .addOption({
+        name: "mode",
+        description:
+          "The scenarios' ordering mode: sequential (mempool in arrival order) or priority (by priority fee)",
+        defaultValue: "sequential",
+      })
+      .setAction(() => import("./scripts/anvil.ts"))
       .build(),
     task(
       "experiment",

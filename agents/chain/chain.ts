@@ -9,7 +9,8 @@ import { createPublicClient, custom, type PublicClient } from "viem";
 import { isLocalChain } from "./network-guard.ts";
 import type { OrderingMode } from "../core/types.ts";
 import { LiveNetworkError } from "./network-guard.ts";
-import { NodeUnreachableError, toNodeLostError } from "./errors.ts";
+import { anvilMismatch, isAnvil } from "./anvil.ts";
+import { BattleError, NodeUnreachableError, toNodeLostError } from "./errors.ts";
 
 export interface ChainOptions {
   /** A network from hardhat.config.ts; the in-process chain when absent or "default". */
@@ -18,6 +19,8 @@ export interface ChainOptions {
   /** Unix seconds of the in-process chain's first block. */
   startTime: number;
   allowLive: boolean;
+  /** Another URL for an HTTP network (a node on another port); the network's own when absent. */
+  url?: string;
 }
 
 export interface Chain {
@@ -26,6 +29,11 @@ export interface Chain {
   chainId: bigint;
   /** True for Hardhat's in-process network. */
   inProcess: boolean;
+  /**
+   * True on Anvil, whose mempool orders transactions by their fee cap (maxFeePerGas), not their priority
+   * fee: senders cap the fee at the priority fee there, which its base fee of 0 makes the same price.
+   */
+  ordersByFeeCap: boolean;
   /** viem's public client over the same provider. */
   client: PublicClient;
   /** A JSON-RPC request; a lost node becomes a NodeLostError naming the method. */
@@ -56,7 +64,10 @@ export async function openChain(hre: HardhatRuntimeEnvironment, options: ChainOp
           mining: { auto: true, interval: 0, mempool: { order: options.mode === "priority" ? "priority" : "fifo" } },
         },
       })
-    : await hre.network.create({ network: networkName });
+    : await hre.network.create({
+        network: networkName,
+        ...(options.url === undefined ? {} : { override: { url: options.url } }),
+      });
 
   const provider = connection.provider;
   const url = "url" in connection.networkConfig ? String(await resolveUrl(connection.networkConfig.url)) : networkName;
@@ -80,6 +91,14 @@ export async function openChain(hre: HardhatRuntimeEnvironment, options: ChainOp
     throw new LiveNetworkError(networkName, chainId, "a battle sends many real transactions");
   }
 
+  // Anvil takes its mempool order and base fee from its command line: refuse one a battle cannot use.
+  const ordersByFeeCap = !inProcess && (await isAnvil(request));
+  const anvilProblem = ordersByFeeCap ? await anvilMismatch(request, options.mode, url) : undefined;
+  if (anvilProblem !== undefined) {
+    await connection.close().catch(() => undefined);
+    throw new BattleError(anvilProblem);
+  }
+
   // viem's reads go through `request` too, so a lost node is a NodeLostError wherever it shows up.
   const client = createPublicClient({
     transport: custom({ request: ({ method, params }) => request(method, (params ?? []) as unknown[]) }),
@@ -89,6 +108,7 @@ export async function openChain(hre: HardhatRuntimeEnvironment, options: ChainOp
     networkName,
     chainId,
     inProcess,
+    ordersByFeeCap,
     client,
     request,
     close: () => connection.close(),

@@ -67,7 +67,9 @@ export class TxSender {
   /** Puts a transaction into the pending block; returns its hash. */
   async send(tx: TxRequest): Promise<SentTx> {
     const priorityFeeWei = tx.priorityFeeWei ?? this.defaultPriorityFee;
-    const maxFee = this.maxFeePerGas > priorityFeeWei ? this.maxFeePerGas : priorityFeeWei;
+    // Anvil mines by fee cap: there the cap is the priority fee (the same price at its base fee of 0).
+    const cap = this.chain.ordersByFeeCap ? priorityFeeWei : this.maxFeePerGas;
+    const maxFee = cap > priorityFeeWei ? cap : priorityFeeWei;
     const request: Record<string, string> = {
       from: tx.from,
       data: tx.data,

@@ -40,6 +40,8 @@ export interface BattleOptions {
   out?: string;
   /** A network of hardhat.config.ts; the in-process chain when absent. */
   network?: string;
+  /** Another URL for that network's node (a node on another port); hardhat.config.ts's when absent. */
+  url?: string;
   allowLive?: boolean;
   /** No progress bar or set-up lines. */
   quiet?: boolean;
@@ -85,6 +87,7 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
   const wallStart = new Date();
   const chain = await openChain(hre, {
     network: options.network,
+    ...(options.url === undefined ? {} : { url: options.url }),
     mode: scenario.mode,
     startTime: scenario.startTime,
     allowLive: options.allowLive ?? false,
