@@ -7,6 +7,7 @@ import type { NetworkConnection } from "hardhat/types/network";
 import { createPublicClient, custom, type PublicClient } from "viem";
 
 import { isLocalChain } from "./network-guard.ts";
+import type { ArtifactSource } from "./system.ts";
 import type { OrderingMode } from "../core/types.ts";
 import { LiveNetworkError } from "./network-guard.ts";
 import { anvilMismatch, isAnvil } from "./anvil.ts";
@@ -29,6 +30,8 @@ export interface Chain {
   chainId: bigint;
   /** True for Hardhat's in-process network. */
   inProcess: boolean;
+  /** The project's compiled contracts (Hardhat's artifacts), to deploy from. */
+  artifacts: ArtifactSource;
   /**
    * True on Anvil, whose mempool orders transactions by their fee cap (maxFeePerGas), not their priority
    * fee: senders cap the fee at the priority fee there, which its base fee of 0 makes the same price.
@@ -108,6 +111,7 @@ export async function openChain(hre: HardhatRuntimeEnvironment, options: ChainOp
     networkName,
     chainId,
     inProcess,
+    artifacts: hre.artifacts,
     ordersByFeeCap,
     client,
     request,

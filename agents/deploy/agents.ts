@@ -6,7 +6,7 @@
 
 import { type Address, encodeFunctionData, getAddress, maxUint256 } from "viem";
 
-import { type Deployment, deploySystem } from "./deploy.ts";
+import { type ChainDeployment, deployGenesis } from "./deploy.ts";
 import { type Genesis, loadGenesis } from "../inputs/genesis.ts";
 import type { AgentConfig, Scenario } from "../inputs/scenario-types.ts";
 import { derivedAgentAddress } from "../chain/agent-address.ts";
@@ -15,14 +15,15 @@ import { BattleError } from "../chain/errors.ts";
 import type { SystemAbis, SystemAddresses } from "../chain/system.ts";
 import { TxSender, type SentTx } from "../chain/tx-sender.ts";
 import { type AgentWallet } from "../inputs/scenario-types.ts";
+import { MECHANISMS } from "../mechanisms/registry.ts";
 
 /** ETH each impersonated agent gets for gas (1e6 ETH: gas never runs out in a battle). */
 const AGENT_ETH_WEI = 10n ** 24n;
 /** Set-up transactions per block. */
-const SETUP_BATCH = 200;
+export const SETUP_BATCH = 200;
 
 export interface SetupResult {
-  deployment: Deployment;
+  deployment: ChainDeployment;
   addresses: SystemAddresses;
   wallets: AgentWallet[];
   /** Timestamp of the last set-up block; step s is mined at this + s × blockSeconds. */
@@ -54,7 +55,7 @@ export async function setUpBattle(
 ): Promise<SetupResult> {
   genesis ??= await loadGenesis(scenario.genesis);
   if (chain.inProcess) await chain.request("evm_setNextBlockTimestamp", [scenario.startTime]);
-  const deployment = await deploySystem(chain.connection.ethers, genesis, {
+  const deployment = await deployGenesis(chain.request, chain.artifacts, genesis, {
     networkName: chain.networkName,
     allowLive,
   });
@@ -180,16 +181,13 @@ export async function setUpAgents(
         }),
       );
     }
-    for (const [token, contract, spender] of [
-      [addresses.quote, "QuoteToken", addresses.market],
-      [addresses.quote, "QuoteToken", addresses.pool],
-      [addresses.token, "ArenaToken", addresses.pool],
-    ] as const) {
+    for (const { asset, spender } of setupApprovals()) {
+      const [token, contract] = asset === "quote" ? [addresses.quote, "QuoteToken"] : [addresses.token, "ArenaToken"];
       out.push(
         await sender.send({
           from,
           to: token,
-          data: encodeFunctionData({ abi: erc20, functionName: "approve", args: [spender, maxUint256] }),
+          data: encodeFunctionData({ abi: erc20, functionName: "approve", args: [addresses[spender], maxUint256] }),
           gas: 100_000n,
           contract,
           fn: "approve",
@@ -218,6 +216,26 @@ export async function setUpAgents(
   });
   log(`set up ${wallets.length} agents (${txs.length} transactions)`);
   return { addresses, wallets, lastTimestamp: timestamp, txs };
+}
+
+/** The approvals every agent gives at set-up: each mechanism's spends, in registry order (the market's quote, the pool's quote and tokens). */
+export function setupApprovals(): { asset: "quote" | "token"; spender: keyof SystemAddresses }[] {
+  return MECHANISMS.flatMap((m) => m.spends.map((asset) => ({ asset, spender: m.contracts[0]! })));
+}
+
+/** An agent's funding transactions: its quote mint when it starts with quote, then its approvals. */
+export function fundingTransactions(config: AgentConfig): number {
+  return (config.funds.quote > 0n ? 1 : 0) + setupApprovals().length;
+}
+
+/**
+ * Blocks the set-up mines after the deployment, as setUpAgents mines them: the lens, the funding and
+ * approvals in batches of SETUP_BATCH, then the starting-token buys in batches.
+ */
+export function setupBlocks(agents: readonly AgentConfig[]): number {
+  const funding = agents.reduce((sum, a) => sum + fundingTransactions(a), 0);
+  const buys = agents.filter((a) => a.funds.tokens > 0n).length;
+  return 1 + Math.ceil(funding / SETUP_BATCH) + Math.ceil(buys / SETUP_BATCH);
 }
 
 function resolveWallet(

@@ -1,19 +1,23 @@
-// Deploys the whole system from a parsed genesis, in the one order that works: quote → timelock →
-// parameter store and its parameters (the market reads them in its constructor) → token, whose
-// minter is the market's address predicted from the deployer's nonce → market, in the very next
-// transaction → governor → roles → pool → consumers → seal → vesting → funding → market genesis →
-// pool seed → delegation. Every account is resolved and every artifact loaded before the first
-// transaction, so a bad genesis or a missing build fails early.
+// Deploys the whole system from a parsed genesis by running the registry's steps in order
+// (mechanisms/registry.ts DEPLOY_STEPS), each declaring how many transactions it sends: the runner
+// checks the count, and the fast model derives the chain's timeline from the same declarations.
+// Every account is resolved and every artifact loaded before the first transaction, so a bad genesis
+// or a missing build fails early; every call is estimated first, so one that would revert is refused
+// with the contract's error before it is sent. Transactions go through a JSON-RPC request function:
+// Hardhat's in-process chain, a node, or a live network whose accounts Hardhat signs for.
 
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import {
-  encodeBytes32String,
-  getCreateAddress,
-  type ContractTransactionReceipt,
-  type ContractTransactionResponse,
-  type Interface,
-  ZeroAddress,
-} from "ethers";
+  type Abi,
+  type AbiItem,
+  type Address,
+  decodeFunctionResult,
+  encodeDeployData,
+  encodeFunctionData,
+  getAddress,
+  type Hex,
+  zeroAddress,
+} from "viem";
 
 import type {
   ArenaGovernor,
@@ -25,51 +29,28 @@ import type {
   QuoteToken,
   Vesting,
 } from "../../types/ethers-contracts/index.js";
-import { type Genesis, type GenesisParameter } from "../inputs/genesis.ts";
-import { CURVE_KIND_IDS } from "../mechanisms/market/state.ts";
-import { type AccountRef } from "../core/document-reader.ts";
-import { QUOTE_DECIMALS } from "../core/units.ts";
-import { formatDecimal } from "../core/units.ts";
-import { DeployError, type DecodedRevert, toDeployError } from "./errors.ts";
 import { assertDeployAllowed, isLocalChain } from "../chain/network-guard.ts";
+import type { ArtifactSource } from "../chain/system.ts";
+import type { AccountRef } from "../core/document-reader.ts";
+import { QUOTE_DECIMALS } from "../core/units.ts";
+import type { Genesis, GenesisParameter } from "../inputs/genesis.ts";
+import { type ContractName, DEPLOY_STEPS } from "../mechanisms/registry.ts";
+import { DeployError, toDeployError } from "./errors.ts";
+import type { DeployContext, DeployStep } from "./step.ts";
 
 /* TYPES */
 
-export const CONTRACT_NAMES = ["quote", "token", "timelock", "governor", "store", "market", "pool", "vesting"] as const;
-export type ContractName = (typeof CONTRACT_NAMES)[number];
+export const STEP_NAMES: readonly string[] = DEPLOY_STEPS.map((s) => s.name);
+export type StepName = string;
 
-/** Artifact (Solidity contract) name of each deployed contract. */
-export const ARTIFACTS: Record<ContractName, string> = {
-  quote: "QuoteToken",
-  token: "ArenaToken",
-  timelock: "ArenaTimelock",
-  governor: "ArenaGovernor",
-  store: "ParameterStore",
-  market: "BondingCurveMarket",
-  pool: "ConstantProductPool",
-  vesting: "Vesting",
-};
+/** Artifact (Solidity contract) name of each deployed contract, by role. */
+export const ARTIFACTS: Readonly<Record<ContractName, string>> = Object.fromEntries(
+  DEPLOY_STEPS.flatMap((s) => (s.deploys ?? []).map((d) => [d.name, d.artifact])),
+) as Record<ContractName, string>;
+export const CONTRACT_NAMES = Object.keys(ARTIFACTS) as readonly ContractName[];
+export type { ContractName };
 
-export const STEP_NAMES = [
-  "quote",
-  "timelock",
-  "store",
-  "parameters",
-  "token",
-  "market",
-  "governor",
-  "roles",
-  "pool",
-  "consumers",
-  "seal",
-  "vesting",
-  "fund",
-  "genesis",
-  "pool-seed",
-  "delegate",
-] as const;
-export type StepName = (typeof STEP_NAMES)[number];
-
+/** The deployed contracts as TypeChain's ethers contracts (deploySystem's, for tests and gas measurements). */
 export interface DeployedContracts {
   /** The quote token. With an existing ERC-20 (genesis `quote.address`) only its ERC-20 functions exist. */
   quote: QuoteToken;
@@ -93,14 +74,13 @@ export interface StepReport {
   gasUsed: bigint;
 }
 
-export interface Deployment {
+export interface ChainDeployment {
   network: string;
   chainId: bigint;
   deployer: string;
   /** Block of the first transaction, and its timestamp (chain time). */
   deployBlock: number;
   deployTimestamp: number;
-  contracts: DeployedContracts;
   addresses: Record<ContractName, string>;
   /** The resolved roles: the treasury is the Timelock. */
   accounts: { deployer: string; treasury: string; guardian: string };
@@ -111,48 +91,81 @@ export interface Deployment {
   genesis: Genesis;
 }
 
+/** A deployment with its contracts attached through ethers (deploySystem). */
+export interface Deployment extends ChainDeployment {
+  contracts: DeployedContracts;
+}
+
 export interface DeployOptions {
   /** Name written into the deployment (HH3 `connection.networkName`); "default" is the in-process chain. */
   networkName?: string;
-  /** Deploys from this signer; the connection's first account otherwise. */
-  deployer?: HardhatEthersSigner;
+  /** Deploys from this account; the node's first account otherwise. */
+  deployer?: Address;
   /** Needed for a chain that is not local (see network-guard.ts). */
   allowLive?: boolean;
   /** Called once per step, after its transactions are mined. */
   onStep?: (step: StepReport) => void;
-  /** Seconds from the latest block to the pool seed's deadline. */
-  deadlineSeconds?: number;
+}
+
+/** A JSON-RPC request to the chain the system is deployed on. */
+export type Request = <T>(method: string, params?: unknown[]) => Promise<T>;
+
+/** The steps this genesis needs, in order (no minting with an existing quote, no seed or delegation when absent). */
+export function plannedSteps(genesis: Genesis): StepName[] {
+  return DEPLOY_STEPS.filter((s) => planned(s, genesis)).map((s) => s.name);
+}
+
+function planned(step: DeployStep, genesis: Genesis): boolean {
+  return step.always === true || step.transactions(genesis) > 0;
+}
+
+/**
+ * The deployment's transactions as the chain mines them with automine (one block each): how many
+ * there are before each step, and in all. The fast model places its vesting schedules and its first
+ * step by these, exactly where a chain battle's are.
+ */
+export function deployTimeline(genesis: Genesis): { before: (step: StepName) => number; total: number } {
+  const before = new Map<string, number>();
+  let total = 0;
+  for (const step of DEPLOY_STEPS) {
+    before.set(step.name, total);
+    total += step.transactions(genesis);
+  }
+  return {
+    before: (name) => {
+      const n = before.get(name);
+      if (n === undefined) throw new Error(`no deploy step "${name}"; the steps are ${STEP_NAMES.join(", ")}`);
+      return n;
+    },
+    total,
+  };
 }
 
 /* DEPLOYMENT */
 
-export async function deploySystem(
-  ethers: HardhatEthers,
+/** Seconds to wait for a receipt before calling the transaction lost. */
+const RECEIPT_TIMEOUT_MS = 120_000;
+
+/** Deploys `genesis` through `request` and returns where everything landed. */
+export async function deployGenesis(
+  request: Request,
+  artifacts: ArtifactSource,
   genesis: Genesis,
   options: DeployOptions = {},
-): Promise<Deployment> {
+): Promise<ChainDeployment> {
   const networkName = options.networkName ?? "default";
-  const { chainId } = await ethers.provider.getNetwork();
+  const chainId = BigInt(await request<Hex>("eth_chainId"));
   assertDeployAllowed(networkName, chainId, options.allowLive ?? false);
 
-  const signers = await ethers.getSigners();
-  const deployer = options.deployer ?? signers[0];
+  const accounts = (await request<string[]>("eth_accounts")).map((a) => getAddress(a));
+  const deployer = options.deployer ?? accounts[0];
   if (deployer === undefined)
     throw new DeployError("preflight", "network", `network "${networkName}" has no accounts to deploy from`);
-  const deployerAddress = await deployer.getAddress();
 
   // Everything that can be checked without a transaction is checked here.
-  const interfaces = await loadInterfaces(ethers);
-  const resolveAccount = accountResolver(signers, deployerAddress, networkName);
-  const guardian = resolveAccount(genesis.governance.guardian, "governance.guardian", undefined);
-  const allocationSigners = genesis.allocations.map((a, i) =>
-    resolveAccount(a.to, `allocations[${i}].to`, ZeroAddress),
-  );
-  genesis.vesting.forEach((v, i) =>
-    resolveAccount(v.beneficiary, `vesting[${i}].beneficiary`, ZeroAddress, guardian.address),
-  );
-  const seed = genesis.pool.seed;
-  const quoteNeeded = genesis.reserve + (seed?.quote ?? 0n);
+  const loaded = await loadArtifacts(artifacts);
+  const context = new RequestDeployer(request, loaded, genesis, networkName, chainId, getAddress(deployer), accounts);
+  context.preflight();
   if (genesis.quote.deploy && !isLocalChain(chainId)) {
     throw new DeployError(
       "preflight",
@@ -161,355 +174,106 @@ export async function deploySystem(
     );
   }
 
-  const steps = plannedSteps(genesis);
-  const run = new StepRunner(steps, interfaces, options.onStep);
-  const deploy = async <T>(step: StepName, name: ContractName, args: unknown[]): Promise<T> => {
-    const contract = await ethers.deployContract(ARTIFACTS[name], args, deployer);
-    await run.mined(step, contract.deploymentTransaction()!);
-    return contract as unknown as T;
-  };
-
-  /* QUOTE */
-
-  let quote: QuoteToken;
-  if (genesis.quote.deploy) {
-    quote = await run.step("quote", ARTIFACTS.quote, "deploy the test stablecoin", () =>
-      deploy<QuoteToken>("quote", "quote", []),
-    );
-  } else {
-    const address = genesis.quote.address;
-    quote = await run.step("quote", ARTIFACTS.quote, `use the existing quote token at ${address}`, async () => {
-      if ((await ethers.provider.getCode(address)) === "0x") throw new Error(`no contract at quote.address ${address}`);
-      const existing = (await ethers.getContractAt(ARTIFACTS.quote, address, deployer)) as unknown as QuoteToken;
-      const decimals = await existing.decimals();
-      if (decimals !== BigInt(QUOTE_DECIMALS))
-        throw new Error(
-          `quote.address ${address} has ${decimals} decimals; genesis quote amounts are in ${QUOTE_DECIMALS}`,
-        );
-      const balance = await existing.balanceOf(deployerAddress);
-      if (balance < quoteNeeded) {
-        throw new Error(
-          `the deployer ${deployerAddress} holds ${formatDecimal(balance, QUOTE_DECIMALS)} quote; the reserve and the pool seed need ${formatDecimal(quoteNeeded, QUOTE_DECIMALS)}`,
-        );
-      }
-      return existing;
+  const steps = DEPLOY_STEPS.filter((s) => planned(s, genesis));
+  const txs: Partial<Record<StepName, string[]>> = {};
+  const gasUsed: Partial<Record<StepName, bigint>> = {};
+  for (const [i, step] of steps.entries()) {
+    context.begin(step.name);
+    let description: string;
+    try {
+      description = await step.run(context);
+    } catch (error) {
+      throw toDeployError(step.name, step.contract, error, loaded.errors, (revert) => step.hint?.(revert, genesis));
+    }
+    const sent = context.sentInStep;
+    const declared = step.transactions(genesis);
+    if (sent.hashes.length !== declared) {
+      throw new DeployError(
+        step.name,
+        step.contract,
+        `sent ${sent.hashes.length} transactions but declares ${declared}; the fast model's timeline counts the declared ones: make transactions() say what run() sends`,
+      );
+    }
+    txs[step.name] = [...sent.hashes];
+    gasUsed[step.name] = sent.gasUsed;
+    options.onStep?.({
+      index: i + 1,
+      total: steps.length,
+      name: step.name,
+      contract: step.contract,
+      description,
+      txHashes: [...sent.hashes],
+      gasUsed: sent.gasUsed,
     });
   }
 
-  /* TIMELOCK AND PARAMETERS */
-
-  const gov = genesis.governance;
-  const timelock = await run.step(
-    "timelock",
-    ARTIFACTS.timelock,
-    `deploy the timelock (delay ${gov.timelockDelaySeconds}s, anyone executes)`,
-    () => deploy<ArenaTimelock>("timelock", "timelock", [gov.timelockDelaySeconds, [], [ZeroAddress], deployerAddress]),
-  );
-  const timelockAddress = await timelock.getAddress();
-
-  const store = await run.step("store", ARTIFACTS.store, "deploy the parameter store (written by the timelock)", () =>
-    deploy<ParameterStore>("store", "store", [timelockAddress]),
-  );
-  await run.step(
-    "parameters",
-    ARTIFACTS.store,
-    `define ${genesis.parameters.length} parameters with their bounds`,
-    async () => {
-      for (const p of genesis.parameters) {
-        const init = {
-          key: encodeBytes32String(p.key),
-          value: p.value,
-          min: p.min,
-          max: p.max,
-          maxStepBps: p.maxStepBps,
-          minIntervalSeconds: p.minIntervalSeconds,
-          consumer: ZeroAddress,
-        };
-        await run.mined("parameters", await store.defineParameter(init));
-      }
-    },
-  );
-
-  /* TOKEN AND MARKET: each needs the other's address, so the market's is predicted */
-
-  const nonce = await ethers.provider.getTransactionCount(deployerAddress, "pending");
-  const predictedMarket = getCreateAddress({ from: deployerAddress, nonce: nonce + 1 });
-  const token = await run.step(
-    "token",
-    ARTIFACTS.token,
-    `deploy ${genesis.token.name} (${genesis.token.symbol}), minted only by the market at ${predictedMarket}`,
-    () => deploy<ArenaToken>("token", "token", [genesis.token.name, genesis.token.symbol, predictedMarket]),
-  );
-  const tokenAddress = await token.getAddress();
-
-  const quoteAddress = await quote.getAddress();
-  const storeAddress = await store.getAddress();
-  const market = await run.step(
-    "market",
-    ARTIFACTS.market,
-    `deploy the ${genesis.curve.kind} bonding-curve market`,
-    async () => {
-      const deployed = await deploy<BondingCurveMarket>("market", "market", [
-        tokenAddress,
-        quoteAddress,
-        storeAddress,
-        CURVE_KIND_IDS[genesis.curve.kind],
-        genesis.maxSupply,
-        timelockAddress,
-        timelockAddress,
-        guardian.address,
-      ]);
-      const address = await deployed.getAddress();
-      if (address !== predictedMarket) {
-        throw new Error(
-          `the market landed at ${address}, not at ${predictedMarket}, the token's minter: another transaction from the deployer ${deployerAddress} came in between; deploy again from an idle account`,
-        );
-      }
-      return deployed;
-    },
-  );
-  const marketAddress = await market.getAddress();
-
-  /* GOVERNANCE */
-
-  const governor = await run.step(
-    "governor",
-    ARTIFACTS.governor,
-    `deploy the governor (quorum ${gov.quorumPercent}%, voting ${gov.votingPeriodBlocks} blocks)`,
-    () =>
-      deploy<ArenaGovernor>("governor", "governor", [
-        tokenAddress,
-        timelockAddress,
-        gov.votingDelayBlocks,
-        gov.votingPeriodBlocks,
-        gov.proposalThreshold,
-        gov.quorumPercent,
-      ]),
-  );
-  const governorAddress = await governor.getAddress();
-
-  await run.step(
-    "roles",
-    ARTIFACTS.timelock,
-    "make the governor proposer and canceller; the deployer renounces admin",
-    async () => {
-      await run.mined("roles", await timelock.grantRole(await timelock.PROPOSER_ROLE(), governorAddress));
-      await run.mined("roles", await timelock.grantRole(await timelock.CANCELLER_ROLE(), governorAddress));
-      await run.mined("roles", await timelock.renounceRole(await timelock.DEFAULT_ADMIN_ROLE(), deployerAddress));
-    },
-  );
-
-  /* POOL AND SEALING THE STORE */
-
-  const pool = await run.step(
-    "pool",
-    ARTIFACTS.pool,
-    `deploy the constant-product pool (fee ${genesis.pool.feeBps} bps)`,
-    () => deploy<ConstantProductPool>("pool", "pool", [tokenAddress, quoteAddress, storeAddress]),
-  );
-  const poolAddress = await pool.getAddress();
-
-  await run.step(
-    "consumers",
-    ARTIFACTS.store,
-    "register the market and the pool as consumers of their parameters",
-    async () => {
-      for (const p of genesis.parameters) {
-        await run.mined(
-          "consumers",
-          await store.setConsumer(encodeBytes32String(p.key), p.consumer === "market" ? marketAddress : poolAddress),
-        );
-      }
-    },
-  );
-  await run.step("seal", ARTIFACTS.store, "seal the store: from now on only the timelock writes it", async () => {
-    await run.mined("seal", await store.seal());
-  });
-
-  /* VESTING AND GENESIS */
-
-  const vestingStartBase = await latestTimestamp(ethers);
-  const schedules = genesis.vesting.map((v, i) => ({
-    beneficiary: resolveAccount(v.beneficiary, `vesting[${i}].beneficiary`, timelockAddress, guardian.address).address,
-    start: v.start.kind === "relative" ? vestingStartBase + v.start.seconds : v.start.timestamp,
-    cliffSeconds: v.cliffSeconds,
-    durationSeconds: v.durationSeconds,
-    amount: v.amount,
-  }));
-  const vestingTotal = genesis.vesting.reduce((sum, v) => sum + v.amount, 0n);
-  const vesting = await run.step(
-    "vesting",
-    ARTIFACTS.vesting,
-    `deploy vesting with ${schedules.length} schedules (${formatDecimal(vestingTotal, 18)} tokens)`,
-    () => deploy<Vesting>("vesting", "vesting", [tokenAddress, schedules]),
-  );
-  const vestingAddress = await vesting.getAddress();
-
-  if (genesis.quote.deploy) {
-    await run.step(
-      "fund",
-      ARTIFACTS.quote,
-      `mint ${formatDecimal(quoteNeeded, QUOTE_DECIMALS)} quote to the deployer for the reserve and the pool seed`,
-      async () => {
-        await run.mined("fund", await quote.mint(deployerAddress, quoteNeeded));
-      },
-    );
-  }
-
-  const allocations = genesis.allocations.map((a, i) => ({
-    to: resolveAccount(a.to, `allocations[${i}].to`, timelockAddress, guardian.address).address,
-    amount: a.amount,
-  }));
-  if (vestingTotal > 0n) allocations.push({ to: vestingAddress, amount: vestingTotal });
-  if (seed !== undefined) allocations.push({ to: deployerAddress, amount: seed.tokens });
-  const minted = allocations.reduce((sum, a) => sum + a.amount, 0n);
-  const reserveHint = (revert: DecodedRevert): string | undefined =>
-    revert.name === "GenesisReserveTooLow"
-      ? `Raise "reserve" in ${genesis.source} to at least ${formatDecimal(revert.args.requiredQuote as bigint, QUOTE_DECIMALS)} quote`
-      : undefined;
-  await run.step(
-    "genesis",
-    ARTIFACTS.market,
-    `mint ${formatDecimal(minted, 18)} tokens to ${allocations.length} holders against a reserve of ${formatDecimal(genesis.reserve, QUOTE_DECIMALS)} quote`,
-    async () => {
-      await run.mined("genesis", await quote.approve(marketAddress, genesis.reserve));
-      await run.mined("genesis", await market.genesis(allocations, genesis.reserve));
-    },
-    reserveHint,
-  );
-
-  if (seed !== undefined) {
-    await run.step(
-      "pool-seed",
-      ARTIFACTS.pool,
-      `seed the pool with ${formatDecimal(seed.tokens, 18)} tokens and ${formatDecimal(seed.quote, QUOTE_DECIMALS)} quote; LP shares to the timelock`,
-      async () => {
-        await run.mined("pool-seed", await token.approve(poolAddress, seed.tokens));
-        await run.mined("pool-seed", await quote.approve(poolAddress, seed.quote));
-        const deadline = (await latestTimestamp(ethers)) + (options.deadlineSeconds ?? 3_600);
-        await run.mined(
-          "pool-seed",
-          await pool.addLiquidity(seed.tokens, seed.quote, seed.tokens, seed.quote, timelockAddress, deadline),
-        );
-      },
-    );
-  }
-
-  const delegators = genesis.allocations.flatMap((a, i) => (a.delegate ? [allocationSigners[i]] : []));
-  if (delegators.length > 0) {
-    await run.step(
-      "delegate",
-      ARTIFACTS.token,
-      `self-delegate the votes of ${delegators.length} local accounts`,
-      async () => {
-        const done = new Set<string>();
-        for (const { address, signer } of delegators) {
-          if (done.has(address)) continue;
-          done.add(address);
-          await run.mined("delegate", await token.connect(signer!).delegate(address));
-        }
-      },
-    );
-  }
-
-  const deployBlock = run.firstBlock!;
-  const block = await ethers.provider.getBlock(deployBlock);
+  const deployBlock = context.firstBlock!;
+  const block = await request<{ timestamp: Hex }>("eth_getBlockByNumber", [`0x${deployBlock.toString(16)}`, false]);
+  const addresses = Object.fromEntries(CONTRACT_NAMES.map((name) => [name, context.addresses[name]!])) as Record<
+    ContractName,
+    string
+  >;
   return {
     network: networkName,
     chainId,
-    deployer: deployerAddress,
+    deployer: context.deployer,
     deployBlock,
-    deployTimestamp: block!.timestamp,
-    contracts: { quote, token, timelock, governor, store, market, pool, vesting },
-    addresses: {
-      quote: quoteAddress,
-      token: tokenAddress,
-      timelock: timelockAddress,
-      governor: governorAddress,
-      store: storeAddress,
-      market: marketAddress,
-      pool: poolAddress,
-      vesting: vestingAddress,
-    },
-    accounts: { deployer: deployerAddress, treasury: timelockAddress, guardian: guardian.address },
-    txs: run.txs,
-    gasUsed: run.gasUsed,
+    deployTimestamp: Number(BigInt(block.timestamp)),
+    addresses,
+    accounts: { deployer: context.deployer, treasury: context.addresses.timelock!, guardian: context.guardian },
+    txs,
+    gasUsed,
     parameters: genesis.parameters,
     genesis,
   };
 }
 
-/** The steps this genesis needs, in order (no minting with an existing quote, no seed or delegation when absent). */
-export function plannedSteps(genesis: Genesis): StepName[] {
-  return STEP_NAMES.filter(
-    (step) =>
-      (step !== "fund" || genesis.quote.deploy) &&
-      (step !== "pool-seed" || genesis.pool.seed !== undefined) &&
-      (step !== "delegate" || genesis.allocations.some((a) => a.delegate)),
+/** deployGenesis through a Hardhat ethers connection, with every contract attached as a typed ethers contract. */
+export async function deploySystem(
+  ethers: HardhatEthers,
+  genesis: Genesis,
+  options: Omit<DeployOptions, "deployer"> & { deployer?: HardhatEthersSigner } = {},
+): Promise<Deployment> {
+  const request: Request = (method, params = []) => ethers.provider.send(method, params);
+  const artifacts: ArtifactSource = {
+    async readArtifact(name) {
+      const factory = await ethers.getContractFactory(name);
+      return { abi: JSON.parse(factory.interface.formatJson()), bytecode: factory.bytecode };
+    },
+  };
+  const deployer = options.deployer === undefined ? undefined : getAddress(await options.deployer.getAddress());
+  const { deployer: _signer, ...rest } = options;
+  const deployment = await deployGenesis(request, artifacts, genesis, {
+    ...rest,
+    ...(deployer === undefined ? {} : { deployer }),
+  });
+  const signer = options.deployer ?? (await ethers.getSigner(deployment.deployer));
+  const entries = await Promise.all(
+    CONTRACT_NAMES.map(async (name) => [
+      name,
+      await ethers.getContractAt(ARTIFACTS[name]!, deployment.addresses[name]!, signer),
+    ]),
   );
+  return { ...deployment, contracts: Object.fromEntries(entries) as unknown as DeployedContracts };
 }
 
 /* HELPERS */
 
-class StepRunner {
-  readonly txs: Partial<Record<StepName, string[]>> = {};
-  readonly gasUsed: Partial<Record<StepName, bigint>> = {};
-  firstBlock: number | undefined;
-  readonly #steps: StepName[];
-  readonly #interfaces: Interface[];
-  readonly #onStep?: (step: StepReport) => void;
-
-  constructor(steps: StepName[], interfaces: Interface[], onStep?: (step: StepReport) => void) {
-    this.#steps = steps;
-    this.#interfaces = interfaces;
-    this.#onStep = onStep;
-  }
-
-  /** Runs one step; any failure becomes a DeployError naming the step, the contract and the revert. */
-  async step<T>(
-    name: StepName,
-    contract: string,
-    description: string,
-    body: () => Promise<T>,
-    hint?: (revert: DecodedRevert) => string | undefined,
-  ): Promise<T> {
-    this.txs[name] ??= [];
-    this.gasUsed[name] ??= 0n;
-    let result: T;
-    try {
-      result = await body();
-    } catch (error) {
-      throw toDeployError(name, contract, error, this.#interfaces, hint);
-    }
-    this.#onStep?.({
-      index: this.#steps.indexOf(name) + 1,
-      total: this.#steps.length,
-      name,
-      contract,
-      description,
-      txHashes: [...this.txs[name]!],
-      gasUsed: this.gasUsed[name]!,
-    });
-    return result;
-  }
-
-  /** Waits for a transaction and records its hash and gas under the step. */
-  async mined(name: StepName, tx: ContractTransactionResponse): Promise<ContractTransactionReceipt> {
-    (this.txs[name] ??= []).push(tx.hash);
-    const receipt = await tx.wait();
-    if (receipt === null || receipt.status !== 1) throw new Error(`transaction ${tx.hash} did not succeed`);
-    this.gasUsed[name] = (this.gasUsed[name] ?? 0n) + receipt.gasUsed;
-    this.firstBlock ??= receipt.blockNumber;
-    return receipt;
-  }
+interface LoadedArtifacts {
+  byName: Map<string, { abi: Abi; bytecode: Hex }>;
+  /** Every error of every contract, so a revert anywhere in a call (the token inside the market, say) decodes. */
+  errors: Abi;
 }
 
-/** Every contract's ABI, so that a revert anywhere in a call (the token inside the market, say) decodes. */
-async function loadInterfaces(ethers: HardhatEthers): Promise<Interface[]> {
-  const interfaces: Interface[] = [];
-  for (const artifact of Object.values(ARTIFACTS)) {
+async function loadArtifacts(artifacts: ArtifactSource): Promise<LoadedArtifacts> {
+  const byName = new Map<string, { abi: Abi; bytecode: Hex }>();
+  const errors: AbiItem[] = [];
+  const seen = new Set<string>();
+  const names = new Set([...Object.values(ARTIFACTS), ...DEPLOY_STEPS.map((s) => s.contract)]);
+  for (const artifact of names) {
+    let read: { abi: readonly unknown[]; bytecode: string };
     try {
-      interfaces.push((await ethers.getContractFactory(artifact)).interface);
+      read = await artifacts.readArtifact(artifact);
     } catch (error) {
       throw new DeployError(
         "preflight",
@@ -519,43 +283,178 @@ async function loadInterfaces(ethers: HardhatEthers): Promise<Interface[]> {
         { cause: error },
       );
     }
+    const abi = read.abi as Abi;
+    byName.set(artifact, { abi, bytecode: read.bytecode as Hex });
+    for (const item of abi) {
+      if (item.type !== "error") continue;
+      const signature = `${item.name}(${item.inputs.map((i) => i.type).join(",")})`;
+      if (!seen.has(signature)) {
+        seen.add(signature);
+        errors.push(item);
+      }
+    }
   }
-  return interfaces;
+  return { byName, errors };
 }
 
-interface ResolvedAccount {
-  address: string;
-  signer?: HardhatEthersSigner;
-}
+/** The DeployContext over a JSON-RPC request function: estimate, send, wait for the receipt, record. */
+class RequestDeployer implements DeployContext {
+  readonly genesis: Genesis;
+  readonly networkName: string;
+  readonly chainId: bigint;
+  readonly deployer: Address;
+  readonly addresses: Record<string, Address> = {};
+  guardian: Address = zeroAddress;
+  firstBlock: number | undefined;
+  sentInStep: { hashes: Hex[]; gasUsed: bigint } = { hashes: [], gasUsed: 0n };
+  private readonly request: Request;
+  private readonly artifacts: LoadedArtifacts;
+  private readonly accounts: readonly Address[];
 
-/** Turns an AccountRef into an address (and the signer when it is one of ours). */
-function accountResolver(signers: HardhatEthersSigner[], deployer: string, networkName: string) {
-  return (ref: AccountRef, path: string, treasury: string | undefined, guardian?: string): ResolvedAccount => {
+  constructor(
+    request: Request,
+    artifacts: LoadedArtifacts,
+    genesis: Genesis,
+    networkName: string,
+    chainId: bigint,
+    deployer: Address,
+    accounts: readonly Address[],
+  ) {
+    this.request = request;
+    this.artifacts = artifacts;
+    this.genesis = genesis;
+    this.networkName = networkName;
+    this.chainId = chainId;
+    this.deployer = deployer;
+    this.accounts = accounts;
+  }
+
+  /** Resolves every account the genesis names before anything is sent (a missing account:N fails here). */
+  preflight(): void {
+    const g = this.genesis;
+    this.guardian = this.resolve(g.governance.guardian, "governance.guardian", zeroAddress);
+    g.allocations.forEach((a, i) => this.resolve(a.to, `allocations[${i}].to`, zeroAddress));
+    g.vesting.forEach((v, i) => this.resolve(v.beneficiary, `vesting[${i}].beneficiary`, zeroAddress));
+  }
+
+  begin(_step: string): void {
+    this.sentInStep = { hashes: [], gasUsed: 0n };
+  }
+
+  account(ref: AccountRef, path: string): Address {
+    const treasury = this.addresses.timelock;
+    if (ref.kind === "treasury" && treasury === undefined)
+      throw new Error(`${path}: the treasury (the timelock) is not deployed yet`);
+    return this.resolve(ref, path, treasury ?? zeroAddress);
+  }
+
+  private resolve(ref: AccountRef, path: string, treasury: Address): Address {
     switch (ref.kind) {
       case "deployer":
-        return { address: deployer, signer: signers.find((s) => s.address === deployer) };
+        return this.deployer;
       case "treasury":
-        return { address: treasury! };
+        return treasury;
       case "guardian":
-        return { address: guardian ?? ZeroAddress, signer: signers.find((s) => s.address === guardian) };
+        return this.guardian;
       case "account": {
-        const signer = signers[ref.index];
-        if (signer === undefined) {
+        const account = this.accounts[ref.index];
+        if (account === undefined) {
+          const n = this.accounts.length;
           throw new DeployError(
             "preflight",
             "network",
-            `${path}: account:${ref.index} does not exist; network "${networkName}" has ${signers.length} account${signers.length === 1 ? "" : "s"} (account:0 to account:${signers.length - 1})`,
+            `${path}: account:${ref.index} does not exist; network "${this.networkName}" has ${n} account${n === 1 ? "" : "s"} (account:0 to account:${n - 1})`,
           );
         }
-        return { address: signer.address, signer };
+        return account;
       }
       case "address":
-        return { address: ref.address, signer: signers.find((s) => s.address === ref.address) };
+        return getAddress(ref.address);
     }
-  };
-}
+  }
 
-async function latestTimestamp(ethers: HardhatEthers): Promise<number> {
-  const block = await ethers.provider.getBlock("latest");
-  return block!.timestamp;
+  canSend(address: Address): boolean {
+    return this.accounts.some((a) => a.toLowerCase() === address.toLowerCase());
+  }
+
+  private artifact(name: string): { abi: Abi; bytecode: Hex } {
+    const artifact = this.artifacts.byName.get(name);
+    if (artifact === undefined) throw new Error(`artifact ${name} was not loaded`);
+    return artifact;
+  }
+
+  private target(to: string): Address {
+    if (to.startsWith("0x")) return getAddress(to);
+    const address = this.addresses[to];
+    if (address === undefined) throw new Error(`the ${to} is not deployed yet`);
+    return address;
+  }
+
+  async deploy(name: string, artifact: string, args: readonly unknown[]): Promise<Address> {
+    const { abi, bytecode } = this.artifact(artifact);
+    const data = encodeDeployData({ abi, bytecode, args: args as unknown[] });
+    const receipt = await this.transact({ from: this.deployer, data });
+    if (receipt.contractAddress === null) throw new Error(`the deployment of ${artifact} left no contract`);
+    const address = getAddress(receipt.contractAddress);
+    this.addresses[name] = address;
+    return address;
+  }
+
+  async send(to: string, artifact: string, fn: string, args: readonly unknown[], from?: Address): Promise<void> {
+    const data = encodeFunctionData({ abi: this.artifact(artifact).abi, functionName: fn, args: args as unknown[] });
+    await this.transact({ from: from ?? this.deployer, to: this.target(to), data });
+  }
+
+  async read(to: string, artifact: string, fn: string, args: readonly unknown[] = []): Promise<unknown> {
+    const { abi } = this.artifact(artifact);
+    const data = encodeFunctionData({ abi, functionName: fn, args: args as unknown[] });
+    const result = await this.request<Hex>("eth_call", [{ to: this.target(to), data }, "latest"]);
+    return decodeFunctionResult({ abi, functionName: fn, data: result });
+  }
+
+  code(address: Address): Promise<string> {
+    return this.request<string>("eth_getCode", [address, "latest"]);
+  }
+
+  async latestTimestamp(): Promise<number> {
+    const block = await this.request<{ timestamp: Hex }>("eth_getBlockByNumber", ["latest", false]);
+    return Number(BigInt(block.timestamp));
+  }
+
+  async nonce(): Promise<number> {
+    return Number(BigInt(await this.request<Hex>("eth_getTransactionCount", [this.deployer, "pending"])));
+  }
+
+  /** Estimates (a call that would revert is refused with its error, nothing sent), sends and waits for the receipt. */
+  private async transact(tx: { from: Address; to?: Address; data: Hex }): Promise<{ contractAddress: string | null }> {
+    const gas = await this.request<Hex>("eth_estimateGas", [tx]);
+    const hash = await this.request<Hex>("eth_sendTransaction", [{ ...tx, gas }]);
+    this.sentInStep.hashes.push(hash);
+    const receipt = await this.receipt(hash);
+    if (receipt.status !== "0x1") throw new Error(`transaction ${hash} did not succeed`);
+    this.sentInStep.gasUsed += BigInt(receipt.gasUsed);
+    this.firstBlock ??= Number(BigInt(receipt.blockNumber));
+    return receipt;
+  }
+
+  private async receipt(
+    hash: Hex,
+  ): Promise<{ status: Hex; gasUsed: Hex; blockNumber: Hex; contractAddress: string | null }> {
+    const started = Date.now();
+    for (let wait = 0; ; wait = Math.min(wait + 50, 1_000)) {
+      const receipt = await this.request<{
+        status: Hex;
+        gasUsed: Hex;
+        blockNumber: Hex;
+        contractAddress: string | null;
+      } | null>("eth_getTransactionReceipt", [hash]);
+      if (receipt !== null) return receipt;
+      if (Date.now() - started > RECEIPT_TIMEOUT_MS) {
+        throw new Error(
+          `transaction ${hash} was not mined within ${RECEIPT_TIMEOUT_MS / 1000} s; is the node mining (automine on, or an interval)?`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
 }

@@ -13,7 +13,7 @@ import {
   CONTRACT_NAMES,
   type ContractName,
   type DeployedContracts,
-  type Deployment,
+  type ChainDeployment,
   STEP_NAMES,
   type StepName,
 } from "./deploy.ts";
@@ -60,7 +60,7 @@ export class DeploymentFileError extends ArenaError {
   }
 }
 
-export function deploymentRecord(deployment: Deployment): DeploymentRecord {
+export function deploymentRecord(deployment: ChainDeployment): DeploymentRecord {
   const parameters: Record<string, ParameterRecord> = {};
   for (const p of deployment.parameters) {
     parameters[p.key] = {
@@ -84,7 +84,7 @@ export function deploymentRecord(deployment: Deployment): DeploymentRecord {
     maxSupply: deployment.genesis.maxSupply.toString(),
     addresses: { ...deployment.addresses },
     accounts: { treasury: deployment.accounts.treasury, guardian: deployment.accounts.guardian },
-    txs: Object.fromEntries(Object.entries(deployment.txs).map(([step, hashes]) => [step, [...hashes]])),
+    txs: Object.fromEntries(Object.entries(deployment.txs).map(([step, hashes]) => [step, [...(hashes ?? [])]])),
     parameters,
   };
 }
@@ -96,7 +96,7 @@ export function deploymentFilePath(network: string, dir = "deployments"): string
 }
 
 /** Writes deployments/<network>.json (through a temporary file, so a reader never sees half of it). */
-export async function writeDeploymentFile(deployment: Deployment, dir = "deployments"): Promise<string> {
+export async function writeDeploymentFile(deployment: ChainDeployment, dir = "deployments"): Promise<string> {
   const path = deploymentFilePath(deployment.network, dir);
   await mkdir(dir, { recursive: true });
   const temporary = `${path}.tmp-${process.pid}`;

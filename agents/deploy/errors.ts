@@ -1,14 +1,11 @@
 // A failed deployment step names the step, the contract and the decoded revert reason.
 
-import { AbiCoder, type Interface } from "ethers";
-import { ArenaError } from "../core/errors.ts";
+import { type Abi, decodeErrorResult, type Hex } from "viem";
 
-export interface DecodedRevert {
-  name: string;
-  args: Record<string, unknown>;
-  /** `Name(arg=value, …)`. */
-  text: string;
-}
+import { ArenaError } from "../core/errors.ts";
+import type { DecodedRevert } from "./step.ts";
+
+export type { DecodedRevert };
 
 export class DeployError extends ArenaError {
   readonly step: string;
@@ -23,10 +20,7 @@ export class DeployError extends ArenaError {
   }
 }
 
-const ERROR_STRING_SELECTOR = "0x08c379a0";
-const PANIC_SELECTOR = "0x4e487b71";
-
-/** The first revert payload found in an error from ethers, Hardhat or a JSON-RPC node. */
+/** The first revert payload found in an error from viem, ethers, Hardhat or a JSON-RPC node. */
 export function findRevertData(error: unknown, depth = 0): string | undefined {
   if (depth > 5 || typeof error !== "object" || error === null) return undefined;
   const record = error as Record<string, unknown>;
@@ -39,33 +33,27 @@ export function findRevertData(error: unknown, depth = 0): string | undefined {
   return undefined;
 }
 
-/** Decodes a custom error with the first interface that knows it, or Error(string) / Panic(uint256). */
-export function decodeRevert(data: string, interfaces: Interface[]): DecodedRevert | undefined {
-  const selector = data.slice(0, 10).toLowerCase();
-  if (selector === ERROR_STRING_SELECTOR || selector === PANIC_SELECTOR) {
-    const type = selector === ERROR_STRING_SELECTOR ? "string" : "uint256";
-    const [value] = AbiCoder.defaultAbiCoder().decode([type], `0x${data.slice(10)}`);
-    const name = selector === ERROR_STRING_SELECTOR ? "Error" : "Panic";
-    return {
-      name,
-      args: { value },
-      text: `${name}(${selector === ERROR_STRING_SELECTOR ? JSON.stringify(value) : `0x${(value as bigint).toString(16)}`})`,
-    };
+/** A custom error of `errors`, or Error(string) / Panic(uint256); undefined when nothing knows the selector. */
+export function decodeRevert(data: string, errors: Abi): DecodedRevert | undefined {
+  let decoded: { abiItem: unknown; args?: readonly unknown[] | undefined; errorName: string };
+  try {
+    decoded = decodeErrorResult({ abi: errors, data: data as Hex });
+  } catch {
+    return undefined;
   }
-  for (const iface of interfaces) {
-    let parsed;
-    try {
-      parsed = iface.parseError(data);
-    } catch {
-      continue;
-    }
-    if (parsed === null) continue;
-    const args: Record<string, unknown> = {};
-    parsed.fragment.inputs.forEach((input, i) => (args[input.name || `arg${i}`] = parsed.args[i]));
-    const shown = Object.entries(args).map(([name, value]) => `${name}=${String(value)}`);
-    return { name: parsed.name, args, text: `${parsed.name}(${shown.join(", ")})` };
-  }
-  return undefined;
+  const item = decoded.abiItem as { inputs?: readonly { name?: string }[] };
+  const values = (decoded.args ?? []) as readonly unknown[];
+  const args: Record<string, unknown> = {};
+  values.forEach((value, i) => (args[item.inputs?.[i]?.name || `arg${i}`] = value));
+  let text: string;
+  if (decoded.errorName === "Error") text = `Error(${JSON.stringify(values[0])})`;
+  else if (decoded.errorName === "Panic") text = `Panic(0x${(values[0] as bigint).toString(16)})`;
+  else
+    text = `${decoded.errorName}(${Object.entries(args)
+      .map(([name, value]) => `${name}=${String(value)}`)
+      .join(", ")})`;
+  const name = decoded.errorName;
+  return { name, args: name === "Error" || name === "Panic" ? { value: values[0] } : args, text };
 }
 
 /** Wraps any failure of a step in a DeployError naming the step, the contract and the revert. */
@@ -73,12 +61,12 @@ export function toDeployError(
   step: string,
   contract: string,
   error: unknown,
-  interfaces: Interface[],
+  errors: Abi,
   hint?: (revert: DecodedRevert) => string | undefined,
 ): DeployError {
   if (error instanceof DeployError) return error;
   const data = findRevertData(error);
-  const revert = data === undefined ? undefined : decodeRevert(data, interfaces);
+  const revert = data === undefined ? undefined : decodeRevert(data, errors);
   if (revert !== undefined) {
     const extra = hint?.(revert);
     return new DeployError(
@@ -86,7 +74,9 @@ export function toDeployError(
       contract,
       `reverted with ${revert.text}${extra === undefined ? "" : `. ${extra}`}`,
       revert,
-      { cause: error },
+      {
+        cause: error,
+      },
     );
   }
   const message =

@@ -1,9 +1,10 @@
-// The model's start: what deploySystem (agents/deploy/deploy.ts) and setUpBattle (agents/world/setup.ts)
+// The model's start: what deployGenesis (agents/deploy/deploy.ts) and setUpBattle (agents/deploy/agents.ts)
 // leave on the chain, computed without one. The genesis mints its allocations (vesting's to the
 // vesting contract, the pool seed to the deployer) against its reserve, the deployer seeds the pool
 // (LP shares to the treasury), then every agent gets its quote and buys its starting tokens from the
 // curve in wallet order. Block numbers and timestamps follow the chain's: one block per deployment
-// transaction from the scenario's startTime, one second apart, then the set-up blocks, so vesting
+// transaction from the scenario's startTime, one second apart (the deploy steps declare how many), then
+// the set-up blocks (setupBlocks, from the same plan setUpAgents follows), so vesting
 // schedules start and unlock at the same steps as in a chain battle.
 
 import type { Address } from "viem";
@@ -24,6 +25,8 @@ import type { PoolTwin } from "../mechanisms/pool/mechanism.ts";
 import type { VestingTwin } from "../mechanisms/vesting/mechanism.ts";
 import { VestingModel } from "../mechanisms/vesting/model.ts";
 import { ArenaError } from "../core/errors.ts";
+import { deployTimeline } from "../deploy/deploy.ts";
+import { fundingTransactions, setupApprovals, setupBlocks } from "../deploy/agents.ts";
 
 /** Gas of the set-up transactions (gas.json of the ready-made chain battles, behaviour "setup"). */
 const SETUP_GAS = {
@@ -36,9 +39,6 @@ const SETUP_GAS = {
   /** BondingCurveMarket.buyExactTokens of the starting tokens (a fresh token balance, maxUint256 limits). */
   buyStartingTokens: 92_082n,
 } as const;
-
-/** Set-up transactions per block (agents/world/setup.ts SETUP_BATCH). */
-const SETUP_BATCH = 200;
 
 /** A scenario the model cannot start: bad parameter overrides, a genesis reserve too low, a set-up that would revert. */
 export class ModelSetupError extends ArenaError {
@@ -137,15 +137,11 @@ export async function setUpModel(scenario: Scenario, overrides: readonly Paramet
 
   /* THE CHAIN'S TIMELINE: one block per deployment transaction, one second apart */
 
-  const n = genesis.parameters.length;
-  const quoteDeployed = genesis.quote.deploy ? 1 : 0;
-  // quote, timelock, store, N definitions, token, market, governor, 3 roles, pool, N consumers, seal
-  const sealBlock = quoteDeployed + 2 + n + 3 + 3 + 1 + n + 1;
-  const delegators = new Set(genesis.allocations.filter((a) => a.delegate).map((a) => holderOfRef(a.to, genesis))).size;
-  // vesting, funding the deployer, approve + genesis, the seed's approve × 2 + addLiquidity, delegations
-  const deployBlocks = sealBlock + 1 + quoteDeployed + 2 + (seed === undefined ? 0 : 3) + delegators;
+  const timeline = deployTimeline(genesis);
+  // Relative vesting starts count from the latest block when vesting is deployed: the one before it.
+  const vestingDeployedAfter = timeline.before("vesting");
   const timestampOf = (block: number) => BigInt(scenario.startTime + block - 1);
-  const vestingBase = timestampOf(sealBlock);
+  const vestingBase = timestampOf(vestingDeployedAfter);
   const vesting = new VestingModel(
     genesis.vesting.map((v) => ({
       beneficiary: holderOfRef(v.beneficiary, genesis),
@@ -178,13 +174,13 @@ export async function setUpModel(scenario: Scenario, overrides: readonly Paramet
   }
   let fundingTxs = 0;
   let gasUsed = 0n;
+  const approvalGas = setupApprovals().reduce(
+    (sum, { asset }) => sum + (asset === "quote" ? SETUP_GAS.approveQuote : SETUP_GAS.approveToken),
+    0n,
+  );
   for (const a of agents) {
-    fundingTxs += 3;
-    gasUsed += 2n * SETUP_GAS.approveQuote + SETUP_GAS.approveToken;
-    if (a.config.funds.quote > 0n) {
-      fundingTxs++;
-      gasUsed += SETUP_GAS.mintQuote;
-    }
+    fundingTxs += fundingTransactions(a.config);
+    gasUsed += approvalGas + (a.config.funds.quote > 0n ? SETUP_GAS.mintQuote : 0n);
   }
   let buyTxs = 0;
   for (const a of agents) {
@@ -210,7 +206,7 @@ export async function setUpModel(scenario: Scenario, overrides: readonly Paramet
       );
     }
   }
-  const lastBlock = deployBlocks + 1 + Math.ceil(fundingTxs / SETUP_BATCH) + Math.ceil(buyTxs / SETUP_BATCH);
+  const lastBlock = timeline.total + setupBlocks(scenario.agents);
   return {
     genesis,
     twins: new Map<string, unknown>([

@@ -4,7 +4,7 @@
 
 import type { NetworkConnection } from "hardhat/types/network";
 
-import { type Deployment, deploySystem } from "../deploy/deploy.ts";
+import { deploySystem, type Deployment } from "../deploy/deploy.ts";
 import { type Genesis, loadGenesis } from "../inputs/genesis.ts";
 
 export const CURVE_GENESIS = {

@@ -7,7 +7,7 @@
 
 import { type Address, getAddress, keccak256, stringToHex } from "viem";
 
-import type { Deployment } from "../deploy/deploy.ts";
+import type { ChainDeployment } from "../deploy/deploy.ts";
 import { voteWeight } from "./receipts.ts";
 import {
   encodeDelegate,
@@ -59,7 +59,7 @@ export async function setUpGovernance(
   chain: Chain,
   scenario: Scenario,
   abis: SystemAbis,
-  deployment: Deployment,
+  deployment: ChainDeployment,
   wallets: readonly { config: { id: string }; address: Address }[],
   startTimestamp: bigint,
   log: (line: string) => void,
@@ -268,7 +268,7 @@ export async function setUpGovernance(
 }
 
 /** The genesis allocations that delegate their votes, as the network's accounts. */
-async function genesisHolders(chain: Chain, deployment: Deployment): Promise<Holder[]> {
+async function genesisHolders(chain: Chain, deployment: ChainDeployment): Promise<Holder[]> {
   const accounts = (await chain.request<string[]>("eth_accounts")).map((a) => getAddress(a));
   const holders: Holder[] = [];
   for (const a of deployment.genesis.allocations) {

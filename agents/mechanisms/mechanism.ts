@@ -125,6 +125,8 @@ export interface Mechanism<Twin, I extends { kind: string }, Slice extends objec
   readonly contracts: readonly (keyof SystemAddresses)[];
   /** An ERC-20 position it issues to agents (the pool's LP shares) and the holdings field it fills. */
   readonly position?: { contract: keyof SystemAddresses; field: "lp" };
+  /** The assets it pulls from agents: every agent approves it for each at set-up, in this order. */
+  readonly spends: readonly ("quote" | "token")[];
 
   /* WHAT AGENTS SEE */
 

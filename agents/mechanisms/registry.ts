@@ -3,6 +3,9 @@
 // intents. Adding a mechanism adds its line to each list here and nothing elsewhere.
 
 import type { GasTermsOf, IntentBase, OrderingMode, StepClock } from "../core/types.ts";
+import type { DeployStep } from "../deploy/step.ts";
+import { delegateStep, fundStep, governorStep, quoteStep, rolesStep, timelockStep } from "../deploy/system-steps.ts";
+import { genesisStep, marketStep, tokenStep } from "./market/deploy.ts";
 import type { MarketIntent } from "./market/intents.ts";
 import { market } from "./market/mechanism.ts";
 import type { CurveState } from "./market/state.ts";
@@ -15,9 +18,12 @@ import {
   type EncodedCall,
   type SendContext,
 } from "./mechanism.ts";
+import { poolSeedStep, poolStep } from "./pool/deploy.ts";
 import type { PoolIntent } from "./pool/intents.ts";
 import { pool } from "./pool/mechanism.ts";
 import type { PoolState } from "./pool/state.ts";
+import { consumersStep, parametersStep, sealStep, storeStep } from "./store/deploy.ts";
+import { vestingStep } from "./vesting/deploy.ts";
 import type { VestingIntent } from "./vesting/intents.ts";
 import { vesting } from "./vesting/mechanism.ts";
 
@@ -26,6 +32,30 @@ export type { OrderingMode };
 /* THE MECHANISMS, in the order the engine visits them */
 
 export const MECHANISMS: readonly AnyMechanism[] = [market, pool, vesting];
+
+/** Every deployed contract's role (the `deploys` of the deploy steps below). */
+export type ContractName = "quote" | "timelock" | "store" | "token" | "market" | "governor" | "pool" | "vesting";
+
+/* DEPLOYMENT: every step in the one order that works (each needs the addresses of those before it) */
+
+export const DEPLOY_STEPS: readonly DeployStep[] = [
+  quoteStep,
+  timelockStep,
+  storeStep,
+  parametersStep,
+  tokenStep, // the token names the market's address before the market exists: the market must come next
+  marketStep,
+  governorStep,
+  rolesStep,
+  poolStep,
+  consumersStep,
+  sealStep,
+  vestingStep,
+  fundStep,
+  genesisStep,
+  poolSeedStep,
+  delegateStep,
+];
 
 /* INTENTS: one line per mechanism */
 

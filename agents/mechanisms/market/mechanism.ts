@@ -217,6 +217,7 @@ async function verify(twin: MarketTwin, ctx: ChainReadContext): Promise<TwinDiff
 export const market = {
   id: "market",
   contracts: ["market"],
+  spends: ["quote"],
 
   observe: (twin) => ({ curve: curveStateOf(twin.model) }),
   venue: { name: "curve", priceWad: (slice) => slice.curve.priceWad },

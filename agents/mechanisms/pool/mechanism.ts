@@ -193,6 +193,7 @@ async function verify(twin: PoolTwin, ctx: ChainReadContext): Promise<TwinDiffer
 export const pool = {
   id: "pool",
   contracts: ["pool"],
+  spends: ["quote", "token"],
   position: { contract: "pool", field: "lp" },
 
   observe: (twin) => ({ pool: poolStateOf(twin.model) }),

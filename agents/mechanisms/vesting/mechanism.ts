@@ -104,6 +104,7 @@ async function verify(twin: VestingTwin, ctx: ChainReadContext): Promise<TwinDif
 export const vesting = {
   id: "vesting",
   contracts: ["vesting"],
+  spends: [],
 
   observe: () => ({}),
   agentPositions(twin, holderKey, timestamp) {
