@@ -12,7 +12,8 @@ import hre from "hardhat";
 
 import { type BattleResult, runBattle } from "../agents/run/battle.ts";
 import { readStepsCsv } from "../agents/run/run-csv.ts";
-import { STEP_COLUMNS, type StepRow } from "../agents/mechanisms/registry.ts";
+import { STEP_COLUMNS } from "../agents/mechanisms/registry.ts";
+import { type StepRow } from "../agents/mechanisms/vocabulary.ts";
 import { loadScenario } from "../agents/inputs/scenario.ts";
 import type { Scenario } from "../agents/inputs/scenario-types.ts";
 import { type RunningAnvil, startAnvil } from "../agents/chain/anvil.ts";

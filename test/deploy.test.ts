@@ -23,7 +23,8 @@ import {
 } from "../agents/deploy/deployment-file.ts";
 import { DeployError } from "../agents/deploy/errors.ts";
 import { assertDeployAllowed, LiveNetworkError } from "../agents/chain/network-guard.ts";
-import { curveParameters, loadGenesis, parseGenesis } from "../agents/inputs/genesis.ts";
+import { loadGenesis, parseGenesis } from "../agents/inputs/genesis.ts";
+import { curveParameters } from "../agents/mechanisms/market/genesis.ts";
 import { CURVE_KIND_IDS } from "../agents/mechanisms/market/state.ts";
 import { GenesisError } from "../agents/core/document-reader.ts";
 import { MAX_SUPPLY } from "../agents/core/limits.ts";

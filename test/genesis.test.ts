@@ -11,7 +11,11 @@ import {
   largestSteepness,
 } from "../agents/mechanisms/market/curve-limits.ts";
 import { expWad } from "../agents/core/solady-math.ts";
-import { loadGenesis, parameterKeys, parseGenesis } from "../agents/inputs/genesis.ts";
+import { loadGenesis, parseGenesis } from "../agents/inputs/genesis.ts";
+import { marketParameterKeys } from "../agents/mechanisms/market/genesis.ts";
+
+/** The store keys a genesis on this curve kind defines: the market's, then the pool's fee. */
+const parameterKeys = (kind: "linear" | "exponential" | "sigmoid") => [...marketParameterKeys(kind), "pool.feeBps"];
 import { type CurveKind } from "../agents/mechanisms/market/state.ts";
 import { CURVE_KIND_IDS } from "../agents/mechanisms/market/state.ts";
 import { GenesisError, type DocumentIssue } from "../agents/core/document-reader.ts";

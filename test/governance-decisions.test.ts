@@ -12,7 +12,7 @@ import { detectAnomaly, type MarketPoint } from "../agents/governance/guardian.t
 import { judge } from "../agents/governance/objective.ts";
 import { windowMetrics } from "../agents/governance/window-metrics.ts";
 import { meanInterval } from "../agents/core/interval.ts";
-import type { StepRow } from "../agents/mechanisms/registry.ts";
+import type { StepRow } from "../agents/mechanisms/vocabulary.ts";
 import type { Objective } from "../agents/inputs/governance-types.ts";
 import { OBJECTIVE_METRICS } from "../agents/inputs/governance-types.ts";
 import { expectClose } from "./helpers/close.ts";

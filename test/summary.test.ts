@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import type { AgentRow } from "../agents/core/records.ts";
-import type { StepRow } from "../agents/mechanisms/registry.ts";
+import type { StepRow } from "../agents/mechanisms/vocabulary.ts";
 import { readSummary, SummaryFileError } from "../agents/run/summary-file.ts";
 import { type AgentFinal, summarize, type SummaryInput, summaryJson } from "../agents/run/summary.ts";
 import { expectClose } from "./helpers/close.ts";

@@ -6,7 +6,7 @@ import { expect } from "chai";
 import hre from "hardhat";
 
 import type { Behaviour, PendingTx } from "../agents/behaviours/behaviour.ts";
-import type { Intent, Observation } from "../agents/mechanisms/registry.ts";
+import type { Intent, Observation } from "../agents/mechanisms/vocabulary.ts";
 import type { Scenario } from "../agents/inputs/scenario-types.ts";
 import { type Chain, openChain } from "../agents/chain/chain.ts";
 import { setUpBattle } from "../agents/deploy/agents.ts";

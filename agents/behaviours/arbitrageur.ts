@@ -17,7 +17,7 @@ import { gasCostQuote } from "./trade.ts";
 import { minusBps, plusBps } from "../core/units.ts";
 import { poolAmountOut } from "../mechanisms/pool/quotes.ts";
 import type { Behaviour } from "./behaviour.ts";
-import type { Intent, Observation } from "../mechanisms/registry.ts";
+import type { Intent, Observation } from "../mechanisms/vocabulary.ts";
 import { checkCommon, checkMinProfit, checkPositiveAmount } from "./config-checks.ts";
 import { buyCost, marketOf, sellRefund, tokensFor } from "./curve-quotes.ts";
 import { quoteText, tokensText } from "./notes.ts";

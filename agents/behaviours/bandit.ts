@@ -16,7 +16,7 @@
 import type { BanditConfig } from "../inputs/behaviour-configs.ts";
 import type { Random } from "../core/random.ts";
 import type { Behaviour, DecideContext, PendingTx, StepOutcome } from "./behaviour.ts";
-import type { Intent, Observation } from "../mechanisms/registry.ts";
+import type { Intent, Observation } from "../mechanisms/vocabulary.ts";
 import { BehaviourConfigError, checkCommon, checkProbability, checkWholeNumber } from "./config-checks.ts";
 
 export type ArmConfig = BanditConfig["arms"][number];

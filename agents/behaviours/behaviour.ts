@@ -6,7 +6,7 @@
 import type { Awaitable } from "../core/types.ts";
 import type { Random } from "../core/random.ts";
 import type { Quoter } from "../mechanisms/market/quoter.ts";
-import type { AgentView, Intent, Observation } from "../mechanisms/registry.ts";
+import type { AgentView, Intent, Observation } from "../mechanisms/vocabulary.ts";
 
 /** A transaction already in the pending block (priority mode), as the engine decoded it. */
 export interface PendingTx {

@@ -2,7 +2,7 @@
 // so a behaviour that is skipped for a step, or given steps out of a bandit's rota, waits the same.
 
 import type { Behaviour } from "./behaviour.ts";
-import type { Intent, Observation } from "../mechanisms/registry.ts";
+import type { Intent, Observation } from "../mechanisms/vocabulary.ts";
 
 export class Cooldown {
   private lastTradeStep: number | undefined;

@@ -21,7 +21,7 @@ import type { FrontRunnerConfig } from "../inputs/behaviour-configs.ts";
 import { gasCostQuote } from "./trade.ts";
 import { minusBps, plusBps } from "../core/units.ts";
 import type { Behaviour, PendingTx } from "./behaviour.ts";
-import type { Intent, Observation } from "../mechanisms/registry.ts";
+import type { Intent, Observation } from "../mechanisms/vocabulary.ts";
 import type { MarketModel } from "../mechanisms/market/model.ts";
 import { checkCommon, checkMinProfit, checkPositiveAmount } from "./config-checks.ts";
 import { buyCost, marketOf, NO_LIMIT, sellRefund, tokensFor, unlessReverts } from "./curve-quotes.ts";

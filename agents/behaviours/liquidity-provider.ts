@@ -7,7 +7,7 @@
 import { minusBps, quoteToTokens, tokensToQuote } from "../core/units.ts";
 import { gapBps } from "../mechanisms/pool/quotes.ts";
 import type { Behaviour } from "./behaviour.ts";
-import type { Intent, Observation } from "../mechanisms/registry.ts";
+import type { Intent, Observation } from "../mechanisms/vocabulary.ts";
 import type { LiquidityProviderConfig } from "../inputs/behaviour-configs.ts";
 import { BehaviourConfigError, checkCommon, checkPositiveAmount, checkWholeNumber } from "./config-checks.ts";
 import { quoteText, tokensText } from "./notes.ts";

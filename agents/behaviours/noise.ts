@@ -4,7 +4,7 @@
 
 import type { Random } from "../core/random.ts";
 import type { Behaviour } from "./behaviour.ts";
-import type { Intent, Observation, Venue } from "../mechanisms/registry.ts";
+import type { Intent, Observation, Venue } from "../mechanisms/vocabulary.ts";
 import type { NoiseConfig } from "../inputs/behaviour-configs.ts";
 import { BehaviourConfigError, checkCommon, checkPositiveAmount, checkProbability } from "./config-checks.ts";
 import { quoteText } from "./notes.ts";

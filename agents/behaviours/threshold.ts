@@ -4,7 +4,7 @@
 // off-chain market model; on the curve the same rule meets the curve's own price response.
 
 import type { Behaviour } from "./behaviour.ts";
-import type { Intent, Observation } from "../mechanisms/registry.ts";
+import type { Intent, Observation } from "../mechanisms/vocabulary.ts";
 import type { ThresholdConfig } from "../inputs/behaviour-configs.ts";
 import { BehaviourConfigError, checkCommon, checkPositiveAmount, checkWholeNumber } from "./config-checks.ts";
 import { oneTradeWithCooldown } from "./cooldown.ts";

@@ -8,13 +8,13 @@
 import { minusBps, plusBps, quoteToTokens, weiToQuote } from "../core/units.ts";
 import { poolAmountIn, poolAmountOut } from "../mechanisms/pool/quotes.ts";
 import { BPS } from "../core/units.ts";
-import type { Intent, Observation, Venue } from "../mechanisms/registry.ts";
+import type { Intent, Observation, Venue } from "../mechanisms/vocabulary.ts";
 import type { IntentBase } from "../core/types.ts";
 import type { PoolState } from "../mechanisms/pool/state.ts";
 import { PoolModel } from "../mechanisms/pool/model.ts";
 import type { CommonConfig } from "../inputs/behaviour-configs.ts";
 import { buyCost, curveStateOf, marketOf, sellRefund, tokensFor, unlessReverts } from "./curve-quotes.ts";
-import { type GasTerms } from "../mechanisms/registry.ts";
+import { type GasTerms } from "../mechanisms/vocabulary.ts";
 
 /** How much to buy: quote units to spend, or token wei to receive. */
 export type TradeSize = { quote: bigint } | { tokens: bigint };

@@ -16,7 +16,7 @@
 import type { VestingBeneficiaryConfig } from "../inputs/behaviour-configs.ts";
 import { BPS } from "../core/units.ts";
 import type { Behaviour, StepOutcome } from "./behaviour.ts";
-import type { Intent, Observation } from "../mechanisms/registry.ts";
+import type { Intent, Observation } from "../mechanisms/vocabulary.ts";
 import { checkCommon, checkPositiveAmount, checkWholeNumber } from "./config-checks.ts";
 import { tokensText } from "./notes.ts";
 import { intentBase, sellIntent, venuePriceWad } from "./trade.ts";

@@ -4,7 +4,7 @@
 
 import { BPS } from "../core/units.ts";
 import type { Behaviour } from "./behaviour.ts";
-import type { Intent, Observation } from "../mechanisms/registry.ts";
+import type { Intent, Observation } from "../mechanisms/vocabulary.ts";
 import type { WhaleConfig } from "../inputs/behaviour-configs.ts";
 import { BehaviourConfigError, checkCommon, checkPositiveAmount, checkWholeNumber } from "./config-checks.ts";
 import { quoteText, tokensText } from "./notes.ts";

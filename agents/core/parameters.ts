@@ -10,3 +10,17 @@ export function keyToBytes32(key: string): Hex {
 export function bytes32ToKey(value: Hex): string {
   return hexToString(value, { size: 32 }).replace(/\0+$/, "");
 }
+
+/** One entry of the parameter store, as defined at genesis. */
+export interface GenesisParameter {
+  key: string;
+  value: bigint;
+  min: bigint;
+  max: bigint;
+  maxStepBps: number;
+  minIntervalSeconds: number;
+  /** The mechanism whose contract consumes it (told of every change): "market", "pool". */
+  consumer: string;
+  /** Decimals of the human unit (18 for prices, rates and supplies, 0 for bps). */
+  decimals: number;
+}

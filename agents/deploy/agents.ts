@@ -7,7 +7,8 @@
 import { type Address, encodeFunctionData, getAddress, maxUint256 } from "viem";
 
 import { type ChainDeployment, deployGenesis } from "./deploy.ts";
-import { type Genesis, loadGenesis } from "../inputs/genesis.ts";
+import { loadGenesis } from "../inputs/genesis.ts";
+import { type Genesis } from "../mechanisms/vocabulary.ts";
 import type { AgentConfig, Scenario } from "../inputs/scenario-types.ts";
 import { derivedAgentAddress } from "../chain/agent-address.ts";
 import type { Chain } from "../chain/chain.ts";

@@ -18,6 +18,7 @@ import {
   type StepName,
 } from "./deploy.ts";
 import { ArenaError } from "../core/errors.ts";
+import { MECHANISMS } from "../mechanisms/registry.ts";
 
 export const DEPLOYMENT_FORMAT_VERSION = 1;
 
@@ -28,7 +29,8 @@ export interface ParameterRecord {
   max: string;
   maxStepBps: number;
   minIntervalSeconds: number;
-  consumer: "market" | "pool";
+  /** The mechanism that consumes it ("market", "pool"). */
+  consumer: string;
 }
 
 export interface DeploymentRecord {
@@ -175,7 +177,9 @@ export function parseDeploymentRecord(input: unknown, source: string): Deploymen
       }
       if (!isBlockNumber(p.maxStepBps)) bad(`${path}.maxStepBps`, "an integer", p.maxStepBps);
       if (!isBlockNumber(p.minIntervalSeconds)) bad(`${path}.minIntervalSeconds`, "an integer", p.minIntervalSeconds);
-      if (p.consumer !== "market" && p.consumer !== "pool") bad(`${path}.consumer`, '"market" or "pool"', p.consumer);
+      const consumers = MECHANISMS.map((m) => m.id);
+      if (!consumers.includes(p.consumer as string))
+        bad(`${path}.consumer`, `one of the mechanisms ${consumers.map((c) => `"${c}"`).join(", ")}`, p.consumer);
     }
   }
 

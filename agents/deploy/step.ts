@@ -7,7 +7,7 @@
 import type { Address } from "viem";
 
 import type { AccountRef } from "../core/document-reader.ts";
-import type { Genesis } from "../inputs/genesis.ts";
+import type { Genesis } from "../mechanisms/vocabulary.ts";
 
 /** A revert decoded from the contracts' errors: `Name(arg=value, …)`. */
 export interface DecodedRevert {

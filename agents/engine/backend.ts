@@ -7,7 +7,7 @@ import type { Address, Hex } from "viem";
 import type { Random } from "../core/random.ts";
 import type { Behaviour, PendingTx } from "../behaviours/behaviour.ts";
 import type { Flows } from "../mechanisms/mechanism.ts";
-import type { Holdings, Intent } from "../mechanisms/registry.ts";
+import type { Holdings, Intent } from "../mechanisms/vocabulary.ts";
 import type { RawCall, RawCallResult } from "./participants.ts";
 
 /** One agent of a run, on either backend. Counts are cumulative since the start of the run. */

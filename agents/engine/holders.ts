@@ -5,7 +5,7 @@
 import type { Address } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 
-import type { Genesis } from "../inputs/genesis.ts";
+import type { Genesis } from "../mechanisms/vocabulary.ts";
 import type { AccountRef } from "../core/document-reader.ts";
 import type { WalletRef } from "../inputs/scenario-types.ts";
 import { derivedAgentAddress } from "../chain/agent-address.ts";

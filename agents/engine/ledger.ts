@@ -7,7 +7,7 @@
 import { type Address, toEventSelector } from "viem";
 
 import type { RpcLog } from "../mechanisms/mechanism.ts";
-import type { Holdings } from "../mechanisms/registry.ts";
+import type { Holdings } from "../mechanisms/vocabulary.ts";
 import { ArenaError } from "../core/errors.ts";
 import { dataWord, topicAddress } from "../mechanisms/calldata.ts";
 

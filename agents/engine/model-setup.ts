@@ -9,11 +9,13 @@
 
 import type { Address } from "viem";
 
-import { type Genesis, type GenesisParameter, loadGenesis } from "../inputs/genesis.ts";
+import { loadGenesis } from "../inputs/genesis.ts";
+import { type GenesisParameter } from "../core/parameters.ts";
+import { type Genesis } from "../mechanisms/vocabulary.ts";
 import { MAX_UINT256, QUOTE_DECIMALS } from "../core/units.ts";
 import { formatDecimal } from "../core/units.ts";
 import { formatParameter, type ParameterChange } from "../governance/changes.ts";
-import type { Holdings } from "../mechanisms/registry.ts";
+import type { Holdings } from "../mechanisms/vocabulary.ts";
 import type { AgentConfig, Scenario } from "../inputs/scenario-types.ts";
 import { MarketModel } from "../mechanisms/market/model.ts";
 import { HARDHAT_ACCOUNT_COUNT, holderOfRef, holderOfWallet } from "./holders.ts";

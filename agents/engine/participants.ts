@@ -8,7 +8,7 @@ import type { Address, Hex } from "viem";
 
 import type { PoolState } from "../mechanisms/pool/state.ts";
 import type { CurveState } from "../mechanisms/market/state.ts";
-import type { StepRow } from "../mechanisms/registry.ts";
+import type { StepRow } from "../mechanisms/vocabulary.ts";
 import type { Chain } from "../chain/chain.ts";
 
 /** A transaction a participant sends, attributed like an agent's. */

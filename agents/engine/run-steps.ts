@@ -3,7 +3,7 @@
 // recorded. What a caller does with each step (a run folder, a gas profile, a progress bar) is its own.
 
 import type { GasRecord } from "../core/records.ts";
-import type { StepRow } from "../mechanisms/registry.ts";
+import type { StepRow } from "../mechanisms/vocabulary.ts";
 import type { StepResult, World } from "./world.ts";
 
 export interface RunStepsOptions {

@@ -17,15 +17,14 @@ import { modelQuoter, type Quoter } from "../mechanisms/market/quoter.ts";
 import type { CurveState } from "../mechanisms/market/state.ts";
 import type { Flows, Settlement } from "../mechanisms/mechanism.ts";
 import type { PoolState } from "../mechanisms/pool/state.ts";
+import { GAS_LIMITS, MECHANISMS } from "../mechanisms/registry.ts";
 import {
   type AgentView,
-  GAS_LIMITS,
   type GasTerms,
   type Intent,
-  MECHANISMS,
   type Observation,
   type StepRow,
-} from "../mechanisms/registry.ts";
+} from "../mechanisms/vocabulary.ts";
 import { markToMarket } from "../mechanisms/value.ts";
 import type { Scenario } from "../inputs/scenario-types.ts";
 import type { Backend, EngineAgent, PendingCall, PendingIntent } from "./backend.ts";

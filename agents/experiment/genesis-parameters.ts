@@ -3,7 +3,8 @@
 // The genesis document is edited and parsed again, so a value outside the parameter's bounds (or a
 // curve the market could not hold) gets the genesis reader's own error.
 
-import { type Genesis, parseGenesis } from "../inputs/genesis.ts";
+import { parseGenesis } from "../inputs/genesis.ts";
+import { type Genesis } from "../mechanisms/vocabulary.ts";
 import { type ParameterChange, formatParameter } from "../governance/changes.ts";
 
 /** Where a store key's launch value sits in a genesis file (the curve's keys are curve.<field>). */

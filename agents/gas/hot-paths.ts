@@ -5,7 +5,8 @@
 import type { NetworkConnection } from "hardhat/types/network";
 
 import { deploySystem, type Deployment } from "../deploy/deploy.ts";
-import { type Genesis, loadGenesis } from "../inputs/genesis.ts";
+import { loadGenesis } from "../inputs/genesis.ts";
+import { type Genesis } from "../mechanisms/vocabulary.ts";
 
 export const CURVE_GENESIS = {
   linear: "genesis/default.json",

@@ -6,7 +6,7 @@
 
 import { type Interval, meanInterval, pairedDifference } from "../core/interval.ts";
 import type { Evaluation } from "./evaluate.ts";
-import type { StepRow } from "../mechanisms/registry.ts";
+import type { StepRow } from "../mechanisms/vocabulary.ts";
 import { OBJECTIVE_METRICS, type ObjectiveMetric } from "../inputs/governance-types.ts";
 import { type WindowStart, windowMetrics } from "./window-metrics.ts";
 

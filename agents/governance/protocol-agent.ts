@@ -10,7 +10,7 @@
 
 import type { Address } from "viem";
 
-import type { StepRow } from "../mechanisms/registry.ts";
+import type { StepRow } from "../mechanisms/vocabulary.ts";
 import type { ProtocolAgentConfig } from "../inputs/governance-types.ts";
 import type { Participant, ParticipantTurn, RawCall, RawCallResult } from "../engine/participants.ts";
 import type { GovernanceBook, PlannedVote, TrackedProposal } from "./book.ts";

@@ -19,7 +19,7 @@ import { isLocalChain } from "../chain/network-guard.ts";
 import { weiToQuote } from "../core/units.ts";
 import type { GasTotals } from "../gas/profile.ts";
 import type { GasRecord } from "../core/records.ts";
-import type { StepRow } from "../mechanisms/registry.ts";
+import type { StepRow } from "../mechanisms/vocabulary.ts";
 import { type AgentFinal, summarize, type Summary } from "../run/summary.ts";
 import type { Scenario } from "../inputs/scenario-types.ts";
 import type { Chain } from "../chain/chain.ts";

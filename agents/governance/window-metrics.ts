@@ -3,7 +3,7 @@
 // use these same functions, so a prediction and the effect monitored afterwards mean the same thing.
 
 import { ratio, volatility } from "../core/stats.ts";
-import type { StepRow } from "../mechanisms/registry.ts";
+import type { StepRow } from "../mechanisms/vocabulary.ts";
 import type { ObjectiveMetric } from "../inputs/governance-types.ts";
 import { WAD } from "../core/units.ts";
 

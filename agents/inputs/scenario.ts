@@ -25,7 +25,8 @@ import { extname } from "node:path";
 
 import { parseDocument } from "yaml";
 
-import { type Genesis, parseGenesis } from "./genesis.ts";
+import { parseGenesis } from "./genesis.ts";
+import { type Genesis } from "../mechanisms/vocabulary.ts";
 import { child } from "../core/document-reader.ts";
 import { MAX_SUPPLY } from "../core/limits.ts";
 import { MAX_UINT128, MAX_UINT64, QUOTE_DECIMALS, TOKEN_DECIMALS } from "../core/units.ts";

@@ -12,6 +12,7 @@
 import type { Abi, Address, Hex } from "viem";
 
 import type { Chain } from "../chain/chain.ts";
+import type { Reader, Unit } from "../core/document-reader.ts";
 import type { SystemAbis, SystemAddresses } from "../chain/system.ts";
 import type { IntentGas } from "./model-gas.ts";
 
@@ -118,6 +119,42 @@ export interface RowContext {
   treasuryBalanceQuote: bigint;
 }
 
+/* GENESIS: a mechanism's fields of a genesis file */
+
+/** A store parameter as a genesis file sets it: its key, unit, where its value is written, and the value. */
+export interface ParameterField {
+  key: string;
+  unit: Unit;
+  /** Where the genesis value is written (`curve.slope`). */
+  valuePath: string;
+  /** Undefined where the file's value was unusable (its problem is recorded). */
+  value: bigint | undefined;
+}
+
+/** What a mechanism read of a genesis file, problems recorded on the reader. */
+export interface GenesisRead<Section> {
+  /** Its part of the Genesis; undefined when any of its fields was unusable. */
+  section: Section | undefined;
+  /** Its store parameters, in the order the store defines them. */
+  parameters: readonly ParameterField[];
+  /** Parameters whose keys cannot even be known (an unreadable curve kind): bounds given under this key prefix are not refused. */
+  unknownKeys?: string;
+  /** Tokens it mints at genesis besides the allocations (vesting's schedules, the pool's seed); undefined when unreadable. */
+  minted?: bigint | undefined;
+  /** The largest supply the genesis may mint, and the field that sets it (the market's maxSupply). */
+  supplyCap?: { cap: bigint; name: string };
+  /** Checks the bounds given for its parameters (every value governance may reach stays valid), recording problems. */
+  checkBounds?(r: Reader, bounds: ReadonlyMap<string, { min: bigint; max: bigint }>): void;
+}
+
+export interface GenesisPart<Section> {
+  /** Its top-level fields of a genesis file. */
+  readonly required: readonly string[];
+  readonly optional: readonly string[];
+  /** Reads its fields from the file's top level (absent ones were reported already). */
+  read(r: Reader, top: Record<string, unknown>): GenesisRead<Section>;
+}
+
 export interface Mechanism<Twin, I extends { kind: string }, Slice extends object> {
   /** "market", "pool", "vesting". */
   readonly id: string;
@@ -125,6 +162,8 @@ export interface Mechanism<Twin, I extends { kind: string }, Slice extends objec
   readonly contracts: readonly (keyof SystemAddresses)[];
   /** An ERC-20 position it issues to agents (the pool's LP shares) and the holdings field it fills. */
   readonly position?: { contract: keyof SystemAddresses; field: "lp" };
+  /** Its fields of a genesis file. */
+  readonly genesis?: GenesisPart<unknown>;
   /** The assets it pulls from agents: every agent approves it for each at set-up, in this order. */
   readonly spends: readonly ("quote" | "token")[];
 

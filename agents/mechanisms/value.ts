@@ -4,7 +4,7 @@
 import { tokensToQuote } from "../core/units.ts";
 import type { CurveState } from "./market/state.ts";
 import type { PoolState } from "./pool/state.ts";
-import type { Holdings } from "./registry.ts";
+import type { Holdings } from "./vocabulary.ts";
 
 /** Mark-to-market value in quote units: quote + tokens at the curve price + the LP share of the pool. */
 export function markToMarket(holdings: Holdings, curve: CurveState, pool: PoolState): bigint {

@@ -6,7 +6,7 @@
 
 import { createBehaviour } from "../behaviours/create.ts";
 import type { ParameterChange } from "../governance/changes.ts";
-import type { StepRow } from "../mechanisms/registry.ts";
+import type { StepRow } from "../mechanisms/vocabulary.ts";
 import { type AgentFinal, type Summary, summarize } from "./summary.ts";
 import { finalsOf, scenarioMeta } from "./world-summary.ts";
 import type { Scenario } from "../inputs/scenario-types.ts";

@@ -9,7 +9,8 @@ import { GasProfileBuilder } from "../gas/profile.ts";
 import type { TxEvent } from "../engine/world.ts";
 import { csvHeader, csvLine } from "../core/csv.ts";
 import { AGENT_COLUMNS, type AgentRow, type GasRecord } from "../core/records.ts";
-import { STEP_COLUMNS, type StepRow } from "../mechanisms/registry.ts";
+import { STEP_COLUMNS } from "../mechanisms/registry.ts";
+import { type StepRow } from "../mechanisms/vocabulary.ts";
 import { RUN_FILES } from "./run-files.ts";
 
 /** The event log: one line per agent transaction. */

@@ -2,7 +2,8 @@
 
 import { CsvError, csvInteger, csvRows } from "../core/csv.ts";
 import { AGENT_COLUMNS, type AgentRow } from "../core/records.ts";
-import { STEP_COLUMNS, type StepRow } from "../mechanisms/registry.ts";
+import { STEP_COLUMNS } from "../mechanisms/registry.ts";
+import { type StepRow } from "../mechanisms/vocabulary.ts";
 
 /** All rows of a steps.csv, in file order. */
 export async function readStepsCsv(file: string): Promise<StepRow[]> {

@@ -7,7 +7,7 @@ import type { GasTotals } from "../gas/profile.ts";
 import type { GovernanceSummary } from "../governance/record.ts";
 import { type GapStats, gapStats, gini, maxDrawdown, ratio, type Volatility, volatility } from "../core/stats.ts";
 import type { AgentRow, LeaderboardEntry } from "../core/records.ts";
-import type { StepRow } from "../mechanisms/registry.ts";
+import type { StepRow } from "../mechanisms/vocabulary.ts";
 import { stableJson } from "../core/stable-json.ts";
 import { BPS, WAD } from "../core/units.ts";
 

@@ -3,7 +3,7 @@
 // engines share these, so a summary means the same thing whichever of them ran the blocks.
 
 import type { Behaviour } from "../behaviours/behaviour.ts";
-import type { AgentView } from "../mechanisms/registry.ts";
+import type { AgentView } from "../mechanisms/vocabulary.ts";
 import type { Scenario } from "../inputs/scenario-types.ts";
 import type { AgentRow } from "../core/records.ts";
 import type { AgentFinal, ScenarioMeta } from "./summary.ts";

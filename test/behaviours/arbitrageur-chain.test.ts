@@ -10,7 +10,7 @@ import { createArbitrageur, planArbitrage } from "../../agents/behaviours/arbitr
 import type { Deployment } from "../../agents/deploy/deploy.ts";
 import { gapBps, poolAmountOut } from "../../agents/mechanisms/pool/quotes.ts";
 import { WAD } from "../../agents/core/units.ts";
-import type { Intent, Observation } from "../../agents/mechanisms/registry.ts";
+import type { Intent, Observation } from "../../agents/mechanisms/vocabulary.ts";
 import type { ArbitrageurConfig } from "../../agents/inputs/behaviour-configs.ts";
 import { deployFixture } from "../fixtures.ts";
 import { readCurveState, readPoolState } from "../helpers/market-state.ts";

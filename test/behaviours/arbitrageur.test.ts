@@ -5,7 +5,7 @@ import { buyCost, marketOf, sellRefund, tokensFor } from "../../agents/behaviour
 import { gasCostQuote } from "../../agents/behaviours/trade.ts";
 import { minusBps, plusBps } from "../../agents/core/units.ts";
 import { poolAmountOut } from "../../agents/mechanisms/pool/quotes.ts";
-import type { Intent, Observation } from "../../agents/mechanisms/registry.ts";
+import type { Intent, Observation } from "../../agents/mechanisms/vocabulary.ts";
 import { PoolModel } from "../../agents/mechanisms/pool/model.ts";
 import type { ArbitrageurConfig } from "../../agents/inputs/behaviour-configs.ts";
 import { GAS, QUOTE, TOKEN, context, observation, poolState } from "./observation.ts";

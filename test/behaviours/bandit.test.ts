@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { type ArmConfig, createBandit } from "../../agents/behaviours/bandit.ts";
 import { Random } from "../../agents/core/random.ts";
 import type { Behaviour, PendingTx, StepOutcome } from "../../agents/behaviours/behaviour.ts";
-import type { Intent } from "../../agents/mechanisms/registry.ts";
+import type { Intent } from "../../agents/mechanisms/vocabulary.ts";
 import type { BanditConfig } from "../../agents/inputs/behaviour-configs.ts";
 import { QUOTE, context, observation } from "./observation.ts";
 

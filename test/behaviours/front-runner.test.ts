@@ -5,7 +5,7 @@ import { createFrontRunner, planSandwich } from "../../agents/behaviours/front-r
 import { gasCostQuote } from "../../agents/behaviours/trade.ts";
 import { minusBps, plusBps } from "../../agents/core/units.ts";
 import type { PendingTx } from "../../agents/behaviours/behaviour.ts";
-import type { Intent, Observation } from "../../agents/mechanisms/registry.ts";
+import type { Intent, Observation } from "../../agents/mechanisms/vocabulary.ts";
 import { blockOrder } from "../../agents/engine/block-order.ts";
 import type { MarketModel } from "../../agents/mechanisms/market/model.ts";
 import { ModelRevert } from "../../agents/core/model-revert.ts";

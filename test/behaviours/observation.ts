@@ -4,7 +4,7 @@
 import { Random } from "../../agents/core/random.ts";
 import type { DecideContext } from "../../agents/behaviours/behaviour.ts";
 import type { Quoter } from "../../agents/mechanisms/market/quoter.ts";
-import type { GasTerms, Observation } from "../../agents/mechanisms/registry.ts";
+import type { GasTerms, Observation } from "../../agents/mechanisms/vocabulary.ts";
 import type { PoolState } from "../../agents/mechanisms/pool/state.ts";
 import type { CurveState } from "../../agents/mechanisms/market/state.ts";
 import { PoolModel } from "../../agents/mechanisms/pool/model.ts";

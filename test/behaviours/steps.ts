@@ -2,7 +2,7 @@
 // and collects what it asked for at each step; and markets at a chosen price.
 
 import type { Behaviour } from "../../agents/behaviours/behaviour.ts";
-import type { Intent, Observation } from "../../agents/mechanisms/registry.ts";
+import type { Intent, Observation } from "../../agents/mechanisms/vocabulary.ts";
 import type { PoolState } from "../../agents/mechanisms/pool/state.ts";
 import { TOKEN, context, poolState } from "./observation.ts";
 

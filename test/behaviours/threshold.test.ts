@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { BehaviourConfigError } from "../../agents/behaviours/config-checks.ts";
 import { createThreshold } from "../../agents/behaviours/threshold.ts";
 import { poolAmountIn, poolAmountOut } from "../../agents/mechanisms/pool/quotes.ts";
-import type { Holdings, Intent } from "../../agents/mechanisms/registry.ts";
+import type { Holdings, Intent } from "../../agents/mechanisms/vocabulary.ts";
 import type { PoolState } from "../../agents/mechanisms/pool/state.ts";
 import type { ThresholdConfig } from "../../agents/inputs/behaviour-configs.ts";
 import { QUOTE, TOKEN, context, observation, poolState, wad, poolAfterSwap } from "./observation.ts";

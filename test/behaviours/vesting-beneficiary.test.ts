@@ -5,7 +5,7 @@ import { marketOf, sellRefund } from "../../agents/behaviours/curve-quotes.ts";
 import { minusBps } from "../../agents/core/units.ts";
 import { poolAmountOut } from "../../agents/mechanisms/pool/quotes.ts";
 import type { IntentOutcome } from "../../agents/behaviours/behaviour.ts";
-import type { Intent, Observation } from "../../agents/mechanisms/registry.ts";
+import type { Intent, Observation } from "../../agents/mechanisms/vocabulary.ts";
 import type { VestingBeneficiaryConfig } from "../../agents/inputs/behaviour-configs.ts";
 import { TOKEN, context, observation, wad } from "./observation.ts";
 

@@ -16,6 +16,7 @@ import { MAX_UINT256, QUOTE_DECIMALS } from "../../core/units.ts";
 import { dataWord, encodeWords } from "../calldata.ts";
 import type { ChainReadContext, EncodedCall, Mechanism, ModelSender, TwinDifference } from "../mechanism.ts";
 import { type IntentGas, successGas } from "../model-gas.ts";
+import { marketGenesis } from "./genesis.ts";
 import type { MarketIntent } from "./intents.ts";
 import { MarketModel } from "./model.ts";
 import { CURVE_KINDS, type CurveState } from "./state.ts";
@@ -217,6 +218,7 @@ async function verify(twin: MarketTwin, ctx: ChainReadContext): Promise<TwinDiff
 export const market = {
   id: "market",
   contracts: ["market"],
+  genesis: marketGenesis,
   spends: ["quote"],
 
   observe: (twin) => ({ curve: curveStateOf(twin.model) }),

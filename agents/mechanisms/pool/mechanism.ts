@@ -16,6 +16,7 @@ import { BPS } from "../../core/units.ts";
 import { dataWord, encodeWords, topicAddress } from "../calldata.ts";
 import type { ChainReadContext, EncodedCall, Flows, Mechanism, ModelSender, TwinDifference } from "../mechanism.ts";
 import { type IntentGas, successGas } from "../model-gas.ts";
+import { poolGenesis } from "./genesis.ts";
 import type { PoolIntent } from "./intents.ts";
 import { PoolModel } from "./model.ts";
 import type { PoolState } from "./state.ts";
@@ -193,6 +194,7 @@ async function verify(twin: PoolTwin, ctx: ChainReadContext): Promise<TwinDiffer
 export const pool = {
   id: "pool",
   contracts: ["pool"],
+  genesis: poolGenesis,
   spends: ["quote", "token"],
   position: { contract: "pool", field: "lp" },
 

@@ -14,6 +14,7 @@ import {
 import { dataWord, encodeWords } from "../calldata.ts";
 import type { ChainReadContext, Mechanism, TwinDifference } from "../mechanism.ts";
 import { type IntentGas, successGas } from "../model-gas.ts";
+import { vestingGenesis } from "./genesis.ts";
 import type { VestingIntent } from "./intents.ts";
 import { VestingModel } from "./model.ts";
 
@@ -104,6 +105,7 @@ async function verify(twin: VestingTwin, ctx: ChainReadContext): Promise<TwinDif
 export const vesting = {
   id: "vesting",
   contracts: ["vesting"],
+  genesis: vestingGenesis,
   spends: [],
 
   observe: () => ({}),
