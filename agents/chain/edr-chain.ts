@@ -50,7 +50,7 @@ export interface GenesisAccount {
 }
 
 /** A JSON-RPC request into the chain: `request("eth_blockNumber")`. */
-export type RequestFn = <T = unknown>(method: string, params?: readonly unknown[]) => Promise<T>;
+export type RequestFn = <T = unknown>(method: string, params?: unknown[]) => Promise<T>;
 
 export interface EdrChain {
   request: RequestFn;
@@ -197,7 +197,7 @@ export async function openEdrChain(options: EdrChainOptions): Promise<EdrChain> 
     new ContractDecoder(),
   );
   let nextId = 1;
-  const request = async <T = unknown>(method: string, params: readonly unknown[] = []): Promise<T> => {
+  const request = async <T = unknown>(method: string, params: unknown[] = []): Promise<T> => {
     if (provider === undefined) throw new EdrChainClosedError(method);
     const response = await provider.handleRequest(JSON.stringify({ jsonrpc: "2.0", id: nextId++, method, params }));
     const raw = response.data;
