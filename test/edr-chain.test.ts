@@ -10,7 +10,14 @@ import { Worker } from "node:worker_threads";
 import { expect } from "chai";
 import hre from "hardhat";
 
-import { EdrChainClosedError, EdrRequestError, edrProviderConfig, openEdrChain } from "../agents/chain/edr-chain.ts";
+import {
+  EdrChainClosedError,
+  EdrRequestError,
+  edrProviderConfig,
+  freeClosedChains,
+  liveEdrProviders,
+  openEdrChain,
+} from "../agents/chain/edr-chain.ts";
 import { edrContext } from "../agents/chain/edr-context.ts";
 import type { RequestFn } from "../agents/chain/edr-chain.ts";
 import { runRawSequence, type SequenceRecord, transferBlocks } from "./helpers/raw-sequence.ts";
@@ -125,6 +132,23 @@ describe("EDR chain without Hardhat's network manager", function () {
     await chain.close();
     const closed = await chain.request("eth_chainId").catch((e: unknown) => e);
     expect(closed).to.be.instanceOf(EdrChainClosedError);
+  });
+
+  it("frees closed chains on a full collection and keeps the open ones", async () => {
+    const open = await openEdrChain({ startTime: START_TIME });
+    for (let i = 0; i < 3; i++) {
+      const chain = await openEdrChain({ startTime: START_TIME });
+      await transferBlocks(chain.request);
+      await chain.close();
+    }
+    const before = liveEdrProviders();
+    freeClosedChains();
+    // Finalization callbacks run after the collection, in later tasks.
+    for (let i = 0; i < 20 && liveEdrProviders() > before - 3; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(liveEdrProviders()).to.be.at.most(before - 3);
+    expect(liveEdrProviders()).to.be.at.least(1);
+    expect(await transferBlocks(open.request)).to.have.length(3);
+    await open.close();
   });
 
   it("opens chains inside a worker thread that match the main thread's", async () => {
