@@ -99,6 +99,14 @@ export class KeyHarvest {
   }
 
   /**
+   * Records that blocks through `block` have been observed already (an engine that feeds every
+   * transaction and receipt it mines as it goes), so `scan` starts after them.
+   */
+  markScanned(block: bigint): void {
+    if (block > this.scannedThrough) this.scannedThrough = block;
+  }
+
+  /**
    * Reads the blocks after the last scanned one through `toBlock` (the latest by default): each block's
    * miner, and each transaction's sender, recipient and receipt.
    */
@@ -132,8 +140,14 @@ export class KeyHarvest {
       return [];
     }
     const out: bigint[] = [];
+    let topic = 1;
     event.inputs.forEach((input, i) => {
-      if (input.indexed) return; // its topic is kept as it is
+      if (input.indexed) {
+        // Its topic is kept as it is; an indexed address is an account too.
+        const word = log.topics[topic++];
+        if (input.type === "address" && word !== undefined) this.addAccount(addressOf(BigInt(word)));
+        return;
+      }
       const value = Array.isArray(args) ? args[i] : (args as Record<string, unknown>)[input.name ?? ""];
       const base = input.type.replace(/\[\d*\]$/, "");
       const values = Array.isArray(value) ? value : [value];
