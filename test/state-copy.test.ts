@@ -220,6 +220,30 @@ describe("copying a chain's state to a fresh EDR chain", function () {
       ]);
     });
 
+    it("finds an account no transaction or log shows by the state root, and copies it when named", async () => {
+      const { chain } = await tokenChain();
+      const silent = "0x000000000000000000000000000000000000f00d";
+      await chain.request("hardhat_setBalance", [silent, "0x1"]);
+      await chain.request("evm_mine", []);
+      const layouts = await loadContractLayouts();
+      const error = await copyChainState(chain.request, (await open()).request, {
+        harvest: new KeyHarvest(layouts.events),
+        layouts,
+      }).catch((e: unknown) => e);
+      expect(error).to.be.instanceOf(StateCopyError);
+      expect((error as StateCopyError).differences).to.deep.equal([]);
+      expect((error as Error).message).to.match(/every copied account matches, but block \d+'s state root/);
+
+      const copied = await copyChainState(chain.request, (await open()).request, {
+        harvest: new KeyHarvest(layouts.events),
+        layouts,
+        accounts: [silent],
+      });
+      expect(copied.stateRoot).to.equal(
+        (await chain.request<{ stateRoot: string }>("eth_getBlockByNumber", ["latest", false])).stateRoot,
+      );
+    });
+
     it("refuses a destination that is not fresh, starts later, or a source with pending transactions", async () => {
       const { chain } = await tokenChain();
       const refusal = async (destination: EdrChain) => {

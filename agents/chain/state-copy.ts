@@ -215,7 +215,7 @@ export async function copyChainState(
   }
   if (copied.stateRoot !== latest.stateRoot || copied.number !== latest.number)
     throw new StateCopyError(
-      `every copied account matches, but block ${BigInt(copied.number)}'s state root is ${copied.stateRoot} on the destination and ${latest.stateRoot} on the source: the source has an account the run never showed (pass it in options.accounts)`,
+      `every copied account matches, but block ${BigInt(copied.number)}'s state root is ${copied.stateRoot} on the destination and ${latest.stateRoot} on the source: the source has an account the run never showed (one given a balance, code or storage by a hardhat_set* call, that never sent a transaction nor appeared in a log?): pass it in options.accounts`,
     );
   const done = performance.now();
   return {
