@@ -149,12 +149,17 @@ export async function copyChainState(
     if (proof.storageHash === EMPTY_TRIE) return;
     const compiled = entry.code === undefined ? undefined : layouts.identify(entry.code);
     entry.contract = compiled?.name;
+    if (compiled !== undefined && compiled.layout === undefined)
+      throw new StateCopyError(
+        `${address} is ${compiled.name}, whose build info has no storage layout: select "storageLayout" in hardhat.config.ts's solidity outputSelection and rebuild`,
+      );
     const read = (slots: readonly bigint[]) => readSlots(source, address, slots, tag);
     const extra = entry.code === undefined ? [] : pushedWords(entry.code);
+    // Code none of the compiled contracts: its first slots and the fixed slots its code names.
     const values =
-      compiled?.layout === undefined
+      compiled === undefined
         ? await walkStorage({ storage: [], types: {} }, options.harvest, read, [...extra, ...range(64n)])
-        : await walkStorage(compiled.layout, options.harvest, read, extra);
+        : await walkStorage(compiled.layout!, options.harvest, read, extra);
     slotsRead += values.size;
     for (const [slot, value] of values) if (value !== 0n) entry.slots.set(slot, value);
     contracts.push({ address, contract: entry.contract, slots: entry.slots.size });

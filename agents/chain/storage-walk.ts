@@ -31,7 +31,7 @@ export class StorageWalkError extends Error {
   }
 }
 
-/** The value of every slot the layout reaches (zeros included) and, apart, the extra slots asked for. */
+/** The value of every slot the layout reaches with the keys, and of `extraSlots`, zeros included. */
 export async function walkStorage(
   layout: StorageLayout,
   keys: KeySource,
@@ -129,8 +129,8 @@ export async function walkStorage(
   while (wanted.size > 0) {
     const batch = [...wanted];
     wanted = new Set();
-    const read_ = await read(batch);
-    batch.forEach((slot, i) => values.set(slot, read_[i]!));
+    const fetched = await read(batch);
+    batch.forEach((slot, i) => values.set(slot, fetched[i]!));
     const ready = waiting;
     waiting = [];
     for (const { slot, then } of ready) then(values.get(slot)!);
