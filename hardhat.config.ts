@@ -302,6 +302,8 @@ export default defineConfig({
     settings: {
       optimizer: { enabled: true, runs: 10_000 },
       evmVersion: "cancun",
+      // Storage layouts in the build info (no effect on bytecode): agents/chain/ walks them to copy a chain's state.
+      outputSelection: { "*": { "*": ["storageLayout"] } },
     },
   },
   // Hardhat 3 reads the Solidity test settings from `test.solidity`.
