@@ -1,10 +1,17 @@
-// The chain a battle runs on: Hardhat's in-process network (the default, tuned for battles) or a node
-// over HTTP (`--network localhost` for `npx hardhat node`). Block production is the World's: automine
-// is off during the battle and every block is mined with `evm_mine(timestamp)`.
+// The chain a battle runs on: an in-process EDR chain (the default, opened directly, without Hardhat's
+// network manager or its contract decoder) or a node over HTTP (`--network localhost` for
+// `npx hardhat node` or Anvil). Block production is the World's: automine is off during the battle and
+// every block is mined with `evm_mine(timestamp)`. The in-process chain can move to a fresh chain with
+// the same state (`rotate`): EDR keeps every block's state and cannot prune, so a long battle moves
+// every so often and frees the old chain, keeping memory bounded.
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-import type { NetworkConnection } from "hardhat/types/network";
-import { createPublicClient, custom, type PublicClient } from "viem";
+import { type Address, createPublicClient, custom, type PublicClient } from "viem";
+
+import { type ContractLayouts, loadContractLayouts } from "./contract-layouts.ts";
+import { type EdrChain, freeClosedChains, openEdrChain } from "./edr-chain.ts";
+import { KeyHarvest } from "./key-harvest.ts";
+import { copyChainState, type StateCopyReport } from "./state-copy.ts";
 
 import { isLocalChain } from "./network-guard.ts";
 import type { ArtifactSource } from "./system.ts";
@@ -25,7 +32,6 @@ export interface ChainOptions {
 }
 
 export interface Chain {
-  connection: NetworkConnection;
   networkName: string;
   chainId: bigint;
   /** True for Hardhat's in-process network. */
@@ -42,6 +48,16 @@ export interface Chain {
   /** A JSON-RPC request; a lost node becomes a NodeLostError naming the method. */
   request<T>(method: string, params?: unknown[]): Promise<T>;
   close(): Promise<void>;
+  /**
+   * In process only: what the run has shown of the chain's accounts and keys (the engine feeds it every
+   * receipt), which `rotate` needs to find every storage slot.
+   */
+  harvest?: KeyHarvest;
+  /**
+   * In process only: moves to a fresh chain holding exactly this chain's state (checked by every
+   * account's proof and the state root) and frees this one. Only between blocks, with no snapshot open.
+   */
+  rotate?(impersonate: readonly Address[]): Promise<StateCopyReport>;
 }
 
 /** Blocks in a battle hold every agent transaction of a step; 1e9 gas leaves room for thousands. */
@@ -55,22 +71,11 @@ export async function openChain(hre: HardhatRuntimeEnvironment, options: ChainOp
       `unknown network "${networkName}": hardhat.config.ts defines ${Object.keys(hre.config.networks).join(", ")}`,
     );
   }
-  const connection = inProcess
-    ? await hre.network.create({
-        network: networkName,
-        override: {
-          // The genesis block one second before the first deploy block at startTime.
-          initialDate: new Date((options.startTime - 1) * 1000),
-          allowBlocksWithSameTimestamp: false,
-          blockGasLimit: IN_PROCESS_BLOCK_GAS_LIMIT,
-          initialBaseFeePerGas: 0n,
-          mining: { auto: true, interval: 0, mempool: { order: options.mode === "priority" ? "priority" : "fifo" } },
-        },
-      })
-    : await hre.network.create({
-        network: networkName,
-        ...(options.url === undefined ? {} : { override: { url: options.url } }),
-      });
+  if (inProcess) return openInProcessChain(hre, options);
+  const connection = await hre.network.create({
+    network: networkName,
+    ...(options.url === undefined ? {} : { override: { url: options.url } }),
+  });
 
   const provider = connection.provider;
   const url = "url" in connection.networkConfig ? String(await resolveUrl(connection.networkConfig.url)) : networkName;
@@ -107,7 +112,6 @@ export async function openChain(hre: HardhatRuntimeEnvironment, options: ChainOp
     transport: custom({ request: ({ method, params }) => request(method, (params ?? []) as unknown[]) }),
   });
   return {
-    connection,
     networkName,
     chainId,
     inProcess,
@@ -116,6 +120,62 @@ export async function openChain(hre: HardhatRuntimeEnvironment, options: ChainOp
     client,
     request,
     close: () => connection.close(),
+  };
+}
+
+/** The in-process chain: EDR opened directly, the genesis block one second before startTime. */
+async function openInProcessChain(hre: HardhatRuntimeEnvironment, options: ChainOptions): Promise<Chain> {
+  const open = () =>
+    openEdrChain({
+      startTime: options.startTime,
+      mempoolOrder: options.mode === "priority" ? "priority" : "fifo",
+      blockGasLimit: IN_PROCESS_BLOCK_GAS_LIMIT,
+      initialBaseFeePerGas: 0n,
+    });
+  let edr: EdrChain = await open();
+  // Nothing reports which accounts a chain impersonates: the chain keeps the list, to impersonate them again after a rotation.
+  const impersonated = new Set<string>();
+  const request = <T>(method: string, params: unknown[] = []): Promise<T> => {
+    if (method === "hardhat_impersonateAccount") impersonated.add(String(params[0]).toLowerCase());
+    else if (method === "hardhat_stopImpersonatingAccount") impersonated.delete(String(params[0]).toLowerCase());
+    return edr.request<T>(method, params);
+  };
+  const client = createPublicClient({
+    transport: custom({ request: ({ method, params }) => request(method, (params ?? []) as unknown[]) }),
+  });
+  const harvest = new KeyHarvest();
+  let layouts: Promise<ContractLayouts> | undefined;
+  return {
+    networkName: options.network ?? "default",
+    chainId: edr.chainId,
+    inProcess: true,
+    artifacts: hre.artifacts,
+    ordersByFeeCap: false,
+    client,
+    request,
+    close: () => edr.close(),
+    harvest,
+    async rotate(impersonate) {
+      layouts ??= loadContractLayouts();
+      const fresh = await open();
+      let report: StateCopyReport;
+      try {
+        report = await copyChainState(edr.request, fresh.request, {
+          harvest,
+          layouts: await layouts,
+          impersonate: [...new Set([...impersonated, ...impersonate.map((a) => a.toLowerCase())])],
+          impersonateSenders: true,
+        });
+      } catch (error) {
+        await fresh.close();
+        throw error;
+      }
+      const old = edr;
+      edr = fresh;
+      await old.close();
+      freeClosedChains();
+      return report;
+    },
   };
 }
 

@@ -10,6 +10,7 @@
 // a silently different chain. The source is any JSON-RPC request function (Hardhat's connection or an
 // EDR chain) between blocks with an empty mempool; its snapshots (evm_snapshot) do not carry over.
 
+import { ArenaError } from "../core/errors.ts";
 import type { Hex } from "viem";
 
 import { type ContractLayouts, loadContractLayouts } from "./contract-layouts.ts";
@@ -63,11 +64,10 @@ export interface AccountDifference {
   fields: { field: "balance" | "nonce" | "codeHash" | "storageHash"; source: string; destination: string }[];
 }
 
-export class StateCopyError extends Error {
+export class StateCopyError extends ArenaError {
   readonly differences: readonly AccountDifference[];
   constructor(message: string, differences: readonly AccountDifference[] = []) {
     super(message);
-    this.name = "StateCopyError";
     this.differences = differences;
   }
 }

@@ -6,7 +6,7 @@
 // ends, the twins are checked against the chain field by field: a difference is an error naming the
 // block and the field.
 
-import { type Address, decodeFunctionResult, encodeFunctionData, getAddress, type Hex } from "viem";
+import { type AbiEvent, type Address, decodeFunctionResult, encodeFunctionData, getAddress, type Hex } from "viem";
 
 import { ArenaError } from "../core/errors.ts";
 import type { PendingTx } from "../behaviours/behaviour.ts";
@@ -52,7 +52,16 @@ export interface LensHoldings {
 export interface ChainBackendOptions {
   /** Check the twins against the chain every this many blocks (and at the end). */
   verifyEvery?: number;
+  /**
+   * Move to a fresh in-process chain with the same state after every this many transactions (memory
+   * stays bounded: EDR keeps every block's state). Only a run that holds no snapshot may rotate (a
+   * battle, not a what-if or an experiment run reverted to its set-up).
+   */
+  rotateEvery?: number;
 }
+
+/** A battle's default rotation: every this many transactions. */
+export const DEFAULT_ROTATE_EVERY = 10_000;
 
 interface BlockHeader {
   number: bigint;
@@ -75,6 +84,9 @@ export class ChainBackend implements Backend {
   private readonly verifyEvery: number;
   private latest: BlockHeader;
   private blocksSinceCheck = 0;
+  private readonly rotation: { every: number; since: number; impersonate: Address[] } | undefined;
+  /** Times the run moved to a fresh chain. */
+  rotations = 0;
   /** Sees every transaction as it is sent (the harness benchmark replays them raw). */
   onSent?: (tx: SentTx) => void;
 
@@ -99,6 +111,10 @@ export class ChainBackend implements Backend {
     this.holders = holders;
     this.latest = latest;
     this.verifyEvery = options.verifyEvery ?? DEFAULT_VERIFY_EVERY;
+    this.rotation =
+      options.rotateEvery === undefined || chain.rotate === undefined
+        ? undefined
+        : { every: options.rotateEvery, since: 0, impersonate: [] };
     this.sender = new TxSender(chain, { maxFeePerGas: 10n ** 12n, priorityFeeWei });
   }
 
@@ -148,6 +164,14 @@ export class ChainBackend implements Backend {
       priorityFeeWei,
       options,
     );
+    if (backend.rotation !== undefined) {
+      backend.rotation.impersonate = [...accounts];
+      // What the chain holds before the run (deployment, set-up) is read once; the run's own receipts are fed as they come.
+      chain.harvest!.addEvents(
+        Object.values(abis.byContract).flatMap((abi) => abi.filter((item): item is AbiEvent => item.type === "event")),
+      );
+      await chain.harvest!.scan(chain.request);
+    }
     return { backend, holdings, positions };
   }
 
@@ -311,6 +335,24 @@ export class ChainBackend implements Backend {
     }
     this.advanceClock(before, timestamp, receipts);
     if (++this.blocksSinceCheck >= this.verifyEvery) await this.verify();
+    if (this.rotation !== undefined) await this.feedAndRotate(sent, receipts);
+  }
+
+  /** Feeds the chain's harvest this block's transactions and receipts; past `rotateEvery` transactions, moves to a fresh chain. */
+  private async feedAndRotate(sent: readonly { tx: SentTx }[], receipts: readonly MinedReceipt[]): Promise<void> {
+    const harvest = this.chain.harvest!;
+    receipts.forEach((r, i) => {
+      const tx = sent[i]!.tx;
+      harvest.observeTransaction({ from: tx.from, to: tx.to });
+      harvest.observeReceipt({ from: tx.from, to: tx.to, contractAddress: r.contractAddress ?? null, logs: r.logs });
+    });
+    harvest.markScanned(this.latest.number);
+    const rotation = this.rotation!;
+    rotation.since += receipts.length;
+    if (rotation.since < rotation.every) return;
+    rotation.since = 0;
+    await this.chain.rotate!(rotation.impersonate);
+    this.rotations++;
   }
 
   /** The latest block after a step: its number and timestamp, and its base fee by EIP-1559 from its parent's. */

@@ -20,6 +20,7 @@ import { BattleInterrupted, BattleStopped, NodeLostError } from "../chain/errors
 import { setUpGovernance } from "../governance/governance-setup.ts";
 import { type SetupResult, setUpBattle } from "../deploy/agents.ts";
 import { loadSystemAbis } from "../chain/system.ts";
+import { DEFAULT_ROTATE_EVERY } from "../engine/chain-backend.ts";
 import { createChainWorld } from "../engine/create.ts";
 import { runSteps } from "../engine/run-steps.ts";
 import type { World } from "../engine/world.ts";
@@ -51,6 +52,8 @@ export interface BattleOptions {
   onSetup?: (setup: SetupResult) => void;
   /** Check the twins against the chain every this many blocks (engine/chain-backend.ts; always at the end). */
   verifyEvery?: number;
+  /** On the in-process chain, move to a fresh chain with the same state after every this many transactions (bounded memory). */
+  rotateEvery?: number;
   /** Called after each recorded step (tests use it to stop a run midway). */
   onStep?: (step: number, world: World) => void | Promise<void>;
   /** Stops the run after the current block when aborted (Ctrl-C does this too). */
@@ -113,7 +116,10 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
       abis,
       { ...setup, lastTimestamp: governanceSetup.lastTimestamp },
       (wallet) => wallet.config.behaviours.map(createBehaviour),
-      options.verifyEvery === undefined ? {} : { verifyEvery: options.verifyEvery },
+      {
+        ...(options.verifyEvery === undefined ? {} : { verifyEvery: options.verifyEvery }),
+        rotateEvery: options.rotateEvery ?? DEFAULT_ROTATE_EVERY,
+      },
     );
     options.onSetup?.(setup);
     recorder = new RunRecorder(dir);
@@ -210,6 +216,7 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
           chainId: chain.chainId.toString(),
           addresses: setup.addresses,
           reconcileProblems,
+          rotations: backend.rotations,
         },
         null,
         2,
