@@ -7,10 +7,10 @@
 //   quote   decimal whole quote ("250.5")             → quote units (6 decimals)
 //   gwei    decimal gwei ("1.5")                       → wei
 //   bps, steps: integers; rates and probabilities: plain numbers.
+// (UNITS, in scenario-reader.ts, says how each amount is written.)
 
 import { child } from "../core/document-reader.ts";
-import { MAX_PRICE_WAD, MAX_SUPPLY } from "../core/limits.ts";
-import { BPS, MAX_UINT128, QUOTE_DECIMALS, TOKEN_DECIMALS } from "../core/units.ts";
+import { BPS, QUOTE_DECIMALS, TOKEN_DECIMALS } from "../core/units.ts";
 import type { OrderingMode } from "../core/types.ts";
 import {
   type BanditConfig,
@@ -19,43 +19,13 @@ import {
   type BehaviourKind,
   type VenueChoice,
 } from "./behaviour-configs.ts";
-import { type AmountUnit, ScenarioReader, shown } from "./scenario-reader.ts";
+import { type AmountUnit, ScenarioReader, shown, UNITS } from "./scenario-reader.ts";
 
 /** What a behaviour's validity depends on outside itself. Undefined when the scenario's own value was unreadable (already reported). */
 export interface BehaviourContext {
   mode: OrderingMode | undefined;
   historyLength: number | undefined;
 }
-
-const GWEI_DECIMALS = 9;
-const MAX_PRIORITY_FEE_WEI = 10n ** 6n * 10n ** 9n; // a million gwei: far above any fee worth bidding
-
-export const UNITS = {
-  price: {
-    decimals: TOKEN_DECIMALS,
-    max: MAX_PRICE_WAD,
-    expected: 'a decimal string of quote per token (like "0.012")',
-    positive: true,
-  },
-  tokens: {
-    decimals: TOKEN_DECIMALS,
-    max: MAX_SUPPLY,
-    expected: 'a decimal string of whole tokens (like "100")',
-    positive: true,
-  },
-  quote: {
-    decimals: QUOTE_DECIMALS,
-    max: MAX_UINT128,
-    expected: 'a decimal string of whole quote (like "250.5")',
-    positive: true,
-  },
-  quoteOrZero: {
-    decimals: QUOTE_DECIMALS,
-    max: MAX_UINT128,
-    expected: 'a decimal string of whole quote, 0 or more (like "0.5")',
-  },
-  gwei: { decimals: GWEI_DECIMALS, max: MAX_PRIORITY_FEE_WEI, expected: 'a decimal string of gwei per gas (like "2")' },
-} satisfies Record<string, AmountUnit>;
 
 const VENUES: readonly VenueChoice[] = ["curve", "pool"];
 

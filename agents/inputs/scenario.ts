@@ -31,10 +31,10 @@ import { MAX_SUPPLY } from "../core/limits.ts";
 import { MAX_UINT128, MAX_UINT64, QUOTE_DECIMALS, TOKEN_DECIMALS } from "../core/units.ts";
 import type { OrderingMode } from "../core/types.ts";
 import type { BehaviourConfig } from "./behaviour-configs.ts";
-import { type BehaviourContext, readBehaviour, UNITS } from "./behaviour-reader.ts";
+import { type BehaviourContext, readBehaviour } from "./behaviour-reader.ts";
 import { readGovernance } from "./governance-reader.ts";
 import { ScenarioError } from "./scenario-error.ts";
-import { ScenarioReader } from "./scenario-reader.ts";
+import { ScenarioReader, UNITS } from "./scenario-reader.ts";
 import type { AgentConfig, Scenario, WalletRef } from "./scenario-types.ts";
 
 export { ScenarioError, type ScenarioIssue } from "./scenario-error.ts";
