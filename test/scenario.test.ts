@@ -7,8 +7,8 @@ import { network } from "hardhat";
 import { parse as parseYaml } from "yaml";
 
 import { loadGenesis } from "../agents/inputs/genesis.ts";
-import { BEHAVIOUR_KINDS, type BehaviourConfig } from "../agents/inputs/behaviour-configs.ts";
-import { fieldNames } from "../agents/inputs/behaviour-reader.ts";
+import { BEHAVIOUR_REGISTRY, type BehaviourConfig } from "../agents/behaviours/registry.ts";
+import { fieldNames } from "../agents/behaviours/spec.ts";
 import {
   DEFAULT_START_TIME,
   loadScenario,
@@ -992,12 +992,13 @@ describe("scenario files", function () {
     it("documents every field of every behaviour kind under its heading", async function () {
       const readme = await readFile("scenarios/README.md", "utf8");
       const common = readme.slice(readme.indexOf("Every behaviour has a `kind`"), readme.indexOf("### "));
-      for (const kind of BEHAVIOUR_KINDS) {
+      for (const spec of BEHAVIOUR_REGISTRY.specs) {
+        const kind = spec.kind;
         const start = readme.indexOf(`### \`${kind}\``);
         expect(start, kind).to.be.greaterThan(0);
         const next = readme.indexOf("\n#", start + 1);
         const section = readme.slice(start, next);
-        const { required, optional } = fieldNames(kind);
+        const { required, optional } = fieldNames(spec);
         for (const field of [...required, ...optional].filter((f) => f !== "kind")) {
           const documented = section.includes(`| \`${field}\` |`) || common.includes(`| \`${field}\` |`);
           expect(documented, `${kind}.${field}`).to.equal(true);

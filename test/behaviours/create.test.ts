@@ -1,8 +1,7 @@
 import { expect } from "chai";
 
 import type { Bandit } from "../../agents/behaviours/bandit.ts";
-import { createBehaviour } from "../../agents/behaviours/create.ts";
-import { BEHAVIOUR_KINDS, type BehaviourConfig } from "../../agents/inputs/behaviour-configs.ts";
+import { BEHAVIOUR_KINDS, type BehaviourConfig, createBehaviour } from "../../agents/behaviours/registry.ts";
 import { QUOTE, TOKEN, wad } from "./observation.ts";
 
 const common = { slippageBps: 100 };
