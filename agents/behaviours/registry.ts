@@ -5,7 +5,8 @@
 //
 // Adding a behaviour: write behaviours/<kind>.ts exporting its config type and its BehaviourSpec
 // (fields with their meanings, a `check` for what the table cannot say, `create`), then add it to
-// BEHAVIOURS below (and its import).
+// BEHAVIOURS below (and its import). `UPDATE_README=1 bin/arena test mocha test/scenario.test.ts`
+// then writes its section of scenarios/README.md from its field table.
 //
 // The order of BEHAVIOURS is the order the kinds are listed in messages and in the README.
 
