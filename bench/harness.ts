@@ -18,7 +18,7 @@ import { join } from "node:path";
 
 import hre from "hardhat";
 
-import { createBehaviour } from "../agents/behaviours/create.ts";
+import { createBehaviour } from "../agents/behaviours/registry.ts";
 import { runBattle } from "../agents/run/battle.ts";
 import { RunRecorder } from "../agents/run/recorder.ts";
 import { parseScenario } from "../agents/inputs/scenario.ts";

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { expect } from "chai";
 import hre from "hardhat";
 
-import { createBehaviour } from "../agents/behaviours/create.ts";
+import { createBehaviour } from "../agents/behaviours/registry.ts";
 import type { IntentOutcome } from "../agents/behaviours/behaviour.ts";
 import { createModelWorld } from "../agents/engine/create.ts";
 import { setUpModel } from "../agents/engine/model-setup.ts";

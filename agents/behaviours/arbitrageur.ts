@@ -12,16 +12,40 @@
 // Limits: every limit is set so that, if both legs execute, the profit is at least minProfitQuote:
 // the second leg's minimum out is what the first leg may pay at most, plus gas, plus minProfitQuote.
 
-import type { ArbitrageurConfig } from "../inputs/behaviour-configs.ts";
-import { gasCostQuote } from "./trade.ts";
 import { minusBps, plusBps } from "../core/units.ts";
+import { UNITS } from "../inputs/scenario-reader.ts";
 import { poolAmountOut } from "../mechanisms/pool/quotes.ts";
-import type { Behaviour } from "./behaviour.ts";
 import type { Intent, Observation } from "../mechanisms/vocabulary.ts";
+import type { Behaviour } from "./behaviour.ts";
 import { checkCommon, checkMinProfit, checkPositiveAmount } from "./config-checks.ts";
 import { buyCost, marketOf, sellRefund, tokensFor } from "./curve-quotes.ts";
 import { quoteText, tokensText } from "./notes.ts";
 import { maximiseConcaveWhole } from "./search.ts";
+import { amount, type BehaviourSpec, type CommonConfig } from "./spec.ts";
+import { gasCostQuote } from "./trade.ts";
+
+/** Buys on the cheaper venue and sells on the dearer one, sized with exact quotes, only when profitable after fees and gas. */
+export interface ArbitrageurConfig extends CommonConfig {
+  kind: "arbitrageur";
+  /** Smallest profit worth a trade, after fees and gas (quote units). */
+  minProfitQuote: bigint;
+  /** Largest quote committed to one arbitrage (quote units). */
+  maxTradeQuote: bigint;
+}
+
+export const arbitrageur: BehaviourSpec<ArbitrageurConfig> = {
+  kind: "arbitrageur",
+  summary: "buys on the cheaper venue, sells on the dearer",
+  fields: [
+    amount(
+      "minProfitQuote",
+      UNITS.quoteOrZero,
+      'smallest profit worth a trade after fees and gas, quote (may be `"0"`)',
+    ),
+    amount("maxTradeQuote", UNITS.quote, "largest quote committed to one arbitrage"),
+  ],
+  create: createArbitrageur,
+};
 
 export type ArbitrageDirection = "curveToPool" | "poolToCurve";
 

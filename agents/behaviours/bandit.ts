@@ -13,13 +13,83 @@
 // For reports, `stats()` returns each arm's label, pulls, total and mean reward (quote units), and
 // `current()` the index of the arm playing now.
 
-import type { BanditConfig } from "../inputs/behaviour-configs.ts";
+import { child } from "../core/document-reader.ts";
 import type { Random } from "../core/random.ts";
-import type { Behaviour, DecideContext, PendingTx, StepOutcome } from "./behaviour.ts";
 import type { Intent, Observation } from "../mechanisms/vocabulary.ts";
+import type { Behaviour, DecideContext, PendingTx, StepOutcome } from "./behaviour.ts";
 import { BehaviourConfigError, checkCommon, checkProbability, checkWholeNumber } from "./config-checks.ts";
+import { type BaseConfig, type BehaviourSpec, type CommonConfig, period } from "./spec.ts";
 
-export type ArmConfig = BanditConfig["arms"][number];
+/** An arm: any behaviour but a bandit, built through the registry (the bandit knows none of them). */
+export type ArmConfig = BaseConfig;
+
+/** A multi-armed bandit that picks one of its arms every `periodSteps` and is rewarded by the PnL it made. */
+export interface BanditConfig extends CommonConfig {
+  kind: "bandit";
+  algorithm: "ucb1" | "epsilonGreedy";
+  /** Exploration rate for epsilon-greedy (0..1). */
+  epsilon: number;
+  periodSteps: number;
+  /** The strategies it chooses among (any kind but bandit). */
+  arms: ArmConfig[];
+}
+
+export const bandit: BehaviourSpec<BanditConfig> = {
+  kind: "bandit",
+  summary: "learns which of its arms pays",
+  fields: [
+    { name: "algorithm", type: "enum", values: ["ucb1", "epsilonGreedy"], meaning: "`ucb1` or `epsilonGreedy`" },
+    {
+      name: "epsilon",
+      type: "probability",
+      optional: true,
+      shownDefault: "`0.1`",
+      meaning: "exploration rate, 0 … 1 (`epsilonGreedy` only)",
+    },
+    period("periodSteps", "steps each chosen arm runs before the next choice, rewarded by the PnL it made"),
+    { name: "arms", type: "custom", meaning: "behaviours of any kind but `bandit`, each with its own `label`" },
+  ],
+  check(r, { path, file, config, nested, readNested }) {
+    if (nested)
+      r.failText(
+        child(path, "kind"),
+        "an arm that is not itself a bandit",
+        '"bandit"',
+        "list the inner bandit's arms here directly",
+      );
+    const { algorithm } = config;
+    if (algorithm === "ucb1" && file.epsilon !== undefined) {
+      r.failText(
+        child(path, "epsilon"),
+        "no epsilon: ucb1 explores by its confidence bounds",
+        JSON.stringify(file.epsilon),
+        "remove it, or set algorithm: epsilonGreedy",
+      );
+    }
+    config.epsilon ??= algorithm === "epsilonGreedy" ? 0.1 : 0;
+    if (file.arms === undefined) return;
+    const armsPath = child(path, "arms");
+    const list = r.array(file.arms, armsPath, "behaviours to choose among");
+    if (list === undefined) return;
+    if (list.length === 0)
+      return void r.failText(armsPath, "at least one arm (a behaviour of any kind but bandit)", "an empty list");
+    const arms = list.map((arm, i) => readNested(arm, `${armsPath}[${i}]`));
+    arms.forEach((arm, i) => {
+      const first = arms.findIndex((other) => other?.label === arm?.label);
+      if (arm !== undefined && first < i) {
+        r.failText(
+          `${armsPath}[${i}].label`,
+          `a label no other arm of this bandit has (arms[${first}] is "${arm.label}" too)`,
+          JSON.stringify(arm.label),
+          "give each arm its own label, so its pulls and rewards can be told apart",
+        );
+      }
+    });
+    config.arms = arms as ArmConfig[]; // with an unusable arm reported, the config is not used
+  },
+  parts: (config) => config.arms,
+  create: createBandit,
+};
 
 export interface ArmStats {
   /** The arm's behaviour label (its scenario label, else its kind). */

@@ -1,7 +1,7 @@
 // A behaviour's factory checks the config it is given, so a bandit arm or a test that builds one
 // directly gets the same clear error as a scenario file: which behaviour, which field, how to fix it.
 
-import type { CommonConfig } from "../inputs/behaviour-configs.ts";
+import type { CommonConfig } from "./spec.ts";
 import { ArenaError } from "../core/errors.ts";
 
 export class BehaviourConfigError extends ArenaError {

@@ -17,16 +17,54 @@
 //
 // In sequential mode there is no pending block to read, and it never trades.
 
-import type { FrontRunnerConfig } from "../inputs/behaviour-configs.ts";
-import { gasCostQuote } from "./trade.ts";
+import { child } from "../core/document-reader.ts";
 import { minusBps, plusBps } from "../core/units.ts";
-import type { Behaviour, PendingTx } from "./behaviour.ts";
-import type { Intent, Observation } from "../mechanisms/vocabulary.ts";
+import { UNITS } from "../inputs/scenario-reader.ts";
 import type { MarketModel } from "../mechanisms/market/model.ts";
+import type { Intent, Observation } from "../mechanisms/vocabulary.ts";
+import type { Behaviour, PendingTx } from "./behaviour.ts";
 import { checkCommon, checkMinProfit, checkPositiveAmount } from "./config-checks.ts";
 import { buyCost, marketOf, NO_LIMIT, sellRefund, tokensFor, unlessReverts } from "./curve-quotes.ts";
 import { quoteText, tokensText } from "./notes.ts";
 import { largestWhere, maximiseConcaveWhole } from "./search.ts";
+import { amount, type BehaviourSpec, type CommonConfig } from "./spec.ts";
+import { gasCostQuote } from "./trade.ts";
+
+/** Priority mode: reads the pending block and sandwiches curve buys when the profit after fees and gas is worth it. */
+export interface FrontRunnerConfig extends CommonConfig {
+  kind: "frontRunner";
+  minProfitQuote: bigint;
+  maxTradeQuote: bigint;
+  /** How much more (front) or less (back) it bids than the victim, wei per gas. */
+  bidIncrementWei: bigint;
+}
+
+export const frontRunner: BehaviourSpec<FrontRunnerConfig> = {
+  kind: "frontRunner",
+  summary: "sandwiches curve buys it sees in the pending block (needs `mode: priority`)",
+  fields: [
+    amount("minProfitQuote", UNITS.quoteOrZero, "smallest profit worth a sandwich after fees and gas, quote"),
+    amount("maxTradeQuote", UNITS.quote, "largest quote committed to the front leg"),
+    amount(
+      "bidIncrementGwei",
+      { ...UNITS.gwei, positive: true },
+      "how much more it bids than the victim in front, and less behind, in gwei (more than 0)",
+      { key: "bidIncrementWei" },
+    ),
+  ],
+  /** Sequential mode has no pending block to read. */
+  check(r, { path, context }) {
+    if (context.mode === "sequential") {
+      r.failText(
+        child(path, "kind"),
+        "a behaviour that can act in sequential mode: a front-runner needs to see the pending block",
+        '"frontRunner" with mode "sequential"',
+        "set mode: priority at the top of the scenario",
+      );
+    }
+  },
+  create: createFrontRunner,
+};
 
 type VictimIntent = Extract<Intent, { kind: "buyCurve" | "buyCurveWithQuote" }>;
 

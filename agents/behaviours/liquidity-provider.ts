@@ -4,14 +4,48 @@
 // once the gap has closed below enterGapBps. Its holdings of LP shares are the truth of where it
 // is: a withdrawal that reverted is tried again, a deposit that reverted is retried as a re-entry.
 
+import { child } from "../core/document-reader.ts";
 import { minusBps, quoteToTokens, tokensToQuote } from "../core/units.ts";
+import { UNITS } from "../inputs/scenario-reader.ts";
 import { gapBps } from "../mechanisms/pool/quotes.ts";
-import type { Behaviour } from "./behaviour.ts";
 import type { Intent, Observation } from "../mechanisms/vocabulary.ts";
-import type { LiquidityProviderConfig } from "../inputs/behaviour-configs.ts";
+import type { Behaviour } from "./behaviour.ts";
 import { BehaviourConfigError, checkCommon, checkPositiveAmount, checkWholeNumber } from "./config-checks.ts";
 import { quoteText, tokensText } from "./notes.ts";
+import { amount, type BehaviourSpec, bps, type CommonConfig, period } from "./spec.ts";
 import { intentBase } from "./trade.ts";
+
+/** Provides liquidity to the pool; withdraws when the curve↔pool gap exceeds `exitGapBps`, returns below `enterGapBps`. */
+export interface LiquidityProviderConfig extends CommonConfig {
+  kind: "liquidityProvider";
+  /** Quote it deposits (with the matching tokens at the pool's price), quote units. */
+  depositQuote: bigint;
+  startStep: number;
+  exitGapBps: number;
+  enterGapBps: number;
+}
+
+export const liquidityProvider: BehaviourSpec<LiquidityProviderConfig> = {
+  kind: "liquidityProvider",
+  summary: "deepens the pool, leaves when it strays from the curve",
+  fields: [
+    amount("depositQuote", UNITS.quote, "quote deposited, with the matching tokens at the pool's price"),
+    period("startStep", "step it first deposits", { default: 1 }),
+    bps("exitGapBps", "curve–pool gap at which it withdraws"),
+    bps("enterGapBps", "gap below which it returns (at most `exitGapBps`)"),
+  ],
+  check(r, { path, config }) {
+    const { exitGapBps: exit, enterGapBps: enter } = config;
+    if (exit !== undefined && enter !== undefined && enter > exit) {
+      r.failText(
+        child(path, "enterGapBps"),
+        `at most exitGapBps (${exit}), or it would leave as soon as it entered`,
+        `${enter}`,
+      );
+    }
+  },
+  create: createLiquidityProvider,
+};
 
 export function createLiquidityProvider(config: LiquidityProviderConfig): Behaviour {
   checkLiquidityProviderConfig(config);

@@ -4,13 +4,48 @@
 // waits until it has a full window, and waits out its cooldown after each trade.
 
 import { BPS } from "../core/units.ts";
-import type { Behaviour } from "./behaviour.ts";
+import { UNITS } from "../inputs/scenario-reader.ts";
 import type { Intent, Observation } from "../mechanisms/vocabulary.ts";
-import type { MeanReversionConfig } from "../inputs/behaviour-configs.ts";
+import type { Behaviour } from "./behaviour.ts";
 import { checkCommon, checkPositiveAmount, checkWholeNumber } from "./config-checks.ts";
 import { oneTradeWithCooldown } from "./cooldown.ts";
 import { priceText, quoteText } from "./notes.ts";
+import {
+  amount,
+  type BehaviourSpec,
+  bps,
+  type CommonConfig,
+  cooldownSteps,
+  period,
+  venue,
+  type VenueChoice,
+  withinHistory,
+} from "./spec.ts";
 import { buyIntent, intentBase, sellWorthIntent, venuePrices } from "./trade.ts";
+
+/** Bets on a return to the moving average: buys when the price is `bandBps` below it, sells when above. */
+export interface MeanReversionConfig extends CommonConfig {
+  kind: "meanReversion";
+  venue: VenueChoice;
+  windowSteps: number;
+  bandBps: number;
+  tradeQuote: bigint;
+  cooldownSteps: number;
+}
+
+export const meanReversion: BehaviourSpec<MeanReversionConfig> = {
+  kind: "meanReversion",
+  summary: "bets on a return to the moving average",
+  fields: [
+    venue(),
+    period("windowSteps", "steps in the moving average (at most `output.historyLength`)"),
+    bps("bandBps", "distance from the average that triggers a trade"),
+    amount("tradeQuote", UNITS.quote, "quote per trade"),
+    cooldownSteps,
+  ],
+  check: withinHistory("windowSteps"),
+  create: createMeanReversion,
+};
 
 export function createMeanReversion(config: MeanReversionConfig): Behaviour {
   checkMeanReversionConfig(config);

@@ -3,13 +3,49 @@
 // worth tradeQuote (all it holds if less); then it waits out its cooldown.
 
 import { BPS } from "../core/units.ts";
-import type { Behaviour } from "./behaviour.ts";
+import { UNITS } from "../inputs/scenario-reader.ts";
 import type { Intent, Observation } from "../mechanisms/vocabulary.ts";
-import type { MomentumConfig } from "../inputs/behaviour-configs.ts";
+import type { Behaviour } from "./behaviour.ts";
 import { checkCommon, checkPositiveAmount, checkWholeNumber } from "./config-checks.ts";
 import { oneTradeWithCooldown } from "./cooldown.ts";
 import { priceText, quoteText } from "./notes.ts";
+import {
+  amount,
+  type BehaviourSpec,
+  bps,
+  type CommonConfig,
+  cooldownSteps,
+  period,
+  venue,
+  type VenueChoice,
+  withinHistory,
+} from "./spec.ts";
 import { buyIntent, intentBase, sellWorthIntent, venuePrices } from "./trade.ts";
+
+/** Follows the trend: buys after the price rose by more than `triggerBps` over `lookbackSteps`, sells after it fell. */
+export interface MomentumConfig extends CommonConfig {
+  kind: "momentum";
+  venue: VenueChoice;
+  lookbackSteps: number;
+  triggerBps: number;
+  /** Quote spent per buy; a sell sells tokens worth about as much (quote units). */
+  tradeQuote: bigint;
+  cooldownSteps: number;
+}
+
+export const momentum: BehaviourSpec<MomentumConfig> = {
+  kind: "momentum",
+  summary: "follows the trend",
+  fields: [
+    venue(),
+    period("lookbackSteps", "steps over which the move is measured (at most `output.historyLength`)"),
+    bps("triggerBps", "move that triggers a trade: buy after a rise, sell after a fall"),
+    amount("tradeQuote", UNITS.quote, "quote per trade"),
+    cooldownSteps,
+  ],
+  check: withinHistory("lookbackSteps"),
+  create: createMomentum,
+};
 
 export function createMomentum(config: MomentumConfig): Behaviour {
   checkMomentumConfig(config);

@@ -2,13 +2,52 @@
 // average), each a buy or a sell of a log-uniform quote size on a venue picked at random. It has no
 // view on price; it only skips what it cannot do (pay for, hold, or trade on a paused curve).
 
+import { child } from "../core/document-reader.ts";
 import type { Random } from "../core/random.ts";
-import type { Behaviour } from "./behaviour.ts";
+import { QUOTE_DECIMALS } from "../core/units.ts";
+import { shown, UNITS } from "../inputs/scenario-reader.ts";
 import type { Intent, Observation, Venue } from "../mechanisms/vocabulary.ts";
-import type { NoiseConfig } from "../inputs/behaviour-configs.ts";
+import type { Behaviour } from "./behaviour.ts";
 import { BehaviourConfigError, checkCommon, checkPositiveAmount, checkProbability } from "./config-checks.ts";
 import { quoteText } from "./notes.ts";
+import { amount, type BehaviourSpec, type CommonConfig, type VenueChoice } from "./spec.ts";
 import { afterTrade, buyIntent, intentBase, sellWorthIntent } from "./trade.ts";
+
+/** Trades arrive as a Poisson process; each is a buy or a sell of a random quote size on a random venue. */
+export interface NoiseConfig extends CommonConfig {
+  kind: "noise";
+  venues: VenueChoice[];
+  /** Mean number of trades per step. */
+  ratePerStep: number;
+  /** Quote size of each trade, log-uniform in [min, max] (quote units). */
+  minQuote: bigint;
+  maxQuote: bigint;
+  /** Probability that a trade is a buy (default 0.5). */
+  buyProbability: number;
+}
+
+export const noise: BehaviourSpec<NoiseConfig> = {
+  kind: "noise",
+  summary: "random trades arriving as a Poisson process",
+  fields: [
+    { name: "venues", type: "venues", meaning: "list of `curve`, `pool`; each trade picks one" },
+    { name: "ratePerStep", type: "rate", meaning: "mean trades per step, 0 … 100" },
+    amount("minQuote", UNITS.quote, "smallest trade, quote (sizes are log-uniform)"),
+    amount("maxQuote", UNITS.quote, "largest trade, quote (at least `minQuote`)"),
+    { name: "buyProbability", type: "probability", default: 0.5, meaning: "chance a trade is a buy, 0 … 1" },
+  ],
+  check(r, { path, config }) {
+    const { minQuote: min, maxQuote: max } = config;
+    if (min !== undefined && max !== undefined && min > max) {
+      r.failText(
+        child(path, "maxQuote"),
+        `at least minQuote (${shown(min, QUOTE_DECIMALS)})`,
+        shown(max, QUOTE_DECIMALS),
+      );
+    }
+  },
+  create: createNoise,
+};
 
 export function createNoise(config: NoiseConfig): Behaviour {
   checkNoiseConfig(config);

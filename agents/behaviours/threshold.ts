@@ -3,13 +3,62 @@
 // cooldown. Two of them with fixed amounts on a fee-less pool and a day's cooldown are the classic
 // off-chain market model; on the curve the same rule meets the curve's own price response.
 
-import type { Behaviour } from "./behaviour.ts";
+import { child } from "../core/document-reader.ts";
+import { TOKEN_DECIMALS } from "../core/units.ts";
+import { shown, UNITS } from "../inputs/scenario-reader.ts";
 import type { Intent, Observation } from "../mechanisms/vocabulary.ts";
-import type { ThresholdConfig } from "../inputs/behaviour-configs.ts";
+import type { Behaviour } from "./behaviour.ts";
 import { BehaviourConfigError, checkCommon, checkPositiveAmount, checkWholeNumber } from "./config-checks.ts";
 import { oneTradeWithCooldown } from "./cooldown.ts";
 import { priceText, tokensText } from "./notes.ts";
+import { amount, type BehaviourSpec, type CommonConfig, cooldownSteps, venue, type VenueChoice } from "./spec.ts";
 import { buyIntent, intentBase, sellIntent, venuePriceWad } from "./trade.ts";
+
+/** Buys `amount` tokens when the price is at or below `buyBelowWad`, sells `amount` when at or above `sellAboveWad`. */
+export interface ThresholdConfig extends CommonConfig {
+  kind: "threshold";
+  venue: VenueChoice;
+  buyBelowWad?: bigint;
+  sellAboveWad?: bigint;
+  /** Tokens per trade (token wei). */
+  amount: bigint;
+  /** Steps to wait after a trade before the next one (default 0). */
+  cooldownSteps: number;
+}
+
+export const threshold: BehaviourSpec<ThresholdConfig> = {
+  kind: "threshold",
+  summary: "buys below one price, sells above another",
+  fields: [
+    venue(),
+    amount("buyBelow", UNITS.price, "price at or below which it buys `amount`", { key: "buyBelowWad", optional: true }),
+    amount(
+      "sellAbove",
+      UNITS.price,
+      "price at or above which it sells `amount` (at least one of the two; `buyBelow` < `sellAbove`)",
+      { key: "sellAboveWad", optional: true },
+    ),
+    amount("amount", UNITS.tokens, "tokens per trade"),
+    cooldownSteps,
+  ],
+  check(r, { path, file, config }) {
+    const { buyBelowWad: below, sellAboveWad: above } = config;
+    if (file.buyBelow === undefined && file.sellAbove === undefined) {
+      r.failText(
+        child(path, "buyBelow"),
+        "buyBelow, sellAbove or both: a threshold trader needs a price to act at",
+        "neither",
+      );
+    } else if (below !== undefined && above !== undefined && below >= above) {
+      r.failText(
+        child(path, "sellAbove"),
+        `a price above buyBelow (${shown(below, TOKEN_DECIMALS)}), or it would buy and sell at once`,
+        shown(above, TOKEN_DECIMALS),
+      );
+    }
+  },
+  create: createThreshold,
+};
 
 export function createThreshold(config: ThresholdConfig): Behaviour {
   checkThresholdConfig(config);

@@ -12,7 +12,7 @@ import type { Intent, Observation, Venue } from "../mechanisms/vocabulary.ts";
 import type { IntentBase } from "../core/types.ts";
 import type { PoolState } from "../mechanisms/pool/state.ts";
 import { PoolModel } from "../mechanisms/pool/model.ts";
-import type { CommonConfig } from "../inputs/behaviour-configs.ts";
+import type { CommonConfig } from "./spec.ts";
 import { buyCost, curveStateOf, marketOf, sellRefund, tokensFor, unlessReverts } from "./curve-quotes.ts";
 import { type GasTerms } from "../mechanisms/vocabulary.ts";
 

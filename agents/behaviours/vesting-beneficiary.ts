@@ -13,13 +13,93 @@
 // released, unsold tokens when some are left and at least everySteps steps have passed since its
 // last sale (at once the first time). Tokens released in a step are sold from the next step on.
 
-import type { VestingBeneficiaryConfig } from "../inputs/behaviour-configs.ts";
+import { child } from "../core/document-reader.ts";
 import { BPS } from "../core/units.ts";
-import type { Behaviour, StepOutcome } from "./behaviour.ts";
+import { type ScenarioReader, UNITS } from "../inputs/scenario-reader.ts";
 import type { Intent, Observation } from "../mechanisms/vocabulary.ts";
+import type { Behaviour, StepOutcome } from "./behaviour.ts";
 import { checkCommon, checkPositiveAmount, checkWholeNumber } from "./config-checks.ts";
 import { tokensText } from "./notes.ts";
+import { type BehaviourSpec, type CommonConfig, period, venue, type VenueChoice } from "./spec.ts";
 import { intentBase, sellIntent, venuePriceWad } from "./trade.ts";
+
+/** Releases vested tokens every `claimEverySteps`, then sells them on a schedule or at a target price. */
+export interface VestingBeneficiaryConfig extends CommonConfig {
+  kind: "vestingBeneficiary";
+  venue: VenueChoice;
+  claimEverySteps: number;
+  sell:
+    | {
+        mode: "schedule" /** share of released, unsold tokens sold each time */;
+        fractionBps: number;
+        everySteps: number;
+      }
+    | { mode: "targetPrice" /** sells everything released once the price reaches this */; priceWad: bigint }
+    | { mode: "hold" };
+}
+
+export const vestingBeneficiary: BehaviourSpec<VestingBeneficiaryConfig> = {
+  kind: "vestingBeneficiary",
+  summary: "releases vested tokens and sells them",
+  note: "The agent's `wallet` must be the `account:N` of a vesting beneficiary in the genesis.",
+  needsVestingAccount: true,
+  fields: [
+    venue("where it sells: `curve` or `pool`"),
+    period("claimEverySteps", "steps between releases"),
+    {
+      name: "sell",
+      type: "custom",
+      meaning:
+        "`{mode: schedule, fractionBps, everySteps}`: sells that share of its released, unsold tokens every " +
+        "`everySteps`; `{mode: targetPrice, price}`: sells everything released once the price reaches `price`; " +
+        "`{mode: hold}`",
+    },
+  ],
+  check(r, { path, file, config }) {
+    if (file.sell !== undefined) {
+      const sell = readSell(r, file.sell, child(path, "sell"));
+      if (sell !== undefined) config.sell = sell;
+    }
+  },
+  create: createVestingBeneficiary,
+};
+
+function readSell(r: ScenarioReader, value: unknown, path: string): VestingBeneficiaryConfig["sell"] | undefined {
+  const modes = ["schedule", "targetPrice", "hold"] as const;
+  const expected = `{mode: schedule, fractionBps, everySteps}, {mode: targetPrice, price} or {mode: hold}`;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return r.fail(path, expected, value);
+  const mode = r.oneOf((value as Record<string, unknown>).mode, child(path, "mode"), modes);
+  switch (mode) {
+    case undefined:
+      return undefined;
+    case "schedule": {
+      const o = r.fields(value, path, ["mode", "fractionBps", "everySteps"])!;
+      const fractionBps =
+        o.fractionBps === undefined
+          ? undefined
+          : r.integer(
+              o.fractionBps,
+              child(path, "fractionBps"),
+              1n,
+              BPS,
+              `an integer share of the released, unsold tokens in bps, from 1 to ${BPS}`,
+            );
+      const everySteps =
+        o.everySteps === undefined
+          ? undefined
+          : r.steps(o.everySteps, child(path, "everySteps"), 1, "a whole number of steps, at least 1");
+      return fractionBps === undefined || everySteps === undefined ? undefined : { mode, fractionBps, everySteps };
+    }
+    case "targetPrice": {
+      const o = r.fields(value, path, ["mode", "price"])!;
+      const priceWad = o.price === undefined ? undefined : r.amount(o.price, child(path, "price"), UNITS.price);
+      return priceWad === undefined ? undefined : { mode, priceWad };
+    }
+    case "hold":
+      r.fields(value, path, ["mode"]);
+      return { mode };
+  }
+}
 
 /** What the beneficiary has done so far, for reports and tests. */
 export interface VestingProgress {

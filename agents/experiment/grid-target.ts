@@ -7,8 +7,8 @@
 // the field's name in the file (buyBelow, amount, cooldownSteps …), in the file's human units.
 
 import { closest } from "../inputs/scenario-reader.ts";
-import { fieldNames } from "../inputs/behaviour-reader.ts";
-import { BEHAVIOUR_KINDS, type BehaviourKind } from "../inputs/behaviour-configs.ts";
+import { BEHAVIOUR_REGISTRY } from "../behaviours/registry.ts";
+import { fieldNames } from "../behaviours/spec.ts";
 import { parameterDecimals } from "../governance/changes.ts";
 import type { ScenarioReader } from "../inputs/scenario-reader.ts";
 import type { ParameterTarget } from "./experiment-types.ts";
@@ -71,7 +71,8 @@ export function readGridTarget(
       `a behaviour index from 0 to ${behaviours.length - 1} (agent ${agentId})`,
       indexText ?? "0",
     );
-  const names = fieldNames(kind);
+  // The base scenario parsed, so every kind it names is registered.
+  const names = fieldNames(BEHAVIOUR_REGISTRY.spec(kind)!);
   const fields = [...names.required, ...names.optional].filter((f) => f !== "kind" && f !== "label");
   if (!fields.includes(field)) {
     const near = closest(field, fields);
@@ -88,7 +89,7 @@ export function readGridTarget(
 }
 
 /** The scenario document's agent entries with their behaviour kinds, as far as they can be read (the scenario reader reports the rest). */
-function agentEntries(document: unknown): { id: string; behaviours: BehaviourKind[] }[] {
+function agentEntries(document: unknown): { id: string; behaviours: string[] }[] {
   const agents = (document as { agents?: unknown })?.agents;
   if (!Array.isArray(agents)) return [];
   return agents.map((agent) => {
@@ -96,9 +97,7 @@ function agentEntries(document: unknown): { id: string; behaviours: BehaviourKin
     const behaviours = Array.isArray(agent?.behaviours) ? agent.behaviours : [];
     return {
       id,
-      behaviours: behaviours.map((b: { kind?: unknown }) =>
-        BEHAVIOUR_KINDS.includes(b?.kind as BehaviourKind) ? (b.kind as BehaviourKind) : "threshold",
-      ),
+      behaviours: behaviours.map((b: { kind?: unknown }) => String(b?.kind)),
     };
   });
 }

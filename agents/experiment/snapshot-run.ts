@@ -3,7 +3,7 @@
 // now, steps it, and summarizes exactly as a battle does (set-up gas included), so a run from a
 // snapshot and a battle of the same scenario and seed give the same summary.
 
-import { createBehaviour } from "../behaviours/create.ts";
+import { createBehaviour } from "../behaviours/registry.ts";
 import { GasProfileBuilder } from "../gas/profile.ts";
 import { type Summary, summarize } from "../run/summary.ts";
 import { finalsOf, scenarioMeta } from "../run/world-summary.ts";

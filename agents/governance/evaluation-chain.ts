@@ -6,7 +6,7 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { type Address, getAddress } from "viem";
 
-import { createBehaviour } from "../behaviours/create.ts";
+import { createBehaviour } from "../behaviours/registry.ts";
 import type { DeploymentRecord } from "../deploy/deployment-file.ts";
 import type { Scenario } from "../inputs/scenario-types.ts";
 import { openChain } from "../chain/chain.ts";

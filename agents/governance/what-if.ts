@@ -14,7 +14,7 @@
 
 import { type Address, getAddress, type Hex } from "viem";
 
-import { createBehaviour } from "../behaviours/create.ts";
+import { createBehaviour } from "../behaviours/registry.ts";
 import { isLocalChain } from "../chain/network-guard.ts";
 import { weiToQuote } from "../core/units.ts";
 import type { GasTotals } from "../gas/profile.ts";

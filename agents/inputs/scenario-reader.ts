@@ -4,7 +4,8 @@
 // float cannot hold "0.012" exactly.
 
 import { child, Reader } from "../core/document-reader.ts";
-import { formatDecimal } from "../core/units.ts";
+import { MAX_PRICE_WAD, MAX_SUPPLY } from "../core/limits.ts";
+import { formatDecimal, MAX_UINT128, QUOTE_DECIMALS, TOKEN_DECIMALS } from "../core/units.ts";
 
 /** How an amount is written in a scenario: decimals of its human unit, largest value, what to expect. */
 export interface AmountUnit {
@@ -15,6 +16,43 @@ export interface AmountUnit {
   /** Refuse 0 (an amount that would make the behaviour do nothing). */
   positive?: boolean;
 }
+
+const GWEI_DECIMALS = 9;
+const MAX_PRIORITY_FEE_WEI = 10n ** 6n * 10n ** 9n; // a million gwei: far above any fee worth bidding
+
+/**
+ * How a scenario writes its amounts, in its behaviours and its gas section alike:
+ *   price   decimal quote per whole token ("0.012")  → WAD
+ *   tokens  decimal whole tokens ("100")              → token wei
+ *   quote   decimal whole quote ("250.5")             → quote units (6 decimals)
+ *   gwei    decimal gwei ("1.5")                       → wei
+ */
+export const UNITS = {
+  price: {
+    decimals: TOKEN_DECIMALS,
+    max: MAX_PRICE_WAD,
+    expected: 'a decimal string of quote per token (like "0.012")',
+    positive: true,
+  },
+  tokens: {
+    decimals: TOKEN_DECIMALS,
+    max: MAX_SUPPLY,
+    expected: 'a decimal string of whole tokens (like "100")',
+    positive: true,
+  },
+  quote: {
+    decimals: QUOTE_DECIMALS,
+    max: MAX_UINT128,
+    expected: 'a decimal string of whole quote (like "250.5")',
+    positive: true,
+  },
+  quoteOrZero: {
+    decimals: QUOTE_DECIMALS,
+    max: MAX_UINT128,
+    expected: 'a decimal string of whole quote, 0 or more (like "0.5")',
+  },
+  gwei: { decimals: GWEI_DECIMALS, max: MAX_PRIORITY_FEE_WEI, expected: 'a decimal string of gwei per gas (like "2")' },
+} satisfies Record<string, AmountUnit>;
 
 export class ScenarioReader extends Reader {
   /** An object with exactly the `required` fields and any of the `optional` ones; unknown fields get the closest allowed name as a fix. */

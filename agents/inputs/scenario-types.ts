@@ -2,7 +2,7 @@
 // (scenario.ts) builds it from a JSON or YAML file and refuses the file with every bad field path.
 
 import type { OrderingMode } from "../core/types.ts";
-import type { BehaviourConfig } from "./behaviour-configs.ts";
+import type { BehaviourConfig } from "../behaviours/registry.ts";
 import type { GovernanceConfig } from "./governance-types.ts";
 
 /** Where an agent's wallet comes from. */

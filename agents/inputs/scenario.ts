@@ -31,11 +31,11 @@ import { child } from "../core/document-reader.ts";
 import { MAX_SUPPLY } from "../core/limits.ts";
 import { MAX_UINT128, MAX_UINT64, QUOTE_DECIMALS, TOKEN_DECIMALS } from "../core/units.ts";
 import type { OrderingMode } from "../core/types.ts";
-import type { BehaviourConfig } from "./behaviour-configs.ts";
-import { type BehaviourContext, readBehaviour, UNITS } from "./behaviour-reader.ts";
+import { BEHAVIOUR_REGISTRY, type BehaviourConfig } from "../behaviours/registry.ts";
+import { type BehaviourReading, readBehaviour } from "./behaviour-reader.ts";
 import { readGovernance } from "./governance-reader.ts";
 import { ScenarioError } from "./scenario-error.ts";
-import { ScenarioReader } from "./scenario-reader.ts";
+import { ScenarioReader, UNITS } from "./scenario-reader.ts";
 import type { AgentConfig, Scenario, WalletRef } from "./scenario-types.ts";
 
 export { ScenarioError, type ScenarioIssue } from "./scenario-error.ts";
@@ -128,8 +128,11 @@ function parseYaml(text: string, source: string): unknown {
   }
 }
 
-/** Validates a scenario document and converts it exactly; throws one ScenarioError listing every problem. */
-export function parseScenario(input: unknown, source: string): Scenario {
+/**
+ * Validates a scenario document and converts it exactly; throws one ScenarioError listing every problem.
+ * `registry` is the behaviour kinds it may use (a test may add its own).
+ */
+export function parseScenario(input: unknown, source: string, registry = BEHAVIOUR_REGISTRY): Scenario {
   const r = new ScenarioReader();
   const top = r.fields(input, "", TOP_REQUIRED, TOP_OPTIONAL);
   if (top === undefined) throw new ScenarioError(source, r.issues);
@@ -162,7 +165,7 @@ export function parseScenario(input: unknown, source: string): Scenario {
   const beneficiaries = genesisFile?.vesting.flatMap((schedule) =>
     schedule.beneficiary.kind === "account" ? [schedule.beneficiary.index] : [],
   );
-  const context: BehaviourContext = { mode, historyLength: output?.historyLength };
+  const context: BehaviourReading = { mode, historyLength: output?.historyLength, registry };
   const agents = has("agents")
     ? readAgents(r, top.agents, context, genesis === undefined ? undefined : { path: genesis, beneficiaries })
     : undefined;
@@ -300,7 +303,7 @@ interface GenesisFacts {
 function readAgents(
   r: ScenarioReader,
   value: unknown,
-  context: BehaviourContext,
+  context: BehaviourReading,
   genesis: GenesisFacts | undefined,
 ): AgentConfig[] | undefined {
   const list = r.array(value, "agents", "agents ({id, behaviours, ...})");
@@ -358,7 +361,7 @@ function readAgent(
   r: ScenarioReader,
   value: unknown,
   path: string,
-  context: BehaviourContext,
+  context: BehaviourReading,
   genesis: GenesisFacts | undefined,
 ): ReadAgent {
   const before = r.issues.length;
@@ -383,11 +386,7 @@ function readAgent(
   const behaviours =
     o.behaviours === undefined ? undefined : readBehaviours(r, o.behaviours, child(path, "behaviours"), context);
 
-  const vesting = behaviours?.some(
-    (b) =>
-      b.kind === "vestingBeneficiary" ||
-      (b.kind === "bandit" && b.arms.some((arm) => arm.kind === "vestingBeneficiary")),
-  );
+  const vesting = behaviours?.some((b) => context.registry.needsVestingAccount(b));
   if (vesting === true && wallet !== undefined && genesis?.beneficiaries !== undefined) {
     const accounts = genesis.beneficiaries.map((index) => `account:${index}`).join(", ");
     const got =
@@ -477,11 +476,12 @@ function readBehaviours(
   r: ScenarioReader,
   value: unknown,
   path: string,
-  context: BehaviourContext,
+  context: BehaviourReading,
 ): BehaviourConfig[] | undefined {
   const list = r.array(value, path, "behaviours ({kind, ...})");
   if (list === undefined) return undefined;
   if (list.length === 0) return r.failText(path, "at least one behaviour", "an empty list");
   const behaviours = list.map((entry, j) => readBehaviour(r, entry, `${path}[${j}]`, context));
+  // The registry's specs say each kind's config type; the reader only checked it against their tables.
   return behaviours.includes(undefined) ? undefined : (behaviours as BehaviourConfig[]);
 }

@@ -4,7 +4,7 @@
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { createBehaviour } from "../behaviours/create.ts";
+import { createBehaviour } from "../behaviours/registry.ts";
 import { gasProfileJson } from "../gas/profile-file.ts";
 import type { GasProfile } from "../gas/profile.ts";
 import { readParameters, type StoredParameter } from "../governance/changes.ts";

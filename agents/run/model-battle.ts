@@ -4,7 +4,7 @@
 // chain battle (runBattle) to the wei. Nothing is written to disk: the result carries the rows, the
 // agents at the end and a Summary shaped like a chain battle's.
 
-import { createBehaviour } from "../behaviours/create.ts";
+import { createBehaviour } from "../behaviours/registry.ts";
 import type { ParameterChange } from "../governance/changes.ts";
 import type { StepRow } from "../mechanisms/vocabulary.ts";
 import { type AgentFinal, type Summary, summarize } from "./summary.ts";

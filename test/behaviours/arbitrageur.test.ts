@@ -7,7 +7,7 @@ import { minusBps, plusBps } from "../../agents/core/units.ts";
 import { poolAmountOut } from "../../agents/mechanisms/pool/quotes.ts";
 import type { Intent, Observation } from "../../agents/mechanisms/vocabulary.ts";
 import { PoolModel } from "../../agents/mechanisms/pool/model.ts";
-import type { ArbitrageurConfig } from "../../agents/inputs/behaviour-configs.ts";
+import type { ArbitrageurConfig } from "../../agents/behaviours/arbitrageur.ts";
 import { GAS, QUOTE, TOKEN, context, observation, poolState } from "./observation.ts";
 
 // The default market: curve at 0.0122 (0.01 + 1e-9 × 2.2M), 1% fees each way; pool 0.3%.

@@ -1,17 +1,17 @@
 import { expect } from "chai";
 
-import { type ArmConfig, createBandit } from "../../agents/behaviours/bandit.ts";
+import type { ArbitrageurConfig } from "../../agents/behaviours/arbitrageur.ts";
+import { type ArmConfig, type BanditConfig, createBandit } from "../../agents/behaviours/bandit.ts";
 import { Random } from "../../agents/core/random.ts";
 import type { Behaviour, PendingTx, StepOutcome } from "../../agents/behaviours/behaviour.ts";
 import type { Intent } from "../../agents/mechanisms/vocabulary.ts";
-import type { BanditConfig } from "../../agents/inputs/behaviour-configs.ts";
 import { QUOTE, context, observation } from "./observation.ts";
 
 // The arms are stand-in behaviours that name themselves in their intents' notes; the test plays the
 // market, paying each step a reward that depends on which arm acted (arm "b" is the best).
 
 const QUOTE_NUM = Number(QUOTE);
-const arm = (label: string): ArmConfig => ({
+const arm = (label: string): ArbitrageurConfig => ({
   kind: "arbitrageur",
   label,
   slippageBps: 100,

@@ -9,7 +9,7 @@ import type { Intent, Observation } from "../../agents/mechanisms/vocabulary.ts"
 import { blockOrder } from "../../agents/engine/block-order.ts";
 import type { MarketModel } from "../../agents/mechanisms/market/model.ts";
 import { ModelRevert } from "../../agents/core/model-revert.ts";
-import type { FrontRunnerConfig } from "../../agents/inputs/behaviour-configs.ts";
+import type { FrontRunnerConfig } from "../../agents/behaviours/front-runner.ts";
 import { GAS, QUOTE, TOKEN, context, observation } from "./observation.ts";
 
 // The default market: curve at 0.0122 (0.01 + 1e-9 × 2.2M), 1% fees each way. A 500,000-token buy

@@ -4,7 +4,7 @@ import { BehaviourConfigError } from "../../agents/behaviours/config-checks.ts";
 import { createLiquidityProvider } from "../../agents/behaviours/liquidity-provider.ts";
 import type { Holdings, Intent, Observation } from "../../agents/mechanisms/vocabulary.ts";
 import type { PoolState } from "../../agents/mechanisms/pool/state.ts";
-import type { LiquidityProviderConfig } from "../../agents/inputs/behaviour-configs.ts";
+import type { LiquidityProviderConfig } from "../../agents/behaviours/liquidity-provider.ts";
 import { QUOTE, TOKEN, context, observation, poolState } from "./observation.ts";
 import { runSteps } from "./steps.ts";
 

@@ -5,7 +5,7 @@ import { createMeanReversion } from "../../agents/behaviours/mean-reversion.ts";
 import { minusBps } from "../../agents/core/units.ts";
 import { poolAmountOut } from "../../agents/mechanisms/pool/quotes.ts";
 import type { Observation } from "../../agents/mechanisms/vocabulary.ts";
-import type { MeanReversionConfig } from "../../agents/inputs/behaviour-configs.ts";
+import type { MeanReversionConfig } from "../../agents/behaviours/mean-reversion.ts";
 import { QUOTE, TOKEN, context, observation, wad } from "./observation.ts";
 import { activeSteps, poolAtPrice, runSteps } from "./steps.ts";
 

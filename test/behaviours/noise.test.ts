@@ -5,7 +5,7 @@ import { createNoise } from "../../agents/behaviours/noise.ts";
 import { minusBps } from "../../agents/core/units.ts";
 import { poolAmountOut } from "../../agents/mechanisms/pool/quotes.ts";
 import type { Intent } from "../../agents/mechanisms/vocabulary.ts";
-import type { NoiseConfig } from "../../agents/inputs/behaviour-configs.ts";
+import type { NoiseConfig } from "../../agents/behaviours/noise.ts";
 import { QUOTE, TOKEN, context, observation, poolState, poolAfterSwap } from "./observation.ts";
 import { runSteps } from "./steps.ts";
 import { expectClose } from "../helpers/close.ts";

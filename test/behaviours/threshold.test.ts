@@ -5,7 +5,7 @@ import { createThreshold } from "../../agents/behaviours/threshold.ts";
 import { poolAmountIn, poolAmountOut } from "../../agents/mechanisms/pool/quotes.ts";
 import type { Holdings, Intent } from "../../agents/mechanisms/vocabulary.ts";
 import type { PoolState } from "../../agents/mechanisms/pool/state.ts";
-import type { ThresholdConfig } from "../../agents/inputs/behaviour-configs.ts";
+import type { ThresholdConfig } from "../../agents/behaviours/threshold.ts";
 import { QUOTE, TOKEN, context, observation, poolState, wad, poolAfterSwap } from "./observation.ts";
 import { activeSteps, runSteps } from "./steps.ts";
 import { expectClose } from "../helpers/close.ts";

@@ -6,7 +6,7 @@ import { minusBps } from "../../agents/core/units.ts";
 import { poolAmountOut } from "../../agents/mechanisms/pool/quotes.ts";
 import type { IntentOutcome } from "../../agents/behaviours/behaviour.ts";
 import type { Intent, Observation } from "../../agents/mechanisms/vocabulary.ts";
-import type { VestingBeneficiaryConfig } from "../../agents/inputs/behaviour-configs.ts";
+import type { VestingBeneficiaryConfig } from "../../agents/behaviours/vesting-beneficiary.ts";
 import { TOKEN, context, observation, wad } from "./observation.ts";
 
 // A beneficiary of 1,000,000 tokens vesting 10,000 per step (100,000 already vested at step 1), who

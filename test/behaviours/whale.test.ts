@@ -5,7 +5,7 @@ import { createWhale } from "../../agents/behaviours/whale.ts";
 import { minusBps } from "../../agents/core/units.ts";
 import { poolAmountOut } from "../../agents/mechanisms/pool/quotes.ts";
 import type { Intent } from "../../agents/mechanisms/vocabulary.ts";
-import type { WhaleConfig } from "../../agents/inputs/behaviour-configs.ts";
+import type { WhaleConfig } from "../../agents/behaviours/whale.ts";
 import { QUOTE, TOKEN, context, observation } from "./observation.ts";
 import { activeSteps, runSteps } from "./steps.ts";
 

@@ -1,0 +1,89 @@
+// The one list of behaviour kinds. Each entry is a behaviour's spec (spec.ts): its config type, its
+// fields in a scenario file, its rules and its factory, all in the behaviour's own file. The
+// scenario reader, the factory below, experiment grids and the scenario README's reference all go
+// through this list, and know no behaviour by name.
+//
+// Adding a behaviour: write behaviours/<kind>.ts exporting its config type and its BehaviourSpec
+// (fields with their meanings, a `check` for what the table cannot say, `create`), then add it to
+// BEHAVIOURS below (and its import). `UPDATE_README=1 bin/arena test mocha test/scenario.test.ts`
+// then writes its section of scenarios/README.md from its field table.
+//
+// The order of BEHAVIOURS is the order the kinds are listed in messages and in the README.
+
+import { arbitrageur } from "./arbitrageur.ts";
+import { bandit } from "./bandit.ts";
+import type { Behaviour } from "./behaviour.ts";
+import { frontRunner } from "./front-runner.ts";
+import { liquidityProvider } from "./liquidity-provider.ts";
+import { meanReversion } from "./mean-reversion.ts";
+import { momentum } from "./momentum.ts";
+import { noise } from "./noise.ts";
+import type { AnySpec, BaseConfig, ConfigOf } from "./spec.ts";
+import { threshold } from "./threshold.ts";
+import { vestingBeneficiary } from "./vesting-beneficiary.ts";
+import { whale } from "./whale.ts";
+
+export const BEHAVIOURS = [
+  threshold,
+  noise,
+  momentum,
+  meanReversion,
+  whale,
+  liquidityProvider,
+  arbitrageur,
+  vestingBeneficiary,
+  frontRunner,
+  bandit,
+] as const;
+
+/** The parsed, validated config of any behaviour, in contract units. */
+export type BehaviourConfig = ConfigOf<(typeof BEHAVIOURS)[number]>;
+
+export type BehaviourKind = BehaviourConfig["kind"];
+
+/** A set of behaviour kinds: what a scenario may use and how each is built. */
+export interface BehaviourRegistry {
+  /** The kinds, in the order of their specs. */
+  readonly kinds: readonly string[];
+  readonly specs: readonly AnySpec[];
+  spec(kind: string): AnySpec | undefined;
+  /** Builds any behaviour from its config; the factory checks the config (BehaviourConfigError). */
+  create(config: BaseConfig): Behaviour;
+  /** Whether the agent running `config` must trade from a genesis vesting beneficiary's account. */
+  needsVestingAccount(config: BaseConfig): boolean;
+}
+
+/** A registry of `specs` (each kind once). */
+export function behaviourRegistry(specs: readonly AnySpec[]): BehaviourRegistry {
+  const byKind = new Map<string, AnySpec>();
+  for (const spec of specs) {
+    if (byKind.has(spec.kind)) throw new Error(`behaviour kind "${spec.kind}" is registered twice`);
+    byKind.set(spec.kind, spec);
+  }
+  const kinds = specs.map((spec) => spec.kind);
+  const specOf = (config: BaseConfig): AnySpec => {
+    const spec = byKind.get(config.kind);
+    if (spec === undefined) throw new Error(`unknown behaviour kind "${config.kind}"; use one of ${kinds.join(", ")}`);
+    return spec;
+  };
+  const registry: BehaviourRegistry = {
+    kinds,
+    specs,
+    spec: (kind) => byKind.get(kind),
+    create: (config) => specOf(config).create(config, registry.create),
+    needsVestingAccount(config) {
+      const spec = specOf(config);
+      return spec.needsVestingAccount === true || (spec.parts?.(config) ?? []).some(registry.needsVestingAccount);
+    },
+  };
+  return registry;
+}
+
+export const BEHAVIOUR_REGISTRY: BehaviourRegistry = behaviourRegistry(BEHAVIOURS);
+
+export const BEHAVIOUR_KINDS = BEHAVIOUR_REGISTRY.kinds as readonly BehaviourKind[];
+
+/** Builds any behaviour from its parsed config; a bandit's arms are built through here too. */
+export function createBehaviour(config: BehaviourConfig): Behaviour {
+  return BEHAVIOUR_REGISTRY.create(config);
+}
