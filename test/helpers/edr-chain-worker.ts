@@ -6,9 +6,12 @@ import { parentPort } from "node:worker_threads";
 import { openEdrChain } from "../../agents/chain/edr-chain.ts";
 import { transferBlocks } from "./raw-sequence.ts";
 
-const first = await openEdrChain({ startTime: 1_767_225_600 });
-await first.close();
-const second = await openEdrChain({ startTime: 1_767_225_600 });
-const hashes = await transferBlocks(second.request);
-await second.close();
-parentPort!.postMessage({ hashes, chains: 2 });
+// Mocha loads every file under test/; only a worker thread runs this one.
+if (parentPort !== null) {
+  const first = await openEdrChain({ startTime: 1_767_225_600 });
+  await first.close();
+  const second = await openEdrChain({ startTime: 1_767_225_600 });
+  const hashes = await transferBlocks(second.request);
+  await second.close();
+  parentPort.postMessage({ hashes, chains: 2 });
+}
