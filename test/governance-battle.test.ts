@@ -9,6 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { expect } from "chai";
+import { findRevertData } from "../agents/deploy/errors.ts";
+import { decodeRevertData } from "../agents/chain/tx-sender.ts";
+import { loadSystemAbis } from "../agents/chain/system.ts";
 import hre from "hardhat";
 import { encodeFunctionData, getAddress } from "viem";
 
@@ -230,7 +233,12 @@ describe("governance in a battle", function () {
             ]);
             guardianUnpause = "succeeded";
           } catch (error) {
-            guardianUnpause = (error as Error).message;
+            // The in-process chain gives the revert data; the contracts' errors name it.
+            const data = findRevertData(error);
+            guardianUnpause =
+              data === undefined
+                ? (error as Error).message
+                : decodeRevertData(data as `0x${string}`, (await loadSystemAbis(hre.artifacts)).errors);
           }
         }
       },
