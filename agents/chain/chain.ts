@@ -47,6 +47,8 @@ export interface Chain {
   client: PublicClient;
   /** A JSON-RPC request; a lost node becomes a NodeLostError naming the method. */
   request<T>(method: string, params?: unknown[]): Promise<T>;
+  /** Several requests at once, answered in order: one call into the in-process chain, concurrent requests to a node. */
+  batch<T>(calls: readonly { method: string; params: unknown[] }[]): Promise<T[]>;
   close(): Promise<void>;
   /**
    * In process only: what the run has shown of the chain's accounts and keys (the engine feeds it every
@@ -119,6 +121,8 @@ export async function openChain(hre: HardhatRuntimeEnvironment, options: ChainOp
     ordersByFeeCap,
     client,
     request,
+    batch: <T>(calls: readonly { method: string; params: unknown[] }[]) =>
+      Promise.all(calls.map(({ method, params }) => request<T>(method, params))),
     close: () => connection.close(),
   };
 }
@@ -153,6 +157,7 @@ async function openInProcessChain(hre: HardhatRuntimeEnvironment, options: Chain
     ordersByFeeCap: false,
     client,
     request,
+    batch: <T>(calls: readonly { method: string; params: unknown[] }[]) => edr.batch<T>(calls),
     close: () => edr.close(),
     harvest,
     async rotate(impersonate) {

@@ -57,6 +57,11 @@ export type RequestFn = <T = unknown>(method: string, params?: unknown[]) => Pro
 
 export interface EdrChain {
   request: RequestFn;
+  /**
+   * Several requests in one call into EDR (a JSON-RPC batch), answered in order; the first error
+   * fails them all. Cheaper than as many requests: one crossing into EDR and one JSON parse.
+   */
+  batch<T = unknown>(calls: readonly { method: string; params: unknown[] }[]): Promise<T[]>;
   /** The same chain as an EIP-1193 provider, for viem's `custom()` transport or ethers' BrowserProvider. */
   eip1193: { request(args: { method: string; params?: readonly unknown[] | object }): Promise<unknown> };
   chainId: bigint;
@@ -245,8 +250,37 @@ export async function openEdrChain(options: EdrChainOptions): Promise<EdrChain> 
       throw new EdrRequestError(method, body.error.code, body.error.message, body.error.data);
     return body.result as T;
   };
+  const batch = async <T = unknown>(calls: readonly { method: string; params: unknown[] }[]): Promise<T[]> => {
+    if (calls.length === 0) return [];
+    if (provider === undefined) throw new EdrChainClosedError(calls[0]!.method);
+    const payload = calls.map(({ method, params }) => ({ jsonrpc: "2.0", id: nextId++, method, params }));
+    const response = await provider.handleRequest(JSON.stringify(payload));
+    const raw = response.data;
+    type Answer<R> = { result?: R; error?: { code: number; message: string; data?: unknown } };
+    const parsed = (typeof raw === "string" ? JSON.parse(raw) : raw) as unknown;
+    // EDR answers a batch with one object holding every result; a standard node with one response each.
+    if (Array.isArray(parsed)) {
+      return (parsed as Answer<T>[]).map((r, i) => {
+        if (r.error !== undefined)
+          throw new EdrRequestError(calls[i]!.method, r.error.code, r.error.message, r.error.data);
+        return r.result as T;
+      });
+    }
+    const body = parsed as Answer<T[]>;
+    if (body.error !== undefined)
+      throw new EdrRequestError(calls[0]!.method, body.error.code, body.error.message, body.error.data);
+    if (!Array.isArray(body.result) || body.result.length !== calls.length)
+      throw new EdrRequestError(
+        calls[0]!.method,
+        -32603,
+        `a batch of ${calls.length} requests got an answer of another shape`,
+        body,
+      );
+    return body.result;
+  };
   return {
     request,
+    batch,
     eip1193: {
       request: ({ method, params }) =>
         request(method, Array.isArray(params) ? params : params === undefined ? [] : [params]),

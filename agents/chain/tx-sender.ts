@@ -144,7 +144,9 @@ export class TxSender {
   }
 
   private async receipts(txs: readonly SentTx[]): Promise<(RpcReceipt | null)[]> {
-    return Promise.all(txs.map((t) => this.chain.request<RpcReceipt | null>("eth_getTransactionReceipt", [t.hash])));
+    return this.chain.batch<RpcReceipt | null>(
+      txs.map((t) => ({ method: "eth_getTransactionReceipt", params: [t.hash] })),
+    );
   }
 }
 

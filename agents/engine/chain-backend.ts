@@ -9,6 +9,7 @@
 import { type AbiEvent, type Address, decodeFunctionResult, encodeFunctionData, getAddress, type Hex } from "viem";
 
 import { ArenaError } from "../core/errors.ts";
+import { ModelRevert } from "../core/model-revert.ts";
 import type { PendingTx } from "../behaviours/behaviour.ts";
 import type { Chain } from "../chain/chain.ts";
 import { NodeLostError } from "../chain/errors.ts";
@@ -274,7 +275,7 @@ export class ChainBackend implements Backend {
 
   async mine(
     timestamp: bigint,
-    _deadline: bigint,
+    deadline: bigint,
     calls: readonly PendingCall[],
     items: readonly PendingIntent[],
     flows: Flows,
@@ -302,6 +303,10 @@ export class ChainBackend implements Backend {
           ? -1
           : 1,
     );
+    // A reverted trade's error, predicted by the twins replaying the block (checked against every status); traced otherwise.
+    const predicted = receipts.some((r) => r.status === "reverted")
+      ? this.predictReverts(executed, (r) => sent[receipts.indexOf(r)]!.owner, timestamp, deadline)
+      : undefined;
     const ctx: FollowContext & { ticket: number | undefined } = {
       flows,
       ticket: undefined,
@@ -322,7 +327,10 @@ export class ChainBackend implements Backend {
     for (let i = 0; i < receipts.length; i++) {
       const r = receipts[i]!;
       const owner = sent[i]!.owner;
-      const error = r.status === "reverted" ? await this.sender.revertReason(r.hash, this.abis) : undefined;
+      const error =
+        r.status === "reverted"
+          ? (predicted?.get(r) ?? (await this.sender.revertReason(r.hash, this.abis)))
+          : undefined;
       const result = {
         status: r.status,
         gasUsed: r.gasUsed,
@@ -353,6 +361,52 @@ export class ChainBackend implements Backend {
     rotation.since = 0;
     await this.chain.rotate!(rotation.impersonate);
     this.rotations++;
+  }
+
+  /**
+   * The errors of the block's reverted trades as the twins predict them: the block replayed in the
+   * chain's order on copies of the twins and of the senders' holdings (before this block's logs move
+   * them). Used only when the twins agree with every transaction's status and the block holds agents'
+   * intents alone, in one block; otherwise undefined, and each revert is traced.
+   */
+  private predictReverts(
+    executed: readonly MinedReceipt[],
+    ownerOf: (r: MinedReceipt) => PendingCall | PendingIntent,
+    timestamp: bigint,
+    deadline: bigint,
+  ): Map<MinedReceipt, string> | undefined {
+    if (executed.some((r) => r.blockNumber !== executed[0]!.blockNumber)) return undefined;
+    const twins = new Map(
+      [...this.twins].map(([id, twin]) => [id, MECHANISMS.find((m) => m.id === id)!.model.clone(twin)]),
+    );
+    const holdings = new Map<string, Holdings>();
+    const flows: Flows = {};
+    for (const m of MECHANISMS) for (const column of m.flows) flows[column] = 0n;
+    const errors = new Map<MinedReceipt, string>();
+    for (const r of executed) {
+      const owner = ownerOf(r);
+      if (!("ticket" in owner)) return undefined;
+      const agent = owner.agent;
+      let h = holdings.get(agent.id);
+      if (h === undefined) holdings.set(agent.id, (h = { ...agent.holdings }));
+      const m = MECHANISM_OF_KIND.get(owner.intent.kind)!;
+      let status: "success" | "reverted" = "success";
+      try {
+        m.model.apply(
+          twins.get(m.id),
+          { address: agent.address, key: agent.key, holdings: h },
+          owner.intent,
+          { timestamp, deadline, ticket: owner.ticket },
+          flows,
+        );
+      } catch (error) {
+        if (!(error instanceof ModelRevert)) return undefined;
+        status = "reverted";
+        errors.set(r, error.message);
+      }
+      if (status !== r.status) return undefined;
+    }
+    return errors;
   }
 
   /** The latest block after a step: its number and timestamp, and its base fee by EIP-1559 from its parent's. */
@@ -392,27 +446,21 @@ export class ChainBackend implements Backend {
       holders: this.holders,
       timestamp: this.latest.timestamp,
     };
-    const lens = this.abis.byContract.lens;
-    const clockData = encodeFunctionData({ abi: lens, functionName: "clock" });
-    const [clockResult, treasury, ...perMechanism] = await Promise.all([
-      this.chain.request<Hex>("eth_call", [{ to: this.addresses.lens, data: clockData }, "latest"]),
+    const [header, treasury, ...perMechanism] = await Promise.all([
+      latestHeader(this.chain),
       readHoldings(this.chain, this.abis, this.addresses, [this.addresses.treasury]),
       ...MECHANISMS.map((m) => m.chain.verify(this.twins.get(m.id), ctx)),
     ]);
-    const clock = decodeFunctionResult({ abi: lens, functionName: "clock", data: clockResult }) as unknown as {
-      blockNumber: bigint;
-      timestamp: bigint;
-      baseFee: bigint;
-    };
     const differences: TwinDifference[] = perMechanism.flat();
     const differ = (field: string, mine: bigint, chain: bigint) => {
       if (mine !== chain) differences.push({ field, twin: String(mine), chain: String(chain) });
     };
-    differ("block.number", this.latest.number, clock.blockNumber);
-    differ("block.timestamp", this.latest.timestamp, clock.timestamp);
-    differ("block.baseFee", this.latest.baseFee, clock.baseFee);
+    // The latest block's own header: eth_call runs without a base fee, so a lens would read 0.
+    differ("block.number", this.latest.number, header.number);
+    differ("block.timestamp", this.latest.timestamp, header.timestamp);
+    differ("block.baseFee", this.latest.baseFee, header.baseFee);
     differ("treasury.quote", this.treasury.quote, treasury[0]!.quote);
-    if (differences.length > 0) throw new TwinDisagreement(clock.blockNumber, differences);
+    if (differences.length > 0) throw new TwinDisagreement(header.number, differences);
   }
 
   /** Every tracked account's balances read from the chain, against the ledger (exact to the wei). */

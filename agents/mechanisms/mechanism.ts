@@ -203,6 +203,8 @@ export interface Mechanism<Twin, I extends { kind: string }, Slice extends objec
     apply(twin: Twin, sender: ModelSender, intent: I, block: ModelBlock, flows: Flows): Mined;
     /** Gas of each kind's reverts on the model. */
     readonly gas: Readonly<Record<I["kind"], IntentGas>>;
+    /** An independent copy of the twin (a trial on the chain's block predicts its reverts on copies). */
+    clone(twin: Twin): Twin;
   };
 
   /* ON A CHAIN */

@@ -40,12 +40,6 @@ contract ArenaLens {
         uint256 liquidity;
     }
 
-    struct Clock {
-        uint256 blockNumber;
-        uint256 timestamp;
-        uint256 baseFee;
-    }
-
     struct Holdings {
         uint256 tokens;
         uint256 quote;
@@ -55,13 +49,6 @@ contract ArenaLens {
     }
 
     uint256 private constant WAD = 1e18;
-
-    /// @notice The block this call runs in: its number, timestamp and base fee.
-    function clock() external view returns (Clock memory c) {
-        c.blockNumber = block.number;
-        c.timestamp = block.timestamp;
-        c.baseFee = block.basefee;
-    }
 
     /// @notice The market as of the block this call runs in.
     function marketState(IBondingCurveMarket market) external view returns (MarketState memory s) {

@@ -282,6 +282,7 @@ export const market = {
       return { status: "success", gasUsed };
     },
     gas: GAS,
+    clone: (twin) => ({ model: twin.model.clone() }),
   },
 
   chain: {

@@ -286,6 +286,7 @@ export const pool = {
       return { status: "success", gasUsed: apply(twin, sender, intent, flows) };
     },
     gas: GAS,
+    clone: (twin) => ({ model: twin.model.clone(), feeAtStepStart: twin.feeAtStepStart }),
   },
 
   chain: {

@@ -139,6 +139,7 @@ export const vesting = {
       return { status: "success", gasUsed };
     },
     gas: GAS,
+    clone: (twin) => ({ model: twin.model.clone() }),
   },
 
   chain: {

@@ -34,6 +34,10 @@ export class VestingModel {
     this.balance = this.schedules.reduce((sum, s) => sum + s.amount - s.released, 0n);
   }
 
+  clone(): VestingModel {
+    return new VestingModel(this.schedules.map((s) => ({ ...s })));
+  }
+
   /** Whether `beneficiary` has any schedule. */
   has(beneficiary: string): boolean {
     return this.byBeneficiary.has(beneficiary);
