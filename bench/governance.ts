@@ -11,10 +11,10 @@ import { mkdirSync, writeFileSync } from "node:fs";
 
 import hre from "hardhat";
 
-import { expectedApplyAt } from "../agents/governance/apply-time.ts";
-import { evaluateProposal } from "../agents/governance/evaluate.ts";
-import { prepareEvaluationChain } from "../agents/governance/evaluation-chain.ts";
-import { parameterProposal } from "../agents/governance/proposal.ts";
+import { expectedApplyAt } from "../agents/governance/evaluation/apply-time.ts";
+import { evaluateProposal } from "../agents/governance/evaluation/evaluate.ts";
+import { prepareEvaluationChain } from "../agents/governance/evaluation/evaluation-chain.ts";
+import { parameterProposal } from "../agents/governance/protocol/proposal.ts";
 import { loadScenario } from "../agents/inputs/scenario.ts";
 
 const RESULTS = "bench/results/governance.json";

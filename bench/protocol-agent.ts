@@ -12,7 +12,7 @@ import { join } from "node:path";
 
 import hre from "hardhat";
 
-import { windowMetrics } from "../agents/governance/window-metrics.ts";
+import { windowMetrics } from "../agents/governance/evaluation/window-metrics.ts";
 import { formatInterval, type Interval, meanInterval, pairedDifference } from "../agents/core/interval.ts";
 import { runBattle } from "../agents/run/battle.ts";
 import { readStepsCsv } from "../agents/run/run-csv.ts";

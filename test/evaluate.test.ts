@@ -6,17 +6,17 @@ import { expect } from "chai";
 import hre from "hardhat";
 import { type Address, getAddress, type Hex } from "viem";
 
-import { decodeParameterChanges, expectedApplyAt } from "../agents/governance/apply-time.ts";
-import { type Evaluation, evaluateProposal, type PnlEffect } from "../agents/governance/evaluate.ts";
-import { type EvaluationChain, prepareEvaluationChain } from "../agents/governance/evaluation-chain.ts";
-import { evaluationReport } from "../agents/governance/evaluation-report.ts";
+import { decodeParameterChanges, expectedApplyAt } from "../agents/governance/evaluation/apply-time.ts";
+import { type Evaluation, evaluateProposal, type PnlEffect } from "../agents/governance/evaluation/evaluate.ts";
+import { type EvaluationChain, prepareEvaluationChain } from "../agents/governance/evaluation/evaluation-chain.ts";
+import { evaluationReport } from "../agents/governance/evaluation/evaluation-report.ts";
 import {
   encodePropose,
   GOVERNANCE_GAS,
   parameterProposal,
   proposalId,
   type ProposalActions,
-} from "../agents/governance/proposal.ts";
+} from "../agents/governance/protocol/proposal.ts";
 import {
   actualOutcome,
   castDecisions,
@@ -25,7 +25,7 @@ import {
   selfDelegate,
   type VoterDecision,
   voterDecisions,
-} from "../agents/governance/voters.ts";
+} from "../agents/governance/evaluation/voters.ts";
 import { isSignificant, pairedDifference } from "../agents/core/interval.ts";
 import { loadScenario } from "../agents/inputs/scenario.ts";
 import { TxSender } from "../agents/chain/tx-sender.ts";

@@ -4,13 +4,13 @@
 
 import { expect } from "chai";
 
-import { predict } from "../agents/governance/book.ts";
-import { draftCandidates } from "../agents/governance/candidates.ts";
-import type { StoredParameter } from "../agents/governance/changes.ts";
-import type { ProposalEvaluation } from "../agents/governance/evaluation.ts";
-import { detectAnomaly, type MarketPoint } from "../agents/governance/guardian.ts";
-import { judge } from "../agents/governance/objective.ts";
-import { windowMetrics } from "../agents/governance/window-metrics.ts";
+import { predict } from "../agents/governance/battle/book.ts";
+import { draftCandidates } from "../agents/governance/battle/candidates.ts";
+import type { StoredParameter } from "../agents/governance/protocol/changes.ts";
+import type { ProposalEvaluation } from "../agents/governance/evaluation/evaluation.ts";
+import { detectAnomaly, type MarketPoint } from "../agents/governance/battle/guardian.ts";
+import { judge } from "../agents/governance/battle/objective.ts";
+import { windowMetrics } from "../agents/governance/evaluation/window-metrics.ts";
 import { meanInterval } from "../agents/core/interval.ts";
 import type { StepRow } from "../agents/mechanisms/registry.ts";
 import type { Objective } from "../agents/inputs/governance-types.ts";

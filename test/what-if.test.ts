@@ -6,10 +6,10 @@ import type { ChainBackend } from "../agents/engine/chain-backend.ts";
 import hre from "hardhat";
 import { type Address, parseAbi } from "viem";
 
-import { readParameters } from "../agents/governance/changes.ts";
-import { type EvaluationChain, prepareEvaluationChain } from "../agents/governance/evaluation-chain.ts";
-import { parameterProposal } from "../agents/governance/proposal.ts";
-import { agentGroups, ProposalExecutionReverted, runWhatIf } from "../agents/governance/what-if.ts";
+import { readParameters } from "../agents/governance/protocol/changes.ts";
+import { type EvaluationChain, prepareEvaluationChain } from "../agents/governance/evaluation/evaluation-chain.ts";
+import { parameterProposal } from "../agents/governance/protocol/proposal.ts";
+import { agentGroups, ProposalExecutionReverted, runWhatIf } from "../agents/governance/evaluation/what-if.ts";
 import { loadScenario } from "../agents/inputs/scenario.ts";
 import type { Scenario } from "../agents/inputs/scenario-types.ts";
 import { expectClose } from "./helpers/close.ts";

@@ -10,7 +10,7 @@
 //       - treasuryRevenue not falling    # the paired difference is not significantly below zero
 
 import { child } from "../core/document-reader.ts";
-import { type ParameterChange, parseChange, ProposalRefused } from "../governance/changes.ts";
+import { type ParameterChange, parseChange, ProposalRefused } from "../governance/protocol/changes.ts";
 import type { AgentConfig } from "./scenario-types.ts";
 import { closest, ScenarioReader } from "./scenario-reader.ts";
 import {

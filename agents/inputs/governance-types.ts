@@ -4,7 +4,7 @@
 // the market on an anomaly; a script makes given agents propose, delegate and vote at given steps
 // (governance attacks). governance-reader.ts reads it; scenarios/README.md documents it.
 
-import type { ParameterChange } from "../governance/changes.ts";
+import type { ParameterChange } from "../governance/protocol/changes.ts";
 
 /** The metrics an objective can name, measured over the steps of a what-if or a monitoring window. */
 export const OBJECTIVE_METRICS = [

@@ -6,8 +6,8 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 
-import type { GovernanceRecord } from "../governance/record.ts";
-import { GOVERNANCE_FILES } from "../governance/trail.ts";
+import type { GovernanceRecord } from "../governance/battle/record.ts";
+import { GOVERNANCE_FILES } from "../governance/battle/trail.ts";
 import type { Interval } from "../core/interval.ts";
 import { escapeHtml, formatFloat, formatTokens, htmlTable } from "./html.ts";
 
