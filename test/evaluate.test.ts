@@ -6,7 +6,8 @@ import { expect } from "chai";
 import hre from "hardhat";
 import { type Address, getAddress, type Hex } from "viem";
 
-import { decodeParameterChanges, expectedApplyAt } from "../agents/governance/evaluation/apply-time.ts";
+import { expectedApplyAt } from "../agents/governance/evaluation/apply-time.ts";
+import { decodeParameterChanges } from "../agents/governance/protocol/proposal.ts";
 import { type Evaluation, evaluateProposal, type PnlEffect } from "../agents/governance/evaluation/evaluate.ts";
 import { type EvaluationChain, prepareEvaluationChain } from "../agents/governance/evaluation/evaluation-chain.ts";
 import { evaluationReport } from "../agents/governance/evaluation/evaluation-report.ts";

@@ -15,7 +15,7 @@ import { encodeFunctionData, getAddress } from "viem";
 import { readGasProfile } from "../agents/gas/profile-file.ts";
 import { readParameters, type StoredParameter } from "../agents/governance/protocol/changes.ts";
 import { MARKET_GOVERNANCE_ABI } from "../agents/governance/protocol/proposal.ts";
-import type { GovernanceRecord } from "../agents/governance/battle/record.ts";
+import type { GovernanceRecord } from "../agents/governance/battle/record-file.ts";
 import { type BattleResult, runBattle } from "../agents/run/battle.ts";
 import { readSummary } from "../agents/run/summary-file.ts";
 import { renderReport } from "../agents/report/report.ts";

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 
 import { formatGovernanceTable } from "../agents/governance/battle/governance-table.ts";
-import type { GovernanceRecord } from "../agents/governance/battle/record.ts";
+import type { GovernanceRecord } from "../agents/governance/battle/record-file.ts";
 
 const TOKEN = 10n ** 18n;
 

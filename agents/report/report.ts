@@ -20,7 +20,8 @@ import {
   htmlPage,
   htmlTable,
 } from "./html.ts";
-import { governanceSection, readGovernanceRecord } from "./governance-section.ts";
+import { governanceSection } from "./governance-section.ts";
+import { readGovernanceRecord } from "../governance/battle/record-file.ts";
 import { loadRunData, type RunData, type RunDataOptions } from "./run-data.ts";
 import { renderLineChart } from "./svg-chart.ts";
 

@@ -4,7 +4,7 @@
 
 import type { Scenario } from "../inputs/scenario-types.ts";
 import type { GasTotals } from "../gas/profile.ts";
-import type { GovernanceSummary } from "../governance/battle/record.ts";
+import type { GovernanceSummary } from "../governance/battle/record-file.ts";
 import { type GapStats, gapStats, gini, maxDrawdown, ratio, type Volatility, volatility } from "../core/stats.ts";
 import type { AgentRow, LeaderboardEntry } from "../core/records.ts";
 import type { StepRow } from "../mechanisms/registry.ts";

@@ -9,6 +9,7 @@ import { type Address, getAddress, type PublicClient } from "viem";
 
 import type { ParameterChange } from "../protocol/changes.ts";
 import {
+  type GovernanceAddresses,
   GOVERNOR_ABI,
   PROPOSAL_STATES,
   type ProposalActions,
@@ -22,14 +23,6 @@ import type { GovernanceTrail } from "./trail.ts";
 import type { ParticipantTurn, RawCallResult } from "../../engine/participants.ts";
 import { proposalCreated, voteWeight } from "./receipts.ts";
 import { countVotes } from "../protocol/vote-count.ts";
-
-export interface GovernanceAddresses {
-  governor: Address;
-  timelock: Address;
-  store: Address;
-  token: Address;
-  market: Address;
-}
 
 export interface GovernanceTiming {
   votingDelayBlocks: bigint;

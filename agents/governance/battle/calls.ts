@@ -5,7 +5,8 @@
 import { type Address, encodeFunctionData } from "viem";
 
 import type { RawCall } from "../../engine/participants.ts";
-import type { GovernanceAddresses, TrackedProposal } from "./book.ts";
+import type { TrackedProposal } from "./book.ts";
+import type { GovernanceAddresses } from "../protocol/proposal.ts";
 import {
   encodeDelegate,
   encodeExecute,

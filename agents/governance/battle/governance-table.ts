@@ -4,7 +4,7 @@
 import { alignedTable } from "../../core/table.ts";
 import { formatDecimal } from "../../core/units.ts";
 import { describeChange } from "../protocol/changes.ts";
-import type { GovernanceRecord } from "./record.ts";
+import type { GovernanceRecord } from "./record-file.ts";
 
 /** Whole tokens from token wei, rounded down (votes are shown to the token). */
 function tokens(wei: string): string {

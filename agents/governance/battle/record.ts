@@ -1,47 +1,11 @@
-// governance.json (the run's whole governance record: every proposal with its predicted and actual
-// outcome, the protocol agent's decisions, votes, pauses and monitored effects, the parameters before
-// and after) and the short governance section of summary.json, both built from the book and the trail.
+// Builds governance.json (record-file.ts has its shape) from a battle's book and trail, and the short
+// governance section of summary.json from that record.
 
 import { describeObjective } from "./objective.ts";
 import type { InstalledGovernance } from "./install.ts";
-import { type StoredParameter } from "../protocol/changes.ts";
-import { GOVERNANCE_KIND, type TrailEntry } from "./trail.ts";
-
-export interface ProposalRecord {
-  label: string;
-  proposalId: string;
-  by: string;
-  proposedStep: number;
-  changes: { key: string; value: string }[];
-  unpause: boolean;
-  description: string;
-  /** The Governor's final state (Executed, Defeated, …), or where it stood when the run ended. */
-  state: string;
-  predicted: string | null;
-  predictionRight: boolean | null;
-  votes: { for: string; against: string; abstain: string; quorum: string } | null;
-  reason: string | null;
-  executedStep: number | null;
-}
-
-export interface GovernanceRecord {
-  kind: typeof GOVERNANCE_KIND;
-  version: 1;
-  protocolAgent: { id: string; address: string; objective: string; parameters: string[] } | null;
-  bootstrap: TrailEntry | null;
-  proposals: ProposalRecord[];
-  parameters: Record<string, { initial: string; final: string; min: string; max: string }>;
-  trail: TrailEntry[];
-}
-
-export interface GovernanceSummary {
-  proposals: { label: string; by: string; state: string; predicted: string | null; executedStep: number | null }[];
-  decisions: number;
-  proposed: number;
-  executed: number;
-  pauses: { step: number; reason: string }[];
-  parametersChanged: Record<string, { initial: string; final: string }>;
-}
+import type { StoredParameter } from "../protocol/changes.ts";
+import { GOVERNANCE_KIND } from "./trail.ts";
+import type { GovernanceRecord, GovernanceSummary, ProposalRecord } from "./record-file.ts";
 
 export function governanceRecord(
   installed: InstalledGovernance,

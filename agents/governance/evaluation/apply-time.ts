@@ -4,11 +4,11 @@
 // each parameter it touches may change again. A submitted proposal is timed from its own deadline, or
 // its ETA once queued.
 
-import { type Address, decodeFunctionData, getAddress } from "viem";
+import { type Address } from "viem";
 
 import type { Chain } from "../../chain/chain.ts";
-import { bytes32ToKey, nextAllowedAt, type ParameterChange, readParameters, STORE_ABI } from "../protocol/changes.ts";
-import { GOVERNOR_ABI, type ProposalActions, TIMELOCK_ABI } from "../protocol/proposal.ts";
+import { nextAllowedAt, readParameters } from "../protocol/changes.ts";
+import { decodeParameterChanges, GOVERNOR_ABI, type ProposalActions, TIMELOCK_ABI } from "../protocol/proposal.ts";
 import type { ProposalRef } from "./voters.ts";
 
 export interface ApplyTime {
@@ -16,19 +16,6 @@ export interface ApplyTime {
   applyAt: bigint;
   /** How it was reckoned, for the report. */
   why: string;
-}
-
-/** The parameter writes among a proposal's calls (set and setMany on the store), in order. */
-export function decodeParameterChanges(actions: ProposalActions, store: Address): ParameterChange[] {
-  const changes: ParameterChange[] = [];
-  actions.targets.forEach((target, i) => {
-    if (getAddress(target) !== getAddress(store)) return;
-    const call = decodeFunctionData({ abi: STORE_ABI, data: actions.calldatas[i]! });
-    if (call.functionName === "set") changes.push({ key: bytes32ToKey(call.args[0]), value: call.args[1] });
-    else if (call.functionName === "setMany")
-      call.args[0].forEach((key, j) => changes.push({ key: bytes32ToKey(key), value: call.args[1][j]! }));
-  });
-  return changes;
 }
 
 export async function expectedApplyAt(

@@ -7,6 +7,7 @@ import type { Interval } from "../../core/interval.ts";
 import { formatParameter } from "../protocol/changes.ts";
 import type { Evaluation, MetricEffect, PnlEffect } from "./evaluate.ts";
 import type { OutcomePrediction, ProposalRef, VoterDecision } from "./voters.ts";
+import { isoTime } from "../protocol/display.ts";
 
 export interface ReportedChange {
   key: string;
@@ -193,8 +194,4 @@ function num(x: number): string {
 function tokens(wei: bigint): string {
   const whole = formatDecimal(wei - (wei % 10n ** 16n), 18);
   return whole;
-}
-
-function isoTime(unixSeconds: bigint): string {
-  return new Date(Number(unixSeconds) * 1000).toISOString().replace(".000Z", "Z");
 }

@@ -14,7 +14,8 @@ import { readDeploymentFile, deploymentFilePath } from "../../deploy/deployment-
 import { writeFileAtomically } from "../../core/write-atomically.ts";
 import type { Scenario } from "../../inputs/scenario-types.ts";
 import type { Chain } from "../../chain/chain.ts";
-import { expectedApplyAt, decodeParameterChanges } from "./apply-time.ts";
+import { expectedApplyAt } from "./apply-time.ts";
+import { decodeParameterChanges } from "../protocol/proposal.ts";
 import {
   checkChanges,
   describeChange,

@@ -21,6 +21,7 @@ import {
   VOTES_ABI,
 } from "../protocol/proposal.ts";
 import { countVotes } from "../protocol/vote-count.ts";
+import { WhatIfError } from "./what-if.ts";
 
 /** One voter's decision on a proposal. */
 export interface VoterDecision {
@@ -254,7 +255,7 @@ export async function selfDelegate(
   const receipts = await sender.mine(sent, timestamp);
   const failed = receipts.findIndex((r) => r.status !== "success");
   if (failed >= 0)
-    throw new Error(
+    throw new WhatIfError(
       `self-delegation of agent "${wallets[failed]!.config.id}" reverted (${receipts[failed]!.hash}); is ${token} the arena token?`,
     );
 }
@@ -289,7 +290,7 @@ export async function castDecisions(
   const receipts = await sender.mine(sent, timestamp);
   const failed = receipts.findIndex((r) => r.status !== "success");
   if (failed >= 0)
-    throw new Error(
+    throw new WhatIfError(
       `the vote of agent "${voting[failed]!.agent}" reverted (${receipts[failed]!.hash}); is proposal ${id} active?`,
     );
 }

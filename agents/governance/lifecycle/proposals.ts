@@ -5,10 +5,11 @@
 
 import { type Address, decodeFunctionData, type Hex, toHex } from "viem";
 
-import { bytes32ToKey, formatParameter, keyToBytes32, STORE_ABI } from "../protocol/changes.ts";
+import { formatParameter, keyToBytes32, STORE_ABI } from "../protocol/changes.ts";
 import { GovernanceError } from "./errors.ts";
 import type { GovernanceChain } from "./governance-chain.ts";
 import {
+  decodeStoreWrites,
   GOVERNOR_ABI,
   MARKET_GOVERNANCE_ABI,
   PROPOSAL_STATES,
@@ -162,18 +163,10 @@ async function decodeEffects(
   const effects: ProposalEffect[] = [];
   for (const [i, target] of actions.targets.entries()) {
     const data = actions.calldatas[i]!;
-    if (target.toLowerCase() === chain.addresses.store.toLowerCase()) {
-      const call = tryDecode(() => decodeFunctionData({ abi: STORE_ABI, data }));
-      if (call?.functionName === "set") {
-        const [key, value] = call.args as readonly [Hex, bigint];
-        effects.push({ kind: "set", key: bytes32ToKey(key), to: value });
-        continue;
-      }
-      if (call?.functionName === "setMany") {
-        const [keys, values] = call.args as readonly [readonly Hex[], readonly bigint[]];
-        keys.forEach((key, k) => effects.push({ kind: "set", key: bytes32ToKey(key), to: values[k]! }));
-        continue;
-      }
+    const writes = target.toLowerCase() === chain.addresses.store.toLowerCase() ? decodeStoreWrites(data) : undefined;
+    if (writes !== undefined) {
+      for (const w of writes) effects.push({ kind: "set", key: w.key, to: w.value });
+      continue;
     }
     if (
       target.toLowerCase() === chain.addresses.market.toLowerCase() &&

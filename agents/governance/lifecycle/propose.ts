@@ -64,7 +64,7 @@ const TOKEN_BALANCE_ABI = parseAbi(["function balanceOf(address) view returns (u
 
 export async function propose(chain: GovernanceChain, options: ProposeOptions): Promise<ProposeResult> {
   const { client, addresses } = chain;
-  const settings = await readGovernorSettings(chain);
+  const settings = await readGovernorSettings(client, addresses);
   const estimate = await estimateExecution(chain, settings);
   const parameters = await readParameters(client, addresses.store);
   const problems: string[] = [];

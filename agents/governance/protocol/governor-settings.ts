@@ -1,7 +1,8 @@
 // The Governor's and Timelock's settings that decide a proposal's timeline and who may propose.
 
+import type { Address, PublicClient } from "viem";
+
 import { GOVERNOR_ABI, TIMELOCK_ABI } from "./proposal.ts";
-import type { GovernanceChain } from "../lifecycle/governance-chain.ts";
 
 export interface GovernorSettings {
   /** Blocks from proposing to the snapshot (voting opens the block after it). */
@@ -12,8 +13,10 @@ export interface GovernorSettings {
   timelockDelaySeconds: bigint;
 }
 
-export async function readGovernorSettings(chain: GovernanceChain): Promise<GovernorSettings> {
-  const { client, addresses } = chain;
+export async function readGovernorSettings(
+  client: PublicClient,
+  addresses: { governor: Address; timelock: Address },
+): Promise<GovernorSettings> {
   const read = (functionName: "votingDelay" | "votingPeriod" | "proposalThreshold") =>
     client.readContract({ address: addresses.governor, abi: GOVERNOR_ABI, functionName });
   const [votingDelayBlocks, votingPeriodBlocks, proposalThreshold, timelockDelaySeconds] = await Promise.all([

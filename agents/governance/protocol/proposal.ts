@@ -4,15 +4,27 @@
 
 import {
   type Address,
+  decodeFunctionData,
   encodeAbiParameters,
   encodeFunctionData,
+  getAddress,
   type Hex,
   keccak256,
   parseAbi,
   stringToHex,
 } from "viem";
 
-import { keyToBytes32, type ParameterChange, STORE_ABI } from "./changes.ts";
+import { bytes32ToKey, keyToBytes32, type ParameterChange, STORE_ABI } from "./changes.ts";
+
+/** The contracts a proposal's life goes through: the Governor and Timelock, the store it writes, the
+ * market it may unpause and the token whose delegated votes count. */
+export interface GovernanceAddresses {
+  governor: Address;
+  timelock: Address;
+  store: Address;
+  market: Address;
+  token: Address;
+}
 
 export interface ProposalActions {
   targets: Address[];
@@ -94,6 +106,27 @@ export function parameterProposal(
           args: [changes.map((c) => keyToBytes32(c.key)), changes.map((c) => c.value)],
         });
   return { targets: [store], values: [0n], calldatas: [calldata], description };
+}
+
+/** The parameter writes of one call to the store (set, or setMany in order); undefined for any other call. */
+export function decodeStoreWrites(data: Hex): ParameterChange[] | undefined {
+  let call: ReturnType<typeof decodeFunctionData<typeof STORE_ABI>>;
+  try {
+    call = decodeFunctionData({ abi: STORE_ABI, data });
+  } catch {
+    return undefined;
+  }
+  if (call.functionName === "set") return [{ key: bytes32ToKey(call.args[0]), value: call.args[1] }];
+  if (call.functionName === "setMany")
+    return call.args[0].map((key, j) => ({ key: bytes32ToKey(key), value: call.args[1][j]! }));
+  return undefined;
+}
+
+/** The parameter writes among a proposal's calls to `store`, in order. */
+export function decodeParameterChanges(actions: ProposalActions, store: Address): ParameterChange[] {
+  return actions.targets.flatMap((target, i) =>
+    getAddress(target) === getAddress(store) ? (decodeStoreWrites(actions.calldatas[i]!) ?? []) : [],
+  );
 }
 
 /** Resumes trading after a guardian's pause: only the Timelock may unpause the market. */
