@@ -16,7 +16,7 @@ export type RunEngine = "chain" | "model";
 export type Goal = "maximise" | "minimise";
 
 export interface Objective {
-  /** A metric path (objective-metrics.ts), like "metrics.volatility.pool.annualised" or "agents.buyer.returnBps". */
+  /** A metric of agents/metrics/registry.ts by its name or an alias, like "poolFeesQuote", "metrics.volatility.pool.annualised" or "agents.buyer.returnBps". */
   metric: string;
   goal: Goal;
 }

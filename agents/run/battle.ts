@@ -10,7 +10,7 @@ import type { GasProfile } from "../gas/profile.ts";
 import { readParameters, type StoredParameter } from "../governance/protocol/changes.ts";
 import { type InstalledGovernance, installGovernance } from "../governance/battle/install.ts";
 import { governanceRecord, governanceSummary } from "../governance/battle/record.ts";
-import { type GovernanceRecord } from "../governance/battle/record-file.ts";
+import type { GovernanceRecord } from "../governance/battle/record-file.ts";
 import { GOVERNANCE_FILES, GovernanceTrail } from "../governance/battle/trail.ts";
 import { writeReport } from "../report/report.ts";
 import { loadScenario } from "../inputs/scenario.ts";

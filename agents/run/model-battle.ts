@@ -7,7 +7,8 @@
 import { createBehaviour } from "../behaviours/create.ts";
 import type { ParameterChange } from "../governance/protocol/changes.ts";
 import type { StepRow } from "../mechanisms/registry.ts";
-import { type AgentFinal, type Summary, summarize } from "./summary.ts";
+import { type Summary, summarize } from "./summary.ts";
+import type { AgentFinal } from "../core/records.ts";
 import { finalsOf, scenarioMeta } from "./world-summary.ts";
 import type { Scenario } from "../inputs/scenario-types.ts";
 import { createModelWorld } from "../engine/create.ts";

@@ -13,7 +13,7 @@ import type { SetupResult } from "../../deploy/agents.ts";
 import type { ChainBackend } from "../../engine/chain-backend.ts";
 import type { World } from "../../engine/world.ts";
 import { type Evaluator, GovernanceBook } from "./book.ts";
-import { type GovernanceAddresses } from "../protocol/proposal.ts";
+import type { GovernanceAddresses } from "../protocol/proposal.ts";
 import { evaluateProposal } from "../evaluation/evaluate.ts";
 import { governanceEvaluation } from "../evaluation/evaluation.ts";
 import { Guardian } from "./guardian.ts";

@@ -4,7 +4,7 @@
 // each parameter it touches may change again. A submitted proposal is timed from its own deadline, or
 // its ETA once queued.
 
-import { type Address } from "viem";
+import type { Address } from "viem";
 
 import type { Chain } from "../../chain/chain.ts";
 import { nextAllowedAt, readParameters } from "../protocol/changes.ts";

@@ -19,7 +19,7 @@ import { isLocalChain } from "../../chain/network-guard.ts";
 import { decodeRevertData } from "../../chain/tx-sender.ts";
 import { LiveNetworkError } from "../../chain/network-guard.ts";
 import { GovernanceError } from "./errors.ts";
-import { type GovernanceAddresses } from "../protocol/proposal.ts";
+import type { GovernanceAddresses } from "../protocol/proposal.ts";
 
 export interface Eip1193Like {
   request(args: { method: string; params?: unknown[] }): Promise<unknown>;
