@@ -48,7 +48,7 @@ try {
   const evaluation = await evaluateProposal(ctx, { actions, seeds: SEEDS, blocks: BLOCKS, applyAt });
   const evaluateSeconds = (performance.now() - started) / 1000;
   const arms = [...evaluation.runs.without, ...evaluation.runs.with];
-  const txs = arms.reduce((sum, run) => sum + run.summary.totals.txs, 0);
+  const txs = arms.reduce((sum, run) => sum + run.steps.reduce((n, row) => n + Number(row.txs), 0), 0);
 
   const results = {
     evaluateSeconds: Number(evaluateSeconds.toFixed(2)),

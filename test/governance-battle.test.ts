@@ -50,8 +50,10 @@ describe("governance in a battle", function () {
           ...base.governance!.protocolAgent!,
           objective: {
             direction: "maximise",
-            metric: "treasuryRevenue",
-            constraints: [{ kind: "level", metric: "minSolvency", op: ">=", value: 1, text: "minSolvency >= 1" }],
+            metric: "treasuryRevenueQuote",
+            constraints: [
+              { kind: "level", metric: "minSolvencyRatio", op: ">=", value: 1, text: "minSolvencyRatio >= 1" },
+            ],
           },
           parameters: ["market.treasuryShareBps"],
           everySteps: 1000,

@@ -124,7 +124,8 @@ export function solvencySteps(steps: readonly StepRow[]): { lowest: StepRow; las
 
 /* THE METRICS */
 
-const SOLVENCY_UNIT = "reserve ÷ refund of the whole supply (1 = exactly solvent)";
+/** reserve ÷ what selling the whole supply would refund: 1 is exactly solvent. */
+const SOLVENCY_UNIT = "× reserve needed";
 
 export const METRICS = [
   // Volatility of the prices: one figure in bps per block, the summary's fraction per block, and per year.

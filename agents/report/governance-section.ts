@@ -6,6 +6,7 @@
 import type { GovernanceRecord } from "../governance/battle/record-file.ts";
 import type { Interval } from "../core/interval.ts";
 import { escapeHtml, formatFloat, formatTokens, htmlTable } from "./html.ts";
+import { metricNamed } from "../metrics/registry.ts";
 
 const interval = (i: Interval) => `${formatFloat(i.mean, 3)} [${formatFloat(i.low, 3)}, ${formatFloat(i.high, 3)}]`;
 
@@ -120,9 +121,12 @@ export function governanceSection(record: GovernanceRecord): string {
         ],
         effects.map((e) => {
           const metric = String(e.metric);
+          // The registry's label and unit (a record from before the metrics had units in their names
+          // names them by an alias, which resolves the same way).
+          const known = metricNamed(metric);
           return [
             String(e.proposal),
-            metric,
+            known === undefined ? metric : `${known.label} (${known.unit})`,
             formatFloat((e.before as Record<string, number>)[metric]),
             formatFloat((e.after as Record<string, number>)[metric]),
             formatFloat(e.actualChange as number),

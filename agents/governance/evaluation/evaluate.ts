@@ -5,23 +5,23 @@
 
 import { type Interval, isSignificant, meanInterval, pairedDifference } from "../../core/interval.ts";
 import { ratio } from "../../core/stats.ts";
+import { type BetterIs, type MetricName, measure, metricNamed } from "../../metrics/registry.ts";
 import type { ProposalActions } from "../protocol/proposal.ts";
 import { runWhatIf, type WhatIfContext, type WhatIfRun } from "./what-if.ts";
-import { WAD } from "../../core/units.ts";
 
-/** The metrics every evaluation reports, in report order. */
-export const METRICS = {
-  curveVolatility: { label: "curve volatility", unit: "% per block", better: "lower" },
-  poolVolatility: { label: "pool volatility", unit: "% per block", better: "lower" },
-  treasuryRevenue: { label: "treasury revenue", unit: "quote", better: "higher" },
-  minSolvency: { label: "lowest solvency", unit: "× reserve needed", better: "higher" },
-  finalSolvency: { label: "final solvency", unit: "× reserve needed", better: "higher" },
-  finalCurvePrice: { label: "final curve price", unit: "quote per token", better: "neither" },
-  finalPoolPrice: { label: "final pool price", unit: "quote per token", better: "neither" },
-  volume: { label: "traded volume (curve + pool)", unit: "quote", better: "neither" },
-  gasUsed: { label: "agents' gas", unit: "gas", better: "lower" },
-} as const;
-export type MetricName = keyof typeof METRICS;
+/** The metrics every evaluation reports (agents/metrics/registry.ts), in report order. */
+export const EVALUATION_METRICS = [
+  "curveVolatilityBps",
+  "poolVolatilityBps",
+  "treasuryRevenueQuote",
+  "minSolvencyRatio",
+  "finalSolvencyRatio",
+  "finalCurvePriceQuote",
+  "finalPoolPriceQuote",
+  "volumeQuote",
+  "gasUsed",
+] as const satisfies readonly MetricName[];
+export type EvaluationMetric = (typeof EVALUATION_METRICS)[number];
 
 export interface EvaluateOptions {
   /** The change: a drafted or submitted proposal's calls. */
@@ -38,10 +38,10 @@ export interface EvaluateOptions {
 
 /** One metric's effect. Values are plain numbers in the metric's unit. */
 export interface MetricEffect {
-  metric: MetricName;
+  metric: EvaluationMetric;
   label: string;
   unit: string;
-  better: "lower" | "higher" | "neither";
+  betterIs: BetterIs;
   /** The metric per seed, without and with the change. */
   withoutValues: number[];
   withValues: number[];
@@ -110,16 +110,16 @@ export async function evaluateProposal(ctx: WhatIfContext, options: EvaluateOpti
     options.onArm?.(without.length + withChange.length, total, changed);
   }
 
-  const metrics = (Object.keys(METRICS) as MetricName[]).map((metric): MetricEffect => {
+  const metrics = EVALUATION_METRICS.map((metric): MetricEffect => {
     const withoutValues = without.map((run) => metricOf(run, metric));
     const withValues = withChange.map((run) => metricOf(run, metric));
     const difference = pairedDifference(withValues, withoutValues);
-    const { label, unit, better } = METRICS[metric];
+    const { label, unit, betterIs } = metricNamed(metric)!;
     return {
       metric,
       label,
       unit,
-      better,
+      betterIs,
       withoutValues,
       withValues,
       without: meanInterval(withoutValues),
@@ -161,30 +161,12 @@ export async function evaluateProposal(ctx: WhatIfContext, options: EvaluateOpti
   };
 }
 
-/** A metric of one arm, as a plain number in the metric's unit. */
+/**
+ * A metric of one arm, in the metric's unit, measured from the market before the change took effect
+ * (the same in both arms of a seed): the move the change makes when it executes counts against it.
+ */
 export function metricOf(run: WhatIfRun, metric: MetricName): number {
-  const { summary, steps } = run;
-  const last = steps[steps.length - 1]!;
-  switch (metric) {
-    case "curveVolatility":
-      return summary.metrics.volatility.curve.perStep * 100;
-    case "poolVolatility":
-      return summary.metrics.volatility.pool.perStep * 100;
-    case "treasuryRevenue":
-      return ratio(last.treasuryQuote - run.before.treasuryQuote, QUOTE);
-    case "minSolvency":
-      return summary.metrics.solvency?.min ?? 0;
-    case "finalSolvency":
-      return summary.metrics.solvency?.final ?? 0;
-    case "finalCurvePrice":
-      return ratio(last.curvePriceWad, WAD);
-    case "finalPoolPrice":
-      return ratio(last.poolPriceWad, WAD);
-    case "volume":
-      return ratio(BigInt(summary.totals.curveVolumeQuote) + BigInt(summary.totals.poolVolumeQuote), QUOTE);
-    case "gasUsed":
-      return summary.totals.gasUsed;
-  }
+  return measure({ steps: run.steps, before: run.before }, metric);
 }
 
 function pnlEffect(

@@ -163,8 +163,8 @@ function metricVerdict(m: MetricEffect): string {
   if (!m.significant) return "no effect beyond noise";
   const up = m.difference.mean > 0;
   const direction = up ? "higher" : "lower";
-  if (m.better === "neither") return direction;
-  return `${direction}: ${(m.better === "higher") === up ? "better" : "worse"}`;
+  if (m.betterIs === "neither") return direction;
+  return `${direction}: ${(m.betterIs === "higher") === up ? "better" : "worse"}`;
 }
 
 function pnlVerdict(g: PnlEffect): string {

@@ -20,8 +20,6 @@ import { weiToQuote } from "../../core/units.ts";
 import type { GasTotals } from "../../gas/profile.ts";
 import type { GasRecord } from "../../core/records.ts";
 import type { StepRow } from "../../mechanisms/registry.ts";
-import { summarize, type Summary } from "../../run/summary.ts";
-import type { AgentFinal } from "../../core/records.ts";
 import type { Scenario } from "../../inputs/scenario-types.ts";
 import type { Chain } from "../../chain/chain.ts";
 import type { AgentWallet } from "../../inputs/scenario-types.ts";
@@ -123,8 +121,6 @@ export interface WhatIfRun {
   /** Every agent transaction of the arm, attributed. */
   gas: GasRecord[];
   gasTotals: GasTotals;
-  /** The arm summarized like a battle (the leaderboard ranks by pnlQuote above). */
-  summary: Summary;
   wallSeconds: number;
 }
 
@@ -242,23 +238,6 @@ async function runArm(ctx: WhatIfContext, arm: WhatIfArm): Promise<WhatIfRun> {
     reverted: gas.filter((g) => g.status === "reverted").length,
     gasUsed: gas.reduce((sum, g) => sum + g.gasUsed, 0),
   };
-  const summary = summarize({
-    scenario: {
-      name: scenario.name,
-      source: scenario.source,
-      policy: scenario.policy,
-      seed: scenario.seed,
-      blocks: scenario.blocks,
-      mode: scenario.mode,
-      blockSeconds: scenario.blockSeconds,
-      genesis: scenario.genesis,
-    },
-    network: { name: chain.networkName, chainId: Number(chain.chainId) },
-    completion: { stepsRecorded: steps.length, complete: true },
-    steps,
-    agents: agents.map((o): AgentFinal => finalOf(world, world.agents.find((a) => a.id === o.agent)!, o, arm.blocks)),
-    gas: gasTotals,
-  });
   return {
     seed: arm.seed,
     blocks: arm.blocks,
@@ -270,7 +249,6 @@ async function runArm(ctx: WhatIfContext, arm: WhatIfArm): Promise<WhatIfRun> {
     agents,
     gas,
     gasTotals,
-    summary,
     wallSeconds: 0,
   };
 }
@@ -348,28 +326,6 @@ function outcomeOf(world: World, agent: EngineAgent, baselineValueQuote: bigint,
     gasUsed: agent.gasUsed,
     txs: agent.txs,
     reverts: agent.reverts,
-  };
-}
-
-function finalOf(world: World, agent: EngineAgent, outcome: AgentOutcome, step: number): AgentFinal {
-  const view = world.viewOf(agent);
-  return {
-    agent: agent.id,
-    behaviours: outcome.behaviours,
-    startValueQuote: outcome.baselineValueQuote,
-    final: {
-      step: BigInt(step),
-      agent: agent.id,
-      tokens: view.holdings.tokens,
-      quote: view.holdings.quote,
-      lp: view.holdings.lp,
-      claimable: agent.claimable,
-      valueQuote: outcome.finalValueQuote,
-      pnlQuote: outcome.pnlQuote,
-      txs: BigInt(agent.txs),
-      reverts: BigInt(agent.reverts),
-      gasUsed: agent.gasUsed,
-    },
   };
 }
 
