@@ -6,6 +6,7 @@
 
 import type { Address } from "viem";
 
+import { logReturns, mean as average, sampleStdev } from "../../core/stats.ts";
 import type { GuardianConfig } from "../../inputs/governance-types.ts";
 import type { Participant, ParticipantTurn, RawCall, RawCallResult } from "../../engine/participants.ts";
 import type { GovernanceBook } from "./book.ts";
@@ -38,14 +39,12 @@ export function detectAnomaly(points: readonly MarketPoint[], config: GuardianCo
     const prices = points
       .slice(-(config.windowSteps + 2))
       .map((p) => (venue === "curve" ? p.curvePriceWad : p.poolPriceWad));
-    const returns: number[] = [];
-    for (let i = 1; i < prices.length; i++)
-      if (prices[i - 1]! > 0n && prices[i]! > 0n) returns.push(Math.log(Number(prices[i]!) / Number(prices[i - 1]!)));
+    const returns = logReturns(prices);
     if (returns.length < config.windowSteps / 2) continue;
     const last = returns[returns.length - 1]!;
     const window = returns.slice(0, -1);
-    const mean = window.reduce((a, b) => a + b, 0) / window.length;
-    const sigma = Math.sqrt(window.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, window.length - 1));
+    const mean = average(window);
+    const sigma = sampleStdev(window);
     const moveBps = Math.abs(last) * 10_000;
     if (moveBps >= config.minMoveBps && Math.abs(last - mean) > config.priceMoveSigma * sigma) {
       return `the ${venue} price moved ${moveBps.toFixed(0)} bps in one block, ${sigma === 0 ? "after a flat window" : `${(Math.abs(last - mean) / sigma).toFixed(1)} σ of the last ${window.length} blocks`} (limit ${config.priceMoveSigma} σ and ${config.minMoveBps} bps)`;
