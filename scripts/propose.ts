@@ -5,7 +5,8 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { successfulResult } from "hardhat/utils/result";
 
-import { type ParameterChange, parseChange, ProposalRefused } from "../agents/governance/protocol/changes.ts";
+import { parseChange, ProposalRefused } from "../agents/governance/protocol/changes.ts";
+import { type ParameterChange } from "../agents/core/parameters.ts";
 import { isoTime } from "../agents/governance/protocol/display.ts";
 import { accountAt, assertSendAllowed } from "../agents/governance/lifecycle/governance-chain.ts";
 import { propose } from "../agents/governance/lifecycle/propose.ts";

@@ -11,7 +11,7 @@ import type { Address } from "viem";
 import { type Genesis, type GenesisParameter, loadGenesis } from "../inputs/genesis.ts";
 import { MAX_UINT256, QUOTE_DECIMALS } from "../core/units.ts";
 import { formatDecimal } from "../core/units.ts";
-import { formatParameter, type ParameterChange } from "../governance/protocol/changes.ts";
+import { formatParameter, type ParameterChange } from "../core/parameters.ts";
 import type { Holdings } from "../mechanisms/registry.ts";
 import type { AgentConfig, Scenario } from "../inputs/scenario-types.ts";
 import { MarketModel } from "../mechanisms/market/model.ts";

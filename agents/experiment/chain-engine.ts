@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import type { ParameterChange } from "../governance/protocol/changes.ts";
+import type { ParameterChange } from "../core/parameters.ts";
 import type { Scenario } from "../inputs/scenario-types.ts";
 import { type Chain, openChain } from "../chain/chain.ts";
 import { type SetupResult, setUpBattle } from "../deploy/agents.ts";

@@ -24,7 +24,7 @@ import { basename, extname } from "node:path";
 import { parseGenesis } from "../inputs/genesis.ts";
 import { GenesisError } from "../core/document-reader.ts";
 import { MAX_UINT64 } from "../core/units.ts";
-import type { ParameterChange } from "../governance/protocol/changes.ts";
+import type { ParameterChange } from "../core/parameters.ts";
 import { parseScenario, readScenarioDocument, ScenarioError } from "../inputs/scenario.ts";
 import { ScenarioReader } from "../inputs/scenario-reader.ts";
 import type { AgentConfig, Scenario } from "../inputs/scenario-types.ts";

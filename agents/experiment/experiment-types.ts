@@ -3,7 +3,7 @@
 // values a run needs. The reader (experiment-file.ts) builds it and refuses a file with every bad
 // field path at once.
 
-import type { ParameterChange } from "../governance/protocol/changes.ts";
+import type { ParameterChange } from "../core/parameters.ts";
 import type { Scenario } from "../inputs/scenario-types.ts";
 
 /** chain: the contracts; model: the fast model; screen: the model on the grid, the chain on its top k. */

@@ -4,7 +4,7 @@
 // curve the market could not hold) gets the genesis reader's own error.
 
 import { type Genesis, parseGenesis } from "../inputs/genesis.ts";
-import { type ParameterChange, formatParameter } from "../governance/protocol/changes.ts";
+import { type ParameterChange, formatParameter } from "../core/parameters.ts";
 
 /** Where a store key's launch value sits in a genesis file (the curve's keys are curve.<field>). */
 const DOCUMENT_FIELDS: Record<string, [string, string]> = {

@@ -9,7 +9,7 @@
 import { closest } from "../inputs/scenario-reader.ts";
 import { fieldNames } from "../inputs/behaviour-reader.ts";
 import { BEHAVIOUR_KINDS, type BehaviourKind } from "../inputs/behaviour-configs.ts";
-import { parameterDecimals } from "../governance/protocol/changes.ts";
+import { parameterDecimals } from "../core/parameters.ts";
 import type { ScenarioReader } from "../inputs/scenario-reader.ts";
 import type { ParameterTarget } from "./experiment-types.ts";
 

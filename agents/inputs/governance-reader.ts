@@ -13,7 +13,7 @@
 
 import { child } from "../core/document-reader.ts";
 import { metricNamed } from "../metrics/registry.ts";
-import { type ParameterChange, parseChange, ProposalRefused } from "../governance/protocol/changes.ts";
+import { type ParameterChange, readChange } from "../core/parameters.ts";
 import type { AgentConfig } from "./scenario-types.ts";
 import { closest, ScenarioReader } from "./scenario-reader.ts";
 import {
@@ -513,19 +513,16 @@ function readPropose(
     list.forEach((entry, i) => {
       const at = `${child(path, "changes")}[${i}]`;
       if (typeof entry !== "string") return r.fail(at, 'a change like "market.sellFeeBps=300"', entry);
-      try {
-        const change = parseChange(entry);
-        if (keys !== undefined && !keys.includes(change.key))
-          return r.failText(
-            at,
-            `a change of a parameter of the genesis's store: ${keys.join(", ")}`,
-            JSON.stringify(entry),
-          );
-        changes.push(change);
-      } catch (error) {
-        if (!(error instanceof ProposalRefused)) throw error;
-        r.failText(at, 'a change like "market.sellFeeBps=300"', JSON.stringify(entry), error.problems.join("; "));
-      }
+      const change = readChange(entry);
+      if ("problem" in change)
+        return r.failText(at, 'a change like "market.sellFeeBps=300"', JSON.stringify(entry), change.problem);
+      if (keys !== undefined && !keys.includes(change.key))
+        return r.failText(
+          at,
+          `a change of a parameter of the genesis's store: ${keys.join(", ")}`,
+          JSON.stringify(entry),
+        );
+      changes.push(change);
     });
     if (changes.length !== list.length) return undefined;
   }

@@ -4,7 +4,7 @@
 // the market on an anomaly; a script makes given agents propose, delegate and vote at given steps
 // (governance attacks). governance-reader.ts reads it; scenarios/README.md documents it.
 
-import type { ParameterChange } from "../governance/protocol/changes.ts";
+import type { ParameterChange } from "../core/parameters.ts";
 import type { MetricName } from "../metrics/registry.ts";
 
 /**

@@ -5,7 +5,7 @@
 // agents at the end and a Summary shaped like a chain battle's.
 
 import { createBehaviour } from "../behaviours/create.ts";
-import type { ParameterChange } from "../governance/protocol/changes.ts";
+import type { ParameterChange } from "../core/parameters.ts";
 import type { StepRow } from "../mechanisms/registry.ts";
 import { type Summary, summarize } from "./summary.ts";
 import type { AgentFinal } from "../core/records.ts";

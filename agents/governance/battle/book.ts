@@ -7,7 +7,7 @@
 
 import { type Address, getAddress, type PublicClient } from "viem";
 
-import type { ParameterChange } from "../protocol/changes.ts";
+import type { ParameterChange } from "../../core/parameters.ts";
 import {
   type GovernanceAddresses,
   GOVERNOR_ABI,

@@ -3,13 +3,8 @@
 // with the store's own rules (bounds, step, interval) at the time the proposal would execute, so that
 // nothing the store would refuse is ever evaluated or proposed.
 
-import {
-  checkChanges,
-  describeChange,
-  maxDelta,
-  type ParameterChange,
-  type StoredParameter,
-} from "../protocol/changes.ts";
+import { checkChanges, describeChange, maxDelta, type StoredParameter } from "../protocol/changes.ts";
+import { type ParameterChange } from "../../core/parameters.ts";
 
 export interface Candidate {
   changes: ParameterChange[];

@@ -4,7 +4,7 @@
 
 import { formatDecimal } from "../../core/units.ts";
 import type { Interval } from "../../core/interval.ts";
-import { formatParameter } from "../protocol/changes.ts";
+import { formatParameter } from "../../core/parameters.ts";
 import type { Evaluation, MetricEffect, PnlEffect } from "./evaluate.ts";
 import type { OutcomePrediction, ProposalRef, VoterDecision } from "./voters.ts";
 import { isoTime } from "../protocol/display.ts";

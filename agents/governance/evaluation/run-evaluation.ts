@@ -16,13 +16,8 @@ import type { Scenario } from "../../inputs/scenario-types.ts";
 import type { Chain } from "../../chain/chain.ts";
 import { expectedApplyAt } from "./apply-time.ts";
 import { decodeParameterChanges } from "../protocol/proposal.ts";
-import {
-  checkChanges,
-  describeChange,
-  type ParameterChange,
-  ProposalRefused,
-  readParameters,
-} from "../protocol/changes.ts";
+import { checkChanges, describeChange, ProposalRefused, readParameters } from "../protocol/changes.ts";
+import { type ParameterChange } from "../../core/parameters.ts";
 import { type Evaluation, evaluateProposal } from "./evaluate.ts";
 import { evaluationReport, type ReportedChange } from "./evaluation-report.ts";
 import { prepareEvaluationChain } from "./evaluation-chain.ts";

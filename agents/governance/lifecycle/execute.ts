@@ -3,7 +3,8 @@
 
 import { type Address, type Hex } from "viem";
 
-import { formatParameter, readParameters } from "../protocol/changes.ts";
+import { readParameters } from "../protocol/changes.ts";
+import { formatParameter } from "../../core/parameters.ts";
 import { ActionRefused } from "./errors.ts";
 import { type GovernanceChain, sendGovernanceTx } from "./governance-chain.ts";
 import { encodeExecute, MARKET_GOVERNANCE_ABI } from "../protocol/proposal.ts";

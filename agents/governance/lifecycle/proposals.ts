@@ -5,7 +5,8 @@
 
 import { type Address, decodeFunctionData, type Hex, toHex } from "viem";
 
-import { formatParameter, keyToBytes32, STORE_ABI } from "../protocol/changes.ts";
+import { STORE_ABI } from "../protocol/changes.ts";
+import { formatParameter, keyToBytes32 } from "../../core/parameters.ts";
 import { GovernanceError } from "./errors.ts";
 import type { GovernanceChain } from "./governance-chain.ts";
 import {

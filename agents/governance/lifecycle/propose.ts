@@ -5,13 +5,8 @@
 
 import { type Address, type Hex, parseAbi, parseEventLogs } from "viem";
 
-import {
-  checkChanges,
-  describeChange,
-  type ParameterChange,
-  ProposalRefused,
-  readParameters,
-} from "../protocol/changes.ts";
+import { checkChanges, describeChange, ProposalRefused, readParameters } from "../protocol/changes.ts";
+import { type ParameterChange } from "../../core/parameters.ts";
 import { GovernanceError } from "./errors.ts";
 import { type GovernanceChain, sendGovernanceTx } from "./governance-chain.ts";
 import { type GovernorSettings, readGovernorSettings } from "../protocol/governor-settings.ts";

@@ -1,18 +1,13 @@
 // Parameter changes: what a proposal asks the parameter store to do, in the store's integers, and the
 // same rules the store enforces (contracts/ParameterStore.sol `_checkSet`) so that a change outside a
-// parameter's bounds, step or interval is refused before anything is sent.
+// parameter's bounds, step or interval is refused before anything is sent. The keys, their units and
+// their bytes32 form are core/parameters.ts.
 
-import { type Address, hexToString, type PublicClient, parseAbi, stringToHex, type Hex } from "viem";
+import { type Address, type PublicClient, parseAbi } from "viem";
 
-import { BPS, formatDecimal, parseDecimal } from "../../core/units.ts";
+import { bytes32ToKey, formatParameter, type ParameterChange, readChange } from "../../core/parameters.ts";
+import { BPS } from "../../core/units.ts";
 import { ArenaError } from "../../core/errors.ts";
-
-export interface ParameterChange {
-  /** A store key, like "market.buyFeeBps" or "curve.slope". */
-  key: string;
-  /** The new value in the contracts' units (WAD for prices and rates, bps for fees). */
-  value: bigint;
-}
 
 /** One parameter as the store holds it (IParameterStore.Parameter). */
 export interface StoredParameter {
@@ -43,34 +38,11 @@ export const STORE_ABI = parseAbi([
   "function setMany(bytes32[] keys, uint256[] newValues)",
 ]);
 
-/** Decimals of a key's human unit: 18 for the curve's prices, rates and midpoint, 0 for bps. */
-export function parameterDecimals(key: string): number {
-  return key.startsWith("curve.") ? 18 : 0;
-}
-
-/** A value in a key's human unit ("0.012" for a price, "120" for bps). */
-export function formatParameter(key: string, value: bigint): string {
-  return formatDecimal(value, parameterDecimals(key));
-}
-
-/** "market.buyFeeBps=120" or "curve.basePrice=0.012" (human units) → a change in the store's units. */
+/** "market.buyFeeBps=120" or "curve.basePrice=0.012" (human units) → a change, or ProposalRefused saying why not. */
 export function parseChange(text: string): ParameterChange {
-  const at = text.indexOf("=");
-  const key = at < 0 ? "" : text.slice(0, at).trim();
-  const raw = at < 0 ? "" : text.slice(at + 1).trim();
-  if (key === "" || raw === "") {
-    throw new ProposalRefused([
-      `"${text}" is not a change: write key=value, like market.buyFeeBps=120 or curve.basePrice=0.012`,
-    ]);
-  }
-  const decimals = parameterDecimals(key);
-  const value = parseDecimal(raw, decimals);
-  if (typeof value === "string") {
-    const unit =
-      decimals === 0 ? "a whole number of bps, like 120" : `a decimal with at most ${decimals} places, like 0.012`;
-    throw new ProposalRefused([`${key}=${raw}: ${value}; ${key} takes ${unit}`]);
-  }
-  return { key, value };
+  const change = readChange(text);
+  if ("problem" in change) throw new ProposalRefused([change.problem]);
+  return change;
 }
 
 /** "market.buyFeeBps 100 → 120" */
@@ -141,15 +113,6 @@ export function checkChanges(
     if (problem !== undefined) problems.push(problem);
   }
   return problems;
-}
-
-/** A store key as the contracts write it: the name's bytes, right-padded to 32. */
-export function keyToBytes32(key: string): Hex {
-  return stringToHex(key, { size: 32 });
-}
-
-export function bytes32ToKey(value: Hex): string {
-  return hexToString(value, { size: 32 }).replace(/\0+$/, "");
 }
 
 /** Every parameter of the store at `blockNumber` (latest when absent), by key. */

@@ -14,7 +14,8 @@ import {
   stringToHex,
 } from "viem";
 
-import { bytes32ToKey, keyToBytes32, type ParameterChange, STORE_ABI } from "./changes.ts";
+import { STORE_ABI } from "./changes.ts";
+import { bytes32ToKey, keyToBytes32, type ParameterChange } from "../../core/parameters.ts";
 
 /** The contracts a proposal's life goes through: the Governor and Timelock, the store it writes, the
  * market it may unpause and the token whose delegated votes count. */

@@ -10,7 +10,7 @@
 // Hot paths (the quotes) go through private methods that return the main value as a bigint and
 // leave the fee in a field, so a quote allocates only the object it returns.
 
-import { keyToBytes32 } from "../../governance/protocol/changes.ts";
+import { keyToBytes32 } from "../../core/parameters.ts";
 import type { CurveKind, CurveState } from "./state.ts";
 import {
   type Curve,
