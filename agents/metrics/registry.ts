@@ -17,7 +17,7 @@ import type { StepRow } from "../mechanisms/registry.ts";
 import { leaderboard } from "./leaderboard.ts";
 
 /** The market just before the first measured step: the base of the first return and of revenue. */
-export type MarketBefore = Pick<StepRow, "curvePriceWad" | "poolPriceWad" | "treasuryQuote">;
+export type MarketBeforeSteps = Pick<StepRow, "curvePriceWad" | "poolPriceWad" | "treasuryQuote">;
 
 /** What a metric reads: a run's recorded steps and what it needs beside them. */
 export interface MeasuredRun {
@@ -27,7 +27,7 @@ export interface MeasuredRun {
    * The market just before steps[0]. With it, a move between it and the first step (a parameter
    * change executed there) counts in the returns and the revenue; without it, steps[0] is the base.
    */
-  before?: MarketBefore;
+  before?: MarketBeforeSteps;
   /** Seconds between steps, for the annualised figures. */
   blockSeconds?: number;
   /** Every agent's final standing, for the Gini coefficients and the agents' figures. */

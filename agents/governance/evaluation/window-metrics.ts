@@ -5,12 +5,12 @@
 
 import { OBJECTIVE_METRICS, type ObjectiveMetric } from "../../inputs/governance-types.ts";
 import type { StepRow } from "../../mechanisms/registry.ts";
-import { type MarketBefore, measureAll } from "../../metrics/registry.ts";
+import { type MarketBeforeSteps, measureAll } from "../../metrics/registry.ts";
 
 export type WindowMetrics = Record<ObjectiveMetric, number>;
 
 /** The market just before a window: the base of its first return and of the treasury's revenue. */
-export type WindowStart = MarketBefore;
+export type WindowStart = MarketBeforeSteps;
 
 /**
  * The objective metrics of `rows` (consecutive steps, oldest first). `before` is the market just
