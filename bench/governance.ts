@@ -11,10 +11,10 @@ import { mkdirSync, writeFileSync } from "node:fs";
 
 import hre from "hardhat";
 
-import { expectedApplyAt } from "../agents/governance/apply-time.ts";
-import { evaluateProposal } from "../agents/governance/evaluate.ts";
-import { prepareEvaluationChain } from "../agents/governance/evaluation-chain.ts";
-import { parameterProposal } from "../agents/governance/proposal.ts";
+import { expectedApplyAt } from "../agents/governance/evaluation/apply-time.ts";
+import { evaluateProposal } from "../agents/governance/evaluation/evaluate.ts";
+import { prepareEvaluationChain } from "../agents/governance/evaluation/evaluation-chain.ts";
+import { parameterProposal } from "../agents/governance/protocol/proposal.ts";
 import { loadScenario } from "../agents/inputs/scenario.ts";
 
 const RESULTS = "bench/results/governance.json";
@@ -48,7 +48,7 @@ try {
   const evaluation = await evaluateProposal(ctx, { actions, seeds: SEEDS, blocks: BLOCKS, applyAt });
   const evaluateSeconds = (performance.now() - started) / 1000;
   const arms = [...evaluation.runs.without, ...evaluation.runs.with];
-  const txs = arms.reduce((sum, run) => sum + run.summary.totals.txs, 0);
+  const txs = arms.reduce((sum, run) => sum + run.steps.reduce((n, row) => n + Number(row.txs), 0), 0);
 
   const results = {
     evaluateSeconds: Number(evaluateSeconds.toFixed(2)),

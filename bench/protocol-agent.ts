@@ -12,7 +12,7 @@ import { join } from "node:path";
 
 import hre from "hardhat";
 
-import { windowMetrics } from "../agents/governance/window-metrics.ts";
+import { windowMetrics } from "../agents/governance/evaluation/window-metrics.ts";
 import { formatInterval, type Interval, meanInterval, pairedDifference } from "../agents/core/interval.ts";
 import { runBattle } from "../agents/run/battle.ts";
 import { readStepsCsv } from "../agents/run/run-csv.ts";
@@ -27,10 +27,10 @@ const withoutAgent: Scenario = { ...scenario, governance: { ...scenario.governan
 const root = mkdtempSync(join(tmpdir(), "arena-poa-bench-"));
 
 interface Arm {
-  curveVolatility: number;
-  poolVolatility: number;
-  treasuryRevenue: number;
-  minSolvency: number;
+  curveVolatilityBps: number;
+  poolVolatilityBps: number;
+  treasuryRevenueQuote: number;
+  minSolvencyRatio: number;
   executed: number;
   changes: string[];
   wallSeconds: number;
@@ -44,10 +44,10 @@ async function run(s: Scenario, seed: bigint, label: string): Promise<Arm> {
   const m = windowMetrics(await readStepsCsv(join(dir, "steps.csv")));
   const executed = result.governance?.proposals.filter((p) => p.state === "Executed") ?? [];
   return {
-    curveVolatility: m.curveVolatility,
-    poolVolatility: m.poolVolatility,
-    treasuryRevenue: m.treasuryRevenue,
-    minSolvency: m.minSolvency,
+    curveVolatilityBps: m.curveVolatilityBps,
+    poolVolatilityBps: m.poolVolatilityBps,
+    treasuryRevenueQuote: m.treasuryRevenueQuote,
+    minSolvencyRatio: m.minSolvencyRatio,
     executed: executed.length,
     changes: executed.flatMap((p) => p.changes.map((c) => `${c.key}=${c.value}`)),
     wallSeconds: (performance.now() - started) / 1000,
@@ -60,7 +60,7 @@ for (const seed of seeds) {
   const withoutArm = await run(withoutAgent, seed, "without");
   perSeed.push({ seed: seed.toString(), with: withArm, without: withoutArm });
   console.log(
-    `seed ${seed}: curve volatility ${withArm.curveVolatility.toFixed(3)} with the agent (${withArm.changes.join(", ") || "no change executed"}), ${withoutArm.curveVolatility.toFixed(3)} without (bps per block; ${withArm.wallSeconds.toFixed(0)} s + ${withoutArm.wallSeconds.toFixed(0)} s)`,
+    `seed ${seed}: curve volatility ${withArm.curveVolatilityBps.toFixed(3)} with the agent (${withArm.changes.join(", ") || "no change executed"}), ${withoutArm.curveVolatilityBps.toFixed(3)} without (bps per block; ${withArm.wallSeconds.toFixed(0)} s + ${withoutArm.wallSeconds.toFixed(0)} s)`,
   );
 }
 rmSync(root, { recursive: true, force: true });
@@ -72,12 +72,12 @@ const metric = (name: keyof Omit<Arm, "executed" | "changes" | "wallSeconds">) =
 };
 const show = (i: Interval) => ({ mean: i.mean, low: i.low, high: i.high, halfWidth: i.halfWidth, n: i.n });
 const figures = {
-  curveVolatility: metric("curveVolatility"),
-  poolVolatility: metric("poolVolatility"),
-  treasuryRevenue: metric("treasuryRevenue"),
-  minSolvency: metric("minSolvency"),
+  curveVolatilityBps: metric("curveVolatilityBps"),
+  poolVolatilityBps: metric("poolVolatilityBps"),
+  treasuryRevenueQuote: metric("treasuryRevenueQuote"),
+  minSolvencyRatio: metric("minSolvencyRatio"),
 };
-const volatility = figures.curveVolatility.difference;
+const volatility = figures.curveVolatilityBps.difference;
 const verdict =
   volatility.low > 0
     ? "the agent raised curve volatility (the interval of the difference lies above zero)"
@@ -92,7 +92,7 @@ const out = {
   blocks: scenario.blocks,
   blockSeconds: scenario.blockSeconds,
   definition:
-    "Per seed, scenarios/governance.yaml with its protocol-owned agent and without it (same agents, voters and guardian). Metrics over the whole run as agents/governance/window-metrics.ts measures them: curveVolatility and poolVolatility are the standard deviation of per-block log returns in bps; treasuryRevenue is quote gained by the treasury; minSolvency the lowest reserve / refund of the supply. 95% intervals by Student's t; the difference is paired by seed (with − without).",
+    "Per seed, scenarios/governance.yaml with its protocol-owned agent and without it (same agents, voters and guardian). Metrics over the whole run as the agent's monitor measures them (agents/governance/evaluation/window-metrics.ts, agents/metrics/registry.ts): curveVolatilityBps and poolVolatilityBps are the standard deviation of per-block log returns in bps; treasuryRevenueQuote is quote gained by the treasury; minSolvencyRatio the lowest reserve / refund of the supply. 95% intervals by Student's t; the difference is paired by seed (with − without).",
   verdict,
   figures: Object.fromEntries(
     Object.entries(figures).map(([k, v]) => [
@@ -107,10 +107,10 @@ const out = {
 mkdirSync("bench/results", { recursive: true });
 writeFileSync("bench/results/protocol-agent.json", `${JSON.stringify(out, null, 2)}\n`);
 console.log(
-  `\ncurve volatility (bps per block, ${seeds.length} seeds, 95% CI): with the agent ${formatInterval(figures.curveVolatility.with)}, without ${formatInterval(figures.curveVolatility.without)}, difference ${formatInterval(volatility)} [${volatility.low.toFixed(3)}, ${volatility.high.toFixed(3)}]`,
+  `\ncurve volatility (bps per block, ${seeds.length} seeds, 95% CI): with the agent ${formatInterval(figures.curveVolatilityBps.with)}, without ${formatInterval(figures.curveVolatilityBps.without)}, difference ${formatInterval(volatility)} [${volatility.low.toFixed(3)}, ${volatility.high.toFixed(3)}]`,
 );
 console.log(
-  `treasury revenue (quote): difference ${formatInterval(figures.treasuryRevenue.difference)}; lowest solvency with the agent ${formatInterval(figures.minSolvency.with)}`,
+  `treasury revenue (quote): difference ${formatInterval(figures.treasuryRevenueQuote.difference)}; lowest solvency with the agent ${formatInterval(figures.minSolvencyRatio.with)}`,
 );
 console.log(`${verdict}; ${out.executedChanges} changes executed over ${seeds.length} runs`);
 console.log("wrote bench/results/protocol-agent.json");

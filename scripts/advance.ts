@@ -1,13 +1,13 @@
 // `npx hardhat advance (--to start|end|eta --id ref | --blocks N --seconds N) --network localhost`:
-// moves a local node through a proposal's timeline. The work is in agents/governance/advance.ts.
+// moves a local node through a proposal's timeline. The work is in agents/governance/lifecycle/advance.ts.
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { successfulResult } from "hardhat/utils/result";
 
-import { ADVANCE_TARGETS, type AdvanceTarget, advance } from "../agents/governance/advance.ts";
-import { isoTime } from "../agents/governance/display.ts";
-import { GovernanceError } from "../agents/governance/errors.ts";
-import { openTaskChain, optionalWholeNumber, reportTaskError } from "../agents/governance/task-support.ts";
+import { ADVANCE_TARGETS, type AdvanceTarget, advance } from "../agents/governance/lifecycle/advance.ts";
+import { isoTime } from "../agents/governance/protocol/display.ts";
+import { GovernanceError } from "../agents/governance/lifecycle/errors.ts";
+import { openTaskChain, optionalWholeNumber, reportTaskError } from "../agents/governance/lifecycle/task-support.ts";
 
 interface AdvanceTaskArguments {
   to: string;

@@ -5,7 +5,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { errorResult, successfulResult } from "hardhat/utils/result";
 
 import { formatGasTable } from "../agents/gas/format-profile.ts";
-import { formatGovernanceTable } from "../agents/governance/governance-table.ts";
+import { formatGovernanceTable } from "../agents/governance/battle/governance-table.ts";
 import { runBattle } from "../agents/run/battle.ts";
 import { formatLeaderboard } from "../agents/run/leaderboard-table.ts";
 import { RUN_FILES } from "../agents/run/run-files.ts";

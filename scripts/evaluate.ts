@@ -1,15 +1,15 @@
 // `npx hardhat evaluate --change market.buyFeeBps=150[,key=value…] | --id <proposal id> [--scenario s.yaml]
 // [--seeds 5] [--blocks 200] [--warmup 0] [--out report.md] [--network name]`: tests a proposal on
 // snapshots with the scenario's agents, with and without the change, writes a forum-ready markdown
-// report and predicts the vote. The work is in agents/governance/run-evaluation.ts.
+// report and predicts the vote. The work is in agents/governance/evaluation/run-evaluation.ts.
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { errorResult, successfulResult } from "hardhat/utils/result";
 
-import { parseChange } from "../agents/governance/changes.ts";
-import { otherDelegates } from "../agents/governance/evaluation-report.ts";
-import { runEvaluationTask } from "../agents/governance/run-evaluation.ts";
-import { WhatIfError } from "../agents/governance/what-if.ts";
+import { parseChange } from "../agents/governance/protocol/changes.ts";
+import { otherDelegates } from "../agents/governance/evaluation/evaluation-report.ts";
+import { runEvaluationTask } from "../agents/governance/evaluation/run-evaluation.ts";
+import { WhatIfError } from "../agents/governance/evaluation/what-if.ts";
 import { loadScenario } from "../agents/inputs/scenario.ts";
 import { DEFAULT_SCENARIO } from "./battle.ts";
 import { ArenaError } from "../agents/core/errors.ts";

@@ -1,12 +1,12 @@
 // `npx hardhat execute --id ref [--from N] --network localhost`: executes a queued proposal once its
-// eta has come. The work is in agents/governance/execute.ts.
+// eta has come. The work is in agents/governance/lifecycle/execute.ts.
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { successfulResult } from "hardhat/utils/result";
 
-import { execute } from "../agents/governance/execute.ts";
-import { accountAt, assertSendAllowed } from "../agents/governance/governance-chain.ts";
-import { openTaskChain, reportTaskError } from "../agents/governance/task-support.ts";
+import { execute } from "../agents/governance/lifecycle/execute.ts";
+import { accountAt, assertSendAllowed } from "../agents/governance/lifecycle/governance-chain.ts";
+import { openTaskChain, reportTaskError } from "../agents/governance/lifecycle/task-support.ts";
 
 interface ExecuteTaskArguments {
   id: string;

@@ -4,12 +4,12 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { successfulResult } from "hardhat/utils/result";
 
-import { isoTime } from "../agents/governance/display.ts";
-import { GovernanceError } from "../agents/governance/errors.ts";
-import { formatProposalDetail, formatProposalTable } from "../agents/governance/format-proposals.ts";
-import { PROPOSAL_STATES, type ProposalState } from "../agents/governance/proposal.ts";
-import { getProposal, listProposals } from "../agents/governance/proposals.ts";
-import { openTaskChain, reportTaskError } from "../agents/governance/task-support.ts";
+import { isoTime } from "../agents/governance/protocol/display.ts";
+import { GovernanceError } from "../agents/governance/lifecycle/errors.ts";
+import { formatProposalDetail, formatProposalTable } from "../agents/governance/lifecycle/format-proposals.ts";
+import { PROPOSAL_STATES, type ProposalState } from "../agents/governance/protocol/proposal.ts";
+import { getProposal, listProposals } from "../agents/governance/lifecycle/proposals.ts";
+import { openTaskChain, reportTaskError } from "../agents/governance/lifecycle/task-support.ts";
 
 interface ProposalsTaskArguments {
   id: string;

@@ -1,15 +1,16 @@
 // `npx hardhat propose --change key=value[,key=value…] [key=value …] --description "…" [--unpause] [--from N] --network localhost`:
 // checks the changes against the store's rules and the proposer's votes, then proposes. The work is in
-// agents/governance/propose.ts.
+// agents/governance/lifecycle/propose.ts.
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { successfulResult } from "hardhat/utils/result";
 
-import { type ParameterChange, parseChange, ProposalRefused } from "../agents/governance/changes.ts";
-import { isoTime } from "../agents/governance/display.ts";
-import { accountAt, assertSendAllowed } from "../agents/governance/governance-chain.ts";
-import { propose } from "../agents/governance/propose.ts";
-import { openTaskChain, reportTaskError } from "../agents/governance/task-support.ts";
+import { parseChange, ProposalRefused } from "../agents/governance/protocol/changes.ts";
+import { type ParameterChange } from "../agents/core/parameters.ts";
+import { isoTime } from "../agents/governance/protocol/display.ts";
+import { accountAt, assertSendAllowed } from "../agents/governance/lifecycle/governance-chain.ts";
+import { propose } from "../agents/governance/lifecycle/propose.ts";
+import { openTaskChain, reportTaskError } from "../agents/governance/lifecycle/task-support.ts";
 
 interface ProposeTaskArguments {
   change: string;

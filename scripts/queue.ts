@@ -1,13 +1,13 @@
 // `npx hardhat queue --id ref [--from N] --network localhost`: queues a proposal that passed.
-// The work is in agents/governance/queue.ts.
+// The work is in agents/governance/lifecycle/queue.ts.
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { successfulResult } from "hardhat/utils/result";
 
-import { isoTime } from "../agents/governance/display.ts";
-import { accountAt, assertSendAllowed } from "../agents/governance/governance-chain.ts";
-import { queue } from "../agents/governance/queue.ts";
-import { openTaskChain, reportTaskError } from "../agents/governance/task-support.ts";
+import { isoTime } from "../agents/governance/protocol/display.ts";
+import { accountAt, assertSendAllowed } from "../agents/governance/lifecycle/governance-chain.ts";
+import { queue } from "../agents/governance/lifecycle/queue.ts";
+import { openTaskChain, reportTaskError } from "../agents/governance/lifecycle/task-support.ts";
 
 interface QueueTaskArguments {
   id: string;

@@ -1,14 +1,14 @@
 // `npx hardhat vote --id ref --support for|against|abstain [--reason "…"] [--from N] --network localhost`.
-// The work is in agents/governance/vote.ts.
+// The work is in agents/governance/lifecycle/vote.ts.
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { successfulResult } from "hardhat/utils/result";
 
-import { formatVotes } from "../agents/governance/display.ts";
-import { accountAt, assertSendAllowed } from "../agents/governance/governance-chain.ts";
-import { getProposal } from "../agents/governance/proposals.ts";
-import { openTaskChain, reportTaskError } from "../agents/governance/task-support.ts";
-import { parseSupport, vote } from "../agents/governance/vote.ts";
+import { formatVotes } from "../agents/governance/protocol/display.ts";
+import { accountAt, assertSendAllowed } from "../agents/governance/lifecycle/governance-chain.ts";
+import { getProposal } from "../agents/governance/lifecycle/proposals.ts";
+import { openTaskChain, reportTaskError } from "../agents/governance/lifecycle/task-support.ts";
+import { parseSupport, vote } from "../agents/governance/lifecycle/vote.ts";
 
 interface VoteTaskArguments {
   id: string;

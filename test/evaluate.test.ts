@@ -6,17 +6,18 @@ import { expect } from "chai";
 import hre from "hardhat";
 import { type Address, getAddress, type Hex } from "viem";
 
-import { decodeParameterChanges, expectedApplyAt } from "../agents/governance/apply-time.ts";
-import { type Evaluation, evaluateProposal, type PnlEffect } from "../agents/governance/evaluate.ts";
-import { type EvaluationChain, prepareEvaluationChain } from "../agents/governance/evaluation-chain.ts";
-import { evaluationReport } from "../agents/governance/evaluation-report.ts";
+import { expectedApplyAt } from "../agents/governance/evaluation/apply-time.ts";
+import { decodeParameterChanges } from "../agents/governance/protocol/proposal.ts";
+import { type Evaluation, evaluateProposal, type PnlEffect } from "../agents/governance/evaluation/evaluate.ts";
+import { type EvaluationChain, prepareEvaluationChain } from "../agents/governance/evaluation/evaluation-chain.ts";
+import { evaluationReport } from "../agents/governance/evaluation/evaluation-report.ts";
 import {
   encodePropose,
   GOVERNANCE_GAS,
   parameterProposal,
   proposalId,
   type ProposalActions,
-} from "../agents/governance/proposal.ts";
+} from "../agents/governance/protocol/proposal.ts";
 import {
   actualOutcome,
   castDecisions,
@@ -25,7 +26,7 @@ import {
   selfDelegate,
   type VoterDecision,
   voterDecisions,
-} from "../agents/governance/voters.ts";
+} from "../agents/governance/evaluation/voters.ts";
 import { isSignificant, pairedDifference } from "../agents/core/interval.ts";
 import { loadScenario } from "../agents/inputs/scenario.ts";
 import { TxSender } from "../agents/chain/tx-sender.ts";
@@ -94,15 +95,15 @@ describe("evaluate", function () {
   after(async () => prepared?.close());
 
   it("shows a fee rise in the treasury's revenue, seed by seed, and solvency holds in both arms", () => {
-    const revenue = evaluation.metrics.find((m) => m.metric === "treasuryRevenue")!;
+    const revenue = evaluation.metrics.find((m) => m.metric === "treasuryRevenueQuote")!;
     expect(revenue.withValues.every((value, i) => value > revenue.withoutValues[i]!)).to.equal(true);
     expect(revenue.significant).to.equal(true);
     expect(revenue.difference.mean > 0).to.equal(true);
-    const solvency = evaluation.metrics.find((m) => m.metric === "minSolvency")!;
+    const solvency = evaluation.metrics.find((m) => m.metric === "minSolvencyRatio")!;
     expect([...solvency.withValues, ...solvency.withoutValues].every((v) => v >= 1)).to.equal(true);
     // Half of each fee goes to the treasury: revenue ≈ 0.5 × fee rate × curve volume, per arm.
     const curveVolume = (run: (typeof evaluation.runs.with)[number]) =>
-      Number(run.summary.totals.curveVolumeQuote) / 1e6;
+      Number(run.steps.reduce((sum, row) => sum + row.curveVolumeQuote, 0n)) / 1e6;
     const expected = evaluation.runs.with.map((run) => 0.5 * 0.015 * curveVolume(run));
     revenue.withValues.forEach((value, i) =>
       expectClose(value / expected[i]!, 1, 0.05, `seed ${i + 1} revenue vs half the fees`),

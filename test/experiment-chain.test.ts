@@ -34,9 +34,9 @@ describe("experiment chain engine", function () {
     const engine = new ChainEngine(hre);
     try {
       const job = (seed: bigint) => ({ deploymentKey: "", parameters: [], scenario: { ...scenario, seed } });
-      const a1 = await engine.run(job(1n));
-      const a2 = await engine.run(job(2n));
-      const again = await engine.run(job(1n));
+      const { summary: a1 } = await engine.run(job(1n));
+      const { summary: a2 } = await engine.run(job(2n));
+      const { summary: again } = await engine.run(job(1n));
       // Other behaviour values from the same snapshot: the run's own behaviours, not the set-up's.
       const eager = {
         ...scenario,
@@ -44,7 +44,7 @@ describe("experiment chain engine", function () {
           a.id === "buyer" ? { ...a, behaviours: [{ ...a.behaviours[0]!, buyBelowWad: 12_300_000_000_000_000n }] } : a,
         ),
       } as typeof scenario;
-      const variant = await engine.run({ deploymentKey: "", parameters: [], scenario: eager });
+      const { summary: variant } = await engine.run({ deploymentKey: "", parameters: [], scenario: eager });
       const freshVariant = await runBattle(hre, { scenario: eager, out: join(root, "v"), quiet: true, noReport: true });
       expect(comparable(variant)).to.equal(comparable(freshVariant.summary));
       expect(comparable(variant)).to.not.equal(comparable(a1));
@@ -61,12 +61,12 @@ describe("experiment chain engine", function () {
     const scenario = { ...(await loadScenario("scenarios/classic.yaml")), blocks: 20 };
     const engine = new ChainEngine(hre);
     try {
-      const free = await engine.run({
+      const { summary: free } = await engine.run({
         deploymentKey: "pool.feeBps=0",
         parameters: [{ key: "pool.feeBps", value: 0n }],
         scenario,
       });
-      const fee = await engine.run({
+      const { summary: fee } = await engine.run({
         deploymentKey: "pool.feeBps=100",
         parameters: [{ key: "pool.feeBps", value: 100n }],
         scenario,

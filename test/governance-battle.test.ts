@@ -16,9 +16,9 @@ import hre from "hardhat";
 import { encodeFunctionData, getAddress } from "viem";
 
 import { readGasProfile } from "../agents/gas/profile-file.ts";
-import { readParameters, type StoredParameter } from "../agents/governance/changes.ts";
-import { MARKET_GOVERNANCE_ABI } from "../agents/governance/proposal.ts";
-import type { GovernanceRecord } from "../agents/governance/record.ts";
+import { readParameters, type StoredParameter } from "../agents/governance/protocol/changes.ts";
+import { MARKET_GOVERNANCE_ABI } from "../agents/governance/protocol/proposal.ts";
+import type { GovernanceRecord } from "../agents/governance/battle/record-file.ts";
 import { type BattleResult, runBattle } from "../agents/run/battle.ts";
 import { readSummary } from "../agents/run/summary-file.ts";
 import { renderReport } from "../agents/report/report.ts";
@@ -53,8 +53,10 @@ describe("governance in a battle", function () {
           ...base.governance!.protocolAgent!,
           objective: {
             direction: "maximise",
-            metric: "treasuryRevenue",
-            constraints: [{ kind: "level", metric: "minSolvency", op: ">=", value: 1, text: "minSolvency >= 1" }],
+            metric: "treasuryRevenueQuote",
+            constraints: [
+              { kind: "level", metric: "minSolvencyRatio", op: ">=", value: 1, text: "minSolvencyRatio >= 1" },
+            ],
           },
           parameters: ["market.treasuryShareBps"],
           everySteps: 1000,

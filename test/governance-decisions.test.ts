@@ -4,13 +4,13 @@
 
 import { expect } from "chai";
 
-import { predict } from "../agents/governance/book.ts";
-import { draftCandidates } from "../agents/governance/candidates.ts";
-import type { StoredParameter } from "../agents/governance/changes.ts";
-import type { ProposalEvaluation } from "../agents/governance/evaluation.ts";
-import { detectAnomaly, type MarketPoint } from "../agents/governance/guardian.ts";
-import { judge } from "../agents/governance/objective.ts";
-import { windowMetrics } from "../agents/governance/window-metrics.ts";
+import { predict } from "../agents/governance/battle/book.ts";
+import { draftCandidates } from "../agents/governance/battle/candidates.ts";
+import type { StoredParameter } from "../agents/governance/protocol/changes.ts";
+import type { ProposalEvaluation } from "../agents/governance/evaluation/evaluation.ts";
+import { detectAnomaly, type MarketPoint } from "../agents/governance/battle/guardian.ts";
+import { judge } from "../agents/governance/battle/objective.ts";
+import { windowMetrics } from "../agents/governance/evaluation/window-metrics.ts";
 import { meanInterval } from "../agents/core/interval.ts";
 import type { StepRow } from "../agents/mechanisms/vocabulary.ts";
 import type { Objective } from "../agents/inputs/governance-types.ts";
@@ -76,30 +76,33 @@ describe("governance decisions", function () {
     };
     const objective: Objective = {
       direction: "minimise",
-      metric: "curveVolatility",
+      metric: "curveVolatilityBps",
       constraints: [
-        { kind: "level", metric: "minSolvency", op: ">=", value: 1, text: "minSolvency >= 1" },
-        { kind: "notFalling", metric: "treasuryRevenue", text: "treasuryRevenue not falling" },
+        { kind: "level", metric: "minSolvencyRatio", op: ">=", value: 1, text: "minSolvencyRatio >= 1" },
+        { kind: "notFalling", metric: "treasuryRevenueQuote", text: "treasuryRevenueQuote not falling" },
       ],
     };
 
     it("counts a lower value as an improvement when minimising, significant when its interval clears zero", function () {
-      const j = judge(objective, evaluation({ curveVolatility: [-1, -1.2, -0.9] }));
+      const j = judge(objective, evaluation({ curveVolatilityBps: [-1, -1.2, -0.9] }));
       expectClose(j.improvement.mean, 1.0333, 1e-3);
       expect(j).to.deep.include({ eligible: true, significant: true, harmful: false });
-      const noisy = judge(objective, evaluation({ curveVolatility: [-1, 1.2, -0.9] }));
+      const noisy = judge(objective, evaluation({ curveVolatilityBps: [-1, 1.2, -0.9] }));
       expect(noisy).to.deep.include({ significant: false, harmful: false });
     });
 
     it("names each broken condition: a level below its floor, a revenue significantly falling", function () {
       const j = judge(
         objective,
-        evaluation({ curveVolatility: [-1, -1.2, -0.9], treasuryRevenue: [-2, -2.5, -2.2] }, { minSolvency: 0.98 }),
+        evaluation(
+          { curveVolatilityBps: [-1, -1.2, -0.9], treasuryRevenueQuote: [-2, -2.5, -2.2] },
+          { minSolvencyRatio: 0.98 },
+        ),
       );
       expect(j.eligible).to.equal(false);
       expect(j.violated).to.have.length(2);
-      expect(j.violated[0]).to.match(/^minSolvency >= 1 \(with the change: 0.98/);
-      expect(j.violated[1]).to.match(/^treasuryRevenue not falling/);
+      expect(j.violated[0]).to.match(/^minSolvencyRatio >= 1 \(with the change: 0.98/);
+      expect(j.violated[1]).to.match(/^treasuryRevenueQuote not falling/);
     });
   });
 
@@ -187,10 +190,10 @@ describe("governance decisions", function () {
       const rows = [row(1, WAD, 5_000_000n), row(2, WAD, 6_000_000n, WAD), row(3, WAD, 7_000_000n)];
       const flat = windowMetrics(rows);
       expect(flat).to.deep.include({
-        curveVolatility: 0,
-        minSolvency: 1,
-        treasuryRevenue: 2,
-        curveVolume: 3,
+        curveVolatilityBps: 0,
+        minSolvencyRatio: 1,
+        treasuryRevenueQuote: 2,
+        curveVolumeQuote: 3,
         meanGapBps: 10,
       });
       const jumped = windowMetrics(rows, {
@@ -198,8 +201,8 @@ describe("governance decisions", function () {
         poolPriceWad: WAD,
         treasuryQuote: 4_000_000n,
       });
-      expect(jumped.curveVolatility).to.be.greaterThan(200);
-      expect(jumped.treasuryRevenue).to.equal(3);
+      expect(jumped.curveVolatilityBps).to.be.greaterThan(200);
+      expect(jumped.treasuryRevenueQuote).to.equal(3);
     });
   });
 });

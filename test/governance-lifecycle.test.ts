@@ -7,15 +7,20 @@ import { type Address, getAddress } from "viem";
 
 import { deploymentRecord } from "../agents/deploy/deployment-file.ts";
 import type { Deployment } from "../agents/deploy/deploy.ts";
-import { advance } from "../agents/governance/advance.ts";
-import { parseChange, ProposalRefused } from "../agents/governance/changes.ts";
-import { ActionRefused, GovernanceError } from "../agents/governance/errors.ts";
-import { execute } from "../agents/governance/execute.ts";
-import { type GovernanceChain, openGovernanceChain } from "../agents/governance/governance-chain.ts";
-import { propose } from "../agents/governance/propose.ts";
-import { describeEffect, getProposal, listProposals, resolveProposal } from "../agents/governance/proposals.ts";
-import { queue } from "../agents/governance/queue.ts";
-import { vote } from "../agents/governance/vote.ts";
+import { advance } from "../agents/governance/lifecycle/advance.ts";
+import { parseChange, ProposalRefused } from "../agents/governance/protocol/changes.ts";
+import { ActionRefused, GovernanceError } from "../agents/governance/lifecycle/errors.ts";
+import { execute } from "../agents/governance/lifecycle/execute.ts";
+import { type GovernanceChain, openGovernanceChain } from "../agents/governance/lifecycle/governance-chain.ts";
+import { propose } from "../agents/governance/lifecycle/propose.ts";
+import {
+  describeEffect,
+  getProposal,
+  listProposals,
+  resolveProposal,
+} from "../agents/governance/lifecycle/proposals.ts";
+import { queue } from "../agents/governance/lifecycle/queue.ts";
+import { vote } from "../agents/governance/lifecycle/vote.ts";
 import { loadSystemAbis } from "../agents/chain/system.ts";
 import { deployFixture } from "./fixtures.ts";
 

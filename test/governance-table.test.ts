@@ -1,7 +1,7 @@
 import { expect } from "chai";
 
-import { formatGovernanceTable } from "../agents/governance/governance-table.ts";
-import type { GovernanceRecord } from "../agents/governance/record.ts";
+import { formatGovernanceTable } from "../agents/governance/battle/governance-table.ts";
+import type { GovernanceRecord } from "../agents/governance/battle/record-file.ts";
 
 const TOKEN = 10n ** 18n;
 
@@ -25,7 +25,7 @@ describe("battle governance table", function () {
         protocolAgent: {
           id: "poa",
           address: "0x0",
-          objective: "minimise curveVolatility",
+          objective: "minimise curveVolatilityBps",
           parameters: ["market.buyFeeBps"],
         },
         proposals: [
@@ -74,7 +74,7 @@ describe("battle governance table", function () {
         ],
       }),
     );
-    expect(text).to.contain('Protocol-owned agent "poa": minimise curveVolatility');
+    expect(text).to.contain('Protocol-owned agent "poa": minimise curveVolatilityBps');
     expect(text).to.match(
       /poa-1\s+poa\s+61\s+market\.buyFeeBps → 150, curve\.basePrice → 0\.012\s+1,000,000 \/ 250,500 \/ 0 \(quorum 92,000\)\s+Succeeded\s+Executed at block 116/,
     );

@@ -14,7 +14,7 @@ import type { Interface } from "ethers";
 import { network } from "hardhat";
 
 import type { Deployment } from "../agents/deploy/deploy.ts";
-import { keyToBytes32 } from "../agents/governance/changes.ts";
+import { keyToBytes32 } from "../agents/core/parameters.ts";
 import { Random } from "../agents/core/random.ts";
 import { CURVE_PARAMETER_KEYS, FEE_PARAMETER_KEYS, MarketModel } from "../agents/mechanisms/market/model.ts";
 import { modelQuoter } from "../agents/mechanisms/market/quoter.ts";

@@ -68,10 +68,10 @@ describe("scenario governance section", function () {
     });
     expect(g.protocolAgent!.objective).to.deep.equal({
       direction: "minimise",
-      metric: "curveVolatility",
+      metric: "curveVolatilityBps",
       constraints: [
-        { kind: "level", metric: "minSolvency", op: ">=", value: 1, text: "minSolvency >= 1" },
-        { kind: "notFalling", metric: "treasuryRevenue", text: "treasuryRevenue not falling" },
+        { kind: "level", metric: "minSolvencyRatio", op: ">=", value: 1, text: "minSolvencyRatio >= 1" },
+        { kind: "notFalling", metric: "treasuryRevenueQuote", text: "treasuryRevenueQuote not falling" },
       ],
     });
     expect(g.protocolAgent!.evaluation).to.deep.equal({ seeds: 3, blocks: 20 });
@@ -99,13 +99,44 @@ describe("scenario governance section", function () {
     });
   });
 
+  it("reads the metrics' first names (curveVolatility, minSolvency, …) as the registry's, in the same unit", function () {
+    const objective = (governance: Record<string, unknown>) =>
+      parseScenario(base(governance), "test.yaml").governance!.protocolAgent!.objective;
+    expect(
+      objective({
+        protocolAgent: poa({
+          objective: {
+            maximise: "treasuryRevenue",
+            subjectTo: ["minSolvency >= 1.02", "curveVolatility<=5", "curveVolume not falling"],
+          },
+        }),
+      }),
+    ).to.deep.equal({
+      direction: "maximise",
+      metric: "treasuryRevenueQuote",
+      constraints: [
+        { kind: "level", metric: "minSolvencyRatio", op: ">=", value: 1.02, text: "minSolvencyRatio >= 1.02" },
+        { kind: "level", metric: "curveVolatilityBps", op: "<=", value: 5, text: "curveVolatilityBps<=5" },
+        { kind: "notFalling", metric: "curveVolumeQuote", text: "curveVolumeQuote not falling" },
+      ],
+    });
+  });
+
+  it("takes only the metrics every evaluation records", function () {
+    expectIssue(
+      { protocolAgent: poa({ objective: { maximise: "poolFeesQuote" } }) },
+      "governance.protocolAgent.objective.maximise",
+      '"curveVolatilityBps"',
+    );
+  });
+
   it("names an unknown metric, with the closest one as the fix", function () {
     const issue = expectIssue(
       { protocolAgent: poa({ objective: { minimise: "curveVolatilty" } }) },
       "governance.protocolAgent.objective.minimise",
       "one of",
     );
-    expect(issue.fix).to.equal('did you mean "curveVolatility"?');
+    expect(issue.fix).to.equal('did you mean "curveVolatilityBps"?');
   });
 
   it("refuses a condition that is not in the stated form", function () {

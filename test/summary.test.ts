@@ -6,7 +6,8 @@ import { join } from "node:path";
 import type { AgentRow } from "../agents/core/records.ts";
 import type { StepRow } from "../agents/mechanisms/vocabulary.ts";
 import { readSummary, SummaryFileError } from "../agents/run/summary-file.ts";
-import { type AgentFinal, summarize, type SummaryInput, summaryJson } from "../agents/run/summary.ts";
+import { summarize, type SummaryInput, summaryJson } from "../agents/run/summary.ts";
+import type { AgentFinal } from "../agents/core/records.ts";
 import { expectClose } from "./helpers/close.ts";
 
 const WAD = 10n ** 18n;

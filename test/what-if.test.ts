@@ -6,10 +6,10 @@ import type { ChainBackend } from "../agents/engine/chain-backend.ts";
 import hre from "hardhat";
 import { type Address, parseAbi } from "viem";
 
-import { readParameters } from "../agents/governance/changes.ts";
-import { type EvaluationChain, prepareEvaluationChain } from "../agents/governance/evaluation-chain.ts";
-import { parameterProposal } from "../agents/governance/proposal.ts";
-import { agentGroups, ProposalExecutionReverted, runWhatIf } from "../agents/governance/what-if.ts";
+import { readParameters } from "../agents/governance/protocol/changes.ts";
+import { type EvaluationChain, prepareEvaluationChain } from "../agents/governance/evaluation/evaluation-chain.ts";
+import { parameterProposal } from "../agents/governance/protocol/proposal.ts";
+import { agentGroups, ProposalExecutionReverted, runWhatIf } from "../agents/governance/evaluation/what-if.ts";
 import { loadScenario } from "../agents/inputs/scenario.ts";
 import type { Scenario } from "../agents/inputs/scenario-types.ts";
 import { expectClose } from "./helpers/close.ts";
@@ -115,7 +115,7 @@ describe("what-if", function () {
     const other = await runWhatIf(c.ctx, { seed: 4n, blocks: 25, applyAt });
     expect(two.steps).to.deep.equal(one.steps);
     expect(two.agents).to.deep.equal(one.agents);
-    expect(two.summary).to.deep.equal(one.summary);
+    expect(two.gas).to.deep.equal(one.gas);
     expect(other.steps).to.not.deep.equal(one.steps);
     // Without the change, the arm starts from the pre-change market and the baseline is the start value.
     expect(one.agents.every((a) => a.pnlQuote === a.finalValueQuote - a.baselineValueQuote - a.gasQuote)).to.equal(

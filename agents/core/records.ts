@@ -28,6 +28,17 @@ export const AGENT_COLUMNS = [
 export type AgentColumn = (typeof AGENT_COLUMNS)[number];
 export type AgentRow = { agent: string } & Record<Exclude<AgentColumn, "agent">, bigint>;
 
+/** An agent at the end of the run: what its leaderboard line and the agents' metrics are read from. */
+export interface AgentFinal {
+  agent: string;
+  /** Labels of its behaviours, as in gas records. */
+  behaviours: string[];
+  /** valueQuote at the start, before any step (the base of its return). */
+  startValueQuote: bigint;
+  /** Its last agents.csv row (or one built the same way at the end). */
+  final: AgentRow;
+}
+
 /** One agent transaction's receipt, attributed. gas.json aggregates these. */
 export interface GasRecord {
   step: number;

@@ -14,7 +14,7 @@ import { type GenesisParameter } from "../core/parameters.ts";
 import { type Genesis } from "../mechanisms/vocabulary.ts";
 import { MAX_UINT256, QUOTE_DECIMALS } from "../core/units.ts";
 import { formatDecimal } from "../core/units.ts";
-import { formatParameter, type ParameterChange } from "../governance/changes.ts";
+import { formatParameter, type ParameterChange } from "../core/parameters.ts";
 import type { Holdings } from "../mechanisms/vocabulary.ts";
 import type { AgentConfig, Scenario } from "../inputs/scenario-types.ts";
 import { MarketModel } from "../mechanisms/market/model.ts";

@@ -7,14 +7,13 @@ import { readFile } from "node:fs/promises";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import type { ParameterChange } from "../governance/changes.ts";
-import type { Summary } from "../run/summary.ts";
+import type { ParameterChange } from "../core/parameters.ts";
 import type { Scenario } from "../inputs/scenario-types.ts";
 import { type Chain, openChain } from "../chain/chain.ts";
 import { type SetupResult, setUpBattle } from "../deploy/agents.ts";
 import { loadSystemAbis, type SystemAbis } from "../chain/system.ts";
 import { genesisWithParameters } from "./genesis-parameters.ts";
-import { runWorldSteps } from "./snapshot-run.ts";
+import { runWorldSteps, type WorldRun } from "./snapshot-run.ts";
 
 export interface ChainRun {
   /** Runs with the same key share a deployment: the same store values (and the same agents' funds). */
@@ -43,7 +42,7 @@ export class ChainEngine {
     this.hre = hre;
   }
 
-  async run(job: ChainRun): Promise<Summary> {
+  async run(job: ChainRun): Promise<WorldRun> {
     const deployed = await this.deploymentFor(job);
     try {
       return await runWorldSteps(deployed.chain, job.scenario, this.abis!, deployed.setup);

@@ -13,7 +13,7 @@
 //   topK         optional  screen: cases the chain confirms per objective (3)
 //   tolerance    optional  screen: relative model ↔ chain difference that still agrees (0.001)
 //   grid         required  parameter name → list of values | {from, to, step}  (grid-target.ts, grid-values.ts)
-//   objectives   required  list of {metric, goal: maximise | minimise}          (objective-metrics.ts)
+//   objectives   required  list of {metric, goal: maximise | minimise}          (metrics/registry.ts)
 // experiments/README.md is the reference.
 
 import { createHash } from "node:crypto";
@@ -24,7 +24,7 @@ import { basename, extname } from "node:path";
 import { parseGenesis } from "../inputs/genesis.ts";
 import { GenesisError } from "../core/document-reader.ts";
 import { MAX_UINT64 } from "../core/units.ts";
-import type { ParameterChange } from "../governance/changes.ts";
+import type { ParameterChange } from "../core/parameters.ts";
 import { parseScenario, readScenarioDocument, ScenarioError } from "../inputs/scenario.ts";
 import { ScenarioReader } from "../inputs/scenario-reader.ts";
 import type { AgentConfig, Scenario } from "../inputs/scenario-types.ts";
@@ -42,7 +42,7 @@ import {
 import { genesisWithParameters } from "./genesis-parameters.ts";
 import { readGridTarget, scenarioDocumentWith } from "./grid-target.ts";
 import { readGridValues } from "./grid-values.ts";
-import { metricNames } from "./objective-metrics.ts";
+import { metricNames } from "../metrics/registry.ts";
 import { closest } from "../inputs/scenario-reader.ts";
 
 const TOP_REQUIRED = ["scenario", "engine", "seeds", "grid", "objectives"];
@@ -262,7 +262,10 @@ function readObjectives(r: ScenarioReader, value: unknown, scenario: Scenario): 
   const list = r.array(value, "objectives", "objectives ({metric, goal})");
   if (list === undefined) return undefined;
   if (list.length === 0) return r.failText("objectives", "at least one objective", "an empty list");
-  const names = metricNames(scenario.agents.map((a) => a.id));
+  const names = metricNames(
+    scenario.agents.map((a) => a.id),
+    { aliases: true },
+  );
   const objectives: Objective[] = [];
   list.forEach((item, i) => {
     const path = `objectives[${i}]`;
@@ -278,7 +281,7 @@ function readObjectives(r: ScenarioReader, value: unknown, scenario: Scenario): 
           : undefined;
       r.failText(
         `${path}.metric`,
-        "a metric of the run's summary (experiments/README.md lists them; agents.<id>.returnBps for an agent)",
+        "a metric of agents/metrics/registry.ts (experiments/README.md lists them; agents.<id>.returnBps for an agent)",
         JSON.stringify(o.metric),
         near === undefined ? undefined : `did you mean ${near}?`,
       );

@@ -3,7 +3,7 @@
 // values a run needs. The reader (experiment-file.ts) builds it and refuses a file with every bad
 // field path at once.
 
-import type { ParameterChange } from "../governance/changes.ts";
+import type { ParameterChange } from "../core/parameters.ts";
 import type { Scenario } from "../inputs/scenario-types.ts";
 
 /** chain: the contracts; model: the fast model; screen: the model on the grid, the chain on its top k. */
@@ -16,7 +16,7 @@ export type RunEngine = "chain" | "model";
 export type Goal = "maximise" | "minimise";
 
 export interface Objective {
-  /** A metric path (objective-metrics.ts), like "metrics.volatility.pool.annualised" or "agents.buyer.returnBps". */
+  /** A metric of agents/metrics/registry.ts by its name or an alias, like "poolFeesQuote", "metrics.volatility.pool.annualised" or "agents.buyer.returnBps". */
   metric: string;
   goal: Goal;
 }

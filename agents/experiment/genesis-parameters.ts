@@ -5,7 +5,7 @@
 
 import { parseGenesis } from "../inputs/genesis.ts";
 import { type Genesis } from "../mechanisms/vocabulary.ts";
-import { type ParameterChange, formatParameter } from "../governance/changes.ts";
+import { type ParameterChange, formatParameter } from "../core/parameters.ts";
 
 /** Where a store key's launch value sits in a genesis file (the curve's keys are curve.<field>). */
 const DOCUMENT_FIELDS: Record<string, [string, string]> = {

@@ -9,7 +9,7 @@
 import { closest } from "../inputs/scenario-reader.ts";
 import { BEHAVIOUR_REGISTRY } from "../behaviours/registry.ts";
 import { fieldNames } from "../behaviours/spec.ts";
-import { parameterDecimals } from "../governance/changes.ts";
+import { parameterDecimals } from "../core/parameters.ts";
 import type { ScenarioReader } from "../inputs/scenario-reader.ts";
 import type { ParameterTarget } from "./experiment-types.ts";
 

@@ -1,5 +1,5 @@
 // One run of the World from a set-up chain, without a run folder: the experiment's chain engine needs
-// the summary of each seed, not steps.csv. It builds the World over the set-up that is on the chain
+// each seed's steps, agents and summary in memory, not steps.csv. It builds the World over the set-up that is on the chain
 // now, steps it, and summarizes exactly as a battle does (set-up gas included), so a run from a
 // snapshot and a battle of the same scenario and seed give the same summary.
 
@@ -13,6 +13,15 @@ import type { SetupResult } from "../deploy/agents.ts";
 import type { SystemAbis } from "../chain/system.ts";
 import { createChainWorld } from "../engine/create.ts";
 import { runSteps } from "../engine/run-steps.ts";
+import type { AgentFinal } from "../core/records.ts";
+import type { StepRow } from "../mechanisms/vocabulary.ts";
+
+/** A run from a snapshot: its summary, and the steps and agents' final standings its metrics read. */
+export interface WorldRun {
+  summary: Summary;
+  steps: StepRow[];
+  agents: AgentFinal[];
+}
 
 /** Runs `scenario.blocks` steps of `scenario` (its seed and behaviours) over `setup`, which the chain holds now. */
 export async function runWorldSteps(
@@ -20,7 +29,7 @@ export async function runWorldSteps(
   scenario: Scenario,
   abis: SystemAbis,
   setup: SetupResult,
-): Promise<Summary> {
+): Promise<WorldRun> {
   // Behaviours come from this run's scenario, not the one the chain was set up with: runs from one
   // snapshot may differ in behaviour fields (set-up depends only on the agents' wallets and funds).
   const configs = new Map(scenario.agents.map((agent) => [agent.id, agent]));
@@ -47,13 +56,15 @@ export async function runWorldSteps(
     onStep: (result) => result.gas.forEach((record) => gas.add(record)),
   });
   if (run.failure !== undefined) throw run.failure;
-  const rows = run.rows;
-  return summarize({
+  const steps = run.rows;
+  const agents = finalsOf(world, scenario.blocks);
+  const summary = summarize({
     scenario: scenarioMeta(scenario),
     network: { name: chain.networkName, chainId: Number(chain.chainId) },
     completion: { stepsRecorded: scenario.blocks, complete: true },
-    steps: rows,
-    agents: finalsOf(world, scenario.blocks),
+    steps,
+    agents,
     gas: gas.build().totals,
   });
+  return { summary, steps, agents };
 }

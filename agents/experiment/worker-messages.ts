@@ -1,7 +1,7 @@
 // What the experiment's main thread and its workers say to each other. Jobs and results cross the
 // thread boundary by structured clone (bigints included), so a worker needs nothing but the job.
 
-import type { ParameterChange } from "../governance/changes.ts";
+import type { ParameterChange } from "../core/parameters.ts";
 import type { Scenario } from "../inputs/scenario-types.ts";
 import type { RunEngine } from "./experiment-types.ts";
 

@@ -3,9 +3,8 @@
 
 import { parentPort } from "node:worker_threads";
 
-import type { Summary } from "../run/summary.ts";
+import { type MeasuredRun, measure } from "../metrics/registry.ts";
 import type { ChainEngine } from "./chain-engine.ts";
-import { readMetric } from "./objective-metrics.ts";
 import type { FromWorker, RunJob, ToWorker } from "./worker-messages.ts";
 
 if (parentPort === null)
@@ -14,19 +13,25 @@ const port = parentPort;
 
 let chainEngine: ChainEngine | undefined;
 
-async function summaryOf(job: RunJob): Promise<Summary> {
+/** The job's run, as its metrics read it: its steps and its agents' final standings. */
+async function runOf(job: RunJob): Promise<MeasuredRun> {
+  const { blockSeconds } = job.scenario;
   if (job.engine === "model") {
     const { runModelBattle } = await import("../run/model-battle.ts");
-    return (
-      await runModelBattle(job.scenario, { seed: job.seed, blocks: job.scenario.blocks, parameters: job.parameters })
-    ).summary;
+    const { steps, agents } = await runModelBattle(job.scenario, {
+      seed: job.seed,
+      blocks: job.scenario.blocks,
+      parameters: job.parameters,
+    });
+    return { steps, agents, blockSeconds };
   }
   if (chainEngine === undefined) {
     const hre = (await import("hardhat")).default;
     const { ChainEngine } = await import("./chain-engine.ts");
     chainEngine = new ChainEngine(hre);
   }
-  return chainEngine.run(job);
+  const { steps, agents } = await chainEngine.run(job);
+  return { steps, agents, blockSeconds };
 }
 
 const post = (message: FromWorker) => port.postMessage(message);
@@ -40,11 +45,11 @@ async function handle(message: ToWorker): Promise<void> {
   const { job } = message;
   const started = performance.now();
   try {
-    const summary = await summaryOf(job);
+    const run = await runOf(job);
     post({
       type: "done",
       id: job.id,
-      metrics: job.metrics.map((metric) => readMetric(summary, metric)),
+      metrics: job.metrics.map((metric) => measure(run, metric)),
       wallMs: performance.now() - started,
     });
   } catch (error) {

@@ -4,13 +4,16 @@
 //
 // The objective is a small stated form:
 //   objective:
-//     minimise: curveVolatility          # or maximise: <metric>
+//     minimise: curveVolatilityBps            # or maximise: <metric>
 //     subjectTo:
-//       - minSolvency >= 1.02            # the metric's level with the change
-//       - treasuryRevenue not falling    # the paired difference is not significantly below zero
+//       - minSolvencyRatio >= 1.02            # the metric's level with the change
+//       - treasuryRevenueQuote not falling    # the paired difference is not significantly below zero
+// A metric is one of OBJECTIVE_METRICS by its registry name or an alias (curveVolatility is read as
+// curveVolatilityBps, in the same bps), and is recorded under its registry name.
 
 import { child } from "../core/document-reader.ts";
-import { type ParameterChange, parseChange, ProposalRefused } from "../governance/changes.ts";
+import { metricNamed } from "../metrics/registry.ts";
+import { type ParameterChange, readChange } from "../core/parameters.ts";
 import type { AgentConfig } from "./scenario-types.ts";
 import { closest, ScenarioReader } from "./scenario-reader.ts";
 import {
@@ -169,8 +172,28 @@ function readProtocolAgent(
   };
 }
 
+/** The objective metric `name` names (its registry name or an alias), or undefined. */
+function objectiveMetric(name: string): ObjectiveMetric | undefined {
+  const canonical = metricNamed(name)?.name;
+  return (OBJECTIVE_METRICS as readonly string[]).includes(canonical ?? "")
+    ? (canonical as ObjectiveMetric)
+    : undefined;
+}
+
+/** The objective metric nearest a misspelt name (searching the aliases too), for "did you mean". */
+function nearestObjectiveMetric(name: string): ObjectiveMetric | undefined {
+  const spellings = OBJECTIVE_METRICS.flatMap((m) => [m, ...(metricNamed(m)?.aliases ?? [])]);
+  const near = closest(name, spellings);
+  return near === undefined ? undefined : objectiveMetric(near);
+}
+
 function readMetric(r: ScenarioReader, value: unknown, path: string): ObjectiveMetric | undefined {
-  return r.oneOf(value, path, OBJECTIVE_METRICS);
+  const metric = typeof value === "string" ? objectiveMetric(value) : undefined;
+  if (metric !== undefined) return metric;
+  const near = typeof value === "string" ? nearestObjectiveMetric(value) : undefined;
+  const expected = `one of ${OBJECTIVE_METRICS.map((m) => `"${m}"`).join(", ")}`;
+  if (near === undefined) return r.fail(path, expected, value);
+  return r.failText(path, expected, JSON.stringify(value), `did you mean "${near}"?`);
 }
 
 function readObjective(r: ScenarioReader, value: unknown, path: string): Objective | undefined {
@@ -192,7 +215,7 @@ function readObjective(r: ScenarioReader, value: unknown, path: string): Objecti
       : r.array(
           o.subjectTo,
           child(path, "subjectTo"),
-          'conditions like "minSolvency >= 1.02" or "treasuryRevenue not falling"',
+          'conditions like "minSolvencyRatio >= 1.02" or "treasuryRevenueQuote not falling"',
         );
   const constraints = list?.map((entry, i) => readConstraint(r, entry, `${child(path, "subjectTo")}[${i}]`));
   if (metric === undefined || constraints === undefined || constraints.includes(undefined)) return undefined;
@@ -202,16 +225,18 @@ function readObjective(r: ScenarioReader, value: unknown, path: string): Objecti
 function readConstraint(r: ScenarioReader, value: unknown, path: string): Constraint | undefined {
   const expected = `"<metric> >= <number>", "<metric> <= <number>", "<metric> not falling" or "<metric> not rising", with a metric of ${OBJECTIVE_METRICS.join(", ")}`;
   if (typeof value !== "string") return r.fail(path, expected, value);
-  const text = value.trim().replace(/\s+/g, " ");
-  const level = /^([A-Za-z]+) ?(>=|<=) ?(-?\d+(?:\.\d+)?)$/.exec(text);
-  const trend = /^([A-Za-z]+) not (falling|rising)$/.exec(text);
+  const written = value.trim().replace(/\s+/g, " ");
+  const level = /^([A-Za-z]+) ?(>=|<=) ?(-?\d+(?:\.\d+)?)$/.exec(written);
+  const trend = /^([A-Za-z]+) not (falling|rising)$/.exec(written);
   const name = level?.[1] ?? trend?.[1];
   if (name === undefined) return r.fail(path, expected, value);
-  if (!(OBJECTIVE_METRICS as readonly string[]).includes(name)) {
-    const near = closest(name, OBJECTIVE_METRICS);
+  const metric = objectiveMetric(name);
+  if (metric === undefined) {
+    const near = nearestObjectiveMetric(name);
     return r.failText(path, expected, JSON.stringify(value), near === undefined ? undefined : `did you mean ${near}?`);
   }
-  const metric = name as ObjectiveMetric;
+  // As written, but with the metric's registry name: conditions read the same in every record.
+  const text = metric + written.slice(name.length);
   if (level !== null) return { kind: "level", metric, op: level[2] as ">=" | "<=", value: Number(level[3]), text };
   return { kind: trend![2] === "falling" ? "notFalling" : "notRising", metric, text };
 }
@@ -488,19 +513,16 @@ function readPropose(
     list.forEach((entry, i) => {
       const at = `${child(path, "changes")}[${i}]`;
       if (typeof entry !== "string") return r.fail(at, 'a change like "market.sellFeeBps=300"', entry);
-      try {
-        const change = parseChange(entry);
-        if (keys !== undefined && !keys.includes(change.key))
-          return r.failText(
-            at,
-            `a change of a parameter of the genesis's store: ${keys.join(", ")}`,
-            JSON.stringify(entry),
-          );
-        changes.push(change);
-      } catch (error) {
-        if (!(error instanceof ProposalRefused)) throw error;
-        r.failText(at, 'a change like "market.sellFeeBps=300"', JSON.stringify(entry), error.problems.join("; "));
-      }
+      const change = readChange(entry);
+      if ("problem" in change)
+        return r.failText(at, 'a change like "market.sellFeeBps=300"', JSON.stringify(entry), change.problem);
+      if (keys !== undefined && !keys.includes(change.key))
+        return r.failText(
+          at,
+          `a change of a parameter of the genesis's store: ${keys.join(", ")}`,
+          JSON.stringify(entry),
+        );
+      changes.push(change);
     });
     if (changes.length !== list.length) return undefined;
   }

@@ -4,22 +4,27 @@
 // the market on an anomaly; a script makes given agents propose, delegate and vote at given steps
 // (governance attacks). governance-reader.ts reads it; scenarios/README.md documents it.
 
-import type { ParameterChange } from "../governance/changes.ts";
+import type { ParameterChange } from "../core/parameters.ts";
+import type { MetricName } from "../metrics/registry.ts";
 
-/** The metrics an objective can name, measured over the steps of a what-if or a monitoring window. */
+/**
+ * The metrics an objective can name (agents/metrics/registry.ts; their aliases curveVolatility,
+ * poolVolatility, minSolvency, treasuryRevenue and curveVolume are read as these), measured over the
+ * steps of a what-if or a monitoring window and recorded for every evaluation.
+ */
 export const OBJECTIVE_METRICS = [
-  "curveVolatility",
-  "poolVolatility",
-  "minSolvency",
-  "treasuryRevenue",
-  "curveVolume",
+  "curveVolatilityBps",
+  "poolVolatilityBps",
+  "minSolvencyRatio",
+  "treasuryRevenueQuote",
+  "curveVolumeQuote",
   "meanGapBps",
-] as const;
+] as const satisfies readonly MetricName[];
 export type ObjectiveMetric = (typeof OBJECTIVE_METRICS)[number];
 
 /**
  * One condition a candidate must keep:
- * - "level": the metric measured with the change, its mean, compared with a number ("minSolvency >= 1.02");
+ * - "level": the metric measured with the change, its mean, compared with a number ("minSolvencyRatio >= 1.02");
  * - "notFalling" / "notRising": the paired difference (with − without) must not be significantly below / above zero.
  */
 export type Constraint =

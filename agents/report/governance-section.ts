@@ -3,23 +3,10 @@
 // agent's decisions (each candidate's score with its 95% interval, the choice and why), the guardian's
 // pauses and the effects monitored after each executed change.
 
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-
-import type { GovernanceRecord } from "../governance/record.ts";
-import { GOVERNANCE_FILES } from "../governance/trail.ts";
+import type { GovernanceRecord } from "../governance/battle/record-file.ts";
 import type { Interval } from "../core/interval.ts";
 import { escapeHtml, formatFloat, formatTokens, htmlTable } from "./html.ts";
-
-/** governance.json of a run folder, or null when the run had no governance. */
-export async function readGovernanceRecord(runDir: string): Promise<GovernanceRecord | null> {
-  try {
-    return JSON.parse(await readFile(join(runDir, GOVERNANCE_FILES.record), "utf8")) as GovernanceRecord;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw error;
-  }
-}
+import { metricNamed } from "../metrics/registry.ts";
 
 const interval = (i: Interval) => `${formatFloat(i.mean, 3)} [${formatFloat(i.low, 3)}, ${formatFloat(i.high, 3)}]`;
 
@@ -134,9 +121,12 @@ export function governanceSection(record: GovernanceRecord): string {
         ],
         effects.map((e) => {
           const metric = String(e.metric);
+          // The registry's label and unit (a record from before the metrics had units in their names
+          // names them by an alias, which resolves the same way).
+          const known = metricNamed(metric);
           return [
             String(e.proposal),
-            metric,
+            known === undefined ? metric : `${known.label} (${known.unit})`,
             formatFloat((e.before as Record<string, number>)[metric]),
             formatFloat((e.after as Record<string, number>)[metric]),
             formatFloat(e.actualChange as number),

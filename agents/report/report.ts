@@ -20,9 +20,11 @@ import {
   htmlPage,
   htmlTable,
 } from "./html.ts";
-import { governanceSection, readGovernanceRecord } from "./governance-section.ts";
+import { governanceSection } from "./governance-section.ts";
+import { readGovernanceRecord } from "../governance/battle/record-file.ts";
 import { loadRunData, type RunData, type RunDataOptions } from "./run-data.ts";
 import { renderLineChart } from "./svg-chart.ts";
+import { type MetricName, metricNamed } from "../metrics/registry.ts";
 
 export interface ReportOptions extends RunDataOptions {
   /** Leaderboard rows shown (the rest stay in summary.json); default 100. */
@@ -95,8 +97,8 @@ function metricsGrid(summary: Summary): string {
       "Mean |gap| (max, final)",
       `${formatFloat(metrics.gap.meanAbsBps)} bps (${metrics.gap.maxAbsBps}, ${metrics.gap.finalBps})`,
     ],
-    ["volatility-curve", "Curve volatility, annualised", formatPercent(metrics.volatility.curve.annualised)],
-    ["volatility-pool", "Pool volatility, annualised", formatPercent(metrics.volatility.pool.annualised)],
+    ["volatility-curve", labelOf("curveAnnualVolatilityFraction"), formatPercent(metrics.volatility.curve.annualised)],
+    ["volatility-pool", labelOf("poolAnnualVolatilityFraction"), formatPercent(metrics.volatility.pool.annualised)],
     [
       "drawdown",
       "Max drawdown (curve / pool)",
@@ -133,6 +135,12 @@ function metricsGrid(summary: Summary): string {
       `<div class="metric" data-metric="${id}"><dt>${escapeHtml(label)}</dt><dd>${escapeHtml(value)}</dd></div>`,
   );
   return `<dl class="metrics">\n${items.join("\n")}\n</dl>`;
+}
+
+/** A metric's label from the registry, as a card's title: "Curve volatility, annualised". */
+function labelOf(name: MetricName): string {
+  const { label } = metricNamed(name)!;
+  return label.charAt(0).toUpperCase() + label.slice(1);
 }
 
 function charts({ series, agentPnl, agentsRecorded }: RunData): string[] {

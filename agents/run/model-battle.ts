@@ -5,9 +5,10 @@
 // agents at the end and a Summary shaped like a chain battle's.
 
 import { createBehaviour } from "../behaviours/registry.ts";
-import type { ParameterChange } from "../governance/changes.ts";
+import type { ParameterChange } from "../core/parameters.ts";
 import type { StepRow } from "../mechanisms/vocabulary.ts";
-import { type AgentFinal, type Summary, summarize } from "./summary.ts";
+import { type Summary, summarize } from "./summary.ts";
+import type { AgentFinal } from "../core/records.ts";
 import { finalsOf, scenarioMeta } from "./world-summary.ts";
 import type { Scenario } from "../inputs/scenario-types.ts";
 import { createModelWorld } from "../engine/create.ts";

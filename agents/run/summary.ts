@@ -1,15 +1,17 @@
 // The summary of a run (summary.json): what was run, how far it got, the headline metrics, totals and
 // the leaderboard. Built from the recorded rows alone, so the same run always gives the same bytes;
-// wall-clock times are not part of it (the runner writes them beside it).
+// wall-clock times are not part of it (the runner writes them beside it). Every metric in it is one
+// of agents/metrics/registry.ts, laid out under the paths experiment files name them by.
 
 import type { Scenario } from "../inputs/scenario-types.ts";
 import type { GasTotals } from "../gas/profile.ts";
-import type { GovernanceSummary } from "../governance/record.ts";
-import { type GapStats, gapStats, gini, maxDrawdown, ratio, type Volatility, volatility } from "../core/stats.ts";
-import type { AgentRow, LeaderboardEntry } from "../core/records.ts";
+import type { GovernanceSummary } from "../governance/battle/record-file.ts";
+import { type GapStats, logReturns, type Volatility } from "../core/stats.ts";
+import type { AgentFinal, LeaderboardEntry } from "../core/records.ts";
 import type { StepRow } from "../mechanisms/vocabulary.ts";
 import { stableJson } from "../core/stable-json.ts";
-import { BPS, WAD } from "../core/units.ts";
+import { type MeasuredRun, measure, type MetricName, solvencySteps } from "../metrics/registry.ts";
+import { leaderboard } from "../metrics/leaderboard.ts";
 
 export const SUMMARY_KIND = "token-arena/summary";
 export const SUMMARY_VERSION = 1;
@@ -31,17 +33,6 @@ export interface Completion {
   complete: boolean;
   /** Why the run stopped early ("SIGINT", an error message, ...). */
   stoppedBy?: string;
-}
-
-/** An agent at the end of the run. */
-export interface AgentFinal {
-  agent: string;
-  /** Labels of its behaviours, as in gas records. */
-  behaviours: string[];
-  /** valueQuote at the start, before any step (the base of its return). */
-  startValueQuote: bigint;
-  /** Its last agents.csv row (or one built the same way at the end). */
-  final: AgentRow;
 }
 
 export interface SummaryInput {
@@ -68,7 +59,10 @@ export interface MarketSnapshot {
 }
 
 export interface SolvencyStats {
-  /** reserve / refund of the whole supply, lowest over the run (1 = exactly solvent). */
+  /**
+   * reserve / refund of the whole supply, lowest over the run (1 = exactly solvent), and at the last
+   * step; steps with no supply have no solvency and are skipped (null when no step had a supply).
+   */
   min: number;
   minWad: string;
   minStep: number;
@@ -111,11 +105,10 @@ export interface Summary {
 export function summarize(input: SummaryInput): Summary {
   const { scenario, steps } = input;
   checkStepOrder(steps);
-  const column = (name: keyof StepRow) => steps.map((row) => row[name]);
   const sum = (name: keyof StepRow) => steps.reduce((total, row) => total + row[name], 0n);
-  const curvePrices = column("curvePriceWad");
-  const poolPrices = column("poolPriceWad");
-  const finals = input.agents.map((agent) => agent.final);
+  const run: MeasuredRun = { steps, blockSeconds: scenario.blockSeconds, agents: input.agents };
+  const metric = (name: MetricName) => measure(run, name);
+  const returns = (column: "curvePriceWad" | "poolPriceWad") => logReturns(steps.map((row) => row[column])).length;
   return {
     kind: SUMMARY_KIND,
     version: SUMMARY_VERSION,
@@ -139,22 +132,30 @@ export function summarize(input: SummaryInput): Summary {
     market: { first: snapshot(steps[0]), last: snapshot(steps[steps.length - 1]) },
     metrics: {
       volatility: {
-        curve: volatility(curvePrices, scenario.blockSeconds),
-        pool: volatility(poolPrices, scenario.blockSeconds),
+        curve: {
+          perStep: metric("curveVolatilityFraction"),
+          annualised: metric("curveAnnualVolatilityFraction"),
+          returns: returns("curvePriceWad"),
+        },
+        pool: {
+          perStep: metric("poolVolatilityFraction"),
+          annualised: metric("poolAnnualVolatilityFraction"),
+          returns: returns("poolPriceWad"),
+        },
       },
-      maxDrawdown: { curve: maxDrawdown(curvePrices), pool: maxDrawdown(poolPrices) },
-      gap: gapStats(column("gapBps")),
-      gini: { tokens: gini(finals.map((row) => row.tokens)), value: gini(finals.map((row) => row.valueQuote)) },
-      solvency: solvencyStats(steps),
+      maxDrawdown: { curve: metric("curveMaxDrawdownFraction"), pool: metric("poolMaxDrawdownFraction") },
+      gap: { meanAbsBps: metric("meanGapBps"), maxAbsBps: metric("maxGapBps"), finalBps: metric("finalGapBps") },
+      gini: { tokens: metric("tokensGini"), value: metric("valueGini") },
+      solvency: solvencyStats(run),
     },
     totals: {
       curveVolumeQuote: sum("curveVolumeQuote").toString(),
       poolVolumeQuote: sum("poolVolumeQuote").toString(),
       curveFeesQuote: sum("curveFeesQuote").toString(),
       poolFeesQuote: sum("poolFeesQuote").toString(),
-      txs: Number(sum("txs")),
-      reverts: Number(sum("reverts")),
-      gasUsed: Number(sum("gasUsed")),
+      txs: metric("txCount"),
+      reverts: metric("revertCount"),
+      gasUsed: metric("gasUsed"),
     },
     gas: { transactions: input.gas.transactions, reverted: input.gas.reverted, gasUsed: input.gas.gasUsed },
     leaderboard: leaderboard(input.agents),
@@ -190,51 +191,14 @@ function snapshot(row: StepRow | undefined): MarketSnapshot | null {
   };
 }
 
-function solvencyStats(steps: readonly StepRow[]): SolvencyStats | null {
-  if (steps.length === 0) return null;
-  let lowest = steps[0];
-  for (const row of steps) if (row.solvencyWad < lowest.solvencyWad) lowest = row;
-  const last = steps[steps.length - 1];
+function solvencyStats(run: MeasuredRun): SolvencyStats | null {
+  const defined = solvencySteps(run.steps);
+  if (defined === undefined) return null;
   return {
-    min: ratio(lowest.solvencyWad, WAD),
-    minWad: lowest.solvencyWad.toString(),
-    minStep: Number(lowest.step),
-    final: ratio(last.solvencyWad, WAD),
-    finalWad: last.solvencyWad.toString(),
+    min: measure(run, "minSolvencyRatio"),
+    minWad: defined.lowest.solvencyWad.toString(),
+    minStep: Number(defined.lowest.step),
+    final: measure(run, "finalSolvencyRatio"),
+    finalWad: defined.last.solvencyWad.toString(),
   };
-}
-
-/** Best PnL first; equal PnL by agent id (code-unit order, the same on every machine). */
-export function leaderboard(agents: readonly AgentFinal[]): LeaderboardEntry[] {
-  const seen = new Set<string>();
-  for (const { agent, final } of agents) {
-    if (final.agent !== agent) throw new RangeError(`leaderboard: the final row of ${agent} belongs to ${final.agent}`);
-    if (seen.has(agent)) throw new RangeError(`leaderboard: agent ${agent} appears twice`);
-    seen.add(agent);
-  }
-  const ordered = [...agents].sort((a, b) =>
-    a.final.pnlQuote > b.final.pnlQuote
-      ? -1
-      : a.final.pnlQuote < b.final.pnlQuote
-        ? 1
-        : a.agent < b.agent
-          ? -1
-          : a.agent > b.agent
-            ? 1
-            : 0,
-  );
-  return ordered.map(({ agent, behaviours, startValueQuote, final }, i) => ({
-    rank: i + 1,
-    agent,
-    behaviours: [...behaviours],
-    pnlQuote: final.pnlQuote.toString(),
-    // An agent that started with nothing has no return to speak of: 0 rather than infinity.
-    returnBps: startValueQuote > 0n ? Number((final.pnlQuote * BPS) / startValueQuote) : 0,
-    valueQuote: final.valueQuote.toString(),
-    tokens: final.tokens.toString(),
-    quote: final.quote.toString(),
-    txs: Number(final.txs),
-    reverts: Number(final.reverts),
-    gasUsed: Number(final.gasUsed),
-  }));
 }

@@ -6,7 +6,8 @@ import type { Behaviour } from "../behaviours/behaviour.ts";
 import type { AgentView } from "../mechanisms/vocabulary.ts";
 import type { Scenario } from "../inputs/scenario-types.ts";
 import type { AgentRow } from "../core/records.ts";
-import type { AgentFinal, ScenarioMeta } from "./summary.ts";
+import type { ScenarioMeta } from "./summary.ts";
+import type { AgentFinal } from "../core/records.ts";
 
 /** The counters every agent keeps, on the chain (the World) and on the fast model alike. */
 export interface AgentCounters {

@@ -13,7 +13,8 @@ import { STEP_COLUMNS } from "../../agents/mechanisms/registry.ts";
 import { type StepRow } from "../../agents/mechanisms/vocabulary.ts";
 import { RUN_FILES } from "../../agents/run/run-files.ts";
 import { writeSummary } from "../../agents/run/summary-file.ts";
-import { type AgentFinal, type Summary, summarize } from "../../agents/run/summary.ts";
+import { type Summary, summarize } from "../../agents/run/summary.ts";
+import type { AgentFinal } from "../../agents/core/records.ts";
 
 const TOKEN = 10n ** 18n;
 const QUOTE = 1_000_000n;

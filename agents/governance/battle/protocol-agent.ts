@@ -1,0 +1,289 @@
+// The protocol-owned agent: holds the treasury's delegated votes and tunes the store's parameters by
+// its stated objective. When it is time to consider a change it measures the last window of the
+// market, drafts candidates within each parameter's bounds, step and interval at the time the
+// proposal would execute, evaluates every candidate on snapshots of the chain (what-ifs), scores each
+// by the objective and proposes the best — or nothing, when no candidate beats the status quo beyond
+// noise. It votes with its delegated power (for its own proposals, by its objective on others'),
+// queues when Succeeded, executes at the Timelock's eta, and measures the effect afterwards over the
+// same window. A guardian's pause it answers, after `unpauseAfterSteps`, with an unpause proposal.
+// Everything it considered, chose and saw goes into the governance trail.
+
+import type { Address } from "viem";
+
+import type { StepRow } from "../../mechanisms/vocabulary.ts";
+import type { ProtocolAgentConfig } from "../../inputs/governance-types.ts";
+import type { Participant, ParticipantTurn, RawCall, RawCallResult } from "../../engine/participants.ts";
+import type { GovernanceBook, PlannedVote, TrackedProposal } from "./book.ts";
+import { lifecycleCall, proposeCall, type Sender, voteCall } from "./calls.ts";
+import { type Candidate, draftCandidates } from "./candidates.ts";
+import { readParameters } from "../protocol/changes.ts";
+import type { ProposalEvaluation } from "../evaluation/evaluation.ts";
+import { describeObjective, judge, type Judgement } from "./objective.ts";
+import {
+  parameterProposal,
+  proposalId,
+  type ProposalActions,
+  type Support,
+  unpauseProposal,
+} from "../protocol/proposal.ts";
+import { type WindowMetrics, windowMetrics } from "../evaluation/window-metrics.ts";
+
+export const PROTOCOL_AGENT_ROLE = "protocol-agent";
+
+type Purpose =
+  | { kind: "propose"; proposal: TrackedProposal }
+  | { kind: "vote"; proposal: TrackedProposal; support: Support; currentVotes: bigint }
+  | { kind: "queue" | "execute"; proposal: TrackedProposal };
+
+interface Watch {
+  proposal: TrackedProposal;
+  before: WindowMetrics;
+  predicted: ProposalEvaluation;
+}
+
+export class ProtocolAgent implements Participant {
+  readonly id: string;
+  readonly address: Address;
+  readonly config: ProtocolAgentConfig;
+  private readonly book: GovernanceBook;
+  private readonly sender: Sender;
+  private readonly rows: StepRow[] = [];
+  private nextConsider: number;
+  private proposals = 0;
+  private pausedSince: number | undefined;
+  private purposes: Purpose[] = [];
+  private readonly watches: Watch[] = [];
+  /** The evaluation each of its parameter proposals was chosen on: the predicted effect. */
+  private readonly expectations = new Map<TrackedProposal, ProposalEvaluation>();
+
+  constructor(config: ProtocolAgentConfig, address: Address, book: GovernanceBook) {
+    this.id = config.id;
+    this.address = address;
+    this.config = config;
+    this.book = book;
+    this.sender = { agent: config.id, address, role: PROTOCOL_AGENT_ROLE };
+    this.nextConsider = config.startStep;
+    book.addDecider((p, evaluation) => this.planVote(p, evaluation));
+  }
+
+  async turn(turn: ParticipantTurn): Promise<RawCall[]> {
+    if (turn.lastRow !== undefined) this.rows.push(turn.lastRow);
+    await this.book.refresh(turn);
+    const calls: RawCall[] = [];
+    this.purposes = [];
+    const add = (call: RawCall, purpose: Purpose) => {
+      calls.push(call);
+      this.purposes.push(purpose);
+    };
+
+    for (const { proposal, step } of this.book.lifecycleCalls(this.id, turn))
+      add(lifecycleCall(this.book.addresses, this.sender, proposal, step), { kind: step, proposal });
+    for (const p of this.book.proposals) {
+      if (!this.book.votingOpen(p, turn) || p.votes.some((v) => v.voter === this.id)) continue;
+      const planned = p.plan!.find((v) => v.voter === this.id);
+      if (planned === undefined || planned.support === "skip") continue;
+      add(voteCall(this.book.addresses, this.sender, p, planned.support, planned.reason), {
+        kind: "vote",
+        proposal: p,
+        support: planned.support,
+        currentVotes: planned.currentVotes,
+      });
+    }
+    this.monitorEffects(turn);
+
+    const paused = turn.curve.paused;
+    if (!paused) this.pausedSince = undefined;
+    else this.pausedSince ??= turn.step;
+    const open = this.book.open().filter((p) => p.proposer === this.id);
+    if (
+      paused &&
+      this.config.unpauseAfterSteps !== undefined &&
+      turn.step - this.pausedSince! >= this.config.unpauseAfterSteps &&
+      !open.some((p) => p.unpause)
+    ) {
+      const actions = unpauseProposal(
+        this.book.addresses.market,
+        `${this.id}: resume trading after the guardian's pause at step ${this.pausedSince} (proposed at step ${turn.step})`,
+      );
+      add(proposeCall(this.book.addresses, this.sender, actions, "resume trading"), {
+        kind: "propose",
+        proposal: this.register(actions, [], true, turn),
+      });
+    }
+    if (
+      !paused &&
+      this.config.parameters.length > 0 &&
+      turn.step >= this.nextConsider &&
+      !open.some((p) => !p.unpause)
+    ) {
+      this.nextConsider = turn.step + this.config.everySteps;
+      const chosen = await this.consider(turn);
+      if (chosen !== undefined)
+        add(proposeCall(this.book.addresses, this.sender, chosen.actions, chosen.note), {
+          kind: "propose",
+          proposal: chosen.proposal,
+        });
+    }
+    return calls;
+  }
+
+  async settle(results: readonly RawCallResult[], turn: ParticipantTurn): Promise<void> {
+    for (let i = 0; i < results.length; i++) {
+      const purpose = this.purposes[i]!;
+      const result = results[i]!;
+      if (purpose.kind === "propose") this.book.confirm(purpose.proposal, result, turn);
+      else if (purpose.kind === "vote")
+        this.book.recordVote(purpose.proposal, this.id, purpose.support, result, purpose.currentVotes, turn);
+      else {
+        await this.book.settleLifecycle(purpose.proposal, purpose.kind, result, turn);
+        const predicted = this.expectations.get(purpose.proposal);
+        const before = this.rows.slice(-this.config.windowSteps);
+        if (
+          purpose.kind === "execute" &&
+          result.status === "success" &&
+          predicted !== undefined &&
+          before.length >= 2
+        ) {
+          this.watches.push({ proposal: purpose.proposal, before: windowMetrics(before), predicted });
+        }
+      }
+    }
+  }
+
+  /** Measure, draft, evaluate, choose: the proposal to send, or none (the decision is in the trail either way). */
+  private async consider(
+    turn: ParticipantTurn,
+  ): Promise<{ actions: ProposalActions; proposal: TrackedProposal; note: string } | undefined> {
+    const window = this.rows.slice(-this.config.windowSteps);
+    const monitor = window.length >= 2 ? windowMetrics(window) : undefined;
+    const executeAt = this.book.expectedExecution(turn);
+    const parameters = await readParameters(turn.chain.client, this.book.addresses.store);
+    const drafted = draftCandidates(parameters, this.config.parameters, this.config.stepFractions, executeAt);
+    const scored: {
+      candidate: Candidate;
+      actions: ProposalActions;
+      evaluation?: ProposalEvaluation;
+      judgement?: Judgement;
+      error?: string;
+    }[] = [];
+    for (const candidate of drafted.candidates) {
+      const actions = parameterProposal(
+        this.book.addresses.store,
+        candidate.changes,
+        `${this.id} proposal ${this.proposals + 1} (step ${turn.step}): ${candidate.description}`,
+      );
+      try {
+        const evaluation = await this.book.evaluate(actions, executeAt, this.config.evaluation);
+        scored.push({ candidate, actions, evaluation, judgement: judge(this.config.objective, evaluation) });
+      } catch (error) {
+        scored.push({
+          candidate,
+          actions,
+          error: error instanceof Error ? error.message.split("\n")[0] : String(error),
+        });
+      }
+    }
+    const winners = scored.filter((s) => s.judgement?.eligible === true && s.judgement.significant);
+    winners.sort((a, b) => b.judgement!.improvement.mean - a.judgement!.improvement.mean);
+    const best = winners[0];
+    const reason =
+      best !== undefined
+        ? `${best.candidate.description} improves ${this.config.objective.metric} by ${best.judgement!.improvement.mean.toPrecision(3)} (95% CI ${best.judgement!.improvement.low.toPrecision(3)} … ${best.judgement!.improvement.high.toPrecision(3)}) and keeps every condition`
+        : drafted.candidates.length === 0
+          ? "no candidate the store would accept at the expected execution time"
+          : "no candidate beats the status quo beyond noise while keeping every condition";
+    this.book.trail.add({
+      step: turn.step,
+      kind: "decision",
+      by: this.id,
+      objective: describeObjective(this.config.objective),
+      monitor: monitor ?? null,
+      expectedExecution: executeAt.toString(),
+      parameters: Object.fromEntries(
+        this.config.parameters.map((k) => [k, parameters.get(k)?.value.toString() ?? null]),
+      ),
+      candidates: scored.map((s) => ({
+        change: s.candidate.description,
+        ...(s.error !== undefined
+          ? { error: s.error }
+          : {
+              score: s.judgement!.improvement,
+              eligible: s.judgement!.eligible,
+              significant: s.judgement!.significant,
+              violated: s.judgement!.violated,
+              metrics: s.evaluation!.metrics,
+            }),
+      })),
+      refused: drafted.refused,
+      choice: best?.candidate.description ?? null,
+      reason,
+    });
+    if (best === undefined) return undefined;
+    const proposal = this.register(best.actions, best.candidate.changes, false, turn);
+    this.expectations.set(proposal, best.evaluation!);
+    return { actions: best.actions, proposal, note: reason };
+  }
+
+  private register(
+    actions: ProposalActions,
+    changes: TrackedProposal["changes"],
+    unpause: boolean,
+    turn: ParticipantTurn,
+  ): TrackedProposal {
+    this.proposals++;
+    return this.book.register({
+      label: `${this.id}-${this.proposals}`,
+      id: proposalId(actions),
+      actions,
+      changes,
+      unpause,
+      proposer: this.id,
+      proposerAddress: this.address,
+      proposedStep: turn.step,
+    });
+  }
+
+  /** Its vote on any proposal: for its own; on others', by its objective on the proposal's evaluation. */
+  private async planVote(
+    p: TrackedProposal,
+    evaluation: ProposalEvaluation | undefined,
+  ): Promise<Omit<PlannedVote, "weight" | "currentVotes">[]> {
+    const vote = (support: PlannedVote["support"], reason: string) => [
+      { voter: this.id, address: this.address, support, reason },
+    ];
+    if (p.proposer === this.id) return vote("for", "its own proposal");
+    if (p.unpause) return vote("for", "trading should resume");
+    if (evaluation === undefined) return vote("abstain", "the proposal could not be evaluated");
+    const j = judge(this.config.objective, evaluation);
+    if (!j.eligible) return vote("against", `breaks its objective's conditions: ${j.violated.join("; ")}`);
+    if (j.harmful) return vote("against", `worsens ${this.config.objective.metric}: ${j.summary}`);
+    if (j.significant) return vote("for", `improves ${this.config.objective.metric}: ${j.summary}`);
+    return vote("abstain", `no effect beyond noise: ${j.summary}`);
+  }
+
+  /** After `windowSteps` steps of an executed change: the same metrics as in the window before it, predicted vs actual. */
+  private monitorEffects(turn: ParticipantTurn): void {
+    for (let i = this.watches.length - 1; i >= 0; i--) {
+      const w = this.watches[i]!;
+      // From the block before the execution: the move the change made when it executed counts.
+      const executed = w.proposal.executedStep!;
+      const after = this.rows.filter((r) => Number(r.step) >= executed);
+      if (after.length < this.config.windowSteps) continue;
+      this.watches.splice(i, 1);
+      const base = this.rows.find((r) => Number(r.step) === executed - 1);
+      const measured = windowMetrics(after.slice(0, this.config.windowSteps), base);
+      const metric = this.config.objective.metric;
+      this.book.trail.add({
+        step: turn.step,
+        kind: "effect",
+        proposal: w.proposal.label,
+        metric,
+        before: w.before,
+        after: measured,
+        actualChange: measured[metric] - w.before[metric],
+        predictedChange: w.predicted.metrics[metric].difference,
+        note: "before: the window ending when it executed; after: the window starting then (other things moved too)",
+      });
+    }
+  }
+}
