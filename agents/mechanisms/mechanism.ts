@@ -247,5 +247,4 @@ export interface Settlement {
   note: string;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: the registry erases each mechanism's own twin, intent and slice types
 export type AnyMechanism = Mechanism<any, any, any>;
