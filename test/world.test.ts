@@ -12,7 +12,8 @@ import { type Chain, openChain } from "../agents/chain/chain.ts";
 import { setUpBattle } from "../agents/deploy/agents.ts";
 import { loadSystemAbis } from "../agents/chain/system.ts";
 import { createChainWorld } from "../agents/engine/create.ts";
-import type { World } from "../agents/engine/world.ts";
+import type { Participant } from "../agents/engine/participants.ts";
+import type { TxEvent, World } from "../agents/engine/world.ts";
 import { decodeIntent, encodeIntent } from "../agents/mechanisms/registry.ts";
 
 const TOKEN = 10n ** 18n;
@@ -141,6 +142,58 @@ describe("World", function () {
     } finally {
       await chain.close();
     }
+  });
+
+  it("records a transaction the node refuses as rejected and mines the rest of the block as if it was never sent", async () => {
+    const trader = (i: number) =>
+      scripted((obs) => [
+        { kind: "buyCurveWithQuote", quoteIn: BigInt(10 + i) * QUOTE, minOut: 0n },
+        { kind: "swap", sell: "token", amountIn: TOKEN, minOut: obs.step === 2 ? 10n ** 30n : 0n },
+      ]);
+    // A participant whose second call comes from an account the node does not know: the node refuses it
+    // in the middle of the block's transactions (which the in-process chain sends in one batch).
+    const stranger = "0x000000000000000000000000000000000000dEaD" as const;
+    const participant = (refused: boolean): Participant => ({
+      id: "tester",
+      turn: async () =>
+        refused
+          ? [
+              {
+                from: stranger,
+                to: stranger,
+                data: "0x",
+                gas: 50_000n,
+                agent: "tester",
+                role: "tester",
+                contract: "Nobody",
+                fn: "call",
+              },
+            ]
+          : [],
+    });
+    const run = async (refused: boolean) => {
+      const { world: w, chain } = await world(scenario("sequential", 3), [[trader(0)], [trader(1)], [trader(2)]]);
+      try {
+        w.addParticipant(participant(refused));
+        const steps = [];
+        for (let i = 0; i < 3; i++) steps.push(await w.runStep());
+        return steps;
+      } finally {
+        await chain.close();
+      }
+    };
+    const [refusedRun, plainRun] = [await run(true), await run(false)];
+    for (let i = 0; i < 3; i++) {
+      const rejected = refusedRun[i]!.events.filter((e) => e.status === "rejected");
+      expect(rejected, `step ${i + 1}`).to.have.length(1);
+      expect(rejected[0]!.error).to.match(
+        /^rejected by the node: Unknown account 0x000000000000000000000000000000000000dEaD/i,
+      );
+      const accepted = (events: TxEvent[]) => events.filter((e) => e.status !== "rejected");
+      expect(accepted(refusedRun[i]!.events)).to.deep.equal(accepted(plainRun[i]!.events));
+      expect(refusedRun[i]!.row.reverts).to.equal(plainRun[i]!.row.reverts + 1n);
+    }
+    expect(plainRun[1]!.events.some((e) => e.status === "reverted")).to.equal(true);
   });
 
   it("sequential mode mines a step's transactions in the step's seeded agent order", async () => {

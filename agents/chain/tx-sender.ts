@@ -66,6 +66,13 @@ export class TxSender {
 
   /** Puts a transaction into the pending block; returns its hash. */
   async send(tx: TxRequest): Promise<SentTx> {
+    const { request, priorityFeeWei } = this.prepare(tx);
+    const hash = await this.chain.request<Hex>("eth_sendTransaction", [request]);
+    return { ...tx, hash, priorityFeeWei };
+  }
+
+  /** The eth_sendTransaction parameters for `tx`: fixed gas, explicit fees. */
+  prepare(tx: TxRequest): { request: Record<string, string>; priorityFeeWei: bigint } {
     const priorityFeeWei = tx.priorityFeeWei ?? this.defaultPriorityFee;
     // Anvil mines by fee cap: there the cap is the priority fee (the same price at its base fee of 0).
     const cap = this.chain.ordersByFeeCap ? priorityFeeWei : this.maxFeePerGas;
@@ -79,8 +86,7 @@ export class TxSender {
     };
     if (tx.to !== null) request.to = tx.to;
     if (tx.value !== undefined && tx.value > 0n) request.value = hex(tx.value);
-    const hash = await this.chain.request<Hex>("eth_sendTransaction", [request]);
-    return { ...tx, hash, priorityFeeWei };
+    return { request, priorityFeeWei };
   }
 
   /**

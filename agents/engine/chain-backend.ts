@@ -14,7 +14,7 @@ import type { PendingTx } from "../behaviours/behaviour.ts";
 import type { Chain } from "../chain/chain.ts";
 import { NodeLostError } from "../chain/errors.ts";
 import type { SystemAbis, SystemAddresses } from "../chain/system.ts";
-import { type MinedReceipt, type SentTx, TxSender } from "../chain/tx-sender.ts";
+import { type MinedReceipt, type SentTx, type TxRequest, TxSender } from "../chain/tx-sender.ts";
 import type { ChainReadContext, FollowContext, Flows, TwinDifference } from "../mechanisms/mechanism.ts";
 import { decodeIntent, MECHANISM_OF_KIND, MECHANISMS } from "../mechanisms/registry.ts";
 import { type Holdings } from "../mechanisms/vocabulary.ts";
@@ -199,7 +199,7 @@ export class ChainBackend implements Backend {
     const call = m.intents.encode(item.intent, { agent: item.agent.address, deadline, addresses: this.addresses });
     item.contract = call.contract;
     item.fn = call.fn;
-    const tx = await this.send({
+    this.enqueue(item, {
       from: item.agent.address,
       to: call.to,
       data: call.data,
@@ -208,12 +208,11 @@ export class ChainBackend implements Backend {
       contract: call.contract,
       fn: call.fn,
     });
-    if (typeof tx === "string") item.rejected = tx;
-    else sentOf.set(item, tx);
   }
 
   async sendCall(call: RawCall): Promise<PendingCall> {
-    const tx = await this.send({
+    const pending: PendingCall = { call };
+    this.enqueue(pending, {
       from: call.from,
       to: call.to,
       data: call.data,
@@ -221,28 +220,90 @@ export class ChainBackend implements Backend {
       contract: call.contract,
       fn: call.fn,
     });
-    const pending: PendingCall = { call };
-    if (typeof tx === "string") pending.rejected = tx;
-    else sentOf.set(pending, tx);
     return pending;
   }
 
-  /** The transaction as sent, or why the node refused it (a lost node is thrown). */
-  private async send(request: Parameters<TxSender["send"]>[0]): Promise<SentTx | string> {
+  /* SENDING: queued as they come, sent in one batch before anything reads the pending block */
+
+  private queue: { owner: PendingIntent | PendingCall; tx: TxRequest }[] = [];
+
+  private enqueue(owner: PendingIntent | PendingCall, tx: TxRequest): void {
+    this.queue.push({ owner, tx });
+  }
+
+  /**
+   * Sends every queued transaction, in order. On the in-process chain they go in one batch call; when
+   * the node refuses one (the batch then fails), the pending block says which went in, and the rest are
+   * sent one by one, so each refusal is recorded as the unbatched send would record it. A node over
+   * HTTP gets them one by one.
+   */
+  private async flush(): Promise<void> {
+    const queue = this.queue;
+    if (queue.length === 0) return;
+    this.queue = [];
+    const prepared = queue.map((q) => ({ ...q, ...this.sender.prepare(q.tx) }));
+    if (!this.chain.inProcess || prepared.length === 1) {
+      for (const q of prepared) await this.sendOne(q.owner, q.tx);
+      return;
+    }
+    let hashes: Hex[] | undefined;
     try {
-      const tx = await this.sender.send(request);
-      this.onSent?.(tx);
-      return tx;
+      hashes = await this.chain.batch<Hex>(
+        prepared.map((q) => ({ method: "eth_sendTransaction", params: [q.request] })),
+      );
     } catch (error) {
       if (error instanceof NodeLostError) throw error;
-      return `rejected by the node: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`;
     }
+    if (hashes !== undefined) {
+      prepared.forEach((q, i) => this.accept(q.owner, { ...q.tx, hash: hashes[i]!, priorityFeeWei: q.priorityFeeWei }));
+      return;
+    }
+    const fresh = (await this.pendingTransactions()).filter((t) => !this.sentHashes.has(t.hash));
+    for (const q of prepared) {
+      const at = fresh.findIndex(
+        (t) => t.from.toLowerCase() === q.tx.from.toLowerCase() && t.input === q.tx.data && BigInt(t.gas) === q.tx.gas,
+      );
+      if (at >= 0) {
+        this.accept(q.owner, { ...q.tx, hash: fresh[at]!.hash, priorityFeeWei: q.priorityFeeWei });
+        fresh.splice(at, 1);
+      } else await this.sendOne(q.owner, q.tx);
+    }
+  }
+
+  /** Hashes sent since the last block was mined. */
+  private readonly sentHashes = new Set<Hex>();
+
+  private accept(owner: PendingIntent | PendingCall, tx: SentTx): void {
+    sentOf.set(owner, tx);
+    this.sentHashes.add(tx.hash);
+    this.onSent?.(tx);
+  }
+
+  /** Sends one transaction; the node's refusal is recorded on its owner (a lost node is thrown). */
+  private async sendOne(owner: PendingIntent | PendingCall, request: TxRequest): Promise<void> {
+    try {
+      this.accept(owner, await this.sender.send(request));
+    } catch (error) {
+      if (error instanceof NodeLostError) throw error;
+      owner.rejected = `rejected by the node: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`;
+    }
+  }
+
+  /** The pending block's transactions, in nonce order per sender. */
+  private async pendingTransactions(): Promise<{ hash: Hex; from: string; input: Hex; gas: Hex; nonce: Hex }[]> {
+    const block = await this.chain.request<{
+      transactions: { hash: Hex; from: string; input: Hex; gas: Hex; nonce: Hex }[];
+    }>("eth_getBlockByNumber", ["pending", true]);
+    return [...block.transactions].sort((a, b) =>
+      a.from === b.from ? Number(BigInt(a.nonce) - BigInt(b.nonce)) : a.from < b.from ? -1 : 1,
+    );
   }
 
   async pendingBlock(
     _items: readonly PendingIntent[],
     agentOf: (address: string) => string | undefined,
   ): Promise<PendingTx[]> {
+    await this.flush();
     const block = await this.chain.request<{
       transactions: {
         hash: Hex;
@@ -280,6 +341,8 @@ export class ChainBackend implements Backend {
     items: readonly PendingIntent[],
     flows: Flows,
   ): Promise<void> {
+    await this.flush();
+    this.sentHashes.clear();
     const sent: { owner: PendingCall | PendingIntent; tx: SentTx }[] = [];
     for (const owner of [...calls, ...items]) {
       const tx = sentOf.get(owner);
