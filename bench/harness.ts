@@ -222,8 +222,13 @@ const m = await memory();
 console.log(
   `rssMiB          ${m.rssMiB.toFixed(0)}    (target < 1024)  ${m.agents} agents × ${m.blocks} blocks, ${m.txs} txs in ${m.seconds.toFixed(0)} s, ${m.txPerSecond.toFixed(0)} tx/s`,
 );
-const o = await overhead();
-const overheadRatio = o.battleTxPerSecond / o.rawTxPerSecond;
+// Three rounds, each on its own chain (the first also warms the process up); the median ratio stands.
+const rounds = [await overhead(), await overhead(), await overhead()];
+const ratios = rounds.map((r) => r.battleTxPerSecond / r.rawTxPerSecond);
+const median = [...ratios].sort((a, b) => a - b)[1]!;
+const o = rounds[ratios.indexOf(median)]!;
+const overheadRatio = median;
+console.log(`overhead rounds ${ratios.map((r) => r.toFixed(3)).join(", ")} (median stands)`);
 console.log(
   `overheadRatio   ${overheadRatio.toFixed(3)}  (target ≥ 0.9)  battle ${o.battleTxPerSecond.toFixed(0)} tx/s, raw replay ${o.rawTxPerSecond.toFixed(0)} tx/s; ${o.txs} txs in ${o.blocks} blocks`,
 );
@@ -240,6 +245,7 @@ const results = {
     rawTxPerSecond: round(o.rawTxPerSecond, 0),
     txs: o.txs,
     blocks: o.blocks,
+    rounds: ratios.map((r) => round(r, 3)),
     target: ">= 0.9",
   },
   inProcessVsRpc: round(inProcessVsRpcRatio, 2),
