@@ -41,6 +41,8 @@ export class KeyHarvest {
   readonly words = new Set<bigint>();
   private readonly partners = new Map<bigint, Set<bigint>>();
   private readonly events = new Map<string, AbiEvent>();
+  /** Events whose data holds no key, by selector/indexed count: the topic positions that hold addresses. */
+  private readonly topicsOnly = new Map<string, number[]>();
   /** The last block `scan` read (-1 before the first). */
   scannedThrough = -1n;
 
@@ -50,7 +52,14 @@ export class KeyHarvest {
   }
 
   addEvents(events: readonly AbiEvent[]): void {
-    for (const event of events) this.events.set(`${toEventSelector(event)}/${indexedCount(event)}`, event);
+    for (const event of events) {
+      // Only events with key-like data (addresses, bytes32, integers named like keys) are worth decoding:
+      // the hot path's Transfer, Bought, Sold, Swap and Sync give their keys in their topics.
+      const keyed = event.inputs.some((input) => !input.indexed && isKeyInput(input));
+      const key = `${toEventSelector(event)}/${indexedCount(event)}`;
+      this.events.set(key, event);
+      if (!keyed) this.topicsOnly.set(key, addressTopics(event));
+    }
   }
 
   /** Words seen in one log with `word`: the candidates for a nested mapping's inner key. */
@@ -80,8 +89,13 @@ export class KeyHarvest {
   observeLog(log: HarvestLog): void {
     this.addAccount(log.address);
     const found: bigint[] = log.topics.slice(1).map((t) => BigInt(t));
-    const event = log.topics.length > 0 ? this.events.get(`${log.topics[0]}/${log.topics.length - 1}`) : undefined;
-    if (event !== undefined) {
+    const key = log.topics.length > 0 ? `${log.topics[0]}/${log.topics.length - 1}` : "";
+    const addressAt = this.topicsOnly.get(key);
+    const event = addressAt === undefined ? this.events.get(key) : undefined;
+    if (addressAt !== undefined) {
+      // A known event whose data holds no key: its topics are its keys, its indexed addresses accounts.
+      for (const at of addressAt) this.addAccount(addressOf(BigInt(log.topics[at]!)));
+    } else if (event !== undefined) {
       found.push(...this.keyArguments(event, log));
     } else {
       // An unknown event: a topic that looks like an address may be an account.
@@ -167,6 +181,24 @@ export class KeyHarvest {
 }
 
 const EMPTY: ReadonlySet<bigint> = new Set();
+
+/** The topic positions (1-based, after the selector) of an event's indexed addresses. */
+function addressTopics(event: AbiEvent): number[] {
+  const out: number[] = [];
+  let topic = 1;
+  for (const input of event.inputs) {
+    if (!input.indexed) continue;
+    if (input.type === "address") out.push(topic);
+    topic++;
+  }
+  return out;
+}
+
+/** A non-indexed argument whose value can be a mapping key. */
+function isKeyInput(input: { type: string; name?: string }): boolean {
+  const base = input.type.replace(/\[\d*\]$/, "");
+  return base === "address" || base === "bytes32" || (/^u?int\d*$/.test(base) && KEY_NAME.test(input.name ?? ""));
+}
 
 function indexedCount(event: AbiEvent): number {
   return event.inputs.filter((i) => i.indexed).length;
