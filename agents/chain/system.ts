@@ -52,15 +52,11 @@ export async function loadSystemAbis(artifacts: ArtifactSource): Promise<SystemA
 }
 
 /** Addresses of the running system (from the deployment) and the harness's lens. */
-export interface SystemAddresses {
-  market: Address;
-  pool: Address;
-  vesting: Address;
-  quote: Address;
-  token: Address;
-  lens: Address;
-  treasury: Address;
-}
+/** The deployed contracts a battle trades with, by role: the assets and every mechanism's contract. */
+export const TRADED_CONTRACTS = ["market", "pool", "vesting", "quote", "token"] as const;
+export type TradedContract = (typeof TRADED_CONTRACTS)[number];
+
+export type SystemAddresses = Record<TradedContract, Address> & { lens: Address; treasury: Address };
 
 /** Contract name by lower-case address, to attribute receipts. */
 export function contractNames(addresses: SystemAddresses): Map<string, string> {

@@ -17,6 +17,7 @@ import type { SystemAbis, SystemAddresses } from "../chain/system.ts";
 import { TxSender, type SentTx } from "../chain/tx-sender.ts";
 import { type AgentWallet } from "../inputs/scenario-types.ts";
 import { MECHANISMS } from "../mechanisms/registry.ts";
+import { TRADED_CONTRACTS, type TradedContract } from "../chain/system.ts";
 
 /** ETH each impersonated agent gets for gas (1e6 ETH: gas never runs out in a battle). */
 const AGENT_ETH_WEI = 10n ** 24n;
@@ -35,7 +36,7 @@ export interface SetupResult {
 
 /** What setting agents up needs of a deployed system: a fresh deployment's or deployments/<network>.json's. */
 export interface DeployedSystem {
-  addresses: { market: string; pool: string; vesting: string; quote: string; token: string };
+  addresses: Record<TradedContract, string>;
   /** The Timelock, which holds the treasury. */
   treasury: string;
   /** An unlocked account of the node that deploys the lens. */
@@ -134,15 +135,11 @@ export async function setUpAgents(
     throw new BattleError("set-up failed: could not deploy the ArenaLens");
   timestamp = lensReceipt.timestamp;
   const d = system.addresses;
-  const addresses: SystemAddresses = {
-    market: getAddress(d.market),
-    pool: getAddress(d.pool),
-    vesting: getAddress(d.vesting),
-    quote: getAddress(d.quote),
-    token: getAddress(d.token),
+  const addresses = {
+    ...Object.fromEntries(TRADED_CONTRACTS.map((role) => [role, getAddress(d[role])])),
     lens: lensReceipt.contractAddress,
     treasury: getAddress(system.treasury),
-  };
+  } as SystemAddresses;
 
   for (const w of wallets) {
     if (w.config.wallet.kind === "derived") {
