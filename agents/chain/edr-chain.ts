@@ -7,6 +7,7 @@
 // (send every transaction with `from`, `gas` and fees, as the World does), Solidity stack traces in
 // errors (the revert data is still in `error.data`), console.log printing and subscriptions.
 
+import { ArenaError } from "../core/errors.ts";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 
@@ -75,7 +76,7 @@ export interface EdrChain {
  * A JSON-RPC error answered by EDR. As in Hardhat's errors, `data` is the revert data (hex) of a failed
  * transaction or call and `transactionHash` the failed transaction's; `rpcData` is EDR's data as sent.
  */
-export class EdrRequestError extends Error {
+export class EdrRequestError extends ArenaError {
   readonly code: number;
   readonly data: unknown;
   readonly transactionHash?: Hex;
@@ -83,7 +84,6 @@ export class EdrRequestError extends Error {
   readonly method: string;
   constructor(method: string, code: number, message: string, rpcData: unknown) {
     super(message);
-    this.name = "EdrRequestError";
     this.method = method;
     this.code = code;
     this.rpcData = rpcData;
@@ -94,10 +94,9 @@ export class EdrRequestError extends Error {
   }
 }
 
-export class EdrChainClosedError extends Error {
+export class EdrChainClosedError extends ArenaError {
   constructor(method: string) {
     super(`${method}: this EDR chain was closed; open a new one with openEdrChain`);
-    this.name = "EdrChainClosedError";
   }
 }
 

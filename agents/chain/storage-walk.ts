@@ -5,6 +5,7 @@
 // in one log with the outer key). Slots are read in rounds, one batch per round, since an array's
 // elements and a string's tail are found only once its first slot is read.
 
+import { ArenaError } from "../core/errors.ts";
 import { type Hex, hexToBytes, keccak256, toHex } from "viem";
 
 import type { LayoutType, StorageLayout } from "./contract-layouts.ts";
@@ -24,10 +25,9 @@ const SMALL_INTEGER_KEYS = 16n;
 /** An array longer than this is not a battle's: reading it would be a mistake, so the walk stops. */
 const MAX_ARRAY_SLOTS = 1_000_000n;
 
-export class StorageWalkError extends Error {
+export class StorageWalkError extends ArenaError {
   constructor(message: string) {
     super(message);
-    this.name = "StorageWalkError";
   }
 }
 
