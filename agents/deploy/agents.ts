@@ -9,6 +9,7 @@ import { type Address, encodeFunctionData, getAddress, maxUint256 } from "viem";
 import { type ChainDeployment, deployGenesis } from "./deploy.ts";
 import { loadGenesis } from "../inputs/genesis.ts";
 import { type Genesis } from "../mechanisms/vocabulary.ts";
+import type { GasRecord } from "../core/records.ts";
 import type { AgentConfig, Scenario } from "../inputs/scenario-types.ts";
 import { derivedAgentAddress } from "../chain/agent-address.ts";
 import type { Chain } from "../chain/chain.ts";
@@ -32,6 +33,20 @@ export interface SetupResult {
   lastTimestamp: bigint;
   /** Set-up transactions, for the gas profile. */
   txs: { agent: string; tx: SentTx; gasUsed: bigint }[];
+}
+
+/** Set-up transactions as the gas profile's records: step 0, behaviour "setup". */
+export function setupGasRecords(txs: SetupResult["txs"], policy: string): GasRecord[] {
+  return txs.map(({ agent, tx, gasUsed }) => ({
+    step: 0,
+    agent,
+    behaviour: "setup",
+    policy,
+    contract: tx.contract,
+    fn: tx.fn,
+    gasUsed: Number(gasUsed),
+    status: "success" as const,
+  }));
 }
 
 /** What setting agents up needs of a deployed system: a fresh deployment's or deployments/<network>.json's. */

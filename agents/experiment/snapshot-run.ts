@@ -9,7 +9,7 @@ import { type Summary, summarize } from "../run/summary.ts";
 import { finalsOf, scenarioMeta } from "../run/world-summary.ts";
 import type { Scenario } from "../inputs/scenario-types.ts";
 import type { Chain } from "../chain/chain.ts";
-import type { SetupResult } from "../deploy/agents.ts";
+import { type SetupResult, setupGasRecords } from "../deploy/agents.ts";
 import type { SystemAbis } from "../chain/system.ts";
 import { createChainWorld } from "../engine/create.ts";
 import { runSteps } from "../engine/run-steps.ts";
@@ -40,18 +40,7 @@ export async function runWorldSteps(
     return config.behaviours.map(createBehaviour);
   });
   const gas = new GasProfileBuilder();
-  for (const { agent, tx, gasUsed } of setup.txs) {
-    gas.add({
-      step: 0,
-      agent,
-      behaviour: "setup",
-      policy: scenario.policy,
-      contract: tx.contract,
-      fn: tx.fn,
-      gasUsed: Number(gasUsed),
-      status: "success",
-    });
-  }
+  for (const record of setupGasRecords(setup.txs, scenario.policy)) gas.add(record);
   const run = await runSteps(world, scenario.blocks, {
     onStep: (result) => result.gas.forEach((record) => gas.add(record)),
   });

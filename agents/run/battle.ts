@@ -19,7 +19,7 @@ import { type Chain, openChain } from "../chain/chain.ts";
 import { findCause, messageOf } from "../core/errors.ts";
 import { BattleInterrupted, BattleStopped, NodeLostError } from "../chain/errors.ts";
 import { setUpGovernance } from "../governance/battle/governance-setup.ts";
-import { type SetupResult, setUpBattle } from "../deploy/agents.ts";
+import { type SetupResult, setUpBattle, setupGasRecords } from "../deploy/agents.ts";
 import { loadSystemAbis } from "../chain/system.ts";
 import { DEFAULT_ROTATE_EVERY } from "../engine/chain-backend.ts";
 import { createChainWorld } from "../engine/create.ts";
@@ -125,18 +125,7 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
     options.onSetup?.(setup);
     recorder = new RunRecorder(dir);
     const setupTxs = [...setup.txs, ...governanceSetup.txs];
-    recorder.addGas(
-      setupTxs.map(({ agent, tx, gasUsed }) => ({
-        step: 0,
-        agent,
-        behaviour: "setup",
-        policy: scenario.policy,
-        contract: tx.contract,
-        fn: tx.fn,
-        gasUsed: Number(gasUsed),
-        status: "success" as const,
-      })),
-    );
+    recorder.addGas(setupGasRecords(setupTxs, scenario.policy));
     let governance: InstalledGovernance | undefined;
     let initialParameters: Map<string, StoredParameter> | undefined;
     if (scenario.governance !== undefined) {
