@@ -67,3 +67,17 @@ export function contractNames(addresses: SystemAddresses): Map<string, string> {
   }
   return names;
 }
+
+/**
+ * Accounts per ArenaLens call over many accounts (holdings, vestingOf). One account costs ~14,000 gas
+ * (more for each vesting schedule it has), and since Osaka (EIP-7825) a call gets at most 2^24 gas:
+ * about 1,190 accounts. 256 a call fits well under that and under the smaller call caps some nodes set.
+ */
+export const LENS_ACCOUNTS_PER_CALL = 256;
+
+/** `items` in consecutive slices of at most `size`, in order (none for no items). */
+export function inChunks<T>(items: readonly T[], size: number = LENS_ACCOUNTS_PER_CALL): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+}

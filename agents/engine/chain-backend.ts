@@ -13,7 +13,7 @@ import { ModelRevert } from "../core/model-revert.ts";
 import type { PendingTx } from "../behaviours/behaviour.ts";
 import type { Chain } from "../chain/chain.ts";
 import { NodeLostError } from "../chain/errors.ts";
-import type { SystemAbis, SystemAddresses } from "../chain/system.ts";
+import { inChunks, type SystemAbis, type SystemAddresses } from "../chain/system.ts";
 import { type MinedReceipt, type SentTx, type TxRequest, TxSender } from "../chain/tx-sender.ts";
 import type { ChainReadContext, FollowContext, Flows, TwinDifference } from "../mechanisms/mechanism.ts";
 import { decodeIntent, MECHANISM_OF_KIND, MECHANISMS } from "../mechanisms/registry.ts";
@@ -558,7 +558,10 @@ function strip(h: LensHoldings): Holdings {
   return { tokens: h.tokens, quote: h.quote, lp: h.lp };
 }
 
-/** Token, quote and LP balances and vesting of each account, in one lens call. */
+/**
+ * Token, quote and LP balances and vesting of each account, in their order: one lens call per
+ * LENS_ACCOUNTS_PER_CALL accounts (a call's gas is capped), all at the same latest block.
+ */
 export async function readHoldings(
   chain: Chain,
   abis: SystemAbis,
@@ -566,17 +569,26 @@ export async function readHoldings(
   accounts: readonly Address[],
 ): Promise<LensHoldings[]> {
   if (accounts.length === 0) return [];
-  const data = encodeFunctionData({
-    abi: abis.byContract.lens,
-    functionName: "holdings",
-    args: [at.token, at.quote, at.pool, at.vesting, accounts],
-  });
-  const result = await chain.request<Hex>("eth_call", [{ to: at.lens, data }, "latest"]);
-  return decodeFunctionResult({
-    abi: abis.byContract.lens,
-    functionName: "holdings",
-    data: result,
-  }) as unknown as LensHoldings[];
+  const results = await chain.batch<Hex>(
+    inChunks(accounts).map((chunk) => ({
+      method: "eth_call",
+      params: [
+        {
+          to: at.lens,
+          data: encodeFunctionData({
+            abi: abis.byContract.lens,
+            functionName: "holdings",
+            args: [at.token, at.quote, at.pool, at.vesting, chunk],
+          }),
+        },
+        "latest",
+      ],
+    })),
+  );
+  return results.flatMap(
+    (data) =>
+      decodeFunctionResult({ abi: abis.byContract.lens, functionName: "holdings", data }) as unknown as LensHoldings[],
+  );
 }
 
 async function latestHeader(chain: Chain): Promise<BlockHeader> {

@@ -11,6 +11,7 @@ import {
   toFunctionSelector,
 } from "viem";
 
+import { inChunks } from "../../chain/system.ts";
 import { dataWord, encodeWords } from "../calldata.ts";
 import type { ChainReadContext, Mechanism, TwinDifference } from "../mechanism.ts";
 import { type IntentGas, successGas } from "../model-gas.ts";
@@ -81,16 +82,33 @@ async function verify(twin: VestingTwin, ctx: ChainReadContext): Promise<TwinDif
   const holders = ctx.holders.filter((h) => twin.model.has(h.key));
   if (holders.length === 0) return [];
   const lens = ctx.abis.byContract.lens;
-  const data = encodeFunctionData({
-    abi: lens,
-    functionName: "vestingOf",
-    args: [ctx.addresses.vesting, holders.map((h) => h.address)],
-  });
-  const result = await ctx.chain.request<Hex>("eth_call", [{ to: ctx.addresses.lens, data }, "latest"]);
-  const [claimable, locked] = decodeFunctionResult({ abi: lens, functionName: "vestingOf", data: result }) as readonly [
-    readonly bigint[],
-    readonly bigint[],
-  ];
+  // One lens call per LENS_ACCOUNTS_PER_CALL holders: a call's gas is capped.
+  const results = await ctx.chain.batch<Hex>(
+    inChunks(holders).map((chunk) => ({
+      method: "eth_call",
+      params: [
+        {
+          to: ctx.addresses.lens,
+          data: encodeFunctionData({
+            abi: lens,
+            functionName: "vestingOf",
+            args: [ctx.addresses.vesting, chunk.map((h) => h.address)],
+          }),
+        },
+        "latest",
+      ],
+    })),
+  );
+  const claimable: bigint[] = [];
+  const locked: bigint[] = [];
+  for (const data of results) {
+    const [c, l] = decodeFunctionResult({ abi: lens, functionName: "vestingOf", data }) as readonly [
+      readonly bigint[],
+      readonly bigint[],
+    ];
+    claimable.push(...c);
+    locked.push(...l);
+  }
   const out: TwinDifference[] = [];
   holders.forEach((h, i) => {
     const view = twin.model.view(h.key, ctx.timestamp);
