@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
-import { configVariable, defineConfig, task } from "hardhat/config";
+import { configVariable, defineConfig, overrideTask, task } from "hardhat/config";
 import { ArgumentType } from "hardhat/types/arguments";
 
 import quietTransientStorageWarning from "./plugins/quiet-transient-storage-warning.ts";
@@ -260,6 +260,10 @@ export default defineConfig({
         defaultValue: "",
       })
       .setAction(() => import("./scripts/advance.ts"))
+      .build(),
+    // Hardhat's node, on 127.0.0.1 unless --hostname says otherwise (Hardhat alone binds 0.0.0.0 inside Docker).
+    overrideTask("node")
+      .setAction(() => import("./scripts/node.ts"))
       .build(),
     task(
       "anvil",

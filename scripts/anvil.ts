@@ -7,6 +7,7 @@ import { errorResult, successfulResult } from "hardhat/utils/result";
 
 import type { OrderingMode } from "../agents/core/types.ts";
 import { ANVIL_DEFAULTS, anvilArgs, startAnvil } from "../agents/chain/anvil.ts";
+import { assertPortFree, NodeStartError } from "../agents/chain/local-node.ts";
 
 interface AnvilTaskArguments {
   port: number;
@@ -27,6 +28,13 @@ export default async function anvilTask(args: AnvilTaskArguments, _hre: HardhatR
     return errorResult(message);
   }
   const options = { host: ANVIL_DEFAULTS.host, port: args.port, mode: args.mode as OrderingMode };
+  try {
+    await assertPortFree(options.host, options.port, "bin/arena anvil");
+  } catch (error) {
+    if (!(error instanceof NodeStartError)) throw error;
+    console.error(`anvil: ${error.message}`);
+    return errorResult(error.message);
+  }
   console.error(
     `anvil ${anvilArgs(options)
       .map((arg) => (arg.includes(" ") ? `"${arg}"` : arg))

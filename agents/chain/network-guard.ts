@@ -32,3 +32,25 @@ export class LiveNetworkError extends ArenaError {
 export function assertDeployAllowed(networkName: string, chainId: bigint, allowLive: boolean): void {
   if (!isLocalChain(chainId) && !allowLive) throw new LiveNetworkError(networkName, chainId);
 }
+
+/** A --network that hardhat.config.ts does not define. */
+export class UnknownNetworkError extends ArenaError {
+  constructor(networkName: string, networks: Readonly<Record<string, { type: string }>>) {
+    const known = Object.entries(networks).map(
+      ([name, config]) => `${name} (${config.type === "edr-simulated" ? "in-process" : config.type})`,
+    );
+    super(
+      `unknown network "${networkName}": hardhat.config.ts defines ${known.join(", ")}. ` +
+        `Use one of those (--network localhost for a node on this machine), or add "${networkName}" to networks in hardhat.config.ts`,
+    );
+  }
+}
+
+/** Throws UnknownNetworkError unless `networkName` (absent: the in-process default) is one of `networks`. */
+export function assertKnownNetwork(
+  networks: Readonly<Record<string, { type: string }>>,
+  networkName: string | undefined,
+): void {
+  if (networkName !== undefined && networks[networkName] === undefined)
+    throw new UnknownNetworkError(networkName, networks);
+}
