@@ -54,8 +54,9 @@ export default async function battleTask(args: BattleTaskArguments, hre: Hardhat
     // Expected failures get their message alone; anything else keeps Hardhat's stack trace.
     if (error instanceof ArenaError) {
       console.error(`battle: ${error.message}`);
-      // Ctrl-C ends with the shell's usual status for it; the run folder is already complete.
-      if (findCause(error, BattleInterrupted) !== undefined) process.exit(130);
+      // Ctrl-C (SIGTERM) ends with the shell's usual status for it; the run folder is already complete.
+      const interrupted = findCause(error, BattleInterrupted);
+      if (interrupted !== undefined) process.exit(interrupted.exitCode);
       return errorResult(error.message);
     }
     throw error;

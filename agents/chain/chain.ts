@@ -1,7 +1,9 @@
 // The chain a battle runs on: an in-process EDR chain (the default, opened directly, without Hardhat's
 // network manager or its contract decoder) or a node over HTTP (`--network localhost` for
 // `npx hardhat node` or Anvil). Block production is the World's: automine is off during the battle and
-// every block is mined with `evm_mine(timestamp)`. The in-process chain can move to a fresh chain with
+// every block is mined with `evm_mine(timestamp)`. A node must be idle when opened (automine on,
+// nothing pending: no other run is using it), and closing puts its mining mode back as it was and drops
+// what this run sent but did not mine (agents/chain/mining.ts). The in-process chain can move to a fresh chain with
 // the same state (`rotate`): EDR keeps every block's state and cannot prune, so a long battle moves
 // every so often and frees the old chain, keeping memory bounded.
 
@@ -13,10 +15,11 @@ import { type EdrChain, freeClosedChains, openEdrChain } from "./edr-chain.ts";
 import { KeyHarvest } from "./key-harvest.ts";
 import { copyChainState, type StateCopyReport } from "./state-copy.ts";
 
-import { isLocalChain } from "./network-guard.ts";
+import { assertKnownNetwork, isLocalChain, LiveNetworkError } from "./network-guard.ts";
 import type { ArtifactSource } from "./system.ts";
 import type { OrderingMode } from "../core/types.ts";
-import { LiveNetworkError } from "./network-guard.ts";
+import { displayUrl } from "../core/display-url.ts";
+import { dropTransactions, NodeBusyError, busyState, pendingTransactions, readMiningMode } from "./mining.ts";
 import { anvilMismatch, isAnvil } from "./anvil.ts";
 import { BattleError, NodeUnreachableError, toNodeLostError } from "./errors.ts";
 
@@ -29,6 +32,8 @@ export interface ChainOptions {
   allowLive: boolean;
   /** Another URL for an HTTP network (a node on another port); the network's own when absent. */
   url?: string;
+  /** What a busy node's refusal names as refused ("evaluate"); "the battle" when absent. */
+  action?: string;
 }
 
 export interface Chain {
@@ -49,6 +54,11 @@ export interface Chain {
   request<T>(method: string, params?: unknown[]): Promise<T>;
   /** Several requests at once, answered in order: one call into the in-process chain, concurrent requests to a node. */
   batch<T>(calls: readonly { method: string; params: unknown[] }[]): Promise<T[]>;
+  /**
+   * On a node: drops the transactions this connection sent that are still pending, puts automine back as
+   * it was when the chain was opened, then disconnects (each step best-effort: a node that is gone is
+   * left alone). In process: frees the chain.
+   */
   close(): Promise<void>;
   /**
    * In process only: what the run has shown of the chain's accounts and keys (the engine feeds it every
@@ -67,12 +77,8 @@ const IN_PROCESS_BLOCK_GAS_LIMIT = 1_000_000_000n;
 
 export async function openChain(hre: HardhatRuntimeEnvironment, options: ChainOptions): Promise<Chain> {
   const networkName = options.network ?? "default";
+  assertKnownNetwork(hre.config.networks, networkName);
   const inProcess = hre.config.networks[networkName]?.type === "edr-simulated";
-  if (hre.config.networks[networkName] === undefined) {
-    throw new Error(
-      `unknown network "${networkName}": hardhat.config.ts defines ${Object.keys(hre.config.networks).join(", ")}`,
-    );
-  }
   if (inProcess) return openInProcessChain(hre, options);
   const connection = await hre.network.create({
     network: networkName,
@@ -80,13 +86,22 @@ export async function openChain(hre: HardhatRuntimeEnvironment, options: ChainOp
   });
 
   const provider = connection.provider;
-  const url = "url" in connection.networkConfig ? String(await resolveUrl(connection.networkConfig.url)) : networkName;
+  // Only ever shown without its credentials, path and query (an API key hides in any of them).
+  const url = displayUrl(
+    "url" in connection.networkConfig ? String(await resolveUrl(connection.networkConfig.url)) : networkName,
+  );
+  // What this connection sent and has not seen a receipt of: what closing drops if it is still pending.
+  const unmined = new Set<string>();
   const request = async <T>(method: string, params: unknown[] = []): Promise<T> => {
+    let answer: T;
     try {
-      return (await provider.request({ method, params })) as T;
+      answer = (await provider.request({ method, params })) as T;
     } catch (error) {
       throw toNodeLostError(error, method, url) ?? error;
     }
+    if (method === "eth_sendTransaction") unmined.add(String(answer).toLowerCase());
+    else if (method === "eth_getTransactionReceipt" && answer !== null) unmined.delete(String(params[0]).toLowerCase());
+    return answer;
   };
 
   let chainId: bigint;
@@ -99,6 +114,13 @@ export async function openChain(hre: HardhatRuntimeEnvironment, options: ChainOp
   if (!isLocalChain(chainId) && !options.allowLive) {
     await connection.close();
     throw new LiveNetworkError(networkName, chainId, "a battle sends many real transactions");
+  }
+
+  // A node another run is using (automine off, or transactions pending) is refused before anything is sent.
+  const mining = await readMiningMode(request);
+  if (busyState(mining) !== undefined) {
+    await connection.close().catch(() => undefined);
+    throw new NodeBusyError(`the node at ${url}`, options.action ?? "the battle", mining);
   }
 
   // Anvil takes its mempool order and base fee from its command line: refuse one a battle cannot use.
@@ -123,7 +145,22 @@ export async function openChain(hre: HardhatRuntimeEnvironment, options: ChainOp
     request,
     batch: <T>(calls: readonly { method: string; params: unknown[] }[]) =>
       Promise.all(calls.map(({ method, params }) => request<T>(method, params))),
-    close: () => connection.close(),
+    async close() {
+      try {
+        if (unmined.size > 0) {
+          const pending = await pendingTransactions(request);
+          await dropTransactions(
+            request,
+            pending.filter((hash) => unmined.has(hash.toLowerCase())),
+          );
+        }
+        if (mining.automine !== undefined) await request("evm_setAutomine", [mining.automine]);
+      } catch {
+        // A node that is gone keeps whatever mode it had; there is nothing left to restore.
+      } finally {
+        await connection.close();
+      }
+    },
   };
 }
 

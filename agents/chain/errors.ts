@@ -1,14 +1,15 @@
 // What can stop a battle, each with what happened and what to do about it.
 
+import { displayUrl, redactUrls } from "../core/display-url.ts";
 import { ArenaError, messageOf } from "../core/errors.ts";
 
 export class BattleError extends ArenaError {}
 
-/** The node did not answer the first request. */
+/** The node did not answer the first request. The URL is shown without credentials, path or query (displayUrl). */
 export class NodeUnreachableError extends BattleError {
   constructor(networkName: string, url: string, cause: unknown) {
     super(
-      `cannot reach the node of network "${networkName}" at ${url}: ${messageOf(cause)}. ` +
+      `cannot reach the node of network "${networkName}" at ${displayUrl(url)}: ${redactUrls(messageOf(cause))}. ` +
         (networkName === "localhost"
           ? "Start one with `npx hardhat node` (or `bin/arena node`) in another terminal, or drop --network to run on the in-process chain."
           : "Check the URL in hardhat.config.ts and that the node is running."),
@@ -17,11 +18,11 @@ export class NodeUnreachableError extends BattleError {
   }
 }
 
-/** The node stopped answering during the battle. */
+/** The node stopped answering during the battle (the message goes into summary.json: the URL is shown as displayUrl shows it). */
 export class NodeLostError extends BattleError {
   readonly method: string;
   constructor(method: string, url: string, cause: unknown) {
-    super(`lost the node at ${url} during ${method}: ${messageOf(cause)}`, { cause });
+    super(`lost the node at ${displayUrl(url)} during ${method}: ${redactUrls(messageOf(cause))}`, { cause });
     this.method = method;
   }
 }
@@ -31,16 +32,19 @@ export class BattleStopped extends BattleError {
   readonly stepsRecorded: number;
   readonly dir: string;
   constructor(cause: unknown, stepsRecorded: number, blocks: number, dir: string) {
-    super(`${messageOf(cause)}\n${stepsRecorded} of ${blocks} blocks are recorded in ${dir}`, { cause });
+    super(`${redactUrls(messageOf(cause))}\n${stepsRecorded} of ${blocks} blocks are recorded in ${dir}`, { cause });
     this.stepsRecorded = stepsRecorded;
     this.dir = dir;
   }
 }
 
-/** The battle was asked to stop (Ctrl-C). */
+/** The battle was asked to stop (Ctrl-C, SIGTERM). */
 export class BattleInterrupted extends BattleError {
-  constructor(signal: string) {
+  /** The shell's status for the signal: 130 for SIGINT, 143 for SIGTERM. */
+  readonly exitCode: number;
+  constructor(signal: string, exitCode = 130) {
     super(`interrupted by ${signal}`);
+    this.exitCode = exitCode;
   }
 }
 

@@ -30,6 +30,7 @@ import type {
   Vesting,
 } from "../../types/ethers-contracts/index.js";
 import { assertDeployAllowed, isLocalChain } from "../chain/network-guard.ts";
+import { assertNodeIdle, dropTransactions } from "../chain/mining.ts";
 import type { ArtifactSource } from "../chain/system.ts";
 import type { AccountRef } from "../core/document-reader.ts";
 import { QUOTE_DECIMALS } from "../core/units.ts";
@@ -106,6 +107,8 @@ export interface DeployOptions {
   allowLive?: boolean;
   /** Called once per step, after its transactions are mined. */
   onStep?: (step: StepReport) => void;
+  /** How messages name the node ("the node at http://127.0.0.1:8545"); the network when absent. */
+  where?: string;
 }
 
 /** A JSON-RPC request to the chain the system is deployed on. */
@@ -157,6 +160,8 @@ export async function deployGenesis(
   const networkName = options.networkName ?? "default";
   const chainId = BigInt(await request<Hex>("eth_chainId"));
   assertDeployAllowed(networkName, chainId, options.allowLive ?? false);
+  // A node a battle is mining block by block would hold the deployment's first transaction until its next block.
+  await assertNodeIdle(request, options.where ?? `network "${networkName}"`, "deploy");
 
   const accounts = (await request<string[]>("eth_accounts")).map((a) => getAddress(a));
   const deployer = options.deployer ?? accounts[0];
@@ -451,8 +456,17 @@ class RequestDeployer implements DeployContext {
       } | null>("eth_getTransactionReceipt", [hash]);
       if (receipt !== null) return receipt;
       if (Date.now() - started > RECEIPT_TIMEOUT_MS) {
+        const seconds = RECEIPT_TIMEOUT_MS / 1000;
+        if (!isLocalChain(this.chainId))
+          throw new Error(
+            `transaction ${hash} was not mined within ${seconds} s; it may still be mined: look it up before deploying again`,
+          );
+        // On a local node it is dropped, so a later block cannot mine half a deployment.
+        const dropped = (await dropTransactions(this.request, [hash]).catch(() => [])).length > 0;
         throw new Error(
-          `transaction ${hash} was not mined within ${RECEIPT_TIMEOUT_MS / 1000} s; is the node mining (automine on, or an interval)?`,
+          `transaction ${hash} was not mined within ${seconds} s: the node is not mining (automine off: a battle may ` +
+            `be running on it, or one was killed)${dropped ? "; it was dropped from the node, so it will not be mined later" : ""}. ` +
+            "Wait for the battle to finish or restart the node, then deploy again",
         );
       }
       await new Promise((resolve) => setTimeout(resolve, wait));

@@ -17,6 +17,7 @@ import { loadScenario } from "../inputs/scenario.ts";
 import type { Scenario } from "../inputs/scenario-types.ts";
 import { type Chain, openChain } from "../chain/chain.ts";
 import { findCause, messageOf } from "../core/errors.ts";
+import { redactUrls } from "../core/display-url.ts";
 import { BattleInterrupted, BattleStopped, NodeLostError } from "../chain/errors.ts";
 import { setUpGovernance } from "../governance/battle/governance-setup.ts";
 import { type SetupResult, setUpBattle, setupGasRecords } from "../deploy/agents.ts";
@@ -98,6 +99,13 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
   });
   let recorder: RunRecorder | undefined;
   let trail: GovernanceTrail | undefined;
+  // Ctrl-C or SIGTERM, from the set-up on, stops the run after the current block (before the first if it
+  // comes during the set-up); the folder is finished and the chain closed, which gives a node its mining back.
+  const stop = new AbortController();
+  const onSigint = () => stop.abort(new BattleInterrupted("SIGINT (Ctrl-C)"));
+  const onSigterm = () => stop.abort(new BattleInterrupted("SIGTERM", 143));
+  process.once("SIGINT", onSigint);
+  process.once("SIGTERM", onSigterm);
   try {
     const abis = await loadSystemAbis(hre.artifacts);
     const setup = await setUpBattle(chain, scenario, abis, options.allowLive ?? false, log);
@@ -134,9 +142,6 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
       initialParameters = await readParameters(chain.client, governance!.addresses.store);
     }
 
-    const stop = new AbortController();
-    const onSigint = () => stop.abort(new BattleInterrupted("SIGINT (Ctrl-C)"));
-    process.once("SIGINT", onSigint);
     options.signal?.addEventListener("abort", () =>
       stop.abort(options.signal!.reason ?? new BattleInterrupted("abort")),
     );
@@ -154,7 +159,6 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
         await options.onStep?.(step, world);
       },
     });
-    process.removeListener("SIGINT", onSigint);
     progress.finish();
     const rows = run.rows;
     let failure = run.failure === undefined ? undefined : (findCause(run.failure, NodeLostError) ?? run.failure);
@@ -184,7 +188,7 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
       completion: {
         stepsRecorded,
         complete: failure === undefined,
-        ...(failure === undefined ? {} : { stoppedBy: messageOf(failure) }),
+        ...(failure === undefined ? {} : { stoppedBy: redactUrls(messageOf(failure)) }),
       },
       steps: rows,
       agents: finals,
@@ -229,6 +233,8 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
       ...(governanceFile === undefined ? {} : { governance: governanceFile }),
     };
   } finally {
+    process.removeListener("SIGINT", onSigint);
+    process.removeListener("SIGTERM", onSigterm);
     recorder?.close();
     trail?.close();
     await closeQuietly(chain);

@@ -52,6 +52,7 @@ export async function prepareEvaluationChain(
     mode: scenario.mode,
     startTime: scenario.startTime,
     allowLive: false,
+    action: "evaluate",
   });
   let outer: { snapshot: string; automine: boolean } | undefined;
   try {

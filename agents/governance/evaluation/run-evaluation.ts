@@ -14,6 +14,7 @@ import { readDeploymentFile, deploymentFilePath } from "../../deploy/deployment-
 import { writeFileAtomically } from "../../core/write-atomically.ts";
 import type { Scenario } from "../../inputs/scenario-types.ts";
 import type { Chain } from "../../chain/chain.ts";
+import { assertKnownNetwork } from "../../chain/network-guard.ts";
 import { expectedApplyAt } from "./apply-time.ts";
 import { decodeParameterChanges } from "../protocol/proposal.ts";
 import { checkChanges, describeChange, ProposalRefused, readParameters } from "../protocol/changes.ts";
@@ -69,6 +70,7 @@ export async function runEvaluationTask(
       "give either --change key=value[,key=value] (a draft) or --id <proposal id> (a submitted proposal), not both or neither",
     );
   }
+  assertKnownNetwork(hre.config.networks, options.network);
   const onNode = options.network !== undefined && options.network !== "default";
   if (options.id !== undefined && !onNode)
     throw new WhatIfError(

@@ -5,7 +5,7 @@
 // clock), so the result does not depend on how far the node's clock has drifted from the wall.
 
 import { ActionRefused } from "./errors.ts";
-import type { GovernanceChain } from "./governance-chain.ts";
+import { assertIdle, type GovernanceChain } from "./governance-chain.ts";
 import { getProposal } from "./proposals.ts";
 
 export const ADVANCE_TARGETS = ["start", "end", "eta"] as const;
@@ -42,6 +42,8 @@ export async function advance(chain: GovernanceChain, options: AdvanceOptions): 
     throw new ActionRefused("advance", "give either --to or --blocks/--seconds, not both");
   if ((options.blocks ?? 0n) < 0n || (options.seconds ?? 0n) < 0n)
     throw new ActionRefused("advance", "--blocks and --seconds must be zero or more");
+  // A block mined now would take in whatever is pending: a battle's step, or a command killed while it waited.
+  await assertIdle(chain, "advance");
 
   const start = await chain.client.getBlock();
   let reached: string;

@@ -6,7 +6,7 @@ import { type Address, type Hex } from "viem";
 import { readParameters } from "../protocol/changes.ts";
 import { formatParameter } from "../../core/parameters.ts";
 import { ActionRefused } from "./errors.ts";
-import { type GovernanceChain, sendGovernanceTx } from "./governance-chain.ts";
+import { assertIdle, type GovernanceChain, sendGovernanceTx } from "./governance-chain.ts";
 import { encodeExecute, MARKET_GOVERNANCE_ABI } from "../protocol/proposal.ts";
 import { advanceHint, getProposal, type ProposalInfo } from "./proposals.ts";
 import { notSucceeded } from "./queue.ts";
@@ -24,6 +24,7 @@ export async function execute(
   chain: GovernanceChain,
   options: { from: Address; proposal: string },
 ): Promise<ExecuteResult> {
+  await assertIdle(chain, "execute");
   const proposal = await getProposal(chain, options.proposal);
   const name = `proposal #${proposal.index}`;
   if (proposal.state === "Succeeded")

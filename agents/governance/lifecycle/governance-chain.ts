@@ -1,6 +1,8 @@
 // The chain a by-hand governance step works on: the node behind a Hardhat network connection, the
 // contracts its deployments/<network>.json names, and sending one transaction from one of the node's
-// accounts (simulated first, so a call that would revert is refused with the contract's error).
+// accounts (simulated first, so a call that would revert is refused with the contract's error). A step
+// that sends or mines first checks that no battle holds the node (assertIdle), and a receipt that does
+// not come within the timeout is an error; on a local node the transaction is dropped, never mined later.
 
 import {
   type Abi,
@@ -11,7 +13,12 @@ import {
   type Hex,
   type PublicClient,
   type TransactionReceipt,
+  WaitForTransactionReceiptTimeoutError,
 } from "viem";
+
+import { displayUrl, redactUrls } from "../../core/display-url.ts";
+import { findCause } from "../../core/errors.ts";
+import { assertNodeIdle, dropTransactions } from "../../chain/mining.ts";
 
 import type { DeploymentRecord } from "../../deploy/deployment-file.ts";
 import { findRevertData } from "../../deploy/errors.ts";
@@ -36,15 +43,24 @@ export interface GovernanceChain {
   deployBlock: bigint;
   /** Every error the system's contracts raise, to decode reverts. */
   errors: Abi;
+  /** The node as messages name it: "the node at http://127.0.0.1:8545" (displayUrl), or the network. */
+  where: string;
+  /** How long sendGovernanceTx waits for a receipt. */
+  receiptTimeoutMs: number;
   request<T>(method: string, params?: unknown[]): Promise<T>;
 }
+
+/** A receipt's wait: a local node mines at once (automine), a live chain's block can take minutes. */
+export const RECEIPT_TIMEOUT_MS = { local: 60_000, live: 600_000 } as const;
 
 export interface OpenOptions {
   networkName: string;
   /** Every error ABI of the system (loadSystemAbis(...).errors). */
   errors: Abi;
-  /** Where the node is, for the message when it does not answer. */
+  /** Where the node is, for messages (shown without credentials, path or query). */
   url?: string;
+  /** How long to wait for a receipt; RECEIPT_TIMEOUT_MS when absent. */
+  receiptTimeoutMs?: number;
 }
 
 export async function openGovernanceChain(
@@ -59,13 +75,13 @@ export async function openGovernanceChain(
   try {
     chainId = BigInt(await request<string>("eth_chainId"));
   } catch (error) {
-    const where = options.url === undefined ? "" : ` at ${options.url}`;
+    const where = options.url === undefined ? "" : ` at ${displayUrl(options.url)}`;
     const fix =
       networkName === "localhost"
         ? "start one with `npx hardhat node` in another terminal and deploy to it (`npx hardhat deploy --network localhost`)"
         : "check the network's URL in hardhat.config.ts";
     throw new GovernanceError(
-      `cannot reach the node of network "${networkName}"${where}: ${(error as Error).message.split("\n")[0]}; ${fix}`,
+      `cannot reach the node of network "${networkName}"${where}: ${redactUrls((error as Error).message.split("\n")[0]!)}; ${fix}`,
       { cause: error },
     );
   }
@@ -96,16 +112,28 @@ export async function openGovernanceChain(
     cacheTime: 0,
     transport: custom({ request: ({ method, params }) => request(method, (params ?? []) as unknown[]) }),
   });
+  const local = isLocalChain(chainId);
   return {
     networkName,
     chainId,
-    local: isLocalChain(chainId),
+    local,
     client,
     addresses,
     deployBlock: BigInt(record.deployBlock),
     errors: options.errors,
+    where: options.url === undefined ? `network "${networkName}"` : `the node at ${displayUrl(options.url)}`,
+    receiptTimeoutMs: options.receiptTimeoutMs ?? (local ? RECEIPT_TIMEOUT_MS.local : RECEIPT_TIMEOUT_MS.live),
     request,
   };
+}
+
+/**
+ * Throws NodeBusyError when the node has automine off or transactions pending: a battle (or an
+ * evaluation) is mining it block by block, or one was killed before giving automine back. What `action`
+ * sent would wait for someone else's block, so it is refused before anything is sent.
+ */
+export async function assertIdle(chain: GovernanceChain, action: string): Promise<void> {
+  await assertNodeIdle(chain.request, chain.where, action);
 }
 
 /** Throws LiveNetworkError unless the chain is local or the caller passed --allow-live. */
@@ -156,8 +184,40 @@ export async function sendGovernanceTx(chain: GovernanceChain, tx: GovernanceTx)
   const hash = await chain.request<Hex>("eth_sendTransaction", [
     { from: tx.from, to: tx.to, data: tx.data, gas: `0x${((gas * 5n) / 4n).toString(16)}` },
   ]);
-  const receipt = await chain.client.waitForTransactionReceipt({ hash, pollingInterval: chain.local ? 50 : 2_000 });
+  let receipt: TransactionReceipt;
+  try {
+    receipt = await chain.client.waitForTransactionReceipt({
+      hash,
+      pollingInterval: chain.local ? 50 : 2_000,
+      timeout: chain.receiptTimeoutMs,
+    });
+  } catch (error) {
+    if (findCause(error, WaitForTransactionReceiptTimeoutError) === undefined) throw error;
+    throw await notMined(chain, tx.what, hash, error);
+  }
   if (receipt.status !== "success")
     throw new GovernanceError(`${tx.what} reverted on chain in transaction ${hash} (block ${receipt.blockNumber})`);
   return receipt;
+}
+
+/** The error for a transaction whose receipt did not come: dropped from a local node so it is never mined later. */
+async function notMined(chain: GovernanceChain, what: string, hash: Hex, cause: unknown): Promise<GovernanceError> {
+  const seconds = chain.receiptTimeoutMs / 1000;
+  if (chain.local) {
+    const dropped = (await dropTransactions(chain.request, [hash]).catch(() => [])).length > 0;
+    return new GovernanceError(
+      `${what}: transaction ${hash} was not mined within ${seconds} s: ${chain.where} is not mining ` +
+        "(automine off: a battle may be running on it, or one was killed). " +
+        (dropped
+          ? "It was dropped from the node, so it will not be mined later; "
+          : "The node would not drop it, so a later block may still include it; ") +
+        "wait for the battle to finish or restart the node, then run the command again",
+      { cause },
+    );
+  }
+  return new GovernanceError(
+    `${what}: transaction ${hash} was not mined within ${seconds} s on ${chain.where}; it may still be mined: ` +
+      "look it up in a block explorer before sending it again",
+    { cause },
+  );
 }

@@ -8,7 +8,7 @@ import { type Address, type Hex, parseAbi, parseEventLogs } from "viem";
 import { checkChanges, describeChange, ProposalRefused, readParameters } from "../protocol/changes.ts";
 import { type ParameterChange } from "../../core/parameters.ts";
 import { GovernanceError } from "./errors.ts";
-import { type GovernanceChain, sendGovernanceTx } from "./governance-chain.ts";
+import { assertIdle, type GovernanceChain, sendGovernanceTx } from "./governance-chain.ts";
 import { type GovernorSettings, readGovernorSettings } from "../protocol/governor-settings.ts";
 import {
   encodePropose,
@@ -58,6 +58,7 @@ const BLOCK_TIME_SAMPLE = 100n;
 const TOKEN_BALANCE_ABI = parseAbi(["function balanceOf(address) view returns (uint256)"]);
 
 export async function propose(chain: GovernanceChain, options: ProposeOptions): Promise<ProposeResult> {
+  await assertIdle(chain, "propose");
   const { client, addresses } = chain;
   const settings = await readGovernorSettings(client, addresses);
   const estimate = await estimateExecution(chain, settings);

@@ -4,7 +4,7 @@
 import { type Address, type Hex, parseEventLogs } from "viem";
 
 import { ActionRefused, GovernanceError } from "./errors.ts";
-import { type GovernanceChain, sendGovernanceTx } from "./governance-chain.ts";
+import { assertIdle, type GovernanceChain, sendGovernanceTx } from "./governance-chain.ts";
 import { encodeQueue, GOVERNOR_ABI } from "../protocol/proposal.ts";
 import { advanceHint, getProposal, type ProposalInfo } from "./proposals.ts";
 import { formatVotes } from "../protocol/display.ts";
@@ -20,6 +20,7 @@ export async function queue(
   chain: GovernanceChain,
   options: { from: Address; proposal: string },
 ): Promise<QueueResult> {
+  await assertIdle(chain, "queue");
   const proposal = await getProposal(chain, options.proposal);
   if (proposal.state !== "Succeeded") {
     const latest = await chain.client.getBlockNumber();

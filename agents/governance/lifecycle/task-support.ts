@@ -6,11 +6,13 @@ import { errorResult } from "hardhat/utils/result";
 
 import { deploymentFilePath, readDeploymentFile } from "../../deploy/deployment-file.ts";
 import { loadSystemAbis } from "../../chain/system.ts";
+import { assertKnownNetwork } from "../../chain/network-guard.ts";
 import { ArenaError } from "../../core/errors.ts";
 import { GovernanceError } from "./errors.ts";
 import { type GovernanceChain, openGovernanceChain } from "./governance-chain.ts";
 
 export async function openTaskChain(hre: HardhatRuntimeEnvironment): Promise<GovernanceChain> {
+  assertKnownNetwork(hre.config.networks, hre.globalOptions.network);
   const connection = await hre.network.getOrCreate();
   const { networkName } = connection;
   const path = deploymentFilePath(networkName);

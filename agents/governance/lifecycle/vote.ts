@@ -5,7 +5,7 @@
 import { type Address, type Hex, parseEventLogs } from "viem";
 
 import { ActionRefused, GovernanceError } from "./errors.ts";
-import { type GovernanceChain, sendGovernanceTx } from "./governance-chain.ts";
+import { assertIdle, type GovernanceChain, sendGovernanceTx } from "./governance-chain.ts";
 import { encodeVote, GOVERNOR_ABI, SUPPORT, type Support, VOTES_ABI } from "../protocol/proposal.ts";
 import { advanceHint, getProposal, type ProposalInfo } from "./proposals.ts";
 import { formatVotes } from "../protocol/display.ts";
@@ -34,6 +34,7 @@ export function parseSupport(text: string): Support {
 }
 
 export async function vote(chain: GovernanceChain, options: VoteOptions): Promise<VoteResult> {
+  await assertIdle(chain, "vote");
   const proposal = await getProposal(chain, options.proposal);
   const name = `proposal #${proposal.index}`;
   // The vote is mined in the next block: voting must be open there (snapshot < block ≤ deadline).
