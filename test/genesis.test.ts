@@ -759,6 +759,9 @@ describe("genesis files", function () {
         "MAX_SIGMOID_EXPONENT_WAD",
         "MAX_FEE_BPS",
         "MINIMUM_LIQUIDITY",
+        "RATE_FLOOR_BPS",
+        "RATE_CAP_BPS",
+        "MAX_LOCK_SECONDS",
       ]) {
         expect(limits[name], name).to.equal(constant(name));
       }

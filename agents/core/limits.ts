@@ -9,3 +9,6 @@ export const MAX_EXPONENT_WAD = 100n * WAD;
 export const MAX_SIGMOID_EXPONENT_WAD = 100n * WAD;
 export const MAX_FEE_BPS = 1_000n;
 export const MINIMUM_LIQUIDITY = 1_000n;
+export const RATE_FLOOR_BPS = 2_500n;
+export const RATE_CAP_BPS = 40_000n;
+export const MAX_LOCK_SECONDS = 365n * 86_400n;

@@ -11,7 +11,8 @@ import { type CurveKind, CURVE_KIND_IDS } from "../mechanisms/market/state.ts";
 import {
   ARTIFACTS,
   CONTRACT_NAMES,
-  type ContractName,
+  type DeployedAddresses,
+  OPTIONAL_CONTRACT_NAMES,
   type DeployedContracts,
   type ChainDeployment,
   STEP_NAMES,
@@ -45,7 +46,7 @@ export interface DeploymentRecord {
   curveKind: CurveKind;
   /** The market's supply cap, token wei as a decimal string. */
   maxSupply: string;
-  addresses: Record<ContractName, string>;
+  addresses: DeployedAddresses;
   accounts: { treasury: string; guardian: string };
   txs: Partial<Record<StepName, string[]>>;
   parameters: Record<string, ParameterRecord>;
@@ -149,7 +150,11 @@ export function parseDeploymentRecord(input: unknown, source: string): Deploymen
   if (typeof r.maxSupply !== "string" || !/^\d+$/.test(r.maxSupply))
     bad("maxSupply", "token wei as a decimal string", r.maxSupply);
   if (!isObject(r.addresses)) bad("addresses", `an object with ${CONTRACT_NAMES.join(", ")}`, r.addresses);
-  else for (const name of CONTRACT_NAMES) checkAddress(bad, `addresses.${name}`, r.addresses[name]);
+  else {
+    for (const name of CONTRACT_NAMES) checkAddress(bad, `addresses.${name}`, r.addresses[name]);
+    for (const name of OPTIONAL_CONTRACT_NAMES)
+      if (r.addresses[name] !== undefined) checkAddress(bad, `addresses.${name}`, r.addresses[name]);
+  }
   if (!isObject(r.accounts)) bad("accounts", "an object with treasury, guardian", r.accounts);
   else for (const name of ["treasury", "guardian"]) checkAddress(bad, `accounts.${name}`, r.accounts[name]);
 
@@ -195,9 +200,10 @@ export async function connectDeployment(ethers: HardhatEthers, record: Deploymen
       `the deployment on "${record.network}" is on chain ${record.chainId}, but this connection is on chain ${chainId}`,
     );
   }
+  const deployed = [...CONTRACT_NAMES, ...OPTIONAL_CONTRACT_NAMES.filter((n) => record.addresses[n] !== undefined)];
   const entries = await Promise.all(
-    CONTRACT_NAMES.map(async (name) => {
-      const address = record.addresses[name];
+    deployed.map(async (name) => {
+      const address = record.addresses[name]!;
       if ((await ethers.provider.getCode(address)) === "0x") {
         throw new Error(
           `no ${ARTIFACTS[name]} at ${address} on "${record.network}": the chain was reset since the deployment (deploy again)`,

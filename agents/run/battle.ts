@@ -5,6 +5,7 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { createBehaviour } from "../behaviours/registry.ts";
+import { stepColumnsOf } from "../mechanisms/registry.ts";
 import { gasProfileJson } from "../gas/profile-file.ts";
 import type { GasProfile } from "../gas/profile.ts";
 import { readParameters, type StoredParameter } from "../governance/protocol/changes.ts";
@@ -123,7 +124,7 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
       },
     );
     options.onSetup?.(setup);
-    recorder = new RunRecorder(dir);
+    recorder = new RunRecorder(dir, stepColumnsOf(world.mechanisms));
     const setupTxs = [...setup.txs, ...governanceSetup.txs];
     recorder.addGas(setupGasRecords(setupTxs, scenario.policy));
     let governance: InstalledGovernance | undefined;

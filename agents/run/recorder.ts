@@ -10,7 +10,7 @@ import type { TxEvent } from "../engine/world.ts";
 import { csvHeader, csvLine } from "../core/csv.ts";
 import { AGENT_COLUMNS, type AgentRow, type GasRecord } from "../core/records.ts";
 import { STEP_COLUMNS } from "../mechanisms/registry.ts";
-import { type StepRow } from "../mechanisms/vocabulary.ts";
+import { type StepColumn, type StepRow } from "../mechanisms/vocabulary.ts";
 import { RUN_FILES } from "./run-files.ts";
 
 /** The event log: one line per agent transaction. */
@@ -34,16 +34,19 @@ export class RunRecorder {
   private readonly steps: number;
   private readonly agents: number;
   private readonly txs: number;
+  private readonly stepColumns: readonly StepColumn[];
   private closed = false;
   stepsRecorded = 0;
 
-  constructor(dir: string) {
+  /** `stepColumns`: steps.csv's columns, those of the run's mechanisms (registry.ts stepColumnsOf). */
+  constructor(dir: string, stepColumns: readonly StepColumn[] = STEP_COLUMNS) {
     this.dir = dir;
+    this.stepColumns = stepColumns;
     mkdirSync(dir, { recursive: true });
     this.steps = openSync(join(dir, RUN_FILES.steps), "w");
     this.agents = openSync(join(dir, RUN_FILES.agents), "w");
     this.txs = openSync(join(dir, TX_FILE), "w");
-    writeSync(this.steps, csvHeader(STEP_COLUMNS));
+    writeSync(this.steps, csvHeader(stepColumns));
     writeSync(this.agents, csvHeader(AGENT_COLUMNS));
     writeSync(this.txs, csvHeader(TX_COLUMNS));
   }
@@ -63,7 +66,7 @@ export class RunRecorder {
       writeSync(this.agents, lines);
     }
     // The step's row goes last: a steps.csv line means the whole block is on disk.
-    writeSync(this.steps, csvLine(STEP_COLUMNS, row));
+    writeSync(this.steps, csvLine(this.stepColumns, row));
     this.stepsRecorded++;
   }
 
