@@ -37,7 +37,13 @@ export default defineConfig({
         defaultValue: "",
       })
       .addOption({ name: "blocks", description: "Blocks to run (the scenario's when empty)", defaultValue: "" })
-      .addOption({ name: "out", description: "Run folder (runs/<scenario>-seed<seed> when empty)", defaultValue: "" })
+      .addOption({
+        name: "out",
+        description:
+          "Run folder (runs/<scenario>-seed<seed>, or runs/<scenario>-<genesis>-seed<seed> with --genesis, when empty)",
+        defaultValue: "",
+      })
+      .addFlag({ name: "force", description: "Replace the run files of an --out folder that holds a run" })
       .addOption({
         name: "genesis",
         description: "Another genesis file for the same agents (the scenario's when empty)",
