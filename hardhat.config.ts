@@ -298,6 +298,10 @@ export default defineConfig({
       })
       .addOption({ name: "out", description: "Results folder (experiments/out/<name> when empty)", defaultValue: "" })
       .addFlag({ name: "resume", description: "Continue the runs already recorded in the results folder" })
+      .addFlag({
+        name: "force",
+        description: "Start over in a results folder that holds an experiment (its result files are replaced)",
+      })
       .addFlag({ name: "quiet", description: "No progress bar" })
       .setAction(() => import("./scripts/experiment.ts"))
       .build(),
