@@ -97,9 +97,10 @@ export default defineConfig({
       })
       .addOption({
         name: "out",
-        description: "Report path (runs/evaluate-<scenario>-<draft|id>.md when empty)",
+        description: "Report path (runs/evaluate-<scenario>-<changes|id>.md when empty)",
         defaultValue: "",
       })
+      .addFlag({ name: "force", description: "Replace the report if the file exists" })
       .addFlag({ name: "quiet", description: "No progress lines" })
       .setAction(() => import("./scripts/evaluate.ts"))
       .build(),
@@ -138,6 +139,7 @@ export default defineConfig({
         type: ArgumentType.STRING_WITHOUT_DEFAULT,
         defaultValue: undefined,
       })
+      .addFlag({ name: "force", description: "Replace the --out file if it exists" })
       .setAction(() => import("./scripts/gas-compare.ts"))
       .build(),
     task(
