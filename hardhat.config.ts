@@ -37,7 +37,13 @@ export default defineConfig({
         defaultValue: "",
       })
       .addOption({ name: "blocks", description: "Blocks to run (the scenario's when empty)", defaultValue: "" })
-      .addOption({ name: "out", description: "Run folder (runs/<scenario>-seed<seed> when empty)", defaultValue: "" })
+      .addOption({
+        name: "out",
+        description:
+          "Run folder (runs/<scenario>-seed<seed>, or runs/<scenario>-<genesis>-seed<seed> with --genesis, when empty)",
+        defaultValue: "",
+      })
+      .addFlag({ name: "force", description: "Replace the run files of an --out folder that holds a run" })
       .addOption({
         name: "genesis",
         description: "Another genesis file for the same agents (the scenario's when empty)",
@@ -91,9 +97,10 @@ export default defineConfig({
       })
       .addOption({
         name: "out",
-        description: "Report path (runs/evaluate-<scenario>-<draft|id>.md when empty)",
+        description: "Report path (runs/evaluate-<scenario>-<changes|id>.md when empty)",
         defaultValue: "",
       })
+      .addFlag({ name: "force", description: "Replace the report if the file exists" })
       .addFlag({ name: "quiet", description: "No progress lines" })
       .setAction(() => import("./scripts/evaluate.ts"))
       .build(),
@@ -132,6 +139,7 @@ export default defineConfig({
         type: ArgumentType.STRING_WITHOUT_DEFAULT,
         defaultValue: undefined,
       })
+      .addFlag({ name: "force", description: "Replace the --out file if it exists" })
       .setAction(() => import("./scripts/gas-compare.ts"))
       .build(),
     task(
@@ -292,6 +300,10 @@ export default defineConfig({
       })
       .addOption({ name: "out", description: "Results folder (experiments/out/<name> when empty)", defaultValue: "" })
       .addFlag({ name: "resume", description: "Continue the runs already recorded in the results folder" })
+      .addFlag({
+        name: "force",
+        description: "Start over in a results folder that holds an experiment (its result files are replaced)",
+      })
       .addFlag({ name: "quiet", description: "No progress bar" })
       .setAction(() => import("./scripts/experiment.ts"))
       .build(),

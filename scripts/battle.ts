@@ -1,4 +1,4 @@
-// `npx hardhat battle [--scenario scenarios/x.yaml] [--seed N] [--blocks N] [--out dir] [--network name] [--allow-live]`:
+// `npx hardhat battle [--scenario scenarios/x.yaml] [--seed N] [--blocks N] [--out dir] [--force] [--network name] [--allow-live]`:
 // runs one scenario block by block and writes its run folder. The work is in agents/run/battle.ts.
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
@@ -20,6 +20,7 @@ interface BattleTaskArguments {
   blocks: string;
   out: string;
   genesis: string;
+  force: boolean;
   allowLive: boolean;
   quiet: boolean;
 }
@@ -36,6 +37,7 @@ export default async function battleTask(args: BattleTaskArguments, hre: Hardhat
       ...(blocks === undefined ? {} : { blocks: Number(blocks) }),
       ...(args.out === "" ? {} : { out: args.out }),
       ...(args.genesis === "" ? {} : { genesis: args.genesis }),
+      force: args.force,
       ...(network === undefined ? {} : { network }),
       allowLive: args.allowLive,
       quiet: args.quiet,

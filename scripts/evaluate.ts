@@ -1,5 +1,5 @@
 // `npx hardhat evaluate --change market.buyFeeBps=150[,key=value…] | --id <proposal id> [--scenario s.yaml]
-// [--seeds 5] [--blocks 200] [--warmup 0] [--out report.md] [--network name]`: tests a proposal on
+// [--seeds 5] [--blocks 200] [--warmup 0] [--out report.md] [--force] [--network name]`: tests a proposal on
 // snapshots with the scenario's agents, with and without the change, writes a forum-ready markdown
 // report and predicts the vote. The work is in agents/governance/evaluation/run-evaluation.ts.
 
@@ -23,6 +23,7 @@ interface EvaluateTaskArguments {
   blocks: number;
   warmup: number;
   out: string;
+  force: boolean;
   quiet: boolean;
 }
 
@@ -50,6 +51,7 @@ export default async function evaluateTask(args: EvaluateTaskArguments, hre: Har
       warmup: args.warmup,
       ...(network === undefined ? {} : { network }),
       ...(args.out === "" ? {} : { out: args.out }),
+      force: args.force,
       log: (line) => {
         if (!args.quiet) process.stderr.write(`${line}\n`);
       },

@@ -1,4 +1,4 @@
-// `npx hardhat experiment --file experiments/x.yaml [--engine chain|model|screen] [--workers N] [--out dir] [--resume]`:
+// `npx hardhat experiment --file experiments/x.yaml [--engine chain|model|screen] [--workers N] [--out dir] [--resume | --force]`:
 // runs a grid of parameters × seeds on worker threads and writes runs.csv, best.json and report.html.
 // The work is in agents/experiment/run-experiment.ts; experiments/README.md documents the file.
 
@@ -18,6 +18,7 @@ interface ExperimentTaskArguments {
   workers: string;
   out: string;
   resume: boolean;
+  force: boolean;
   quiet: boolean;
 }
 
@@ -49,6 +50,7 @@ export default async function experimentTask(args: ExperimentTaskArguments, _hre
       ...(args.workers === "" ? {} : { workers: Number(args.workers) }),
       ...(args.out === "" ? {} : { out: args.out }),
       resume: args.resume,
+      force: args.force,
       quiet: args.quiet,
     });
     printOutcome(outcome);

@@ -28,7 +28,7 @@ export default async function gasProfileTask(args: GasProfileTaskArguments, _hre
     return successfulResult(text);
   } catch (error) {
     if (error instanceof ArenaError) {
-      console.error(error.message);
+      console.error(`gas-profile: ${error.message}`);
       return errorResult(error.message);
     }
     throw error;

@@ -6,6 +6,7 @@
 
 import { join } from "node:path";
 
+import { handleInterrupts } from "../run/interrupts.ts";
 import { progressBar } from "../run/progress.ts";
 import { experimentResults, type ExperimentResults, writeBest } from "./best-file.ts";
 import { type ExperimentOverrides, loadExperiment } from "./experiment-file.ts";
@@ -25,6 +26,8 @@ export interface ExperimentOptions extends ExperimentOverrides {
   out?: string;
   /** Continue the runs recorded in `out`. */
   resume?: boolean;
+  /** Start over in an `out` that holds an experiment (its result files are replaced). */
+  force?: boolean;
   /** No progress bar. */
   quiet?: boolean;
   /** Stops handing out runs when aborted (Ctrl-C does this too); finished runs stay recorded. */
@@ -68,15 +71,26 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
           workers: options.workers ?? options.experiment.workers,
         };
   const dir = options.out ?? join("experiments", "out", experiment.name);
-  const folder = ResultsFolder.open(dir, experiment, options.resume ?? false);
+  const folder = ResultsFolder.open(dir, experiment, options.resume ?? false, options.force ?? false);
+  if (folder.wasKilled && !options.quiet)
+    process.stderr.write(
+      `experiment: ${dir}'s last experiment was killed before it wrote best.json and report.html; they are rewritten at the end\n`,
+    );
 
   const stop = new AbortController();
-  const onSigint = () => stop.abort("SIGINT (Ctrl-C)");
+  let writing = false;
+  const stopHandlingInterrupts = handleInterrupts({
+    stop: () => stop.abort("SIGINT (Ctrl-C)"),
+    waiting: () =>
+      `experiment: stopping: ${writing ? "writing" : "waiting for the runs in progress, then writing"} best.json and report.html; Ctrl-C again quits without them`,
+    quitting: () =>
+      `experiment: quit before best.json and report.html were written: runs.csv in ${dir} keeps every finished run; run the experiment again with --resume to write them`,
+  });
   const onAbort = () => stop.abort(options.signal?.reason ?? "abort");
-  process.once("SIGINT", onSigint);
   options.signal?.addEventListener("abort", onAbort);
   let ran = 0;
   let skipped = 0;
+  let results: ExperimentResults;
   try {
     const phases: { engine: RunEngine; cases: () => ExperimentCase[] }[] =
       experiment.engine === "screen"
@@ -152,15 +166,16 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
         progress.finish();
       }
     }
+    // Whatever stopped the runs, best.json and the report describe what is recorded.
+    writing = true;
+    results = experimentResults(experiment, folder.records);
+    await writeBest(dir, experiment, results, folder.records);
+    await writeExperimentReport(dir, experiment, results, folder.records);
+    folder.finish();
   } finally {
-    process.removeListener("SIGINT", onSigint);
+    stopHandlingInterrupts();
     options.signal?.removeEventListener("abort", onAbort);
   }
-
-  // Whatever stopped the runs, best.json and the report describe what is recorded.
-  const results = experimentResults(experiment, folder.records);
-  await writeBest(dir, experiment, results, folder.records);
-  await writeExperimentReport(dir, experiment, results, folder.records);
   const outcome: ExperimentOutcome = {
     dir,
     experiment,

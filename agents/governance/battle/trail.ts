@@ -3,9 +3,9 @@
 // interrupted run keeps what was decided), and gathered into governance.json at the end. Both are
 // built from the run's seeded decisions alone: the same scenario and seed give the same bytes.
 
-import { closeSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
 
+import { AppendFile } from "../../core/append-file.ts";
 import { stableJson } from "../../core/stable-json.ts";
 
 export const GOVERNANCE_FILES = { trail: "governance.jsonl", record: "governance.json" } as const;
@@ -32,16 +32,16 @@ export interface TrailEntry {
 
 export class GovernanceTrail {
   readonly entries: TrailEntry[] = [];
-  private fd: number | undefined;
+  private file: AppendFile | undefined;
 
-  /** Appends to `<dir>/governance.jsonl` when `dir` is given; keeps entries in memory either way. */
+  /** Appends to `<dir>/governance.jsonl` (whole lines only) when `dir` is given; keeps entries in memory either way. */
   constructor(dir?: string) {
-    this.fd = dir === undefined ? undefined : openSync(join(dir, GOVERNANCE_FILES.trail), "w");
+    this.file = dir === undefined ? undefined : new AppendFile(join(dir, GOVERNANCE_FILES.trail), "");
   }
 
   add(entry: TrailEntry): void {
     this.entries.push(entry);
-    if (this.fd !== undefined) writeSync(this.fd, `${JSON.stringify(JSON.parse(stableJson(entry)))}\n`);
+    this.file?.append(`${JSON.stringify(JSON.parse(stableJson(entry)))}\n`);
   }
 
   of(kind: TrailEntry["kind"]): TrailEntry[] {
@@ -49,7 +49,7 @@ export class GovernanceTrail {
   }
 
   close(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
-    this.fd = undefined;
+    this.file?.close();
+    this.file = undefined;
   }
 }
