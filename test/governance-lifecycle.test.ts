@@ -277,7 +277,12 @@ describe("governance lifecycle by hand", () => {
         changes: [parseChange("pool.feeBps=40")],
         description: "Quorum missed",
       });
-      await propose(s.chain, { from: deployer, changes: [parseChange("pool.feeBps=20")], description: "Voted down" });
+      // Another key: a second proposal on pool.feeBps would be refused while the first is pending.
+      await propose(s.chain, {
+        from: deployer,
+        changes: [parseChange("market.sellFeeBps=80")],
+        description: "Voted down",
+      });
       await refusedWithoutSending(
         s,
         () => queue(s.chain, { from: deployer, proposal: "#1" }),
@@ -368,7 +373,7 @@ describe("governance lifecycle by hand", () => {
     });
     const b = await propose(s.chain, {
       from: s.accounts[0]!,
-      changes: [parseChange("pool.feeBps=20")],
+      changes: [parseChange("market.sellFeeBps=80")],
       description: "B",
     });
     const all = await listProposals(s.chain);
