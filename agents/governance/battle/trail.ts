@@ -1,4 +1,5 @@
-// The governance trail of a run: every decision, proposal, vote, outcome, pause and monitored effect,
+// The governance trail of a run: every decision, proposal (and proposal refused before sending, with
+// why), vote, outcome, pause and monitored effect,
 // appended to governance.jsonl as it happens (one JSON object per line, written synchronously, so an
 // interrupted run keeps what was decided), and gathered into governance.json at the end. Both are
 // built from the run's seeded decisions alone: the same scenario and seed give the same bytes.
@@ -26,7 +27,8 @@ export interface TrailEntry {
     | "executed"
     | "effect"
     | "pause"
-    | "call-failed";
+    | "call-failed"
+    | "refused";
   [field: string]: unknown;
 }
 
