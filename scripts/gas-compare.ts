@@ -16,7 +16,8 @@ interface GasCompareTaskArguments {
   /** The run compared against it; required. */
   b?: string;
   by: string;
-  limit: number;
+  /** Rows per table, as typed ("0" = all). */
+  limit: string | number;
   /** Markdown file to write; undefined or "" for none. */
   out?: string;
 }
@@ -47,7 +48,7 @@ export default async function gasCompareTask(args: GasCompareTaskArguments, _hre
     return successfulResult(text);
   } catch (error) {
     if (error instanceof ArenaError) {
-      console.error(error.message);
+      console.error(`gas-compare: ${error.message}`);
       return errorResult(error.message);
     }
     throw error;
