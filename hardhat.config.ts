@@ -80,20 +80,17 @@ export default defineConfig({
       .addOption({
         name: "seeds",
         description: "Seeds: pairs of arms, with and without the change",
-        type: ArgumentType.INT,
-        defaultValue: 5,
+        defaultValue: "5",
       })
       .addOption({
         name: "blocks",
         description: "Blocks each arm runs after the change takes effect",
-        type: ArgumentType.INT,
-        defaultValue: 200,
+        defaultValue: "200",
       })
       .addOption({
         name: "warmup",
         description: "Scenario blocks to run first, so the evaluation starts from a lived-in market",
-        type: ArgumentType.INT,
-        defaultValue: 0,
+        defaultValue: "0",
       })
       .addOption({
         name: "out",
@@ -115,7 +112,7 @@ export default defineConfig({
         defaultValue: undefined,
       })
       .addOption({ name: "by", description: "function, agent, behaviour, policy or all", defaultValue: "all" })
-      .addOption({ name: "limit", description: "Rows per table (0 = all)", type: ArgumentType.INT, defaultValue: 0 })
+      .addOption({ name: "limit", description: "Rows per table (0 = all)", defaultValue: "0" })
       .setAction(() => import("./scripts/gas-profile.ts"))
       .build(),
     task("gas-compare", "Compare the gas profiles of two recorded runs side by side, with deltas")
@@ -132,7 +129,7 @@ export default defineConfig({
         defaultValue: undefined,
       })
       .addOption({ name: "by", description: "function, agent, behaviour, policy or all", defaultValue: "function" })
-      .addOption({ name: "limit", description: "Rows per table (0 = all)", type: ArgumentType.INT, defaultValue: 0 })
+      .addOption({ name: "limit", description: "Rows per table (0 = all)", defaultValue: "0" })
       .addOption({
         name: "out",
         description: "Also write the comparison as a markdown file",

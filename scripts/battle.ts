@@ -10,7 +10,9 @@ import { runBattle } from "../agents/run/battle.ts";
 import { formatLeaderboard } from "../agents/run/leaderboard-table.ts";
 import { RUN_FILES } from "../agents/run/run-files.ts";
 import { ArenaError, findCause } from "../agents/core/errors.ts";
-import { BattleError, BattleInterrupted } from "../agents/chain/errors.ts";
+import { Reader } from "../agents/core/document-reader.ts";
+import { BLOCKS, SEED } from "../agents/core/limits.ts";
+import { BattleInterrupted } from "../agents/chain/errors.ts";
 
 export const DEFAULT_SCENARIO = "scenarios/calm.yaml";
 
@@ -27,9 +29,11 @@ interface BattleTaskArguments {
 
 export default async function battleTask(args: BattleTaskArguments, hre: HardhatRuntimeEnvironment) {
   try {
-    const seed = parseOptionalInteger(args.seed, "--seed");
-    const blocks = parseOptionalInteger(args.blocks, "--blocks");
-    if (blocks !== undefined && blocks < 1n) throw new BattleError(`--blocks must be at least 1, got ${blocks}`);
+    // The same ranges and messages as the scenario's seed and blocks (core/limits.ts).
+    const options = new Reader();
+    const seed = args.seed === "" ? undefined : options.option(args.seed, "--seed", SEED);
+    const blocks = args.blocks === "" ? undefined : options.option(args.blocks, "--blocks", BLOCKS);
+    options.throwOptionIssues();
     const network = hre.globalOptions.network;
     const result = await runBattle(hre, {
       scenario: args.scenario === "" ? DEFAULT_SCENARIO : args.scenario,
@@ -62,10 +66,4 @@ export default async function battleTask(args: BattleTaskArguments, hre: Hardhat
     }
     throw error;
   }
-}
-
-function parseOptionalInteger(text: string, flag: string): bigint | undefined {
-  if (text === "") return undefined;
-  if (!/^\d+$/.test(text)) throw new BattleError(`${flag} must be a whole number, got ${JSON.stringify(text)}`);
-  return BigInt(text);
 }

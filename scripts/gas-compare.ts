@@ -17,7 +17,8 @@ interface GasCompareTaskArguments {
   /** The run compared against it; required. */
   b?: string;
   by: string;
-  limit: number;
+  /** Rows per table, as typed ("0" = all). */
+  limit: string | number;
   /** Markdown file to write; undefined or "" for none. */
   out?: string;
   /** Replace `out` if it exists. */

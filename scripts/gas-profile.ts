@@ -13,7 +13,8 @@ interface GasProfileTaskArguments {
   /** A run folder (or a gas.json file); required (undefined or "" when not given). */
   run?: string;
   by: string;
-  limit: number;
+  /** Rows per table, as typed ("0" = all). */
+  limit: string | number;
 }
 
 export default async function gasProfileTask(args: GasProfileTaskArguments, _hre: HardhatRuntimeEnvironment) {

@@ -19,6 +19,7 @@ import {
   type StepName,
 } from "./deploy.ts";
 import { ArenaError } from "../core/errors.ts";
+import { parseJsonText } from "../core/json-text.ts";
 import { MECHANISMS } from "../mechanisms/registry.ts";
 
 export const DEPLOYMENT_FORMAT_VERSION = 1;
@@ -117,13 +118,17 @@ export async function readDeploymentFile(path: string): Promise<DeploymentRecord
       `cannot read it: ${(error as Error).message} (deploy first: npx hardhat deploy --network <name>)`,
     ]);
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new DeploymentFileError(path, [`not JSON: ${(error as Error).message}`]);
+  const json = parseJsonText(text);
+  if (json.issues !== undefined) {
+    const [first] = json.issues;
+    if (first!.path === "(file)") throw new DeploymentFileError(path, [`not JSON: ${first!.got}`]);
+    // A key written twice is refused, as in a genesis file: JSON.parse would keep the last one silently.
+    throw new DeploymentFileError(
+      path,
+      json.issues.map((issue) => `${issue.path}: ${issue.got}; JSON keeps only the last, so ${issue.fix}`),
+    );
   }
-  return parseDeploymentRecord(json, path);
+  return parseDeploymentRecord(json.value, path);
 }
 
 /** Validates a deployment record; every problem is listed. */

@@ -8,7 +8,9 @@
 //   INCOMPLETE       present while an experiment runs in the folder; gone once best.json and
 //                    report.html describe every recorded run (a killed experiment leaves it)
 // A row is appended with one write of one line, so an interruption loses at most the line being
-// written; a resume drops a torn last line and skips every (engine, case, seed) already recorded.
+// written; a resume drops a torn last line, skips every (engine, case, seed) recorded as ok and runs
+// the failed ones again. The file is never rewritten: a retried run's new row follows its failed one,
+// and the last row of each (engine, case, seed) is the one that counts.
 // The folder is new, empty, or this experiment's own (--resume continues it, --force starts it over);
 // a battle's run folder or a folder of other files is refused, before any run starts.
 
@@ -60,13 +62,34 @@ export class ResultsFolder {
   /** The folder's last experiment stopped without writing best.json and report.html (it was killed). */
   readonly wasKilled: boolean;
 
-  private constructor(dir: string, experiment: Experiment, records: RunRecord[], wasKilled = false) {
+  /** Where each (engine, case, seed) is in `records`, so a retried run replaces its failed row there. */
+  private readonly positions = new Map<string, number>();
+
+  /** `rows` in file order; a later row of the same run supersedes an earlier one (a retry of a failure). */
+  private constructor(dir: string, experiment: Experiment, rows: RunRecord[], wasKilled = false) {
     this.dir = dir;
     this.wasKilled = wasKilled;
     this.parameterNames = experiment.parameters.map((p) => p.name);
     this.columns = runColumns(experiment);
-    this.records = records;
-    this.done = new Set(records.map((r) => doneKey(r.engine, r.caseKey, r.seed)));
+    this.records = [];
+    this.done = new Set();
+    for (const row of rows) this.remember(row);
+  }
+
+  /** Rows recorded as failed, which a resume runs again. */
+  get failed(): RunRecord[] {
+    return this.records.filter((r) => r.status === "failed");
+  }
+
+  private remember(record: RunRecord): void {
+    const key = doneKey(record.engine, record.caseKey, record.seed);
+    const at = this.positions.get(key);
+    if (at === undefined) {
+      this.positions.set(key, this.records.length);
+      this.records.push(record);
+    } else this.records[at] = record;
+    if (record.status === "ok") this.done.add(key);
+    else this.done.delete(key);
   }
 
   /**
@@ -128,6 +151,7 @@ export class ResultsFolder {
     rmSync(join(this.dir, INCOMPLETE_FILE), { force: true });
   }
 
+  /** True when the run is recorded as ok (a failed one is not done: a resume runs it again). */
   has(engine: RunEngine, caseKey: string, seed: bigint): boolean {
     return this.done.has(doneKey(engine, caseKey, seed));
   }
@@ -157,8 +181,7 @@ export class ResultsFolder {
         join(this.dir, RESULT_FILES.errors),
         `${record.engine} seed ${record.seed} ${record.caseKey}: ${error.replaceAll("\n", " | ")}\n`,
       );
-    this.records.push(record);
-    this.done.add(doneKey(record.engine, record.caseKey, record.seed));
+    this.remember(record);
   }
 }
 

@@ -12,6 +12,7 @@
 // curveVolatilityBps, in the same bps), and is recorded under its registry name.
 
 import { child } from "../core/document-reader.ts";
+import { WHAT_IF_BLOCKS, WHAT_IF_SEEDS } from "../core/limits.ts";
 import { metricNamed } from "../metrics/registry.ts";
 import { formatParameter, type GenesisParameter, type ParameterChange, readChange } from "../core/parameters.ts";
 import type { AgentConfig } from "./scenario-types.ts";
@@ -39,8 +40,6 @@ export interface GovernanceContext {
 }
 
 const DEFAULT_EVALUATION: EvaluationConfig = { seeds: 3, blocks: 30 };
-const MAX_SEEDS = 64;
-const MAX_WHAT_IF_BLOCKS = 10_000;
 
 export function readGovernance(
   r: ScenarioReader,
@@ -75,26 +74,9 @@ function readEvaluation(
   if (value === undefined) return { ...fallback };
   const o = r.fields(value, path, [], ["seeds", "blocks"]);
   if (o === undefined) return undefined;
-  const seeds =
-    o.seeds === undefined
-      ? fallback.seeds
-      : r.integer(
-          o.seeds,
-          child(path, "seeds"),
-          2n,
-          BigInt(MAX_SEEDS),
-          `a whole number of what-if runs from 2 to ${MAX_SEEDS} (two at least, for an interval)`,
-        );
+  const seeds = o.seeds === undefined ? fallback.seeds : r.wholeNumber(o.seeds, child(path, "seeds"), WHAT_IF_SEEDS);
   const blocks =
-    o.blocks === undefined
-      ? fallback.blocks
-      : r.integer(
-          o.blocks,
-          child(path, "blocks"),
-          1n,
-          BigInt(MAX_WHAT_IF_BLOCKS),
-          `a whole number of steps each what-if runs, from 1 to ${MAX_WHAT_IF_BLOCKS}`,
-        );
+    o.blocks === undefined ? fallback.blocks : r.wholeNumber(o.blocks, child(path, "blocks"), WHAT_IF_BLOCKS);
   return seeds === undefined || blocks === undefined ? undefined : { seeds, blocks };
 }
 

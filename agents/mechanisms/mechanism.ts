@@ -155,6 +155,8 @@ export interface GenesisRead<Section> {
   supplyCap?: { cap: bigint; name: string };
   /** Checks the bounds given for its parameters (every value governance may reach stays valid), recording problems. */
   checkBounds?(r: Reader, bounds: ReadonlyMap<string, { min: bigint; max: bigint }>): void;
+  /** Checks what the genesis mints in all (allocations and every mechanism's `minted`, within the cap), recording problems. */
+  checkGenesisSupply?(r: Reader, supply: bigint): void;
 }
 
 export interface GenesisPart<Section> {
