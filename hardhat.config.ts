@@ -37,7 +37,13 @@ export default defineConfig({
         defaultValue: "",
       })
       .addOption({ name: "blocks", description: "Blocks to run (the scenario's when empty)", defaultValue: "" })
-      .addOption({ name: "out", description: "Run folder (runs/<scenario>-seed<seed> when empty)", defaultValue: "" })
+      .addOption({
+        name: "out",
+        description:
+          "Run folder (runs/<scenario>-seed<seed>, or runs/<scenario>-<genesis>-seed<seed> with --genesis, when empty)",
+        defaultValue: "",
+      })
+      .addFlag({ name: "force", description: "Replace the run files of an --out folder that holds a run" })
       .addOption({
         name: "genesis",
         description: "Another genesis file for the same agents (the scenario's when empty)",
@@ -74,26 +80,24 @@ export default defineConfig({
       .addOption({
         name: "seeds",
         description: "Seeds: pairs of arms, with and without the change",
-        type: ArgumentType.INT,
-        defaultValue: 5,
+        defaultValue: "5",
       })
       .addOption({
         name: "blocks",
         description: "Blocks each arm runs after the change takes effect",
-        type: ArgumentType.INT,
-        defaultValue: 200,
+        defaultValue: "200",
       })
       .addOption({
         name: "warmup",
         description: "Scenario blocks to run first, so the evaluation starts from a lived-in market",
-        type: ArgumentType.INT,
-        defaultValue: 0,
+        defaultValue: "0",
       })
       .addOption({
         name: "out",
-        description: "Report path (runs/evaluate-<scenario>-<draft|id>.md when empty)",
+        description: "Report path (runs/evaluate-<scenario>-<changes|id>.md when empty)",
         defaultValue: "",
       })
+      .addFlag({ name: "force", description: "Replace the report if the file exists" })
       .addFlag({ name: "quiet", description: "No progress lines" })
       .setAction(() => import("./scripts/evaluate.ts"))
       .build(),
@@ -108,7 +112,7 @@ export default defineConfig({
         defaultValue: undefined,
       })
       .addOption({ name: "by", description: "function, agent, behaviour, policy or all", defaultValue: "all" })
-      .addOption({ name: "limit", description: "Rows per table (0 = all)", type: ArgumentType.INT, defaultValue: 0 })
+      .addOption({ name: "limit", description: "Rows per table (0 = all)", defaultValue: "0" })
       .setAction(() => import("./scripts/gas-profile.ts"))
       .build(),
     task("gas-compare", "Compare the gas profiles of two recorded runs side by side, with deltas")
@@ -125,13 +129,14 @@ export default defineConfig({
         defaultValue: undefined,
       })
       .addOption({ name: "by", description: "function, agent, behaviour, policy or all", defaultValue: "function" })
-      .addOption({ name: "limit", description: "Rows per table (0 = all)", type: ArgumentType.INT, defaultValue: 0 })
+      .addOption({ name: "limit", description: "Rows per table (0 = all)", defaultValue: "0" })
       .addOption({
         name: "out",
         description: "Also write the comparison as a markdown file",
         type: ArgumentType.STRING_WITHOUT_DEFAULT,
         defaultValue: undefined,
       })
+      .addFlag({ name: "force", description: "Replace the --out file if it exists" })
       .setAction(() => import("./scripts/gas-compare.ts"))
       .build(),
     task(
@@ -296,6 +301,10 @@ export default defineConfig({
       })
       .addOption({ name: "out", description: "Results folder (experiments/out/<name> when empty)", defaultValue: "" })
       .addFlag({ name: "resume", description: "Continue the runs already recorded in the results folder" })
+      .addFlag({
+        name: "force",
+        description: "Start over in a results folder that holds an experiment (its result files are replaced)",
+      })
       .addFlag({ name: "quiet", description: "No progress bar" })
       .setAction(() => import("./scripts/experiment.ts"))
       .build(),

@@ -222,20 +222,27 @@ const m = await memory();
 console.log(
   `rssMiB          ${m.rssMiB.toFixed(0)}    (target < 1024)  ${m.agents} agents × ${m.blocks} blocks, ${m.txs} txs in ${m.seconds.toFixed(0)} s, ${m.txPerSecond.toFixed(0)} tx/s`,
 );
-// Three rounds, each on its own chain (the first also warms the process up); the median ratio stands.
-const rounds = [await overhead(), await overhead(), await overhead()];
-const ratios = rounds.map((r) => r.battleTxPerSecond / r.rawTxPerSecond);
-const median = [...ratios].sort((a, b) => a - b)[1]!;
-const o = rounds[ratios.indexOf(median)]!;
+/** Rounds per ratio, each on its own chain (the first also warms the process up); the median stands. */
+const ROUNDS = 5;
+async function rounds<T>(round: () => Promise<T>): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < ROUNDS; i++) out.push(await round());
+  return out;
+}
+const medianOf = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[(xs.length - 1) / 2]!;
+
+const overheadRounds = await rounds(overhead);
+const ratios = overheadRounds.map((r) => r.battleTxPerSecond / r.rawTxPerSecond);
+const median = medianOf(ratios);
+const o = overheadRounds[ratios.indexOf(median)]!;
 const overheadRatio = median;
 console.log(`overhead rounds ${ratios.map((r) => r.toFixed(3)).join(", ")} (median stands)`);
 console.log(
   `overheadRatio   ${overheadRatio.toFixed(3)}  (target ≥ 0.9)  battle ${o.battleTxPerSecond.toFixed(0)} tx/s, raw replay ${o.rawTxPerSecond.toFixed(0)} tx/s; ${o.txs} txs in ${o.blocks} blocks`,
 );
-// Three rounds, as for the overhead: the median ratio stands.
-const rpcRounds = [await inProcessVsRpc(), await inProcessVsRpc(), await inProcessVsRpc()];
+const rpcRounds = await rounds(inProcessVsRpc);
 const rpcRatios = rpcRounds.map((x) => x.inProcessTxPerSecond / x.rpcTxPerSecond);
-const inProcessVsRpcRatio = [...rpcRatios].sort((a, b) => a - b)[1]!;
+const inProcessVsRpcRatio = medianOf(rpcRatios);
 const r = rpcRounds[rpcRatios.indexOf(inProcessVsRpcRatio)]!;
 console.log(`rpc rounds ${rpcRatios.map((x) => x.toFixed(2)).join(", ")} (median stands)`);
 console.log(

@@ -5,7 +5,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { successfulResult } from "hardhat/utils/result";
 
 import { ADVANCE_TARGETS, type AdvanceTarget, advance } from "../agents/governance/lifecycle/advance.ts";
-import { isoTime } from "../agents/governance/protocol/display.ts";
+import { formatTime } from "../agents/governance/protocol/display.ts";
 import { GovernanceError } from "../agents/governance/lifecycle/errors.ts";
 import { openTaskChain, optionalWholeNumber, reportTaskError } from "../agents/governance/lifecycle/task-support.ts";
 
@@ -29,7 +29,7 @@ export default async function advanceTask(args: AdvanceTaskArguments, hre: Hardh
       ...(seconds === undefined ? {} : { seconds }),
     });
     const mined = result.minedBlocks === 0n ? "already there, nothing mined" : `mined ${result.minedBlocks} block(s)`;
-    console.log(`${result.reached}: ${mined}; now block ${result.block} at ${isoTime(result.timestamp)}`);
+    console.log(`${result.reached}: ${mined}; now block ${result.block} at ${formatTime(result.timestamp)}`);
     return successfulResult(result.block.toString());
   } catch (error) {
     return reportTaskError("advance", error);

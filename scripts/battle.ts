@@ -1,4 +1,4 @@
-// `npx hardhat battle [--scenario scenarios/x.yaml] [--seed N] [--blocks N] [--out dir] [--network name] [--allow-live]`:
+// `npx hardhat battle [--scenario scenarios/x.yaml] [--seed N] [--blocks N] [--out dir] [--force] [--network name] [--allow-live]`:
 // runs one scenario block by block and writes its run folder. The work is in agents/run/battle.ts.
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
@@ -10,7 +10,9 @@ import { runBattle } from "../agents/run/battle.ts";
 import { formatLeaderboard } from "../agents/run/leaderboard-table.ts";
 import { RUN_FILES } from "../agents/run/run-files.ts";
 import { ArenaError, findCause } from "../agents/core/errors.ts";
-import { BattleError, BattleInterrupted } from "../agents/chain/errors.ts";
+import { Reader } from "../agents/core/document-reader.ts";
+import { BLOCKS, SEED } from "../agents/core/limits.ts";
+import { BattleInterrupted } from "../agents/chain/errors.ts";
 
 export const DEFAULT_SCENARIO = "scenarios/calm.yaml";
 
@@ -20,15 +22,18 @@ interface BattleTaskArguments {
   blocks: string;
   out: string;
   genesis: string;
+  force: boolean;
   allowLive: boolean;
   quiet: boolean;
 }
 
 export default async function battleTask(args: BattleTaskArguments, hre: HardhatRuntimeEnvironment) {
   try {
-    const seed = parseOptionalInteger(args.seed, "--seed");
-    const blocks = parseOptionalInteger(args.blocks, "--blocks");
-    if (blocks !== undefined && blocks < 1n) throw new BattleError(`--blocks must be at least 1, got ${blocks}`);
+    // The same ranges and messages as the scenario's seed and blocks (core/limits.ts).
+    const options = new Reader();
+    const seed = args.seed === "" ? undefined : options.option(args.seed, "--seed", SEED);
+    const blocks = args.blocks === "" ? undefined : options.option(args.blocks, "--blocks", BLOCKS);
+    options.throwOptionIssues();
     const network = hre.globalOptions.network;
     const result = await runBattle(hre, {
       scenario: args.scenario === "" ? DEFAULT_SCENARIO : args.scenario,
@@ -36,6 +41,7 @@ export default async function battleTask(args: BattleTaskArguments, hre: Hardhat
       ...(blocks === undefined ? {} : { blocks: Number(blocks) }),
       ...(args.out === "" ? {} : { out: args.out }),
       ...(args.genesis === "" ? {} : { genesis: args.genesis }),
+      force: args.force,
       ...(network === undefined ? {} : { network }),
       allowLive: args.allowLive,
       quiet: args.quiet,
@@ -61,10 +67,4 @@ export default async function battleTask(args: BattleTaskArguments, hre: Hardhat
     }
     throw error;
   }
-}
-
-function parseOptionalInteger(text: string, flag: string): bigint | undefined {
-  if (text === "") return undefined;
-  if (!/^\d+$/.test(text)) throw new BattleError(`${flag} must be a whole number, got ${JSON.stringify(text)}`);
-  return BigInt(text);
 }

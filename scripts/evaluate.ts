@@ -1,5 +1,5 @@
 // `npx hardhat evaluate --change market.buyFeeBps=150[,key=value…] | --id <proposal id> [--scenario s.yaml]
-// [--seeds 5] [--blocks 200] [--warmup 0] [--out report.md] [--network name]`: tests a proposal on
+// [--seeds 5] [--blocks 200] [--warmup 0] [--out report.md] [--force] [--network name]`: tests a proposal on
 // snapshots with the scenario's agents, with and without the change, writes a forum-ready markdown
 // report and predicts the vote. The work is in agents/governance/evaluation/run-evaluation.ts.
 
@@ -13,16 +13,20 @@ import { WhatIfError } from "../agents/governance/evaluation/what-if.ts";
 import { loadScenario } from "../agents/inputs/scenario.ts";
 import { DEFAULT_SCENARIO } from "./battle.ts";
 import { ArenaError } from "../agents/core/errors.ts";
+import { Reader } from "../agents/core/document-reader.ts";
+import { formatInterval } from "../agents/core/interval.ts";
+import { EVALUATION_BLOCKS, EVALUATION_SEEDS, SEED, WARMUP_BLOCKS } from "../agents/core/limits.ts";
 
 interface EvaluateTaskArguments {
   scenario: string;
   change: string;
   id: string;
   description: string;
-  seeds: number;
-  blocks: number;
-  warmup: number;
+  seeds: string;
+  blocks: string;
+  warmup: string;
   out: string;
+  force: boolean;
   quiet: boolean;
 }
 
@@ -30,6 +34,12 @@ export default async function evaluateTask(args: EvaluateTaskArguments, hre: Har
   try {
     if (args.id !== "" && !/^\d+$/.test(args.id))
       throw new WhatIfError(`--id must be a proposal id (a whole number), got ${JSON.stringify(args.id)}`);
+    // The ranges a scenario's governance evaluation has (core/limits.ts), checked before anything runs.
+    const options = new Reader();
+    const seeds = options.option(args.seeds, "--seeds", EVALUATION_SEEDS);
+    const blocks = options.option(args.blocks, "--blocks", EVALUATION_BLOCKS);
+    const warmup = options.option(args.warmup, "--warmup", WARMUP_BLOCKS);
+    options.throwOptionIssues();
     const changes =
       args.change === ""
         ? undefined
@@ -39,17 +49,22 @@ export default async function evaluateTask(args: EvaluateTaskArguments, hre: Har
             .filter((text) => text !== "")
             .map(parseChange);
     const scenario = await loadScenario(args.scenario === "" ? DEFAULT_SCENARIO : args.scenario);
+    if (scenario.seed + seeds! - 1n > SEED.max)
+      throw new WhatIfError(
+        `--seeds ${seeds} from the scenario's seed ${scenario.seed} would pass the largest seed, ${SEED.max}: use --seeds ${SEED.max - scenario.seed + 1n} or fewer, or a scenario with a lower seed`,
+      );
     const network = hre.globalOptions.network;
     const result = await runEvaluationTask(hre, {
       scenario,
       ...(changes === undefined ? {} : { changes }),
       ...(args.id === "" ? {} : { id: BigInt(args.id) }),
       ...(args.description === "" ? {} : { description: args.description }),
-      seeds: args.seeds,
-      blocks: args.blocks,
-      warmup: args.warmup,
+      seeds: Number(seeds),
+      blocks: Number(blocks),
+      warmup: Number(warmup),
       ...(network === undefined ? {} : { network }),
       ...(args.out === "" ? {} : { out: args.out }),
+      force: args.force,
       log: (line) => {
         if (!args.quiet) process.stderr.write(`${line}\n`);
       },
@@ -60,10 +75,15 @@ export default async function evaluateTask(args: EvaluateTaskArguments, hre: Har
     );
     for (const m of e.metrics) {
       const d = m.difference;
+      const verdict = d.n < 2 ? "" : m.significant ? "" : "  (noise)";
       console.log(
-        `  ${m.label.padEnd(30)} ${d.mean >= 0 ? "+" : ""}${d.mean.toPrecision(4)} ± ${d.halfWidth.toPrecision(2)} ${m.unit}${m.significant ? "" : "  (noise)"}`,
+        `  ${m.label.padEnd(30)} ${formatInterval(d, 4, { signed: true, unit: m.unit, what: "seed" })}${verdict}`,
       );
     }
+    if (e.seeds.length < 2)
+      console.log(
+        "  (one seed: these are single differences with no 95% interval, and nothing is called beyond noise; --seeds 5 gives useful intervals)",
+      );
     console.log(`\nPredicted: ${prediction.state} — ${prediction.why}`);
     if (prediction.others.length > 0) console.log(`           ${otherDelegates(prediction)[0]}`);
     console.log(`Report:    ${result.path}`);

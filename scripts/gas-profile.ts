@@ -13,7 +13,8 @@ interface GasProfileTaskArguments {
   /** A run folder (or a gas.json file); required (undefined or "" when not given). */
   run?: string;
   by: string;
-  limit: number;
+  /** Rows per table, as typed ("0" = all). */
+  limit: string | number;
 }
 
 export default async function gasProfileTask(args: GasProfileTaskArguments, _hre: HardhatRuntimeEnvironment) {
@@ -28,7 +29,7 @@ export default async function gasProfileTask(args: GasProfileTaskArguments, _hre
     return successfulResult(text);
   } catch (error) {
     if (error instanceof ArenaError) {
-      console.error(error.message);
+      console.error(`gas-profile: ${error.message}`);
       return errorResult(error.message);
     }
     throw error;

@@ -4,7 +4,7 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { successfulResult } from "hardhat/utils/result";
 
-import { isoTime } from "../agents/governance/protocol/display.ts";
+import { formatTime } from "../agents/governance/protocol/display.ts";
 import { GovernanceError } from "../agents/governance/lifecycle/errors.ts";
 import { formatProposalDetail, formatProposalTable } from "../agents/governance/lifecycle/format-proposals.ts";
 import { PROPOSAL_STATES, type ProposalState } from "../agents/governance/protocol/proposal.ts";
@@ -22,7 +22,7 @@ export default async function proposalsTask(args: ProposalsTaskArguments, hre: H
     const chain = await openTaskChain(hre);
     const latest = await chain.client.getBlock();
     console.log(
-      `"${chain.networkName}" (chain ${chain.chainId}) at block ${latest.number}, ${isoTime(latest.timestamp)}`,
+      `"${chain.networkName}" (chain ${chain.chainId}) at block ${latest.number}, ${formatTime(latest.timestamp)}`,
     );
     if (args.id !== "") {
       console.log(formatProposalDetail(await getProposal(chain, args.id)));

@@ -7,7 +7,7 @@ import { successfulResult } from "hardhat/utils/result";
 
 import { parseChange, ProposalRefused } from "../agents/governance/protocol/changes.ts";
 import { type ParameterChange } from "../agents/core/parameters.ts";
-import { isoTime } from "../agents/governance/protocol/display.ts";
+import { formatTime } from "../agents/governance/protocol/display.ts";
 import { accountAt, assertSendAllowed } from "../agents/governance/lifecycle/governance-chain.ts";
 import { propose } from "../agents/governance/lifecycle/propose.ts";
 import { openTaskChain, reportTaskError } from "../agents/governance/lifecycle/task-support.ts";
@@ -35,7 +35,7 @@ export default async function proposeTask(args: ProposeTaskArguments, hre: Hardh
     console.log(`  id        ${result.id}`);
     for (const [i, line] of result.lines.entries()) console.log(`  ${i === 0 ? "changes " : "        "}  ${line}`);
     console.log(`  voting    from block ${result.snapshot + 1n} through block ${result.deadline}`);
-    console.log(`  execution ${isoTime(result.estimate.timestamp)} at the earliest (${result.estimate.assumption})`);
+    console.log(`  execution ${formatTime(result.estimate.timestamp)} at the earliest (${result.estimate.assumption})`);
     const network = `--network ${chain.networkName}`;
     console.log(
       `Next: ${chain.local ? `npx hardhat advance --to start --id ${n} ${network}, then ` : ""}npx hardhat vote --id ${n} --support for --reason "…" ${network}`,

@@ -4,7 +4,7 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { successfulResult } from "hardhat/utils/result";
 
-import { isoTime } from "../agents/governance/protocol/display.ts";
+import { formatTime } from "../agents/governance/protocol/display.ts";
 import { accountAt, assertSendAllowed } from "../agents/governance/lifecycle/governance-chain.ts";
 import { queue } from "../agents/governance/lifecycle/queue.ts";
 import { openTaskChain, reportTaskError } from "../agents/governance/lifecycle/task-support.ts";
@@ -22,9 +22,7 @@ export default async function queueTask(args: QueueTaskArguments, hre: HardhatRu
     const from = await accountAt(chain, args.from);
     const result = await queue(chain, { from, proposal: args.id });
     const n = result.proposal.index;
-    console.log(
-      `Proposal #${n} queued (tx ${result.txHash}); it may execute from ${result.eta} (${isoTime(result.eta)})`,
-    );
+    console.log(`Proposal #${n} queued (tx ${result.txHash}); it may execute from ${formatTime(result.eta)}`);
     const network = `--network ${chain.networkName}`;
     console.log(
       `Next: ${chain.local ? `npx hardhat advance --to eta --id ${n} ${network}, then ` : ""}npx hardhat execute --id ${n} ${network}`,

@@ -30,14 +30,16 @@ describe("battle task", function () {
       let stderr = "";
       child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
       const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-      const steps = join(dir, "steps.csv");
-      for (let i = 0; i < 600 && !(existsSync(steps) && readFileSync(steps, "utf8").split("\n").length > 30); i++)
+      // While it runs, the battle writes <out>.partial; it becomes <out> when the battle ends.
+      const growing = join(`${dir}.partial`, "steps.csv");
+      for (let i = 0; i < 600 && !(existsSync(growing) && readFileSync(growing, "utf8").split("\n").length > 30); i++)
         await new Promise((r) => setTimeout(r, 100));
       child.kill("SIGINT");
       expect(await exited).to.equal(130);
       expect(stderr).to.match(/battle: interrupted by SIGINT \(Ctrl-C\)\n(\d+) of 100000 blocks are recorded in /);
       const recorded = Number(/(\d+) of 100000 blocks/.exec(stderr)![1]);
-      expect((await readStepsCsv(steps)).length).to.equal(recorded);
+      expect((await readStepsCsv(join(dir, "steps.csv"))).length).to.equal(recorded);
+      expect(existsSync(`${dir}.partial`)).to.equal(false);
       const summary = await readSummary(join(dir, "summary.json"));
       expect(summary.completion).to.deep.include({ stepsRecorded: recorded, complete: false });
       expect(existsSync(join(dir, "report.html"))).to.equal(true);

@@ -378,6 +378,7 @@ describe("genesis files", function () {
       const steep = mutated((g) => {
         g.curve.growthRate = g.parameters["curve.growthRate"].max = "0.00002";
         g.parameters["curve.initialPrice"].max = "0.01";
+        g.reserve = "1000000"; // the steeper curve costs more to mint the genesis supply on
       }, "genesis/exponential.json");
       const issues = issuesOf(steep);
       expect(issues[0]).to.deep.include({
@@ -456,6 +457,7 @@ describe("genesis files", function () {
         mutated((g) => {
           g.curve.growthRate = g.parameters["curve.growthRate"].max = rate;
           g.parameters["curve.initialPrice"].max = "0.01";
+          g.reserve = "1000000"; // the steeper curve costs more to mint the genesis supply on
         }, "genesis/exponential.json");
       expect(parseGenesis(exponential("0.000001842068074395"), "x.json").curve).to.deep.include({
         growthRateWad: 1_842_068_074_395n,
@@ -480,6 +482,7 @@ describe("genesis files", function () {
         mutated((g) => {
           g.curve.slope = g.parameters["curve.slope"].max = slope;
           g.parameters["curve.basePrice"].max = "0.01";
+          g.reserve = "10000000000"; // the steeper curve costs more to mint the genesis supply on
         });
       expect(parseGenesis(linear("0.00199999998"), "x.json").curve).to.deep.include({
         slopeWad: 1_999_999_980_000_000n,
@@ -759,6 +762,9 @@ describe("genesis files", function () {
         "MAX_SIGMOID_EXPONENT_WAD",
         "MAX_FEE_BPS",
         "MINIMUM_LIQUIDITY",
+        "RATE_FLOOR_BPS",
+        "RATE_CAP_BPS",
+        "MAX_LOCK_SECONDS",
       ]) {
         expect(limits[name], name).to.equal(constant(name));
       }

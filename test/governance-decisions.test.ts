@@ -54,7 +54,7 @@ describe("governance decisions", function () {
       const { candidates, refused } = draftCandidates(store, ["market.buyFeeBps"], [1], 1_000n + DAY - 1n);
       expect(candidates).to.deep.equal([]);
       expect(refused).to.have.length(2);
-      expect(refused[0]!.problem).to.match(/may not change before 87400/);
+      expect(refused[0]!.problem).to.match(/may not change before 1970-01-02T00:16:40Z \(unix 87400\)/);
     });
   });
 

@@ -22,6 +22,7 @@ import {
 import { queue } from "../agents/governance/lifecycle/queue.ts";
 import { vote } from "../agents/governance/lifecycle/vote.ts";
 import { loadSystemAbis } from "../agents/chain/system.ts";
+import { isoTime } from "../agents/governance/protocol/display.ts";
 import { deployFixture } from "./fixtures.ts";
 
 const connection = await network.create();
@@ -210,9 +211,9 @@ describe("governance lifecycle by hand", () => {
             description: "Too soon",
           }),
         ProposalRefused,
-        /market\.buyFeeBps may not change before \d+/,
+        /market\.buyFeeBps may not change before \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(unix \d+\) \(last set at .*Z, then at least 1 d between updates\), but this proposal would execute at .*Z \(unix \d+\)/,
       );
-      const wait = BigInt(/wait (\d+) s more/.exec(error.message)![1]!);
+      const wait = BigInt(/wait [^(]+ \((\d+) s\) more/.exec(error.message)![1]!);
       // A day from the deployment, less the vote (51 blocks at 1 s) and the timelock's hour.
       expect(wait > BigInt(DAY) - 3600n - 51n - 120n && wait <= BigInt(DAY) - 3600n - 51n).to.equal(
         true,
@@ -276,7 +277,12 @@ describe("governance lifecycle by hand", () => {
         changes: [parseChange("pool.feeBps=40")],
         description: "Quorum missed",
       });
-      await propose(s.chain, { from: deployer, changes: [parseChange("pool.feeBps=20")], description: "Voted down" });
+      // Another key: a second proposal on pool.feeBps would be refused while the first is pending.
+      await propose(s.chain, {
+        from: deployer,
+        changes: [parseChange("market.sellFeeBps=80")],
+        description: "Voted down",
+      });
       await refusedWithoutSending(
         s,
         () => queue(s.chain, { from: deployer, proposal: "#1" }),
@@ -332,7 +338,7 @@ describe("governance lifecycle by hand", () => {
         () => execute(s.chain, { from: deployer, proposal: "#1" }),
         ActionRefused,
         new RegExp(
-          `may execute from ${eta} \\(.*\\), 1 h after the latest block; wait; on this local chain: npx hardhat advance --to eta --id 1`,
+          `may execute from ${isoTime(eta)} \\(unix ${eta}\\), 1 h after the latest block \\(.*Z \\(unix \\d+\\)\\); wait; on this local chain: npx hardhat advance --to eta --id 1`,
         ),
       );
       await advance(s.chain, { seconds: 3000n });
@@ -367,7 +373,7 @@ describe("governance lifecycle by hand", () => {
     });
     const b = await propose(s.chain, {
       from: s.accounts[0]!,
-      changes: [parseChange("pool.feeBps=20")],
+      changes: [parseChange("market.sellFeeBps=80")],
       description: "B",
     });
     const all = await listProposals(s.chain);

@@ -150,7 +150,7 @@ describe("governance tasks from the CLI (--network localhost)", function () {
     await rpc("hardhat_mine", ["0x40", "0x1"]);
     expect(succeeded(await hardhat("queue", "--id", "1", ...network))).to.include("Proposal #1 queued");
     expect(refused(await hardhat("execute", "--id", "1", ...network))).to.match(
-      /execute refused before sending: proposal #1 may execute from \d+ .*after the latest block/,
+      /execute refused before sending: proposal #1 may execute from \S+Z \(unix \d+\), 1 h .*after the latest block/,
     );
     await rpc("evm_increaseTime", [3_600]);
     await rpc("evm_mine");

@@ -192,6 +192,37 @@ describe("scenario governance section", function () {
     );
   });
 
+  it("refuses a scripted change outside its parameter's bounds when the file is read, as propose would", function () {
+    const issue = expectIssue(
+      { script: [{ step: 2, agent: "whale", propose: { label: "x", changes: ["market.buyFeeBps=9999"] } }] },
+      "governance.script[0].propose.changes[0]",
+      "a value within market.buyFeeBps's bounds [0, 300]",
+    );
+    expect(issue.got).to.equal('"market.buyFeeBps=9999"');
+    expect(issue.fix).to.equal(
+      "propose a value within them, or widen parameters.market.buyFeeBps in genesis/default.json",
+    );
+    expectIssue(
+      {
+        script: [
+          {
+            step: 2,
+            agent: "whale",
+            propose: { label: "x", changes: ["curve.basePrice=0.011", "curve.basePrice=0.012"] },
+          },
+        ],
+      },
+      "governance.script[0].propose.changes[1]",
+      "each parameter once in a proposal",
+    );
+    // Within its bounds, a value is for the run to judge (its step and interval depend on what happened before).
+    const read = parseScenario(
+      base({ script: [{ step: 2, agent: "whale", propose: { label: "x", changes: ["market.buyFeeBps=300"] } }] }),
+      "t.yaml",
+    );
+    expect(read.governance!.script[0]!.action).to.deep.include({ changes: [{ key: "market.buyFeeBps", value: 300n }] });
+  });
+
   it("checks a script: one action per entry, changes in human units, votes on earlier scripted proposals", function () {
     expectIssue(
       { script: [{ step: 2, agent: "whale", delegate: "self", vote: { proposal: "x", support: "for" } }] },

@@ -576,7 +576,7 @@ describe("scenario files", function () {
       expectIssue(
         mutated((s) => (s.blocks = 0)),
         "blocks",
-        "at least 1",
+        "from 1 to 10000000",
         "0",
       );
       expectIssue(

@@ -56,13 +56,18 @@ export async function loadSystemAbis(artifacts: ArtifactSource): Promise<SystemA
 export const TRADED_CONTRACTS = ["market", "pool", "vesting", "quote", "token"] as const;
 export type TradedContract = (typeof TRADED_CONTRACTS)[number];
 
-export type SystemAddresses = Record<TradedContract, Address> & { lens: Address; treasury: Address };
+/** The contracts of optional mechanisms (deployed only when the genesis has their section). */
+export const OPTIONAL_TRADED_CONTRACTS = [] as const;
+export type OptionalTradedContract = (typeof OPTIONAL_TRADED_CONTRACTS)[number];
+
+export type SystemAddresses = Record<TradedContract, Address> &
+  Partial<Record<OptionalTradedContract, Address>> & { lens: Address; treasury: Address };
 
 /** Contract name by lower-case address, to attribute receipts. */
 export function contractNames(addresses: SystemAddresses): Map<string, string> {
   const names = new Map<string, string>();
-  for (const [key, address] of Object.entries(addresses) as [keyof SystemAddresses, Address][]) {
-    if (key === "treasury") continue;
+  for (const [key, address] of Object.entries(addresses) as [keyof SystemAddresses, Address | undefined][]) {
+    if (key === "treasury" || address === undefined) continue;
     names.set(address.toLowerCase(), SYSTEM_ARTIFACTS[key]);
   }
   return names;

@@ -5,6 +5,7 @@
 import { getAddress, isAddress, ZeroAddress } from "ethers";
 
 import { ArenaError } from "./errors.ts";
+import { expectedWhole, type WholeRange } from "./limits.ts";
 import { formatDecimal, parseDecimal, parseDuration } from "./units.ts";
 
 /** One problem of an input document: where, what was expected, what it held, and how to fix it. */
@@ -21,12 +22,14 @@ export class DocumentError extends ArenaError {
   readonly source: string;
   readonly issues: DocumentIssue[];
 
+  /** `source` names the file; "" for a command line's options (their paths are the flags). */
   constructor(source: string, issues: DocumentIssue[]) {
+    const prefix = source === "" ? "" : `${source}: `;
     const lines = issues.map(
       (issue) =>
-        `${source}: ${issue.path}: expected ${issue.expected}, got ${issue.got}${issue.fix === undefined ? "" : `; ${issue.fix}`}`,
+        `${prefix}${issue.path}: expected ${issue.expected}, got ${issue.got}${issue.fix === undefined ? "" : `; ${issue.fix}`}`,
     );
-    const heading = issues.length === 1 ? "" : `${source}: ${issues.length} problems\n`;
+    const heading = issues.length === 1 ? "" : `${prefix}${issues.length} problems\n`;
     super(heading + lines.join("\n"));
     this.source = source;
     this.issues = issues;
@@ -35,6 +38,13 @@ export class DocumentError extends ArenaError {
 
 /** A genesis file's problems. */
 export class GenesisError extends DocumentError {}
+
+/** Every problem of a task's command-line options (`--seed: expected …, got …`), checked before anything runs. */
+export class OptionError extends DocumentError {
+  constructor(issues: DocumentIssue[]) {
+    super("", issues);
+  }
+}
 
 /** Who an allocation, a schedule or the guardian role goes to; resolved to an address at deployment. */
 export type AccountRef =
@@ -123,6 +133,52 @@ export class Reader {
     return value;
   }
 
+  /**
+   * A whole number in `range`, as a file writes it: a number, or with `digits` also a string of digits
+   * (a YAML or JSON number above 2⁵³ has already lost digits, so such a number is refused with that fix).
+   */
+  whole(value: unknown, path: string, range: WholeRange, options: { digits?: boolean } = {}): bigint | undefined {
+    const expected = `${expectedWhole(range)}${options.digits === true ? ", or a string of its digits" : ""}`;
+    if (typeof value === "number" && Number.isInteger(value) && !Number.isSafeInteger(value)) {
+      return this.failText(
+        path,
+        expected,
+        String(value),
+        options.digits === true
+          ? `write it as a string of digits: numbers above ${Number.MAX_SAFE_INTEGER} lose digits`
+          : undefined,
+      );
+    }
+    const text =
+      typeof value === "number" && Number.isSafeInteger(value)
+        ? String(value)
+        : options.digits === true && typeof value === "string"
+          ? value
+          : undefined;
+    if (text === undefined || !/^\d{1,40}$/.test(text)) return this.fail(path, expected, value);
+    const whole = BigInt(text);
+    if (whole < range.min || whole > range.max) return this.fail(path, expected, value);
+    return whole;
+  }
+
+  /** `whole` as a JavaScript number, for ranges within 2⁵³ (blocks, copies, workers). */
+  wholeNumber(value: unknown, path: string, range: WholeRange): number | undefined {
+    const whole = this.whole(value, path, range);
+    return whole === undefined ? undefined : Number(whole);
+  }
+
+  /** A command-line option's text as a whole number in `range`, with the message a file's field of that range gets. */
+  option(text: string, flag: string, range: WholeRange): bigint | undefined {
+    if (!/^\d+$/.test(text) || BigInt(text) < range.min || BigInt(text) > range.max)
+      return this.fail(flag, expectedWhole(range), text);
+    return BigInt(text);
+  }
+
+  /** Throws an OptionError listing every problem recorded (the reader read a command line). */
+  throwOptionIssues(): void {
+    if (this.issues.length > 0) throw new OptionError(this.issues);
+  }
+
   decimal(value: unknown, path: string, decimals: number, max: bigint, expected: string): bigint | undefined {
     if (typeof value !== "string") return this.fail(path, expected, value);
     const parsed = parseDecimal(value, decimals);
@@ -188,4 +244,49 @@ export function positive(
 ): bigint | undefined {
   if (value === 0n) return r.fail(path, `${expected}, greater than 0`, raw);
   return value;
+}
+
+/**
+ * The allowed name nearest to `given`, for a "did you mean" fix; undefined when none is near. Names are
+ * compared whole and without case, by edit distance; a name that `given` begins (a field written
+ * without its unit, "priorityFee" for "priorityFeeGwei") counts as one edit. Ties go to the name sharing
+ * the longer beginning with `given`, so "blockSecond" finds blockSeconds, not blocks.
+ */
+export function closest(given: string, allowed: readonly string[]): string | undefined {
+  const lower = given.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  let bestShared = -1;
+  for (const name of allowed) {
+    const candidate = name.toLowerCase();
+    const edits = editDistance(lower, candidate);
+    const distance = lower.length >= 4 && candidate.startsWith(lower) ? Math.min(1, edits) : edits;
+    const shared = sharedPrefix(lower, candidate);
+    if (distance < bestDistance || (distance === bestDistance && shared > bestShared)) {
+      best = name;
+      bestDistance = distance;
+      bestShared = shared;
+    }
+  }
+  const tolerance = Math.max(1, Math.min(3, Math.floor(given.length / 3)));
+  return bestDistance <= tolerance ? best : undefined;
+}
+
+function sharedPrefix(a: string, b: string): number {
+  let n = 0;
+  while (n < a.length && n < b.length && a[n] === b[n]) n++;
+  return n;
+}
+
+/** Levenshtein distance: insertions, deletions and substitutions of one character each. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
 }

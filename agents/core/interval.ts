@@ -5,7 +5,7 @@ import { mean, sampleStdev } from "./stats.ts";
 
 export interface Interval {
   mean: number;
-  /** Lower and upper ends of the 95% interval (equal to the mean with fewer than two values). */
+  /** Lower and upper ends of the 95% interval (equal to the mean with fewer than two values, where there is none: see formatInterval). */
   low: number;
   high: number;
   halfWidth: number;
@@ -50,7 +50,24 @@ export function isSignificant(interval: Interval): boolean {
   return interval.n >= 2 && (interval.low > 0 || interval.high < 0);
 }
 
-/** "1.23 ± 0.45" with `digits` significant digits. */
-export function formatInterval(interval: Interval, digits = 3): string {
-  return `${interval.mean.toPrecision(digits)} ± ${interval.halfWidth.toPrecision(2)}`;
+/** What the values of an interval are ("seed", the default), for the note of an interval with one value. */
+export interface IntervalFormat {
+  /** A "+" before a positive mean (an effect). */
+  signed?: boolean;
+  /** After the numbers: "1.23 ± 0.45 bps". */
+  unit?: string;
+  what?: string;
+}
+
+/**
+ * "1.23 ± 0.45" with `digits` significant digits; with fewer than two values there is no interval, and
+ * it says so instead of a "± 0" that would read as certainty: "1.23 ± n/a (1 seed)".
+ */
+export function formatInterval(interval: Interval, digits = 3, format: IntervalFormat = {}): string {
+  const sign = format.signed === true && interval.mean >= 0 ? "+" : "";
+  const spread =
+    interval.n < 2
+      ? `n/a (${interval.n} ${format.what ?? "seed"}${interval.n === 1 ? "" : "s"})`
+      : interval.halfWidth.toPrecision(2);
+  return `${sign}${interval.mean.toPrecision(digits)} ± ${spread}${format.unit === undefined ? "" : ` ${format.unit}`}`;
 }

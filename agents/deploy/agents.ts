@@ -17,8 +17,14 @@ import { BattleError } from "../chain/errors.ts";
 import type { SystemAbis, SystemAddresses } from "../chain/system.ts";
 import { TxSender, type SentTx } from "../chain/tx-sender.ts";
 import { type AgentWallet } from "../inputs/scenario-types.ts";
-import { MECHANISMS } from "../mechanisms/registry.ts";
-import { TRADED_CONTRACTS, type TradedContract } from "../chain/system.ts";
+import type { AnyMechanism } from "../mechanisms/mechanism.ts";
+import { mechanismsDeployed } from "../mechanisms/registry.ts";
+import {
+  OPTIONAL_TRADED_CONTRACTS,
+  type OptionalTradedContract,
+  TRADED_CONTRACTS,
+  type TradedContract,
+} from "../chain/system.ts";
 
 /** ETH each impersonated agent gets for gas (1e6 ETH: gas never runs out in a battle). */
 const AGENT_ETH_WEI = 10n ** 24n;
@@ -51,7 +57,7 @@ export function setupGasRecords(txs: SetupResult["txs"], policy: string): GasRec
 
 /** What setting agents up needs of a deployed system: a fresh deployment's or deployments/<network>.json's. */
 export interface DeployedSystem {
-  addresses: Record<TradedContract, string>;
+  addresses: Record<TradedContract, string> & Partial<Record<OptionalTradedContract, string>>;
   /** The Timelock, which holds the treasury. */
   treasury: string;
   /** An unlocked account of the node that deploys the lens. */
@@ -152,6 +158,9 @@ export async function setUpAgents(
   const d = system.addresses;
   const addresses = {
     ...Object.fromEntries(TRADED_CONTRACTS.map((role) => [role, getAddress(d[role])])),
+    ...Object.fromEntries(
+      OPTIONAL_TRADED_CONTRACTS.flatMap((role) => (d[role] === undefined ? [] : [[role, getAddress(d[role])]])),
+    ),
     lens: lensReceipt.contractAddress,
     treasury: getAddress(system.treasury),
   } as SystemAddresses;
@@ -194,13 +203,13 @@ export async function setUpAgents(
         }),
       );
     }
-    for (const { asset, spender } of setupApprovals()) {
+    for (const { asset, spender } of setupApprovals(mechanismsDeployed(addresses))) {
       const [token, contract] = asset === "quote" ? [addresses.quote, "QuoteToken"] : [addresses.token, "ArenaToken"];
       out.push(
         await sender.send({
           from,
           to: token,
-          data: encodeFunctionData({ abi: erc20, functionName: "approve", args: [addresses[spender], maxUint256] }),
+          data: encodeFunctionData({ abi: erc20, functionName: "approve", args: [addresses[spender]!, maxUint256] }),
           gas: 100_000n,
           contract,
           fn: "approve",
@@ -232,21 +241,23 @@ export async function setUpAgents(
 }
 
 /** The approvals every agent gives at set-up: each mechanism's spends, in registry order (the market's quote, the pool's quote and tokens). */
-export function setupApprovals(): { asset: "quote" | "token"; spender: keyof SystemAddresses }[] {
-  return MECHANISMS.flatMap((m) => m.spends.map((asset) => ({ asset, spender: m.contracts[0]! })));
+export function setupApprovals(
+  mechanisms: readonly AnyMechanism[],
+): { asset: "quote" | "token"; spender: keyof SystemAddresses }[] {
+  return mechanisms.flatMap((m) => m.spends.map((asset) => ({ asset, spender: m.contracts[0]! })));
 }
 
-/** An agent's funding transactions: its quote mint when it starts with quote, then its approvals. */
-export function fundingTransactions(config: AgentConfig): number {
-  return (config.funds.quote > 0n ? 1 : 0) + setupApprovals().length;
+/** An agent's funding transactions: its quote mint when it starts with quote, then its approvals to `mechanisms`. */
+export function fundingTransactions(config: AgentConfig, mechanisms: readonly AnyMechanism[]): number {
+  return (config.funds.quote > 0n ? 1 : 0) + setupApprovals(mechanisms).length;
 }
 
 /**
  * Blocks the set-up mines after the deployment, as setUpAgents mines them: the lens, the funding and
  * approvals in batches of SETUP_BATCH, then the starting-token buys in batches.
  */
-export function setupBlocks(agents: readonly AgentConfig[]): number {
-  const funding = agents.reduce((sum, a) => sum + fundingTransactions(a), 0);
+export function setupBlocks(agents: readonly AgentConfig[], mechanisms: readonly AnyMechanism[]): number {
+  const funding = agents.reduce((sum, a) => sum + fundingTransactions(a, mechanisms), 0);
   const buys = agents.filter((a) => a.funds.tokens > 0n).length;
   return 1 + Math.ceil(funding / SETUP_BATCH) + Math.ceil(buys / SETUP_BATCH);
 }

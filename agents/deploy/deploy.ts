@@ -36,7 +36,7 @@ import type { AccountRef } from "../core/document-reader.ts";
 import { QUOTE_DECIMALS } from "../core/units.ts";
 import type { GenesisParameter } from "../core/parameters.ts";
 import type { Genesis } from "../mechanisms/vocabulary.ts";
-import { type ContractName, DEPLOY_STEPS } from "../mechanisms/registry.ts";
+import { type ContractName, DEPLOY_STEPS, type OptionalContractName } from "../mechanisms/registry.ts";
 import { DeployError, toDeployError } from "./errors.ts";
 import type { DeployContext, DeployStep } from "./step.ts";
 
@@ -49,8 +49,18 @@ export type StepName = string;
 export const ARTIFACTS: Readonly<Record<ContractName, string>> = Object.fromEntries(
   DEPLOY_STEPS.flatMap((s) => (s.deploys ?? []).map((d) => [d.name, d.artifact])),
 ) as Record<ContractName, string>;
-export const CONTRACT_NAMES = Object.keys(ARTIFACTS) as readonly ContractName[];
+/** The contracts every deployment has; OPTIONAL_CONTRACT_NAMES only when their mechanism is enabled. */
+export const CONTRACT_NAMES = DEPLOY_STEPS.flatMap((s) =>
+  s.enabled === undefined ? (s.deploys ?? []).map((d) => d.name) : [],
+) as readonly ContractName[];
+export const OPTIONAL_CONTRACT_NAMES = DEPLOY_STEPS.flatMap((s) =>
+  s.enabled === undefined ? [] : (s.deploys ?? []).map((d) => d.name),
+) as readonly ContractName[];
 export type { ContractName };
+
+/** A deployment's addresses by role: every contract, and an optional mechanism's only when it was deployed. */
+export type DeployedAddresses = Record<Exclude<ContractName, OptionalContractName>, string> &
+  Partial<Record<OptionalContractName, string>>;
 
 /** The deployed contracts as TypeChain's ethers contracts (deploySystem's, for tests and gas measurements). */
 export interface DeployedContracts {
@@ -83,7 +93,7 @@ export interface ChainDeployment {
   /** Block of the first transaction, and its timestamp (chain time). */
   deployBlock: number;
   deployTimestamp: number;
-  addresses: Record<ContractName, string>;
+  addresses: DeployedAddresses;
   /** The resolved roles: the treasury is the Timelock. */
   accounts: { deployer: string; treasury: string; guardian: string };
   txs: Partial<Record<StepName, string[]>>;
@@ -120,7 +130,13 @@ export function plannedSteps(genesis: Genesis): StepName[] {
 }
 
 function planned(step: DeployStep, genesis: Genesis): boolean {
+  if (!enabled(step, genesis)) return false;
   return step.always === true || step.transactions(genesis) > 0;
+}
+
+/** False for an optional mechanism's step when the genesis leaves the mechanism out. */
+function enabled(step: DeployStep, genesis: Genesis): boolean {
+  return step.enabled === undefined || step.enabled(genesis);
 }
 
 /**
@@ -133,7 +149,7 @@ export function deployTimeline(genesis: Genesis): { before: (step: StepName) => 
   let total = 0;
   for (const step of DEPLOY_STEPS) {
     before.set(step.name, total);
-    total += step.transactions(genesis);
+    if (enabled(step, genesis)) total += step.transactions(genesis);
   }
   return {
     before: (name) => {
@@ -215,10 +231,12 @@ export async function deployGenesis(
 
   const deployBlock = context.firstBlock!;
   const block = await request<{ timestamp: Hex }>("eth_getBlockByNumber", [`0x${deployBlock.toString(16)}`, false]);
-  const addresses = Object.fromEntries(CONTRACT_NAMES.map((name) => [name, context.addresses[name]!])) as Record<
-    ContractName,
-    string
-  >;
+  const addresses = Object.fromEntries([
+    ...CONTRACT_NAMES.map((name) => [name, context.addresses[name]!]),
+    ...OPTIONAL_CONTRACT_NAMES.flatMap((name) =>
+      context.addresses[name] === undefined ? [] : [[name, context.addresses[name]]],
+    ),
+  ]) as DeployedAddresses;
   return {
     network: networkName,
     chainId,
@@ -254,8 +272,9 @@ export async function deploySystem(
     ...(deployer === undefined ? {} : { deployer }),
   });
   const signer = options.deployer ?? (await ethers.getSigner(deployment.deployer));
+  const deployed = [...CONTRACT_NAMES, ...OPTIONAL_CONTRACT_NAMES.filter((n) => deployment.addresses[n] !== undefined)];
   const entries = await Promise.all(
-    CONTRACT_NAMES.map(async (name) => [
+    deployed.map(async (name) => [
       name,
       await ethers.getContractAt(ARTIFACTS[name]!, deployment.addresses[name]!, signer),
     ]),

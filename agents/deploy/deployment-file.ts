@@ -11,13 +11,15 @@ import { type CurveKind, CURVE_KIND_IDS } from "../mechanisms/market/state.ts";
 import {
   ARTIFACTS,
   CONTRACT_NAMES,
-  type ContractName,
+  type DeployedAddresses,
+  OPTIONAL_CONTRACT_NAMES,
   type DeployedContracts,
   type ChainDeployment,
   STEP_NAMES,
   type StepName,
 } from "./deploy.ts";
 import { ArenaError } from "../core/errors.ts";
+import { parseJsonText } from "../core/json-text.ts";
 import { MECHANISMS } from "../mechanisms/registry.ts";
 
 export const DEPLOYMENT_FORMAT_VERSION = 1;
@@ -45,7 +47,7 @@ export interface DeploymentRecord {
   curveKind: CurveKind;
   /** The market's supply cap, token wei as a decimal string. */
   maxSupply: string;
-  addresses: Record<ContractName, string>;
+  addresses: DeployedAddresses;
   accounts: { treasury: string; guardian: string };
   txs: Partial<Record<StepName, string[]>>;
   parameters: Record<string, ParameterRecord>;
@@ -116,13 +118,17 @@ export async function readDeploymentFile(path: string): Promise<DeploymentRecord
       `cannot read it: ${(error as Error).message} (deploy first: npx hardhat deploy --network <name>)`,
     ]);
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new DeploymentFileError(path, [`not JSON: ${(error as Error).message}`]);
+  const json = parseJsonText(text);
+  if (json.issues !== undefined) {
+    const [first] = json.issues;
+    if (first!.path === "(file)") throw new DeploymentFileError(path, [`not JSON: ${first!.got}`]);
+    // A key written twice is refused, as in a genesis file: JSON.parse would keep the last one silently.
+    throw new DeploymentFileError(
+      path,
+      json.issues.map((issue) => `${issue.path}: ${issue.got}; JSON keeps only the last, so ${issue.fix}`),
+    );
   }
-  return parseDeploymentRecord(json, path);
+  return parseDeploymentRecord(json.value, path);
 }
 
 /** Validates a deployment record; every problem is listed. */
@@ -149,7 +155,11 @@ export function parseDeploymentRecord(input: unknown, source: string): Deploymen
   if (typeof r.maxSupply !== "string" || !/^\d+$/.test(r.maxSupply))
     bad("maxSupply", "token wei as a decimal string", r.maxSupply);
   if (!isObject(r.addresses)) bad("addresses", `an object with ${CONTRACT_NAMES.join(", ")}`, r.addresses);
-  else for (const name of CONTRACT_NAMES) checkAddress(bad, `addresses.${name}`, r.addresses[name]);
+  else {
+    for (const name of CONTRACT_NAMES) checkAddress(bad, `addresses.${name}`, r.addresses[name]);
+    for (const name of OPTIONAL_CONTRACT_NAMES)
+      if (r.addresses[name] !== undefined) checkAddress(bad, `addresses.${name}`, r.addresses[name]);
+  }
   if (!isObject(r.accounts)) bad("accounts", "an object with treasury, guardian", r.accounts);
   else for (const name of ["treasury", "guardian"]) checkAddress(bad, `accounts.${name}`, r.accounts[name]);
 
@@ -195,9 +205,10 @@ export async function connectDeployment(ethers: HardhatEthers, record: Deploymen
       `the deployment on "${record.network}" is on chain ${record.chainId}, but this connection is on chain ${chainId}`,
     );
   }
+  const deployed = [...CONTRACT_NAMES, ...OPTIONAL_CONTRACT_NAMES.filter((n) => record.addresses[n] !== undefined)];
   const entries = await Promise.all(
-    CONTRACT_NAMES.map(async (name) => {
-      const address = record.addresses[name];
+    deployed.map(async (name) => {
+      const address = record.addresses[name]!;
       if ((await ethers.provider.getCode(address)) === "0x") {
         throw new Error(
           `no ${ARTIFACTS[name]} at ${address} on "${record.network}": the chain was reset since the deployment (deploy again)`,

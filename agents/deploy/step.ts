@@ -62,6 +62,8 @@ export interface DeployStep {
   transactions(genesis: Genesis): number;
   /** Checks that send nothing, run before the step's transactions (and for a skipped step). */
   always?: boolean;
+  /** An optional mechanism's step (registry.ts optionalSteps): false skips it entirely, `always` included, and its transactions count for nothing. */
+  enabled?(genesis: Genesis): boolean;
   /** Does the work and says what it did, for the deploy's progress lines. */
   run(ctx: DeployContext): Promise<string>;
   /** A hint to add to a revert of this step ("raise the reserve to …"). */

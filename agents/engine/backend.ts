@@ -6,7 +6,7 @@ import type { Address, Hex } from "viem";
 
 import type { Random } from "../core/random.ts";
 import type { Behaviour, PendingTx } from "../behaviours/behaviour.ts";
-import type { Flows } from "../mechanisms/mechanism.ts";
+import type { AnyMechanism, Flows } from "../mechanisms/mechanism.ts";
 import type { Holdings, Intent } from "../mechanisms/vocabulary.ts";
 import type { RawCall, RawCallResult } from "./participants.ts";
 
@@ -68,6 +68,8 @@ export interface PendingCall {
 export interface Backend {
   /** Each mechanism's twin, by mechanism id. */
   readonly twins: ReadonlyMap<string, unknown>;
+  /** The mechanisms it runs (every one the genesis deploys), in registry order; each has a twin. */
+  readonly mechanisms: readonly AnyMechanism[];
   /** The latest mined block: its number, timestamp and base fee. */
   readonly latestBlock: bigint;
   readonly latestTimestamp: bigint;

@@ -16,7 +16,8 @@ import { NodeLostError } from "../chain/errors.ts";
 import { inChunks, type SystemAbis, type SystemAddresses } from "../chain/system.ts";
 import { type MinedReceipt, type SentTx, type TxRequest, TxSender } from "../chain/tx-sender.ts";
 import type { ChainReadContext, FollowContext, Flows, TwinDifference } from "../mechanisms/mechanism.ts";
-import { decodeIntent, MECHANISM_OF_KIND, MECHANISMS } from "../mechanisms/registry.ts";
+import { decodeIntent, MECHANISM_OF_KIND, mechanismsDeployed } from "../mechanisms/registry.ts";
+import type { AnyMechanism } from "../mechanisms/mechanism.ts";
 import { type Holdings } from "../mechanisms/vocabulary.ts";
 import type { Backend, PendingCall, PendingIntent } from "./backend.ts";
 import { Ledger, type LedgerAsset } from "./ledger.ts";
@@ -77,6 +78,8 @@ export class ChainBackend implements Backend {
   readonly abis: SystemAbis;
   readonly addresses: SystemAddresses;
   readonly twins: Map<string, unknown>;
+  /** The mechanisms the deployment holds (an optional one only when its genesis enabled it), in registry order. */
+  readonly mechanisms: readonly AnyMechanism[];
   private readonly ledger: Ledger;
   private readonly sender: TxSender;
   private readonly treasury: Holdings;
@@ -107,6 +110,7 @@ export class ChainBackend implements Backend {
     this.abis = abis;
     this.addresses = addresses;
     this.twins = twins;
+    this.mechanisms = mechanismsDeployed(addresses);
     this.ledger = ledger;
     this.treasury = treasury;
     this.holders = holders;
@@ -131,11 +135,12 @@ export class ChainBackend implements Backend {
     priorityFeeWei: bigint,
     options: ChainBackendOptions = {},
   ): Promise<{ backend: ChainBackend; holdings: Holdings[]; positions: LensHoldings[] }> {
+    const mechanisms = mechanismsDeployed(addresses);
     const assets: LedgerAsset[] = [
       { address: addresses.token, field: "tokens" },
       { address: addresses.quote, field: "quote" },
-      ...MECHANISMS.flatMap((m) =>
-        m.position === undefined ? [] : [{ address: addresses[m.position.contract], field: m.position.field }],
+      ...mechanisms.flatMap((m) =>
+        m.position === undefined ? [] : [{ address: addresses[m.position.contract]!, field: m.position.field }],
       ),
     ];
     const ledger = new Ledger(assets);
@@ -152,7 +157,7 @@ export class ChainBackend implements Backend {
     );
     const ctx: ChainReadContext = { chain, abis, addresses, holders, timestamp: header.timestamp };
     const twins = new Map<string, unknown>();
-    for (const m of MECHANISMS) twins.set(m.id, await m.chain.read(ctx));
+    for (const m of mechanisms) twins.set(m.id, await m.chain.read(ctx));
     const backend = new ChainBackend(
       chain,
       abis,
@@ -384,7 +389,7 @@ export class ChainBackend implements Backend {
         const m = owners.get(log.address.toLowerCase());
         if (m !== undefined) m.chain.follow(this.twins.get(m.id), log, ctx);
       }
-      for (const m of MECHANISMS) m.chain.afterReceipt?.(this.twins.get(m.id), ctx);
+      for (const m of this.mechanisms) m.chain.afterReceipt?.(this.twins.get(m.id), ctx);
     }
     // Results, with the decoded error of every revert.
     for (let i = 0; i < receipts.length; i++) {
@@ -440,11 +445,11 @@ export class ChainBackend implements Backend {
   ): Map<MinedReceipt, string> | undefined {
     if (executed.some((r) => r.blockNumber !== executed[0]!.blockNumber)) return undefined;
     const twins = new Map(
-      [...this.twins].map(([id, twin]) => [id, MECHANISMS.find((m) => m.id === id)!.model.clone(twin)]),
+      [...this.twins].map(([id, twin]) => [id, this.mechanisms.find((m) => m.id === id)!.model.clone(twin)]),
     );
     const holdings = new Map<string, Holdings>();
     const flows: Flows = {};
-    for (const m of MECHANISMS) for (const column of m.flows) flows[column] = 0n;
+    for (const m of this.mechanisms) for (const column of m.flows) flows[column] = 0n;
     const errors = new Map<MinedReceipt, string>();
     for (const r of executed) {
       const owner = ownerOf(r);
@@ -492,8 +497,8 @@ export class ChainBackend implements Backend {
   }
 
   private ownersByAddress() {
-    const owners = new Map<string, (typeof MECHANISMS)[number]>();
-    for (const m of MECHANISMS) for (const role of m.contracts) owners.set(this.addresses[role].toLowerCase(), m);
+    const owners = new Map<string, AnyMechanism>();
+    for (const m of this.mechanisms) for (const role of m.contracts) owners.set(this.addresses[role]!.toLowerCase(), m);
     return owners;
   }
 
@@ -512,7 +517,7 @@ export class ChainBackend implements Backend {
     const [header, treasury, ...perMechanism] = await Promise.all([
       latestHeader(this.chain),
       readHoldings(this.chain, this.abis, this.addresses, [this.addresses.treasury]),
-      ...MECHANISMS.map((m) => m.chain.verify(this.twins.get(m.id), ctx)),
+      ...this.mechanisms.map((m) => m.chain.verify(this.twins.get(m.id), ctx)),
     ]);
     const differences: TwinDifference[] = perMechanism.flat();
     const differ = (field: string, mine: bigint, chain: bigint) => {

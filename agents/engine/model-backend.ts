@@ -8,15 +8,17 @@ import type { Hex } from "viem";
 import type { PendingTx } from "../behaviours/behaviour.ts";
 import { ModelRevert } from "../core/model-revert.ts";
 import { checkWords } from "../mechanisms/calldata.ts";
-import type { Flows } from "../mechanisms/mechanism.ts";
 import { revertGas } from "../mechanisms/model-gas.ts";
-import { MECHANISM_OF_KIND } from "../mechanisms/registry.ts";
+import type { AnyMechanism, Flows } from "../mechanisms/mechanism.ts";
+import { MECHANISM_OF_KIND, mechanismsWithTwins } from "../mechanisms/registry.ts";
 import type { Backend, PendingCall, PendingIntent } from "./backend.ts";
 import { blockOrder } from "./block-order.ts";
 import type { RawCall } from "./participants.ts";
 
 export class ModelBackend implements Backend {
   readonly twins: Map<string, unknown>;
+  /** The mechanisms the genesis deploys: those the set-up gave a twin, in registry order. */
+  readonly mechanisms: readonly AnyMechanism[];
   private block: bigint;
   private timestamp: bigint;
   /** The treasury's quote balance: nothing in a battle pays it (fees accrue in the market until collected). */
@@ -27,6 +29,7 @@ export class ModelBackend implements Backend {
   /** Twins as the model's set-up left them; `lastBlock` and `lastTimestamp` those of the last set-up block. */
   constructor(twins: Map<string, unknown>, lastBlock: bigint, lastTimestamp: bigint, priority: boolean) {
     this.twins = twins;
+    this.mechanisms = mechanismsWithTwins(twins);
     this.block = lastBlock;
     this.timestamp = lastTimestamp;
     this.priority = priority;
@@ -71,6 +74,7 @@ export class ModelBackend implements Backend {
   ): Promise<void> {
     for (const i of blockOrder(queued(items), this.priority)) {
       const p = items[i]!;
+      if (p.rejected !== undefined) continue; // refused before sending (its mechanism is not deployed)
       const m = MECHANISM_OF_KIND.get(p.intent.kind)!;
       const block = { timestamp, deadline, ticket: p.ticket };
       let status: "success" | "reverted";

@@ -29,6 +29,7 @@ import { VestingModel } from "../mechanisms/vesting/model.ts";
 import { ArenaError } from "../core/errors.ts";
 import { deployTimeline } from "../deploy/deploy.ts";
 import { fundingTransactions, setupApprovals, setupBlocks } from "../deploy/agents.ts";
+import { mechanismsFor } from "../mechanisms/registry.ts";
 
 /** Gas of the set-up transactions (gas.json of the ready-made chain battles, behaviour "setup"). */
 const SETUP_GAS = {
@@ -176,12 +177,13 @@ export async function setUpModel(scenario: Scenario, overrides: readonly Paramet
   }
   let fundingTxs = 0;
   let gasUsed = 0n;
-  const approvalGas = setupApprovals().reduce(
+  const mechanisms = mechanismsFor(genesis);
+  const approvalGas = setupApprovals(mechanisms).reduce(
     (sum, { asset }) => sum + (asset === "quote" ? SETUP_GAS.approveQuote : SETUP_GAS.approveToken),
     0n,
   );
   for (const a of agents) {
-    fundingTxs += fundingTransactions(a.config);
+    fundingTxs += fundingTransactions(a.config, mechanisms);
     gasUsed += approvalGas + (a.config.funds.quote > 0n ? SETUP_GAS.mintQuote : 0n);
   }
   let buyTxs = 0;
@@ -208,14 +210,23 @@ export async function setUpModel(scenario: Scenario, overrides: readonly Paramet
       );
     }
   }
-  const lastBlock = timeline.total + setupBlocks(scenario.agents);
+  const lastBlock = timeline.total + setupBlocks(scenario.agents, mechanisms);
+  const twins = new Map<string, unknown>([
+    ["market", { model: market } satisfies MarketTwin],
+    ["pool", { model: pool, feeAtStepStart: BigInt(pool.state.feeBps) } satisfies PoolTwin],
+    ["vesting", { model: vesting } satisfies VestingTwin],
+  ]);
+  // The optional mechanisms this genesis enables start from their own section.
+  const deployedAt = (step: string) => timestampOf(timeline.before(step) + 1);
+  for (const m of mechanisms) {
+    if (twins.has(m.id)) continue;
+    if (m.model.start === undefined)
+      throw new Error(`mechanism "${m.id}" has no model.start: the fast model cannot start it`);
+    twins.set(m.id, m.model.start({ genesis, deployedAt }));
+  }
   return {
     genesis,
-    twins: new Map<string, unknown>([
-      ["market", { model: market } satisfies MarketTwin],
-      ["pool", { model: pool, feeAtStepStart: BigInt(pool.state.feeBps) } satisfies PoolTwin],
-      ["vesting", { model: vesting } satisfies VestingTwin],
-    ]),
+    twins,
     agents,
     lastBlock: BigInt(lastBlock),
     lastTimestamp: timestampOf(lastBlock),

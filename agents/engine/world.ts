@@ -15,9 +15,9 @@ import type { Behaviour, DecideContext, IntentOutcome, PendingTx } from "../beha
 import type { GasRecord } from "../core/records.ts";
 import { modelQuoter, type Quoter } from "../mechanisms/market/quoter.ts";
 import type { CurveState } from "../mechanisms/market/state.ts";
-import type { Flows, Settlement } from "../mechanisms/mechanism.ts";
+import type { AnyMechanism, Flows, Settlement } from "../mechanisms/mechanism.ts";
 import type { PoolState } from "../mechanisms/pool/state.ts";
-import { GAS_LIMITS, MECHANISMS } from "../mechanisms/registry.ts";
+import { GAS_LIMITS, MECHANISM_OF_KIND } from "../mechanisms/registry.ts";
 import {
   type AgentView,
   type GasTerms,
@@ -85,6 +85,8 @@ export class World {
   readonly scenario: Scenario;
   readonly backend: Backend;
   readonly agents: EngineAgent[];
+  /** The mechanisms of this run (the backend's: every one its genesis deploys), in registry order. */
+  readonly mechanisms: readonly AnyMechanism[];
   private readonly orderRng: Random;
   private readonly startTimestamp: bigint;
   private readonly positionAgents: EngineAgent[];
@@ -114,6 +116,7 @@ export class World {
   ) {
     this.scenario = scenario;
     this.backend = backend;
+    this.mechanisms = backend.mechanisms;
     this.chain = options.chain;
     this.startTimestamp = startTimestamp;
     const root = new Random(scenario.seed);
@@ -150,7 +153,9 @@ export class World {
     const keep = (prices: readonly bigint[] | undefined) =>
       limit > 0 && prices !== undefined ? prices.slice(-limit) : [];
     this.history = Object.fromEntries(
-      MECHANISMS.flatMap((m) => (m.venue === undefined ? [] : [[m.venue.name, keep(options.history?.[m.venue.name])]])),
+      this.mechanisms.flatMap((m) =>
+        m.venue === undefined ? [] : [[m.venue.name, keep(options.history?.[m.venue.name])]],
+      ),
     );
     for (const agent of this.agents) agent.startValue = this.valueOf(agent);
   }
@@ -218,13 +223,13 @@ export class World {
 
   private refreshViews(): void {
     const slices: Record<string, unknown> = {};
-    for (const m of MECHANISMS) Object.assign(slices, m.observe(this.backend.twins.get(m.id)));
+    for (const m of this.mechanisms) Object.assign(slices, m.observe(this.backend.twins.get(m.id)));
     this.views = { slices, curve: slices.curve as CurveState, pool: slices.pool as PoolState };
   }
 
   /** Positions kept by holder (vesting) as of the latest block. */
   private readPositions(agent: EngineAgent): void {
-    for (const m of MECHANISMS) {
+    for (const m of this.mechanisms) {
       const p = m.agentPositions?.(this.backend.twins.get(m.id), agent.key, this.backend.latestTimestamp);
       if (p !== undefined) {
         agent.claimable = p.claimable;
@@ -260,7 +265,7 @@ export class World {
     const timestamp = this.timestampOf(step);
     const deadline = timestamp + BigInt(this.scenario.blockSeconds);
     const backend = this.backend;
-    for (const m of MECHANISMS) m.beginStep?.(backend.twins.get(m.id));
+    for (const m of this.mechanisms) m.beginStep?.(backend.twins.get(m.id));
     for (const agent of this.positionAgents) this.readPositions(agent);
 
     const start = this.views;
@@ -304,7 +309,10 @@ export class World {
         contract: "",
         fn: intent.kind,
       };
-      await backend.submit(item, deadline);
+      const mechanism = MECHANISM_OF_KIND.get(intent.kind)!;
+      if (!this.mechanisms.includes(mechanism))
+        item.rejected = `${intent.kind} goes to ${mechanism.id}, which this run's genesis does not deploy; add its "${mechanism.id}" section to the genesis file`;
+      else await backend.submit(item, deadline);
       pending.push(item);
     };
 
@@ -340,7 +348,7 @@ export class World {
 
     // mine
     const flows: Flows = {};
-    for (const m of MECHANISMS) for (const column of m.flows) flows[column] = 0n;
+    for (const m of this.mechanisms) for (const column of m.flows) flows[column] = 0n;
     await backend.mine(timestamp, deadline, calls, pending, flows);
 
     // record the participants' calls like agent transactions (a trading agent that votes pays its own gas)
@@ -490,7 +498,7 @@ export class World {
       } else list.push({ intent, status: r.status, gasUsed: r.gasUsed, gasCostWei: r.gasCostWei, ...failure });
     }
     // deferred intents of earlier steps that settled in this block
-    for (const m of MECHANISMS) {
+    for (const m of this.mechanisms) {
       if (m.settlements === undefined) continue;
       for (const settled of m.settlements(backend.twins.get(m.id)) as readonly Settlement[]) {
         const p = this.open.get(settled.ticket);
@@ -545,7 +553,7 @@ export class World {
       time: BigInt(step * this.scenario.blockSeconds),
     } as StepRow;
     const rowContext = { slices: this.views.slices, flows, treasuryBalanceQuote: backend.treasuryBalanceQuote };
-    for (const m of MECHANISMS) Object.assign(row, m.row(backend.twins.get(m.id), this.views.slices, rowContext));
+    for (const m of this.mechanisms) Object.assign(row, m.row(backend.twins.get(m.id), this.views.slices, rowContext));
     row.txs = BigInt(pending.length + calls.length);
     row.reverts = BigInt(reverts);
     row.gasUsed = gasUsed;
@@ -562,7 +570,7 @@ export class World {
 
   private pushHistory(before: Record<string, unknown>): void {
     const limit = this.scenario.output.historyLength;
-    for (const m of MECHANISMS) {
+    for (const m of this.mechanisms) {
       if (m.venue === undefined) continue;
       const prices = this.history[m.venue.name]!;
       prices.push(m.venue.priceWad(before));
@@ -573,6 +581,5 @@ export class World {
 
 /** Whether the intent's mechanism settles it in a later block. */
 function isDeferred(intent: Intent): boolean {
-  for (const m of MECHANISMS) if (m.intents.deferred?.includes(intent.kind)) return true;
-  return false;
+  return MECHANISM_OF_KIND.get(intent.kind)!.intents.deferred?.includes(intent.kind) === true;
 }

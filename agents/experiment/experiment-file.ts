@@ -9,7 +9,7 @@
 //   engine       required  "chain" | "model" | "screen"
 //   seeds        required  a count N (the scenario's seed, +1, … +N−1) or a list of seeds
 //   blocks       optional  blocks per run (the scenario's)
-//   workers      optional  worker threads (the machine's available parallelism)
+//   workers      optional  worker threads, 1 … 256 (as many as the machine's cores and free memory hold)
 //   topK         optional  screen: cases the chain confirms per objective (3)
 //   tolerance    optional  screen: relative model ↔ chain difference that still agrees (0.001)
 //   grid         required  parameter name → list of values | {from, to, step}  (grid-target.ts, grid-values.ts)
@@ -17,13 +17,12 @@
 // experiments/README.md is the reference.
 
 import { createHash } from "node:crypto";
-import { availableParallelism } from "node:os";
 import { readFileSync } from "node:fs";
 import { basename, extname } from "node:path";
 
 import { parseGenesis } from "../inputs/genesis.ts";
 import { GenesisError } from "../core/document-reader.ts";
-import { MAX_UINT64 } from "../core/units.ts";
+import { BLOCKS, MAX_CASES, MAX_EXPERIMENT_SEEDS, SEED, WORKERS } from "../core/limits.ts";
 import type { ParameterChange } from "../core/parameters.ts";
 import { parseScenario, readScenarioDocument, ScenarioError } from "../inputs/scenario.ts";
 import { ScenarioReader } from "../inputs/scenario-reader.ts";
@@ -49,10 +48,7 @@ const TOP_REQUIRED = ["scenario", "engine", "seeds", "grid", "objectives"];
 const TOP_OPTIONAL = ["name", "description", "blocks", "workers", "topK", "tolerance"];
 const GOALS: readonly Goal[] = ["maximise", "minimise"];
 
-/** Cases one experiment may hold. */
-export const MAX_CASES = 1_000_000;
-const MAX_SEEDS = 10_000;
-const MAX_WORKERS = 256;
+export { MAX_CASES } from "../core/limits.ts";
 /** Case problems listed before the rest are counted. */
 const CASE_ISSUES_SHOWN = 10;
 
@@ -89,26 +85,14 @@ export async function parseExperiment(
     : basename(source, extname(source)).replace(/[^A-Za-z0-9_-]/g, "-");
   const description = has("description") ? r.string(top.description, "description", "a non-empty string") : "";
   const engine = overrides.engine ?? (has("engine") ? r.oneOf(top.engine, "engine", ENGINE_NAMES) : undefined);
-  const workers =
-    overrides.workers ??
-    (has("workers")
-      ? r.integer(
-          top.workers,
-          "workers",
-          1n,
-          BigInt(MAX_WORKERS),
-          `a number of worker threads from 1 to ${MAX_WORKERS}`,
-        )
-      : Math.max(1, availableParallelism()));
+  const workers = overrides.workers ?? (has("workers") ? r.wholeNumber(top.workers, "workers", WORKERS) : undefined);
   const topK = has("topK")
     ? r.integer(top.topK, "topK", 1n, 1000n, "a number of cases from 1 to 1000 the chain confirms per objective")
     : 3;
   const tolerance = has("tolerance")
     ? r.number(top.tolerance, "tolerance", 0, 1, "a relative difference from 0 to 1 (0.001 = 0.1%)")
     : 0.001;
-  const blocksOverride = has("blocks")
-    ? r.steps(top.blocks, "blocks", 1, "a whole number of blocks per run, at least 1")
-    : undefined;
+  const blocksOverride = has("blocks") ? r.wholeNumber(top.blocks, "blocks", BLOCKS) : undefined;
 
   const base = has("scenario") ? await readBaseScenario(r, top.scenario) : undefined;
   const seeds = has("seeds") && base !== undefined ? readSeeds(r, top.seeds, base.scenario.seed) : undefined;
@@ -128,7 +112,7 @@ export async function parseExperiment(
     engine: engine!,
     seeds: seeds!,
     blocks,
-    workers: workers!,
+    workers,
     topK: topK!,
     tolerance: tolerance!,
     parameters: parameters!,
@@ -179,14 +163,14 @@ function readSeeds(r: ScenarioReader, value: unknown, scenarioSeed: bigint): big
       value,
       "seeds",
       1n,
-      BigInt(MAX_SEEDS),
-      `a number of seeds from 1 to ${MAX_SEEDS}, or a list of seeds`,
+      MAX_EXPERIMENT_SEEDS,
+      `a number of seeds from 1 to ${MAX_EXPERIMENT_SEEDS}, or a list of seeds`,
     );
     if (count === undefined) return undefined;
-    if (scenarioSeed + BigInt(count - 1) > MAX_UINT64)
+    if (scenarioSeed + BigInt(count - 1) > SEED.max)
       return r.failText(
         "seeds",
-        `seeds from the scenario's ${scenarioSeed} up to ${MAX_UINT64}`,
+        `seeds from the scenario's ${scenarioSeed} up to ${SEED.max}`,
         `${count}`,
         "list the seeds instead",
       );
@@ -194,15 +178,13 @@ function readSeeds(r: ScenarioReader, value: unknown, scenarioSeed: bigint): big
   }
   const list = r.array(value, "seeds", "seeds (integers, or strings of digits above 2⁵³), or a count");
   if (list === undefined) return undefined;
-  if (list.length === 0 || list.length > MAX_SEEDS)
-    return r.failText("seeds", `1 to ${MAX_SEEDS} seeds`, `${list.length}`);
+  if (list.length === 0 || BigInt(list.length) > MAX_EXPERIMENT_SEEDS)
+    return r.failText("seeds", `1 to ${MAX_EXPERIMENT_SEEDS} seeds`, `${list.length}`);
   const seeds: bigint[] = [];
   list.forEach((item, i) => {
-    const text = typeof item === "number" && Number.isSafeInteger(item) ? String(item) : item;
-    if (typeof text !== "string" || !/^\d{1,20}$/.test(text) || BigInt(text) > MAX_UINT64)
-      return r.fail(`seeds[${i}]`, `an integer from 0 to ${MAX_UINT64}, or a string of its digits`, item);
-    const seed = BigInt(text);
-    if (seeds.includes(seed)) return r.failText(`seeds[${i}]`, "each seed once", text);
+    const seed = r.whole(item, `seeds[${i}]`, SEED, { digits: true });
+    if (seed === undefined) return;
+    if (seeds.includes(seed)) return r.failText(`seeds[${i}]`, "each seed once", String(seed));
     seeds.push(seed);
   });
   return seeds.length === list.length ? seeds : undefined;

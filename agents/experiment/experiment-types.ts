@@ -73,7 +73,8 @@ export interface Experiment {
   seeds: bigint[];
   /** Blocks per run (the scenario's when the file leaves it out). */
   blocks: number;
-  workers: number;
+  /** Worker count asked for (--workers, or the file's); undefined: as many as the machine holds (worker-limit.ts). */
+  workers: number | undefined;
   /** Screen: cases the chain confirms per objective. */
   topK: number;
   /** Screen: largest relative difference between model and chain metric means that still counts as agreement. */

@@ -1,11 +1,13 @@
 // Running an experiment: every (case, seed) not yet in the results folder goes to the worker pool, each
 // finished run is appended to runs.csv as it arrives, and best.json and report.html are written from
 // all recorded rows at the end — also after Ctrl-C or an abort, which keep every finished run for a
-// later --resume. The screen engine runs the model over the whole grid first, then the chain on the
-// model's top k per objective.
+// later --resume. A run that fails is recorded as failed (errors.log says why), listed in the outcome
+// and run again by --resume. The screen engine runs the model over the whole grid first, then the
+// chain on the model's top k per objective.
 
 import { join } from "node:path";
 
+import { handleInterrupts } from "../run/interrupts.ts";
 import { progressBar } from "../run/progress.ts";
 import { experimentResults, type ExperimentResults, writeBest } from "./best-file.ts";
 import { type ExperimentOverrides, loadExperiment } from "./experiment-file.ts";
@@ -16,7 +18,8 @@ import { screenCandidates } from "./screen.ts";
 import { caseStats } from "./best.ts";
 import type { RunJob } from "./worker-messages.ts";
 import { runPool } from "./worker-pool.ts";
-import { ArenaError } from "../core/errors.ts";
+import { workerCount } from "./worker-limit.ts";
+import { ArenaError, messageOf } from "../core/errors.ts";
 
 export interface ExperimentOptions extends ExperimentOverrides {
   /** An experiment file, or one already loaded. */
@@ -25,6 +28,8 @@ export interface ExperimentOptions extends ExperimentOverrides {
   out?: string;
   /** Continue the runs recorded in `out`. */
   resume?: boolean;
+  /** Start over in an `out` that holds an experiment (its result files are replaced). */
+  force?: boolean;
   /** No progress bar. */
   quiet?: boolean;
   /** Stops handing out runs when aborted (Ctrl-C does this too); finished runs stay recorded. */
@@ -33,15 +38,27 @@ export interface ExperimentOptions extends ExperimentOverrides {
   onRecorded?: (record: RunRecord, recordedThisTime: number) => void;
 }
 
+/** A run that failed in this call: which one, and why (errors.log has every failure). */
+export interface FailedRun {
+  engine: RunEngine;
+  caseKey: string;
+  seed: bigint;
+  error: string;
+}
+
 export interface ExperimentOutcome {
   dir: string;
   experiment: Experiment;
-  /** Every row of runs.csv (resumed ones included). */
+  /** The last row of each run in runs.csv (resumed ones included; a retried failure counts once). */
   records: RunRecord[];
   results: ExperimentResults;
-  /** Runs made by this call, and runs skipped because a resume found them recorded. */
+  /** Runs made by this call, and runs skipped because a resume found them recorded as ok. */
   ran: number;
   skipped: number;
+  /** Runs a resume found recorded as failed and ran again. */
+  retried: number;
+  /** Runs of this call that failed, in the order they finished: --resume runs them again. */
+  failures: FailedRun[];
   wallSeconds: number;
 }
 
@@ -56,6 +73,34 @@ export class ExperimentInterrupted extends ArenaError {
   }
 }
 
+/** The runs stopped early for another reason than an interruption (a worker that crashed); what finished is recorded. */
+export class ExperimentStopped extends ArenaError {
+  readonly outcome: ExperimentOutcome;
+
+  constructor(reason: string, outcome: ExperimentOutcome, cause: unknown) {
+    super(
+      `experiment stopped: ${reason}; ${outcome.records.length} runs are recorded in ${outcome.dir}; run it again with --resume to finish`,
+      { cause },
+    );
+    this.outcome = outcome;
+  }
+}
+
+/** "3 of 8 runs failed: pool.feeBps=10 seed 1 (chain), …; the first error: …" for the end of an experiment. */
+export function failureSummary(outcome: ExperimentOutcome, shown = 5): string | undefined {
+  const { failures } = outcome;
+  if (failures.length === 0) return undefined;
+  const runs = failures
+    .slice(0, shown)
+    .map((f) => `${f.caseKey === "" ? "the scenario" : f.caseKey} seed ${f.seed} (${f.engine})`)
+    .join(", ");
+  const more = failures.length > shown ? ` and ${failures.length - shown} more` : "";
+  return (
+    `${failures.length} of ${outcome.ran} runs failed: ${runs}${more}; the first error: ${failures[0]!.error}\n` +
+    `every error is in ${outcome.dir}/errors.log; run it again with --resume to retry the failed runs`
+  );
+}
+
 export async function runExperiment(options: ExperimentOptions): Promise<ExperimentOutcome> {
   const started = performance.now();
   const overrides = { engine: options.engine, workers: options.workers };
@@ -67,16 +112,32 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
           engine: options.engine ?? options.experiment.engine,
           workers: options.workers ?? options.experiment.workers,
         };
+  const workers = workerCount(experiment);
   const dir = options.out ?? join("experiments", "out", experiment.name);
-  const folder = ResultsFolder.open(dir, experiment, options.resume ?? false);
+  const folder = ResultsFolder.open(dir, experiment, options.resume ?? false, options.force ?? false);
+  if (folder.wasKilled && !options.quiet)
+    process.stderr.write(
+      `experiment: ${dir}'s last experiment was killed before it wrote best.json and report.html; they are rewritten at the end\n`,
+    );
+  const retry = new Set(folder.failed.map((r) => `${r.engine}|${r.seed}|${r.caseKey}`));
 
   const stop = new AbortController();
-  const onSigint = () => stop.abort("SIGINT (Ctrl-C)");
+  let writing = false;
+  const stopHandlingInterrupts = handleInterrupts({
+    stop: () => stop.abort("SIGINT (Ctrl-C)"),
+    waiting: () =>
+      `experiment: stopping: ${writing ? "writing" : "waiting for the runs in progress, then writing"} best.json and report.html; Ctrl-C again quits without them`,
+    quitting: () =>
+      `experiment: quit before best.json and report.html were written: runs.csv in ${dir} keeps every finished run; run the experiment again with --resume to write them`,
+  });
   const onAbort = () => stop.abort(options.signal?.reason ?? "abort");
-  process.once("SIGINT", onSigint);
   options.signal?.addEventListener("abort", onAbort);
   let ran = 0;
   let skipped = 0;
+  let results: ExperimentResults;
+  let retried = 0;
+  const failures: FailedRun[] = [];
+  let poolFailure: unknown;
   try {
     const phases: { engine: RunEngine; cases: () => ExperimentCase[] }[] =
       experiment.engine === "screen"
@@ -105,6 +166,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
             skipped++;
             continue;
           }
+          if (retry.has(`${phase.engine}|${seed}|${c.key}`)) retried++;
           jobs.push({
             id: jobs.length,
             engine: phase.engine,
@@ -128,7 +190,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
       let finished = 0;
       try {
         await runPool(jobs, {
-          workers: experiment.workers,
+          workers,
           signal: stop.signal,
           onResult: ({ job, metrics, error, wallMs }) => {
             const record: RunRecord = {
@@ -143,24 +205,32 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
             folder.append(record, error);
             ran++;
             finished++;
-            if (error !== undefined) failed++;
+            if (error !== undefined) {
+              failed++;
+              failures.push({ engine: job.engine, caseKey: job.caseKey, seed: job.seed, error: error.split("\n")[0]! });
+            }
             progress.update(finished, `${failed} failed`);
             options.onRecorded?.(record, ran);
           },
         });
+      } catch (error) {
+        // A crashed worker ends the runs, not the results: what finished is written up below.
+        poolFailure = error;
       } finally {
         progress.finish();
       }
+      if (poolFailure !== undefined) break;
     }
+    // Whatever stopped the runs, best.json and the report describe what is recorded.
+    writing = true;
+    results = experimentResults(experiment, folder.records);
+    await writeBest(dir, experiment, results, folder.records);
+    await writeExperimentReport(dir, experiment, results, folder.records);
+    folder.finish();
   } finally {
-    process.removeListener("SIGINT", onSigint);
+    stopHandlingInterrupts();
     options.signal?.removeEventListener("abort", onAbort);
   }
-
-  // Whatever stopped the runs, best.json and the report describe what is recorded.
-  const results = experimentResults(experiment, folder.records);
-  await writeBest(dir, experiment, results, folder.records);
-  await writeExperimentReport(dir, experiment, results, folder.records);
   const outcome: ExperimentOutcome = {
     dir,
     experiment,
@@ -168,8 +238,11 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
     results,
     ran,
     skipped,
+    retried,
+    failures,
     wallSeconds: (performance.now() - started) / 1000,
   };
+  if (poolFailure !== undefined) throw new ExperimentStopped(messageOf(poolFailure), outcome, poolFailure);
   if (stop.signal.aborted) throw new ExperimentInterrupted(String(stop.signal.reason), outcome);
   return outcome;
 }

@@ -1,11 +1,21 @@
-// Worker threads that take an experiment's runs one at a time. Runs are handed out as workers become
-// free (not split up front), so a slow case does not leave the other workers idle; a worker keeps to
-// the deployment it has set up while that deployment has runs left, and a free worker starts on a
+// Workers that take an experiment's runs one at a time. Runs are handed out as workers become free (not
+// split up front), so a slow case does not leave the other workers idle; a worker keeps to the
+// deployment it has set up while that deployment has runs left, and a free worker starts on a
 // deployment no one else is on. Results stream back through `onResult` as each run finishes; an abort
 // stops the workers at once and keeps every result already delivered.
+//
+// Chain runs go to child processes, model runs to worker threads. Each chain needs an EdrContext, which
+// belongs to one thread, and EDR's constructor installs a process-wide tracing subscriber: a second
+// context in one process prints "Failed to set global tracing subscriber … Please only initialize
+// EdrContext once per process" to stdout, from native code. A process per chain worker has one context,
+// so nothing is printed; the model needs no chain, and threads start and message faster.
 
+import { type ChildProcess, fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 
+import { ArenaError } from "../core/errors.ts";
+import type { RunEngine } from "./experiment-types.ts";
 import type { FromWorker, RunJob, ToWorker } from "./worker-messages.ts";
 
 const BOOTSTRAP = new URL("./worker-bootstrap.mjs", import.meta.url);
@@ -26,6 +36,63 @@ export interface PoolOptions {
   workers: number;
   onResult: (result: RunResult) => void | Promise<void>;
   signal?: AbortSignal;
+}
+
+/** A worker that died before the experiment finished (killed for memory, or a crash outside a run). */
+export class WorkerLostError extends ArenaError {}
+
+/** One worker, thread or process, as the pool drives it. */
+interface PoolWorker {
+  send(message: ToWorker): void;
+  onMessage(listener: (message: FromWorker) => void): void;
+  /** Called once when the worker errs or exits on its own, with what happened. */
+  onLost(listener: (why: string) => void): void;
+  stop(): Promise<void>;
+}
+
+function startThread(): PoolWorker {
+  const worker = new Worker(BOOTSTRAP, { workerData: { entry: ENTRY.href } });
+  return {
+    send: (message) => worker.postMessage(message),
+    onMessage: (listener) => worker.on("message", listener),
+    onLost(listener) {
+      worker.on("error", (error) => listener(`crashed: ${error.message}`));
+      worker.on("exit", (code) => {
+        if (code !== 0) listener(`exited with code ${code}`);
+      });
+    },
+    stop: () => worker.terminate().then(() => undefined),
+  };
+}
+
+function startProcess(): PoolWorker {
+  // The structured clone of worker threads (bigints included) over the IPC channel.
+  const child: ChildProcess = fork(fileURLToPath(BOOTSTRAP), [ENTRY.href], { serialization: "advanced" });
+  let stopping = false;
+  return {
+    send: (message) => child.send(message),
+    onMessage: (listener) => child.on("message", (message) => listener(message as FromWorker)),
+    onLost(listener) {
+      child.on("error", (error) => listener(`crashed: ${error.message}`));
+      child.on("exit", (code, signal) => {
+        if (!stopping && (code !== 0 || signal !== null))
+          listener(signal === null ? `exited with code ${code}` : `was killed by ${signal}`);
+      });
+    },
+    stop() {
+      stopping = true;
+      if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        child.once("exit", () => resolve());
+        child.kill();
+      });
+    },
+  };
+}
+
+/** Chain runs in child processes, model runs in threads (see the header). */
+function startWorker(engine: RunEngine): PoolWorker {
+  return engine === "chain" ? startProcess() : startThread();
 }
 
 export interface PoolOutcome {
@@ -72,7 +139,8 @@ class JobQueue {
 export function runPool(jobs: readonly RunJob[], options: PoolOptions): Promise<PoolOutcome> {
   const queue = new JobQueue(jobs);
   const size = Math.max(1, Math.min(options.workers, jobs.length));
-  const workers: Worker[] = [];
+  const workers: PoolWorker[] = [];
+  const engine: RunEngine = jobs[0]?.engine ?? "model";
   let completed = 0;
   let settled = false;
   let closed = 0;
@@ -83,7 +151,7 @@ export function runPool(jobs: readonly RunJob[], options: PoolOptions): Promise<
       if (settled) return;
       settled = true;
       options.signal?.removeEventListener("abort", onAbort);
-      void Promise.all(workers.map((w) => w.terminate())).then(() =>
+      void Promise.all(workers.map((w) => w.stop())).then(() =>
         outcome instanceof Error ? reject(outcome) : resolve(outcome),
       );
     };
@@ -92,15 +160,19 @@ export function runPool(jobs: readonly RunJob[], options: PoolOptions): Promise<
     options.signal?.addEventListener("abort", onAbort);
     if (jobs.length === 0) return finish({ aborted: false, completed });
 
-    const send = (worker: Worker, message: ToWorker) => worker.postMessage(message);
+    const send = (worker: PoolWorker, message: ToWorker) => worker.send(message);
     /** Per worker: jobs sent and not yet answered, and the deployment it last took. */
-    const state = new Map<Worker, { sent: number; affinity: string | undefined }>();
-    const next = (worker: Worker, finished: string | undefined) => {
+    const state = new Map<PoolWorker, { sent: number; affinity: string | undefined; closing: boolean }>();
+    const next = (worker: PoolWorker, finished: string | undefined) => {
       const own = state.get(worker)!;
       const job = queue.take(finished, own.affinity);
       if (job === undefined) {
-        // Closed only once its own jobs are answered: a chain engine closes its chain on "close".
-        if (own.sent === 0) send(worker, { type: "close" });
+        // Closed only once its own jobs are answered (a chain engine closes its chain on "close"), and
+        // once: a worker that got no job is asked twice at start, and two "closed" would end the pool early.
+        if (own.sent === 0 && !own.closing) {
+          own.closing = true;
+          send(worker, { type: "close" });
+        }
         return;
       }
       own.sent += 1;
@@ -110,10 +182,10 @@ export function runPool(jobs: readonly RunJob[], options: PoolOptions): Promise<
     };
 
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(BOOTSTRAP, { workerData: { entry: ENTRY.href } });
+      const worker = startWorker(engine);
       workers.push(worker);
-      state.set(worker, { sent: 0, affinity: undefined });
-      worker.on("message", async (message: FromWorker) => {
+      state.set(worker, { sent: 0, affinity: undefined, closing: false });
+      worker.onMessage(async (message: FromWorker) => {
         if (settled) return;
         if (message.type === "closed") {
           // A worker is told to close only when no job is left to hand out and its own is done.
@@ -135,12 +207,13 @@ export function runPool(jobs: readonly RunJob[], options: PoolOptions): Promise<
         completed += 1;
         if (!settled) next(worker, job.deploymentKey);
       });
-      worker.on("error", (error) =>
-        finish(new Error(`experiment worker ${i + 1} crashed: ${error.message}`, { cause: error })),
-      );
-      worker.on("exit", (code) => {
-        if (!settled && code !== 0)
-          finish(new Error(`experiment worker ${i + 1} exited with code ${code} before the experiment finished`));
+      worker.onLost((why) => {
+        if (settled) return;
+        finish(
+          new WorkerLostError(
+            `experiment worker ${i + 1} ${why} before the experiment finished (its runs in flight are not recorded; fewer --workers need less memory)`,
+          ),
+        );
       });
       for (let k = 0; k < IN_FLIGHT_PER_WORKER; k++) next(worker, undefined);
     }

@@ -1,5 +1,6 @@
-// An experiment worker: runs one job at a time and posts its metrics back. The chain engine's
-// in-process Hardhat chain belongs to this thread (hre imported here); the model engine needs none.
+// An experiment worker: runs one job at a time and posts its metrics back. It is a child process for
+// the chain engine (its in-process chain and EDR context belong to it; hre imported here) and a worker
+// thread for the model engine, which needs no chain (worker-pool.ts says why).
 
 import { parentPort } from "node:worker_threads";
 
@@ -7,9 +8,22 @@ import { type MeasuredRun, measure } from "../metrics/registry.ts";
 import type { ChainEngine } from "./chain-engine.ts";
 import type { FromWorker, RunJob, ToWorker } from "./worker-messages.ts";
 
-if (parentPort === null)
-  throw new Error("agents/experiment/worker.ts runs as a worker thread (through worker-bootstrap.mjs)");
-const port = parentPort;
+interface Port {
+  postMessage(message: FromWorker): void;
+  on(event: "message", listener: (message: ToWorker) => void): void;
+}
+
+function portOf(): Port {
+  if (parentPort !== null) return parentPort;
+  const send = process.send?.bind(process);
+  if (send === undefined)
+    throw new Error("agents/experiment/worker.ts runs as a worker thread or process (through worker-bootstrap.mjs)");
+  return {
+    postMessage: (message) => send(message),
+    on: (event, listener) => process.on(event, listener),
+  };
+}
+const port = portOf();
 
 let chainEngine: ChainEngine | undefined;
 

@@ -2,9 +2,9 @@
 // file is missing or is something else.
 
 import { readFile, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 
-import { RUN_FILES } from "../run/run-files.ts";
+import { RUN_FILES, refuseIncompleteRun } from "../run/run-files.ts";
 import { stableJson } from "../core/stable-json.ts";
 import { writeFileAtomically } from "../core/write-atomically.ts";
 import { GAS_DIMENSIONS, GAS_PROFILE_KIND, GAS_PROFILE_VERSION, type GasProfile } from "./profile.ts";
@@ -31,9 +31,10 @@ export async function writeGasProfile(path: string, profile: GasProfile): Promis
   await writeFileAtomically(path, gasProfileJson(profile));
 }
 
-/** Reads a gas profile from a gas.json file, or from a run folder's gas.json. */
+/** Reads a gas profile from a gas.json file, or from a run folder's gas.json; refuses a folder a battle has not finished. */
 export async function readGasProfile(path: string): Promise<GasProfile> {
   const file = await resolveProfilePath(path);
+  refuseIncompleteRun(dirname(file));
   let text: string;
   try {
     text = await readFile(file, "utf8");

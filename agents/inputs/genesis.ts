@@ -7,6 +7,7 @@
 import { readFile } from "node:fs/promises";
 
 import { GenesisError, Reader } from "../core/document-reader.ts";
+import { parseJsonText } from "../core/json-text.ts";
 import { formatDecimal } from "../core/units.ts";
 import { MECHANISMS } from "../mechanisms/registry.ts";
 import { type ConsumedField, readBounds } from "../mechanisms/store/genesis.ts";
@@ -23,13 +24,14 @@ export async function loadGenesis(path: string): Promise<Genesis> {
       { path: "(file)", expected: "a readable genesis JSON file", got: (error as Error).message },
     ]);
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new GenesisError(path, [{ path: "(file)", expected: "valid JSON", got: (error as Error).message }]);
-  }
-  return parseGenesis(json, path);
+  return parseGenesisText(text, path);
+}
+
+/** Parses a genesis file's text: JSON without duplicate keys (refused with their path and line), then `parseGenesis`. */
+export function parseGenesisText(text: string, source: string): Genesis {
+  const json = parseJsonText(text);
+  if (json.issues !== undefined) throw new GenesisError(source, json.issues);
+  return parseGenesis(json.value, source);
 }
 
 /** Validates a genesis document and converts it exactly; throws one GenesisError listing every problem. */
@@ -85,6 +87,9 @@ export function parseGenesis(input: unknown, source: string): Genesis {
         `allocations, vesting and the pool seed together at most ${formatDecimal(cap.cap, 18)} tokens (${cap.name})`,
         `${formatDecimal(total, 18)} tokens`,
       );
+    } else {
+      // What the genesis mint needs (the market's reserve for the curve), before any transaction is sent.
+      for (const { read } of sections) read.checkGenesisSupply?.(r, total);
     }
   }
 

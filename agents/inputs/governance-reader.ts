@@ -12,8 +12,9 @@
 // curveVolatilityBps, in the same bps), and is recorded under its registry name.
 
 import { child } from "../core/document-reader.ts";
+import { WHAT_IF_BLOCKS, WHAT_IF_SEEDS } from "../core/limits.ts";
 import { metricNamed } from "../metrics/registry.ts";
-import { type ParameterChange, readChange } from "../core/parameters.ts";
+import { formatParameter, type GenesisParameter, type ParameterChange, readChange } from "../core/parameters.ts";
 import type { AgentConfig } from "./scenario-types.ts";
 import { closest, ScenarioReader } from "./scenario-reader.ts";
 import {
@@ -31,14 +32,14 @@ import {
 
 export interface GovernanceContext {
   agents: AgentConfig[] | undefined;
-  /** The genesis's parameter keys; undefined when the genesis could not be read (already reported). */
-  parameterKeys: string[] | undefined;
+  /** The genesis's store parameters; undefined when the genesis could not be read (already reported). */
+  parameters: readonly GenesisParameter[] | undefined;
+  /** The genesis file's path, for the fix of a scripted change outside its bounds. */
+  genesis: string | undefined;
   blocks: number | undefined;
 }
 
 const DEFAULT_EVALUATION: EvaluationConfig = { seeds: 3, blocks: 30 };
-const MAX_SEEDS = 64;
-const MAX_WHAT_IF_BLOCKS = 10_000;
 
 export function readGovernance(
   r: ScenarioReader,
@@ -73,26 +74,9 @@ function readEvaluation(
   if (value === undefined) return { ...fallback };
   const o = r.fields(value, path, [], ["seeds", "blocks"]);
   if (o === undefined) return undefined;
-  const seeds =
-    o.seeds === undefined
-      ? fallback.seeds
-      : r.integer(
-          o.seeds,
-          child(path, "seeds"),
-          2n,
-          BigInt(MAX_SEEDS),
-          `a whole number of what-if runs from 2 to ${MAX_SEEDS} (two at least, for an interval)`,
-        );
+  const seeds = o.seeds === undefined ? fallback.seeds : r.wholeNumber(o.seeds, child(path, "seeds"), WHAT_IF_SEEDS);
   const blocks =
-    o.blocks === undefined
-      ? fallback.blocks
-      : r.integer(
-          o.blocks,
-          child(path, "blocks"),
-          1n,
-          BigInt(MAX_WHAT_IF_BLOCKS),
-          `a whole number of steps each what-if runs, from 1 to ${MAX_WHAT_IF_BLOCKS}`,
-        );
+    o.blocks === undefined ? fallback.blocks : r.wholeNumber(o.blocks, child(path, "blocks"), WHAT_IF_BLOCKS);
   return seeds === undefined || blocks === undefined ? undefined : { seeds, blocks };
 }
 
@@ -114,7 +98,12 @@ function readProtocolAgent(
   const parameters =
     o.parameters === undefined
       ? undefined
-      : readParameterKeys(r, o.parameters, child(path, "parameters"), context.parameterKeys);
+      : readParameterKeys(
+          r,
+          o.parameters,
+          child(path, "parameters"),
+          context.parameters?.map((p) => p.key),
+        );
   const startStep =
     o.startStep === undefined
       ? 1
@@ -461,7 +450,7 @@ function readScriptEntry(
     );
   }
   let action: ScriptEntry["action"] | undefined;
-  if (o.propose !== undefined) action = readPropose(r, o.propose, child(path, "propose"), context.parameterKeys);
+  if (o.propose !== undefined) action = readPropose(r, o.propose, child(path, "propose"), context);
   else if (o.delegate !== undefined)
     action =
       o.delegate === "self"
@@ -485,12 +474,19 @@ function readScriptEntry(
   return { step, agent: agentIds[0]!, action, path };
 }
 
+/**
+ * A scripted proposal. What can be known from the files alone is checked here, as `propose` would
+ * refuse it: each key once, and each value within its bounds (they never change). Its step, interval,
+ * any proposal pending on the same key and the proposer's votes depend on the run, and are checked at
+ * its step (governance/battle/script.ts).
+ */
 function readPropose(
   r: ScenarioReader,
   value: unknown,
   path: string,
-  keys: string[] | undefined,
+  context: GovernanceContext,
 ): ScriptEntry["action"] | undefined {
+  const keys = context.parameters?.map((p) => p.key);
   const o = r.fields(value, path, ["label"], ["changes", "unpause", "description"]);
   if (o === undefined) return undefined;
   const label =
@@ -522,6 +518,18 @@ function readPropose(
           `a change of a parameter of the genesis's store: ${keys.join(", ")}`,
           JSON.stringify(entry),
         );
+      if (changes.some((c) => c.key === change.key))
+        return r.failText(at, "each parameter once in a proposal", JSON.stringify(entry), "remove the repeat");
+      const bounds = context.parameters?.find((p) => p.key === change.key);
+      if (bounds !== undefined && (change.value < bounds.min || change.value > bounds.max)) {
+        const show = (x: bigint) => formatParameter(change.key, x);
+        return r.failText(
+          at,
+          `a value within ${change.key}'s bounds [${show(bounds.min)}, ${show(bounds.max)}] (the store refuses any other, so propose would too)`,
+          JSON.stringify(entry),
+          `propose a value within them, or widen parameters.${change.key} in ${context.genesis ?? "the genesis"}`,
+        );
+      }
       changes.push(change);
     });
     if (changes.length !== list.length) return undefined;

@@ -3,7 +3,7 @@
 // are exact), and numbers with a fraction are refused where an amount is expected, because a binary
 // float cannot hold "0.012" exactly.
 
-import { child, Reader } from "../core/document-reader.ts";
+import { child, closest, Reader } from "../core/document-reader.ts";
 import { MAX_PRICE_WAD, MAX_SUPPLY } from "../core/limits.ts";
 import { formatDecimal, MAX_UINT128, QUOTE_DECIMALS, TOKEN_DECIMALS } from "../core/units.ts";
 
@@ -16,6 +16,8 @@ export interface AmountUnit {
   /** Refuse 0 (an amount that would make the behaviour do nothing). */
   positive?: boolean;
 }
+
+export { closest } from "../core/document-reader.ts";
 
 const GWEI_DECIMALS = 9;
 const MAX_PRIORITY_FEE_WEI = 10n ** 6n * 10n ** 9n; // a million gwei: far above any fee worth bidding
@@ -133,37 +135,6 @@ export class ScenarioReader extends Reader {
 }
 
 const MAX_STEPS = 2n ** 32n - 1n;
-
-/** The allowed name closest to `given` (another case, a missing unit suffix, or a couple of typos), if any. */
-export function closest(given: string, allowed: readonly string[]): string | undefined {
-  const lower = given.toLowerCase();
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const name of allowed) {
-    const candidate = name.toLowerCase();
-    // A field written without its unit ("priorityFee" for "priorityFeeGwei") is as near as a typo.
-    const truncated = lower.length >= 4 && (candidate.startsWith(lower) || lower.startsWith(candidate));
-    const distance = candidate === lower ? 0 : truncated ? 1 : editDistance(lower, candidate);
-    if (distance < bestDistance) {
-      best = name;
-      bestDistance = distance;
-    }
-  }
-  const tolerance = Math.max(1, Math.min(3, Math.floor(given.length / 4)));
-  return bestDistance <= tolerance ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
-}
 
 /** An amount written back in its unit, for messages. */
 export function shown(value: bigint, decimals: number): string {

@@ -8,11 +8,11 @@
 //   description   optional  free text
 //   genesis       optional  genesis file to deploy, relative to the working directory ("genesis/default.json")
 //   seed          required  integer 0 … 2⁶⁴−1, or a string of digits for seeds above 2⁵³
-//   blocks        required  steps to run, at least 1
+//   blocks        required  steps to run, 1 … 10,000,000 (core/limits.ts)
 //   mode          optional  "sequential" (default) or "priority" (mined by priority fee; front-runners see the pending block)
 //   blockSeconds  optional  seconds between blocks (12)
 //   policy        optional  name gas and results are filed under (the scenario's name)
-//   startTime     optional  ISO date ("2026-01-01T00:00:00Z", the default) or unix seconds
+//   startTime     optional  ISO date ("2026-01-01T00:00:00Z", the default) or unix seconds, from 1
 //   gas           optional  {priorityFeeGwei: "1", ethPriceQuote: "3000"}
 //   output        optional  {agentEvery: 1, historyLength: 64}
 //   agents        required  list of {id, count?, wallet?, funds?: {quote?, tokens?}, behaviours}
@@ -25,11 +25,12 @@ import { extname } from "node:path";
 
 import { parseDocument } from "yaml";
 
-import { parseGenesis } from "./genesis.ts";
+import { parseGenesisText } from "./genesis.ts";
 import { type Genesis } from "../mechanisms/vocabulary.ts";
 import { child } from "../core/document-reader.ts";
-import { MAX_SUPPLY } from "../core/limits.ts";
-import { MAX_UINT128, MAX_UINT64, QUOTE_DECIMALS, TOKEN_DECIMALS } from "../core/units.ts";
+import { parseJsonText } from "../core/json-text.ts";
+import { AGENT_COPIES, BLOCKS, MAX_SUPPLY, SEED } from "../core/limits.ts";
+import { MAX_UINT128, QUOTE_DECIMALS, TOKEN_DECIMALS } from "../core/units.ts";
 import type { OrderingMode } from "../core/types.ts";
 import { BEHAVIOUR_REGISTRY, type BehaviourConfig } from "../behaviours/registry.ts";
 import { type BehaviourReading, readBehaviour } from "./behaviour-reader.ts";
@@ -60,8 +61,9 @@ const AGENT_REQUIRED = ["id", "behaviours"];
 const AGENT_OPTIONAL = ["count", "wallet", "funds"];
 const MODES: readonly OrderingMode[] = ["sequential", "priority"];
 
-const MAX_COPIES = 1_000;
 const SECONDS_PER_YEAR = 31_536_000n;
+/** The in-process chain's genesis block is one second before startTime, and a block's time cannot be negative. */
+const MIN_START_TIME = 1n;
 /** 9999-12-31T23:59:59Z: past it, an ISO date has five digits. */
 const MAX_START_TIME = 253_402_300_799n;
 
@@ -96,12 +98,11 @@ export async function readScenarioDocument(path: string, what = "scenario"): Pro
   return format === ".json" ? parseJson(text, path) : parseYaml(text, path);
 }
 
+/** JSON, with every key an object holds twice refused (with its line) as the YAML reader refuses it. */
 function parseJson(text: string, source: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new ScenarioError(source, [{ path: "(file)", expected: "valid JSON", got: (error as Error).message }]);
-  }
+  const json = parseJsonText(text);
+  if (json.issues !== undefined) throw new ScenarioError(source, json.issues);
+  return json.value;
 }
 
 /** YAML 1.2 (so `on`, `yes` and dates stay strings); syntax errors and duplicate keys are reported with their line and column. */
@@ -143,10 +144,8 @@ export function parseScenario(input: unknown, source: string, registry = BEHAVIO
   const genesis = has("genesis")
     ? r.string(top.genesis, "genesis", 'the path of a genesis file (like "genesis/default.json")')
     : DEFAULT_GENESIS;
-  const seed = has("seed") ? readSeed(r, top.seed) : undefined;
-  const blocks = has("blocks")
-    ? r.steps(top.blocks, "blocks", 1, "a whole number of blocks to run, at least 1")
-    : undefined;
+  const seed = has("seed") ? r.whole(top.seed, "seed", SEED, { digits: true }) : undefined;
+  const blocks = has("blocks") ? r.wholeNumber(top.blocks, "blocks", BLOCKS) : undefined;
   const mode = has("mode") ? r.oneOf(top.mode, "mode", MODES) : "sequential";
   const blockSeconds = has("blockSeconds")
     ? r.integer(
@@ -170,7 +169,7 @@ export function parseScenario(input: unknown, source: string, registry = BEHAVIO
     ? readAgents(r, top.agents, context, genesis === undefined ? undefined : { path: genesis, beneficiaries })
     : undefined;
   const governance = has("governance")
-    ? readGovernance(r, top.governance, { agents, parameterKeys: genesisFile?.parameters.map((p) => p.key), blocks })
+    ? readGovernance(r, top.governance, { agents, parameters: genesisFile?.parameters, genesis, blocks })
     : undefined;
 
   if (r.issues.length > 0) throw new ScenarioError(source, r.issues);
@@ -192,26 +191,14 @@ export function parseScenario(input: unknown, source: string, registry = BEHAVIO
   };
 }
 
-function readSeed(r: ScenarioReader, value: unknown): bigint | undefined {
-  const expected = `an integer from 0 to ${MAX_UINT64}, or a string of its digits`;
-  if (typeof value === "number" && Number.isInteger(value) && !Number.isSafeInteger(value)) {
-    return r.failText(
-      "seed",
-      expected,
-      String(value),
-      `write it as a string of digits: numbers above ${Number.MAX_SAFE_INTEGER} lose digits`,
-    );
-  }
-  const text = typeof value === "number" && Number.isSafeInteger(value) ? String(value) : value;
-  if (typeof text !== "string" || !/^\d{1,20}$/.test(text) || BigInt(text) > MAX_UINT64)
-    return r.fail("seed", expected, value);
-  return BigInt(text);
-}
-
 /** An ISO date with a time zone (a date without one would depend on the machine's zone) or unix seconds. */
 function readStartTime(r: ScenarioReader, value: unknown): number | undefined {
   const expected = 'an ISO date in UTC or with an offset ("2026-01-01T00:00:00Z", "2026-01-01"), or unix seconds';
-  if (typeof value === "number") return r.integer(value, "startTime", 0n, MAX_START_TIME, expected);
+  const range = `${MIN_START_TIME} to ${MAX_START_TIME}`;
+  if (typeof value === "number") {
+    const seconds = r.integer(value, "startTime", 0n, MAX_START_TIME, `${expected}, from ${range}`);
+    return seconds === 0 ? refuseEpoch(r, value) : seconds;
+  }
   const match =
     typeof value === "string"
       ? /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?(Z|([+-])(\d{2}):(\d{2})))?$/.exec(value)
@@ -233,7 +220,17 @@ function readStartTime(r: ScenarioReader, value: unknown): number | undefined {
   }
   const seconds = Date.UTC(year, month - 1, day, hour, minute, second) / 1000 - offsetMinutes * 60;
   if (seconds < 0) return r.fail("startTime", `${expected}, not before 1970`, value);
-  return seconds;
+  return seconds === 0 ? refuseEpoch(r, value) : seconds;
+}
+
+/** 0 (1970-01-01T00:00:00Z) is a time, but the chain's genesis block would come one second before it. */
+function refuseEpoch(r: ScenarioReader, value: unknown): undefined {
+  return r.failText(
+    "startTime",
+    `a start time of at least ${MIN_START_TIME} (1970-01-01T00:00:01Z): the in-process chain's genesis block is one second before startTime`,
+    JSON.stringify(value),
+    `use ${MIN_START_TIME} or later, or leave startTime out for 2026-01-01T00:00:00Z`,
+  );
 }
 
 function readGas(r: ScenarioReader, value: unknown): Scenario["gas"] | undefined {
@@ -283,7 +280,7 @@ function readGenesisFile(r: ScenarioReader, path: string): Genesis | undefined {
     );
   }
   try {
-    return parseGenesis(JSON.parse(readFileSync(path, "utf8")), path);
+    return parseGenesisText(readFileSync(path, "utf8"), path);
   } catch (error) {
     return r.failText(
       "genesis",
@@ -368,10 +365,7 @@ function readAgent(
   const o = r.fields(value, path, AGENT_REQUIRED, AGENT_OPTIONAL);
   if (o === undefined) return {};
   const id = o.id === undefined ? undefined : r.name(o.id, child(path, "id"), "an agent id");
-  const count =
-    o.count === undefined
-      ? undefined
-      : r.integer(o.count, child(path, "count"), 1n, BigInt(MAX_COPIES), `a number of copies from 1 to ${MAX_COPIES}`);
+  const count = o.count === undefined ? undefined : r.wholeNumber(o.count, child(path, "count"), AGENT_COPIES);
   const wallet =
     o.wallet === undefined ? ({ kind: "derived" } as const) : readWallet(r, o.wallet, child(path, "wallet"));
   if (wallet?.kind === "account" && count !== undefined) {

@@ -121,6 +121,16 @@ export interface RowContext {
 
 /* GENESIS: a mechanism's fields of a genesis file */
 
+/** A parsed genesis as a mechanism sees it without naming the whole Genesis type (vocabulary.ts imports this file). */
+export type GenesisSections = object;
+
+/** What an optional mechanism's twin starts from on the fast model. */
+export interface ModelStartContext {
+  genesis: GenesisSections;
+  /** The timestamp of the block a deploy step's first transaction is mined in (one block per deployment transaction). */
+  deployedAt(step: string): bigint;
+}
+
 /** A store parameter as a genesis file sets it: its key, unit, where its value is written, and the value. */
 export interface ParameterField {
   key: string;
@@ -145,6 +155,8 @@ export interface GenesisRead<Section> {
   supplyCap?: { cap: bigint; name: string };
   /** Checks the bounds given for its parameters (every value governance may reach stays valid), recording problems. */
   checkBounds?(r: Reader, bounds: ReadonlyMap<string, { min: bigint; max: bigint }>): void;
+  /** Checks what the genesis mints in all (allocations and every mechanism's `minted`, within the cap), recording problems. */
+  checkGenesisSupply?(r: Reader, supply: bigint): void;
 }
 
 export interface GenesisPart<Section> {
@@ -166,6 +178,13 @@ export interface Mechanism<Twin, I extends { kind: string }, Slice extends objec
   readonly genesis?: GenesisPart<unknown>;
   /** The assets it pulls from agents: every agent approves it for each at set-up, in this order. */
   readonly spends: readonly ("quote" | "token")[];
+  /**
+   * Whether a genesis deploys it (its section is there). Absent: always deployed. An optional mechanism
+   * that a genesis leaves out is neither deployed nor approved, has no twin and adds no column, so every
+   * run without it stays what it was; its deploy steps are wrapped by `optionalSteps` (registry.ts) and
+   * its twin on the fast model comes from `model.start`.
+   */
+  enabled?(genesis: GenesisSections): boolean;
 
   /* WHAT AGENTS SEE */
 
@@ -205,6 +224,8 @@ export interface Mechanism<Twin, I extends { kind: string }, Slice extends objec
     readonly gas: Readonly<Record<I["kind"], IntentGas>>;
     /** An independent copy of the twin (a trial on the chain's block predicts its reverts on copies). */
     clone(twin: Twin): Twin;
+    /** An optional mechanism's twin as the genesis and set-up leave it on the fast model (the others' are built by model-setup.ts). */
+    start?(ctx: ModelStartContext): Twin;
   };
 
   /* ON A CHAIN */

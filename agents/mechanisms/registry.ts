@@ -14,6 +14,7 @@ import {
   COLUMN_GROUPS,
   type DecodeContext,
   type EncodedCall,
+  type GenesisSections,
   type SendContext,
 } from "./mechanism.ts";
 import { poolSeedStep, poolStep } from "./pool/deploy.ts";
@@ -51,6 +52,36 @@ export const DEPLOY_STEPS: readonly DeployStep[] = [
   delegateStep,
 ];
 
+/** Contracts only a genesis with the mechanism's section deploys (the deploy steps of `optionalSteps`). */
+export type OptionalContractName = never;
+
+/* OPTIONAL MECHANISMS: deployed, approved, followed and recorded only when the genesis has their section */
+
+/** The mechanisms a genesis deploys, in registry order: those without `enabled`, and those it enables. */
+export function mechanismsFor(genesis: GenesisSections): readonly AnyMechanism[] {
+  return MECHANISMS.filter((m) => m.enabled === undefined || m.enabled(genesis));
+}
+
+/**
+ * The mechanisms a deployment holds, in registry order: those whose every contract has an address. The
+ * same as `mechanismsFor` of its genesis, since an optional mechanism's steps run exactly when it is enabled.
+ */
+export function mechanismsDeployed(addresses: Readonly<Partial<Record<string, string>>>): readonly AnyMechanism[] {
+  return MECHANISMS.filter((m) => m.contracts.every((role) => addresses[role] !== undefined));
+}
+
+/** The mechanisms that have a twin (a backend holds one for each mechanism it runs), in registry order. */
+export function mechanismsWithTwins(twins: ReadonlyMap<string, unknown>): readonly AnyMechanism[] {
+  return MECHANISMS.filter((m) => twins.has(m.id));
+}
+
+/** An optional mechanism's deploy steps: they run, and count in the model's timeline, only when it is enabled. */
+export function optionalSteps(m: AnyMechanism, steps: readonly DeployStep[]): DeployStep[] {
+  const enabled = m.enabled;
+  if (enabled === undefined) throw new Error(`optionalSteps: mechanism "${m.id}" has no enabled(genesis)`);
+  return steps.map((step) => ({ ...step, enabled: (genesis) => enabled(genesis) }));
+}
+
 /* INTENTS */
 
 export const INTENT_KINDS: readonly IntentKind[] = MECHANISMS.flatMap((m) => m.intents.kinds as IntentKind[]);
@@ -86,11 +117,16 @@ export const GAS_LIMITS: Readonly<Record<IntentKind, bigint>> = Object.assign(
 
 /* STEPS.CSV: the engine's columns around every mechanism's, grouped (prices, state, volumes, fees) */
 
-/** Columns of steps.csv, in order. */
-export const STEP_COLUMNS: readonly StepColumn[] = [
-  ...HEAD_COLUMNS,
-  ...COLUMN_GROUPS.flatMap((group) =>
-    MECHANISMS.flatMap((m) => m.columns.filter((c) => c.group === group).map((c) => c.name as StepColumn)),
-  ),
-  ...TAIL_COLUMNS,
-];
+/** Columns of steps.csv for a run of these mechanisms, in order. */
+export function stepColumnsOf(mechanisms: readonly AnyMechanism[]): readonly StepColumn[] {
+  return [
+    ...HEAD_COLUMNS,
+    ...COLUMN_GROUPS.flatMap((group) =>
+      mechanisms.flatMap((m) => m.columns.filter((c) => c.group === group).map((c) => c.name as StepColumn)),
+    ),
+    ...TAIL_COLUMNS,
+  ];
+}
+
+/** Columns every steps.csv has (those of the mechanisms every genesis deploys), in order. */
+export const STEP_COLUMNS: readonly StepColumn[] = stepColumnsOf(MECHANISMS.filter((m) => m.enabled === undefined));

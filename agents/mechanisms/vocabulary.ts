@@ -36,7 +36,10 @@ export type StepColumn =
   | (typeof TAIL_COLUMNS)[number]
   | (typeof market.columns)[number]["name"]
   | (typeof pool.columns)[number]["name"];
-export type StepRow = Record<StepColumn, bigint>;
+/** Columns of optional mechanisms (registry.ts mechanismsFor): present only in runs whose genesis deploys them. */
+export type OptionalStepColumn = never;
+export type StepRow = Record<Exclude<StepColumn, OptionalStepColumn>, bigint> &
+  Partial<Record<OptionalStepColumn, bigint>>;
 
 /* WHAT AN AGENT SEES */
 

@@ -1,10 +1,15 @@
 // One battle: a scenario on a chain, block by block, into a run folder. Whatever stops it (the last
 // block, Ctrl-C, a lost node), the blocks already mined stay on disk and the summary, gas profile and
-// report are written for them; then the error, if any, is thrown.
+// report are written for them; then the error, if any, is thrown. The folder is checked before the
+// first transaction and written as `<out>.partial` until the run ends (run-folder.ts).
+
+import { rmSync } from "node:fs";
+import { join, resolve } from "node:path";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { createBehaviour } from "../behaviours/registry.ts";
+import { stepColumnsOf } from "../mechanisms/registry.ts";
 import { gasProfileJson } from "../gas/profile-file.ts";
 import type { GasProfile } from "../gas/profile.ts";
 import { readParameters, type StoredParameter } from "../governance/protocol/changes.ts";
@@ -18,6 +23,8 @@ import type { Scenario } from "../inputs/scenario-types.ts";
 import { type Chain, openChain } from "../chain/chain.ts";
 import { findCause, messageOf } from "../core/errors.ts";
 import { redactUrls } from "../core/display-url.ts";
+import { FileWriteError } from "../core/file-errors.ts";
+import { temporaryPathOf } from "../core/write-atomically.ts";
 import { BattleInterrupted, BattleStopped, NodeLostError } from "../chain/errors.ts";
 import { setUpGovernance } from "../governance/battle/governance-setup.ts";
 import { type SetupResult, setUpBattle, setupGasRecords } from "../deploy/agents.ts";
@@ -26,9 +33,11 @@ import { DEFAULT_ROTATE_EVERY } from "../engine/chain-backend.ts";
 import { createChainWorld } from "../engine/create.ts";
 import { runSteps } from "../engine/run-steps.ts";
 import type { World } from "../engine/world.ts";
+import { handleInterrupts } from "./interrupts.ts";
 import { progressBar } from "./progress.ts";
 import { RunRecorder } from "./recorder.ts";
 import { RUN_FILES } from "./run-files.ts";
+import { defaultRunFolder, RunFolder, RunFolderError } from "./run-folder.ts";
 import { stableJson } from "../core/stable-json.ts";
 import { type Summary, summarize, summaryJson } from "./summary.ts";
 import { agentRowsOf, finalsOf, scenarioMeta } from "./world-summary.ts";
@@ -39,8 +48,10 @@ export interface BattleOptions {
   blocks?: number;
   /** Another genesis file for the same agents (e.g. the same scenario on a sigmoid curve). */
   genesis?: string;
-  /** Run folder; `runs/<scenario>-seed<seed>` when absent. */
+  /** Run folder; `runs/<scenario>-seed<seed>` (`runs/<scenario>-<genesis>-seed<seed>` with another genesis) when absent. */
   out?: string;
+  /** Replace the run files of a folder that holds some (--force); otherwise a folder that holds anything is refused. */
+  force?: boolean;
   /** A network of hardhat.config.ts; the in-process chain when absent. */
   network?: string;
   /** Another URL for that network's node (a node on another port); hardhat.config.ts's when absent. */
@@ -84,27 +95,52 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
     blocks: options.blocks ?? loaded.blocks,
     genesis: options.genesis ?? loaded.genesis,
   };
-  const dir = options.out ?? `runs/${scenario.name}-seed${scenario.seed}`;
+  const otherGenesis =
+    options.genesis !== undefined && resolve(options.genesis) !== resolve(loaded.genesis) ? options.genesis : undefined;
+  const dir = options.out ?? defaultRunFolder(scenario.name, scenario.seed, otherGenesis);
   const log = (line: string) => {
     if (!options.quiet) process.stderr.write(`${line}\n`);
   };
 
+  // Before anything is sent: the folder must be new or empty (or --force), and writable.
+  const folder = RunFolder.prepare(dir, options.force ?? false);
   const wallStart = new Date();
-  const chain = await openChain(hre, {
-    network: options.network,
-    ...(options.url === undefined ? {} : { url: options.url }),
-    mode: scenario.mode,
-    startTime: scenario.startTime,
-    allowLive: options.allowLive ?? false,
-  });
+  let chain: Chain;
+  try {
+    chain = await openChain(hre, {
+      network: options.network,
+      ...(options.url === undefined ? {} : { url: options.url }),
+      mode: scenario.mode,
+      startTime: scenario.startTime,
+      allowLive: options.allowLive ?? false,
+    });
+  } catch (error) {
+    folder.abandon();
+    throw error;
+  }
   let recorder: RunRecorder | undefined;
   let trail: GovernanceTrail | undefined;
   // Ctrl-C or SIGTERM, from the set-up on, stops the run after the current block (before the first if it
   // comes during the set-up); the folder is finished and the chain closed, which gives a node its mining back.
+  let stopHandlingInterrupts: (() => void) | undefined;
   const stop = new AbortController();
-  const onSigint = () => stop.abort(new BattleInterrupted("SIGINT (Ctrl-C)"));
+  let phase: "steps" | "files" | "report" = "steps";
+  stopHandlingInterrupts = handleInterrupts({
+    stop: () => stop.abort(new BattleInterrupted("SIGINT (Ctrl-C)")),
+    waiting: () =>
+      `battle: stopping: ${phase === "steps" ? "finishing the current block, then writing" : "writing"} the summary, gas profile and report of the recorded blocks; Ctrl-C again quits without them`,
+    beforeQuit: () => {
+      if (phase !== "report") return;
+      // Everything but the report is on disk: the run is moved into place without it.
+      folder.publish();
+      rmSync(temporaryPathOf(join(dir, RUN_FILES.report)), { force: true });
+    },
+    quitting: () =>
+      phase === "report"
+        ? `battle: quit before report.html was written: the run folder ${dir} is complete without it; run the battle again with --force to get the report`
+        : `battle: quit before the run folder was finished: ${recorder?.stepsRecorded ?? 0} recorded blocks are in ${folder.partial} (steps.csv, agents.csv, txs.csv) without summary.json or report.html; run the battle again (--force replaces that folder) for a finished run`,
+  });
   const onSigterm = () => stop.abort(new BattleInterrupted("SIGTERM", 143));
-  process.once("SIGINT", onSigint);
   process.once("SIGTERM", onSigterm);
   try {
     const abis = await loadSystemAbis(hre.artifacts);
@@ -131,13 +167,13 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
       },
     );
     options.onSetup?.(setup);
-    recorder = new RunRecorder(dir);
+    recorder = new RunRecorder(folder.partial, stepColumnsOf(world.mechanisms));
     const setupTxs = [...setup.txs, ...governanceSetup.txs];
     recorder.addGas(setupGasRecords(setupTxs, scenario.policy));
     let governance: InstalledGovernance | undefined;
     let initialParameters: Map<string, StoredParameter> | undefined;
     if (scenario.governance !== undefined) {
-      trail = new GovernanceTrail(dir);
+      trail = new GovernanceTrail(folder.partial);
       governance = installGovernance(world, backend, scenario, setup, governanceSetup, trail);
       initialParameters = await readParameters(chain.client, governance!.addresses.store);
     }
@@ -160,7 +196,7 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
       },
     });
     progress.finish();
-    const rows = run.rows;
+    phase = "files";
     let failure = run.failure === undefined ? undefined : (findCause(run.failure, NodeLostError) ?? run.failure);
     // The twins are checked against the chain once more at the end: what the rows say is what the chain holds.
     if (failure === undefined) await backend.verify().catch((error: unknown) => (failure = error));
@@ -168,6 +204,8 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
 
     // Finish the folder with what was recorded, whatever stopped the loop.
     const stepsRecorded = recorder.stepsRecorded;
+    // A block whose row could not be written whole (a full disk) is not in the folder, so not in the summary.
+    const rows = run.rows.slice(0, stepsRecorded);
     const lostNode = failure instanceof NodeLostError;
     const reconcileProblems = lostNode ? [] : await world.reconcile();
     const finals = finalsOf(world, stepsRecorded);
@@ -179,9 +217,7 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
         initialParameters!,
         await readParameters(chain.client, governance.addresses.store),
       );
-      recorder.writeFile(GOVERNANCE_FILES.record, stableJson(governanceFile));
     }
-    trail?.close();
     const summarized = summarize({
       scenario: scenarioMeta(scenario),
       network: { name: chain.networkName, chainId: Number(chain.chainId) },
@@ -196,32 +232,58 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
     });
     const summary: Summary =
       governanceFile === undefined ? summarized : { ...summarized, governance: governanceSummary(governanceFile) };
-    recorder.writeFile(RUN_FILES.gas, gasProfileJson(gas));
-    recorder.writeFile(RUN_FILES.summary, summaryJson(summary));
-    recorder.writeFile(
-      "run.json",
-      `${JSON.stringify(
-        {
-          startedAt: wallStart.toISOString(),
-          finishedAt: new Date().toISOString(),
-          wallSeconds: loopSeconds,
-          txPerSecond: loopSeconds > 0 ? txs / loopSeconds : 0,
-          network: chain.networkName,
-          chainId: chain.chainId.toString(),
-          addresses: setup.addresses,
-          reconcileProblems,
-          rotations: backend.rotations,
-        },
-        null,
-        2,
-      )}\n`,
-    );
-    recorder.close();
-    if (!options.noReport) await writeReport(dir);
-    if (failure !== undefined) {
-      // What stopped it, now also saying where the recorded blocks are (`cause` keeps the error itself).
-      throw new BattleStopped(failure, stepsRecorded, scenario.blocks, dir);
+    const runJson = `${JSON.stringify(
+      {
+        startedAt: wallStart.toISOString(),
+        finishedAt: new Date().toISOString(),
+        wallSeconds: loopSeconds,
+        txPerSecond: loopSeconds > 0 ? txs / loopSeconds : 0,
+        network: chain.networkName,
+        chainId: chain.chainId.toString(),
+        addresses: setup.addresses,
+        reconcileProblems,
+        rotations: backend.rotations,
+      },
+      null,
+      2,
+    )}\n`;
+    try {
+      if (governanceFile !== undefined) await recorder.writeFile(GOVERNANCE_FILES.record, stableJson(governanceFile));
+      await recorder.writeFile(RUN_FILES.gas, gasProfileJson(gas));
+      await recorder.writeFile(RUN_FILES.summary, summaryJson(summary));
+      await recorder.writeFile("run.json", runJson);
+      recorder.close();
+      trail?.close();
+      folder.unmark();
+    } catch (error) {
+      if (!(error instanceof FileWriteError)) throw error;
+      throw new RunFolderError(
+        `${error.message}\nthe run folder was not finished: ${stepsRecorded} of ${scenario.blocks} blocks are recorded in ${folder.partial} (steps.csv, agents.csv, txs.csv, whole lines only)${failure === undefined ? "" : `; the battle had stopped: ${messageOf(failure)}`}; run the battle again once the disk has room (--force replaces that folder)`,
+        { cause: error },
+      );
     }
+    phase = "report";
+    // A report the disk refused is said after the run is moved into place: the run's own files are whole.
+    const reportFailure = options.noReport
+      ? undefined
+      : await writeReport(folder.partial).then(
+          () => undefined,
+          (error: unknown) => {
+            if (error instanceof FileWriteError) return error;
+            throw error;
+          },
+        );
+    folder.publish();
+    stopHandlingInterrupts?.();
+    // What stopped it, now also saying where the recorded blocks are (`cause` keeps the error itself).
+    const stopped = failure === undefined ? undefined : new BattleStopped(failure, stepsRecorded, scenario.blocks, dir);
+    if (reportFailure !== undefined) {
+      throw new RunFolderError(
+        `${stopped === undefined ? "" : `${stopped.message}\n`}${reportFailure.message}\nreport.html was not written; the run folder ${dir} is complete without it (run the battle again with --force to get it)`,
+        { cause: stopped ?? reportFailure },
+      );
+    }
+    if (stopped !== undefined) throw stopped;
     return {
       dir,
       summary,
@@ -233,10 +295,11 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
       ...(governanceFile === undefined ? {} : { governance: governanceFile }),
     };
   } finally {
-    process.removeListener("SIGINT", onSigint);
+    stopHandlingInterrupts?.();
     process.removeListener("SIGTERM", onSigterm);
     recorder?.close();
     trail?.close();
+    if (recorder === undefined) folder.abandon();
     await closeQuietly(chain);
   }
 }

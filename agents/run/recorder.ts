@@ -1,16 +1,21 @@
 // Writes a run folder as the battle goes: steps.csv and txs.csv get a line per block as soon as the
 // block is mined (written synchronously, so a crash or Ctrl-C loses nothing already recorded),
-// agents.csv every `agentEvery` steps, and the gas profile is built incrementally.
+// agents.csv every `agentEvery` steps, and the gas profile is built incrementally. A block is recorded
+// whole or not at all: when the disk refuses part of it, all three files are cut back to the block
+// before and the FileWriteError says which file failed.
 
-import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
+
+import { AppendFile } from "../core/append-file.ts";
+import { makeFolderSync } from "../core/file-errors.ts";
+import { writeFileAtomically } from "../core/write-atomically.ts";
 
 import { GasProfileBuilder } from "../gas/profile.ts";
 import type { TxEvent } from "../engine/world.ts";
 import { csvHeader, csvLine } from "../core/csv.ts";
 import { AGENT_COLUMNS, type AgentRow, type GasRecord } from "../core/records.ts";
 import { STEP_COLUMNS } from "../mechanisms/registry.ts";
-import { type StepRow } from "../mechanisms/vocabulary.ts";
+import { type StepColumn, type StepRow } from "../mechanisms/vocabulary.ts";
 import { RUN_FILES } from "./run-files.ts";
 
 /** The event log: one line per agent transaction. */
@@ -31,21 +36,21 @@ export const TX_COLUMNS = [
 export class RunRecorder {
   readonly dir: string;
   readonly gas = new GasProfileBuilder();
-  private readonly steps: number;
-  private readonly agents: number;
-  private readonly txs: number;
+  private readonly steps: AppendFile;
+  private readonly agents: AppendFile;
+  private readonly txs: AppendFile;
+  private readonly stepColumns: readonly StepColumn[];
   private closed = false;
   stepsRecorded = 0;
 
-  constructor(dir: string) {
+  /** `stepColumns`: steps.csv's columns, those of the run's mechanisms (registry.ts stepColumnsOf). */
+  constructor(dir: string, stepColumns: readonly StepColumn[] = STEP_COLUMNS) {
     this.dir = dir;
-    mkdirSync(dir, { recursive: true });
-    this.steps = openSync(join(dir, RUN_FILES.steps), "w");
-    this.agents = openSync(join(dir, RUN_FILES.agents), "w");
-    this.txs = openSync(join(dir, TX_FILE), "w");
-    writeSync(this.steps, csvHeader(STEP_COLUMNS));
-    writeSync(this.agents, csvHeader(AGENT_COLUMNS));
-    writeSync(this.txs, csvHeader(TX_COLUMNS));
+    this.stepColumns = stepColumns;
+    makeFolderSync(dir, "create the run folder");
+    this.steps = new AppendFile(join(dir, RUN_FILES.steps), csvHeader(stepColumns));
+    this.agents = new AppendFile(join(dir, RUN_FILES.agents), csvHeader(AGENT_COLUMNS));
+    this.txs = new AppendFile(join(dir, TX_FILE), csvHeader(TX_COLUMNS));
   }
 
   addGas(records: readonly GasRecord[]): void {
@@ -56,27 +61,33 @@ export class RunRecorder {
   recordStep(row: StepRow, events: readonly TxEvent[], agentRows: readonly AgentRow[] | undefined): void {
     let txLines = "";
     for (const e of events) txLines += txLine(e);
-    if (txLines !== "") writeSync(this.txs, txLines);
-    if (agentRows !== undefined) {
-      let lines = "";
-      for (const r of agentRows) lines += csvLine(AGENT_COLUMNS, r);
-      writeSync(this.agents, lines);
+    let agentLines = "";
+    if (agentRows !== undefined) for (const r of agentRows) agentLines += csvLine(AGENT_COLUMNS, r);
+    const files = [this.txs, this.agents, this.steps];
+    const sizes = files.map((file) => file.size);
+    try {
+      this.txs.append(txLines);
+      this.agents.append(agentLines);
+      // The step's row goes last: a steps.csv line means the whole block is on disk.
+      this.steps.append(csvLine(this.stepColumns, row));
+    } catch (error) {
+      files.forEach((file, i) => file.truncate(sizes[i]!));
+      throw error;
     }
-    // The step's row goes last: a steps.csv line means the whole block is on disk.
-    writeSync(this.steps, csvLine(STEP_COLUMNS, row));
     this.stepsRecorded++;
   }
 
-  writeFile(name: string, content: string): void {
-    writeFileSync(join(this.dir, name), content);
+  /** Writes `<dir>/<name>` whole or not at all (summary.json, gas.json, run.json, governance.json). */
+  async writeFile(name: string, content: string): Promise<void> {
+    await writeFileAtomically(join(this.dir, name), content);
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    closeSync(this.steps);
-    closeSync(this.agents);
-    closeSync(this.txs);
+    this.steps.close();
+    this.agents.close();
+    this.txs.close();
   }
 }
 

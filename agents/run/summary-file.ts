@@ -2,10 +2,12 @@
 // it is missing or is something else.
 
 import { readFile } from "node:fs/promises";
+import { dirname } from "node:path";
 
 import { SUMMARY_KIND, SUMMARY_VERSION, type Summary, summaryJson } from "./summary.ts";
 import { writeFileAtomically } from "../core/write-atomically.ts";
 import { ArenaError } from "../core/errors.ts";
+import { refuseIncompleteRun } from "./run-files.ts";
 
 export class SummaryFileError extends ArenaError {
   readonly path: string;
@@ -21,7 +23,9 @@ export async function writeSummary(path: string, summary: Summary): Promise<void
   await writeFileAtomically(path, summaryJson(summary));
 }
 
+/** Reads summary.json back; refuses one in a folder a battle has not finished (its INCOMPLETE mark). */
 export async function readSummary(path: string): Promise<Summary> {
+  refuseIncompleteRun(dirname(path));
   let text: string;
   try {
     text = await readFile(path, "utf8");

@@ -27,3 +27,10 @@ uint256 constant MINIMUM_LIQUIDITY = 1_000;
 
 /// @dev Where permanently locked tokens go (OpenZeppelin's ERC20 refuses address(0)).
 address constant DEAD = 0x000000000000000000000000000000000000dEaD;
+
+/// @dev Staking's reward rate is rewardPerDay × (targetStaked / totalStaked), held within
+/// [RATE_FLOOR_BPS, RATE_CAP_BPS] of rewardPerDay: a quarter of it at the least, four times at most.
+uint256 constant RATE_FLOOR_BPS = 2_500;
+uint256 constant RATE_CAP_BPS = 40_000;
+/// @dev Longest lock-up a stake may be given.
+uint256 constant MAX_LOCK_SECONDS = 31_536_000;

@@ -1,5 +1,7 @@
-// The proposals of a battle and where each stands. Participants register a proposal before sending
-// it and confirm it from its receipt; each step the book reads what the Governor decided once voting
+// The proposals of a battle and where each stands. Participants check a proposal on the rails every
+// proposal runs on (protocol/rails.ts, the same as `propose` by hand), register it, and then either
+// send it and confirm it from its receipt, or — when the rails refuse it — record the refusal with its
+// reasons instead of a transaction; each step the book reads what the Governor decided once voting
 // closed, and records the outcome beside the prediction made when voting opened. When a proposal goes
 // Active it is evaluated once (its what-if), every decider (the protocol agent, the voters, the
 // script) plans its vote from that one evaluation, and the outcome is predicted from the planned votes
@@ -18,6 +20,14 @@ import {
   VOTES_ABI,
 } from "../protocol/proposal.ts";
 import type { ProposalEvaluation } from "../evaluation/evaluation.ts";
+import {
+  type PendingProposal,
+  type ProposalDraft,
+  proposalProblems,
+  type RailsFixes,
+  readRailsState,
+  standing,
+} from "../protocol/rails.ts";
 import type { EvaluationConfig } from "../../inputs/governance-types.ts";
 import type { GovernanceTrail } from "./trail.ts";
 import type { ParticipantTurn, RawCallResult } from "../../engine/participants.ts";
@@ -80,7 +90,9 @@ export interface TrackedProposal {
   proposer: string;
   proposerAddress: Address;
   proposedStep: number;
-  status: "sent" | "open" | "decided" | "queued" | "executed" | "failed";
+  /** refused: the rails refused it before sending (`refusal` says why); nothing went on chain. */
+  status: "sent" | "open" | "decided" | "queued" | "executed" | "failed" | "refused";
+  refusal?: string[];
   snapshot?: bigint;
   deadline?: bigint;
   evaluation?: ProposalEvaluation;
@@ -167,6 +179,59 @@ export class GovernanceBook {
     const blocksToQueue = proposal.deadline! + 2n - turn.block;
     const delaySteps = (this.timing.timelockDelaySeconds + bs - 1n) / bs;
     return turn.timestamp + ((blocksToQueue > 0n ? blocksToQueue : 0n) + delaySteps) * bs;
+  }
+
+  /** The open proposals as the rails see them, from this step's block. */
+  pending(turn: ParticipantTurn): PendingProposal[] {
+    return this.open().map((p) => ({
+      name: p.label,
+      keys: p.changes.map((c) => c.key),
+      unpause: p.unpause,
+      standing:
+        p.status === "sent"
+          ? `proposed in this block (step ${turn.step})`
+          : p.status === "open"
+            ? standing({
+                state: turn.block <= p.snapshot! ? "Pending" : "Active",
+                snapshot: p.snapshot!,
+                deadline: p.deadline!,
+              })
+            : standing({
+                state: p.status === "queued" ? "Queued" : "Succeeded",
+                snapshot: p.snapshot!,
+                deadline: p.deadline!,
+                ...(p.eta === undefined ? {} : { eta: p.eta }),
+              }),
+    }));
+  }
+
+  /** Why a proposal sent in this step's block would be refused by hand (the rails), or none. */
+  async check(draft: ProposalDraft, proposer: Address, turn: ParticipantTurn, fixes: RailsFixes): Promise<string[]> {
+    const state = await readRailsState(this.client, this.addresses, {
+      proposer,
+      id: draft.id,
+      executeAt: this.expectedExecution(turn),
+      pending: this.pending(turn),
+    });
+    return proposalProblems(draft, state, fixes);
+  }
+
+  /** A registered proposal the rails refused: recorded with the reasons, and never sent. */
+  refuse(proposal: TrackedProposal, problems: string[], turn: ParticipantTurn): void {
+    proposal.status = "refused";
+    proposal.refusal = problems;
+    this.trail.add({
+      step: turn.step,
+      kind: "refused",
+      proposal: proposal.label,
+      proposalId: proposal.id.toString(),
+      by: proposal.proposer,
+      changes: proposal.changes.map((c) => ({ key: c.key, value: c.value.toString() })),
+      unpause: proposal.unpause,
+      description: proposal.actions.description,
+      expectedExecution: this.expectedExecution(turn).toString(),
+      problems,
+    });
   }
 
   register(proposal: Omit<TrackedProposal, "status" | "votes">): TrackedProposal {

@@ -1,10 +1,12 @@
 // The protocol agent's candidate parameter sets: for each parameter it may tune, the current value
 // moved up and down by fractions of the parameter's largest step, kept within its bounds, and checked
-// with the store's own rules (bounds, step, interval) at the time the proposal would execute, so that
-// nothing the store would refuse is ever evaluated or proposed.
+// with the store's own rules (bounds, step, interval) at the time the proposal would execute, and
+// against the proposals still pending on the same key (protocol/rails.ts), so that nothing the store
+// would refuse is ever evaluated or proposed.
 
 import { checkChanges, describeChange, maxDelta, type StoredParameter } from "../protocol/changes.ts";
 import { type ParameterChange } from "../../core/parameters.ts";
+import { type PendingProposal, pendingProblems } from "../protocol/rails.ts";
 
 export interface Candidate {
   changes: ParameterChange[];
@@ -25,6 +27,7 @@ export function draftCandidates(
   keys: readonly string[],
   fractions: readonly number[],
   executeAt: bigint,
+  pending: readonly PendingProposal[] = [],
 ): Drafted {
   const candidates: Candidate[] = [];
   const refused: Drafted["refused"] = [];
@@ -45,7 +48,10 @@ export function draftCandidates(
     }
     for (const value of values) {
       const change = { key, value };
-      const problems = checkChanges(parameters, [change], executeAt);
+      const problems = [
+        ...checkChanges(parameters, [change], executeAt),
+        ...pendingProblems({ changes: [change], unpause: false }, pending),
+      ];
       if (problems.length > 0) refused.push({ change: describeChange(change, p.value), problem: problems[0]! });
       else candidates.push({ changes: [change], description: describeChange(change, p.value) });
     }

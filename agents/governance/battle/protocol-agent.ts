@@ -6,7 +6,8 @@
 // noise. It votes with its delegated power (for its own proposals, by its objective on others'),
 // queues when Succeeded, executes at the Timelock's eta, and measures the effect afterwards over the
 // same window. A guardian's pause it answers, after `unpauseAfterSteps`, with an unpause proposal.
-// Everything it considered, chose and saw goes into the governance trail.
+// Everything it considered, chose and saw goes into the governance trail. What it sends runs on the same
+// rails as `propose` by hand (protocol/rails.ts): a proposal they refuse is recorded, not sent.
 
 import type { Address } from "viem";
 
@@ -27,8 +28,19 @@ import {
   unpauseProposal,
 } from "../protocol/proposal.ts";
 import { type WindowMetrics, windowMetrics } from "../evaluation/window-metrics.ts";
+import type { RailsFixes } from "../protocol/rails.ts";
 
 export const PROTOCOL_AGENT_ROLE = "protocol-agent";
+
+/** How to fix what the rails refuse of the protocol agent: its votes are the treasury's. */
+const AGENT_FIXES: RailsFixes = {
+  unpause: "it proposes an unpause only while the market is paused",
+  description: "its proposals always have a description",
+  exists: "its descriptions name the step, so this is the same proposal twice",
+  delegate: () => "its votes are the treasury's, delegated to it by the bootstrap proposal at set-up",
+  acquire: (_account, shortfall) =>
+    `its votes are the treasury's, delegated to it at set-up: allocate the treasury ${shortfall} more tokens in the genesis`,
+};
 
 type Purpose =
   | { kind: "propose"; proposal: TrackedProposal }
@@ -51,6 +63,8 @@ export class ProtocolAgent implements Participant {
   private nextConsider: number;
   private proposals = 0;
   private pausedSince: number | undefined;
+  /** After the rails refused its unpause, it tries again `unpauseAfterSteps` later (not every step). */
+  private unpauseRetryStep = 0;
   private purposes: Purpose[] = [];
   private readonly watches: Watch[] = [];
   /** The evaluation each of its parameter proposals was chosen on: the predicted effect. */
@@ -99,16 +113,17 @@ export class ProtocolAgent implements Participant {
       paused &&
       this.config.unpauseAfterSteps !== undefined &&
       turn.step - this.pausedSince! >= this.config.unpauseAfterSteps &&
+      turn.step >= this.unpauseRetryStep &&
       !open.some((p) => p.unpause)
     ) {
       const actions = unpauseProposal(
         this.book.addresses.market,
         `${this.id}: resume trading after the guardian's pause at step ${this.pausedSince} (proposed at step ${turn.step})`,
       );
-      add(proposeCall(this.book.addresses, this.sender, actions, "resume trading"), {
-        kind: "propose",
-        proposal: this.register(actions, [], true, turn),
-      });
+      const proposal = await this.checkAndRegister(actions, [], true, turn);
+      if (proposal !== undefined)
+        add(proposeCall(this.book.addresses, this.sender, actions, "resume trading"), { kind: "propose", proposal });
+      else this.unpauseRetryStep = turn.step + this.config.unpauseAfterSteps;
     }
     if (
       !paused &&
@@ -158,7 +173,13 @@ export class ProtocolAgent implements Participant {
     const monitor = window.length >= 2 ? windowMetrics(window) : undefined;
     const executeAt = this.book.expectedExecution(turn);
     const parameters = await readParameters(turn.chain.client, this.book.addresses.store);
-    const drafted = draftCandidates(parameters, this.config.parameters, this.config.stepFractions, executeAt);
+    const drafted = draftCandidates(
+      parameters,
+      this.config.parameters,
+      this.config.stepFractions,
+      executeAt,
+      this.book.pending(turn),
+    );
     const scored: {
       candidate: Candidate;
       actions: ProposalActions;
@@ -190,7 +211,7 @@ export class ProtocolAgent implements Participant {
       best !== undefined
         ? `${best.candidate.description} improves ${this.config.objective.metric} by ${best.judgement!.improvement.mean.toPrecision(3)} (95% CI ${best.judgement!.improvement.low.toPrecision(3)} … ${best.judgement!.improvement.high.toPrecision(3)}) and keeps every condition`
         : drafted.candidates.length === 0
-          ? "no candidate the store would accept at the expected execution time"
+          ? "no candidate passes the rails: the store's rules at the expected execution time, and no other proposal pending on its key"
           : "no candidate beats the status quo beyond noise while keeping every condition";
     this.book.trail.add({
       step: turn.step,
@@ -219,9 +240,25 @@ export class ProtocolAgent implements Participant {
       reason,
     });
     if (best === undefined) return undefined;
-    const proposal = this.register(best.actions, best.candidate.changes, false, turn);
+    const proposal = await this.checkAndRegister(best.actions, best.candidate.changes, false, turn);
+    if (proposal === undefined) return undefined;
     this.expectations.set(proposal, best.evaluation!);
     return { actions: best.actions, proposal, note: reason };
+  }
+
+  /** Registers the proposal if the rails let it be sent; else registers it refused, with why (undefined). */
+  private async checkAndRegister(
+    actions: ProposalActions,
+    changes: TrackedProposal["changes"],
+    unpause: boolean,
+    turn: ParticipantTurn,
+  ): Promise<TrackedProposal | undefined> {
+    const draft = { id: proposalId(actions), changes, unpause, description: actions.description };
+    const problems = await this.book.check(draft, this.address, turn, AGENT_FIXES);
+    const proposal = this.register(actions, changes, unpause, turn);
+    if (problems.length === 0) return proposal;
+    this.book.refuse(proposal, problems, turn);
+    return undefined;
   }
 
   private register(

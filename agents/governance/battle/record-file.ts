@@ -16,7 +16,7 @@ export interface ProposalRecord {
   changes: { key: string; value: string }[];
   unpause: boolean;
   description: string;
-  /** The Governor's final state (Executed, Defeated, …), or where it stood when the run ended. */
+  /** The Governor's final state (Executed, Defeated, …), where it stood when the run ended, or REFUSED_STATE. */
   state: string;
   predicted: string | null;
   predictionRight: boolean | null;
@@ -24,6 +24,9 @@ export interface ProposalRecord {
   reason: string | null;
   executedStep: number | null;
 }
+
+/** The state of a proposal the rails refused before sending (its `reason` lists why): it never went on chain. */
+export const REFUSED_STATE = "Refused before sending";
 
 export interface GovernanceRecord {
   kind: typeof GOVERNANCE_KIND;

@@ -5,7 +5,7 @@ import { describeObjective } from "./objective.ts";
 import type { InstalledGovernance } from "./install.ts";
 import type { StoredParameter } from "../protocol/changes.ts";
 import { GOVERNANCE_KIND } from "./trail.ts";
-import type { GovernanceRecord, GovernanceSummary, ProposalRecord } from "./record-file.ts";
+import { type GovernanceRecord, type GovernanceSummary, type ProposalRecord, REFUSED_STATE } from "./record-file.ts";
 
 export function governanceRecord(
   installed: InstalledGovernance,
@@ -34,13 +34,15 @@ export function governanceRecord(
       const state =
         p.status === "executed"
           ? "Executed"
-          : p.status === "failed"
-            ? `failed (${failedCall} reverted)`
-            : p.status === "queued"
-              ? "Queued when the run ended"
-              : p.status === "decided"
-                ? p.finalState!
-                : "voting when the run ended";
+          : p.status === "refused"
+            ? REFUSED_STATE
+            : p.status === "failed"
+              ? `failed (${failedCall} reverted)`
+              : p.status === "queued"
+                ? "Queued when the run ended"
+                : p.status === "decided"
+                  ? p.finalState!
+                  : "voting when the run ended";
       return {
         label: p.label,
         proposalId: p.id.toString(),
@@ -54,7 +56,7 @@ export function governanceRecord(
         predictionRight:
           p.prediction === undefined || p.finalState === undefined ? null : p.prediction.state === p.finalState,
         votes: (outcome?.votes as ProposalRecord["votes"]) ?? null,
-        reason: (outcome?.reason as string) ?? null,
+        reason: p.refusal?.join("; ") ?? (outcome?.reason as string) ?? null,
         executedStep: p.executedStep ?? null,
       };
     }),
@@ -86,7 +88,7 @@ export function governanceSummary(record: GovernanceRecord): GovernanceSummary {
       executedStep: p.executedStep,
     })),
     decisions: record.trail.filter((e) => e.kind === "decision").length,
-    proposed: record.proposals.length,
+    proposed: record.proposals.filter((p) => p.state !== REFUSED_STATE).length,
     executed: record.proposals.filter((p) => p.state === "Executed").length,
     pauses: record.trail
       .filter((e) => e.kind === "pause" && e.status === "success")

@@ -2,6 +2,10 @@
 // scenario's governance.script says — the governance attacks (a whale pushing a harmful change, votes
 // bought after a proposal's snapshot). A scripted proposer votes for its own proposal when voting
 // opens (unless the script says otherwise), and queues and executes it if it passes, like anyone would.
+// A scripted proposal runs on the same rails as `propose` by hand (protocol/rails.ts): its bounds are
+// checked when the scenario is read; the rest (step, interval, a proposal pending on the same key, the
+// proposer's votes) at its step, and one the rails refuse is recorded in the trail with the reasons and
+// never sent.
 
 import type { Address } from "viem";
 
@@ -10,8 +14,20 @@ import type { Participant, ParticipantTurn, RawCall, RawCallResult } from "../..
 import type { GovernanceBook, PlannedVote, TrackedProposal } from "./book.ts";
 import { delegateCall, lifecycleCall, proposeCall, type Sender, voteCall } from "./calls.ts";
 import { parameterProposal, proposalId, type Support, unpauseProposal } from "../protocol/proposal.ts";
+import type { RailsFixes } from "../protocol/rails.ts";
 
 export const SCRIPT_ROLE = "script";
+
+/** How to fix a scripted proposal the rails refuse: in the scenario's words. */
+const SCRIPT_FIXES: RailsFixes = {
+  unpause: "script the unpause after the guardian's pause (governance.guardian), or drop unpause: true",
+  description: "give the proposal a description",
+  exists: "give the proposal another description",
+  delegate: () =>
+    'give the agent a "delegate: self" entry at an earlier step of the script, or list it in governance.voters (voters delegate to themselves at set-up)',
+  acquire: (_account, shortfall) =>
+    `give the agent ${shortfall} more tokens delegated to itself (funds.tokens and governance.voters), or script the proposal from an agent that has them`,
+};
 
 type Purpose =
   | { kind: "propose"; proposal: TrackedProposal }
@@ -80,9 +96,12 @@ export class Script implements Participant {
         const actions = action.unpause
           ? unpauseProposal(this.book.addresses.market, action.description)
           : parameterProposal(this.book.addresses.store, action.changes, action.description);
+        const id = proposalId(actions);
+        const draft = { id, changes: action.changes, unpause: action.unpause, description: action.description };
+        const problems = await this.book.check(draft, by.address, turn, SCRIPT_FIXES);
         const proposal = this.book.register({
           label: action.label,
-          id: proposalId(actions),
+          id,
           actions,
           changes: action.changes,
           unpause: action.unpause,
@@ -90,6 +109,10 @@ export class Script implements Participant {
           proposerAddress: by.address,
           proposedStep: turn.step,
         });
+        if (problems.length > 0) {
+          this.book.refuse(proposal, problems, turn);
+          continue;
+        }
         add(proposeCall(this.book.addresses, by, actions, `scripted proposal ${action.label}`), {
           kind: "propose",
           proposal,
@@ -101,7 +124,7 @@ export class Script implements Participant {
         });
       } else {
         const proposal = this.book.byLabel(action.proposal);
-        if (proposal === undefined || proposal.status === "failed") continue;
+        if (proposal === undefined || proposal.status === "failed" || proposal.status === "refused") continue;
         const currentVotes = await this.book.currentVotes(by.address);
         add(voteCall(this.book.addresses, by, proposal, action.support, `scripted vote (${entry.path})`), {
           kind: "vote",

@@ -1,11 +1,12 @@
-// The governance trail of a run: every decision, proposal, vote, outcome, pause and monitored effect,
+// The governance trail of a run: every decision, proposal (and proposal refused before sending, with
+// why), vote, outcome, pause and monitored effect,
 // appended to governance.jsonl as it happens (one JSON object per line, written synchronously, so an
 // interrupted run keeps what was decided), and gathered into governance.json at the end. Both are
 // built from the run's seeded decisions alone: the same scenario and seed give the same bytes.
 
-import { closeSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
 
+import { AppendFile } from "../../core/append-file.ts";
 import { stableJson } from "../../core/stable-json.ts";
 
 export const GOVERNANCE_FILES = { trail: "governance.jsonl", record: "governance.json" } as const;
@@ -26,22 +27,23 @@ export interface TrailEntry {
     | "executed"
     | "effect"
     | "pause"
-    | "call-failed";
+    | "call-failed"
+    | "refused";
   [field: string]: unknown;
 }
 
 export class GovernanceTrail {
   readonly entries: TrailEntry[] = [];
-  private fd: number | undefined;
+  private file: AppendFile | undefined;
 
-  /** Appends to `<dir>/governance.jsonl` when `dir` is given; keeps entries in memory either way. */
+  /** Appends to `<dir>/governance.jsonl` (whole lines only) when `dir` is given; keeps entries in memory either way. */
   constructor(dir?: string) {
-    this.fd = dir === undefined ? undefined : openSync(join(dir, GOVERNANCE_FILES.trail), "w");
+    this.file = dir === undefined ? undefined : new AppendFile(join(dir, GOVERNANCE_FILES.trail), "");
   }
 
   add(entry: TrailEntry): void {
     this.entries.push(entry);
-    if (this.fd !== undefined) writeSync(this.fd, `${JSON.stringify(JSON.parse(stableJson(entry)))}\n`);
+    this.file?.append(`${JSON.stringify(JSON.parse(stableJson(entry)))}\n`);
   }
 
   of(kind: TrailEntry["kind"]): TrailEntry[] {
@@ -49,7 +51,7 @@ export class GovernanceTrail {
   }
 
   close(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
-    this.fd = undefined;
+    this.file?.close();
+    this.file = undefined;
   }
 }

@@ -8,6 +8,7 @@ import type { Address } from "viem";
 
 import type { Chain } from "../../chain/chain.ts";
 import { nextAllowedAt, readParameters } from "../protocol/changes.ts";
+import { formatTime } from "../protocol/display.ts";
 import { decodeParameterChanges, GOVERNOR_ABI, type ProposalActions, TIMELOCK_ABI } from "../protocol/proposal.ts";
 import type { ProposalRef } from "./voters.ts";
 
@@ -59,7 +60,7 @@ export async function expectedApplyAt(
     });
     if (eta > 0n) {
       applyAt = eta > latest.timestamp ? eta : latest.timestamp + bs;
-      why = `queued: executable at its ETA ${eta}`;
+      why = `queued: executable at its ETA, ${formatTime(eta)}`;
     } else {
       const deadline = await chain.client.readContract({
         address: addresses.governor,
@@ -81,7 +82,7 @@ export async function expectedApplyAt(
       const allowed = nextAllowedAt(p);
       if (allowed > applyAt) {
         applyAt = allowed;
-        why = `${change.key} may not change before ${allowed} (its minimum interval), later than the vote and Timelock allow`;
+        why = `${change.key} may not change before ${formatTime(allowed)} (its minimum interval), later than the vote and Timelock allow`;
       }
     }
   }

@@ -35,10 +35,13 @@ export function evaluationReport(input: EvaluationReportInput): string {
   const title = e.actions.description.split("\n")[0]!.trim() || "Parameter change";
   const lines: string[] = [];
   lines.push(`# Proposal evaluation: ${title}`, "");
+  const oneSeed = e.seeds.length < 2;
   lines.push(
     `**Predicted outcome: ${prediction.state}.** ` +
-      `${countSignificant(e.metrics)} of ${e.metrics.length} market metrics move beyond noise; ` +
-      `${e.groups.filter((g) => g.significant).length} of ${e.groups.length} agent groups gain or lose beyond noise.`,
+      (oneSeed
+        ? "With one seed no effect can be told from noise (there is no interval): see the note under *Method*."
+        : `${countSignificant(e.metrics)} of ${e.metrics.length} market metrics move beyond noise; ` +
+          `${e.groups.filter((g) => g.significant).length} of ${e.groups.length} agent groups gain or lose beyond noise.`),
     "",
   );
 
@@ -75,6 +78,13 @@ export function evaluationReport(input: EvaluationReportInput): string {
       `an effect whose interval excludes zero is called beyond noise. Evaluated in ${e.wallSeconds.toFixed(1)} s.`,
     "",
   );
+  if (oneSeed)
+    lines.push(
+      "**Note: one seed.** A confidence interval needs two seeds at least, so every interval below reads n/a (1 seed): " +
+        "each effect is the difference of a single pair of runs, nothing is called beyond noise, and every agent abstains. " +
+        "Evaluate with `--seeds 5` (or more) for intervals.",
+      "",
+    );
 
   lines.push("## Effects on the market", "");
   lines.push("| metric | without | with | effect (95% CI) | verdict |", "|---|---:|---:|---:|---|");
@@ -160,6 +170,7 @@ function countSignificant(metrics: readonly MetricEffect[]): number {
 }
 
 function metricVerdict(m: MetricEffect): string {
+  if (m.difference.n < 2) return "n/a (1 seed)";
   if (!m.significant) return "no effect beyond noise";
   const up = m.difference.mean > 0;
   const direction = up ? "higher" : "lower";
@@ -168,12 +179,13 @@ function metricVerdict(m: MetricEffect): string {
 }
 
 function pnlVerdict(g: PnlEffect): string {
+  if (g.difference.n < 2) return "n/a (1 seed)";
   if (!g.significant) return "no effect beyond noise";
   return g.difference.mean > 0 ? "gains" : "loses";
 }
 
 function ci(i: Interval): string {
-  if (i.n < 2) return `${signed(i.mean)} (one seed)`;
+  if (i.n < 2) return `${signed(i.mean)} [n/a (1 seed)]`;
   return `${signed(i.mean)} [${num(i.low)}, ${num(i.high)}]`;
 }
 

@@ -4,21 +4,22 @@
 // token-holding agents delegate to themselves, evaluate, decide the votes, predict the outcome and
 // write the markdown report.
 
-import { mkdir } from "node:fs/promises";
-import { dirname } from "node:path";
+import { createHash } from "node:crypto";
+import { join } from "node:path";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import type { Address } from "viem";
 
 import { readDeploymentFile, deploymentFilePath } from "../../deploy/deployment-file.ts";
 import { writeFileAtomically } from "../../core/write-atomically.ts";
+import { checkOutputFile } from "../../core/output-file.ts";
 import type { Scenario } from "../../inputs/scenario-types.ts";
 import type { Chain } from "../../chain/chain.ts";
 import { assertKnownNetwork } from "../../chain/network-guard.ts";
 import { expectedApplyAt } from "./apply-time.ts";
 import { decodeParameterChanges } from "../protocol/proposal.ts";
 import { checkChanges, describeChange, ProposalRefused, readParameters } from "../protocol/changes.ts";
-import { type ParameterChange } from "../../core/parameters.ts";
+import { formatParameter, type ParameterChange } from "../../core/parameters.ts";
 import { type Evaluation, evaluateProposal } from "./evaluate.ts";
 import { evaluationReport, type ReportedChange } from "./evaluation-report.ts";
 import { prepareEvaluationChain } from "./evaluation-chain.ts";
@@ -46,8 +47,10 @@ export interface EvaluationTaskOptions {
   warmup: number;
   /** A node with deployments/<network>.json; the in-process chain when absent. */
   network?: string;
-  /** Report path; runs/evaluate-<scenario>-<draft|id>.md when absent. */
+  /** Report path; evaluationReportPath's when absent. */
   out?: string;
+  /** Replace the report if the file exists (otherwise an existing file is refused before any work). */
+  force?: boolean;
   log?: (line: string) => void;
 }
 
@@ -82,6 +85,10 @@ export async function runEvaluationTask(
     throw new WhatIfError(`--blocks must be at least 2, got ${options.blocks}`);
   if (!Number.isInteger(options.warmup) || options.warmup < 0)
     throw new WhatIfError(`--warmup must be 0 or more blocks, got ${options.warmup}`);
+
+  // Before anything is deployed or sent: the report's path must be free (or --force) and writable.
+  const path = options.out ?? evaluationReportPath(scenario.name, options.changes, options.id);
+  checkOutputFile(path, options.force ?? false);
 
   const deployment = onNode ? await readDeploymentFile(deploymentFilePath(options.network!)) : undefined;
   const prepared = await prepareEvaluationChain(hre, {
@@ -163,15 +170,29 @@ export async function runEvaluationTask(
       prediction,
     });
 
-    const path =
-      options.out ??
-      `runs/evaluate-${scenario.name}-${proposal.kind === "draft" ? "draft" : `id${options.id!.toString().slice(0, 10)}`}.md`;
-    await mkdir(dirname(path), { recursive: true });
     await writeFileAtomically(path, report);
     return { path, report, evaluation, decisions, prediction };
   } finally {
     await prepared.close();
   }
+}
+
+/**
+ * runs/evaluate-<scenario>-<changes>.md for a draft (e.g. runs/evaluate-calm-market.buyFeeBps-150.md), so
+ * evaluating another change writes another report; runs/evaluate-<scenario>-id<first 10 digits>.md for a
+ * submitted proposal.
+ */
+export function evaluationReportPath(scenario: string, changes?: readonly ParameterChange[], id?: bigint): string {
+  if (id !== undefined) return join("runs", `evaluate-${scenario}-id${id.toString().slice(0, 10)}.md`);
+  const named = (changes ?? [])
+    .map((c) => `${c.key}-${formatParameter(c.key, c.value)}`.replace(/[^A-Za-z0-9._-]/g, "_"))
+    .join("+");
+  // A long list of changes keeps its first ones and a digest of all, within a file name's length.
+  const name =
+    named.length <= 120
+      ? named
+      : `${named.slice(0, 100)}-${createHash("sha256").update(named).digest("hex").slice(0, 12)}`;
+  return join("runs", `evaluate-${scenario}-${name}.md`);
 }
 
 const ERC20_BALANCE = [

@@ -80,12 +80,12 @@ const [DELEGATE_VOTES_CHANGED] = parseAbi([
 /** for / against when the effect is more than noise, abstain otherwise; the reason gives the numbers. */
 export function decideVote(effect: PnlEffect): { support: Support; reason: string } {
   const d = effect.difference;
-  const numbers = `PnL effect ${formatInterval(d)} quote (95% CI ${d.low.toFixed(2)} to ${d.high.toFixed(2)}, ${d.n} seeds)`;
   if (d.n < 2)
     return {
       support: "abstain",
-      reason: `${numbers}: one seed gives no interval, so the effect cannot be told from noise`,
+      reason: `PnL effect ${formatInterval(d)} quote: one seed gives no interval, so the effect cannot be told from noise`,
     };
+  const numbers = `PnL effect ${formatInterval(d)} quote (95% CI ${d.low.toFixed(2)} to ${d.high.toFixed(2)}, ${d.n} seeds)`;
   if (effect.significant && d.mean > 0) return { support: "for", reason: `${numbers}: better off with the change` };
   if (effect.significant && d.mean < 0) return { support: "against", reason: `${numbers}: worse off with the change` };
   return { support: "abstain", reason: `${numbers}: within noise` };

@@ -4,6 +4,7 @@
 // mines one block at the exact timestamp (evm_mine with a timestamp, which also moves the node's
 // clock), so the result does not depend on how far the node's clock has drifted from the wall.
 
+import { formatTime } from "../protocol/display.ts";
 import { ActionRefused } from "./errors.ts";
 import { assertIdle, type GovernanceChain } from "./governance-chain.ts";
 import { getProposal } from "./proposals.ts";
@@ -71,7 +72,7 @@ export async function advance(chain: GovernanceChain, options: AdvanceOptions): 
           `proposal ${name} is ${proposal.state}, not queued, so it has no eta yet${proposal.state === "Succeeded" ? ` (queue it first: npx hardhat queue --id ${proposal.index})` : ""}`,
         );
       if (start.timestamp < proposal.eta) await mineAt(chain, proposal.eta);
-      reached = `proposal ${name} may execute (eta ${proposal.eta})`;
+      reached = `proposal ${name} may execute (eta ${formatTime(proposal.eta)})`;
     } else {
       const target = options.to === "start" ? proposal.snapshot + 1n : proposal.deadline + 1n;
       if (start.number < target) await mineBlocks(chain, target - start.number);

@@ -10,7 +10,7 @@ import { assertIdle, type GovernanceChain, sendGovernanceTx } from "./governance
 import { encodeExecute, MARKET_GOVERNANCE_ABI } from "../protocol/proposal.ts";
 import { advanceHint, getProposal, type ProposalInfo } from "./proposals.ts";
 import { notSucceeded } from "./queue.ts";
-import { formatDuration, isoTime } from "../protocol/display.ts";
+import { formatDuration, formatTime } from "../protocol/display.ts";
 
 export interface ExecuteResult {
   proposal: ProposalInfo;
@@ -41,7 +41,7 @@ export async function execute(
     const wait = eta - latest.timestamp;
     throw new ActionRefused(
       "execute",
-      `${name} may execute from ${eta} (${isoTime(eta)}), ${formatDuration(wait)} after the latest block; wait${advanceHint(chain, "eta", proposal)}`,
+      `${name} may execute from ${formatTime(eta)}, ${formatDuration(wait)} after the latest block (${formatTime(latest.timestamp)}); wait${advanceHint(chain, "eta", proposal)}`,
     );
   }
 

@@ -1,7 +1,7 @@
 // Proposals for the terminal: one line each in a table, or one proposal in full.
 
 import { alignedTable } from "../../core/table.ts";
-import { formatVotes, isoTime } from "../protocol/display.ts";
+import { formatTime, formatVotes, isoTime } from "../protocol/display.ts";
 import { describeEffect, type ProposalInfo, shortId } from "./proposals.ts";
 
 const DESCRIPTION_WIDTH = 40;
@@ -47,7 +47,7 @@ export function formatProposalDetail(p: ProposalInfo): string {
     `  votes        for ${formatVotes(p.votes.for)} · against ${formatVotes(p.votes.against)} · abstain ${formatVotes(p.votes.abstain)}`,
     `  quorum       ${formatVotes(p.quorum)} at the snapshot (for + abstain: ${formatVotes(turnout)}${turnout >= p.quorum ? ", reached" : ", not reached"})`,
     `  voting       snapshot block ${p.snapshot}, open from block ${p.snapshot + 1n} through block ${p.deadline}`,
-    `  eta          ${p.eta === undefined ? "not queued" : `${p.eta} (${isoTime(p.eta)})`}`,
+    `  eta          ${p.eta === undefined ? "not queued" : formatTime(p.eta)}`,
   ];
   return lines.join("\n");
 }

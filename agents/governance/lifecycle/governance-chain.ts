@@ -23,10 +23,10 @@ import { assertNodeIdle, dropTransactions } from "../../chain/mining.ts";
 import type { DeploymentRecord } from "../../deploy/deployment-file.ts";
 import { findRevertData } from "../../deploy/errors.ts";
 import { isLocalChain } from "../../chain/network-guard.ts";
-import { decodeRevertData } from "../../chain/tx-sender.ts";
 import { LiveNetworkError } from "../../chain/network-guard.ts";
 import { GovernanceError } from "./errors.ts";
 import type { GovernanceAddresses } from "../protocol/proposal.ts";
+import { describeRevert } from "../protocol/revert-reasons.ts";
 
 export interface Eip1193Like {
   request(args: { method: string; params?: unknown[] }): Promise<unknown>;
@@ -167,7 +167,7 @@ export interface GovernanceTx {
 
 /**
  * Sends one transaction and waits for its receipt. It is estimated first: a call that would revert is
- * refused before sending, with the contract's error decoded. The limit is the estimate plus a quarter.
+ * refused before sending, with the contract's error decoded (keys as names, times as dates). The limit is the estimate plus a quarter.
  */
 export async function sendGovernanceTx(chain: GovernanceChain, tx: GovernanceTx): Promise<TransactionReceipt> {
   let gas: bigint;
@@ -178,7 +178,7 @@ export async function sendGovernanceTx(chain: GovernanceChain, tx: GovernanceTx)
     const reason =
       data === undefined
         ? ((error as { shortMessage?: string }).shortMessage ?? (error as Error).message.split("\n")[0])
-        : decodeRevertData(data as Hex, chain.errors);
+        : describeRevert(data as Hex, chain.errors);
     throw new GovernanceError(`${tx.what} would revert, so it was not sent: ${reason}`, { cause: error });
   }
   const hash = await chain.request<Hex>("eth_sendTransaction", [

@@ -17,6 +17,7 @@ import {
   type ProposalActions,
   type ProposalState,
 } from "../protocol/proposal.ts";
+import { PENDING_STATES, type PendingProposal, standing } from "../protocol/rails.ts";
 
 /** What one action of a proposal does. */
 export type ProposalEffect =
@@ -88,6 +89,18 @@ export async function listProposals(
 ): Promise<ProposalInfo[]> {
   const all = await Promise.all((await createdProposals(chain)).map((created) => proposalDetails(chain, created)));
   return options.state === undefined ? all : all.filter((p) => p.state === options.state);
+}
+
+/** The proposals that may still execute (Pending, Active, Succeeded, Queued), as the rails see them. */
+export async function pendingProposals(chain: GovernanceChain): Promise<PendingProposal[]> {
+  return (await listProposals(chain))
+    .filter((p) => PENDING_STATES.includes(p.state))
+    .map((p) => ({
+      name: `#${p.index}`,
+      keys: p.effects.flatMap((e) => (e.kind === "set" ? [e.key] : [])),
+      unpause: p.effects.some((e) => e.kind === "unpause"),
+      standing: standing(p),
+    }));
 }
 
 /** One proposal by id, id prefix or listing position. */

@@ -1,11 +1,12 @@
-// Propose: parameter changes (and optionally unpausing the market) checked against the store's rules
-// at the time the proposal could first execute, and the proposer's votes against the threshold. Every
-// problem is listed in one ProposalRefused before anything is sent. The id is known in advance
+// Propose: parameter changes (and optionally unpausing the market) checked on the rails every proposal
+// runs on (protocol/rails.ts: the store's rules at the time the proposal could first execute, no other
+// proposal pending on the same key, the proposer's votes against the threshold). Every problem is
+// listed in one ProposalRefused before anything is sent. The id is known in advance
 // (hashProposal) and checked against the one the Governor emits.
 
-import { type Address, type Hex, parseAbi, parseEventLogs } from "viem";
+import { type Address, type Hex, parseEventLogs } from "viem";
 
-import { checkChanges, describeChange, ProposalRefused, readParameters } from "../protocol/changes.ts";
+import { describeChange, ProposalRefused } from "../protocol/changes.ts";
 import { type ParameterChange } from "../../core/parameters.ts";
 import { GovernanceError } from "./errors.ts";
 import { assertIdle, type GovernanceChain, sendGovernanceTx } from "./governance-chain.ts";
@@ -13,15 +14,13 @@ import { type GovernorSettings, readGovernorSettings } from "../protocol/governo
 import {
   encodePropose,
   GOVERNOR_ABI,
-  MARKET_GOVERNANCE_ABI,
   parameterProposal,
   type ProposalActions,
   proposalId,
   unpauseProposal,
-  VOTES_ABI,
 } from "../protocol/proposal.ts";
-import { formatVotes } from "../protocol/display.ts";
-import { createdProposals } from "./proposals.ts";
+import { proposalProblems, readRailsState } from "../protocol/rails.ts";
+import { createdProposals, pendingProposals } from "./proposals.ts";
 
 export interface ProposeOptions {
   from: Address;
@@ -55,44 +54,24 @@ export interface ProposeResult {
 /** Blocks averaged for a live chain's block time. */
 const BLOCK_TIME_SAMPLE = 100n;
 
-const TOKEN_BALANCE_ABI = parseAbi(["function balanceOf(address) view returns (uint256)"]);
-
 export async function propose(chain: GovernanceChain, options: ProposeOptions): Promise<ProposeResult> {
   await assertIdle(chain, "propose");
   const { client, addresses } = chain;
   const settings = await readGovernorSettings(client, addresses);
   const estimate = await estimateExecution(chain, settings);
-  const parameters = await readParameters(client, addresses.store);
-  const problems: string[] = [];
-
-  if (options.changes.length > 0 || options.unpause !== true)
-    problems.push(...checkChanges(parameters, options.changes, estimate.timestamp));
-  if (
-    options.unpause === true &&
-    !(await client.readContract({ address: addresses.market, abi: MARKET_GOVERNANCE_ABI, functionName: "paused" }))
-  ) {
-    problems.push("the market is not paused, so unpausing it would revert at execution; drop --unpause");
-  }
   const description = options.description.trim();
-  if (description === "") problems.push("no description: say what the proposal changes and why (--description)");
-
-  const actions = proposalActions(addresses, options.changes, description, options.unpause === true);
+  const unpause = options.unpause === true;
+  const actions = proposalActions(addresses, options.changes, description, unpause);
   const id = proposalId(actions);
-  if (
-    (await client.readContract({
-      address: addresses.governor,
-      abi: GOVERNOR_ABI,
-      functionName: "proposalSnapshot",
-      args: [id],
-    })) !== 0n
-  ) {
-    problems.push(
-      `a proposal with these actions and this description already exists (id ${id}); change the description to propose it again`,
-    );
-  }
-  const votesProblem = await thresholdProblem(chain, options.from, settings.proposalThreshold);
-  if (votesProblem !== undefined) problems.push(votesProblem);
+  const state = await readRailsState(client, addresses, {
+    proposer: options.from,
+    id,
+    executeAt: estimate.timestamp,
+    pending: await pendingProposals(chain),
+  });
+  const problems = proposalProblems({ id, changes: options.changes, unpause, description }, state);
   if (problems.length > 0) throw new ProposalRefused(problems);
+  const parameters = state.parameters;
 
   const receipt = await sendGovernanceTx(chain, {
     from: options.from,
@@ -172,34 +151,4 @@ export async function estimateExecution(
     secondsPerBlock,
     assumption: `${assumption}, then the timelock holds it ${settings.timelockDelaySeconds} s`,
   };
-}
-
-/** Why `account` may not propose (its votes now, as the Governor counts them, below the threshold), or undefined. */
-async function thresholdProblem(
-  chain: GovernanceChain,
-  account: Address,
-  threshold: bigint,
-): Promise<string | undefined> {
-  const { client, addresses } = chain;
-  const votes = await client.readContract({
-    address: addresses.token,
-    abi: VOTES_ABI,
-    functionName: "getVotes",
-    args: [account],
-  });
-  if (votes >= threshold) return undefined;
-  const [balance, delegate] = await Promise.all([
-    client.readContract({
-      address: addresses.token,
-      abi: TOKEN_BALANCE_ABI,
-      functionName: "balanceOf",
-      args: [account],
-    }),
-    client.readContract({ address: addresses.token, abi: VOTES_ABI, functionName: "delegates", args: [account] }),
-  ]);
-  const short = `${account} has ${formatVotes(votes)} votes; proposing needs ${formatVotes(threshold)}`;
-  if (balance >= threshold && delegate.toLowerCase() !== account.toLowerCase()) {
-    return `${short}. It holds ${formatVotes(balance)} tokens but has not delegated them to itself: call delegate(${account}) on the token, then propose in a later block`;
-  }
-  return `${short}. Acquire ${formatVotes(threshold - votes)} more (buy tokens and delegate them to yourself, or ask holders to delegate to ${account}), or propose from an account that has them (--from)`;
 }

@@ -7,7 +7,7 @@ import { ActionRefused, GovernanceError } from "./errors.ts";
 import { assertIdle, type GovernanceChain, sendGovernanceTx } from "./governance-chain.ts";
 import { encodeQueue, GOVERNOR_ABI } from "../protocol/proposal.ts";
 import { advanceHint, getProposal, type ProposalInfo } from "./proposals.ts";
-import { formatVotes } from "../protocol/display.ts";
+import { formatTime, formatVotes } from "../protocol/display.ts";
 
 export interface QueueResult {
   proposal: ProposalInfo;
@@ -48,7 +48,7 @@ export function notSucceeded(chain: GovernanceChain, proposal: ProposalInfo, lat
     case "Defeated":
       return `${name} was Defeated ${defeatReason(proposal)}`;
     case "Queued":
-      return `${name} is queued already; it may execute from ${proposal.eta} (npx hardhat execute --id ${proposal.index})`;
+      return `${name} is queued already; it may execute from ${proposal.eta === undefined ? "its eta" : formatTime(proposal.eta)} (npx hardhat execute --id ${proposal.index})`;
     case "Executed":
       return `${name} was executed already`;
     default:

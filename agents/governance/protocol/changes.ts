@@ -8,6 +8,7 @@ import { type Address, type PublicClient, parseAbi } from "viem";
 import { bytes32ToKey, formatParameter, type ParameterChange, readChange } from "../../core/parameters.ts";
 import { BPS } from "../../core/units.ts";
 import { ArenaError } from "../../core/errors.ts";
+import { formatDuration, formatTime, isoTime } from "./display.ts";
 
 /** One parameter as the store holds it (IParameterStore.Parameter). */
 export interface StoredParameter {
@@ -81,7 +82,8 @@ export function changeProblem(p: StoredParameter, newValue: bigint, atTimestamp?
     return `${p.key}=${show(newValue)} moves ${show(delta)} from ${show(p.value)}, more than its maximum step of ${show(limit)} (${p.maxStepBps} bps); propose a value in [${show(lo)}, ${show(hi)}]`;
   }
   if (atTimestamp !== undefined && atTimestamp < nextAllowedAt(p)) {
-    return `${p.key} may not change before ${nextAllowedAt(p)} (last update ${p.updatedAt} + ${p.minIntervalSeconds} s), but this proposal would execute at ${atTimestamp}; wait ${nextAllowedAt(p) - atTimestamp} s more before proposing`;
+    const wait = nextAllowedAt(p) - atTimestamp;
+    return `${p.key} may not change before ${formatTime(nextAllowedAt(p))} (last set at ${isoTime(p.updatedAt)}, then at least ${formatDuration(BigInt(p.minIntervalSeconds))} between updates), but this proposal would execute at ${formatTime(atTimestamp)}; wait ${formatDuration(wait)} (${wait} s) more before proposing`;
   }
   return undefined;
 }

@@ -1,5 +1,6 @@
 // How the governance steps show votes and times: votes are token wei (18 decimals), read as tokens;
-// times are unix seconds, read as UTC and as durations.
+// times are unix seconds, shown as an ISO date in UTC with the unix seconds beside it (the chain's own
+// number, to compare with a block's timestamp), and waits as durations.
 
 import { formatDecimal } from "../../core/units.ts";
 
@@ -30,4 +31,9 @@ export function formatDuration(seconds: bigint): string {
 
 export function isoTime(unixSeconds: bigint): string {
   return new Date(Number(unixSeconds) * 1000).toISOString().replace(".000Z", "Z");
+}
+
+/** 1767225600 → "2026-01-01T00:00:00Z (unix 1767225600)": how every governance message shows a time. */
+export function formatTime(unixSeconds: bigint): string {
+  return `${isoTime(unixSeconds)} (unix ${unixSeconds})`;
 }

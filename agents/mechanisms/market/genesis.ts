@@ -7,7 +7,9 @@ import { MAX_FEE_BPS, MAX_PRICE_WAD, MAX_SUPPLY } from "../../core/limits.ts";
 import { child, positive, type Reader, type Unit } from "../../core/document-reader.ts";
 import { BPS, formatDecimal, MAX_UINT128, QUOTE_DECIMALS, TOKEN_DECIMALS } from "../../core/units.ts";
 import type { GenesisPart, GenesisRead, ParameterField } from "../mechanism.ts";
+import { divUp } from "../../core/solady-math.ts";
 import { type CurveBox, type CurveDomain, checkCurveBox } from "./curve-limits.ts";
+import { costUpWad } from "./curve-math.ts";
 import type { CurveKind } from "./state.ts";
 
 /** Curve parameters in the contracts' units: prices, slopes and rates in WAD, the midpoint in token wei. */
@@ -176,6 +178,18 @@ function readFees(r: Reader, value: unknown): MarketGenesis["fees"] | undefined 
   return { buyBps: Number(buyBps), sellBps: Number(sellBps), treasuryShareBps: Number(treasuryShareBps) };
 }
 
+/**
+ * The reserve BondingCurveMarket.genesis requires for minting `supply`: the curve's cost of it from 0,
+ * rounded up to quote units (`_toQuoteUp(CurveMath.costUpWad(_curve(), 0, newSupply))`, 0 for no supply).
+ * The quote token has QUOTE_DECIMALS (the test stablecoin, or an existing 6-decimal token).
+ */
+export function genesisReserveRequired(curve: GenesisCurve, maxSupply: bigint, supply: bigint): bigint {
+  if (supply === 0n) return 0n;
+  const [p1, p2, p3, p4] = curveParameters(curve);
+  const costWad = costUpWad({ kind: curve.kind, p1, p2, p3, p4, maxSupply }, 0n, supply);
+  return divUp(costWad, 10n ** BigInt(TOKEN_DECIMALS - QUOTE_DECIMALS));
+}
+
 function read(r: Reader, top: Record<string, unknown>): GenesisRead<MarketGenesis> {
   const maxSupply =
     top.maxSupply === undefined
@@ -229,6 +243,18 @@ function read(r: Reader, top: Record<string, unknown>): GenesisRead<MarketGenesi
     // With an unreadable curve kind the curve keys cannot be judged; the curve's own error says why.
     ...(curve === undefined ? { unknownKeys: "curve." } : {}),
     supplyCap: { cap: maxSupply ?? MAX_SUPPLY, name: top.maxSupply === undefined ? "MAX_SUPPLY" : "maxSupply" },
+    // The genesis mint is refused on chain (GenesisReserveTooLow) unless the reserve covers the curve's cost of it.
+    checkGenesisSupply(r, supply) {
+      if (curve?.curve === undefined || reserve === undefined || maxSupply === undefined || supply > maxSupply) return;
+      const required = genesisReserveRequired(curve.curve, maxSupply, supply);
+      if (reserve >= required) return;
+      r.failText(
+        "reserve",
+        `at least ${formatDecimal(required, QUOTE_DECIMALS)} quote: the curve's cost of the ${formatDecimal(supply, TOKEN_DECIMALS)} tokens the genesis mints (allocations, vesting and the pool seed), rounded up, as BondingCurveMarket.genesis requires`,
+        JSON.stringify(top.reserve),
+        `raise "reserve" to "${formatDecimal(required, QUOTE_DECIMALS)}", or mint fewer tokens at genesis`,
+      );
+    },
     // Every curve governance may reach inside the bounds must still be one the market accepts on its domain.
     checkBounds(r, bounds) {
       if (curve === undefined || domain === undefined) return;
