@@ -73,7 +73,7 @@ export async function runEvaluationTask(
       "give either --change key=value[,key=value] (a draft) or --id <proposal id> (a submitted proposal), not both or neither",
     );
   }
-  assertKnownNetwork(hre.config.networks, options.network);
+  if (options.network !== undefined) assertKnownNetwork(hre.config.networks, options.network);
   const onNode = options.network !== undefined && options.network !== "default";
   if (options.id !== undefined && !onNode)
     throw new WhatIfError(
