@@ -3,7 +3,7 @@
 // block by block and to the wei. Gas may differ between the two chains; the state may not.
 
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { freePort } from "./helpers/hardhat-node.ts";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -20,15 +20,6 @@ import { type RunningAnvil, startAnvil } from "../agents/chain/anvil.ts";
 
 /** Everything a step row says about the market and its transactions; block numbers and gas may differ. */
 const MARKET_COLUMNS = STEP_COLUMNS.filter((column) => column !== "block" && column !== "gasUsed");
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === "string") throw new Error("no free port on 127.0.0.1");
-  return address.port;
-}
 
 describe("battle on Anvil (--network localhost)", function () {
   this.timeout(300_000);

@@ -223,12 +223,7 @@ export class GovernanceBook {
     this.trail.add({
       step: turn.step,
       kind: "refused",
-      proposal: proposal.label,
-      proposalId: proposal.id.toString(),
-      by: proposal.proposer,
-      changes: proposal.changes.map((c) => ({ key: c.key, value: c.value.toString() })),
-      unpause: proposal.unpause,
-      description: proposal.actions.description,
+      ...proposalLine(proposal),
       expectedExecution: this.expectedExecution(turn).toString(),
       problems,
     });
@@ -262,12 +257,7 @@ export class GovernanceBook {
     this.trail.add({
       step: turn.step,
       kind: "proposed",
-      proposal: proposal.label,
-      proposalId: proposal.id.toString(),
-      by: proposal.proposer,
-      changes: proposal.changes.map((c) => ({ key: c.key, value: c.value.toString() })),
-      unpause: proposal.unpause,
-      description: proposal.actions.description,
+      ...proposalLine(proposal),
       snapshot: proposal.snapshot.toString(),
       deadline: proposal.deadline.toString(),
       gasUsed: result.gasUsed.toString(),
@@ -546,5 +536,17 @@ export function showPrediction(p: Prediction) {
     abstain: p.abstainVotes.toString(),
     quorum: p.quorum.toString(),
     reason: p.reason,
+  };
+}
+
+/** What the trail says of a proposal wherever it names one in full: label, id, proposer, changes, unpause, description. */
+function proposalLine(proposal: TrackedProposal) {
+  return {
+    proposal: proposal.label,
+    proposalId: proposal.id.toString(),
+    by: proposal.proposer,
+    changes: proposal.changes.map((c) => ({ key: c.key, value: c.value.toString() })),
+    unpause: proposal.unpause,
+    description: proposal.actions.description,
   };
 }
