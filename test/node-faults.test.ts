@@ -391,7 +391,10 @@ describe("node faults: URLs are shown and recorded without their secrets", funct
     };
     const shown = `https://***@127.0.0.1:${port}/***?***`;
     const [battleOut, deployOut] = await Promise.all([
-      hardhat(["battle", "--network", "live", "--blocks", "2", "--quiet"], env),
+      hardhat(
+        ["battle", "--network", "live", "--blocks", "2", "--quiet", "--out", mkdtempSync(join(tmpdir(), "arena-nf-"))],
+        env,
+      ),
       hardhat(["deploy", "--network", "live"], env),
     ]);
     expect(refused(battleOut, "battle")).to.include(`cannot reach the node of network "live" at ${shown}`);
@@ -444,7 +447,16 @@ describe("node faults: bin/arena node and --network", function () {
 
   it("names the networks that exist for an unknown --network", async () => {
     const results = await Promise.all([
-      hardhat(["battle", "--network", "mainnet", "--blocks", "2", "--quiet"]),
+      hardhat([
+        "battle",
+        "--network",
+        "mainnet",
+        "--blocks",
+        "2",
+        "--quiet",
+        "--out",
+        mkdtempSync(join(tmpdir(), "arena-nf-")),
+      ]),
       hardhat(["deploy", "--network", "mainnet"]),
       hardhat(["propose", "--network", "mainnet", "--change", "market.buyFeeBps=120", "--description", "x"]),
       hardhat(["node", "--network", "mainnet"]),
