@@ -14,6 +14,7 @@ import hre from "hardhat";
 import { runBattle } from "../agents/run/battle.ts";
 import { readStepsCsv } from "../agents/run/run-csv.ts";
 import { readSummary } from "../agents/run/summary-file.ts";
+import { lockPort8545 } from "./helpers/hardhat-node.ts";
 
 const URL = "http://127.0.0.1:8545";
 const require = createRequire(import.meta.url);
@@ -45,13 +46,18 @@ async function startNode(): Promise<ChildProcess> {
 describe("battle over HTTP (--network localhost)", function () {
   this.timeout(180_000);
   let root: string;
+  let release = (): void => {};
 
   before(async () => {
+    release = await lockPort8545();
     root = mkdtempSync(join(tmpdir(), "arena-node-"));
     if (await answers())
       throw new Error(`something already answers on ${URL}; stop it (these tests start and kill their own node there)`);
   });
-  after(() => rmSync(root, { recursive: true, force: true }));
+  after(() => {
+    rmSync(root, { recursive: true, force: true });
+    release();
+  });
 
   it("refuses to start when no node answers, saying how to start one", async () => {
     let error: unknown;

@@ -13,6 +13,7 @@ import hre from "hardhat";
 import { deploySystem } from "../agents/deploy/deploy.ts";
 import { deploymentFilePath, writeDeploymentFile } from "../agents/deploy/deployment-file.ts";
 import { loadGenesis } from "../agents/inputs/genesis.ts";
+import { lockPort8545 } from "./helpers/hardhat-node.ts";
 
 const URL = "http://127.0.0.1:8545";
 const require = createRequire(import.meta.url);
@@ -71,8 +72,10 @@ describe("governance tasks from the CLI (--network localhost)", function () {
   const deploymentFile = deploymentFilePath("localhost");
   const backup = `${deploymentFile}.governance-test-backup`;
   let node: ChildProcess | undefined;
+  let release = (): void => {};
 
   before(async () => {
+    release = await lockPort8545();
     if (await answers())
       throw new Error(`something already answers on ${URL}; stop it (this test starts and kills its own node there)`);
     if (existsSync(deploymentFile)) renameSync(deploymentFile, backup);
@@ -90,6 +93,7 @@ describe("governance tasks from the CLI (--network localhost)", function () {
     node?.kill("SIGKILL");
     rmSync(deploymentFile, { force: true });
     if (existsSync(backup)) renameSync(backup, deploymentFile);
+    release();
   });
 
   it("propose → advance → vote → queue → execute, refusals with reasons and no stack trace", async () => {

@@ -2,12 +2,55 @@
 // else started on 8545), with what it printed kept; and plain JSON-RPC requests to a URL.
 
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const require = createRequire(import.meta.url);
 export const HARDHAT_CLI = join(require.resolve("hardhat/package.json"), "..", "dist/src/cli.js");
+
+const PORT_8545_LOCK = join(tmpdir(), "token-arena-port-8545.lock");
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Waits for, and takes, this machine's lock on port 8545 (the port `--network localhost` names), for
+ * the tests that must start their own node there: two test runs on one machine (two worktrees) take
+ * turns instead of meeting each other's node. A lock left by a process that died is taken over.
+ * Returns the release.
+ */
+export async function lockPort8545(timeoutMs = 20 * 60_000): Promise<() => void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      mkdirSync(PORT_8545_LOCK);
+      writeFileSync(join(PORT_8545_LOCK, "pid"), String(process.pid));
+      return () => rmSync(PORT_8545_LOCK, { recursive: true, force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    let holder = Number.NaN;
+    try {
+      holder = Number(readFileSync(join(PORT_8545_LOCK, "pid"), "utf8"));
+    } catch {
+      // the holder has made the folder and not yet written its pid
+    }
+    if (Number.isInteger(holder) && holder > 0 && !alive(holder))
+      rmSync(PORT_8545_LOCK, { recursive: true, force: true });
+    if (Date.now() > deadline)
+      throw new Error(`port 8545 stayed locked by process ${holder} for ${timeoutMs / 60_000} min (${PORT_8545_LOCK})`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
 
 export async function freePort(): Promise<number> {
   const server = createServer();
