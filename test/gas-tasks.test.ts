@@ -9,6 +9,7 @@ import { buildGasProfile } from "../agents/gas/profile.ts";
 import type { GasRecord } from "../agents/core/records.ts";
 import gasCompareTask from "../scripts/gas-compare.ts";
 import gasProfileTask from "../scripts/gas-profile.ts";
+import { captured } from "./helpers/captured.ts";
 
 // The actions never touch the runtime environment: they only read run folders.
 const hre = {} as HardhatRuntimeEnvironment;
@@ -24,21 +25,6 @@ function record(agent: string, fn: string, gasUsed: number): GasRecord {
     gasUsed,
     status: "success",
   };
-}
-
-/** Runs `action` with console.log and console.error captured. */
-async function captured<T>(action: () => Promise<T>): Promise<{ result: T; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const { log, error } = console;
-  console.log = (...parts: unknown[]) => void out.push(parts.join(" "));
-  console.error = (...parts: unknown[]) => void err.push(parts.join(" "));
-  try {
-    return { result: await action(), out: out.join("\n"), err: err.join("\n") };
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
 }
 
 describe("gas-profile and gas-compare tasks", function () {

@@ -33,6 +33,7 @@ import { readSummary } from "../agents/run/summary-file.ts";
 import evaluateTask from "../scripts/evaluate.ts";
 import experimentTask from "../scripts/experiment.ts";
 import gasProfileTask from "../scripts/gas-profile.ts";
+import { captured } from "./helpers/captured.ts";
 
 const require = createRequire(import.meta.url);
 const HARDHAT = join(require.resolve("hardhat/package.json"), "..", "dist/src/cli.js");
@@ -55,21 +56,6 @@ function run(command: string, args: string[]): Promise<Ran> {
 }
 
 const hardhat = (args: string[]) => run(process.execPath, [HARDHAT, ...args]);
-
-/** Runs `action` with console.log and console.error captured. */
-async function captured<T>(action: () => Promise<T>): Promise<{ result: T; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const { log, error } = console;
-  console.log = (...parts: unknown[]) => void out.push(parts.join(" "));
-  console.error = (...parts: unknown[]) => void err.push(parts.join(" "));
-  try {
-    return { result: await action(), out: out.join("\n"), err: err.join("\n") };
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
-}
 
 function scenarioIssues(input: unknown): { path: string; expected: string; got: string; fix?: string }[] {
   try {

@@ -22,6 +22,7 @@ import { ModelRevert } from "../agents/core/model-revert.ts";
 import { PoolModel } from "../agents/mechanisms/pool/model.ts";
 import { deployExponentialFixture, deployFixture, deploySigmoidFixture } from "./fixtures.ts";
 import { marketQuoter, readCurveState, readPoolState } from "./helpers/market-state.ts";
+import { chainOutcome, modelOutcome } from "./helpers/outcome.ts";
 import { revertName } from "./helpers/revert-name.ts";
 
 const connection = await network.create();
@@ -82,8 +83,6 @@ function limit(rng: Random, value: bigint, tighter: 1n | -1n): bigint {
 
 /* ONE STEP */
 
-type Outcome = { values: bigint[] } | { error: string };
-
 interface Step {
   label: string;
   chain: () => Promise<bigint[]>;
@@ -94,23 +93,6 @@ function valuesOf(result: unknown): bigint[] {
   if (typeof result === "bigint") return [result];
   if (result === undefined || result === null) return [];
   return [...(result as Iterable<unknown>)].map((v) => v as bigint);
-}
-
-async function onChain(call: () => Promise<bigint[]>, interfaces: readonly Interface[]): Promise<Outcome> {
-  try {
-    return { values: await call() };
-  } catch (error) {
-    return { error: revertName(error, interfaces) };
-  }
-}
-
-function inModel(call: () => bigint[]): Outcome {
-  try {
-    return { values: call() };
-  } catch (error) {
-    if (error instanceof ModelRevert) return { error: error.errorName };
-    throw error;
-  }
 }
 
 type ContractMethod = { staticCall: (...args: unknown[]) => Promise<unknown> } & ((
@@ -156,8 +138,8 @@ class Differential {
     for (let i = 1; i <= steps; i++) {
       const step = await this.draw();
       const scaleBefore = this.market.state.scaleWad;
-      const chain = await onChain(step.chain, this.interfaces);
-      const model = inModel(step.model);
+      const chain = await chainOutcome(step.chain, this.interfaces);
+      const model = modelOutcome(step.model);
       const where = `step ${i}: ${step.label}`;
       expect(model, where).to.deep.equal(chain);
       const kind = step.label.split("(")[0]!;
@@ -216,17 +198,17 @@ class Differential {
     const quoteIn = logUniform(this.rng, 10n ** 11n);
     const swapIn = logUniform(this.rng, p.reserveQuote);
     const quotes = await Promise.all([
-      onChain(async () => valuesOf(await market.quoteBuyExactTokens(buyAmount)), this.interfaces),
-      onChain(async () => valuesOf(await market.quoteSell(sellAmount)), this.interfaces),
-      onChain(async () => valuesOf(await market.quoteBuyExactQuote(quoteIn)), this.interfaces),
-      onChain(async () => [await pool.getAmountOut(swapIn, p.reserveQuote, p.reserveToken)], this.interfaces),
+      chainOutcome(async () => valuesOf(await market.quoteBuyExactTokens(buyAmount)), this.interfaces),
+      chainOutcome(async () => valuesOf(await market.quoteSell(sellAmount)), this.interfaces),
+      chainOutcome(async () => valuesOf(await market.quoteBuyExactQuote(quoteIn)), this.interfaces),
+      chainOutcome(async () => [await pool.getAmountOut(swapIn, p.reserveQuote, p.reserveToken)], this.interfaces),
     ]);
     const model = this.market;
     const modelQuotes = [
-      inModel(() => Object.values(model.quoteBuyExactTokens(buyAmount))),
-      inModel(() => Object.values(model.quoteSell(sellAmount))),
-      inModel(() => Object.values(model.quoteBuyExactQuote(quoteIn))),
-      inModel(() => [this.pool.getAmountOut(swapIn, false)]),
+      modelOutcome(() => Object.values(model.quoteBuyExactTokens(buyAmount))),
+      modelOutcome(() => Object.values(model.quoteSell(sellAmount))),
+      modelOutcome(() => Object.values(model.quoteBuyExactQuote(quoteIn))),
+      modelOutcome(() => [this.pool.getAmountOut(swapIn, false)]),
     ];
     expect(
       modelQuotes,

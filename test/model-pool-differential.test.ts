@@ -10,9 +10,8 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import { Random } from "../agents/core/random.ts";
-import { ModelRevert } from "../agents/core/model-revert.ts";
 import { PoolModel } from "../agents/mechanisms/pool/model.ts";
-import { revertName } from "./helpers/revert-name.ts";
+import { chainOutcome, modelOutcome } from "./helpers/outcome.ts";
 
 const { ethers, networkHelpers } = await network.create();
 
@@ -37,8 +36,6 @@ async function freshPool(quoteDecimals: number) {
 
 const sixDecimalPool = () => freshPool(6);
 const eighteenDecimalPool = () => freshPool(18);
-
-type Outcome = { values: bigint[] } | { error: string };
 
 function logUniform(rng: Random, max: bigint): bigint {
   if (max < 1n) return 0n;
@@ -119,19 +116,8 @@ describe("fast model pool against the contract, from an empty pool", function ()
           inModel = () => (model.setParameter("pool.feeBps", draw.fee), []);
         }
 
-        let onChain: Outcome;
-        try {
-          onChain = { values: await chain() };
-        } catch (error) {
-          onChain = { error: revertName(error, interfaces) };
-        }
-        let byModel: Outcome;
-        try {
-          byModel = { values: inModel() };
-        } catch (error) {
-          if (!(error instanceof ModelRevert)) throw error;
-          byModel = { error: error.errorName };
-        }
+        const onChain = await chainOutcome(chain, interfaces);
+        const byModel = modelOutcome(inModel);
         expect(byModel, `step ${i + 1}: ${label}`).to.deep.equal(onChain);
         if ("error" in onChain) seen.add(onChain.error);
         if (i === 2 && "values" in onChain) firstDepositShares = onChain.values[2]!;

@@ -11,10 +11,9 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { ModelRevert } from "../agents/core/model-revert.ts";
 import { Random } from "../agents/core/random.ts";
 import { STAKING_KEYS, STAKING_PARAMETER_MAX, StakingModel } from "../agents/mechanisms/staking/model.ts";
-import { revertName } from "./helpers/revert-name.ts";
+import { chainOutcome, modelOutcome } from "./helpers/outcome.ts";
 
 const { ethers, networkHelpers } = await network.create();
 
@@ -45,8 +44,6 @@ async function freshStaking() {
   }
   return { token, store, staking, stakers, deployedAt };
 }
-
-type Outcome = { values: bigint[] } | { error: string };
 
 describe("fast model staking against the contract", function () {
   this.timeout(180_000);
@@ -130,19 +127,8 @@ describe("fast model staking against the contract", function () {
         inModel = () => (model.setParameter(key, value, now), []);
       }
 
-      let onChain: Outcome;
-      try {
-        onChain = { values: await chain() };
-      } catch (error) {
-        onChain = { error: revertName(error, interfaces) };
-      }
-      let byModel: Outcome;
-      try {
-        byModel = { values: inModel() };
-      } catch (error) {
-        if (!(error instanceof ModelRevert)) throw error;
-        byModel = { error: error.errorName };
-      }
+      const onChain = await chainOutcome(chain, interfaces);
+      const byModel = modelOutcome(inModel);
       expect(byModel, `step ${i + 1}: ${label}`).to.deep.equal(onChain);
       if ("error" in onChain) seen.add(onChain.error);
       else if (label.startsWith("claim")) paidTotal += onChain.values[0]!;
