@@ -26,6 +26,7 @@ const GWEI = 10n ** 9n;
 const READY_MADE = [
   "arbitrage-war",
   "calm",
+  "classic-daily",
   "classic",
   "front-running",
   "governance-apathy",

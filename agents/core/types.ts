@@ -9,6 +9,15 @@
 
 export type OrderingMode = "priority" | "sequential";
 
+/**
+ * What an agent decides on within a block: `simultaneous`, the state at the start of the step (every
+ * agent alike); `sequential`, the state after the transactions of the agents before it in the block.
+ */
+export type DecisionMode = "simultaneous" | "sequential";
+
+/** The order agents decide (and send) in each step: `shuffled` by the run's seeded generator, or `listed` as the scenario lists them. */
+export type AgentOrder = "shuffled" | "listed";
+
 /** Common to every intent. */
 export interface IntentBase {
   /** Priority fee this transaction bids (wei per gas); the scenario's default when absent. */

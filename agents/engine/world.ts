@@ -1,8 +1,10 @@
 // The World: the one object agents see, and the one step of the arena, written once for the chain and
 // the fast model. Each step is
 //   observe (every mechanism's slice, from its twin) → participants take their turns → decide (each
-//   agent, in an order drawn from the run's seeded generator) → [priority mode: behaviours that read
-//   the pending block react to it] → mine (the backend) → record (outcomes to the behaviours, one row).
+//   agent, in an order drawn from the run's seeded generator, or the scenario's with `order: listed`;
+//   on the start-of-step state, or with `decisions: sequential` on the block as the agents before it
+//   left it, block-preview.ts) → [priority mode: behaviours that read the pending block react to it]
+//   → mine (the backend) → record (outcomes to the behaviours, one row).
 // A backend (backend.ts) executes: it sends and mines transactions on a chain, or applies intents to
 // the twins on the model. Everything a behaviour sees is built here from the twins, so the same
 // behaviours, scenario and seed make the same decisions on both wherever the two states agree.
@@ -28,6 +30,7 @@ import {
 import { markToMarket } from "../mechanisms/value.ts";
 import type { Scenario } from "../inputs/scenario-types.ts";
 import type { Backend, EngineAgent, PendingCall, PendingIntent } from "./backend.ts";
+import { BlockPreview } from "./block-preview.ts";
 import type { Participant, ParticipantTurn, RawCall, RawCallResult } from "./participants.ts";
 import type { Chain } from "../chain/chain.ts";
 
@@ -297,7 +300,7 @@ export class World {
     const calls: PendingCall[] = [];
     for (const { calls: list } of turns) for (const call of list) calls.push(await backend.sendCall(call));
 
-    const order = this.orderRng.shuffle(this.agents);
+    const order = this.scenario.order === "listed" ? this.agents : this.orderRng.shuffle(this.agents);
     const pending: PendingIntent[] = [];
     const submit = async (agent: EngineAgent, behaviourIndex: number, intent: Intent) => {
       const item: PendingIntent = {
@@ -316,17 +319,32 @@ export class World {
       pending.push(item);
     };
 
-    // decide and act
+    // decide and act (sequential decisions: each agent on the block as the agents before it left it)
+    const preview =
+      this.scenario.decisions === "sequential"
+        ? new BlockPreview({
+            mechanisms: this.mechanisms,
+            twins: backend.twins,
+            latestTimestamp: backend.latestTimestamp,
+            timestamp,
+            deadline,
+            ethPriceQuote: this.scenario.gas.ethPriceQuote,
+          })
+        : undefined;
     for (const agent of order) {
-      const obs = observation(agent);
+      const seen = preview?.view(agent);
+      const obs = seen === undefined ? observation(agent) : { ...base, ...seen.slices, self: seen.self };
+      const agentQuoter = seen === undefined ? quoter : this.quoter(seen.curve);
+      const sent = pending.length;
       for (let j = 0; j < agent.behaviours.length; j++) {
         const { behaviour, rng } = agent.behaviours[j]!;
-        const ctx: DecideContext = { rng, quoter };
+        const ctx: DecideContext = { rng, quoter: agentQuoter };
         const decided = behaviour.step(obs, ctx);
         // Most behaviours decide synchronously: no microtask for them.
         const intents = decided instanceof Promise ? await decided : decided;
         for (const intent of intents) await submit(agent, j, intent);
       }
+      preview?.apply(pending.slice(sent));
     }
     // priority mode: behaviours that read the pending block react to it
     if (this.reacts) {

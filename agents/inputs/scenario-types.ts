@@ -1,7 +1,7 @@
 // A parsed, validated scenario: everything a battle needs to run, in contract units. The reader
 // (scenario.ts) builds it from a JSON or YAML file and refuses the file with every bad field path.
 
-import type { OrderingMode } from "../core/types.ts";
+import type { AgentOrder, DecisionMode, OrderingMode } from "../core/types.ts";
 import type { BehaviourConfig } from "../behaviours/registry.ts";
 import type { GovernanceConfig } from "./governance-types.ts";
 
@@ -36,6 +36,10 @@ export interface Scenario {
   /** Steps (blocks) to run. */
   blocks: number;
   mode: OrderingMode;
+  /** What agents decide on within a block (absent: "simultaneous", every agent on the start-of-step state). */
+  decisions?: DecisionMode;
+  /** The order agents decide and send in (absent: "shuffled", drawn from the seed each step). */
+  order?: AgentOrder;
   /** Seconds between blocks (12 by default; 86400 for a daily model). */
   blockSeconds: number;
   /** The policy name gas and results are filed under (default: the scenario's name). */

@@ -10,6 +10,9 @@
 //   seed          required  integer 0 … 2⁶⁴−1, or a string of digits for seeds above 2⁵³
 //   blocks        required  steps to run, 1 … 10,000,000 (core/limits.ts)
 //   mode          optional  "sequential" (default) or "priority" (mined by priority fee; front-runners see the pending block)
+//   decisions     optional  "simultaneous" (default: every agent decides on the start-of-step state) or "sequential"
+//                           (each decides on the state after the trades of the agents before it in the block)
+//   order         optional  "shuffled" (default: a seeded draw each step) or "listed" (the agents' order in the file)
 //   blockSeconds  optional  seconds between blocks (12)
 //   policy        optional  name gas and results are filed under (the scenario's name)
 //   startTime     optional  ISO date ("2026-01-01T00:00:00Z", the default) or unix seconds, from 1
@@ -31,7 +34,7 @@ import { child } from "../core/document-reader.ts";
 import { parseJsonText } from "../core/json-text.ts";
 import { AGENT_COPIES, BLOCKS, MAX_SUPPLY, SEED } from "../core/limits.ts";
 import { MAX_UINT128, QUOTE_DECIMALS, TOKEN_DECIMALS } from "../core/units.ts";
-import type { OrderingMode } from "../core/types.ts";
+import type { AgentOrder, DecisionMode, OrderingMode } from "../core/types.ts";
 import { BEHAVIOUR_REGISTRY, type BehaviourConfig } from "../behaviours/registry.ts";
 import { type BehaviourReading, readBehaviour } from "./behaviour-reader.ts";
 import { readGovernance } from "./governance-reader.ts";
@@ -50,6 +53,8 @@ const TOP_OPTIONAL = [
   "description",
   "genesis",
   "mode",
+  "decisions",
+  "order",
   "blockSeconds",
   "policy",
   "startTime",
@@ -60,6 +65,8 @@ const TOP_OPTIONAL = [
 const AGENT_REQUIRED = ["id", "behaviours"];
 const AGENT_OPTIONAL = ["count", "wallet", "funds"];
 const MODES: readonly OrderingMode[] = ["sequential", "priority"];
+const DECISIONS: readonly DecisionMode[] = ["simultaneous", "sequential"];
+const ORDERS: readonly AgentOrder[] = ["shuffled", "listed"];
 
 const SECONDS_PER_YEAR = 31_536_000n;
 /** The in-process chain's genesis block is one second before startTime, and a block's time cannot be negative. */
@@ -147,6 +154,24 @@ export function parseScenario(input: unknown, source: string, registry = BEHAVIO
   const seed = has("seed") ? r.whole(top.seed, "seed", SEED, { digits: true }) : undefined;
   const blocks = has("blocks") ? r.wholeNumber(top.blocks, "blocks", BLOCKS) : undefined;
   const mode = has("mode") ? r.oneOf(top.mode, "mode", MODES) : "sequential";
+  const decisions = has("decisions") ? r.oneOf(top.decisions, "decisions", DECISIONS) : undefined;
+  const order = has("order") ? r.oneOf(top.order, "order", ORDERS) : undefined;
+  if (decisions === "sequential" && mode === "priority") {
+    r.failText(
+      "decisions",
+      '"simultaneous" with mode "priority" (a priority block is mined by fee, not in the order agents decide)',
+      '"sequential"',
+      'use mode "sequential" (mined in the order sent) for sequential decisions',
+    );
+  }
+  if (decisions === "sequential" && has("governance")) {
+    r.failText(
+      "decisions",
+      '"simultaneous" in a scenario with governance (participants\' calls go into the block ahead of the trades, and the model cannot apply them to show the next agent)',
+      '"sequential"',
+      'remove "decisions" or the governance section',
+    );
+  }
   const blockSeconds = has("blockSeconds")
     ? r.integer(
         top.blockSeconds,
@@ -181,6 +206,8 @@ export function parseScenario(input: unknown, source: string, registry = BEHAVIO
     seed: seed!,
     blocks: blocks!,
     mode: mode!,
+    ...(decisions === undefined ? {} : { decisions }),
+    ...(order === undefined ? {} : { order }),
     blockSeconds: blockSeconds!,
     policy: policy!,
     startTime: startTime!,
