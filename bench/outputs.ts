@@ -53,9 +53,8 @@ try {
     }
     const scenario = await loadScenario(path);
     if (scenario.governance === undefined) {
-      const model = await runModelBattle(scenario);
-      const { wallSeconds: _wall, ...deterministic } = model;
-      hashes[`model/${name}`] = sha(stableJson(deterministic));
+      const { summary, steps, agents } = await runModelBattle(scenario);
+      hashes[`model/${name}`] = sha(stableJson({ summary, steps, agents }));
     }
     console.log(`${name}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }

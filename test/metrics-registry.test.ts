@@ -108,7 +108,21 @@ const agents = [
   agent("alice", 250n * QUOTE, { tokens: 100n * WAD, valueQuote: 300n * QUOTE, pnlQuote: 50n * QUOTE }),
   agent("bob", 120n * QUOTE, { tokens: 300n * WAD, valueQuote: 100n * QUOTE, pnlQuote: -20n * QUOTE }),
 ];
-const run: MeasuredRun = { steps, blockSeconds: 12, agents };
+// The venues before the first step and after the last: the curve at 0.95 with 400 quote in its reserve,
+// then 900; the pool at 2.10 (1,000 tokens, 2,100 quote), then at 1.00 (1,500 tokens, 1,500 quote).
+const venues = {
+  first: {
+    curvePriceWad: price(95n),
+    curveReserve: 400n * QUOTE,
+    pool: { priceWad: price(210n), reserveToken: 1_000n * WAD, reserveQuote: 2_100n * QUOTE },
+  },
+  last: {
+    curvePriceWad: price(99n),
+    curveReserve: 900n * QUOTE,
+    pool: { priceWad: price(100n), reserveToken: 1_500n * WAD, reserveQuote: 1_500n * QUOTE },
+  },
+} satisfies NonNullable<MeasuredRun["venues"]>;
+const run: MeasuredRun = { steps, blockSeconds: 12, agents, venues };
 
 /** Sample standard deviation, written out. */
 function stdev(xs: number[]): number {
@@ -149,6 +163,16 @@ describe("metric registry", function () {
       finalTreasuryQuote: 8,
       finalReserveQuote: 900,
       finalSupplyTokens: 1_200,
+      firstCurvePriceQuote: 0.95,
+      firstPoolPriceQuote: 2.1,
+      firstReserveQuote: 400,
+      reserveChangeQuote: 500, // 900 − 400
+      firstPoolReserveQuote: 2_100,
+      finalPoolReserveQuote: 1_500,
+      poolReserveChangeQuote: -600,
+      firstPoolReserveTokens: 1_000,
+      finalPoolReserveTokens: 1_500,
+      poolReserveChangeTokens: 500,
       tokensGini: 0.25, // 100 and 300 tokens: (2·(100 + 2·300) − 3·400) / (2·400)
       valueGini: 0.25,
     };
@@ -212,6 +236,14 @@ describe("metric registry", function () {
     expect(() => measure(run, "agents.carol.rank")).to.throw(RangeError, /agent carol is not among/);
     expect(() => measure({ steps }, "curveAnnualVolatilityFraction")).to.throw(RangeError, /blockSeconds/);
     expect(() => measure({ steps }, "tokensGini")).to.throw(RangeError, /agents' final standings/);
+    expect(() => measure({ steps }, "firstPoolPriceQuote")).to.throw(
+      RangeError,
+      /firstPoolPriceQuote reads the venues at the run's start and end/,
+    );
+    // A genesis with no pool: the pool's figures are not numbers, the curve's still are.
+    const noPool = { steps, venues: { first: { ...venues.first, pool: undefined }, last: venues.last } };
+    expect(measure(noPool, "firstPoolReserveTokens")).to.be.NaN;
+    expect(measure(noPool, "firstReserveQuote")).to.equal(400);
   });
 
   it("has nothing to measure a level on in a run with no steps, and no movement", function () {

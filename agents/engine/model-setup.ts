@@ -84,8 +84,13 @@ function cachedGenesis(path: string): Promise<Genesis> {
   return genesis;
 }
 
-export async function setUpModel(scenario: Scenario, overrides: readonly ParameterChange[] = []): Promise<ModelStart> {
-  const genesis = withOverrides(await cachedGenesis(scenario.genesis), overrides);
+/** The model's start for `scenario` on its genesis file, or on `given` (a genesis already parsed), with `overrides`. */
+export async function setUpModel(
+  scenario: Scenario,
+  overrides: readonly ParameterChange[] = [],
+  given?: Genesis,
+): Promise<ModelStart> {
+  const genesis = withOverrides(given ?? (await cachedGenesis(scenario.genesis)), overrides);
   const value = (key: string) => genesis.parameters.find((p) => p.key === key)!.value;
   const kind = genesis.curve.kind;
   const params = [0n, 0n, 0n, 0n] as [bigint, bigint, bigint, bigint];

@@ -1,4 +1,4 @@
-// The chain engine inside one worker: an in-process Hardhat chain per set of store values. The system
+// The chain engine inside one worker: an in-process Hardhat chain per set of store and genesis values. The system
 // is deployed and the agents set up once, a snapshot taken, and each run (a seed, or other behaviour
 // values) steps from the snapshot and is reverted after. A new set of store values gets a new chain:
 // they are launch values the store would refuse to change afterwards.
@@ -12,13 +12,16 @@ import type { Scenario } from "../inputs/scenario-types.ts";
 import { type Chain, openChain } from "../chain/chain.ts";
 import { type SetupResult, setUpBattle } from "../deploy/agents.ts";
 import { loadSystemAbis, type SystemAbis } from "../chain/system.ts";
+import type { GenesisField } from "./experiment-types.ts";
 import { genesisWithParameters } from "./genesis-parameters.ts";
 import { runWorldSteps, type WorldRun } from "./snapshot-run.ts";
 
 export interface ChainRun {
-  /** Runs with the same key share a deployment: the same store values (and the same agents' funds). */
+  /** Runs with the same key share a deployment: the same store and genesis values (and the same agents' funds). */
   deploymentKey: string;
   parameters: ParameterChange[];
+  /** Genesis fields written into the genesis document (none when absent). */
+  genesisFields?: GenesisField[];
   /** With the run's seed and blocks. */
   scenario: Scenario;
 }
@@ -73,7 +76,7 @@ export class ChainEngine {
       document = JSON.parse(await readFile(scenario.genesis, "utf8"));
       this.genesisDocuments.set(scenario.genesis, document);
     }
-    const genesis = genesisWithParameters(document, scenario.genesis, job.parameters);
+    const genesis = genesisWithParameters(document, scenario.genesis, job.parameters, job.genesisFields);
     const chain = await openChain(this.hre, { mode: scenario.mode, startTime: scenario.startTime, allowLive: false });
     try {
       const setup = await setUpBattle(chain, scenario, this.abis, false, () => undefined, genesis);

@@ -12,7 +12,7 @@
 //   workers      optional  worker threads, 1 … 256 (as many as the machine's cores and free memory hold)
 //   topK         optional  screen: cases the chain confirms per objective (3)
 //   tolerance    optional  screen: relative model ↔ chain difference that still agrees (0.001)
-//   grid         required  parameter name → list of values | {from, to, step}  (grid-target.ts, grid-values.ts)
+//   grid         required  parameter name → list of values | {from, to, step}  (grid-target.ts, genesis-target.ts, grid-values.ts)
 //   objectives   required  list of {metric, goal: maximise | minimise}          (metrics/registry.ts)
 // experiments/README.md is the reference.
 
@@ -33,12 +33,14 @@ import {
   type EngineName,
   type Experiment,
   type ExperimentCase,
+  type GenesisField,
   type GridParameter,
   type GridValue,
   type Goal,
   type Objective,
 } from "./experiment-types.ts";
-import { genesisWithParameters } from "./genesis-parameters.ts";
+import { genesisWithParameters, storeKeyPath } from "./genesis-parameters.ts";
+import { genesisPathText, readGenesisTarget } from "./genesis-target.ts";
 import { readGridTarget, scenarioDocumentWith } from "./grid-target.ts";
 import { readGridValues } from "./grid-values.ts";
 import { metricNames } from "../metrics/registry.ts";
@@ -204,20 +206,31 @@ function readGrid(r: ScenarioReader, value: unknown, base: BaseScenario): GridPa
   const parameters: GridParameter[] = [];
   for (const [name, raw] of entries) {
     const path = `grid[${JSON.stringify(name)}]`;
-    const target = readGridTarget(r, name, path, base.storeKeys, base.document);
+    const target = name.startsWith("genesis.")
+      ? readGenesisTarget(r, name, path, base.genesisDocument, base.scenario.genesis)
+      : readGridTarget(r, name, path, base.storeKeys, base.document);
     if (target === undefined) continue;
     const values = readGridValues(
       r,
       raw,
       path,
-      target.kind === "store" ? { fixed: target.decimals } : { written: true },
+      target.kind === "store" ? { fixed: target.decimals } : { written: true, words: target.kind === "genesis" },
     );
     if (values !== undefined) parameters.push({ name, target, values });
   }
   const seen = new Map<string, string>();
   for (const p of parameters) {
-    if (p.target.kind !== "behaviour") continue;
-    const where = `${p.target.agentIndex}/${p.target.behaviourIndex}/${p.target.field}`;
+    if (p.target.kind === "store") {
+      const at = storeKeyPath(p.target.key);
+      if (at !== undefined) seen.set(`genesis${genesisPathText(at)}`, p.name);
+    }
+  }
+  for (const p of parameters) {
+    if (p.target.kind === "store") continue;
+    const where =
+      p.target.kind === "genesis"
+        ? `genesis${genesisPathText(p.target.path)}`
+        : `${p.target.agentIndex}/${p.target.behaviourIndex}/${p.target.field}`;
     const other = seen.get(where);
     if (other !== undefined)
       r.failText(
@@ -298,17 +311,19 @@ function expandCases(r: ScenarioReader, parameters: GridParameter[], base: BaseS
     }
     const key = parameters.map((p, j) => `${p.name}=${values[j].text}`).join(" ");
     const changes: ParameterChange[] = [];
+    const genesisFields: GenesisField[] = [];
     const storeTexts: string[] = [];
     parameters.forEach((p, j) => {
-      if (p.target.kind !== "store") return;
-      changes.push({ key: p.target.key, value: values[j].exact });
+      if (p.target.kind === "behaviour") return;
+      if (p.target.kind === "store") changes.push({ key: p.target.key, value: values[j].exact });
+      else genesisFields.push({ path: p.target.path, value: values[j].document });
       storeTexts.push(`${p.name}=${values[j].text}`);
     });
     const deploymentKey = storeTexts.join(" ");
     let ok = true;
     if (!deployments.has(deploymentKey)) {
       try {
-        genesisWithParameters(base.genesisDocument, base.scenario.genesis, changes);
+        genesisWithParameters(base.genesisDocument, base.scenario.genesis, changes, genesisFields);
         deployments.set(deploymentKey, true);
       } catch (error) {
         if (!(error instanceof GenesisError)) throw error;
@@ -356,6 +371,7 @@ function expandCases(r: ScenarioReader, parameters: GridParameter[], base: BaseS
         values,
         key,
         parameters: changes,
+        genesisFields,
         deploymentKey,
         scenario: agents === base.scenario.agents ? base.scenario : { ...base.scenario, agents },
       });

@@ -10,7 +10,7 @@ import { type ChartSeries, renderLineChart } from "../report/svg-chart.ts";
 import { writeFileAtomically } from "../core/write-atomically.ts";
 import { type CaseStats, better, paretoFront, rankCases } from "./best.ts";
 import type { ExperimentResults } from "./best-file.ts";
-import type { Experiment, Objective } from "./experiment-types.ts";
+import type { Experiment, GridParameter, GridValue, Objective } from "./experiment-types.ts";
 import { renderHeatMap } from "./heat-map.ts";
 import { RESULT_FILES, type RunRecord } from "./results-folder.ts";
 
@@ -85,8 +85,9 @@ function objectiveCharts(
   }
   if (parameters.length === 1) {
     const p = parameters[0];
+    const axis = axisOf(p);
     const points = p.values
-      .map((v) => ({ x: Number(v.text), s: byKey.get(`${p.name}=${v.text}`) }))
+      .map((v, i) => ({ x: axis.x(v, i), s: byKey.get(`${p.name}=${v.text}`) }))
       .filter((point) => point.s !== undefined && point.s.intervals[index].n > 0);
     const line = (name: string, label: string, color: string, pick: (s: CaseStats) => number): ChartSeries => ({
       name,
@@ -98,7 +99,7 @@ function objectiveCharts(
     return renderLineChart({
       id,
       title,
-      xLabel: p.name,
+      xLabel: axis.label,
       leftLabel: objective.metric,
       series: [
         line("mean", "mean", COLORS[0], (s) => s.intervals[index].mean),
@@ -110,8 +111,9 @@ function objectiveCharts(
   // More than two parameters: for each value of each parameter, the best mean over the others.
   return parameters
     .map((p, j) => {
+      const axis = axisOf(p);
       const bestAt = p.values
-        .map((v) => {
+        .map((v, i) => {
           let value = Number.NaN;
           for (const s of stats) {
             const m = s.intervals[index].mean;
@@ -122,13 +124,13 @@ function objectiveCharts(
             )
               value = m;
           }
-          return { x: Number(v.text), y: value };
+          return { x: axis.x(v, i), y: value };
         })
         .filter((point) => Number.isFinite(point.y));
       return renderLineChart({
         id: `${id}-${j}`,
         title: `${title}: best over the other parameters at each ${p.name}`,
-        xLabel: p.name,
+        xLabel: axis.label,
         leftLabel: objective.metric,
         series: [
           {
@@ -206,4 +208,10 @@ function screenSection(experiment: Experiment, results: ExperimentResults): stri
 ${verdict}
 ${rows.length === 0 ? "" : htmlTable("screen-comparisons", [{ title: "case" }, { title: "metric" }, { title: "model", numeric: true }, { title: "chain", numeric: true }, { title: "relative difference", numeric: true }, { title: "agrees" }], rows)}
 </section>`;
+}
+
+/** A parameter's x axis: its values where they are numbers; where one is a word ("90d", "sigmoid"), their positions, named in the label. */
+function axisOf(p: GridParameter): { x: (v: GridValue, i: number) => number; label: string } {
+  if (p.values.every((v) => Number.isFinite(Number(v.text)))) return { x: (v) => Number(v.text), label: p.name };
+  return { x: (_, i) => i, label: `${p.name} (${p.values.map((v, i) => `${i} = ${v.text}`).join(", ")})` };
 }

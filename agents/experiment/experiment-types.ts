@@ -26,7 +26,18 @@ export type ParameterTarget =
   /** A parameter-store key whose genesis value is replaced (contract units in `ParameterChange`). */
   | { kind: "store"; key: string; decimals: number }
   /** A field of one behaviour of one agent entry of the scenario file (every copy of a counted agent). */
-  | { kind: "behaviour"; agentIndex: number; agentId: string; behaviourIndex: number; field: string };
+  | { kind: "behaviour"; agentIndex: number; agentId: string; behaviourIndex: number; field: string }
+  /** Any field of the genesis file (`genesis.<path>`), its value written into the document as the file writes it. */
+  | { kind: "genesis"; path: GenesisPath };
+
+/** Where a field sits in a genesis document: keys, and indexes into lists ("vesting", 0, "cliff"). */
+export type GenesisPath = (string | number)[];
+
+/** One genesis field's value in a case, as it goes into the document. */
+export interface GenesisField {
+  path: GenesisPath;
+  value: string | number;
+}
 
 /** One value of a grid parameter. */
 export interface GridValue {
@@ -34,7 +45,7 @@ export interface GridValue {
   text: string;
   /** What goes into the scenario document: a string or a number, as the experiment file wrote it. */
   document: string | number;
-  /** For store keys, the value in contract units; for behaviour fields, the exact decimal scaled by 10^scale. */
+  /** For store keys, the value in contract units; for behaviour and genesis fields, the exact decimal scaled by 10^scale (0 for a word). */
   exact: bigint;
   /** Decimal places of `exact`. */
   scale: number;
@@ -57,7 +68,9 @@ export interface ExperimentCase {
   key: string;
   /** The store values that replace the genesis's (empty when the grid changes only behaviours). */
   parameters: ParameterChange[];
-  /** Cases with the same store values share one deployment in the chain engine. */
+  /** The genesis fields this case writes into the genesis document (empty without genesis.<path> parameters). */
+  genesisFields: GenesisField[];
+  /** Cases with the same store and genesis values share one deployment in the chain engine. */
   deploymentKey: string;
   /** The scenario with this case's behaviour values (its seed and blocks are replaced per run). */
   scenario: Scenario;

@@ -1,11 +1,13 @@
 // A genesis with some parameter-store values replaced: the experiment's store parameters are launch
-// values, because after launch the store moves a parameter only within its step and interval rails.
+// values, because after launch the store moves a parameter only within its step and interval rails;
+// and with any other fields written in (genesis.<path> grid parameters, genesis-target.ts).
 // The genesis document is edited and parsed again, so a value outside the parameter's bounds (or a
 // curve the market could not hold) gets the genesis reader's own error.
 
 import { parseGenesis } from "../inputs/genesis.ts";
 import { type Genesis } from "../mechanisms/vocabulary.ts";
 import { type ParameterChange, formatParameter } from "../core/parameters.ts";
+import type { GenesisField, GenesisPath } from "./experiment-types.ts";
 
 /** Where a store key's launch value sits in a genesis file (the curve's keys are curve.<field>). */
 const DOCUMENT_FIELDS: Record<string, [string, string]> = {
@@ -15,8 +17,18 @@ const DOCUMENT_FIELDS: Record<string, [string, string]> = {
   "pool.feeBps": ["pool", "feeBps"],
 };
 
-/** The genesis document with `changes` written in (a copy), in the file's human units. */
-export function genesisDocumentWith(document: unknown, changes: readonly ParameterChange[]): unknown {
+/** Where a parameter-store key's launch value sits in a genesis document; undefined for a key no genesis file sets. */
+export function storeKeyPath(key: string): GenesisPath | undefined {
+  const at = DOCUMENT_FIELDS[key] ?? (key.startsWith("curve.") ? ["curve", key.slice("curve.".length)] : undefined);
+  return at === undefined ? undefined : [...at];
+}
+
+/** The genesis document with `changes` written in (a copy), in the file's human units, then `fields` as written. */
+export function genesisDocumentWith(
+  document: unknown,
+  changes: readonly ParameterChange[],
+  fields: readonly GenesisField[] = [],
+): unknown {
   const copy = structuredClone(document) as Record<string, Record<string, unknown>>;
   for (const { key, value } of changes) {
     const [section, field] =
@@ -26,10 +38,20 @@ export function genesisDocumentWith(document: unknown, changes: readonly Paramet
     // Bps are integers in the file; prices and rates decimal strings.
     copy[section][field] = key.startsWith("curve.") ? formatParameter(key, value) : Number(value);
   }
+  for (const { path, value } of fields) {
+    let at = copy as unknown as Record<string | number, unknown>;
+    for (const segment of path.slice(0, -1)) at = at[segment] as Record<string | number, unknown>;
+    at[path[path.length - 1]!] = value;
+  }
   return copy;
 }
 
-/** The genesis at `source` (its parsed document) with `changes` as launch values; a GenesisError when the genesis refuses them. */
-export function genesisWithParameters(document: unknown, source: string, changes: readonly ParameterChange[]): Genesis {
-  return parseGenesis(genesisDocumentWith(document, changes), source);
+/** The genesis at `source` (its parsed document) with `changes` as launch values and `fields` written in; a GenesisError when the genesis refuses them. */
+export function genesisWithParameters(
+  document: unknown,
+  source: string,
+  changes: readonly ParameterChange[],
+  fields: readonly GenesisField[] = [],
+): Genesis {
+  return parseGenesis(genesisDocumentWith(document, changes, fields), source);
 }

@@ -1,8 +1,9 @@
-// What a grid parameter's name points at. Two kinds of names:
+// What a grid parameter's name points at. Three kinds of names:
 //   pool.feeBps, market.buyFeeBps, curve.slope …   a parameter-store key: its genesis value is replaced
 //                                                  (the store's step rails forbid moving it after launch)
 //   agents.<id>.<field>                           a behaviour field of the scenario's agent entry <id>
 //   agents.<id>.behaviours[<j>].<field>           the same, for an agent with several behaviours
+//   genesis.<path>                                any field of the genesis file (genesis-target.ts)
 // <id> is the id written in the scenario file: with `count: N` every copy gets the value. <field> is
 // the field's name in the file (buyBelow, amount, cooldownSteps …), in the file's human units.
 
@@ -28,7 +29,7 @@ export function readGridTarget(
     const near = closest(name, storeKeys);
     return r.failText(
       path,
-      `a parameter-store key of the scenario's genesis (${storeKeys.join(", ")}) or agents.<id>.<field>`,
+      `a parameter-store key of the scenario's genesis (${storeKeys.join(", ")}), agents.<id>.<field> or genesis.<path>`,
       JSON.stringify(name),
       near === undefined ? undefined : `did you mean ${near}?`,
     );

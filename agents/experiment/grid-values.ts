@@ -3,6 +3,7 @@
 // 0.013299999999999999. A store key's values are in its human unit (parameterDecimals); a behaviour
 // field's are kept with as many decimals as the file wrote, and go into the scenario document the
 // way the file wrote them (a string stays a string, a number a number) for the scenario reader to judge.
+// A genesis field may also take words ("90d", "exponential"), listed and kept as written.
 
 import { child } from "../core/document-reader.ts";
 import { formatDecimal, parseDecimal } from "../core/units.ts";
@@ -14,12 +15,12 @@ export const MAX_VALUES_PER_PARAMETER = 100_000;
 
 const DECIMAL_TEXT = /^\d+(?:\.\d+)?$/;
 
-/** How the parameter's values are scaled: a store key's fixed decimals, or as many as the file wrote. */
-export type ValueScale = { fixed: number } | { written: true };
+/** How the parameter's values are scaled: a store key's fixed decimals, or as many as the file wrote (`words`: other strings too, kept as written: a genesis field's "90d", "exponential"). */
+export type ValueScale = { fixed: number } | { written: true; words?: boolean };
 
 interface Written {
   text: string;
-  kind: "string" | "number";
+  kind: "string" | "number" | "word";
 }
 
 /** The values at `path` (a list or a range); undefined with the problems recorded. */
@@ -49,6 +50,14 @@ function readList(r: ScenarioReader, list: unknown[], path: string, scale: Value
     const itemPath = `${path}[${i}]`;
     const written = readWritten(r, item, itemPath, scale);
     if (written === undefined) return;
+    if (written.kind === "word") {
+      const earlier = seen.get(written.text);
+      if (earlier !== undefined)
+        r.failText(itemPath, "each value once", `${JSON.stringify(item)}, the same as ${path}[${earlier}]`);
+      seen.set(written.text, i);
+      values.push({ text: written.text, document: written.text, exact: 0n, scale: 0 });
+      return;
+    }
     const decimals = "fixed" in scale ? scale.fixed : fractionDigits(written.text);
     const exact = exactOf(r, written, itemPath, decimals);
     if (exact === undefined) return;
@@ -78,6 +87,14 @@ function readRange(
   const ends = (["from", "to", "step"] as const).map((field) => readWritten(r, o[field], child(path, field), scale));
   if (ends.includes(undefined)) return undefined;
   const [from, to, step] = ends as Written[];
+  const word = [from, to, step].find((end) => end.kind === "word");
+  if (word !== undefined)
+    return r.failText(
+      path,
+      "a range of decimals",
+      JSON.stringify(word.text),
+      `list the values instead (like [${JSON.stringify(word.text)}, …])`,
+    );
   if (new Set([from.kind, to.kind, step.kind]).size > 1) {
     return r.failText(
       path,
@@ -124,13 +141,15 @@ function readRange(
       "use a larger step or a narrower range",
     );
   const values: GridValue[] = [];
-  for (let x = lo; x <= hi; x += by) values.push(gridValue(x, decimals, from.kind));
+  for (let x = lo; x <= hi; x += by) values.push(gridValue(x, decimals, from.kind as "string" | "number"));
   return values;
 }
 
 /** A value as the file wrote it: a decimal string, or a number (a fraction only where the unit is free, behaviour fields). */
 function readWritten(r: ScenarioReader, value: unknown, path: string, scale: ValueScale): Written | undefined {
   if (typeof value === "string") {
+    if ("words" in scale && scale.words === true && value !== "" && !DECIMAL_TEXT.test(value))
+      return { text: value, kind: "word" };
     if (!DECIMAL_TEXT.test(value)) return r.fail(path, 'a non-negative decimal string (like "0.0125" or "30")', value);
     return { text: value, kind: "string" };
   }
@@ -157,7 +176,7 @@ function exactOf(r: ScenarioReader, written: Written, path: string, decimals: nu
   return parsed;
 }
 
-function gridValue(exact: bigint, scale: number, kind: Written["kind"]): GridValue {
+function gridValue(exact: bigint, scale: number, kind: "string" | "number"): GridValue {
   const text = formatDecimal(exact, scale);
   return { text, document: kind === "number" ? Number(text) : text, exact, scale };
 }

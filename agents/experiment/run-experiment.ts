@@ -174,6 +174,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
             deploymentKey: c.deploymentKey,
             seed,
             parameters: c.parameters,
+            genesisFields: c.genesisFields,
             scenario: { ...c.scenario, seed, blocks: experiment.blocks },
             metrics: experiment.objectives.map((o) => o.metric),
           });

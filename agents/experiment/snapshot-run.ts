@@ -6,6 +6,7 @@
 import { createBehaviour } from "../behaviours/registry.ts";
 import { GasProfileBuilder } from "../gas/profile.ts";
 import { type Summary, summarize } from "../run/summary.ts";
+import { type VenueReading, venueReading } from "../metrics/registry.ts";
 import { finalsOf, scenarioMeta } from "../run/world-summary.ts";
 import type { Scenario } from "../inputs/scenario-types.ts";
 import type { Chain } from "../chain/chain.ts";
@@ -21,6 +22,8 @@ export interface WorldRun {
   summary: Summary;
   steps: StepRow[];
   agents: AgentFinal[];
+  /** Both venues before the first step and after the last. */
+  venues: { first: VenueReading; last: VenueReading };
 }
 
 /** Runs `scenario.blocks` steps of `scenario` (its seed and behaviours) over `setup`, which the chain holds now. */
@@ -41,6 +44,7 @@ export async function runWorldSteps(
   });
   const gas = new GasProfileBuilder();
   for (const record of setupGasRecords(setup.txs, scenario.policy)) gas.add(record);
+  const first = venueReading(world.curveState(), world.poolState());
   const run = await runSteps(world, scenario.blocks, {
     onStep: (result) => result.gas.forEach((record) => gas.add(record)),
   });
@@ -55,5 +59,5 @@ export async function runWorldSteps(
     agents,
     gas: gas.build().totals,
   });
-  return { summary, steps, agents };
+  return { summary, steps, agents, venues: { first, last: venueReading(world.curveState(), world.poolState()) } };
 }

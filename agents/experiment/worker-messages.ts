@@ -3,7 +3,7 @@
 
 import type { ParameterChange } from "../core/parameters.ts";
 import type { Scenario } from "../inputs/scenario-types.ts";
-import type { RunEngine } from "./experiment-types.ts";
+import type { GenesisField, RunEngine } from "./experiment-types.ts";
 
 export interface RunJob {
   /** Unique within one pool run. */
@@ -14,6 +14,8 @@ export interface RunJob {
   seed: bigint;
   /** Store values replacing the genesis's. */
   parameters: ParameterChange[];
+  /** Genesis fields written into the genesis document (genesis.<path> grid parameters); none when absent. */
+  genesisFields?: GenesisField[];
   /** The case's scenario with the run's seed and blocks. */
   scenario: Scenario;
   /** Metric paths to read from the run's summary, in order. */

@@ -4,7 +4,11 @@
 
 import { parentPort } from "node:worker_threads";
 
+import { readFile } from "node:fs/promises";
+
 import { type MeasuredRun, measure } from "../metrics/registry.ts";
+import type { Genesis } from "../mechanisms/vocabulary.ts";
+import { genesisWithParameters } from "./genesis-parameters.ts";
 import type { ChainEngine } from "./chain-engine.ts";
 import type { FromWorker, RunJob, ToWorker } from "./worker-messages.ts";
 
@@ -32,20 +36,36 @@ async function runOf(job: RunJob): Promise<MeasuredRun> {
   const { blockSeconds } = job.scenario;
   if (job.engine === "model") {
     const { runModelBattle } = await import("../run/model-battle.ts");
-    const { steps, agents } = await runModelBattle(job.scenario, {
+    const fields = job.genesisFields ?? [];
+    const { steps, agents, venues } = await runModelBattle(job.scenario, {
       seed: job.seed,
       blocks: job.scenario.blocks,
-      parameters: job.parameters,
+      ...(fields.length === 0 ? { parameters: job.parameters } : { genesis: await caseGenesis(job) }),
     });
-    return { steps, agents, blockSeconds };
+    return { steps, agents, blockSeconds, venues };
   }
   if (chainEngine === undefined) {
     const hre = (await import("hardhat")).default;
     const { ChainEngine } = await import("./chain-engine.ts");
     chainEngine = new ChainEngine(hre);
   }
-  const { steps, agents } = await chainEngine.run(job);
-  return { steps, agents, blockSeconds };
+  const { steps, agents, venues } = await chainEngine.run(job);
+  return { steps, agents, blockSeconds, venues };
+}
+
+/** Each case's edited genesis (store values and genesis fields written in), parsed once per worker. */
+const caseGeneses = new Map<string, Genesis>();
+
+async function caseGenesis(job: RunJob): Promise<Genesis> {
+  const source = job.scenario.genesis;
+  const key = `${source}\n${job.deploymentKey}`;
+  let genesis = caseGeneses.get(key);
+  if (genesis === undefined) {
+    const document = JSON.parse(await readFile(source, "utf8"));
+    genesis = genesisWithParameters(document, source, job.parameters, job.genesisFields);
+    caseGeneses.set(key, genesis);
+  }
+  return genesis;
 }
 
 const post = (message: FromWorker) => port.postMessage(message);

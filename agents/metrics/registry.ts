@@ -32,6 +32,30 @@ export interface MeasuredRun {
   blockSeconds?: number;
   /** Every agent's final standing, for the Gini coefficients and the agents' figures. */
   agents?: readonly AgentFinal[];
+  /** Both venues as the run started (before its first step) and as it ended, for the first/last price and reserve metrics. */
+  venues?: { first: VenueReading; last: VenueReading };
+}
+
+/** A venue reading: the curve's price and reserve, the pool's price and reserves (absent when the genesis has no pool). */
+export interface VenueReading {
+  curvePriceWad: bigint;
+  /** The market's reserve, quote units. */
+  curveReserve: bigint;
+  pool?: { priceWad: bigint; reserveToken: bigint; reserveQuote: bigint };
+}
+
+/** The venues as the World's latest block leaves them (curve and pool slices of an observation). */
+export function venueReading(
+  curve: { priceWad: bigint; reserve: bigint },
+  pool: { priceWad: bigint; reserveToken: bigint; reserveQuote: bigint } | undefined,
+): VenueReading {
+  return {
+    curvePriceWad: curve.priceWad,
+    curveReserve: curve.reserve,
+    ...(pool === undefined
+      ? {}
+      : { pool: { priceWad: pool.priceWad, reserveToken: pool.reserveToken, reserveQuote: pool.reserveQuote } }),
+  };
 }
 
 /** Which way is better; "neither" for a level that is no better higher or lower (a price, a volume). */
@@ -101,6 +125,27 @@ function lastOr(run: MeasuredRun, read: (row: StepRow) => number): number {
 }
 
 const gaps = (run: MeasuredRun) => gapStats(run.steps.map((row) => row.gapBps));
+
+function venues(run: MeasuredRun, metric: string): { first: VenueReading; last: VenueReading } {
+  if (run.venues === undefined)
+    throw new RangeError(
+      `${metric} reads the venues at the run's start and end; this run gave none (experiment runs do)`,
+    );
+  return run.venues;
+}
+
+/** A pool figure at the run's start or end; NaN when the genesis has no pool. */
+function poolAt(
+  run: MeasuredRun,
+  metric: string,
+  at: "first" | "last",
+  read: (pool: NonNullable<VenueReading["pool"]>) => number,
+): number {
+  const pool = venues(run, metric)[at].pool;
+  return pool === undefined ? Number.NaN : read(pool);
+}
+
+const wholeTokens = (wei: bigint): number => ratio(wei, WAD);
 
 function finals(run: MeasuredRun, metric: string): readonly AgentFinal[] {
   if (run.agents === undefined) throw new RangeError(`${metric} reads the agents' final standings; the run gave none`);
@@ -331,7 +376,7 @@ export const METRICS = [
     label: "final curve price",
     unit: "quote per token",
     betterIs: "neither",
-    aliases: ["market.last.curvePrice"],
+    aliases: ["market.last.curvePrice", "lastCurvePriceQuote"],
     read: (run) => lastOr(run, (row) => ratio(row.curvePriceWad, WAD)),
   },
   {
@@ -339,7 +384,7 @@ export const METRICS = [
     label: "final pool price",
     unit: "quote per token",
     betterIs: "neither",
-    aliases: ["market.last.poolPrice"],
+    aliases: ["market.last.poolPrice", "lastPoolPriceQuote"],
     read: (run) => lastOr(run, (row) => ratio(row.poolPriceWad, WAD)),
   },
   {
@@ -355,7 +400,7 @@ export const METRICS = [
     label: "the market's reserve after the last step",
     unit: "quote",
     betterIs: "neither",
-    aliases: ["market.last.reserve"],
+    aliases: ["market.last.reserve", "lastReserveQuote", "finalCurveReserveQuote"],
     read: (run) => lastOr(run, (row) => wholeQuote(row.reserve)),
   },
   {
@@ -365,6 +410,97 @@ export const METRICS = [
     betterIs: "neither",
     aliases: ["market.last.supply"],
     read: (run) => lastOr(run, (row) => ratio(row.supply, WAD)),
+  },
+
+  // Both venues at the run's start (before its first step) and end: prices and reserves, and how the reserves changed.
+  {
+    name: "firstCurvePriceQuote",
+    label: "curve price at the start",
+    unit: "quote per token",
+    betterIs: "neither",
+    aliases: [],
+    read: (run) => ratio(venues(run, "firstCurvePriceQuote").first.curvePriceWad, WAD),
+  },
+  {
+    name: "firstPoolPriceQuote",
+    label: "pool price at the start",
+    unit: "quote per token",
+    betterIs: "neither",
+    aliases: [],
+    read: (run) => poolAt(run, "firstPoolPriceQuote", "first", (pool) => ratio(pool.priceWad, WAD)),
+  },
+  {
+    name: "firstReserveQuote",
+    label: "the market's reserve at the start",
+    unit: "quote",
+    betterIs: "neither",
+    aliases: ["firstCurveReserveQuote"],
+    read: (run) => wholeQuote(venues(run, "firstReserveQuote").first.curveReserve),
+  },
+  {
+    name: "reserveChangeQuote",
+    label: "change of the market's reserve over the run",
+    unit: "quote",
+    betterIs: "neither",
+    aliases: ["curveReserveChangeQuote"],
+    read: (run) => {
+      const { first, last } = venues(run, "reserveChangeQuote");
+      return wholeQuote(last.curveReserve - first.curveReserve);
+    },
+  },
+  {
+    name: "firstPoolReserveQuote",
+    label: "the pool's quote reserve at the start",
+    unit: "quote",
+    betterIs: "neither",
+    aliases: [],
+    read: (run) => poolAt(run, "firstPoolReserveQuote", "first", (pool) => wholeQuote(pool.reserveQuote)),
+  },
+  {
+    name: "finalPoolReserveQuote",
+    label: "the pool's quote reserve after the last step",
+    unit: "quote",
+    betterIs: "neither",
+    aliases: ["lastPoolReserveQuote"],
+    read: (run) => poolAt(run, "finalPoolReserveQuote", "last", (pool) => wholeQuote(pool.reserveQuote)),
+  },
+  {
+    name: "poolReserveChangeQuote",
+    label: "change of the pool's quote reserve over the run",
+    unit: "quote",
+    betterIs: "neither",
+    aliases: [],
+    read: (run) =>
+      poolAt(run, "poolReserveChangeQuote", "last", (last) =>
+        wholeQuote(last.reserveQuote - venues(run, "poolReserveChangeQuote").first.pool!.reserveQuote),
+      ),
+  },
+  {
+    name: "firstPoolReserveTokens",
+    label: "the pool's token reserve at the start",
+    unit: "tokens",
+    betterIs: "neither",
+    aliases: [],
+    read: (run) => poolAt(run, "firstPoolReserveTokens", "first", (pool) => wholeTokens(pool.reserveToken)),
+  },
+  {
+    name: "finalPoolReserveTokens",
+    label: "the pool's token reserve after the last step",
+    unit: "tokens",
+    betterIs: "neither",
+    aliases: ["lastPoolReserveTokens"],
+    read: (run) => poolAt(run, "finalPoolReserveTokens", "last", (pool) => wholeTokens(pool.reserveToken)),
+  },
+  {
+    name: "poolReserveChangeTokens",
+    label: "change of the pool's token reserve over the run",
+    unit: "tokens",
+    betterIs: "neither",
+    aliases: [],
+    read: (run) =>
+      poolAt(run, "poolReserveChangeTokens", "last", (last) =>
+        wholeTokens(last.reserveToken - venues(run, "poolReserveChangeTokens").first.pool!.reserveToken),
+      ),
   },
 
   // The agents' final holdings.

@@ -6,8 +6,9 @@
 
 import { createBehaviour } from "../behaviours/registry.ts";
 import type { ParameterChange } from "../core/parameters.ts";
-import type { StepRow } from "../mechanisms/vocabulary.ts";
+import type { Genesis, StepRow } from "../mechanisms/vocabulary.ts";
 import { type Summary, summarize } from "./summary.ts";
+import { type VenueReading, venueReading } from "../metrics/registry.ts";
 import type { AgentFinal } from "../core/records.ts";
 import { finalsOf, scenarioMeta } from "./world-summary.ts";
 import type { Scenario } from "../inputs/scenario-types.ts";
@@ -20,12 +21,16 @@ export interface ModelBattleOptions {
   blocks?: number;
   /** genesis parameter values (store keys, contract units) that replace the genesis file's */
   parameters?: ParameterChange[];
+  /** the genesis to run instead of the scenario's file (an experiment case's edited genesis) */
+  genesis?: Genesis;
 }
 
 export interface ModelBattleResult {
   summary: Summary;
   steps: StepRow[];
   agents: AgentFinal[];
+  /** Both venues before the first step and after the last (the first/last price and reserve metrics). */
+  venues: { first: VenueReading; last: VenueReading };
   wallSeconds: number;
 }
 
@@ -35,10 +40,12 @@ export const MODEL_NETWORK = { name: "model", chainId: 0 } as const;
 export async function runModelBattle(scenario: Scenario, options: ModelBattleOptions = {}): Promise<ModelBattleResult> {
   const started = performance.now();
   const run: Scenario = { ...scenario, seed: options.seed ?? scenario.seed, blocks: options.blocks ?? scenario.blocks };
-  const start = await setUpModel(run, options.parameters);
+  const start = await setUpModel(run, options.parameters, options.genesis);
   const world = createModelWorld(run, start, (wallet) => wallet.config.behaviours.map(createBehaviour));
+  const first = venueReading(world.curveState(), world.poolState());
   const { rows: steps, failure } = await runSteps(world, run.blocks);
   if (failure !== undefined) throw failure;
+  const venues = { first, last: venueReading(world.curveState(), world.poolState()) };
   let txs = start.setupGas.transactions;
   let reverted = 0;
   let gasUsed = start.setupGas.gasUsed;
@@ -56,5 +63,5 @@ export async function runModelBattle(scenario: Scenario, options: ModelBattleOpt
     agents,
     gas: { transactions: txs, reverted, gasUsed: Number(gasUsed) },
   });
-  return { summary, steps, agents, wallSeconds: (performance.now() - started) / 1000 };
+  return { summary, steps, agents, venues, wallSeconds: (performance.now() - started) / 1000 };
 }
