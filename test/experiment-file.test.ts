@@ -83,6 +83,19 @@ describe("experiment file", function () {
     expect(e.cases).to.have.length(4641);
   });
 
+  it("reads the ready-made pool-seed grid: 21 × 20 launches of the classic daily model, none seeded at exactly 1", async () => {
+    const e = await loadExperiment("experiments/pool-seed-grid.yaml");
+    expect(e.engine).to.equal("screen");
+    expect(e.scenarioPath).to.equal("scenarios/classic-daily.yaml");
+    expect(e.parameters.map((p) => p.target)).to.deep.equal([
+      { kind: "genesis", path: ["pool", "seed", "tokens"] },
+      { kind: "genesis", path: ["pool", "seed", "quote"] },
+    ]);
+    expect(e.cases).to.have.length(420);
+    expect(new Set(e.cases.map((c) => c.deploymentKey)).size).to.equal(420);
+    expect(e.cases.some((c) => c.values[0]!.text === c.values[1]!.text)).to.equal(false);
+  });
+
   it("names every bad field with what was expected and a fix", async () => {
     const found = await problems({
       scenario: "scenarios/classic.yaml",
