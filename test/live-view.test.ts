@@ -14,6 +14,7 @@ import { INCOMPLETE_FILE, incompleteMarkText } from "../agents/run/run-files.ts"
 import { ExperimentSource, sourceForFolder } from "../agents/live/sources.ts";
 import { LiveServer, LiveViewError } from "../agents/live/server.ts";
 import { LineTail } from "../agents/live/tail.ts";
+import { BattleView, KEPT_POINTS } from "../agents/live/battle-view.ts";
 import { loadExperiment } from "../agents/experiment/experiment-file.ts";
 import { runExperiment } from "../agents/experiment/run-experiment.ts";
 import experimentTask from "../scripts/experiment.ts";
@@ -169,6 +170,59 @@ describe("live view", function () {
     });
   });
 
+  describe("long battles and governance", () => {
+    it("keeps a bounded number of points per line however long the battle, with its spikes", async () => {
+      const dir = join(root, "long");
+      mkdirSync(dir);
+      const rows = syntheticSteps(KEPT_POINTS * 2 + 5_000);
+      const spike = 12_345;
+      rows[spike - 1]!.curvePriceWad *= 3n;
+      writeFileSync(
+        join(dir, "steps.csv"),
+        csvHeader(STEP_COLUMNS) + rows.map((r) => csvLine(STEP_COLUMNS, r)).join(""),
+      );
+      writeFileSync(join(dir, INCOMPLETE_FILE), incompleteMarkText({ pid: process.pid, final: dir }));
+      const view = new BattleView({ final: dir, partial: `${dir}.partial` });
+      while (view.poll()) {
+        // Each poll reads at most 8 MiB; the file is caught up over a few.
+      }
+      const line = view.series.curvePrice;
+      expect(view.lastStep).to.equal(rows.length);
+      expect(line.x.length).to.be.lessThan(KEPT_POINTS * 2);
+      expect(line.x.at(-1)).to.equal(rows.length);
+      // The spike (three times its neighbours) survives the thinning.
+      expect(line.y[line.x.indexOf(spike)]).to.equal(Number(rows[spike - 1]!.curvePriceWad) / 1e18);
+    });
+
+    it("lists the governance trail's events, the latest first", async () => {
+      const dir = join(root, "governed");
+      mkdirSync(dir);
+      await writeSyntheticRun(dir, { steps: 20, agents: 3, agentEvery: 5 });
+      const events = [
+        { step: 3, kind: "proposed", proposal: "#1", changes: ["market.buyFeeBps 100 → 120"] },
+        { step: 9, kind: "vote", proposal: "#1", voter: "whale-1", support: "for" },
+        { step: 15, kind: "executed", proposal: "#1" },
+      ];
+      writeFileSync(join(dir, "governance.jsonl"), events.map((e) => `${JSON.stringify(e)}\n`).join(""));
+      const server = await LiveServer.start(sourceForFolder(dir), { pollMs: 20 });
+      try {
+        const html = await page(server);
+        const table = html.slice(html.indexOf('id="governance-events"'));
+        const shown = [
+          ...table.matchAll(/<tr><td class="num">(\d+)<\/td><td>([a-z-]+)<\/td><td>([^<]*)<\/td><\/tr>/g),
+        ].map((m) => [Number(m[1]), m[2], m[3]]);
+        expect(shown).to.deep.equal([
+          [15, "executed", "proposal #1"],
+          [9, "vote", "proposal #1 · voter whale-1 · support for"],
+          [3, "proposed", "proposal #1 · changes market.buyFeeBps 100 → 120"],
+        ]);
+        expect(html).to.include("3 events in governance.jsonl");
+      } finally {
+        await server.close();
+      }
+    });
+  });
+
   describe("experiments", () => {
     const EXPERIMENT = `scenario: scenarios/classic.yaml
 engine: model
@@ -218,6 +272,32 @@ objectives:
         expect(dones).to.deep.equal([...dones].sort((a, b) => a - b));
         expect(seen.some((s) => s.cells > 0 && s.cells < 8)).to.equal(true);
         expect(html).to.include('<progress id="progress-bar" max="16" value="16">');
+      } finally {
+        await server.close();
+      }
+    });
+
+    it("`view` on an experiment's folder reads its grid from the file experiment.json names, or from the rows when it is gone", async () => {
+      const dir = join(root, "experiment");
+      let server = await LiveServer.start(sourceForFolder(dir), { pollMs: 20 });
+      try {
+        const html = await page(server);
+        expect(attribute(html, "live-phase", "data-phase")).to.equal("finished");
+        expect(attribute(html, "progress", "data-done")).to.equal("16");
+        expect(attribute(html, "progress", "data-total")).to.equal("16");
+        expect([...html.matchAll(/<rect data-x=/g)].length).to.equal(8);
+      } finally {
+        await server.close();
+      }
+      rmSync(join(root, "grid.yaml"));
+      server = await LiveServer.start(sourceForFolder(dir), { pollMs: 20 });
+      try {
+        const html = await page(server);
+        expect(attribute(html, "progress", "data-done")).to.equal("16");
+        expect(attribute(html, "progress", "data-total")).to.equal("");
+        expect(html).to.include("could not be read as the experiment of these rows");
+        // The grid from the rows: the same 2 × 4 cells, every one filled.
+        expect([...html.matchAll(/<rect data-x="[^"]*" data-y="[^"]*" data-value="[^"]+"/g)].length).to.equal(8);
       } finally {
         await server.close();
       }

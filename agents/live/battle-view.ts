@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { GOVERNANCE_FILES } from "../governance/battle/trail.ts";
 import { TX_FILE } from "../run/recorder.ts";
 import { processAlive, RUN_FILES, readIncompleteMark } from "../run/run-files.ts";
+import { downsample, type Series as Line } from "../report/downsample.ts";
 import { CsvLines } from "./csv-lines.ts";
 import { LineTail } from "./tail.ts";
 
@@ -66,14 +67,8 @@ export interface SummaryFacts {
   leaderboard: LeaderRow[];
 }
 
-export interface Series {
-  step: number[];
-  curvePrice: number[];
-  poolPrice: number[];
-  supply: number[];
-  reserve: number[];
-  treasury: number[];
-}
+/** Each chart line by step; at most KEPT_POINTS × 2 points each however long the battle (see `keep`). */
+export type Series = Record<keyof typeof SERIES_COLUMNS, Line>;
 
 const SERIES_COLUMNS = {
   curvePrice: ["curvePriceWad", 1e18],
@@ -82,6 +77,13 @@ const SERIES_COLUMNS = {
   reserve: ["reserve", 1e6],
   treasury: ["treasuryQuote", 1e6],
 } as const;
+
+/**
+ * Points kept per line: when a line reaches twice this, it is thinned to this many, keeping each
+ * bucket's lowest and highest point (report/downsample.ts), so memory stays flat on a battle of
+ * millions of blocks and every spike still shows. The page draws at most MAX_POINTS_PER_LINE.
+ */
+export const KEPT_POINTS = 20_000;
 
 const INTEGER = /^-?\d+$/;
 const AGENT_NUMBERS = ["step", "pnlQuote", "valueQuote", "tokens", "txs", "reverts", "gasUsed"] as const;
@@ -276,9 +278,8 @@ export class BattleView {
       this.lastStep = Number(row.step);
       this.lastBlock = Number(row.block);
       this.txs += Number(row.txs ?? 0);
-      this.series.step.push(this.lastStep);
       for (const [name, [column, unit]] of Object.entries(SERIES_COLUMNS))
-        this.series[name as keyof typeof SERIES_COLUMNS].push(Number(row[column]) / unit);
+        keep(this.series[name as keyof typeof SERIES_COLUMNS], this.lastStep, Number(row[column]) / unit);
     }
   }
 
@@ -371,7 +372,17 @@ export class BattleView {
 }
 
 function emptySeries(): Series {
-  return { step: [], curvePrice: [], poolPrice: [], supply: [], reserve: [], treasury: [] };
+  const line = () => ({ x: [], y: [] });
+  return { curvePrice: line(), poolPrice: line(), supply: line(), reserve: line(), treasury: line() };
+}
+
+function keep(line: Line, x: number, y: number): void {
+  line.x.push(x);
+  line.y.push(y);
+  if (line.x.length < KEPT_POINTS * 2) return;
+  const thinned = downsample(line, KEPT_POINTS);
+  line.x = thinned.x;
+  line.y = thinned.y;
 }
 
 /** The entry's scalar fields but step and kind, as `key value` pairs. */

@@ -109,7 +109,7 @@ export function battleUpdate(view: BattleView): LiveUpdate {
 
 function battleCharts(view: BattleView): string[] {
   const { series } = view;
-  const line = (y: number[]) => downsample({ x: series.step, y }, MAX_POINTS_PER_LINE);
+  const line = (points: { x: number[]; y: number[] }) => downsample(points, MAX_POINTS_PER_LINE);
   const empty = view.phase === "finished" ? "No block was recorded." : "Waiting for the first block.";
   return [
     renderLineChart({
