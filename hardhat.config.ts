@@ -51,6 +51,11 @@ export default defineConfig({
       })
       .addFlag({ name: "allowLive", description: "Allow a chain that is not local (chain id other than 31337/1337)" })
       .addFlag({ name: "quiet", description: "No progress bar or set-up lines" })
+      .addFlag({
+        name: "live",
+        description: "Serve a live view of the battle on 127.0.0.1 (a free port, printed) while it runs",
+      })
+      .addFlag({ name: "liveKeep", description: "As --live, and keep serving after the battle ends until Ctrl-C" })
       .setAction(() => import("./scripts/battle.ts"))
       .build(),
     task(
@@ -306,7 +311,17 @@ export default defineConfig({
         description: "Start over in a results folder that holds an experiment (its result files are replaced)",
       })
       .addFlag({ name: "quiet", description: "No progress bar" })
+      .addFlag({
+        name: "live",
+        description: "Serve a live view (progress, ETA, the objectives' heat maps) on 127.0.0.1 while it runs",
+      })
+      .addFlag({ name: "liveKeep", description: "As --live, and keep serving after the experiment ends until Ctrl-C" })
       .setAction(() => import("./scripts/experiment.ts"))
+      .build(),
+    task("view", "Serve a live view of a run folder or an experiment's results folder, finished or still being written")
+      .addPositionalArgument({ name: "folder", description: "A battle's run folder or an experiment's results folder" })
+      .addOption({ name: "port", description: "Port on 127.0.0.1 (a free one when empty)", defaultValue: "" })
+      .setAction(() => import("./scripts/view.ts"))
       .build(),
   ],
   solidity: {

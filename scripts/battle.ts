@@ -1,5 +1,6 @@
-// `npx hardhat battle [--scenario scenarios/x.yaml] [--seed N] [--blocks N] [--out dir] [--force] [--network name] [--allow-live]`:
-// runs one scenario block by block and writes its run folder. The work is in agents/run/battle.ts.
+// `npx hardhat battle [--scenario scenarios/x.yaml] [--seed N] [--blocks N] [--out dir] [--force] [--network name] [--allow-live] [--live | --live-keep]`:
+// runs one scenario block by block and writes its run folder. The work is in agents/run/battle.ts; the
+// live view (--live) in agents/live/.
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { errorResult, successfulResult } from "hardhat/utils/result";
@@ -13,6 +14,8 @@ import { ArenaError, findCause } from "../agents/core/errors.ts";
 import { Reader } from "../agents/core/document-reader.ts";
 import { BLOCKS, SEED } from "../agents/core/limits.ts";
 import { BattleInterrupted } from "../agents/chain/errors.ts";
+import { type LiveCommand, startLiveCommand } from "../agents/live/live-command.ts";
+import { BattleSource } from "../agents/live/sources.ts";
 
 export const DEFAULT_SCENARIO = "scenarios/calm.yaml";
 
@@ -25,9 +28,13 @@ interface BattleTaskArguments {
   force: boolean;
   allowLive: boolean;
   quiet: boolean;
+  live?: boolean;
+  liveKeep?: boolean;
 }
 
 export default async function battleTask(args: BattleTaskArguments, hre: HardhatRuntimeEnvironment) {
+  let live: LiveCommand | undefined;
+  const liveSource = new BattleSource();
   try {
     // The same ranges and messages as the scenario's seed and blocks (core/limits.ts).
     const options = new Reader();
@@ -35,6 +42,7 @@ export default async function battleTask(args: BattleTaskArguments, hre: Hardhat
     const blocks = args.blocks === "" ? undefined : options.option(args.blocks, "--blocks", BLOCKS);
     options.throwOptionIssues();
     const network = hre.globalOptions.network;
+    if (args.live || args.liveKeep) live = await startLiveCommand("battle", liveSource);
     const result = await runBattle(hre, {
       scenario: args.scenario === "" ? DEFAULT_SCENARIO : args.scenario,
       ...(seed === undefined ? {} : { seed }),
@@ -45,6 +53,7 @@ export default async function battleTask(args: BattleTaskArguments, hre: Hardhat
       ...(network === undefined ? {} : { network }),
       allowLive: args.allowLive,
       quiet: args.quiet,
+      ...(live === undefined ? {} : { onFolder: (folder) => liveSource.follow(folder) }),
     });
     const { summary, gas, dir } = result;
     console.log(
@@ -55,6 +64,7 @@ export default async function battleTask(args: BattleTaskArguments, hre: Hardhat
     console.log(`\n${formatGasTable(gas, { by: "function", limit: 12 })}`);
     for (const problem of result.reconcileProblems) console.warn(`warning: ledger and chain disagree: ${problem}`);
     console.log(`\nRun folder: ${dir}\nReport:     ${dir}/${RUN_FILES.report}`);
+    await live?.finish({ interrupted: false, keep: args.liveKeep === true });
     return successfulResult(dir);
   } catch (error) {
     // Expected failures get their message alone; anything else keeps Hardhat's stack trace.
@@ -62,9 +72,16 @@ export default async function battleTask(args: BattleTaskArguments, hre: Hardhat
       console.error(`battle: ${error.message}`);
       // Ctrl-C (SIGTERM) ends with the shell's usual status for it; the run folder is already complete.
       const interrupted = findCause(error, BattleInterrupted);
+      // Ctrl-C stops the live view with the battle; --live-keep keeps it open on a battle that failed otherwise.
+      await live?.finish({
+        interrupted: interrupted !== undefined,
+        keep: args.liveKeep === true && liveSource.following,
+        reason: "the battle stopped",
+      });
       if (interrupted !== undefined) process.exit(interrupted.exitCode);
       return errorResult(error.message);
     }
+    await live?.finish({ interrupted: true, keep: false, reason: "the battle failed" });
     throw error;
   }
 }

@@ -1,6 +1,9 @@
 // `npx hardhat experiment --file experiments/x.yaml [--engine chain|model|screen] [--workers N] [--out dir] [--resume | --force]`:
 // runs a grid of parameters × seeds on worker threads and writes runs.csv, best.json and report.html.
-// The work is in agents/experiment/run-experiment.ts; experiments/README.md documents the file.
+// The work is in agents/experiment/run-experiment.ts; experiments/README.md documents the file; the
+// live view (--live, --live-keep) is in agents/live/.
+
+import { join } from "node:path";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { errorResult, successfulResult } from "hardhat/utils/result";
@@ -19,6 +22,9 @@ import { ArenaError } from "../agents/core/errors.ts";
 import { ScenarioReader } from "../agents/inputs/scenario-reader.ts";
 import { formatInterval } from "../agents/core/interval.ts";
 import { WORKERS } from "../agents/core/limits.ts";
+import { loadExperiment } from "../agents/experiment/experiment-file.ts";
+import { type LiveCommand, startLiveCommand } from "../agents/live/live-command.ts";
+import { ExperimentSource } from "../agents/live/sources.ts";
 
 interface ExperimentTaskArguments {
   file: string | undefined;
@@ -28,9 +34,12 @@ interface ExperimentTaskArguments {
   resume: boolean;
   force: boolean;
   quiet: boolean;
+  live?: boolean;
+  liveKeep?: boolean;
 }
 
 export default async function experimentTask(args: ExperimentTaskArguments, _hre: HardhatRuntimeEnvironment) {
+  let live: LiveCommand | undefined;
   try {
     // Every option is checked before anything runs: the file's ranges (core/limits.ts) and its engine
     // names; the machine's cores and memory are checked when the experiment starts.
@@ -45,8 +54,18 @@ export default async function experimentTask(args: ExperimentTaskArguments, _hre
     const engine = args.engine === "" ? undefined : options.oneOf(args.engine, "--engine", ENGINE_NAMES);
     const workers = args.workers === "" ? undefined : options.option(args.workers, "--workers", WORKERS);
     options.throwOptionIssues();
+    let experiment: Awaited<ReturnType<typeof loadExperiment>> | undefined;
+    if (args.live || args.liveKeep) {
+      // The view needs the grid and the results folder before the first run: the experiment is read here.
+      experiment = await loadExperiment(args.file!, {
+        ...(engine === undefined ? {} : { engine }),
+        ...(workers === undefined ? {} : { workers: Number(workers) }),
+      });
+      const dir = args.out === "" ? join("experiments", "out", experiment.name) : args.out;
+      live = await startLiveCommand("experiment", new ExperimentSource(dir, experiment));
+    }
     const outcome = await runExperiment({
-      experiment: args.file!,
+      experiment: experiment ?? args.file!,
       ...(engine === undefined ? {} : { engine }),
       ...(workers === undefined ? {} : { workers: Number(workers) }),
       ...(args.out === "" ? {} : { out: args.out }),
@@ -55,6 +74,7 @@ export default async function experimentTask(args: ExperimentTaskArguments, _hre
       quiet: args.quiet,
     });
     printOutcome(outcome);
+    await live?.finish({ interrupted: false, keep: args.liveKeep === true });
     // Results are written either way; failed runs make the command fail, so a script notices them.
     const failed = failureSummary(outcome);
     if (failed !== undefined) {
@@ -63,6 +83,12 @@ export default async function experimentTask(args: ExperimentTaskArguments, _hre
     }
     return successfulResult(outcome.dir);
   } catch (error) {
+    // Ctrl-C stops the live view with the experiment; --live-keep keeps it open on one that stopped otherwise.
+    await live?.finish({
+      interrupted: !(error instanceof ExperimentStopped),
+      keep: args.liveKeep === true,
+      reason: "the experiment stopped",
+    });
     if (error instanceof ExperimentInterrupted) {
       printOutcome(error.outcome);
       console.error(`experiment: ${error.message}`);

@@ -71,6 +71,8 @@ export interface BattleOptions {
   onStep?: (step: number, world: World) => void | Promise<void>;
   /** Stops the run after the current block when aborted (Ctrl-C does this too). */
   signal?: AbortSignal;
+  /** Called once the run folder is checked, before the chain opens: where the run goes (the live view follows it). */
+  onFolder?: (folder: { final: string; partial: string; blocks: number }) => void;
 }
 
 export interface BattleResult {
@@ -104,6 +106,7 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
 
   // Before anything is sent: the folder must be new or empty (or --force), and writable.
   const folder = RunFolder.prepare(dir, options.force ?? false);
+  options.onFolder?.({ final: folder.final, partial: folder.partial, blocks: scenario.blocks });
   const wallStart = new Date();
   let chain: Chain;
   try {
