@@ -120,6 +120,8 @@ describe("experiment grids over genesis fields", function () {
     );
     const range = await problems({ "genesis.vesting[0].cliff": { from: "30d", to: "90d", step: "30d" } });
     expect(range).to.include('expected a range of decimals, got "30d"; list the values instead');
+    const spaced = await problems({ "genesis.token.name": ["Arena", "Arena Two"] });
+    expect(spaced).to.include('grid["genesis.token.name"][1]: expected a word without spaces, commas, quotes or =');
   });
 
   it("runs each case as a battle on a genesis file with those values, the chain engine equal to the model", async () => {
