@@ -122,6 +122,32 @@ describe("block modes", function () {
     expect(agentsByStep(out)[0]).to.deep.equal(["buyer", "seller"]);
   });
 
+  it("calm with sequential decisions: every behaviour on every mechanism decides alike on the chain and the model", async () => {
+    const calm = await loadScenario("scenarios/calm.yaml");
+    const scenario: Scenario = { ...calm, decisions: "sequential", order: "listed", blocks: 60 };
+    const out = join(root, "calm-sequential");
+    await runBattle(hre, { scenario, out, quiet: true, noReport: true });
+    const model = await runModelBattle(scenario);
+    const [header, ...lines] = readFileSync(join(out, "steps.csv"), "utf8").trim().split("\n");
+    const columns = header!.split(",");
+    const mismatches: string[] = [];
+    lines.forEach((line, i) => {
+      const fields = line.split(",");
+      for (const column of MARKET_COLUMNS) {
+        const onChain = fields[columns.indexOf(column)];
+        if (String(model.steps[i]![column]) !== onChain)
+          mismatches.push(`step ${i + 1} ${column}: model ${model.steps[i]![column]}, chain ${onChain}`);
+      }
+    });
+    expect(lines.length).to.equal(60);
+    expect(mismatches.slice(0, 10)).to.deep.equal([]);
+    // Seeing the block so far changes decisions: the same listed order, deciding on the start of each step, trades otherwise.
+    const simultaneous = await runModelBattle({ ...scenario, decisions: "simultaneous" });
+    const rows = (steps: readonly { txs: bigint; poolPriceWad: bigint }[]) =>
+      steps.map((row) => `${row.txs} ${row.poolPriceWad}`);
+    expect(rows(simultaneous.steps)).to.not.deep.equal(rows(model.steps));
+  });
+
   it("order listed sends in the scenario's order every step; shuffled (the default) draws another order", async () => {
     const listed = join(root, "listed");
     await runBattle(hre, { scenario: sellersScenario({ order: "listed" }), out: listed, quiet: true, noReport: true });

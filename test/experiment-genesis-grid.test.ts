@@ -120,6 +120,29 @@ describe("experiment grids over genesis fields", function () {
     );
     const range = await problems({ "genesis.vesting[0].cliff": { from: "30d", to: "90d", step: "30d" } });
     expect(range).to.include('expected a range of decimals, got "30d"; list the values instead');
+    const spaced = await problems({ "genesis.token.name": ["Arena", "Arena Two"] });
+    expect(spaced).to.include('grid["genesis.token.name"][1]: expected a word without spaces, commas, quotes or =');
+  });
+
+  it("draws a parameter of words at its values' positions, named in the axis label", async () => {
+    const file = join(root, "cliff-grid.yaml");
+    writeFileSync(
+      file,
+      `scenario: scenarios/classic-daily.yaml
+engine: model
+seeds: 1
+blocks: 5
+grid:
+  genesis.vesting[0].cliff: ["30d", "90d", "52w"]
+objectives:
+  - { metric: poolVolumeQuote, goal: maximise }
+`,
+    );
+    const outcome = await runExperiment({ experiment: file, workers: 1, out: join(root, "cliff"), quiet: true });
+    expect(outcome.ran).to.equal(3);
+    const html = readFileSync(join(root, "cliff", "report.html"), "utf8");
+    expect(html).to.include("genesis.vesting[0].cliff (0 = 30d, 1 = 90d, 2 = 52w)");
+    expect(html).to.not.include("NaN");
   });
 
   it("runs each case as a battle on a genesis file with those values, the chain engine equal to the model", async () => {

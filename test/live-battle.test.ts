@@ -5,7 +5,8 @@
 // $TMPDIR/arena-live-battle.png (its path is printed).
 
 import { spawn } from "node:child_process";
-import { access, mkdtemp, readFile, rm } from "node:fs/promises";
+import { access, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { get as httpGet } from "node:http";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +16,7 @@ import { chromium } from "playwright-core";
 
 import { LiveServer } from "../agents/live/server.ts";
 import { sourceForFolder } from "../agents/live/sources.ts";
+import { writeSyntheticRun } from "./helpers/synthetic-run.ts";
 
 const require = createRequire(import.meta.url);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -129,6 +131,80 @@ describe("battle --live", function () {
       child.kill("SIGKILL");
       await other?.close();
       await browser.close();
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it("--live-keep serves the finished battle until Ctrl-C, which then ends the command with status 0", async () => {
+    const root = await mkdtemp(join(tmpdir(), "arena-live-keep-"));
+    const dir = join(root, "run");
+    const cli = join(require.resolve("hardhat/package.json"), "..", "dist/src/cli.js");
+    const child = spawn(
+      process.execPath,
+      [cli, "battle", "--scenario", "scenarios/calm.yaml", "--blocks", "15", "--out", dir, "--live-keep", "--quiet"],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let stdout = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    try {
+      await until("the battle to end with the view kept open", async () => /the live view stays open at/.test(stdout));
+      const url = /live view: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout)![1]!;
+      const html = await (await fetch(url)).text();
+      expect(html).to.include("finished: complete, 15 of 15 blocks");
+      expect(html).to.match(/From summary\.json/);
+      expect(html).to.match(/From gas\.json: every transaction, set-up included/);
+      child.kill("SIGINT");
+      expect(await exited).to.equal(0);
+      let refused = false;
+      await fetch(url).catch(() => (refused = true));
+      expect(refused).to.equal(true);
+    } finally {
+      child.kill("SIGKILL");
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it("`view` refuses a folder that is no run with its message alone, and serves a run until Ctrl-C", async () => {
+    const root = await mkdtemp(join(tmpdir(), "arena-view-cli-"));
+    const cli = join(require.resolve("hardhat/package.json"), "..", "dist/src/cli.js");
+    try {
+      const refused = spawn(process.execPath, [cli, "view", root], { stdio: ["ignore", "pipe", "pipe"] });
+      let err = "";
+      refused.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
+      refused.stdout.on("data", (chunk: Buffer) => (err += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => refused.once("exit", (c) => resolve(c)));
+      expect(code).to.not.equal(0);
+      expect(err).to.match(/^view: .* is not a run folder: it has no steps\.csv/m);
+      expect(err).to.not.match(/\n\s+at /); // no stack trace
+
+      const run = join(root, "run");
+      await mkdir(run);
+      await writeSyntheticRun(run, { steps: 12, agents: 3, agentEvery: 4 });
+      const child = spawn(process.execPath, [cli, "view", run], { stdio: ["ignore", "pipe", "pipe"] });
+      let stdout = "";
+      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => child.once("exit", (c) => resolve(c)));
+      try {
+        await until("the view's address", async () => /Ctrl-C stops it/.test(stdout));
+        const url = /live view: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout)![1]!;
+        const html = await (await fetch(url)).text();
+        expect(html).to.include('data-step="12"');
+        // A request naming another host (a rebound DNS name) is refused (fetch may not set Host; http may).
+        const status = await new Promise<number | undefined>((resolve, reject) =>
+          httpGet(url, { headers: { host: "example.com" } }, (response) => {
+            response.resume();
+            resolve(response.statusCode);
+          }).on("error", reject),
+        );
+        expect(status).to.equal(403);
+        child.kill("SIGINT");
+        expect(await exited).to.equal(0);
+        expect(stdout).to.include("view: stopped");
+      } finally {
+        child.kill("SIGKILL");
+      }
+    } finally {
       await rm(root, { recursive: true, force: true });
     }
   });

@@ -148,8 +148,12 @@ function readRange(
 /** A value as the file wrote it: a decimal string, or a number (a fraction only where the unit is free, behaviour fields). */
 function readWritten(r: ScenarioReader, value: unknown, path: string, scale: ValueScale): Written | undefined {
   if (typeof value === "string") {
-    if ("words" in scale && scale.words === true && value !== "" && !DECIMAL_TEXT.test(value))
+    if ("words" in scale && scale.words === true && value !== "" && !DECIMAL_TEXT.test(value)) {
+      // runs.csv and the case keys ("name=value name=value") hold it as written.
+      if (/[\s,"=]/.test(value))
+        return r.fail(path, 'a word without spaces, commas, quotes or = (like "90d" or "exponential")', value);
       return { text: value, kind: "word" };
+    }
     if (!DECIMAL_TEXT.test(value)) return r.fail(path, 'a non-negative decimal string (like "0.0125" or "30")', value);
     return { text: value, kind: "string" };
   }
