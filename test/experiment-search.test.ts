@@ -75,6 +75,7 @@ describe("experiment search", function () {
     expect(Object.keys(trail[0]!)).to.deep.equal([
       "restart",
       "generation",
+      "stage",
       "evaluation",
       "agents.buyer.buyBelow",
       "agents.seller.sellAbove",

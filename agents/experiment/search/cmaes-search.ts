@@ -28,6 +28,14 @@ import {
 import { SearchSpace } from "./search-space.ts";
 import type { CmaesSettings } from "./search-types.ts";
 
+interface Ranked {
+  key: [number, number];
+  case: ExperimentCase;
+}
+
+/** Grid steps the descent looks along each axis, in turn, until one of them finds a better case. */
+const DESCENT_DISTANCES = [1, 2, 4];
+
 export function cmaesSearch(
   experiment: Experiment,
   settings: CmaesSettings,
@@ -43,7 +51,12 @@ export function cmaesSearch(
   let bestSoFar = Number.NaN;
 
   /** Runs `fresh` on every seed, then reads their results; false when the runs were interrupted. */
-  function* evaluate(fresh: ExperimentCase[], restart: number, step: number): Generator<SearchPhase, boolean, void> {
+  function* evaluate(
+    fresh: ExperimentCase[],
+    restart: number,
+    step: number,
+    stage: TrailRow["stage"],
+  ): Generator<SearchPhase, boolean, void> {
     yield { engine, cases: () => fresh, seeds: experiment.seeds };
     const results = measureCases(
       experiment,
@@ -63,6 +76,7 @@ export function cmaesSearch(
       }
       trail.push(
         trailRow(experiment, objective, c, m, {
+          stage,
           restart,
           step,
           evaluation: evaluated.size,
@@ -74,10 +88,31 @@ export function cmaesSearch(
     return true;
   }
 
+  /**
+   * Evaluates the cases of `wanted` not evaluated before, within the budget: "done" when every one of
+   * them is evaluated, "spent" when the budget ran out first, "interrupted" when the runs were.
+   */
+  function* batch(
+    wanted: readonly ExperimentCase[],
+    restart: number,
+    step: number,
+    stage: TrailRow["stage"],
+  ): Generator<SearchPhase, "done" | "spent" | "interrupted", void> {
+    const fresh: ExperimentCase[] = [];
+    for (const c of wanted) if (!evaluated.has(c.key) && !fresh.includes(c)) fresh.push(c);
+    const room = settings.budget - evaluated.size;
+    if (fresh.length > 0 && room > 0) {
+      const finished = yield* evaluate(fresh.slice(0, room), restart, step, stage);
+      if (!finished) return "interrupted";
+    }
+    return fresh.length > room ? "spent" : "done";
+  }
+
   function* phases(): Generator<SearchPhase, void, void> {
     const random = new Random(settings.seed).fork("search:cmaes");
     const steps = space.steps();
     const n = space.dimensions;
+    const spentText = `the budget of ${settings.budget} evaluations is spent`;
     let population = settings.population;
     stoppedBecause = `the last of ${settings.restarts} restarts ended`;
     for (let restart = 0; restart <= settings.restarts; restart++) {
@@ -91,32 +126,24 @@ export function cmaesSearch(
         lower: new Array(n).fill(0),
         upper: new Array(n).fill(1),
       });
-      let runBest: [number, number] | undefined;
+      let runBest: Ranked | undefined;
       let stale = 0;
-      for (let generation = 1; ; generation++) {
+      let generation = 0;
+      for (;;) {
         if (evaluated.size >= settings.budget) {
-          stoppedBecause = `the budget of ${settings.budget} evaluations is spent`;
+          stoppedBecause = spentText;
           return;
         }
         if (evaluated.size >= space.cases) {
           stoppedBecause = `every one of the grid's ${space.cases} cases is evaluated`;
           return;
         }
+        generation += 1;
         const samples = es.ask();
         const cases = samples.map((x) => space.caseAt(x));
-        const fresh: ExperimentCase[] = [];
-        for (const c of cases) if (!evaluated.has(c.key) && !fresh.includes(c)) fresh.push(c);
-        const room = settings.budget - evaluated.size;
-        const spent = fresh.length >= room;
-        if (fresh.length > 0) {
-          const finished = yield* evaluate(fresh.slice(0, room), restart, generation);
-          if (!finished) {
-            stoppedBecause = "interrupted";
-            return;
-          }
-        }
-        if (spent) {
-          stoppedBecause = `the budget of ${settings.budget} evaluations is spent`;
+        const done = yield* batch(cases, restart, generation, "cmaes");
+        if (done !== "done") {
+          stoppedBecause = done === "spent" ? spentText : "interrupted";
           return;
         }
         const keys = cases.map((c) => rankKey(experiment, objective, evaluated.get(c.key)!));
@@ -127,10 +154,32 @@ export function cmaesSearch(
           keys.map((k) => sorted.findIndex((s) => compareKeys(s, k) === 0)),
         );
         const generationBest = sorted[0]!;
-        stale = runBest === undefined || improves(generationBest, runBest, settings.tolerance) ? 0 : stale + 1;
-        if (runBest === undefined || compareKeys(generationBest, runBest) < 0) runBest = generationBest;
+        stale = runBest === undefined || improves(generationBest, runBest.key, settings.tolerance) ? 0 : stale + 1;
+        if (runBest === undefined || compareKeys(generationBest, runBest.key) < 0)
+          runBest = { key: generationBest, case: cases[keys.indexOf(generationBest)]! };
         if (stale >= settings.patience) break;
-        if (es.spread().every((s, i) => s < steps[i]! / 2)) break;
+        if (es.spread().every((spread, i) => spread < steps[i]! / 2)) break;
+      }
+      // The descent from the run's best, one phase per step, its generations numbered on: the
+      // neighbours one grid step away, and when none is better (a step can be flat) two, then four.
+      let at: Ranked | undefined = runBest;
+      while (at !== undefined) {
+        let next: Ranked | undefined;
+        for (const distance of DESCENT_DISTANCES) {
+          generation += 1;
+          const around = space.neighbours(at.case, distance);
+          const done = yield* batch(around, restart, generation, "descent");
+          if (done !== "done") {
+            stoppedBecause = done === "spent" ? spentText : "interrupted";
+            return;
+          }
+          for (const c of around) {
+            const key = rankKey(experiment, objective, evaluated.get(c.key)!);
+            if (improves(key, (next ?? at).key, settings.tolerance)) next = { key, case: c };
+          }
+          if (next !== undefined) break;
+        }
+        at = next;
       }
       population *= 2;
     }

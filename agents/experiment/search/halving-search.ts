@@ -62,6 +62,7 @@ export function halvingSearch(
           bestSoFar = bestOf(experiment, objective, bestSoFar, m.means[objective]!);
         trail.push(
           trailRow(experiment, objective, c, m, {
+            stage: "rung",
             restart: 0,
             step: rung,
             evaluation: trail.length + 1,

@@ -59,11 +59,11 @@ export function confirmedBySearch(
   return screenCandidates(modelStats, experiment.objectives, experiment.topK);
 }
 
-/** restart, generation (halving: rung), evaluation, the parameters, seeds, the objectives' means, feasible, bestSoFar. */
+/** restart, generation, stage (cmaes or descent) — halving: rung — then evaluation, the parameters, seeds, the objectives' means, feasible, bestSoFar. */
 export function trailColumns(experiment: Experiment): string[] {
   const method = experiment.search.method;
   return [
-    ...(method === "cmaes" ? ["restart", "generation"] : ["rung"]),
+    ...(method === "cmaes" ? ["restart", "generation", "stage"] : ["rung"]),
     "evaluation",
     ...experiment.parameters.map((p) => p.name),
     "seeds",
@@ -78,6 +78,7 @@ export function trailCsv(experiment: Experiment, outcome: SearchOutcome): string
   const lines = outcome.trail.map((row) => {
     const fields: Record<string, string> = {
       restart: String(row.restart),
+      stage: row.stage,
       generation: String(row.step),
       rung: String(row.step),
       evaluation: String(row.evaluation),

@@ -19,6 +19,8 @@ export interface SearchPhase {
 
 /** One evaluated point of a search: a case measured on a set of seeds. */
 export interface TrailRow {
+  /** Which part of the search evaluated it: CMA-ES's samples, the descent from a run's best, a halving rung. */
+  stage: "cmaes" | "descent" | "rung";
   /** cmaes: the restart (0 for the first run); halving: 0. */
   restart: number;
   /** cmaes: the generation within the restart (from 1); halving: the rung (from 1). */
@@ -116,9 +118,17 @@ export function trailRow(
   objective: number,
   c: ExperimentCase,
   m: Measured,
-  position: { restart: number; step: number; evaluation: number; seeds: number; bestSoFar: number },
+  position: {
+    stage: TrailRow["stage"];
+    restart: number;
+    step: number;
+    evaluation: number;
+    seeds: number;
+    bestSoFar: number;
+  },
 ): TrailRow {
   return {
+    stage: position.stage,
     restart: position.restart,
     step: position.step,
     evaluation: position.evaluation,

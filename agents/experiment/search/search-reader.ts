@@ -18,6 +18,9 @@ import {
 const CMAES_OPTIONS = ["objective", "budget", "population", "sigma", "patience", "restarts", "tolerance", "seed"];
 const HALVING_OPTIONS = ["objective", "seeds", "eta", "cases", "tolerance", "seed"];
 
+/** CMA-ES's defaults (bench:search measured them on the classic grid: experiments/README.md). */
+export const CMAES_DEFAULTS = { sigma: 0.5, patience: 5, restarts: 9 };
+
 export interface SearchContext {
   objectives: readonly Objective[];
   /** Cases in the grid. */
@@ -99,13 +102,13 @@ function settingsOf(
       : defaultBudget(context.cases, population ?? 2);
     const sigma = has("sigma")
       ? r.number(o.sigma, "search.sigma", Number.MIN_VALUE, 1, "a step above 0 and at most 1: a fraction of each axis")
-      : 0.3;
+      : CMAES_DEFAULTS.sigma;
     const patience = has("patience")
       ? r.integer(o.patience, "search.patience", 1n, 10_000n, "generations without improvement, from 1 to 10000")
-      : 10;
+      : CMAES_DEFAULTS.patience;
     const restarts = has("restarts")
       ? r.integer(o.restarts, "search.restarts", 0n, 100n, "restarts, from 0 to 100")
-      : 9;
+      : CMAES_DEFAULTS.restarts;
     if (r.issues.length > before) return undefined;
     if (dimensions === 0)
       return r.failText(

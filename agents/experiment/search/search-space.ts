@@ -44,6 +44,18 @@ export class SearchSpace {
     return found;
   }
 
+  /** The cases `distance` grid steps away from `c` along each axis (fewer at an edge), axis by axis, down before up. */
+  neighbours(c: ExperimentCase, distance = 1): ExperimentCase[] {
+    const out: ExperimentCase[] = [];
+    for (const axis of this.axes) {
+      const stride = this.strides[axis.parameter]!;
+      const position = Math.floor(c.index / stride) % axis.size;
+      if (position - distance >= 0) out.push(this.byIndex.get(c.index - distance * stride)!);
+      if (position + distance < axis.size) out.push(this.byIndex.get(c.index + distance * stride)!);
+    }
+    return out;
+  }
+
   /** Every case, in grid order. */
   allCases(): ExperimentCase[] {
     return [...this.byIndex.values()].sort((a, b) => a.index - b.index);
