@@ -13,6 +13,7 @@ import { expect } from "chai";
 import { ExperimentError } from "../agents/experiment/experiment-error.ts";
 import { parseExperiment } from "../agents/experiment/experiment-file.ts";
 import { ExperimentInterrupted, runExperiment } from "../agents/experiment/run-experiment.ts";
+import { SearchSpace } from "../agents/experiment/search/search-space.ts";
 
 /** 11 × 16 = 176 cases of the classic model's thresholds, 120 days. */
 const GRID = `scenario: scenarios/classic.yaml
@@ -170,6 +171,33 @@ describe("experiment search", function () {
     expect(found.value).to.be.at.most(picked.metrics["agents.buyer.returnBps"].mean);
     const trail = csv(join(searched.dir, "trail.csv"));
     expect(trail.some((r) => r.feasible === "no")).to.equal(true);
+  });
+
+  it("snaps a point of the box to the nearest grid case, a list by its position, and steps to neighbours within the grid", async () => {
+    const experiment = await parseExperiment(
+      {
+        scenario: "scenarios/classic.yaml",
+        engine: "model",
+        seeds: 1,
+        grid: { "pool.feeBps": [100, 0, 30], "market.buyFeeBps": [50], "agents.buyer.amount": ["500", "1000"] },
+        objectives: [{ metric: "agents.buyer.returnBps", goal: "maximise" }],
+      },
+      "x.yaml",
+    );
+    const space = new SearchSpace(experiment);
+    expect(space.dimensions).to.equal(2); // the one-value parameter is not an axis
+    const at = (x: number, y: number) => space.caseAt([x, y]).key;
+    expect(at(0, 0)).to.equal("pool.feeBps=100 market.buyFeeBps=50 agents.buyer.amount=500");
+    expect(at(0.76, 0.6)).to.equal("pool.feeBps=30 market.buyFeeBps=50 agents.buyer.amount=1000");
+    expect(at(0.5, -3)).to.equal("pool.feeBps=0 market.buyFeeBps=50 agents.buyer.amount=500");
+    const corner = space.caseAt([1, 1]);
+    expect(space.neighbours(corner).map((c) => c.key)).to.deep.equal([
+      "pool.feeBps=0 market.buyFeeBps=50 agents.buyer.amount=1000",
+      "pool.feeBps=30 market.buyFeeBps=50 agents.buyer.amount=500",
+    ]);
+    expect(space.neighbours(corner, 2).map((c) => c.key)).to.deep.equal([
+      "pool.feeBps=100 market.buyFeeBps=50 agents.buyer.amount=1000",
+    ]);
   });
 
   it("refuses bad search and subjectTo fields with the path, what was expected and a fix", async () => {

@@ -1,6 +1,7 @@
 // The experiment search's CMA-ES on its own, on functions whose minimum is known: a sphere, a shifted
-// ill-conditioned ellipsoid, and Rosenbrock's valley in 2-D each end within tolerance of the minimum; a box minimum is reached through reflection; the same seed gives the same trail, and
-// another seed another one.
+// ill-conditioned ellipsoid, and Rosenbrock's valley in 2-D each end within tolerance of the minimum;
+// a box minimum is reached through reflection; the same seed gives the same trail, another seed
+// another one.
 
 import { expect } from "chai";
 
