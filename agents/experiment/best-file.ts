@@ -10,6 +10,7 @@ import { type CaseStats, caseEntry, caseStats, paretoFront, rankCases } from "./
 import type { Experiment, RunEngine } from "./experiment-types.ts";
 import { RESULT_FILES, type RunRecord } from "./results-folder.ts";
 import { compareScreen, type ScreenComparison, screenCandidates } from "./screen.ts";
+import type { SearchOutcome } from "./search/search-common.ts";
 
 export const BEST_KIND = "token-arena/experiment-best";
 
@@ -19,21 +20,36 @@ export interface ExperimentResults {
   stats: CaseStats[];
   /** Screen only: the model's rows and the comparison on the confirmed cases. */
   screen?: { modelStats: CaseStats[]; candidates: string[]; comparisons: ScreenComparison[] };
+  /** A search's trail and answer (absent for a grid). */
+  search?: SearchOutcome;
 }
 
-/** The statistics of the rows recorded for the experiment's current grid, in grid order. */
-export function experimentResults(experiment: Experiment, records: readonly RunRecord[]): ExperimentResults {
+/** The statistics of the rows recorded for the experiment's current grid, in grid order (and the search's outcome, when it searched). */
+export function experimentResults(
+  experiment: Experiment,
+  records: readonly RunRecord[],
+  search?: SearchOutcome,
+): ExperimentResults {
   const order = new Map(experiment.cases.map((c) => [c.key, c.index]));
   const inGrid = records.filter((r) => order.has(r.caseKey));
   if (experiment.engine !== "screen")
-    return { engine: experiment.engine, stats: caseStats(inGrid, experiment.objectives, experiment.engine, order) };
-  const modelStats = caseStats(inGrid, experiment.objectives, "model", order);
-  const candidates = screenCandidates(modelStats, experiment.objectives, experiment.topK);
+    return {
+      engine: experiment.engine,
+      stats: caseStats(inGrid, experiment.objectives, experiment.engine, order, experiment.constraints),
+      ...(search === undefined ? {} : { search }),
+    };
+  const modelStats = caseStats(inGrid, experiment.objectives, "model", order, experiment.constraints);
+  // Halving picks from its last rung (the cases measured on every seed); otherwise the model's top k.
+  const candidates =
+    search !== undefined && search.picks.length > 0
+      ? search.picks
+      : screenCandidates(modelStats, experiment.objectives, experiment.topK);
   const chainStats = caseStats(
     inGrid.filter((r) => candidates.includes(r.caseKey)),
     experiment.objectives,
     "chain",
     order,
+    experiment.constraints,
   );
   return {
     engine: "chain",
@@ -43,6 +59,7 @@ export function experimentResults(experiment: Experiment, records: readonly RunR
       candidates,
       comparisons: compareScreen(modelStats, chainStats, experiment.objectives, experiment.tolerance),
     },
+    ...(search === undefined ? {} : { search }),
   };
 }
 
@@ -78,7 +95,53 @@ export function bestJson(experiment: Experiment, results: ExperimentResults, rec
             comparisons: results.screen.comparisons,
             disagreements: results.screen.comparisons.filter((c) => !c.agrees).length,
           },
+    // Grids without conditions write what they always wrote.
+    ...(experiment.constraints.length === 0
+      ? {}
+      : {
+          subjectTo: experiment.constraints.map((c) => c.text),
+          infeasibleCases: results.stats.filter((s) => s.feasible === false).length,
+        }),
+    ...(results.search === undefined ? {} : { search: searchEntry(experiment, results.search, results.stats) }),
   });
+}
+
+/** best.json's `search`: the method and its settings, what it spent, why it stopped, and its answer. */
+function searchEntry(experiment: Experiment, search: SearchOutcome, stats: readonly CaseStats[]) {
+  const {
+    method: _method,
+    objective: _objective,
+    ...settings
+  } = experiment.search as Exclude<Experiment["search"], { method: "grid" }>;
+  const objective = experiment.objectives[search.objective]!;
+  const best = stats.find((s) => s.caseKey === search.best);
+  return {
+    method: search.method,
+    objective: objective.metric,
+    goal: objective.goal,
+    settings: { ...settings, seed: String(settings.seed) },
+    evaluations: search.evaluations,
+    runs: search.runs,
+    evaluationsFraction: search.evaluations / experiment.cases.length,
+    stoppedBecause: search.stoppedBecause,
+    best:
+      search.best === undefined
+        ? null
+        : {
+            case: search.best,
+            value: search.bestValue,
+            ...(best === undefined
+              ? {}
+              : {
+                  entry: caseEntry(
+                    experiment.parameters.map((p) => p.name),
+                    best,
+                    experiment.objectives,
+                  ),
+                }),
+          },
+    trail: RESULT_FILES.trail,
+  };
 }
 
 export async function writeBest(

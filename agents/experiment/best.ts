@@ -6,6 +6,8 @@
 import { type Interval, meanInterval } from "../core/interval.ts";
 import type { Goal, Objective, RunEngine } from "./experiment-types.ts";
 import type { RunRecord } from "./results-folder.ts";
+import { meetsConstraints } from "./search/search-reader.ts";
+import type { MetricConstraint } from "./search/search-types.ts";
 
 export interface CaseStats {
   caseKey: string;
@@ -15,6 +17,8 @@ export interface CaseStats {
   /** Seeds that ran (failed ones included). */
   runs: number;
   failed: number;
+  /** With `subjectTo`: whether the means meet every condition (a case that does not is never best). */
+  feasible?: boolean;
 }
 
 /** Per case (in `order`'s order, then first-seen), the metric intervals of `engine`'s rows. */
@@ -23,6 +27,7 @@ export function caseStats(
   objectives: readonly Objective[],
   engine: RunEngine,
   order?: ReadonlyMap<string, number>,
+  constraints: readonly MetricConstraint[] = [],
 ): CaseStats[] {
   const groups = new Map<string, RunRecord[]>();
   for (const record of records) {
@@ -35,13 +40,21 @@ export function caseStats(
     // Runs arrive in the order workers finish them; sums of floats must not depend on it.
     group.sort((a, b) => (a.seed < b.seed ? -1 : a.seed > b.seed ? 1 : 0));
     const ok = group.filter((r) => r.status === "ok");
-    return {
+    const meanOf = (i: number) => meanInterval(ok.map((r) => r.metrics[i]).filter(Number.isFinite));
+    const entry: CaseStats = {
       caseKey: group[0].caseKey,
       values: group[0].values,
-      intervals: objectives.map((_, i) => meanInterval(ok.map((r) => r.metrics[i]).filter(Number.isFinite))),
+      intervals: objectives.map((_, i) => meanOf(i)),
       runs: group.length,
       failed: group.length - ok.length,
     };
+    if (constraints.length === 0) return entry;
+    const means: number[] = [];
+    for (const c of constraints) {
+      const interval = meanOf(c.index);
+      means[c.index] = interval.n > 0 ? interval.mean : Number.NaN;
+    }
+    return { ...entry, feasible: meetsConstraints(means, constraints) };
   });
   if (order !== undefined)
     stats.sort((a, b) => (order.get(a.caseKey) ?? Infinity) - (order.get(b.caseKey) ?? Infinity));
@@ -53,9 +66,11 @@ export function better(a: number, b: number, goal: Goal): boolean {
   return goal === "maximise" ? a > b : a < b;
 }
 
-/** Cases ranked best first by the mean of objective `index` (cases without a measurable mean are left out; ties keep their order). */
+/** Cases ranked best first by the mean of objective `index` (cases without a measurable mean, or that miss a `subjectTo` condition, are left out; ties keep their order). */
 export function rankCases(stats: readonly CaseStats[], index: number, goal: Goal): CaseStats[] {
-  const measured = stats.filter((s) => s.intervals[index].n > 0 && Number.isFinite(s.intervals[index].mean));
+  const measured = stats.filter(
+    (s) => s.feasible !== false && s.intervals[index].n > 0 && Number.isFinite(s.intervals[index].mean),
+  );
   return measured
     .map((s, position) => ({ s, position }))
     .sort((a, b) => {
@@ -66,10 +81,10 @@ export function rankCases(stats: readonly CaseStats[], index: number, goal: Goal
     .map(({ s }) => s);
 }
 
-/** The cases no other case dominates: at least as good on every objective and better on one. */
+/** The feasible cases no other feasible case dominates: at least as good on every objective and better on one. */
 export function paretoFront(stats: readonly CaseStats[], objectives: readonly Objective[]): CaseStats[] {
-  const measured = stats.filter((s) =>
-    s.intervals.every((interval) => interval.n > 0 && Number.isFinite(interval.mean)),
+  const measured = stats.filter(
+    (s) => s.feasible !== false && s.intervals.every((interval) => interval.n > 0 && Number.isFinite(interval.mean)),
   );
   const dominates = (a: CaseStats, b: CaseStats) =>
     objectives.every((o, i) => !better(b.intervals[i].mean, a.intervals[i].mean, o.goal)) &&

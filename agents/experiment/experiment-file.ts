@@ -14,6 +14,8 @@
 //   tolerance    optional  screen: relative model ↔ chain difference that still agrees (0.001)
 //   grid         required  parameter name → list of values | {from, to, step}  (grid-target.ts, genesis-target.ts, grid-values.ts)
 //   objectives   required  list of {metric, goal: maximise | minimise}          (metrics/registry.ts)
+//   search       optional  grid | cmaes | halving, or {method, …options}         (search/search-reader.ts)
+//   subjectTo    optional  conditions the best must meet: "<metric> >= <number>" (search/search-reader.ts)
 // experiments/README.md is the reference.
 
 import { createHash } from "node:crypto";
@@ -45,9 +47,10 @@ import { readGridTarget, scenarioDocumentWith } from "./grid-target.ts";
 import { readGridValues } from "./grid-values.ts";
 import { metricNames } from "../metrics/registry.ts";
 import { closest } from "../inputs/scenario-reader.ts";
+import { readConstraints, readSearch } from "./search/search-reader.ts";
 
 const TOP_REQUIRED = ["scenario", "engine", "seeds", "grid", "objectives"];
-const TOP_OPTIONAL = ["name", "description", "blocks", "workers", "topK", "tolerance"];
+const TOP_OPTIONAL = ["name", "description", "blocks", "workers", "topK", "tolerance", "search", "subjectTo"];
 const GOALS: readonly Goal[] = ["maximise", "minimise"];
 
 export { MAX_CASES } from "../core/limits.ts";
@@ -105,6 +108,26 @@ export async function parseExperiment(
 
   const cases = expandCases(r, parameters!, base);
   if (r.issues.length > 0) throw new ExperimentError(source, r.issues);
+  // Every run measures the objectives' metrics, then those only the constraints name.
+  const measured = objectives!.map((o) => o.metric);
+  const constraints = has("subjectTo")
+    ? readConstraints(
+        r,
+        top.subjectTo,
+        metricNames(
+          base.scenario.agents.map((a) => a.id),
+          { aliases: true },
+        ),
+        measured,
+      )
+    : [];
+  const search = readSearch(
+    r,
+    top.search,
+    { objectives: objectives!, cases: cases.length, seeds: seeds!.length, scenarioSeed: base.scenario.seed },
+    parameters!.filter((p) => p.values.length > 1).length,
+  );
+  if (r.issues.length > 0) throw new ExperimentError(source, r.issues);
   const blocks = blocksOverride ?? base.scenario.blocks;
   return {
     source,
@@ -119,13 +142,16 @@ export async function parseExperiment(
     tolerance: tolerance!,
     parameters: parameters!,
     objectives: objectives!,
+    constraints: constraints!,
+    measured,
+    search: search!,
     cases,
     fingerprint: {
       scenarioSha256: sha256(base.scenarioBytes),
       genesisSha256: sha256(base.genesisBytes),
       blocks,
       parameters: parameters!.map((p) => p.name),
-      metrics: objectives!.map((o) => o.metric),
+      metrics: measured,
     },
   };
 }

@@ -13,6 +13,7 @@ import type { ExperimentResults } from "./best-file.ts";
 import type { Experiment, GridParameter, GridValue, Objective } from "./experiment-types.ts";
 import { renderHeatMap } from "./heat-map.ts";
 import { RESULT_FILES, type RunRecord } from "./results-folder.ts";
+import { searchSection } from "./search/search-report.ts";
 
 const COLORS = ["#2563eb", "#dc2626", "#059669", "#d97706", "#7c3aed", "#0891b2"];
 const TABLE_ROWS = 50;
@@ -35,7 +36,8 @@ export function renderExperimentReport(
     title,
     header: `<p class="run">${escapeHtml(facts.join(" · "))}</p>
 ${experiment.description === "" ? "" : `<p>${escapeHtml(experiment.description)}</p>`}`,
-    main: `<section id="objectives"><h2>Objectives over the grid</h2>
+    main: `${results.search === undefined ? "" : searchSection(experiment, results.search, results.screen?.modelStats ?? stats)}
+<section id="objectives"><h2>Objectives over the grid</h2>
 ${experiment.objectives.map((o, i) => objectiveCharts(experiment, results.screen?.modelStats ?? stats, o, i, results.screen === undefined ? experiment.engine : "model")).join("\n")}
 </section>
 <section id="best"><h2>Best cases</h2>

@@ -5,6 +5,7 @@
 
 import type { ParameterChange } from "../core/parameters.ts";
 import type { Scenario } from "../inputs/scenario-types.ts";
+import type { MetricConstraint, SearchSettings } from "./search/search-types.ts";
 
 /** chain: the contracts; model: the fast model; screen: the model on the grid, the chain on its top k. */
 export type EngineName = "chain" | "model" | "screen";
@@ -94,6 +95,12 @@ export interface Experiment {
   tolerance: number;
   parameters: GridParameter[];
   objectives: Objective[];
+  /** `subjectTo`: conditions a case must meet to be best (none: every case may be). */
+  constraints: MetricConstraint[];
+  /** What every run measures, runs.csv's metric columns: the objectives' metrics, then the constraints' others. */
+  measured: string[];
+  /** How the cases to run are chosen: every one (grid) or by a search. */
+  search: SearchSettings;
   cases: ExperimentCase[];
   /** What makes recorded rows comparable (results-folder.ts checks it on resume). */
   fingerprint: ExperimentFingerprint;

@@ -32,6 +32,7 @@ export const RESULT_FILES = {
   errors: "errors.log",
   best: "best.json",
   report: "report.html",
+  trail: "trail.csv",
 } as const;
 const EXPERIMENT_KIND = "token-arena/experiment";
 
@@ -218,14 +219,7 @@ function markIncomplete(dir: string): void {
 
 /** engine, seed, every grid parameter, every objective metric, status, wallMs. */
 export function runColumns(experiment: Experiment): string[] {
-  return [
-    "engine",
-    "seed",
-    ...experiment.parameters.map((p) => p.name),
-    ...experiment.objectives.map((o) => o.metric),
-    "status",
-    "wallMs",
-  ];
+  return ["engine", "seed", ...experiment.parameters.map((p) => p.name), ...experiment.measured, "status", "wallMs"];
 }
 
 export function caseKeyOf(names: readonly string[], values: readonly string[]): string {
@@ -259,7 +253,7 @@ function checkFingerprint(metaPath: string, experiment: Experiment): void {
     );
   if (JSON.stringify(recorded.metrics) !== JSON.stringify(now.metrics))
     changes.push(
-      `the objectives' metrics changed from [${recorded.metrics.join(", ")}] to [${now.metrics.join(", ")}]`,
+      `the measured metrics (objectives, then subjectTo's) changed from [${recorded.metrics.join(", ")}] to [${now.metrics.join(", ")}]`,
     );
   if (changes.length > 0) {
     throw new ResultsFolderError(
@@ -289,7 +283,7 @@ function readRuns(path: string, experiment: Experiment): RunRecord[] {
       `${path}:1: header is ${lines[0]}, expected ${columns.join(",")}; choose another --out`,
     );
   const names = experiment.parameters.map((p) => p.name);
-  const metricCount = experiment.objectives.length;
+  const metricCount = experiment.measured.length;
   return lines.slice(1).map((line, i) => {
     const fields = line.split(",");
     const engine = fields[0];

@@ -20,6 +20,8 @@ import type { RunJob } from "./worker-messages.ts";
 import { runPool } from "./worker-pool.ts";
 import { workerCount } from "./worker-limit.ts";
 import { ArenaError, messageOf } from "../core/errors.ts";
+import { type SearchPhase, searchPhases, startSearch, writeTrail } from "./search/run-search.ts";
+import { runInline, runsInline } from "./search/inline-runs.ts";
 
 export interface ExperimentOptions extends ExperimentOverrides {
   /** An experiment file, or one already loaded. */
@@ -139,7 +141,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
   const failures: FailedRun[] = [];
   let poolFailure: unknown;
   try {
-    const phases: { engine: RunEngine; cases: () => ExperimentCase[] }[] =
+    const gridPhases: { engine: RunEngine; cases: () => ExperimentCase[] }[] =
       experiment.engine === "screen"
         ? [
             { engine: "model", cases: () => experiment.cases },
@@ -148,7 +150,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
               cases: () => {
                 const order = new Map(experiment.cases.map((c) => [c.key, c.index]));
                 const picked = screenCandidates(
-                  caseStats(folder.records, experiment.objectives, "model", order),
+                  caseStats(folder.records, experiment.objectives, "model", order, experiment.constraints),
                   experiment.objectives,
                   experiment.topK,
                 );
@@ -157,11 +159,15 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
             },
           ]
         : [{ engine: experiment.engine, cases: () => experiment.cases }];
+    // A search (cmaes, halving) hands out its phases one at a time, each chosen from the rows recorded so far.
+    const search = startSearch(experiment, folder.records);
+    const phases: Iterable<SearchPhase> =
+      search === undefined ? gridPhases : searchPhases(experiment, search, folder.records);
     for (const phase of phases) {
       if (stop.signal.aborted) break;
       const jobs: RunJob[] = [];
       for (const c of phase.cases()) {
-        for (const seed of experiment.seeds) {
+        for (const seed of phase.seeds ?? experiment.seeds) {
           if (folder.has(phase.engine, c.key, seed)) {
             skipped++;
             continue;
@@ -176,7 +182,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
             parameters: c.parameters,
             genesisFields: c.genesisFields,
             scenario: { ...c.scenario, seed, blocks: experiment.blocks },
-            metrics: experiment.objectives.map((o) => o.metric),
+            metrics: experiment.measured,
           });
         }
       }
@@ -190,7 +196,8 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
       let failed = 0;
       let finished = 0;
       try {
-        await runPool(jobs, {
+        // A search's small model batches run on this thread (inline-runs.ts says why).
+        await (search !== undefined && runsInline(jobs) ? runInline : runPool)(jobs, {
           workers,
           signal: stop.signal,
           onResult: ({ job, metrics, error, wallMs }) => {
@@ -199,7 +206,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
               seed: job.seed,
               values: valuesOf.get(job.caseKey)!,
               caseKey: job.caseKey,
-              metrics: metrics ?? experiment.objectives.map(() => Number.NaN),
+              metrics: metrics ?? experiment.measured.map(() => Number.NaN),
               status: error === undefined ? "ok" : "failed",
               wallMs,
             };
@@ -224,7 +231,8 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
     }
     // Whatever stopped the runs, best.json and the report describe what is recorded.
     writing = true;
-    results = experimentResults(experiment, folder.records);
+    results = experimentResults(experiment, folder.records, search?.outcome());
+    if (results.search !== undefined) await writeTrail(dir, experiment, results.search);
     await writeBest(dir, experiment, results, folder.records);
     await writeExperimentReport(dir, experiment, results, folder.records);
     folder.finish();
