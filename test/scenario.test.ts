@@ -34,6 +34,7 @@ const READY_MADE = [
   "governance-whale",
   "governance",
   "launch",
+  "regime-change",
   "whale-dump",
 ];
 
