@@ -13,6 +13,7 @@
 import { arbitrageur } from "./arbitrageur.ts";
 import { bandit } from "./bandit.ts";
 import type { Behaviour } from "./behaviour.ts";
+import { withPhase } from "./phase.ts";
 import { frontRunner } from "./front-runner.ts";
 import { liquidityProvider } from "./liquidity-provider.ts";
 import { meanReversion } from "./mean-reversion.ts";
@@ -47,8 +48,12 @@ export interface BehaviourRegistry {
   readonly kinds: readonly string[];
   readonly specs: readonly AnySpec[];
   spec(kind: string): AnySpec | undefined;
-  /** Builds any behaviour from its config; the factory checks the config (BehaviourConfigError). */
-  create(config: BaseConfig): Behaviour;
+  /**
+   * Builds any behaviour from its config; the factory checks the config (BehaviourConfigError). A
+   * behaviour with a phase (`activeFrom`, `activeUntil`) acts only in it; `stepOffset` is the run's
+   * step before the World's first (a what-if from the middle of a battle).
+   */
+  create(config: BaseConfig, stepOffset?: number): Behaviour;
   /** Whether the agent running `config` must trade from a genesis vesting beneficiary's account. */
   needsVestingAccount(config: BaseConfig): boolean;
 }
@@ -70,7 +75,12 @@ export function behaviourRegistry(specs: readonly AnySpec[]): BehaviourRegistry 
     kinds,
     specs,
     spec: (kind) => byKind.get(kind),
-    create: (config) => specOf(config).create(config, registry.create),
+    create: (config, stepOffset = 0) =>
+      withPhase(
+        specOf(config).create(config, (part) => registry.create(part, stepOffset)),
+        config,
+        stepOffset,
+      ),
     needsVestingAccount(config) {
       const spec = specOf(config);
       return spec.needsVestingAccount === true || (spec.parts?.(config) ?? []).some(registry.needsVestingAccount);
@@ -86,4 +96,9 @@ export const BEHAVIOUR_KINDS = BEHAVIOUR_REGISTRY.kinds as readonly BehaviourKin
 /** Builds any behaviour from its parsed config; a bandit's arms are built through here too. */
 export function createBehaviour(config: BehaviourConfig): Behaviour {
   return BEHAVIOUR_REGISTRY.create(config);
+}
+
+/** The same, for a World whose step 1 is the run's step `stepOffset + 1` (a what-if from the middle of a battle). */
+export function createBehaviourAfter(stepOffset: number): (config: BehaviourConfig) => Behaviour {
+  return (config) => BEHAVIOUR_REGISTRY.create(config, stepOffset);
 }

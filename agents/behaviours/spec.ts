@@ -27,6 +27,10 @@ export interface CommonConfig {
   slippageBps: number;
   /** Priority fee it bids, wei per gas; the scenario's `gas.priorityFeeGwei` when absent. */
   priorityFeeWei?: bigint;
+  /** First step it acts (a phase of the run: phase.ts); from step 1 when absent. */
+  activeFrom?: number;
+  /** Last step it acts; to the end of the run when absent. */
+  activeUntil?: number;
 }
 
 /** What every behaviour's config has: its kind and the common fields. */
@@ -112,6 +116,14 @@ export const COMMON_FIELDS: readonly Field[] = [
     key: "priorityFeeWei",
     optional: true,
     shownDefault: "`gas.priorityFeeGwei`",
+  }),
+  period("activeFrom", "first step it acts: a phase of the run (before it, it sends nothing and draws nothing)", {
+    optional: true,
+    shownDefault: "`1`",
+  }),
+  period("activeUntil", "last step it acts (at least `activeFrom`); what-ifs count steps as the run does", {
+    optional: true,
+    shownDefault: "the last",
   }),
 ];
 

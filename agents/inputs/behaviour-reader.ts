@@ -61,6 +61,14 @@ export function readBehaviour(
     const read = readField(r, given, child(path, field.name), field);
     if (read !== undefined) config[field.key ?? field.name] = read;
   }
+  const { activeFrom, activeUntil } = config as { activeFrom?: number; activeUntil?: number };
+  if (activeFrom !== undefined && activeUntil !== undefined && activeUntil < activeFrom)
+    r.failText(
+      child(path, "activeUntil"),
+      `a step at or after activeFrom (${activeFrom})`,
+      String(activeUntil),
+      "end the phase at or after the step it starts",
+    );
   // The label (a common field) comes after the others, as it always has, so a file's problems keep their order.
   config.label =
     file.label === undefined

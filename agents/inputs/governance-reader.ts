@@ -16,6 +16,7 @@ import { WHAT_IF_BLOCKS, WHAT_IF_SEEDS } from "../core/limits.ts";
 import { metricNamed } from "../metrics/registry.ts";
 import { formatParameter, type GenesisParameter, type ParameterChange, readChange } from "../core/parameters.ts";
 import type { AgentConfig } from "./scenario-types.ts";
+import { objectiveParameters } from "./objective-parameters.ts";
 import { closest, ScenarioReader } from "./scenario-reader.ts";
 import {
   type Constraint,
@@ -89,21 +90,42 @@ function readProtocolAgent(
   const o = r.fields(
     value,
     path,
-    ["id", "objective", "parameters"],
-    ["startStep", "everySteps", "stepFractions", "windowSteps", "evaluation", "unpauseAfterSteps"],
+    ["id", "objective"],
+    [
+      "parameters",
+      "combine",
+      "startStep",
+      "everySteps",
+      "stepFractions",
+      "windowSteps",
+      "evaluation",
+      "unpauseAfterSteps",
+    ],
   );
   if (o === undefined) return undefined;
   const id = o.id === undefined ? undefined : r.name(o.id, child(path, "id"), "the protocol agent's id");
   const objective = o.objective === undefined ? undefined : readObjective(r, o.objective, child(path, "objective"));
+  // Without a list: every store parameter its objective's metric depends on (objective-parameters.ts).
   const parameters =
     o.parameters === undefined
-      ? undefined
+      ? objective === undefined || context.parameters === undefined
+        ? undefined
+        : objectiveParameters(
+            objective.metric,
+            context.parameters.map((p) => p.key),
+          )
       : readParameterKeys(
           r,
           o.parameters,
           child(path, "parameters"),
           context.parameters?.map((p) => p.key),
         );
+  const combine =
+    o.combine === undefined
+      ? false
+      : typeof o.combine === "boolean"
+        ? o.combine
+        : r.fail(child(path, "combine"), "true or false", o.combine);
   const startStep =
     o.startStep === undefined
       ? 1
@@ -140,6 +162,7 @@ function readProtocolAgent(
     id === undefined ||
     objective === undefined ||
     parameters === undefined ||
+    combine === undefined ||
     startStep === undefined ||
     everySteps === undefined ||
     stepFractions === undefined ||
@@ -152,6 +175,7 @@ function readProtocolAgent(
     id,
     objective,
     parameters,
+    ...(combine ? { combine: true as const } : {}),
     startStep,
     everySteps,
     stepFractions,

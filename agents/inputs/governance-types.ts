@@ -48,8 +48,13 @@ export interface ProtocolAgentConfig {
   /** Its id in records; its wallet is derived from it (a local chain impersonates it). */
   id: string;
   objective: Objective;
-  /** Store keys it may tune; none: it only votes (and answers a guardian's pause). */
+  /**
+   * Store keys it may tune; none: it only votes (and answers a guardian's pause). The scenario's list,
+   * or every store key its objective's metric depends on (objective-parameters.ts) when it has none.
+   */
   parameters: string[];
+  /** Also evaluate the best winning move of each key together, as one proposal (absent: one key per proposal). */
+  combine?: true;
   /** First step it considers a proposal; then every `everySteps` while none of its proposals is open. */
   startStep: number;
   everySteps: number;

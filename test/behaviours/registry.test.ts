@@ -211,7 +211,7 @@ describe("a behaviour added to the registry", () => {
     expect(messageOf(scenario([{ ...withoutPeriod, venue: "poll", tradeQuote: 2.5, every: 3 }]))).to.equal(
       [
         "s.yaml: 4 problems",
-        "s.yaml: agents[0].behaviours[0].every: expected one of the fields kind, venue, tradeQuote, everySteps, label, slippageBps, priorityFeeGwei, startStep, got an unknown field; did you mean everySteps?",
+        "s.yaml: agents[0].behaviours[0].every: expected one of the fields kind, venue, tradeQuote, everySteps, label, slippageBps, priorityFeeGwei, activeFrom, activeUntil, startStep, got an unknown field; did you mean everySteps?",
         "s.yaml: agents[0].behaviours[0].everySteps: expected a value for this required field, got nothing",
         's.yaml: agents[0].behaviours[0].venue: expected one of "curve", "pool", got "poll"; did you mean "pool"?',
         's.yaml: agents[0].behaviours[0].tradeQuote: expected a decimal string of whole quote (like "250.5"), got 2.5; write it as a string, "2.5": a number with a fraction is a binary float, a string converts exactly',

@@ -58,3 +58,42 @@ export function draftCandidates(
   }
   return { candidates, refused };
 }
+
+/** A drafted candidate as judged: its improvement's mean (positive is better) and whether it may be proposed. */
+export interface ScoredCandidate {
+  candidate: Candidate;
+  /** Keeps every condition and improves beyond noise. */
+  winner: boolean;
+  improvement: number;
+}
+
+/**
+ * The moves of several parameters at once: for each key, its best winning single-key candidate, all
+ * in one change, when at least two keys have one and the store's rules at `executeAt` (and the
+ * proposals pending) allow them together. One proposal then moves every parameter that each helped
+ * alone, so a tuning that needs several parameters moved takes one trip through the Governor, not
+ * one per key. Undefined when there is nothing to combine or the rails refuse the combination.
+ */
+export function combinedCandidate(
+  parameters: ReadonlyMap<string, StoredParameter>,
+  scored: readonly ScoredCandidate[],
+  executeAt: bigint,
+  pending: readonly PendingProposal[] = [],
+): Candidate | undefined {
+  const bestByKey = new Map<string, ScoredCandidate>();
+  for (const s of scored) {
+    if (!s.winner || s.candidate.changes.length !== 1) continue;
+    const key = s.candidate.changes[0]!.key;
+    const held = bestByKey.get(key);
+    if (held === undefined || s.improvement > held.improvement) bestByKey.set(key, s);
+  }
+  if (bestByKey.size < 2) return undefined;
+  const moves = [...bestByKey.values()].map((s) => s.candidate);
+  const changes = moves.map((c) => c.changes[0]!);
+  const problems = [
+    ...checkChanges(parameters, changes, executeAt),
+    ...pendingProblems({ changes, unpause: false }, pending),
+  ];
+  if (problems.length > 0) return undefined;
+  return { changes, description: moves.map((c) => c.description).join(", ") };
+}

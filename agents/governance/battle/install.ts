@@ -89,6 +89,7 @@ export function installGovernance(
       scenario,
       wallets: setup.wallets,
       history: world.priceHistory(),
+      stepZeroTimestamp: governanceSetup.lastTimestamp,
     };
     return governanceEvaluation(
       await evaluateProposal(ctx, { actions, seeds, blocks: evaluation.blocks, applyAt }),

@@ -16,7 +16,7 @@ import type { ProtocolAgentConfig } from "../../inputs/governance-types.ts";
 import type { Participant, ParticipantTurn, RawCall, RawCallResult } from "../../engine/participants.ts";
 import type { GovernanceBook, PlannedVote, TrackedProposal } from "./book.ts";
 import { lifecycleCall, proposeCall, type Sender, voteCall } from "./calls.ts";
-import { type Candidate, draftCandidates } from "./candidates.ts";
+import { type Candidate, combinedCandidate, draftCandidates } from "./candidates.ts";
 import { readParameters } from "../protocol/changes.ts";
 import type { ProposalEvaluation } from "../evaluation/evaluation.ts";
 import { describeObjective, judge, type Judgement } from "./objective.ts";
@@ -187,7 +187,7 @@ export class ProtocolAgent implements Participant {
       judgement?: Judgement;
       error?: string;
     }[] = [];
-    for (const candidate of drafted.candidates) {
+    const score = async (candidate: Candidate) => {
       const actions = parameterProposal(
         this.book.addresses.store,
         candidate.changes,
@@ -203,6 +203,20 @@ export class ProtocolAgent implements Participant {
           error: error instanceof Error ? error.message.split("\n")[0] : String(error),
         });
       }
+    };
+    for (const candidate of drafted.candidates) await score(candidate);
+    if (this.config.combine === true) {
+      const combined = combinedCandidate(
+        parameters,
+        scored.map((s) => ({
+          candidate: s.candidate,
+          winner: s.judgement?.eligible === true && s.judgement.significant,
+          improvement: s.judgement?.improvement.mean ?? 0,
+        })),
+        executeAt,
+        this.book.pending(turn),
+      );
+      if (combined !== undefined) await score(combined);
     }
     const winners = scored.filter((s) => s.judgement?.eligible === true && s.judgement.significant);
     winners.sort((a, b) => b.judgement!.improvement.mean - a.judgement!.improvement.mean);

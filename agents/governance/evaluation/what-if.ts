@@ -14,7 +14,7 @@
 
 import { type Address, getAddress, type Hex } from "viem";
 
-import { createBehaviour } from "../../behaviours/registry.ts";
+import { createBehaviourAfter } from "../../behaviours/registry.ts";
 import { isLocalChain } from "../../chain/network-guard.ts";
 import { weiToQuote } from "../../core/units.ts";
 import type { GasTotals } from "../../gas/profile.ts";
@@ -53,6 +53,11 @@ export interface WhatIfContext {
   wallets: AgentWallet[];
   /** Prices of the steps before the snapshot (World.priceHistory() of the battle being evaluated in). */
   history?: PriceHistory;
+  /**
+   * Unix seconds of the battle's step 0 (its World's start): an arm's agents count steps from it, so
+   * a phase (`activeFrom`, `activeUntil`) switches at the battle's step. Absent: from the arm's start.
+   */
+  stepZeroTimestamp?: bigint;
 }
 
 /** One arm: which seed, how many blocks, and the change (absent: the status quo). */
@@ -224,7 +229,7 @@ async function runArm(ctx: WhatIfContext, arm: WhatIfArm): Promise<WhatIfRun> {
     scenario,
     abis,
     setupAt(arm.applyAt),
-    (wallet) => wallet.config.behaviours.map(createBehaviour),
+    (wallet) => wallet.config.behaviours.map(createBehaviourAfter(stepsBefore(ctx, arm, scenario.blockSeconds))),
     ctx.history === undefined ? {} : { history: ctx.history },
   );
   const run = await runSteps(world, arm.blocks, { keepGas: true });
@@ -348,4 +353,10 @@ async function readAutomine(chain: Chain): Promise<boolean> {
     // A node without the method: assume the World's setting (off), which every battle leaves behind.
     return false;
   }
+}
+
+/** The battle's step at the arm's start (its World's step 0): whole blocks from the battle's step 0 to `applyAt`. */
+function stepsBefore(ctx: WhatIfContext, arm: WhatIfArm, blockSeconds: number): number {
+  if (ctx.stepZeroTimestamp === undefined || arm.applyAt <= ctx.stepZeroTimestamp) return 0;
+  return Number((arm.applyAt - ctx.stepZeroTimestamp) / BigInt(blockSeconds));
 }
