@@ -306,7 +306,27 @@ export default defineConfig({
         description: "Start over in a results folder that holds an experiment (its result files are replaced)",
       })
       .addFlag({ name: "quiet", description: "No progress bar" })
+      .addOption({
+        name: "queue",
+        description: "Run on `worker` processes through this Redis (redis://host:port) instead of this machine",
+        defaultValue: "",
+      })
+      .addFlag({
+        name: "collect",
+        description: "With --queue: gather the queued experiment's results, enqueue nothing",
+      })
+      .addOption({ name: "chunk", description: "With --queue: runs per queued job (16 when empty)", defaultValue: "" })
       .setAction(() => import("./scripts/experiment.ts"))
+      .build(),
+    task("worker", "Run queued experiment chunks (experiment --queue) on this machine until Ctrl-C")
+      .addOption({ name: "queue", description: "The experiments' Redis (redis://host:port)", defaultValue: "" })
+      .addOption({ name: "threads", description: "Chunks at once (the machine's cores when empty)", defaultValue: "" })
+      .addOption({
+        name: "stallSeconds",
+        description: "A chunk whose worker stops renewing its lock this long runs again elsewhere (30 when empty)",
+        defaultValue: "",
+      })
+      .setAction(() => import("./scripts/worker.ts"))
       .build(),
   ],
   solidity: {

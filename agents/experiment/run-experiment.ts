@@ -17,7 +17,7 @@ import { ResultsFolder, type RunRecord } from "./results-folder.ts";
 import { screenCandidates } from "./screen.ts";
 import { caseStats } from "./best.ts";
 import type { RunJob } from "./worker-messages.ts";
-import { runPool } from "./worker-pool.ts";
+import { type PoolOptions, runPool } from "./worker-pool.ts";
 import { workerCount } from "./worker-limit.ts";
 import { ArenaError, messageOf } from "../core/errors.ts";
 
@@ -36,7 +36,12 @@ export interface ExperimentOptions extends ExperimentOverrides {
   signal?: AbortSignal;
   /** Called after each run is recorded (tests stop an experiment midway with it). */
   onRecorded?: (record: RunRecord, recordedThisTime: number) => void;
+  /** What runs the jobs: the worker pool on this machine when absent, or a job queue (agents/queue/). */
+  pool?: RunPool;
 }
+
+/** Runs jobs and delivers each result through `options.onResult`; `folder` says what is recorded already. */
+export type RunPool = (jobs: readonly RunJob[], options: PoolOptions & { folder: ResultsFolder }) => Promise<unknown>;
 
 /** A run that failed in this call: which one, and why (errors.log has every failure). */
 export interface FailedRun {
@@ -119,6 +124,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
     process.stderr.write(
       `experiment: ${dir}'s last experiment was killed before it wrote best.json and report.html; they are rewritten at the end\n`,
     );
+  const pool = options.pool ?? runPool;
   const retry = new Set(folder.failed.map((r) => `${r.engine}|${r.seed}|${r.caseKey}`));
 
   const stop = new AbortController();
@@ -189,7 +195,8 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
       let failed = 0;
       let finished = 0;
       try {
-        await runPool(jobs, {
+        await pool(jobs, {
+          folder,
           workers,
           signal: stop.signal,
           onResult: ({ job, metrics, error, wallMs }) => {

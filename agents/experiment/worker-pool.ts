@@ -41,8 +41,8 @@ export interface PoolOptions {
 /** A worker that died before the experiment finished (killed for memory, or a crash outside a run). */
 export class WorkerLostError extends ArenaError {}
 
-/** One worker, thread or process, as the pool drives it. */
-interface PoolWorker {
+/** One worker, thread or process, as the pool drives it (the queue's workers keep theirs between chunks). */
+export interface PoolWorker {
   send(message: ToWorker): void;
   onMessage(listener: (message: FromWorker) => void): void;
   /** Called once when the worker errs or exits on its own, with what happened. */
@@ -91,7 +91,7 @@ function startProcess(): PoolWorker {
 }
 
 /** Chain runs in child processes, model runs in threads (see the header). */
-function startWorker(engine: RunEngine): PoolWorker {
+export function startWorker(engine: RunEngine): PoolWorker {
   return engine === "chain" ? startProcess() : startThread();
 }
 
