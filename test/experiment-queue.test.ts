@@ -18,6 +18,7 @@ import { runQueuedExperiment } from "../agents/queue/queue-experiment.ts";
 import { QueueJobsMissingError } from "../agents/queue/queued-pool.ts";
 import { QueueUnreachableError, QueueUrlError } from "../agents/queue/queue-url.ts";
 import experimentTask from "../scripts/experiment.ts";
+import workerTask from "../scripts/worker.ts";
 import { captured } from "./helpers/captured.ts";
 import { freePort } from "./helpers/hardhat-node.ts";
 import { type RedisServer, startRedis, startWorkerProcess, type WorkerProcess } from "./helpers/redis-server.ts";
@@ -196,6 +197,33 @@ describe("experiments over a Redis queue", function () {
     expect(rowsOf(out)).to.deep.equal(rowsOf(local));
   });
 
+  it("runs a screen experiment's model and chain phases on a worker, as on this machine", async () => {
+    const screen = join(root, "screen.yaml");
+    writeFileSync(
+      screen,
+      `name: queued-screen
+scenario: scenarios/classic.yaml
+engine: screen
+seeds: 1
+blocks: 15
+topK: 1
+grid:
+  pool.feeBps: [0, 30]
+  agents.buyer.buyBelow: ["0.0120", "0.0125"]
+objectives:
+  - { metric: agents.buyer.returnBps, goal: maximise }
+`,
+    );
+    const here = await runExperiment({ experiment: screen, workers: 1, out: join(root, "screen-local"), quiet: true });
+    expect(here.records.some((r) => r.engine === "chain")).to.equal(true);
+    redis = await startRedis();
+    worker();
+    const out = join(root, "screen-queued");
+    await runQueuedExperiment({ experiment: screen, queue: redis.url, out, quiet: true, chunkRuns: 2 });
+    expect(rowsOf(out)).to.deep.equal(rowsOf(join(root, "screen-local")));
+    expect(read(out, "best.json")).to.equal(read(join(root, "screen-local"), "best.json"));
+  });
+
   it("refuses a Redis that does not answer and a --queue that is not a Redis URL, leaving the folder as it was", async () => {
     const port = await freePort();
     const folder = join(root, "unreachable");
@@ -228,5 +256,16 @@ describe("experiments over a Redis queue", function () {
     const lonely = await captured(() => experimentTask({ ...base, collect: true }, hre));
     expect(lonely.err).to.include("--collect");
     expect(lonely.err).to.include("pass --queue redis://host:port");
+
+    const noQueue = await captured(() => workerTask({ queue: "", threads: "0", stallSeconds: "" }, hre));
+    expect(noQueue.err).to.match(/^worker: /);
+    expect(noQueue.err).to.include("--queue");
+    expect(noQueue.err).to.include("--threads");
+    const badScheme = await captured(() => workerTask({ queue: "ftp://10.0.0.5", threads: "", stallSeconds: "" }, hre));
+    expect(badScheme.err).to.include('worker: --queue: expected a redis:// or rediss:// URL, got the scheme "ftp"');
+    const nobody = await captured(() =>
+      workerTask({ queue: `redis://127.0.0.1:${port}`, threads: "1", stallSeconds: "" }, hre),
+    );
+    expect(nobody.err).to.include(`worker: cannot reach Redis at redis://127.0.0.1:${port}`);
   });
 });

@@ -194,11 +194,16 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
       );
       let failed = 0;
       let finished = 0;
+      let poolDetail = "";
       try {
         await pool(jobs, {
           folder,
           workers,
           signal: stop.signal,
+          onDetail: (detail) => {
+            poolDetail = ` · ${detail}`;
+            progress.update(finished, `${failed} failed${poolDetail}`);
+          },
           onResult: ({ job, metrics, error, wallMs }) => {
             const record: RunRecord = {
               engine: job.engine,
@@ -216,7 +221,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
               failed++;
               failures.push({ engine: job.engine, caseKey: job.caseKey, seed: job.seed, error: error.split("\n")[0]! });
             }
-            progress.update(finished, `${failed} failed`);
+            progress.update(finished, `${failed} failed${poolDetail}`);
             options.onRecorded?.(record, ran);
           },
         });

@@ -35,6 +35,8 @@ export interface RunResult {
 export interface PoolOptions {
   workers: number;
   onResult: (result: RunResult) => void | Promise<void>;
+  /** What the pool has to say beside the count, for the progress line (the queue: runs finished, workers). */
+  onDetail?: (detail: string) => void;
   signal?: AbortSignal;
 }
 

@@ -172,14 +172,29 @@ async function collectChunks(
   /** What `work` gives, or QueueLostError once the connection is given up. */
   const guarded = <T>(work: Promise<T>): Promise<T> => Promise.race([work, gaveUp]);
 
+  // Runs finished on any worker (their chunks' rows may still wait for an earlier chunk), for the progress line.
+  const runsIn = new Map(chunks.map((c) => [c.id, c.jobs.length]));
+  const arrived = new Set<string>();
+  let arrivedRuns = 0;
+  let workersSeen = 0;
+  const arrive = (id: string, done: Finished) => {
+    finished.set(id, done);
+    if (arrived.has(id)) return;
+    arrived.add(id);
+    arrivedRuns += runsIn.get(id)!;
+    tell();
+  };
+  function tell() {
+    poolOptions.onDetail?.(`${arrivedRuns}/${jobs.length} finished on the queue's workers (${workersSeen} connected)`);
+  }
   events.on("completed", ({ jobId, returnvalue }) => {
     if (!wanted.has(jobId)) return;
-    finished.set(jobId, resultOf(returnvalue));
+    arrive(jobId, resultOf(returnvalue));
     poke();
   });
   events.on("failed", ({ jobId, failedReason }) => {
     if (!wanted.has(jobId)) return;
-    finished.set(jobId, { failed: failedReason });
+    arrive(jobId, { failed: failedReason });
     poke();
   });
 
@@ -194,7 +209,7 @@ async function collectChunks(
       batch.forEach((chunk, i) => {
         if (held[i] === undefined) missing.push(chunk);
         const done = finishedOf(held[i]);
-        if (done !== undefined) finished.set(chunk.id, done);
+        if (done !== undefined) arrive(chunk.id, done);
       });
     }
     if (options.collect && missing.length > 0)
@@ -227,9 +242,11 @@ async function collectChunks(
         if (Date.now() - lastPoll >= HEAD_POLL_MS) {
           // Events can be missed across a reconnect: the chunk waited for is also read now and then.
           lastPoll = Date.now();
+          workersSeen = await guarded(queue.getWorkersCount());
+          tell();
           const done = finishedOf(await guarded(Job.fromId(queue, chunk.id)));
           if (done !== undefined) {
-            finished.set(chunk.id, done);
+            arrive(chunk.id, done);
             break;
           }
         }
