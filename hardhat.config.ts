@@ -316,12 +316,32 @@ export default defineConfig({
         description: "Serve a live view (progress, ETA, the objectives' heat maps) on 127.0.0.1 while it runs",
       })
       .addFlag({ name: "liveKeep", description: "As --live, and keep serving after the experiment ends until Ctrl-C" })
+      .addOption({
+        name: "queue",
+        description: "Run on `worker` processes through this Redis (redis://host:port) instead of this machine",
+        defaultValue: "",
+      })
+      .addFlag({
+        name: "collect",
+        description: "With --queue: gather the queued experiment's results, enqueue nothing",
+      })
+      .addOption({ name: "chunk", description: "With --queue: runs per queued job (16 when empty)", defaultValue: "" })
       .setAction(() => import("./scripts/experiment.ts"))
       .build(),
     task("view", "Serve a live view of a run folder or an experiment's results folder, finished or still being written")
       .addPositionalArgument({ name: "folder", description: "A battle's run folder or an experiment's results folder" })
       .addOption({ name: "port", description: "Port on 127.0.0.1 (a free one when empty)", defaultValue: "" })
       .setAction(() => import("./scripts/view.ts"))
+      .build(),
+    task("worker", "Run queued experiment chunks (experiment --queue) on this machine until Ctrl-C")
+      .addOption({ name: "queue", description: "The experiments' Redis (redis://host:port)", defaultValue: "" })
+      .addOption({ name: "threads", description: "Chunks at once (the machine's cores when empty)", defaultValue: "" })
+      .addOption({
+        name: "stallSeconds",
+        description: "A chunk whose worker stops renewing its lock this long runs again elsewhere (30 when empty)",
+        defaultValue: "",
+      })
+      .setAction(() => import("./scripts/worker.ts"))
       .build(),
   ],
   solidity: {

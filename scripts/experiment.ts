@@ -1,7 +1,8 @@
 // `npx hardhat experiment --file experiments/x.yaml [--engine chain|model|screen] [--workers N] [--out dir] [--resume | --force]`:
 // runs a grid of parameters × seeds on worker threads and writes runs.csv, best.json and report.html.
 // The work is in agents/experiment/run-experiment.ts; experiments/README.md documents the file; the
-// live view (--live, --live-keep) is in agents/live/.
+// live view (--live, --live-keep) is in agents/live/. With `--queue redis://host:port [--collect]
+// [--chunk N]` the runs go to `worker` processes through Redis instead (agents/queue/queue-experiment.ts).
 
 import { join } from "node:path";
 
@@ -21,10 +22,11 @@ import {
 import { ArenaError } from "../agents/core/errors.ts";
 import { ScenarioReader } from "../agents/inputs/scenario-reader.ts";
 import { formatInterval } from "../agents/core/interval.ts";
-import { WORKERS } from "../agents/core/limits.ts";
+import { QUEUE_CHUNK_RUNS, WORKERS } from "../agents/core/limits.ts";
 import { loadExperiment } from "../agents/experiment/experiment-file.ts";
 import { type LiveCommand, startLiveCommand } from "../agents/live/live-command.ts";
 import { ExperimentSource } from "../agents/live/sources.ts";
+import { runQueuedExperiment } from "../agents/queue/queue-experiment.ts";
 
 interface ExperimentTaskArguments {
   file: string | undefined;
@@ -36,6 +38,9 @@ interface ExperimentTaskArguments {
   quiet: boolean;
   live?: boolean;
   liveKeep?: boolean;
+  queue?: string;
+  collect?: boolean;
+  chunk?: string;
 }
 
 export default async function experimentTask(args: ExperimentTaskArguments, _hre: HardhatRuntimeEnvironment) {
@@ -53,6 +58,22 @@ export default async function experimentTask(args: ExperimentTaskArguments, _hre
       );
     const engine = args.engine === "" ? undefined : options.oneOf(args.engine, "--engine", ENGINE_NAMES);
     const workers = args.workers === "" ? undefined : options.option(args.workers, "--workers", WORKERS);
+    const queue = args.queue ?? "";
+    const chunk = (args.chunk ?? "") === "" ? undefined : options.option(args.chunk!, "--chunk", QUEUE_CHUNK_RUNS);
+    if (queue === "" && (args.collect === true || chunk !== undefined))
+      options.failText(
+        args.collect === true ? "--collect" : "--chunk",
+        "--queue with it",
+        "no --queue",
+        "pass --queue redis://host:port",
+      );
+    if (queue !== "" && workers !== undefined)
+      options.failText(
+        "--workers",
+        "no --workers with --queue",
+        args.workers,
+        "give each `bin/arena worker` its --threads instead",
+      );
     options.throwOptionIssues();
     let experiment: Awaited<ReturnType<typeof loadExperiment>> | undefined;
     if (args.live || args.liveKeep) {
@@ -64,15 +85,27 @@ export default async function experimentTask(args: ExperimentTaskArguments, _hre
       const dir = args.out === "" ? join("experiments", "out", experiment.name) : args.out;
       live = await startLiveCommand("experiment", new ExperimentSource(dir, experiment));
     }
-    const outcome = await runExperiment({
-      experiment: experiment ?? args.file!,
+    const common = {
       ...(engine === undefined ? {} : { engine }),
-      ...(workers === undefined ? {} : { workers: Number(workers) }),
       ...(args.out === "" ? {} : { out: args.out }),
       resume: args.resume,
       force: args.force,
       quiet: args.quiet,
-    });
+    };
+    const outcome =
+      queue !== ""
+        ? await runQueuedExperiment({
+            experiment: args.file!,
+            queue,
+            collect: args.collect === true,
+            ...(chunk === undefined ? {} : { chunkRuns: Number(chunk) }),
+            ...common,
+          })
+        : await runExperiment({
+            experiment: experiment ?? args.file!,
+            ...(workers === undefined ? {} : { workers: Number(workers) }),
+            ...common,
+          });
     printOutcome(outcome);
     await live?.finish({ interrupted: false, keep: args.liveKeep === true });
     // Results are written either way; failed runs make the command fail, so a script notices them.

@@ -89,3 +89,7 @@ export const TABLE_ROWS: WholeRange = {
   what: "a number of rows per table",
   note: "0 for all",
 };
+/** Runs per job of an experiment queue (`experiment --queue … --chunk`). */
+export const QUEUE_CHUNK_RUNS: WholeRange = { min: 1n, max: 10_000n, what: "a number of runs per queued job" };
+/** `worker --stall-seconds`: a job whose worker stops renewing its lock this long is handed to another worker. */
+export const QUEUE_STALL_SECONDS: WholeRange = { min: 1n, max: 3_600n, what: "a number of seconds" };

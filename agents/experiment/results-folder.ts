@@ -65,6 +65,8 @@ export class ResultsFolder {
 
   /** Where each (engine, case, seed) is in `records`, so a retried run replaces its failed row there. */
   private readonly positions = new Map<string, number>();
+  /** Rows recorded per (engine, case, seed): more than one when failed runs were run again. */
+  private readonly rowCounts = new Map<string, number>();
 
   /** `rows` in file order; a later row of the same run supersedes an earlier one (a retry of a failure). */
   private constructor(dir: string, experiment: Experiment, rows: RunRecord[], wasKilled = false) {
@@ -85,6 +87,7 @@ export class ResultsFolder {
   private remember(record: RunRecord): void {
     const key = doneKey(record.engine, record.caseKey, record.seed);
     const at = this.positions.get(key);
+    this.rowCounts.set(key, (this.rowCounts.get(key) ?? 0) + 1);
     if (at === undefined) {
       this.positions.set(key, this.records.length);
       this.records.push(record);
@@ -155,6 +158,11 @@ export class ResultsFolder {
   /** True when the run is recorded as ok (a failed one is not done: a resume runs it again). */
   has(engine: RunEngine, caseKey: string, seed: bigint): boolean {
     return this.done.has(doneKey(engine, caseKey, seed));
+  }
+
+  /** Rows runs.csv holds for the run (0 when it never ran; a retried failure has one row per try). */
+  rowsOf(engine: RunEngine, caseKey: string, seed: bigint): number {
+    return this.rowCounts.get(doneKey(engine, caseKey, seed)) ?? 0;
   }
 
   append(record: RunRecord, error?: string): void {

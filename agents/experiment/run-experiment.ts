@@ -17,7 +17,7 @@ import { ResultsFolder, type RunRecord } from "./results-folder.ts";
 import { screenCandidates } from "./screen.ts";
 import { caseStats } from "./best.ts";
 import type { RunJob } from "./worker-messages.ts";
-import { runPool } from "./worker-pool.ts";
+import { type PoolOptions, runPool } from "./worker-pool.ts";
 import { workerCount } from "./worker-limit.ts";
 import { ArenaError, messageOf } from "../core/errors.ts";
 import { type SearchPhase, searchPhases, startSearch, writeTrail } from "./search/run-search.ts";
@@ -38,7 +38,12 @@ export interface ExperimentOptions extends ExperimentOverrides {
   signal?: AbortSignal;
   /** Called after each run is recorded (tests stop an experiment midway with it). */
   onRecorded?: (record: RunRecord, recordedThisTime: number) => void;
+  /** What runs the jobs: the worker pool on this machine when absent, or a job queue (agents/queue/). */
+  pool?: RunPool;
 }
+
+/** Runs jobs and delivers each result through `options.onResult`; `folder` says what is recorded already. */
+export type RunPool = (jobs: readonly RunJob[], options: PoolOptions & { folder: ResultsFolder }) => Promise<unknown>;
 
 /** A run that failed in this call: which one, and why (errors.log has every failure). */
 export interface FailedRun {
@@ -121,6 +126,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
     process.stderr.write(
       `experiment: ${dir}'s last experiment was killed before it wrote best.json and report.html; they are rewritten at the end\n`,
     );
+  const pool = options.pool ?? runPool;
   const retry = new Set(folder.failed.map((r) => `${r.engine}|${r.seed}|${r.caseKey}`));
 
   const stop = new AbortController();
@@ -195,11 +201,19 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
       );
       let failed = 0;
       let finished = 0;
+      let poolDetail = "";
       try {
-        // A search's small model batches run on this thread (inline-runs.ts says why).
-        await (search !== undefined && runsInline(jobs) ? runInline : runPool)(jobs, {
+        // A search's small model batches run on this thread (inline-runs.ts says why), unless a queue runs them.
+        const runJobs: RunPool =
+          search !== undefined && runsInline(jobs) && options.pool === undefined ? runInline : pool;
+        await runJobs(jobs, {
+          folder,
           workers,
           signal: stop.signal,
+          onDetail: (detail) => {
+            poolDetail = ` · ${detail}`;
+            progress.update(finished, `${failed} failed${poolDetail}`);
+          },
           onResult: ({ job, metrics, error, wallMs }) => {
             const record: RunRecord = {
               engine: job.engine,
@@ -217,7 +231,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
               failed++;
               failures.push({ engine: job.engine, caseKey: job.caseKey, seed: job.seed, error: error.split("\n")[0]! });
             }
-            progress.update(finished, `${failed} failed`);
+            progress.update(finished, `${failed} failed${poolDetail}`);
             options.onRecorded?.(record, ran);
           },
         });

@@ -35,14 +35,16 @@ export interface RunResult {
 export interface PoolOptions {
   workers: number;
   onResult: (result: RunResult) => void | Promise<void>;
+  /** What the pool has to say beside the count, for the progress line (the queue: runs finished, workers). */
+  onDetail?: (detail: string) => void;
   signal?: AbortSignal;
 }
 
 /** A worker that died before the experiment finished (killed for memory, or a crash outside a run). */
 export class WorkerLostError extends ArenaError {}
 
-/** One worker, thread or process, as the pool drives it. */
-interface PoolWorker {
+/** One worker, thread or process, as the pool drives it (the queue's workers keep theirs between chunks). */
+export interface PoolWorker {
   send(message: ToWorker): void;
   onMessage(listener: (message: FromWorker) => void): void;
   /** Called once when the worker errs or exits on its own, with what happened. */
@@ -91,7 +93,7 @@ function startProcess(): PoolWorker {
 }
 
 /** Chain runs in child processes, model runs in threads (see the header). */
-function startWorker(engine: RunEngine): PoolWorker {
+export function startWorker(engine: RunEngine): PoolWorker {
   return engine === "chain" ? startProcess() : startThread();
 }
 
