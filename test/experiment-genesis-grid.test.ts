@@ -145,6 +145,57 @@ objectives:
     expect(html).to.not.include("NaN");
   });
 
+  it("varies the curve kind with the genesis file itself (grid key genesis), alike on the chain and the model", async () => {
+    const files = ["genesis/classic.json", "genesis/exponential.json", "genesis/sigmoid.json"];
+    const file = join(root, "curve-kinds.yaml");
+    writeFileSync(
+      file,
+      `scenario: scenarios/classic.yaml
+engine: model
+seeds: 1
+blocks: 20
+grid:
+  genesis: ${JSON.stringify(files)}
+objectives:
+  - { metric: firstCurvePriceQuote, goal: maximise }
+  - { metric: poolVolumeQuote, goal: maximise }
+`,
+    );
+    const e = await parseExperiment(
+      { ...base, scenario: "scenarios/classic.yaml", grid: { genesis: files } },
+      "x.yaml",
+    );
+    expect(e.cases.map((c) => c.scenario.genesis)).to.deep.equal(files);
+    expect(e.cases.map((c) => c.deploymentKey)).to.deep.equal(files.map((f) => `genesis=${f}`));
+    await runExperiment({ experiment: file, workers: 1, out: join(root, "kinds-model"), quiet: true });
+    await runExperiment({ experiment: file, engine: "chain", workers: 1, out: join(root, "kinds-chain"), quiet: true });
+    const table = (dir: string) =>
+      readFileSync(join(dir, "runs.csv"), "utf8")
+        .trim()
+        .split("\n")
+        .slice(1)
+        .map((line) => line.split(",").slice(2, 5).join(","))
+        .sort();
+    const onModel = table(join(root, "kinds-model"));
+    expect(table(join(root, "kinds-chain"))).to.deep.equal(onModel);
+    // Each curve's launch price: linear 0.01 + 1e-9 × 2.3M tokens, exponential and sigmoid their own.
+    expect(new Set(onModel.map((row) => row.split(",")[1])).size).to.equal(3);
+    expect(onModel.find((row) => row.startsWith("genesis/classic.json"))).to.match(/^genesis\/classic\.json,0\.0123,/);
+
+    const missing = await problems({ genesis: ["genesis/classic-daily.json", "genesis/nope.json"] });
+    expect(missing).to.include(
+      "grid case genesis=genesis/nope.json → genesis/nope.json: (file): expected a readable genesis JSON file",
+    );
+    const fewer = JSON.parse(readFileSync("genesis/classic-daily.json", "utf8"));
+    fewer.vesting = fewer.vesting.slice(0, 1);
+    const fewerPath = join(root, "one-schedule.json");
+    writeFileSync(fewerPath, JSON.stringify(fewer));
+    const absent = await problems({ genesis: [fewerPath], "genesis.vesting[2].cliff": ["30d"] });
+    expect(absent).to.include(
+      `→ ${fewerPath}: vesting[2].cliff: expected a field for the grid's genesis parameter to set, got nothing: this genesis file has no such field`,
+    );
+  });
+
   it("runs each case as a battle on a genesis file with those values, the chain engine equal to the model", async () => {
     const file = join(root, "seed-grid.yaml");
     writeFileSync(

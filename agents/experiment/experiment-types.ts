@@ -28,7 +28,9 @@ export type ParameterTarget =
   /** A field of one behaviour of one agent entry of the scenario file (every copy of a counted agent). */
   | { kind: "behaviour"; agentIndex: number; agentId: string; behaviourIndex: number; field: string }
   /** Any field of the genesis file (`genesis.<path>`), its value written into the document as the file writes it. */
-  | { kind: "genesis"; path: GenesisPath };
+  | { kind: "genesis"; path: GenesisPath }
+  /** The genesis file itself (the grid key `genesis`): each value a file to launch from instead of the scenario's. */
+  | { kind: "genesisFile" };
 
 /** Where a field sits in a genesis document: keys, and indexes into lists ("vesting", 0, "cliff"). */
 export type GenesisPath = (string | number)[];
