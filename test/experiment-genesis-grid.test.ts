@@ -68,6 +68,18 @@ describe("experiment grids over genesis fields", function () {
       },
       "x.yaml",
     );
+    const flags = await parseExperiment(
+      { ...base, grid: { "genesis.allocations[1].delegate": [true, false] } },
+      "x.yaml",
+    );
+    expect(flags.cases.map((c) => c.genesisFields)).to.deep.equal([
+      [{ path: ["allocations", 1, "delegate"], value: true }],
+      [{ path: ["allocations", 1, "delegate"], value: false }],
+    ]);
+    expect(flags.cases.map((c) => c.key)).to.deep.equal([
+      "genesis.allocations[1].delegate=true",
+      "genesis.allocations[1].delegate=false",
+    ]);
     expect(e.parameters.map((p) => p.target)).to.deep.equal([
       { kind: "genesis", path: ["pool", "seed", "quote"] },
       { kind: "genesis", path: ["vesting", 0, "cliff"] },
@@ -102,7 +114,7 @@ describe("experiment grids over genesis fields", function () {
       'grid["genesis.vesting[7].cliff"]: expected an entry of genesis.vesting from [0] to [2] (genesis/classic-daily.json lists 3)',
     );
     expect(text).to.include(
-      'grid["genesis.pool.seed"]: expected a field of genesis/classic-daily.json that holds a number or a string (like genesis.pool.seed.quote), got genesis.pool.seed, a section with the fields tokens, quote; name one field inside it',
+      'grid["genesis.pool.seed"]: expected a field of genesis/classic-daily.json that holds a number, a string or true/false (like genesis.pool.seed.quote), got genesis.pool.seed, a section with the fields tokens, quote; name one field inside it',
     );
     expect(text).to.include("did you mean genesis.reserve?");
   });

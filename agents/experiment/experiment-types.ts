@@ -38,7 +38,7 @@ export type GenesisPath = (string | number)[];
 /** One genesis field's value in a case, as it goes into the document. */
 export interface GenesisField {
   path: GenesisPath;
-  value: string | number;
+  value: string | number | boolean;
 }
 
 /** One value of a grid parameter. */
@@ -46,7 +46,7 @@ export interface GridValue {
   /** Canonical text in human units ("0.0125", "30"): what runs.csv and the report show. */
   text: string;
   /** What goes into the scenario document: a string or a number, as the experiment file wrote it. */
-  document: string | number;
+  document: string | number | boolean;
   /** For store keys, the value in contract units; for behaviour and genesis fields, the exact decimal scaled by 10^scale (0 for a word). */
   exact: bigint;
   /** Decimal places of `exact`. */

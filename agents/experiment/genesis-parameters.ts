@@ -74,5 +74,5 @@ function holds(document: unknown, path: GenesisPath): boolean {
     if (typeof at !== "object" || at === null || !Object.hasOwn(at, segment)) return false;
     at = (at as Record<string | number, unknown>)[segment];
   }
-  return typeof at === "string" || typeof at === "number";
+  return typeof at === "string" || typeof at === "number" || typeof at === "boolean";
 }

@@ -107,7 +107,7 @@ function agentEntries(document: unknown): { id: string; behaviours: string[] }[]
 /** The scenario document with behaviour values set (a copy: the base document is shared by every case). */
 export function scenarioDocumentWith(
   document: unknown,
-  settings: readonly { target: ParameterTarget; value: string | number }[],
+  settings: readonly { target: ParameterTarget; value: string | number | boolean }[],
 ): unknown {
   const copy = structuredClone(document) as { agents: { behaviours: Record<string, unknown>[] }[] };
   for (const { target, value } of settings) {
