@@ -103,7 +103,7 @@ function splitPath(text: string): (string | number)[] | undefined {
   return words;
 }
 
-/** The document path a parameter-store key's launch value sits at (to refuse a grid naming one field twice). */
+/** A genesis path as it follows "genesis" in a grid name (".pool.seed.quote", ".vesting[0].cliff"): to refuse one field named twice. */
 export function genesisPathText(path: GenesisPath): string {
   return path.map((s) => (typeof s === "number" ? `[${s}]` : `.${s}`)).join("");
 }
