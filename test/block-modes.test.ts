@@ -80,6 +80,9 @@ describe("block modes", function () {
     expect(problems({ ...base, decisions: "sequential", mode: "priority" })).to.contain(
       'use mode "sequential" (mined in the order sent) for sequential decisions',
     );
+    expect(problems({ ...base, decisions: "sequential", governance: {} })).to.contain(
+      'decisions: expected "simultaneous" in a scenario with governance',
+    );
   });
 
   it("classic daily, sequential: the seller sees the buyer's trade of the same day; simultaneous: it does not", async () => {

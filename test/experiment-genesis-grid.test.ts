@@ -68,6 +68,18 @@ describe("experiment grids over genesis fields", function () {
       },
       "x.yaml",
     );
+    const flags = await parseExperiment(
+      { ...base, grid: { "genesis.allocations[1].delegate": [true, false] } },
+      "x.yaml",
+    );
+    expect(flags.cases.map((c) => c.genesisFields)).to.deep.equal([
+      [{ path: ["allocations", 1, "delegate"], value: true }],
+      [{ path: ["allocations", 1, "delegate"], value: false }],
+    ]);
+    expect(flags.cases.map((c) => c.key)).to.deep.equal([
+      "genesis.allocations[1].delegate=true",
+      "genesis.allocations[1].delegate=false",
+    ]);
     expect(e.parameters.map((p) => p.target)).to.deep.equal([
       { kind: "genesis", path: ["pool", "seed", "quote"] },
       { kind: "genesis", path: ["vesting", 0, "cliff"] },
@@ -102,7 +114,7 @@ describe("experiment grids over genesis fields", function () {
       'grid["genesis.vesting[7].cliff"]: expected an entry of genesis.vesting from [0] to [2] (genesis/classic-daily.json lists 3)',
     );
     expect(text).to.include(
-      'grid["genesis.pool.seed"]: expected a field of genesis/classic-daily.json that holds a number or a string (like genesis.pool.seed.quote), got genesis.pool.seed, a section with the fields tokens, quote; name one field inside it',
+      'grid["genesis.pool.seed"]: expected a field of genesis/classic-daily.json that holds a number, a string or true/false (like genesis.pool.seed.quote), got genesis.pool.seed, a section with the fields tokens, quote; name one field inside it',
     );
     expect(text).to.include("did you mean genesis.reserve?");
   });
@@ -143,6 +155,57 @@ objectives:
     const html = readFileSync(join(root, "cliff", "report.html"), "utf8");
     expect(html).to.include("genesis.vesting[0].cliff (0 = 30d, 1 = 90d, 2 = 52w)");
     expect(html).to.not.include("NaN");
+  });
+
+  it("varies the curve kind with the genesis file itself (grid key genesis), alike on the chain and the model", async () => {
+    const files = ["genesis/classic.json", "genesis/exponential.json", "genesis/sigmoid.json"];
+    const file = join(root, "curve-kinds.yaml");
+    writeFileSync(
+      file,
+      `scenario: scenarios/classic.yaml
+engine: model
+seeds: 1
+blocks: 20
+grid:
+  genesis: ${JSON.stringify(files)}
+objectives:
+  - { metric: firstCurvePriceQuote, goal: maximise }
+  - { metric: poolVolumeQuote, goal: maximise }
+`,
+    );
+    const e = await parseExperiment(
+      { ...base, scenario: "scenarios/classic.yaml", grid: { genesis: files } },
+      "x.yaml",
+    );
+    expect(e.cases.map((c) => c.scenario.genesis)).to.deep.equal(files);
+    expect(e.cases.map((c) => c.deploymentKey)).to.deep.equal(files.map((f) => `genesis=${f}`));
+    await runExperiment({ experiment: file, workers: 1, out: join(root, "kinds-model"), quiet: true });
+    await runExperiment({ experiment: file, engine: "chain", workers: 1, out: join(root, "kinds-chain"), quiet: true });
+    const table = (dir: string) =>
+      readFileSync(join(dir, "runs.csv"), "utf8")
+        .trim()
+        .split("\n")
+        .slice(1)
+        .map((line) => line.split(",").slice(2, 5).join(","))
+        .sort();
+    const onModel = table(join(root, "kinds-model"));
+    expect(table(join(root, "kinds-chain"))).to.deep.equal(onModel);
+    // Each curve's launch price: linear 0.01 + 1e-9 × 2.3M tokens, exponential and sigmoid their own.
+    expect(new Set(onModel.map((row) => row.split(",")[1])).size).to.equal(3);
+    expect(onModel.find((row) => row.startsWith("genesis/classic.json"))).to.match(/^genesis\/classic\.json,0\.0123,/);
+
+    const missing = await problems({ genesis: ["genesis/classic-daily.json", "genesis/nope.json"] });
+    expect(missing).to.include(
+      "grid case genesis=genesis/nope.json → genesis/nope.json: (file): expected a readable genesis JSON file",
+    );
+    const fewer = JSON.parse(readFileSync("genesis/classic-daily.json", "utf8"));
+    fewer.vesting = fewer.vesting.slice(0, 1);
+    const fewerPath = join(root, "one-schedule.json");
+    writeFileSync(fewerPath, JSON.stringify(fewer));
+    const absent = await problems({ genesis: [fewerPath], "genesis.vesting[2].cliff": ["30d"] });
+    expect(absent).to.include(
+      `→ ${fewerPath}: vesting[2].cliff: expected a field for the grid's genesis parameter to set, got nothing: this genesis file has no such field`,
+    );
   });
 
   it("runs each case as a battle on a genesis file with those values, the chain engine equal to the model", async () => {

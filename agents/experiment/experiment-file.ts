@@ -23,6 +23,7 @@ import { readFileSync } from "node:fs";
 import { basename, extname } from "node:path";
 
 import { parseGenesis } from "../inputs/genesis.ts";
+import { parseJsonText } from "../core/json-text.ts";
 import { GenesisError } from "../core/document-reader.ts";
 import { BLOCKS, MAX_CASES, MAX_EXPERIMENT_SEEDS, SEED, WORKERS } from "../core/limits.ts";
 import type { ParameterChange } from "../core/parameters.ts";
@@ -38,6 +39,7 @@ import {
   type GenesisField,
   type GridParameter,
   type GridValue,
+  type ParameterTarget,
   type Goal,
   type Objective,
 } from "./experiment-types.ts";
@@ -148,7 +150,7 @@ export async function parseExperiment(
     cases,
     fingerprint: {
       scenarioSha256: sha256(base.scenarioBytes),
-      genesisSha256: sha256(base.genesisBytes),
+      genesisSha256: sha256(genesisBytesOf(base, parameters!)),
       blocks,
       parameters: parameters!.map((p) => p.name),
       metrics: measured,
@@ -232,15 +234,20 @@ function readGrid(r: ScenarioReader, value: unknown, base: BaseScenario): GridPa
   const parameters: GridParameter[] = [];
   for (const [name, raw] of entries) {
     const path = `grid[${JSON.stringify(name)}]`;
-    const target = name.startsWith("genesis.")
-      ? readGenesisTarget(r, name, path, base.genesisDocument, base.scenario.genesis)
-      : readGridTarget(r, name, path, base.storeKeys, base.document);
+    const target: ParameterTarget | undefined =
+      name === "genesis"
+        ? { kind: "genesisFile" }
+        : name.startsWith("genesis.")
+          ? readGenesisTarget(r, name, path, base.genesisDocument, base.scenario.genesis)
+          : readGridTarget(r, name, path, base.storeKeys, base.document);
     if (target === undefined) continue;
     const values = readGridValues(
       r,
       raw,
       path,
-      target.kind === "store" ? { fixed: target.decimals } : { written: true, words: target.kind === "genesis" },
+      target.kind === "store"
+        ? { fixed: target.decimals }
+        : { written: true, words: target.kind === "genesis" || target.kind === "genesisFile" },
     );
     if (values !== undefined) parameters.push({ name, target, values });
   }
@@ -254,9 +261,11 @@ function readGrid(r: ScenarioReader, value: unknown, base: BaseScenario): GridPa
   for (const p of parameters) {
     if (p.target.kind === "store") continue;
     const where =
-      p.target.kind === "genesis"
-        ? `genesis${genesisPathText(p.target.path)}`
-        : `${p.target.agentIndex}/${p.target.behaviourIndex}/${p.target.field}`;
+      p.target.kind === "genesisFile"
+        ? "genesis"
+        : p.target.kind === "genesis"
+          ? `genesis${genesisPathText(p.target.path)}`
+          : `${p.target.agentIndex}/${p.target.behaviourIndex}/${p.target.field}`;
     const other = seen.get(where);
     if (other !== undefined)
       r.failText(
@@ -339,17 +348,20 @@ function expandCases(r: ScenarioReader, parameters: GridParameter[], base: BaseS
     const changes: ParameterChange[] = [];
     const genesisFields: GenesisField[] = [];
     const storeTexts: string[] = [];
+    let genesisFile = base.scenario.genesis;
     parameters.forEach((p, j) => {
       if (p.target.kind === "behaviour") return;
       if (p.target.kind === "store") changes.push({ key: p.target.key, value: values[j].exact });
-      else genesisFields.push({ path: p.target.path, value: values[j].document });
+      else if (p.target.kind === "genesis") genesisFields.push({ path: p.target.path, value: values[j].document });
+      else genesisFile = values[j].text;
       storeTexts.push(`${p.name}=${values[j].text}`);
     });
     const deploymentKey = storeTexts.join(" ");
     let ok = true;
     if (!deployments.has(deploymentKey)) {
       try {
-        genesisWithParameters(base.genesisDocument, base.scenario.genesis, changes, genesisFields);
+        const document = genesisFile === base.scenario.genesis ? base.genesisDocument : genesisVariant(genesisFile);
+        genesisWithParameters(document, genesisFile, changes, genesisFields);
         deployments.set(deploymentKey, true);
       } catch (error) {
         if (!(error instanceof GenesisError)) throw error;
@@ -357,7 +369,7 @@ function expandCases(r: ScenarioReader, parameters: GridParameter[], base: BaseS
         caseIssues.push(
           ...error.issues.map((issue) => ({
             ...issue,
-            path: `grid case ${deploymentKey} → ${base.scenario.genesis}: ${issue.path}`,
+            path: `grid case ${deploymentKey} → ${genesisFile}: ${issue.path}`,
           })),
         );
       }
@@ -399,7 +411,10 @@ function expandCases(r: ScenarioReader, parameters: GridParameter[], base: BaseS
         parameters: changes,
         genesisFields,
         deploymentKey,
-        scenario: agents === base.scenario.agents ? base.scenario : { ...base.scenario, agents },
+        scenario: {
+          ...(agents === base.scenario.agents ? base.scenario : { ...base.scenario, agents }),
+          ...(genesisFile === base.scenario.genesis ? {} : { genesis: genesisFile }),
+        },
       });
   }
   if (caseIssues.length > 0) {
@@ -441,6 +456,28 @@ function behaviourGroups(
     groups.set(id, group);
   });
   return [...groups.values()];
+}
+
+/** A genesis file a `genesis` grid value names: its document (JSON without duplicate keys), or a GenesisError naming it. */
+function genesisVariant(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new GenesisError(path, [
+      { path: "(file)", expected: "a readable genesis JSON file", got: (error as Error).message },
+    ]);
+  }
+  const json = parseJsonText(text);
+  if (json.issues !== undefined) throw new GenesisError(path, json.issues);
+  return json.value;
+}
+
+/** The genesis bytes the rows depend on: the scenario's file, and each file a `genesis` grid parameter names. */
+function genesisBytesOf(base: BaseScenario, parameters: readonly GridParameter[]): Buffer {
+  const files = parameters.flatMap((p) => (p.target.kind === "genesisFile" ? p.values.map((v) => v.text) : []));
+  if (files.length === 0) return base.genesisBytes;
+  return Buffer.concat([base.genesisBytes, ...files.map((file) => readFileSync(file))]);
 }
 
 function sha256(bytes: Buffer): string {

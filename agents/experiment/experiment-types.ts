@@ -29,7 +29,9 @@ export type ParameterTarget =
   /** A field of one behaviour of one agent entry of the scenario file (every copy of a counted agent). */
   | { kind: "behaviour"; agentIndex: number; agentId: string; behaviourIndex: number; field: string }
   /** Any field of the genesis file (`genesis.<path>`), its value written into the document as the file writes it. */
-  | { kind: "genesis"; path: GenesisPath };
+  | { kind: "genesis"; path: GenesisPath }
+  /** The genesis file itself (the grid key `genesis`): each value a file to launch from instead of the scenario's. */
+  | { kind: "genesisFile" };
 
 /** Where a field sits in a genesis document: keys, and indexes into lists ("vesting", 0, "cliff"). */
 export type GenesisPath = (string | number)[];
@@ -37,7 +39,7 @@ export type GenesisPath = (string | number)[];
 /** One genesis field's value in a case, as it goes into the document. */
 export interface GenesisField {
   path: GenesisPath;
-  value: string | number;
+  value: string | number | boolean;
 }
 
 /** One value of a grid parameter. */
@@ -45,7 +47,7 @@ export interface GridValue {
   /** Canonical text in human units ("0.0125", "30"): what runs.csv and the report show. */
   text: string;
   /** What goes into the scenario document: a string or a number, as the experiment file wrote it. */
-  document: string | number;
+  document: string | number | boolean;
   /** For store keys, the value in contract units; for behaviour and genesis fields, the exact decimal scaled by 10^scale (0 for a word). */
   exact: bigint;
   /** Decimal places of `exact`. */

@@ -4,6 +4,7 @@
 // The genesis document is edited and parsed again, so a value outside the parameter's bounds (or a
 // curve the market could not hold) gets the genesis reader's own error.
 
+import { GenesisError } from "../core/document-reader.ts";
 import { parseGenesis } from "../inputs/genesis.ts";
 import { type Genesis } from "../mechanisms/vocabulary.ts";
 import { type ParameterChange, formatParameter } from "../core/parameters.ts";
@@ -53,5 +54,25 @@ export function genesisWithParameters(
   changes: readonly ParameterChange[],
   fields: readonly GenesisField[] = [],
 ): Genesis {
+  const missing = fields.filter(({ path }) => !holds(document, path));
+  if (missing.length > 0)
+    throw new GenesisError(
+      source,
+      missing.map(({ path }) => ({
+        path: path.map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`)).join(""),
+        expected: "a field for the grid's genesis parameter to set",
+        got: "nothing: this genesis file has no such field",
+      })),
+    );
   return parseGenesis(genesisDocumentWith(document, changes, fields), source);
+}
+
+/** Whether `document` has a value (not a section) at `path`. */
+function holds(document: unknown, path: GenesisPath): boolean {
+  let at = document;
+  for (const segment of path) {
+    if (typeof at !== "object" || at === null || !Object.hasOwn(at, segment)) return false;
+    at = (at as Record<string | number, unknown>)[segment];
+  }
+  return typeof at === "string" || typeof at === "number" || typeof at === "boolean";
 }

@@ -3,7 +3,7 @@
 //   genesis.pool.seed.quote, genesis.pool.seed.tokens, genesis.reserve, genesis.curve.kind,
 //   genesis.allocations[1].amount, genesis.vesting[0].cliff, genesis.parameters.curve.slope.max
 // (a key with a dot in it, like a parameter's, is matched whole). The path must reach a field the file
-// holds a value in (a number or a string, not a section); each case's values go into a copy of the
+// holds a value in (a number, a string or true/false, not a section); each case's values go into a copy of the
 // document as written, and the genesis reader judges the result, its message naming the case.
 
 import { closest } from "../inputs/scenario-reader.ts";
@@ -74,7 +74,7 @@ export function readGenesisTarget(
     segments.push(key);
     at = (at as Record<string, unknown>)[key];
   }
-  if (typeof at !== "string" && typeof at !== "number") {
+  if (typeof at !== "string" && typeof at !== "number" && typeof at !== "boolean") {
     const inside =
       typeof at === "object" && at !== null && !Array.isArray(at)
         ? `a section with the fields ${Object.keys(at).join(", ")}`
@@ -83,7 +83,7 @@ export function readGenesisTarget(
           : JSON.stringify(at);
     return r.failText(
       path,
-      `a field of ${source} that holds a number or a string (like genesis.pool.seed.quote)`,
+      `a field of ${source} that holds a number, a string or true/false (like genesis.pool.seed.quote)`,
       `${shown()}, ${inside}`,
       "name one field inside it",
     );
@@ -103,7 +103,7 @@ function splitPath(text: string): (string | number)[] | undefined {
   return words;
 }
 
-/** The document path a parameter-store key's launch value sits at (to refuse a grid naming one field twice). */
+/** A genesis path as it follows "genesis" in a grid name (".pool.seed.quote", ".vesting[0].cliff"): to refuse one field named twice. */
 export function genesisPathText(path: GenesisPath): string {
   return path.map((s) => (typeof s === "number" ? `[${s}]` : `.${s}`)).join("");
 }

@@ -1,9 +1,10 @@
-// What a grid parameter's name points at. Three kinds of names:
+// What a grid parameter's name points at. Four kinds of names:
 //   pool.feeBps, market.buyFeeBps, curve.slope …   a parameter-store key: its genesis value is replaced
 //                                                  (the store's step rails forbid moving it after launch)
 //   agents.<id>.<field>                           a behaviour field of the scenario's agent entry <id>
 //   agents.<id>.behaviours[<j>].<field>           the same, for an agent with several behaviours
 //   genesis.<path>                                any field of the genesis file (genesis-target.ts)
+//   genesis                                       the genesis file itself (each value a file)
 // <id> is the id written in the scenario file: with `count: N` every copy gets the value. <field> is
 // the field's name in the file (buyBelow, amount, cooldownSteps …), in the file's human units.
 
@@ -106,7 +107,7 @@ function agentEntries(document: unknown): { id: string; behaviours: string[] }[]
 /** The scenario document with behaviour values set (a copy: the base document is shared by every case). */
 export function scenarioDocumentWith(
   document: unknown,
-  settings: readonly { target: ParameterTarget; value: string | number }[],
+  settings: readonly { target: ParameterTarget; value: string | number | boolean }[],
 ): unknown {
   const copy = structuredClone(document) as { agents: { behaviours: Record<string, unknown>[] }[] };
   for (const { target, value } of settings) {

@@ -21,6 +21,8 @@ export type ValueScale = { fixed: number } | { written: true; words?: boolean };
 interface Written {
   text: string;
   kind: "string" | "number" | "word";
+  /** A word written as true or false (a genesis field's flag): goes into the document as that boolean. */
+  flag?: boolean;
 }
 
 /** The values at `path` (a list or a range); undefined with the problems recorded. */
@@ -55,7 +57,7 @@ function readList(r: ScenarioReader, list: unknown[], path: string, scale: Value
       if (earlier !== undefined)
         r.failText(itemPath, "each value once", `${JSON.stringify(item)}, the same as ${path}[${earlier}]`);
       seen.set(written.text, i);
-      values.push({ text: written.text, document: written.text, exact: 0n, scale: 0 });
+      values.push({ text: written.text, document: written.flag ?? written.text, exact: 0n, scale: 0 });
       return;
     }
     const decimals = "fixed" in scale ? scale.fixed : fractionDigits(written.text);
@@ -147,6 +149,8 @@ function readRange(
 
 /** A value as the file wrote it: a decimal string, or a number (a fraction only where the unit is free, behaviour fields). */
 function readWritten(r: ScenarioReader, value: unknown, path: string, scale: ValueScale): Written | undefined {
+  if (typeof value === "boolean" && "words" in scale && scale.words === true)
+    return { text: String(value), kind: "word", flag: value };
   if (typeof value === "string") {
     if ("words" in scale && scale.words === true && value !== "" && !DECIMAL_TEXT.test(value)) {
       // runs.csv and the case keys ("name=value name=value") hold it as written.
