@@ -121,6 +121,47 @@ describe("experiment search", function () {
     expect(readFileSync(join(dir, "trail.csv"), "utf8")).to.equal(readFileSync(join(whole.dir, "trail.csv"), "utf8"));
   });
 
+  it("finds classic-search.yaml's best on a cut-down grid: the same case as the grid's", async () => {
+    // experiments/classic-search.yaml as written, with its ranges narrowed (11 × 16 cases) and 120 days.
+    const written = readFileSync("experiments/classic-search.yaml", "utf8");
+    const cut = written
+      .replace(
+        /agents\.buyer\.buyBelow: \{[^}]*\}/,
+        'agents.buyer.buyBelow: { from: "0.0115", to: "0.0125", step: "0.0001" }',
+      )
+      .replace(
+        /agents\.seller\.sellAbove: \{[^}]*\}/,
+        'agents.seller.sellAbove: { from: "0.0115", to: "0.0130", step: "0.0001" }',
+      )
+      .replace(/budget: \d+/, "budget: 60")
+      .replace("seeds: 1\n", "seeds: 1\nblocks: 120\n");
+    expect(cut).to.include("method: cmaes");
+    const outcome = await runExperiment({
+      experiment: file("classic-search-cut", cut),
+      out: join(root, "cut"),
+      quiet: true,
+    });
+    const best = bestOf(outcome.dir);
+    expect(outcome.experiment.cases).to.have.length(176);
+    expect(best.search.evaluations).to.be.at.most(60);
+    expect(best.search.best.value).to.equal(bestOf(gridDir).objectives[0].best.metrics["agents.buyer.returnBps"].mean);
+  });
+
+  it("confirms the search's best on the chain under the screen engine", async () => {
+    const search = file(
+      "screen",
+      GRID.replace("SEEDS", "1").replace("engine: model", "engine: screen").replace("blocks: 120", "blocks: 30") +
+        "topK: 1\nsearch: { method: cmaes, budget: 30 }\n",
+    );
+    const outcome = await runExperiment({ experiment: search, workers: 1, out: join(root, "screen"), quiet: true });
+    const best = bestOf(outcome.dir);
+    expect(best.screen.confirmed[0]).to.equal(best.search.best.case);
+    expect(best.runs.chain).to.equal(best.screen.confirmed.length);
+    expect(best.runs.model).to.equal(best.search.evaluations);
+    expect(best.screen.disagreements).to.equal(0);
+    expect(best.objectives[0].best.case).to.equal(best.search.best.case);
+  });
+
   it("halves the cases and doubles the seeds until the last rung runs on every seed", async () => {
     const search = file("halving", `${GRID.replace("SEEDS", "4")}search: { method: halving, cases: 40 }\n`);
     const outcome = await runExperiment({ experiment: search, out: join(root, "halving"), quiet: true });
