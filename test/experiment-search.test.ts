@@ -162,6 +162,28 @@ describe("experiment search", function () {
     expect(best.objectives[0].best.case).to.equal(best.search.best.case);
   });
 
+  it("confirms halving's last rung on the chain under the screen engine", async () => {
+    const search = file(
+      "halving-screen",
+      GRID.replace("SEEDS", "2").replace("engine: model", "engine: screen").replace("blocks: 120", "blocks: 30") +
+        "topK: 2\nsearch: { method: halving, cases: 8 }\n",
+    );
+    const outcome = await runExperiment({
+      experiment: search,
+      workers: 1,
+      out: join(root, "halving-screen"),
+      quiet: true,
+    });
+    const best = bestOf(outcome.dir);
+    const lastRung = csv(join(outcome.dir, "trail.csv")).filter((r) => r.rung === "2");
+    expect(lastRung).to.have.length(4);
+    // The chain runs the last rung's best two on both seeds: the search's answer first.
+    expect(best.screen.confirmed).to.have.length(2);
+    expect(best.screen.confirmed[0]).to.equal(best.search.best.case);
+    expect(best.runs.chain).to.equal(4);
+    expect(best.screen.disagreements).to.equal(0);
+  });
+
   it("halves the cases and doubles the seeds until the last rung runs on every seed", async () => {
     const search = file("halving", `${GRID.replace("SEEDS", "4")}search: { method: halving, cases: 40 }\n`);
     const outcome = await runExperiment({ experiment: search, out: join(root, "halving"), quiet: true });
