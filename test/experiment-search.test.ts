@@ -4,7 +4,7 @@
 // seeds; `subjectTo` keeps an infeasible case from being best, also for a grid; and the fields are
 // refused with the path, what was expected and a fix.
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -96,6 +96,21 @@ describe("experiment search", function () {
     const html = readFileSync(join(outcome.dir, "report.html"), "utf8");
     expect(html).to.include('id="search"');
     expect(html).to.include('data-series="best-so-far"');
+  });
+
+  it("replays a search over a folder that holds the whole grid without a run, and draws the grid's best", async () => {
+    const dir = join(root, "over-grid");
+    cpSync(gridDir, dir, { recursive: true });
+    const search = file("over-grid", `${GRID.replace("SEEDS", "1")}search: { method: cmaes, budget: 80 }\n`);
+    const outcome = await runExperiment({ experiment: search, out: dir, resume: true, quiet: true });
+    expect(outcome.ran).to.equal(0);
+    expect(outcome.skipped).to.equal(bestOf(dir).search.evaluations);
+    expect(readFileSync(join(dir, "trail.csv"), "utf8")).to.equal(
+      readFileSync(join(root, "cmaes", "trail.csv"), "utf8"),
+    );
+    const html = readFileSync(join(dir, "report.html"), "utf8");
+    expect(html).to.include('data-series="grid-best"');
+    expect(html).to.not.include("not known (the grid was not run in full)");
   });
 
   it("resumes an interrupted search from runs.csv to the same trail", async () => {
