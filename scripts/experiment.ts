@@ -157,5 +157,10 @@ function printOutcome(outcome: ExperimentOutcome): void {
     console.log(
       `  screen: ${results.screen.comparisons.length} model/chain comparisons, ${disagreements.length} disagree beyond ${experiment.tolerance}`,
     );
+  const search = results.search;
+  if (search !== undefined)
+    console.log(
+      `  search: ${search.method}, ${search.evaluations} evaluations (${((100 * search.evaluations) / experiment.cases.length).toFixed(1)}% of the grid), ${search.runs} runs; best ${search.best === undefined ? "none that meets subjectTo" : `${search.best} → ${search.bestValue}`}; stopped: ${search.stoppedBecause}; every point in ${RESULT_FILES.trail}`,
+    );
   console.log(`\nResults: ${outcome.dir}/${RESULT_FILES.runs}, ${RESULT_FILES.best}, ${RESULT_FILES.report}`);
 }

@@ -4,7 +4,7 @@
 // seeds; `subjectTo` keeps an infeasible case from being best, also for a grid; and the fields are
 // refused with the path, what was expected and a fix.
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -98,6 +98,21 @@ describe("experiment search", function () {
     expect(html).to.include('data-series="best-so-far"');
   });
 
+  it("replays a search over a folder that holds the whole grid without a run, and draws the grid's best", async () => {
+    const dir = join(root, "over-grid");
+    cpSync(gridDir, dir, { recursive: true });
+    const search = file("over-grid", `${GRID.replace("SEEDS", "1")}search: { method: cmaes, budget: 80 }\n`);
+    const outcome = await runExperiment({ experiment: search, out: dir, resume: true, quiet: true });
+    expect(outcome.ran).to.equal(0);
+    expect(outcome.skipped).to.equal(bestOf(dir).search.evaluations);
+    expect(readFileSync(join(dir, "trail.csv"), "utf8")).to.equal(
+      readFileSync(join(root, "cmaes", "trail.csv"), "utf8"),
+    );
+    const html = readFileSync(join(dir, "report.html"), "utf8");
+    expect(html).to.include('data-series="grid-best"');
+    expect(html).to.not.include("not known (the grid was not run in full)");
+  });
+
   it("resumes an interrupted search from runs.csv to the same trail", async () => {
     const search = file("resume", `${GRID.replace("SEEDS", "1")}search: { method: cmaes, budget: 40, seed: 9 }\n`);
     const whole = await runExperiment({ experiment: search, out: join(root, "whole"), quiet: true });
@@ -119,6 +134,69 @@ describe("experiment search", function () {
     const resumed = await runExperiment({ experiment: search, out: dir, resume: true, quiet: true });
     expect(resumed.skipped).to.equal(15);
     expect(readFileSync(join(dir, "trail.csv"), "utf8")).to.equal(readFileSync(join(whole.dir, "trail.csv"), "utf8"));
+  });
+
+  it("finds classic-search.yaml's best on a cut-down grid: the same case as the grid's", async () => {
+    // experiments/classic-search.yaml as written, with its ranges narrowed (11 × 16 cases) and 120 days.
+    const written = readFileSync("experiments/classic-search.yaml", "utf8");
+    const cut = written
+      .replace(
+        /agents\.buyer\.buyBelow: \{[^}]*\}/,
+        'agents.buyer.buyBelow: { from: "0.0115", to: "0.0125", step: "0.0001" }',
+      )
+      .replace(
+        /agents\.seller\.sellAbove: \{[^}]*\}/,
+        'agents.seller.sellAbove: { from: "0.0115", to: "0.0130", step: "0.0001" }',
+      )
+      .replace(/budget: \d+/, "budget: 60")
+      .replace("seeds: 1\n", "seeds: 1\nblocks: 120\n");
+    expect(cut).to.include("method: cmaes");
+    const outcome = await runExperiment({
+      experiment: file("classic-search-cut", cut),
+      out: join(root, "cut"),
+      quiet: true,
+    });
+    const best = bestOf(outcome.dir);
+    expect(outcome.experiment.cases).to.have.length(176);
+    expect(best.search.evaluations).to.be.at.most(60);
+    expect(best.search.best.value).to.equal(bestOf(gridDir).objectives[0].best.metrics["agents.buyer.returnBps"].mean);
+  });
+
+  it("confirms the search's best on the chain under the screen engine", async () => {
+    const search = file(
+      "screen",
+      GRID.replace("SEEDS", "1").replace("engine: model", "engine: screen").replace("blocks: 120", "blocks: 30") +
+        "topK: 1\nsearch: { method: cmaes, budget: 30 }\n",
+    );
+    const outcome = await runExperiment({ experiment: search, workers: 1, out: join(root, "screen"), quiet: true });
+    const best = bestOf(outcome.dir);
+    expect(best.screen.confirmed[0]).to.equal(best.search.best.case);
+    expect(best.runs.chain).to.equal(best.screen.confirmed.length);
+    expect(best.runs.model).to.equal(best.search.evaluations);
+    expect(best.screen.disagreements).to.equal(0);
+    expect(best.objectives[0].best.case).to.equal(best.search.best.case);
+  });
+
+  it("confirms halving's last rung on the chain under the screen engine", async () => {
+    const search = file(
+      "halving-screen",
+      GRID.replace("SEEDS", "2").replace("engine: model", "engine: screen").replace("blocks: 120", "blocks: 30") +
+        "topK: 2\nsearch: { method: halving, cases: 8 }\n",
+    );
+    const outcome = await runExperiment({
+      experiment: search,
+      workers: 1,
+      out: join(root, "halving-screen"),
+      quiet: true,
+    });
+    const best = bestOf(outcome.dir);
+    const lastRung = csv(join(outcome.dir, "trail.csv")).filter((r) => r.rung === "2");
+    expect(lastRung).to.have.length(4);
+    // The chain runs the last rung's best two on both seeds: the search's answer first.
+    expect(best.screen.confirmed).to.have.length(2);
+    expect(best.screen.confirmed[0]).to.equal(best.search.best.case);
+    expect(best.runs.chain).to.equal(4);
+    expect(best.screen.disagreements).to.equal(0);
   });
 
   it("halves the cases and doubles the seeds until the last rung runs on every seed", async () => {

@@ -36,8 +36,7 @@ export function renderExperimentReport(
     title,
     header: `<p class="run">${escapeHtml(facts.join(" · "))}</p>
 ${experiment.description === "" ? "" : `<p>${escapeHtml(experiment.description)}</p>`}`,
-    main: `${results.search === undefined ? "" : searchSection(experiment, results.search, results.screen?.modelStats ?? stats)}
-<section id="objectives"><h2>Objectives over the grid</h2>
+    main: `${results.search === undefined ? "" : `${searchSection(experiment, results.search, results.screen?.modelStats ?? stats)}\n`}<section id="objectives"><h2>Objectives over the grid</h2>
 ${experiment.objectives.map((o, i) => objectiveCharts(experiment, results.screen?.modelStats ?? stats, o, i, results.screen === undefined ? experiment.engine : "model")).join("\n")}
 </section>
 <section id="best"><h2>Best cases</h2>

@@ -197,7 +197,8 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
         jobs.length,
         `experiment ${experiment.name} (${phase.engine})`,
         process.stderr,
-        options.quiet ?? false,
+        // A search's small batches take milliseconds: a bar for each would only scroll the terminal.
+        (options.quiet ?? false) || (search !== undefined && runsInline(jobs)),
       );
       let failed = 0;
       let finished = 0;
