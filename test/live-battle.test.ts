@@ -5,7 +5,7 @@
 // $TMPDIR/arena-live-battle.png (its path is printed).
 
 import { spawn } from "node:child_process";
-import { access, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { access, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { get as httpGet } from "node:http";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -205,6 +205,65 @@ describe("battle --live", function () {
         child.kill("SIGKILL");
       }
     } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("experiment --live", function () {
+  this.timeout(240_000);
+
+  it("shows runs finishing, and Ctrl-C stops the experiment (status 130, runs kept) and the server with it", async () => {
+    const root = await mkdtemp(join(tmpdir(), "arena-live-experiment-"));
+    const file = join(root, "grid.yaml");
+    await writeFile(
+      file,
+      `scenario: scenarios/classic.yaml
+engine: model
+seeds: 200
+blocks: 365
+grid:
+  pool.feeBps: [0, 30]
+  agents.buyer.buyBelow: { from: "0.0120", to: "0.0126", step: "0.0002" }
+objectives:
+  - { metric: agents.buyer.returnBps, goal: maximise }
+`,
+    );
+    const out = join(root, "out");
+    const cli = join(require.resolve("hardhat/package.json"), "..", "dist/src/cli.js");
+    const child = spawn(
+      process.execPath,
+      [cli, "experiment", "--file", file, "--workers", "1", "--out", out, "--live", "--quiet"],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    try {
+      await until("the live view's address", async () => /live view: http:\/\/127\.0\.0\.1:\d+\//.test(stdout));
+      const url = /live view: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout)![1]!;
+      const done = async () => {
+        const update = (await (await fetch(new URL("/update.json", url))).json()) as {
+          sections: Record<string, string>;
+        };
+        return Number(/data-done="(\d+)"/.exec(update.sections["live-status"] ?? "")?.[1] ?? 0);
+      };
+      await until("a first finished run", async () => (await done()) >= 1);
+      const first = await done();
+      await until("more finished runs", async () => (await done()) > first);
+      const html = await (await fetch(url)).text();
+      expect(html).to.include('data-total="1600"');
+      expect(html).to.include('data-phase="running"');
+      child.kill("SIGINT");
+      expect(await exited, stderr).to.equal(130);
+      expect(stderr).to.match(/experiment: experiment interrupted \(SIGINT \(Ctrl-C\)\): \d+ runs are recorded/);
+      let refused = false;
+      await fetch(url).catch(() => (refused = true));
+      expect(refused, "the live server stopped with the experiment").to.equal(true);
+    } finally {
+      child.kill("SIGKILL");
       await rm(root, { recursive: true, force: true });
     }
   });

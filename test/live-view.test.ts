@@ -97,6 +97,8 @@ describe("live view", function () {
       mkdirSync(partial);
       writeFileSync(join(partial, INCOMPLETE_FILE), incompleteMarkText({ pid: process.pid, final: dir }));
       const source = sourceForFolder(dir);
+      // `view runs/x.partial` names the folder being written: it follows the run into runs/x too.
+      const byPartial = sourceForFolder(partial);
       const server = await LiveServer.start(source, { pollMs: 20 });
       try {
         expect(attribute(await page(server), "live-phase", "data-phase")).to.equal("setting-up");
@@ -123,6 +125,8 @@ describe("live view", function () {
         html = await page(server);
         expect(attribute(html, "block-counter", "data-step")).to.equal("30");
         expect(html).to.include(`· ${dir}</p>`);
+        await byPartial.poll();
+        expect(byPartial.update().sections["live-status"]).to.include('data-step="30"').and.include(`· ${dir}</p>`);
       } finally {
         await server.close();
       }
@@ -243,12 +247,14 @@ objectives:
       const source = new ExperimentSource(dir, experiment);
       const server = await LiveServer.start(source, { pollMs: 10 });
       const seen: { done: number; cells: number }[] = [];
+      let etaShown = false;
       const sample = async () => {
         const html = await page(server);
         const done = Number(attribute(html, "progress", "data-done") ?? -1);
         const cells = [...html.matchAll(/<rect data-x="[^"]*" data-y="[^"]*" data-value="([^"]*)"/g)].filter(
           (m) => m[1] !== "",
         ).length;
+        if (/ETA \d/.test(html)) etaShown = true;
         if (seen.at(-1)?.done !== done) seen.push({ done, cells });
       };
       try {
@@ -271,6 +277,7 @@ objectives:
         expect(dones.length).to.be.greaterThan(3);
         expect(dones).to.deep.equal([...dones].sort((a, b) => a - b));
         expect(seen.some((s) => s.cells > 0 && s.cells < 8)).to.equal(true);
+        expect(etaShown, "an ETA while it ran").to.equal(true);
         expect(html).to.include('<progress id="progress-bar" max="16" value="16">');
       } finally {
         await server.close();

@@ -3,6 +3,8 @@
 // whose sections the browser replaces with each update the server sends (live-client.ts); its first
 // response already holds the current sections, so it also reads without its script.
 
+import { basename } from "node:path";
+
 import { caseStats, rankCases } from "../experiment/best.ts";
 import { renderHeatMap } from "../experiment/heat-map.ts";
 import { downsample, MAX_POINTS_PER_LINE } from "../report/downsample.ts";
@@ -83,7 +85,8 @@ const PHASE_TEXT = {
 
 export function battleUpdate(view: BattleView): LiveUpdate {
   const summary = view.summary;
-  const name = summary?.name || view.folder.final;
+  // Until summary.json names the scenario, the folder's name (runs/<scenario>-seed<seed>) says which run it is.
+  const name = summary?.name || basename(view.folder.final);
   const title = `Token Arena live — ${name}${summary === undefined ? "" : ` (seed ${summary.seed})`}`;
   const planned = summary?.stepsPlanned ?? view.folder.blocks;
   const counter = `block ${withThousands(view.lastBlock)} · step ${withThousands(view.lastStep)}${planned === undefined ? "" : ` of ${withThousands(planned)}`} · ${withThousands(view.txs)} txs`;

@@ -45,6 +45,7 @@ export class LiveServer {
   private polling: Promise<void> | undefined;
   private closed = false;
   private readonly port: number;
+  private busy = 0;
 
   private constructor(server: Server, source: LiveSource, pollMs: number) {
     this.server = server;
@@ -80,6 +81,11 @@ export class LiveServer {
     return live;
   }
 
+  /** Milliseconds of this thread spent reading the source, drawing and sending (what bench:live reports). */
+  get busyMs(): number {
+    return this.busy;
+  }
+
   /** The sections as last drawn (tests and scripts read them without a browser). */
   get latest(): LiveUpdate {
     return this.current;
@@ -90,17 +96,25 @@ export class LiveServer {
     if (this.closed) return;
     if (this.polling !== undefined) return this.polling;
     this.polling = (async () => {
+      let started = performance.now();
       let changed: boolean;
       try {
-        changed = await this.source.poll();
+        const polled = this.source.poll();
+        if (polled instanceof Promise) {
+          this.busy += performance.now() - started;
+          changed = await polled;
+          started = performance.now();
+        } else changed = polled;
       } catch (error) {
         this.current = failedUpdate(this.current.title, error);
         this.send();
         return;
       }
-      if (!changed) return;
-      this.current = this.draw();
-      this.send();
+      if (changed) {
+        this.current = this.draw();
+        this.send();
+      }
+      this.busy += performance.now() - started;
     })().finally(() => (this.polling = undefined));
     return this.polling;
   }
