@@ -69,6 +69,7 @@ describe("experiment search", function () {
     expect(best.objectives[0].best.metrics["agents.buyer.returnBps"].mean).to.equal(
       grid.metrics["agents.buyer.returnBps"].mean,
     );
+    expect(best.search.best.case).to.equal(best.objectives[0].best.case); // ties go to the first in grid order
     expect(best.search.evaluations).to.be.at.most(80);
     expect(outcome.ran).to.equal(best.search.evaluations); // one seed: a run per evaluation, none repeated
     const trail = csv(join(outcome.dir, "trail.csv"));

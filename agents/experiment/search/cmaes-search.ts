@@ -47,7 +47,7 @@ export function cmaesSearch(
   const trail: TrailRow[] = [];
   const objective = settings.objective;
   let stoppedBecause = "not started";
-  let best: Measured | undefined;
+  let best: { measured: Measured; index: number } | undefined;
   let bestSoFar = Number.NaN;
 
   /** Runs `fresh` on every seed, then reads their results; false when the runs were interrupted. */
@@ -72,7 +72,10 @@ export function cmaesSearch(
       const key = rankKey(experiment, objective, m);
       if (key[0] === 0) {
         bestSoFar = bestOf(experiment, objective, bestSoFar, m.means[objective]!);
-        if (best === undefined || compareKeys(key, rankKey(experiment, objective, best)) < 0) best = m;
+        // Among equal values the first in grid order, as best.json's best case is chosen.
+        const order = best === undefined ? -1 : compareKeys(key, rankKey(experiment, objective, best.measured));
+        if (best === undefined || order < 0 || (order === 0 && c.index < best.index))
+          best = { measured: m, index: c.index };
       }
       trail.push(
         trailRow(experiment, objective, c, m, {
@@ -194,8 +197,8 @@ export function cmaesSearch(
         evaluations: evaluated.size,
         runs: evaluated.size * experiment.seeds.length,
         stoppedBecause,
-        best: best?.key,
-        bestValue: best === undefined ? Number.NaN : best.means[objective]!,
+        best: best?.measured.key,
+        bestValue: best === undefined ? Number.NaN : best.measured.means[objective]!,
         trail,
         picks: [],
       };
