@@ -1,14 +1,14 @@
 // `bin/arena bench:live`: what `battle --live` costs the battle it watches. The same battle (100 noise
 // traders × 1,000 blocks on the in-process chain, as bench:harness's overhead battle) runs without and
-// with a live server following its folder and one page connected to its events, back to back in one
-// process, over five rounds (the order alternates). Prints and writes bench/results/live.json:
+// with a live server following its folder and one page (a process of its own, as a browser is)
+// connected to its events, back to back, over five rounds (the order alternates). Prints and writes bench/results/live.json:
 // - liveOverheadRatio: agent tx/s with the live view ÷ without (median of the rounds). Target ≥ 0.95.
 // - liveBusyFraction: the share of the battle's wall time the live server spent on its thread (reading
 //   the files, drawing, sending): the part of the ratio that is the view's own work, not the machine's noise.
 // - updatesPerSecond, bytesPerUpdate: what the connected page received.
 
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { get } from "node:http";
+import { spawn } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -62,25 +62,42 @@ interface Arm {
   seconds: number;
 }
 
-/** A page's connection to the events: counts the updates and bytes it receives. */
-function connect(url: string): { counts: { updates: number; bytes: number }; close: () => void } {
-  const counts = { updates: 0, bytes: 0 };
-  const request = get(new URL("/events", url), (response) => {
-    response.setEncoding("utf8");
-    response.on("data", (chunk: string) => {
-      counts.bytes += Buffer.byteLength(chunk);
-      counts.updates += chunk.split("event: update\n").length - 1;
-    });
+/**
+ * A page connected to the events, in a process of its own as a browser would be: it counts the updates
+ * and bytes it receives and prints them when told to stop.
+ */
+const PAGE = `
+const http = require("node:http");
+const counts = { updates: 0, bytes: 0 };
+http.get(new URL("/events", process.argv[1]), (response) => {
+  response.setEncoding("utf8");
+  response.on("data", (chunk) => {
+    counts.bytes += Buffer.byteLength(chunk);
+    counts.updates += chunk.split("event: update\\n").length - 1;
   });
-  request.on("error", () => {});
-  return { counts, close: () => request.destroy() };
+}).on("error", () => {});
+process.on("message", () => {
+  process.send(counts, () => process.exit(0));
+});
+`;
+
+async function connect(url: string): Promise<{ stop: () => Promise<{ updates: number; bytes: number }> }> {
+  const child = spawn(process.execPath, ["-e", PAGE, url], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
+  await new Promise((resolve) => setTimeout(resolve, 300)); // connected before the battle starts
+  return {
+    stop: () =>
+      new Promise((resolve) => {
+        child.once("message", (counts) => resolve(counts as { updates: number; bytes: number }));
+        child.send("stop");
+      }),
+  };
 }
 
 async function battle(root: string, live: boolean, round: number): Promise<Arm> {
   const out = join(root, `${live ? "live" : "plain"}-${round}`);
   const source = new BattleSource();
   const server = live ? await LiveServer.start(source) : undefined;
-  const page = server === undefined ? undefined : connect(server.url);
+  const page = server === undefined ? undefined : await connect(server.url);
   try {
     const result = await runBattle(hre, {
       scenario,
@@ -89,15 +106,15 @@ async function battle(root: string, live: boolean, round: number): Promise<Arm> 
       noReport: true,
       ...(live ? { onFolder: (folder) => source.follow(folder) } : {}),
     });
+    const counts = (await page?.stop()) ?? { updates: 0, bytes: 0 };
     return {
       txPerSecond: result.txPerSecond,
       busyMs: server?.busyMs ?? 0,
-      updates: page?.counts.updates ?? 0,
-      bytes: page?.counts.bytes ?? 0,
+      updates: counts.updates,
+      bytes: counts.bytes,
       seconds: result.wallSeconds,
     };
   } finally {
-    page?.close();
     await server?.close();
     rmSync(out, { recursive: true, force: true });
   }
