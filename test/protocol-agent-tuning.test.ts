@@ -10,13 +10,19 @@ import { join } from "node:path";
 import { expect } from "chai";
 import hre from "hardhat";
 
+import { judge } from "../agents/governance/battle/objective.ts";
 import { combinedCandidate, draftCandidates } from "../agents/governance/battle/candidates.ts";
+import type { Evaluation } from "../agents/governance/evaluation/evaluate.ts";
+import { evaluationFromArms, evaluationWithHistory } from "../agents/governance/evaluation/evaluation.ts";
+import { windowMetrics } from "../agents/governance/evaluation/window-metrics.ts";
+import type { StepRow } from "../agents/mechanisms/vocabulary.ts";
 import type { GovernanceRecord } from "../agents/governance/battle/record-file.ts";
 import type { StoredParameter } from "../agents/governance/protocol/changes.ts";
 import { objectiveParameters } from "../agents/inputs/objective-parameters.ts";
 import { loadScenario, parseScenario } from "../agents/inputs/scenario.ts";
 import type { Scenario } from "../agents/inputs/scenario-types.ts";
 import { runBattle } from "../agents/run/battle.ts";
+import { expectClose } from "./helpers/close.ts";
 
 const DAY = 86_400n;
 const STORE_KEYS = [
@@ -61,6 +67,21 @@ describe("the protocol agent's keys and combined moves", function () {
     expect(read.parameters).to.include("pool.feeBps");
     expect(read.parameters).to.deep.equal(objectiveParameters("poolVolatilityBps", STORE_KEYS));
     expect(read.combine).to.equal(undefined);
+    expect(read.judgeWithWindow).to.equal(undefined);
+    const tuned = parseScenario(
+      {
+        ...document,
+        governance: {
+          protocolAgent: {
+            ...document.governance.protocolAgent,
+            combine: true,
+            judgeWithWindow: true,
+          },
+        },
+      },
+      "s.yaml",
+    ).governance!.protocolAgent!;
+    expect(tuned).to.deep.include({ combine: true, judgeWithWindow: true });
   });
 
   it("combines the best winning move of each key into one change, within the store's rules", () => {
@@ -101,6 +122,77 @@ describe("the protocol agent's keys and combined moves", function () {
     ).to.equal(undefined);
     const pending = [{ name: "poa-1", keys: ["pool.feeBps"], unpause: false, standing: "Active" }];
     expect(combinedCandidate(store, scored, executeAt, pending)).to.equal(undefined);
+  });
+});
+
+const WAD = 10n ** 18n;
+const row = (step: number, priceWad: bigint) =>
+  ({
+    step: BigInt(step),
+    block: 0n,
+    time: 0n,
+    curvePriceWad: priceWad,
+    poolPriceWad: priceWad,
+    gapBps: 0n,
+    supply: 0n,
+    reserve: 0n,
+    treasuryQuote: 0n,
+    solvencyWad: WAD,
+    curveVolumeQuote: 0n,
+    poolVolumeQuote: 0n,
+    curveFeesQuote: 0n,
+    poolFeesQuote: 0n,
+    txs: 0n,
+    reverts: 0n,
+    gasUsed: 0n,
+  }) as StepRow;
+/** Prices from `from` moving by `stepBps` bps a block. */
+const path = (first: number, count: number, fromWad: bigint, stepBps: bigint) =>
+  Array.from({ length: count }, (_, i) =>
+    row(first + i, (fromWad * (10_000n + stepBps) ** BigInt(i)) / 10_000n ** BigInt(i)),
+  );
+
+describe("judging a change over the monitor window and the horizon (judgeWithWindow)", () => {
+  it("counts a change that keeps the recent trend, which the horizon alone cannot tell from one that stops it", () => {
+    // The market rose 1% a block for 20 blocks. Without the change the rise stops; with it, it goes on.
+    const history = path(1, 20, WAD, 100n);
+    const top = history.at(-1)!.curvePriceWad;
+    const seeds = [0n, 1n, 2n];
+    const arms = seeds.map((k) => ({
+      with: path(21, 10, top + k, 100n),
+      without: path(21, 10, top + k, 0n),
+    }));
+    const pnl = new Map<string, bigint>();
+    const source = {
+      blocks: 10,
+      applyAt: 0n,
+      runs: {
+        with: arms.map((a) => ({ steps: a.with, agents: [] })),
+        without: arms.map((a) => ({ steps: a.without, agents: [] })),
+      },
+    } as unknown as Evaluation;
+    const horizonOnly = {
+      ...evaluationFromArms(
+        arms.map((a) => ({ with: { steps: a.with, pnlQuote: pnl }, without: { steps: a.without, pnlQuote: pnl } })),
+        10,
+        0n,
+      ),
+      source,
+    };
+    const objective = { direction: "minimise" as const, metric: "curveVolatilityBps" as const, constraints: [] };
+    // Over the horizon alone a steady rise and a flat price both have no volatility: nothing to choose.
+    expectClose(horizonOnly.metrics.curveVolatilityBps.difference.mean, 0, 1e-6);
+    // Over the window and the horizon, stopping the rise is a break from the past; keeping it is not.
+    const withWindow = evaluationWithHistory(horizonOnly, history);
+    expectClose(
+      withWindow.metrics.curveVolatilityBps.with.mean,
+      windowMetrics([...history, ...arms[0]!.with]).curveVolatilityBps,
+      1e-9,
+    );
+    const j = judge(objective, withWindow);
+    expect(j.significant).to.equal(true);
+    expect(j.improvement.mean).to.be.greaterThan(10);
+    expect(evaluationWithHistory(horizonOnly, [])).to.equal(horizonOnly);
   });
 });
 

@@ -94,6 +94,7 @@ function readProtocolAgent(
     [
       "parameters",
       "combine",
+      "judgeWithWindow",
       "startStep",
       "everySteps",
       "stepFractions",
@@ -126,6 +127,12 @@ function readProtocolAgent(
       : typeof o.combine === "boolean"
         ? o.combine
         : r.fail(child(path, "combine"), "true or false", o.combine);
+  const judgeWithWindow =
+    o.judgeWithWindow === undefined
+      ? false
+      : typeof o.judgeWithWindow === "boolean"
+        ? o.judgeWithWindow
+        : r.fail(child(path, "judgeWithWindow"), "true or false", o.judgeWithWindow);
   const startStep =
     o.startStep === undefined
       ? 1
@@ -163,6 +170,7 @@ function readProtocolAgent(
     objective === undefined ||
     parameters === undefined ||
     combine === undefined ||
+    judgeWithWindow === undefined ||
     startStep === undefined ||
     everySteps === undefined ||
     stepFractions === undefined ||
@@ -176,6 +184,7 @@ function readProtocolAgent(
     objective,
     parameters,
     ...(combine ? { combine: true as const } : {}),
+    ...(judgeWithWindow ? { judgeWithWindow: true as const } : {}),
     startStep,
     everySteps,
     stepFractions,

@@ -55,6 +55,8 @@ export interface ProtocolAgentConfig {
   parameters: string[];
   /** Also evaluate the best winning move of each key together, as one proposal (absent: one key per proposal). */
   combine?: true;
+  /** Judge each candidate over its monitor window followed by the what-if's horizon (absent: the horizon alone). */
+  judgeWithWindow?: true;
   /** First step it considers a proposal; then every `everySteps` while none of its proposals is open. */
   startStep: number;
   everySteps: number;

@@ -18,7 +18,7 @@ import type { GovernanceBook, PlannedVote, TrackedProposal } from "./book.ts";
 import { lifecycleCall, proposeCall, type Sender, voteCall } from "./calls.ts";
 import { type Candidate, combinedCandidate, draftCandidates } from "./candidates.ts";
 import { readParameters } from "../protocol/changes.ts";
-import type { ProposalEvaluation } from "../evaluation/evaluation.ts";
+import { evaluationWithHistory, type ProposalEvaluation } from "../evaluation/evaluation.ts";
 import { describeObjective, judge, type Judgement } from "./objective.ts";
 import {
   parameterProposal,
@@ -194,7 +194,8 @@ export class ProtocolAgent implements Participant {
         `${this.id} proposal ${this.proposals + 1} (step ${turn.step}): ${candidate.description}`,
       );
       try {
-        const evaluation = await this.book.evaluate(actions, executeAt, this.config.evaluation);
+        const evaluated = await this.book.evaluate(actions, executeAt, this.config.evaluation);
+        const evaluation = this.config.judgeWithWindow === true ? evaluationWithHistory(evaluated, window) : evaluated;
         scored.push({ candidate, actions, evaluation, judgement: judge(this.config.objective, evaluation) });
       } catch (error) {
         scored.push({

@@ -70,3 +70,24 @@ export function evaluationFromArms(
   }
   return { seeds: pairs.length, blocks, applyAt, metrics, agents };
 }
+
+/**
+ * The same evaluation measured over `history` (the battle's last steps before the evaluation,
+ * oldest first) followed by each arm's steps: a change is judged by the metric over the recent past
+ * and the horizon together, so a move that shifts the price's level or drift against the recent past
+ * counts, as it will in any longer window, and not only its effect within the horizon. Both arms share
+ * the history, so the paired differences still isolate the change.
+ */
+export function evaluationWithHistory(evaluation: ProposalEvaluation, history: readonly StepRow[]): ProposalEvaluation {
+  if (history.length === 0) return evaluation;
+  const source = evaluation.source;
+  const pnl = (run: Evaluation["runs"]["with"][number]) => new Map(run.agents.map((a) => [a.agent, a.pnlQuote]));
+  const pairs = source.runs.with.map((w, i) => {
+    const wo = source.runs.without[i]!;
+    return {
+      with: { steps: [...history, ...w.steps], pnlQuote: pnl(w) },
+      without: { steps: [...history, ...wo.steps], pnlQuote: pnl(wo) },
+    };
+  });
+  return { ...evaluationFromArms(pairs, source.blocks, source.applyAt), source };
+}
