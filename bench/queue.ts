@@ -21,7 +21,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -29,6 +28,7 @@ import { Redis } from "ioredis";
 
 import { runExperiment } from "../agents/experiment/run-experiment.ts";
 import { runQueuedExperiment } from "../agents/queue/queue-experiment.ts";
+import { freePort } from "../test/helpers/hardhat-node.ts";
 
 const RESULTS = "bench/results/queue.json";
 const GRID = "experiments/classic-grid.yaml";
@@ -40,15 +40,6 @@ const DEFAULT_CHUNK = 16;
 const TARGET_SPEEDUP = 1.6;
 const require = createRequire(import.meta.url);
 const HARDHAT_CLI = join(require.resolve("hardhat/package.json"), "..", "dist/src/cli.js");
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === "string") throw new Error("no free port on 127.0.0.1");
-  return address.port;
-}
 
 const root = mkdtempSync(join(tmpdir(), "arena-bench-queue-"));
 const children: ChildProcess[] = [];

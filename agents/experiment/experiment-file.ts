@@ -66,14 +66,17 @@ export interface ExperimentOverrides {
 
 /** Reads an experiment file (.json, .yaml or .yml) and validates it; every error names the file. */
 export async function loadExperiment(path: string, overrides: ExperimentOverrides = {}): Promise<Experiment> {
-  let document: unknown;
+  return parseExperiment(await readExperimentDocument(path), path, overrides);
+}
+
+/** Reads an experiment file's document, unvalidated (parseExperiment judges it); a file it can't read names the file. */
+export async function readExperimentDocument(path: string): Promise<unknown> {
   try {
-    document = await readScenarioDocument(path, "experiment");
+    return await readScenarioDocument(path, "experiment");
   } catch (error) {
     if (error instanceof ScenarioError) throw new ExperimentError(path, error.issues);
     throw error;
   }
-  return parseExperiment(document, path, overrides);
 }
 
 /** Validates an experiment document and expands its grid; throws one ExperimentError listing every problem. */

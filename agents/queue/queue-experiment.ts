@@ -8,10 +8,8 @@
 // shell or machine, or by a submission stopped with Ctrl-C) and gathers their results into the folder,
 // new or holding this experiment's rows (it continues them as --resume does), enqueueing nothing.
 
-import { ExperimentError } from "../experiment/experiment-error.ts";
-import { type ExperimentOverrides, parseExperiment } from "../experiment/experiment-file.ts";
+import { type ExperimentOverrides, parseExperiment, readExperimentDocument } from "../experiment/experiment-file.ts";
 import { type ExperimentOptions, type ExperimentOutcome, runExperiment } from "../experiment/run-experiment.ts";
-import { readScenarioDocument, ScenarioError } from "../inputs/scenario.ts";
 import { experimentKey } from "./chunks.ts";
 import { queuedPool } from "./queued-pool.ts";
 import { checkReachable, parseQueueUrl } from "./queue-url.ts";
@@ -35,13 +33,7 @@ export interface QueuedExperimentOptions extends Omit<ExperimentOptions, "experi
 export async function runQueuedExperiment(options: QueuedExperimentOptions): Promise<ExperimentOutcome> {
   const url = parseQueueUrl(options.queue);
   const path = options.experiment;
-  let document: unknown;
-  try {
-    document = await readScenarioDocument(path, "experiment");
-  } catch (error) {
-    if (error instanceof ScenarioError) throw new ExperimentError(path, error.issues);
-    throw error;
-  }
+  const document = await readExperimentDocument(path);
   const overrides: ExperimentOverrides = options.engine === undefined ? {} : { engine: options.engine };
   // The machine's worker count is the workers', not this one's: the file's `workers` does not apply.
   const experiment = { ...(await parseExperiment(document, path, overrides)), workers: undefined };
