@@ -46,6 +46,8 @@ export interface LlmServerRequest {
   headers: IncomingMessage["headers"];
   /** The JSON body the client sent. */
   body: Record<string, unknown>;
+  /** `performance.now()` when the request's body had arrived. */
+  receivedAt: number;
 }
 
 export interface LlmServerOptions {
@@ -304,7 +306,7 @@ export async function startLlmServer(options: LlmServerOptions = {}): Promise<Ll
       sendJson(response, 400, errorBody(protocol, 400, "llm-server: the request body is not JSON"));
       return;
     }
-    const parsed: LlmServerRequest = { protocol, path, headers: request.headers, body };
+    const parsed: LlmServerRequest = { protocol, path, headers: request.headers, body, receivedAt: performance.now() };
     requests.push(parsed);
     const scripted = queue.shift() ??
       answer?.(parsed) ?? {
