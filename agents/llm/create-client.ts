@@ -67,6 +67,7 @@ export function createLlmClient(settings: RemoteLlmSettings, options: CreateLlmC
     case "anthropic":
       inner = createAnthropicClient(settings, apiKey);
       break;
+    // `local` (providers/local.ts, createLocalClient) is wired here by the lead at merge.
   }
   const limits =
     options.limits ??
