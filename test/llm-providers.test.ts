@@ -7,9 +7,10 @@ import { inspect } from "node:util";
 
 import { expect } from "chai";
 
+import { ArenaError } from "../agents/core/errors.ts";
 import { Random } from "../agents/core/random.ts";
 
-import type { LlmRequest, LlmSettings } from "../agents/llm/client.ts";
+import type { LlmRequest, LlmSettings, LlmTool } from "../agents/llm/client.ts";
 import {
   LlmKeyError,
   LlmMalformedAnswerError,
@@ -21,6 +22,7 @@ import { apiKeyFor, createLlmClient, isLoopback, type RemoteLlmSettings } from "
 import { createLimits } from "../agents/llm/limits.ts";
 import { createAnthropicClient } from "../agents/llm/providers/anthropic.ts";
 import { createOpenAiClient } from "../agents/llm/providers/openai.ts";
+import type { LlmToolRounds } from "../agents/llm/providers/tools.ts";
 import { backoffMs } from "../agents/llm/retry.ts";
 import { type LlmServer, startLlmServer } from "./helpers/llm-server.ts";
 
@@ -384,6 +386,133 @@ describe("llm providers against a local server speaking their protocols", () => 
         const ceiling = Math.min(1_000, 100 * 2 ** attempt);
         expect(wait).to.be.at.least(ceiling / 2);
         expect(wait).to.be.below(ceiling);
+      });
+    });
+  });
+
+  describe("a quote tool the model may call before deciding", () => {
+    class QuoteRefused extends ArenaError {}
+    /** Quotes a buy at 1.25 USDC a token; refuses more than 1,000 tokens, as the venue would. */
+    function quoteTool(): LlmTool & { inputs: unknown[] } {
+      const inputs: unknown[] = [];
+      return {
+        name: "quote",
+        description: "The exact cost in USDC of buying `amount` tokens now",
+        jsonSchema: {
+          type: "object",
+          properties: { amount: { type: "number" } },
+          required: ["amount"],
+          additionalProperties: false,
+        },
+        inputs,
+        run(input) {
+          inputs.push(input);
+          const { amount } = input as { amount: number };
+          if (amount > 1_000) throw new QuoteRefused(`a buy of ${amount} tokens exceeds the venue's 1000-token limit`);
+          return { costUsdc: amount * 1.25 };
+        },
+      };
+    }
+
+    it("openai: runs the model's quote call, sends the result back as a tool message, then takes the answer", async () => {
+      const quote = quoteTool();
+      server.push(
+        { tool: { name: "quote", input: { amount: 40 } }, usage: { input: 100, output: 10, cached: 0 } },
+        { json: { side: "buy", amount: 40 }, usage: { input: 130, output: 8, cached: 100 } },
+      );
+      const client = createOpenAiClient(settingsFor(server), "k");
+      const answer = await client.complete({ ...REQUEST, tools: [quote] });
+      expect(answer.json).to.deep.equal({ side: "buy", amount: 40 });
+      expect(answer.usage).to.deep.equal({ inputTokens: 230, outputTokens: 18, cachedTokens: 100 });
+      const raw = answer.raw as LlmToolRounds;
+      expect(raw.toolCalls).to.deep.equal([{ name: "quote", input: { amount: 40 }, output: { costUsdc: 50 } }]);
+      expect(raw.rounds).to.have.length(2);
+      expect(quote.inputs).to.deep.equal([{ amount: 40 }]);
+
+      const [first, second] = server.requests;
+      expect(first!.body.tool_choice).to.equal("auto");
+      expect((first!.body.tools as { function: { name: string } }[]).map((t) => t.function.name)).to.deep.equal([
+        "quote",
+      ]);
+      expect(first!.body.response_format).to.have.property("type", "json_schema");
+      const sent = second!.body.messages as {
+        role: string;
+        content: unknown;
+        tool_call_id?: string;
+        tool_calls?: unknown[];
+      }[];
+      expect(sent.slice(0, 2)).to.deep.equal(REQUEST.messages);
+      expect(sent[2]!.role).to.equal("assistant");
+      expect(sent[2]!.tool_calls).to.have.length(1);
+      expect(sent[3]).to.deep.equal({ role: "tool", tool_call_id: "call_1", content: '{"costUsdc":50}' });
+    });
+
+    it("openai: gives a refused quote back to the model, withdraws the tools after maxToolCalls, and refuses a further call", async () => {
+      const quote = quoteTool();
+      server.push(
+        { tool: { name: "quote", input: { amount: 5_000 } } },
+        { tool: { name: "quote", input: { amount: 900 } } },
+        { tool: { name: "quote", input: { amount: 800 } } },
+      );
+      const client = createOpenAiClient(settingsFor(server), "k");
+      const error = await rejection(client.complete({ ...REQUEST, tools: [quote], maxToolCalls: 2 }));
+      expect(error).to.be.instanceOf(LlmMalformedAnswerError);
+      expect(error.message).to.contain("called quote after its 2 tool calls instead of answering");
+      const messages = server.requests[1]!.body.messages as { role: string; content: string }[];
+      expect(messages.at(-1)!.content).to.equal(
+        JSON.stringify({ error: "a buy of 5000 tokens exceeds the venue's 1000-token limit" }),
+      );
+      expect(server.requests[2]!.body.tools).to.equal(undefined);
+      expect(server.requests[2]!.body.tool_choice).to.equal(undefined);
+
+      server.reset();
+      server.push({ tool: { name: "transfer", input: {} } });
+      const stray = await rejection(client.complete({ ...REQUEST, tools: [quoteTool()] }));
+      expect(stray.message).to.contain("called transfer, which it was not offered (it had order, quote)");
+    });
+
+    it("openai with structuredOutput: tool offers the answer's function beside quote and requires a call", async () => {
+      server.push(
+        { tool: { name: "quote", input: { amount: 2 } } },
+        { tool: { name: "order", input: { side: "buy", amount: 2 } } },
+      );
+      const client = createOpenAiClient(settingsFor(server, { structuredOutput: "tool" }), "k");
+      const answer = await client.complete({ ...REQUEST, tools: [quoteTool()] });
+      expect(answer.json).to.deep.equal({ side: "buy", amount: 2 });
+      expect(server.requests[0]!.body.tool_choice).to.equal("required");
+      expect(
+        (server.requests[0]!.body.tools as { function: { name: string } }[]).map((t) => t.function.name),
+      ).to.deep.equal(["order", "quote"]);
+    });
+
+    it("anthropic: runs the quote tool_use, answers it with a tool_result, then forces the answer after maxToolCalls", async () => {
+      const quote = quoteTool();
+      server.push(
+        { tool: { name: "quote", input: { amount: 8 } }, usage: { input: 60, output: 5, cached: 0 } },
+        { json: { side: "buy", amount: 8 }, usage: { input: 70, output: 6, cached: 60 } },
+      );
+      const client = createAnthropicClient(anthropicSettings(server), "k");
+      const answer = await client.complete({ ...REQUEST, tools: [quote], maxToolCalls: 1 });
+      expect(answer.json).to.deep.equal({ side: "buy", amount: 8 });
+      expect(answer.usage).to.deep.equal({ inputTokens: 190, outputTokens: 11, cachedTokens: 60 });
+      expect((answer.raw as LlmToolRounds).toolCalls).to.deep.equal([
+        { name: "quote", input: { amount: 8 }, output: { costUsdc: 10 } },
+      ]);
+      const [first, second] = server.requests;
+      expect(first!.body.tool_choice).to.deep.equal({ type: "any" });
+      expect((first!.body.tools as { name: string }[]).map((t) => t.name)).to.deep.equal(["order", "quote"]);
+      // One call made, the most allowed: the answer's tool is forced and quote withdrawn.
+      expect(second!.body.tool_choice).to.deep.equal({ type: "tool", name: "order", disable_parallel_tool_use: true });
+      expect((second!.body.tools as { name: string }[]).map((t) => t.name)).to.deep.equal(["order"]);
+      const messages = second!.body.messages as { role: string; content: unknown }[];
+      expect(messages).to.have.length(3);
+      expect(messages[1]).to.deep.equal({
+        role: "assistant",
+        content: [{ type: "tool_use", id: "toolu_1", name: "quote", input: { amount: 8 } }],
+      });
+      expect(messages[2]).to.deep.equal({
+        role: "user",
+        content: [{ type: "tool_result", tool_use_id: "toolu_1", content: '{"costUsdc":10}' }],
       });
     });
   });

@@ -72,7 +72,7 @@ export interface LlmServer {
   readonly maxInFlight: number;
   /** Replies to take next, after any still queued. */
   push(...replies: LlmServerReply[]): void;
-  /** Empty the queue and the record of requests, and set a new `answer` (or none). */
+  /** Empty the queue and the record of requests, count answers' ids from 1 again, and set a new `answer` (or none). */
   reset(answer?: (request: LlmServerRequest) => LlmServerReply): void;
   close(): Promise<void>;
 }
@@ -336,6 +336,7 @@ export async function startLlmServer(options: LlmServerOptions = {}): Promise<Ll
       queue = [];
       requests.length = 0;
       maxInFlight = 0;
+      served = 0;
       answer = next;
     },
     close() {
