@@ -127,6 +127,34 @@ describe("the local language-model provider (node-llama-cpp on a GGUF the test w
     expect(seen.withoutReason).to.be.greaterThan(0);
   });
 
+  it("keeps every answer inside the schema's string patterns: classes, counted repeats, groups, alternatives, escapes", async function () {
+    const patterns = {
+      price: String.raw`^-?[0-9]{1,4}\.[0-9]{2}$`,
+      address: "^0x[0-9a-fA-F]{4}$",
+      tag: "^(buy|sell)-[a-z_]+$",
+      quoted: String.raw`^[^a-z]{3}$`,
+    };
+    const schema = {
+      type: "object",
+      properties: Object.fromEntries(
+        Object.entries(patterns).map(([key, pattern]) => [key, { type: "string", pattern }]),
+      ),
+      required: Object.keys(patterns),
+      additionalProperties: false,
+    };
+    const client = createLocalClient(SETTINGS, { baseDir: dir, threads: 1 });
+    for (let seed = 1; seed <= 5; seed++) {
+      const answer = await client.complete({
+        messages: [{ role: "user", content: "Fill the form." }],
+        schema: { name: "form", jsonSchema: schema },
+        seed,
+      });
+      const form = answer.json as Record<string, string>;
+      for (const [key, pattern] of Object.entries(patterns))
+        expect(form[key]).to.match(new RegExp(pattern), `${key} of ${answer.text}`);
+    }
+  });
+
   it("runs greedy at temperature 0: the seed no longer matters", async function () {
     const client = createLocalClient({ ...SETTINGS, temperature: 0 }, { baseDir: dir, threads: 1 });
     const a = await client.complete(intentRequest(1));
