@@ -10,7 +10,7 @@ import { join } from "node:path";
 
 import { ArenaError } from "../core/errors.ts";
 import { makeFolderSync } from "../core/file-errors.ts";
-import { stableJson } from "../core/stable-json.ts";
+import { stableJson, stableValue } from "../core/stable-json.ts";
 import { writeFileAtomicallySync } from "../core/write-atomically.ts";
 import type { LlmAnswer, LlmRequest } from "./client.ts";
 
@@ -41,9 +41,9 @@ export function sha256(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }
 
-/** The cassette key: sha256 of the canonical JSON of (provider, model, messages, schema, parameters). */
+/** The cassette key: sha256 of the canonical JSON (stable-json.ts's form, compact) of (provider, model, messages, schema, parameters). */
 export function cassetteKey(provider: string, model: string, request: LlmRequest): string {
-  return sha256(stableJson(keyMaterial(provider, model, request)));
+  return sha256(JSON.stringify(stableValue(keyMaterial(provider, model, request))));
 }
 
 /** A value as it comes back from a file written with stableJson (keys sorted, floats to 10 digits). */

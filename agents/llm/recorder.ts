@@ -7,7 +7,7 @@
 import { join } from "node:path";
 
 import { AppendFile } from "../core/append-file.ts";
-import { stableJson } from "../core/stable-json.ts";
+import { stableValue } from "../core/stable-json.ts";
 import type { LlmRequest, LlmUsage } from "./client.ts";
 
 export const LLM_FILES = { calls: "llm.jsonl", stats: "llm.json" } as const;
@@ -42,7 +42,7 @@ export class LlmRecorder {
 
   /** Appends one call as one line (keys sorted: the same call always gives the same bytes). */
   record(call: LlmCallRecord): void {
-    this.file.append(`${JSON.stringify(JSON.parse(stableJson(call)))}\n`);
+    this.file.append(`${JSON.stringify(stableValue(call))}\n`);
     this.calls++;
   }
 

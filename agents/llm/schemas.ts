@@ -75,8 +75,18 @@ export interface Decision {
 /** The largest reasoning kept (characters): enough for a paragraph, not for an essay per step. */
 export const MAX_REASONING_CHARS = 1_000;
 
+/** Built once per set of kinds and limit: a zod schema compiles its checks when first used, which costs more than a parse. */
+const schemas = new Map<string, ReturnType<typeof buildDecisionSchema>>();
+
 /** The decision schema for the allowed kinds (hold always among them): zod to check, JSON schema to send. */
 export function decisionSchema(kinds: readonly ActionKind[], maxSlippageBps: number) {
+  const key = `${kinds.join(",")}/${maxSlippageBps}`;
+  let schema = schemas.get(key);
+  if (schema === undefined) schemas.set(key, (schema = buildDecisionSchema(kinds, maxSlippageBps)));
+  return schema;
+}
+
+function buildDecisionSchema(kinds: readonly ActionKind[], maxSlippageBps: number) {
   const all = actionSchemas(maxSlippageBps);
   const allowed = (["hold", ...kinds.filter((k) => k !== "hold")] as ActionKind[]).map((k) => all[k]);
   const action =
