@@ -20,7 +20,10 @@ import type { LlmCallRecord } from "../agents/llm/recorder.ts";
 import type { LlmStatsFile } from "../agents/llm/stats.ts";
 import { runBattle } from "../agents/run/battle.ts";
 import { readSummary } from "../agents/run/summary-file.ts";
-import { ScriptedLlm } from "./helpers/scripted-llm.ts";
+import type { LlmTraderConfig } from "../agents/behaviours/llm-trader.ts";
+import type { LlmRequest } from "../agents/llm/client.ts";
+import { startLlmServer } from "./helpers/llm-server.ts";
+import { ScriptedLlm, traderAnswer } from "./helpers/scripted-llm.ts";
 
 const READY = "scenarios/llm-traders.yaml";
 const READY_CASSETTE = "scenarios/llm-traders.cassette";
@@ -159,6 +162,59 @@ describe("llm battles: record and replay", function () {
     expect(result.llm!.totals.overBudget).to.be.at.least(1);
     expect(client.calls).to.equal(rows.length);
     expect(existsSync(join(out, "llm.json"))).to.equal(true);
+  });
+
+  it("records through the real openai SDK from a local server, and replays it without the server", async () => {
+    // The server answers as the scripted model would, from the messages the SDK sent.
+    const server = await startLlmServer({
+      answer: (request) => ({ json: traderAnswer({ messages: request.body.messages } as LlmRequest) }),
+    });
+    const cassette = join(root, "sdk-cassette");
+    const served: Scenario = {
+      ...scenario,
+      blocks: 6,
+      agents: scenario.agents.map((agent) => ({
+        ...agent,
+        behaviours: agent.behaviours.map((b) =>
+          b.kind === "llm"
+            ? {
+                ...b,
+                settings: { ...(b as LlmTraderConfig).settings, baseUrl: server.openAiBaseUrl, model: "sdk-model" },
+              }
+            : b,
+        ),
+      })),
+    };
+    const recorded = join(root, "sdk-recorded");
+    try {
+      const first = await runBattle(hre, {
+        scenario: served,
+        out: recorded,
+        quiet: true,
+        noReport: true,
+        llm: { mode: "record", cassette },
+      });
+      expect(server.requests).to.have.length(12);
+      // The strict JSON schema of the trader's allowed actions went with each request.
+      const format = server.requests[0]!.body.response_format as { type: string; json_schema: { strict: boolean } };
+      expect(format.type).to.equal("json_schema");
+      expect(first.llm!.totals.accepted).to.be.greaterThan(0);
+      expect(first.llm!.agents["llm-value"]!.inputTokens).to.be.greaterThan(0);
+    } finally {
+      await server.close();
+    }
+    const replayed = join(root, "sdk-replayed");
+    await runBattle(hre, {
+      scenario: served,
+      out: replayed,
+      quiet: true,
+      noReport: true,
+      llm: { mode: "replay", cassette },
+    });
+    for (const file of FILES) {
+      expect(readFileSync(join(replayed, file), "utf8"), file).to.equal(readFileSync(join(recorded, file), "utf8"));
+    }
+    expect(calls(replayed).every((r) => r.model === "sdk-model" && r.answer !== undefined)).to.equal(true);
   });
 
   it("replays the ready-made scenario from its committed cassette, which a fresh recording equals", async () => {

@@ -11,6 +11,7 @@ import { withPhase } from "../behaviours/phase.ts";
 import { type BehaviourConfig, createBehaviour } from "../behaviours/registry.ts";
 import type { AgentWallet, Scenario } from "../inputs/scenario-types.ts";
 import type { LlmClient, LlmMode, LlmSettings } from "../llm/client.ts";
+import { createLlmClient, type RemoteLlmSettings } from "../llm/create-client.ts";
 import type { LlmAgentStats } from "../llm/stats.ts";
 import { type LlmBudgetExhausted, LlmRun } from "../llm/run-llm.ts";
 import type { LeaderboardEntry } from "../core/records.ts";
@@ -23,7 +24,7 @@ export interface LlmBattleOptions {
   mode?: LlmMode;
   /** `--cassette`: the cassette folder. */
   cassette?: string;
-  /** The client for a behaviour's settings (live and record). */
+  /** The client for a behaviour's settings (live and record); createLlmClient's, with the key from the environment, when absent. */
   clientFor?: (settings: LlmSettings) => LlmClient;
 }
 
@@ -52,7 +53,9 @@ export function openLlmRun(
     mode: options.mode ?? "replay",
     cassette: cassetteFolderOf(scenario, options.cassette),
     folder,
-    ...(options.clientFor === undefined ? {} : { clientFor: options.clientFor }),
+    // The providers' client (agents/llm/create-client.ts), its key from the environment, unless a test gives its own.
+    clientFor:
+      options.clientFor ?? ((settings) => createLlmClient(settings as RemoteLlmSettings, { env: process.env })),
     ...(scenario.llm?.budget === undefined ? {} : { budget: scenario.llm.budget }),
     onBudgetExhausted,
   });

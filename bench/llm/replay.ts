@@ -5,7 +5,8 @@
 // number of trades, near enough: the figure is per transaction). The cassette is recorded first by the
 // tests' scripted model (not timed); after a round not counted, the rounds alternate and the ratio is their median. Target ≥ 0.9.
 //
-// `measureReplay()` is what bench:llm lists; `bin/arena run bench/llm/replay.ts` (hardhat run) prints it alone.
+// `replayMeasure()` is bench:llm's measure `replay` (`MEASURES=replay bin/arena bench:llm`); `npx hardhat run
+// bench/llm/replay.ts` prints measureReplay() alone.
 
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,6 +17,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { parseScenario, readScenarioDocument } from "../../agents/inputs/scenario.ts";
 import { runBattle } from "../../agents/run/battle.ts";
 import { ScriptedLlm } from "../../test/helpers/scripted-llm.ts";
+import { type LlmMeasurement, median } from "./measure.ts";
 
 const SCENARIO = "scenarios/llm-traders.yaml";
 const BLOCKS = 300;
@@ -31,12 +33,6 @@ export interface ReplayMeasure {
   ruleTxs: number;
   llmCalls: number;
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 export async function measureReplay(hre: HardhatRuntimeEnvironment): Promise<ReplayMeasure> {
   const root = mkdtempSync(join(tmpdir(), "arena-bench-llm-replay-"));
@@ -109,6 +105,19 @@ export async function measureReplay(hre: HardhatRuntimeEnvironment): Promise<Rep
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
+}
+
+/** bench:llm's measure (bench/llm.ts): replayRatio and its rounds into bench/results/llm.json. */
+export async function replayMeasure(): Promise<LlmMeasurement> {
+  const { default: hre } = await import("hardhat");
+  const m = await measureReplay(hre);
+  return {
+    results: { replayRatio: m.replayRatio, replay: m },
+    lines: [
+      `  replayRatio ${m.replayRatio.toFixed(3)} (target ${m.target}; rounds ${m.rounds.map((r) => r.ratio.toFixed(2)).join(", ")})`,
+      `  ${m.blocks} blocks: replayed ${m.replayTxs} agent txs and ${m.llmCalls} model calls, rule-based ${m.ruleTxs} txs`,
+    ],
+  };
 }
 
 if (process.argv.some((arg) => arg.endsWith("bench/llm/replay.ts"))) {
