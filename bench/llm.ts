@@ -3,6 +3,8 @@
 // bench/results/llm.json (a measure not run keeps its figures from the last run that did):
 // - concurrencySpeedup (bench/llm/concurrency.ts): decisions per second at concurrency 8 ÷ at 1
 //   against a local server answering after a fixed 50 ms. Target ≥ 5.
+// - replayRatio (bench/llm/replay.ts): a replayed LLM battle's agent tx/s ÷ the same scenario with
+//   rule-based agents in the llm traders' place making as many trades. Target ≥ 0.9.
 // A further measure is a module under bench/llm/ exporting an LlmMeasure's function, added to MEASURES.
 // Timings are wall-clock times on a machine others share: expect ±20% between runs.
 
@@ -10,10 +12,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 
 import { measureConcurrency } from "./llm/concurrency.ts";
 import type { LlmMeasure } from "./llm/measure.ts";
+import { replayMeasure } from "./llm/replay.ts";
 
 const RESULTS = "bench/results/llm.json";
 
-const MEASURES: LlmMeasure[] = [{ name: "concurrency", measure: measureConcurrency }];
+const MEASURES: LlmMeasure[] = [
+  { name: "concurrency", measure: measureConcurrency },
+  { name: "replay", measure: replayMeasure },
+];
 
 const named = (process.env.MEASURES ?? "").split(",").filter((name) => name !== "");
 const unknown = named.filter((name) => !MEASURES.some((m) => m.name === name));

@@ -6,6 +6,7 @@
 import type { Scenario } from "../inputs/scenario-types.ts";
 import type { GasTotals } from "../gas/profile.ts";
 import type { GovernanceSummary } from "../governance/battle/record-file.ts";
+import type { LlmStatsFile } from "../llm/stats.ts";
 import { type GapStats, logReturns, type Volatility } from "../core/stats.ts";
 import type { AgentFinal, LeaderboardEntry } from "../core/records.ts";
 import type { StepRow } from "../mechanisms/vocabulary.ts";
@@ -100,6 +101,8 @@ export interface Summary {
   leaderboard: LeaderboardEntry[];
   /** Proposals and their outcomes, pauses, changed parameters: when the scenario has a governance section. */
   governance?: GovernanceSummary;
+  /** The model calls of the run's llm agents (llm.json has them per agent), and why the budget stopped it, if it did. */
+  llm?: LlmStatsFile["totals"] & { budgetStop: string | null };
 }
 
 export function summarize(input: SummaryInput): Summary {
