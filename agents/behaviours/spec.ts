@@ -143,6 +143,8 @@ export function fieldNames(spec: Pick<AnySpec, "fields">): { required: string[];
 export interface BehaviourContext {
   mode: OrderingMode | undefined;
   historyLength: number | undefined;
+  /** The scenario file's folder: what a behaviour's file paths are relative to (a saved strategy's). */
+  scenarioDir?: string;
 }
 
 /** One behaviour entry of a scenario file, after its table has been read: what a kind's `check` sees. */

@@ -24,7 +24,7 @@
 
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { extname } from "node:path";
+import { dirname, extname } from "node:path";
 
 import { parseDocument } from "yaml";
 
@@ -189,7 +189,12 @@ export function parseScenario(input: unknown, source: string, registry = BEHAVIO
   const beneficiaries = genesisFile?.vesting.flatMap((schedule) =>
     schedule.beneficiary.kind === "account" ? [schedule.beneficiary.index] : [],
   );
-  const context: BehaviourReading = { mode, historyLength: output?.historyLength, registry };
+  const context: BehaviourReading = {
+    mode,
+    historyLength: output?.historyLength,
+    registry,
+    scenarioDir: dirname(source),
+  };
   const agents = has("agents")
     ? readAgents(r, top.agents, context, genesis === undefined ? undefined : { path: genesis, beneficiaries })
     : undefined;
