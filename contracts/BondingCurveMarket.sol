@@ -364,10 +364,12 @@ contract BondingCurveMarket is IBondingCurveMarket, IParameterConsumer, Reentran
     {
         uint256 curveBudget = quoteIn * BPS / (BPS + cfg.buyFeeBps);
         uint256 rawBudgetWad = FixedPointMathLib.mulDiv(curveBudget * quoteUnitWad, WAD, cfg.scaleWad);
-        amount = CurveMath.tokensForQuoteDown(_curve(), currentSupply, rawBudgetWad);
-        // The library keeps the raw cost within the raw budget, so curveCost ≤ curveBudget and
-        // curveCost + fee ≤ quoteIn; what is left over goes to the reserve (_settleBuy).
-        (, fee) = _buyCost(cfg, currentSupply, amount);
+        uint256 costWad;
+        (amount, costWad) = CurveMath.tokensForQuoteDownWithCost(_curve(), currentSupply, rawBudgetWad);
+        // The library keeps the raw cost within the raw budget (and the amount within the supply left), so
+        // curveCost ≤ curveBudget and curveCost + fee ≤ quoteIn; what is left over goes to the reserve
+        // (_settleBuy). The fee is _buyCost's, from the cost the library's last check computed.
+        fee = FixedPointMathLib.mulDivUp(_toQuoteUp(_scaleUp(costWad, cfg.scaleWad)), cfg.buyFeeBps, BPS);
     }
 
     function _settleBuy(Reserves memory r, Config memory cfg, uint256 amount, uint256 paid, uint256 fee, address to)

@@ -67,6 +67,11 @@ export interface LlmSettings {
   baseUrl?: string;
   /** The environment variable holding the API key (`OPENAI_API_KEY` / `ANTHROPIC_API_KEY` by default). */
   apiKeyEnv?: string;
+  /**
+   * `openai` only: how the JSON value is asked for: `json_schema` (the default: `response_format` with a
+   * strict JSON schema) or `tool` (one forced function call, for servers without JSON-schema output).
+   */
+  structuredOutput?: "json_schema" | "tool";
   /** `local` only: the GGUF model file, relative to the scenario file. */
   modelPath?: string;
   temperature: number;

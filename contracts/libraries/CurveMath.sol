@@ -96,11 +96,21 @@ library CurveMath {
 
     /// @notice The largest n (to within 1e-12 of it, see the header) with costUpWad(c, supply, n) ≤ quoteWad,
     /// capped at the supply left (c.maxSupply − supply).
-    function tokensForQuoteDown(Curve memory c, uint256 supply, uint256 quoteWad) internal pure returns (uint256) {
+    function tokensForQuoteDown(Curve memory c, uint256 supply, uint256 quoteWad) internal pure returns (uint256 n) {
+        (n,) = tokensForQuoteDownWithCost(c, supply, quoteWad);
+    }
+
+    /// @notice tokensForQuoteDown's amount n and costUpWad(c, supply, n), the cost its last check
+    /// computed: a buyer that pays the exact cost needs no second evaluation of the integral.
+    function tokensForQuoteDownWithCost(Curve memory c, uint256 supply, uint256 quoteWad)
+        internal
+        pure
+        returns (uint256 n, uint256 costWad)
+    {
         if (supply > c.maxSupply) revert CurveDomainExceeded(supply, 0);
         uint256 room = c.maxSupply - supply;
-        if (quoteWad == 0 || room == 0) return 0;
-        if (quoteWad >= QUOTE_CAP_WAD_PER_TOKEN_WEI * c.maxSupply) return room;
+        if (quoteWad == 0 || room == 0) return (0, costUpWad(c, supply, 0));
+        if (quoteWad >= QUOTE_CAP_WAD_PER_TOKEN_WEI * c.maxSupply) return (room, costUpWad(c, supply, room));
         if (c.kind == CurveKind.Linear) return _linearTokensForQuote(c, supply, quoteWad, room);
         uint256 estimate = c.kind == CurveKind.Exponential
             ? _exponentialTokensEstimate(c, supply, quoteWad)
@@ -117,7 +127,7 @@ library CurveMath {
     function _linearTokensForQuote(Curve memory c, uint256 supply, uint256 quoteWad, uint256 room)
         private
         pure
-        returns (uint256 n)
+        returns (uint256 n, uint256 costWad)
     {
         uint256 b = WAD * c.p2 + c.p1 * supply;
         uint256 slopeQuote = c.p1 * quoteWad;
@@ -129,8 +139,12 @@ library CurveMath {
         uint256 root = FPM.sqrt(bShifted * bShifted + FPM.fullMulDiv(2 * WAD_SQUARED, slopeQuote, 1 << (2 * shift))) << shift;
         n = FPM.min(FPM.fullMulDiv(2 * WAD_SQUARED, quoteWad, b + root), room);
         // The computed root exceeds the largest affordable amount by at most one wei: this loop runs at most once.
-        while (costUpWad(c, supply, n) > quoteWad) --n;
-        if (n < room && costUpWad(c, supply, n + 1) <= quoteWad) ++n;
+        costWad = costUpWad(c, supply, n);
+        while (costWad > quoteWad) costWad = costUpWad(c, supply, --n);
+        if (n < room) {
+            uint256 next = costUpWad(c, supply, n + 1);
+            if (next <= quoteWad) (n, costWad) = (n + 1, next);
+        }
     }
 
     /// @dev Exponential: cost(n) = price(S)·expm1(k·n)/k, so k·n = log1p(w) with w = Q·k/price(S).
@@ -198,22 +212,28 @@ library CurveMath {
     function _settleDown(Curve memory c, uint256 supply, uint256 quoteWad, uint256 n, uint256 room)
         private
         pure
-        returns (uint256)
+        returns (uint256, uint256 costWad)
     {
         if (n >= room) {
-            if (costUpWad(c, supply, room) <= quoteWad) return room;
+            costWad = costUpWad(c, supply, room);
+            if (costWad <= quoteWad) return (room, costWad);
             n = room;
         }
         uint256 step = n >> 50;
         bool small = step == 0;
         n -= step;
         bool firstTry = true;
-        for (step = step + 1; costUpWad(c, supply, n) > quoteWad; step <<= 1) {
+        costWad = costUpWad(c, supply, n);
+        for (step = step + 1; costWad > quoteWad; step <<= 1) {
             n = FPM.zeroFloorSub(n, step);
+            costWad = costUpWad(c, supply, n);
             firstTry = false;
         }
-        if (small && firstTry && n < room && costUpWad(c, supply, n + 1) <= quoteWad) ++n;
-        return n;
+        if (small && firstTry && n < room) {
+            uint256 next = costUpWad(c, supply, n + 1);
+            if (next <= quoteWad) (n, costWad) = (n + 1, next);
+        }
+        return (n, costWad);
     }
 
     /* VALIDATION */
