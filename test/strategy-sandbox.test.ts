@@ -96,6 +96,25 @@ describe("strategy sandbox", function () {
     expect(third).to.deep.equal([{ kind: "releaseVested", note: "strategy s: |releaseVested:reverted|#3" }]);
   });
 
+  it("shows the whole price history every step, as the World keeps it (growing, then sliding)", async function () {
+    const s = make(
+      `function step(obs) { return [{ kind: "releaseVested", note: obs.history.curve.join(",") + "|" + obs.history.pool.join(",") }]; }`,
+    );
+    const ctx = context(1n);
+    const curve: bigint[] = [];
+    const pool: bigint[] = [];
+    for (let step = 1; step <= 8; step++) {
+      const obs = observation({ step, history: { curve: curve.slice(), pool: pool.slice() } });
+      const [intent] = await s.step(obs, ctx);
+      expect(intent!.note).to.equal(`strategy s: ${curve.join(",")}|${pool.join(",")}`);
+      curve.push(BigInt(step) * 10n ** 16n);
+      pool.push(BigInt(step % 3) * 7n);
+      if (curve.length > 3) curve.shift();
+      if (step === 5) pool.splice(0); // a history that does not follow the last goes whole
+      if (pool.length > 3) pool.shift();
+    }
+  });
+
   it("draws rng() and Math.random from the agent's seeded stream, and has no clock", async function () {
     const code = `function step() { return [{ kind: "releaseVested", note: [rng(), Math.random(), typeof Date, typeof performance].join(" ") }]; }`;
     const notes = async (seed: bigint) => (await stepsOf(make(code), 3, seed)).map((step) => step[0]!.note);

@@ -55,9 +55,44 @@ export function plainOutcomes(outcomes: readonly IntentOutcome[]): PlainOutcome[
   }));
 }
 
-/** The observation as JSON text for the sandbox: the Observation made plain, with `outcomes` of the last step. */
-export function observationJson(obs: Observation, outcomes: readonly PlainOutcome[]): string {
-  return JSON.stringify({ ...(toPlain(obs) as Record<string, Plain>), outcomes: outcomes as unknown as Plain });
+/** A bigint as a decimal string, for JSON.stringify. */
+const plainBigints = (_key: string, value: unknown): unknown => (typeof value === "bigint" ? value.toString() : value);
+
+/**
+ * The observation as JSON text for one sandbox, step after step. The price history is most of an
+ * observation and moves by one price a step, so after the first step it goes as a change: for each
+ * venue, how many of the prices last sent to keep (the newest ones) and the prices to append; the
+ * sandbox's prelude rebuilds `obs.history` from it, so the strategy sees the whole history every step.
+ */
+export class ObservationEncoder {
+  private sent: Record<string, readonly bigint[]> = {};
+
+  encode(obs: Observation, outcomes: readonly PlainOutcome[]): string {
+    const { history, ...rest } = obs;
+    const delta: Record<string, { keep: number; append: readonly bigint[] }> = {};
+    for (const [venue, prices] of Object.entries(history)) {
+      delta[venue] = historyChange(this.sent[venue] ?? [], prices);
+    }
+    this.sent = history;
+    return JSON.stringify({ ...rest, outcomes, historyDelta: delta }, plainBigints);
+  }
+
+  /** The next observation goes whole (after a step that failed, the sandbox may not have taken the last one in). */
+  reset(): void {
+    this.sent = {};
+  }
+}
+
+/** How `next` follows from `last`: keep its newest `keep` prices, then append; everything anew when it does not follow. */
+function historyChange(last: readonly bigint[], next: readonly bigint[]): { keep: number; append: readonly bigint[] } {
+  for (const appended of [1, 0]) {
+    const keep = next.length - appended;
+    if (keep < 0 || keep > last.length) continue;
+    let same = true;
+    for (let i = 0; i < keep && same; i++) same = next[i] === last[last.length - keep + i];
+    if (same) return { keep, append: next.slice(keep) };
+  }
+  return { keep: 0, append: next };
 }
 
 /* INTENTS OUT */

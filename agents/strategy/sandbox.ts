@@ -137,9 +137,34 @@ const PRELUDE = `(function () {
     curveSell: (amount) => parse(hostQuote("curveSell", String(amount))),
     poolOut: (sell, amountIn) => parse(hostQuote("poolOut", String(sell), String(amountIn))),
   }));
+  const history = {};
+  const slice = Array.prototype.slice, keys = Object.keys, freeze = Object.freeze, define = Object.defineProperty;
   fixed("__arenaStep", function (text) {
     if (typeof step !== "function") throw new TypeError("the strategy defines no function step(obs)");
-    const intents = step(parse(text));
+    const obs = parse(text);
+    const delta = obs.historyDelta;
+    delete obs.historyDelta;
+    const venues = keys(delta);
+    for (const venue of venues) {
+      const prices = history[venue] || (history[venue] = []);
+      const drop = prices.length - delta[venue].keep;
+      if (drop > 0) prices.splice(0, drop);
+      for (const price of delta[venue].append) prices.push(price);
+    }
+    // Built when the strategy first reads it: a new frozen copy each step, which it may keep.
+    let seen;
+    define(obs, "history", {
+      enumerable: true,
+      get() {
+        if (seen === undefined) {
+          seen = {};
+          for (const venue of venues) seen[venue] = freeze(slice.call(history[venue]));
+          freeze(seen);
+        }
+        return seen;
+      },
+    });
+    const intents = step(obs);
     return intents === undefined ? "null" : stringify(intents);
   });
 })();`;

@@ -21,7 +21,7 @@ import type { Intent, Observation } from "../mechanisms/vocabulary.ts";
 import type { Behaviour, DecideContext, StepOutcome } from "../behaviours/behaviour.ts";
 import { BehaviourConfigError, checkCommon, checkWholeNumber } from "../behaviours/config-checks.ts";
 import type { BehaviourSpec, CommonConfig } from "../behaviours/spec.ts";
-import { IntentProblem, observationJson, type PlainOutcome, parseIntents, plainOutcomes } from "./host-api.ts";
+import { IntentProblem, ObservationEncoder, type PlainOutcome, parseIntents, plainOutcomes } from "./host-api.ts";
 import {
   DEFAULT_MEMORY_MIB,
   DEFAULT_WALL_MS_PER_STEP,
@@ -194,6 +194,7 @@ export function createStrategy(config: StrategyConfig): StrategyBehaviour {
   const host = hostFor(state);
   let sandbox: StrategySandbox | undefined;
   let outcomes: PlainOutcome[] = [];
+  const encoder = new ObservationEncoder();
   const failures: StrategyStepError[] = [];
   let failureCount = 0;
 
@@ -221,13 +222,16 @@ export function createStrategy(config: StrategyConfig): StrategyBehaviour {
     state.obs = obs;
     state.rng = ctx.rng;
     state.market = undefined;
-    const input = observationJson(obs, outcomes);
+    const input = encoder.encode(obs, outcomes);
     outcomes = [];
     let text: string;
     try {
       text = box.step(input);
     } catch (error) {
-      if (error instanceof SandboxFailure) return fail(obs, error.kind, error.message);
+      if (error instanceof SandboxFailure) {
+        encoder.reset();
+        return fail(obs, error.kind, error.message);
+      }
       throw error;
     } finally {
       state.obs = undefined;
