@@ -280,6 +280,21 @@ describe("llm providers against a local server speaking their protocols", () => 
       expect(server.requests).to.have.length(3);
     });
 
+    it("retries 408, 409 and 425 as well, and turns Anthropic's body that is not JSON into a malformed answer", async () => {
+      server.push({ status: 408 }, { status: 409 }, { status: 425 }, HOLD);
+      const client = createLlmClient(settingsFor(server, { retries: 3 }), QUICK);
+      expect((await client.complete(REQUEST)).json).to.deep.equal(HOLD.json);
+      expect(server.requests).to.have.length(4);
+
+      server.reset();
+      server.push({ malformed: true }, HOLD);
+      const anthropic = createLlmClient(anthropicSettings(server, { retries: 3 }), QUICK);
+      const error = await rejection(anthropic.complete(REQUEST));
+      expect(error).to.be.instanceOf(LlmMalformedAnswerError);
+      expect(error.message).to.match(/^anthropic at http:\/\/127\.0\.0\.1:\d+\/v1\/messages sent a malformed answer/);
+      expect(server.requests).to.have.length(1);
+    });
+
     it("retries an answer slower than timeoutMs, then gives up with a timeout error naming the attempts", async () => {
       const slow = { delayMs: 2_000, then: HOLD };
       server.push(slow, HOLD);
