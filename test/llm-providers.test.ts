@@ -416,6 +416,21 @@ describe("llm providers against a local server speaking their protocols", () => 
       expect(() => createLimits({ concurrency: 1, requestsPerMinute: -5 })).to.throw("llm.requestsPerMinute is -5");
     });
 
+    it("lets a call queued for a slot leave when its caller aborts", async () => {
+      const limits = createLimits({ concurrency: 1 });
+      let finish: () => void = () => undefined;
+      const busy = limits.run(() => new Promise<void>((resolve) => (finish = resolve)));
+      const queued = new AbortController();
+      const waiting = limits.run(async () => "ran", queued.signal);
+      const after = limits.run(async () => "next");
+      queued.abort(new Error("the run stopped"));
+      expect((await rejection(waiting)).message).to.equal("the run stopped");
+      finish();
+      await busy;
+      expect(await after).to.equal("next");
+      expect(limits.inFlight).to.equal(0);
+    });
+
     it("draws its backoff jitter from the seeded generator: the same seed, the same waits", () => {
       const waits = (seed: number) => {
         const policy = { retries: 5, baseDelayMs: 100, maxDelayMs: 1_000, random: new Random(seed).fork("llm-retry") };
@@ -510,6 +525,20 @@ describe("llm providers against a local server speaking their protocols", () => 
       server.push({ tool: { name: "transfer", input: {} } });
       const stray = await rejection(client.complete({ ...REQUEST, tools: [quoteTool()] }));
       expect(stray.message).to.contain("called transfer, which it was not offered (it had order, quote)");
+    });
+
+    it("takes a token of the rate limit for every round of a tool conversation", async () => {
+      server.push(
+        { tool: { name: "quote", input: { amount: 1 } } },
+        { tool: { name: "quote", input: { amount: 2 } } },
+        { json: { side: "buy", amount: 2 } },
+      );
+      const client = createLlmClient(settingsFor(server, { requestsPerMinute: 1_200 }), QUICK);
+      await client.complete({ ...REQUEST, tools: [quoteTool()] });
+      const times = server.requests.map((r) => r.receivedAt);
+      expect(times).to.have.length(3);
+      for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).to.be.at.least(30);
+      expect(times[2]! - times[0]!).to.be.at.least(85);
     });
 
     it("openai with structuredOutput: tool offers the answer's function beside quote and requires a call", async () => {

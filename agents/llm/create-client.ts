@@ -59,19 +59,21 @@ export function apiKeyFor(settings: RemoteLlmSettings, env: CreateLlmClientOptio
 
 export function createLlmClient(settings: RemoteLlmSettings, options: CreateLlmClientOptions): LlmClient {
   const apiKey = apiKeyFor(settings, options.env);
-  let inner: LlmClient;
-  switch (settings.provider) {
-    case "openai":
-      inner = createOpenAiClient(settings, apiKey);
-      break;
-    case "anthropic":
-      inner = createAnthropicClient(settings, apiKey);
-      break;
-    // `local` (providers/local.ts, createLocalClient) is wired here by the lead at merge.
-  }
   const limits =
     options.limits ??
     createLimits({ concurrency: settings.concurrency, requestsPerMinute: settings.requestsPerMinute });
+  // Every round of a tool conversation is a request to the provider: each after the first takes a token too.
+  const hooks = { beforeRound: (signal?: AbortSignal) => limits.token(signal) };
+  let inner: LlmClient;
+  switch (settings.provider) {
+    case "openai":
+      inner = createOpenAiClient(settings, apiKey, hooks);
+      break;
+    case "anthropic":
+      inner = createAnthropicClient(settings, apiKey, hooks);
+      break;
+    // `local` (providers/local.ts, createLocalClient) is wired here by the lead at merge.
+  }
   const policy = {
     retries: settings.retries,
     ...(options.backoff ?? DEFAULT_BACKOFF),
@@ -87,7 +89,7 @@ export function createLlmClient(settings: RemoteLlmSettings, options: CreateLlmC
           limits.run(() => {
             firstSentAt ??= performance.now();
             return inner.complete(request, callOptions);
-          }),
+          }, callOptions?.signal),
         policy,
         callOptions?.signal,
       );

@@ -20,6 +20,7 @@ import {
   NO_USAGE,
   parseJson,
   runTool,
+  type ToolRoundHooks,
 } from "./tools.ts";
 
 export const OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1";
@@ -110,7 +111,11 @@ function usageOf(completion: Completion): LlmUsage {
  * A client for one model on an OpenAI-compatible server. `apiKey` undefined sends no Authorization
  * header (a local server that needs none). The key stays inside the SDK: nothing returned carries it.
  */
-export function createOpenAiClient(settings: LlmSettings, apiKey: string | undefined): LlmClient {
+export function createOpenAiClient(
+  settings: LlmSettings,
+  apiKey: string | undefined,
+  hooks: ToolRoundHooks = {},
+): LlmClient {
   const baseURL = settings.baseUrl ?? OPENAI_DEFAULT_BASE_URL;
   const sdk = new OpenAI({
     apiKey: apiKey ?? "none",
@@ -153,6 +158,7 @@ export function createOpenAiClient(settings: LlmSettings, apiKey: string | undef
       const toolCalls: LlmToolCall[] = [];
       let usage = NO_USAGE;
       for (;;) {
+        if (rounds.length > 0) await hooks.beforeRound?.(options?.signal);
         const offerTools = toolCalls.length < maxToolCalls;
         const completion = await send(openAiParams(settings, request, [...messages], offerTools), options?.signal);
         rounds.push(completion);
