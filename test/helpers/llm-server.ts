@@ -316,8 +316,10 @@ export async function startLlmServer(options: LlmServerOptions = {}): Promise<Ll
     await wait(latencyMs, response);
     await reply(protocol, parsed, response, scripted);
   });
-  // Keep-alive sockets the SDKs leave open must not hold close() up.
-  server.keepAliveTimeout = 1_000;
+  // Idle keep-alive sockets stay open for as long as a test runs: a server closing one just as the
+  // client reuses it would show up as a dropped connection (and a retry) no test asked for. close()
+  // ends them all.
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   const origin = `http://127.0.0.1:${port}`;
