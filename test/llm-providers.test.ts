@@ -234,7 +234,7 @@ describe("llm providers against a local server speaking their protocols", () => 
       expect(sent.body.tool_choice).to.deep.equal({ type: "tool", name: "order", disable_parallel_tool_use: true });
     });
 
-    it("refuses an answer without the tool's use, and names the key's variable on a 401", async () => {
+    it("refuses an answer without the tool's use, names the key's variable on a 401, and the base URL's form on a 404", async () => {
       server.push({ text: "I think you should buy." }, { status: 401 });
       const client = createAnthropicClient(anthropicSettings(server), "sk-ant-test");
       const prose = await rejection(client.complete(REQUEST));
@@ -243,6 +243,10 @@ describe("llm providers against a local server speaking their protocols", () => 
       const refused = await rejection(client.complete(REQUEST));
       expect(refused).to.be.instanceOf(LlmKeyError);
       expect(refused.message).to.contain("refused the API key in ANTHROPIC_API_KEY (401)");
+      server.push({ status: 404 });
+      const missing = await rejection(client.complete(REQUEST));
+      expect(missing.message).to.contain("answered 404");
+      expect(missing.message).to.contain("Anthropic's base URL is the origin, without /v1");
     });
   });
 
