@@ -189,6 +189,16 @@ describe("llm providers against a local server speaking their protocols", () => 
       expect(prose.message).to.contain('the message content is not JSON: "I would buy some tokens."');
     });
 
+    it("reads content a model wrapped in a Markdown code fence, as servers that ignore the response format send it", async () => {
+      server.push({ text: '```json\n{"side":"sell","amount":2}\n```' }, { text: '``` {"side":"sell"} ```' });
+      const client = createOpenAiClient(settingsFor(server), "k");
+      const answer = await client.complete(REQUEST);
+      expect(answer.json).to.deep.equal({ side: "sell", amount: 2 });
+      expect(answer.text).to.equal('```json\n{"side":"sell","amount":2}\n```');
+      // A fence on one line is no fenced block: the content is not JSON.
+      expect(await rejection(client.complete(REQUEST))).to.be.instanceOf(LlmMalformedAnswerError);
+    });
+
     it("gives up an attempt at timeoutMs with a timeout error", async () => {
       server.push({ delayMs: 1_000, then: { json: { side: "hold", amount: 0 } } });
       const started = performance.now();

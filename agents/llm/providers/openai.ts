@@ -95,7 +95,16 @@ function answerText(completion: Completion, request: LlmRequest, context: LlmErr
   const content = message?.content;
   if (typeof content !== "string" || content === "")
     throw new LlmMalformedAnswerError(context, `the answer has no content and no call of ${request.schema.name}`);
-  return { text: content, json: parseJson(content, context, "the message content") };
+  return { text: content, json: parseJson(unfenced(content), context, "the message content") };
+}
+
+/**
+ * The content without a Markdown code fence around it: models on servers that ignore the response
+ * format (older Ollama and llama.cpp builds) often answer "```json\n{…}\n```". Anything else is as is.
+ */
+export function unfenced(content: string): string {
+  const fenced = /^\s*```[a-zA-Z]*\s*\n([\s\S]*?)\n?```\s*$/.exec(content);
+  return fenced === null ? content : fenced[1]!;
 }
 
 function usageOf(completion: Completion): LlmUsage {
