@@ -199,6 +199,18 @@ describe("llm providers against a local server speaking their protocols", () => 
       expect(await rejection(client.complete(REQUEST))).to.be.instanceOf(LlmMalformedAnswerError);
     });
 
+    it("says to raise maxTokens when the answer was cut off (both providers)", async () => {
+      server.push({ text: '{"side":"bu', cutOff: true }, { text: '{"side":"bu', cutOff: true });
+      for (const client of [
+        createOpenAiClient(settingsFor(server), "k"),
+        createAnthropicClient(anthropicSettings(server), "k"),
+      ]) {
+        const error = await rejection(client.complete(REQUEST));
+        expect(error).to.be.instanceOf(LlmMalformedAnswerError);
+        expect(error.message).to.contain("the answer was cut off at maxTokens: raise llm.maxTokens");
+      }
+    });
+
     it("gives up an attempt at timeoutMs with a timeout error", async () => {
       server.push({ delayMs: 1_000, then: { json: { side: "hold", amount: 0 } } });
       const started = performance.now();
