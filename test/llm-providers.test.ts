@@ -418,6 +418,22 @@ describe("llm providers against a local server speaking their protocols", () => 
         expect(answers).to.have.length(12);
         expect(slowServer.maxInFlight).to.equal(3);
 
+        // Two clients (an OpenAI one and an Anthropic one, say) sharing one LlmLimits share its cap.
+        slowServer.reset(() => HOLD);
+        const shared = createLimits({ concurrency: 2 });
+        const openai = createLlmClient(settingsFor(slowServer), { ...QUICK, limits: shared });
+        const anthropic = createLlmClient(anthropicSettings(slowServer), { ...QUICK, limits: shared });
+        await Promise.all([openai, anthropic, openai, anthropic, openai, anthropic].map((c) => c.complete(REQUEST)));
+        expect(slowServer.requests.map((r) => r.protocol).sort()).to.deep.equal([
+          "anthropic",
+          "anthropic",
+          "anthropic",
+          "openai",
+          "openai",
+          "openai",
+        ]);
+        expect(slowServer.maxInFlight).to.equal(2);
+
         slowServer.reset(() => HOLD);
         const wide = createLlmClient(settingsFor(slowServer, { concurrency: 8 }), QUICK);
         await Promise.all(Array.from({ length: 8 }, () => wide.complete(REQUEST)));
