@@ -290,7 +290,14 @@ export async function startLlmServer(options: LlmServerOptions = {}): Promise<Ll
     };
     response.once("close", done);
     response.once("finish", done);
-    const text = await readBody(request);
+    let text: string;
+    try {
+      text = await readBody(request);
+    } catch {
+      // The client went away mid-request (an abort): nothing to answer.
+      response.destroy();
+      return;
+    }
     const path = (request.url ?? "/").split("?")[0]!;
     const protocol: LlmProtocol | undefined =
       request.method === "POST" && path === "/v1/chat/completions"
