@@ -12,6 +12,7 @@ import { Random } from "../agents/core/random.ts";
 
 import type { LlmRequest, LlmSettings, LlmTool } from "../agents/llm/client.ts";
 import {
+  LlmError,
   LlmKeyError,
   LlmMalformedAnswerError,
   LlmStatusError,
@@ -188,6 +189,28 @@ describe("llm providers against a local server speaking their protocols", () => 
       expect(prose.message).to.contain('the message content is not JSON: "I would buy some tokens."');
     });
 
+    it("reads content a model wrapped in a Markdown code fence, as servers that ignore the response format send it", async () => {
+      server.push({ text: '```json\n{"side":"sell","amount":2}\n```' }, { text: '``` {"side":"sell"} ```' });
+      const client = createOpenAiClient(settingsFor(server), "k");
+      const answer = await client.complete(REQUEST);
+      expect(answer.json).to.deep.equal({ side: "sell", amount: 2 });
+      expect(answer.text).to.equal('```json\n{"side":"sell","amount":2}\n```');
+      // A fence on one line is no fenced block: the content is not JSON.
+      expect(await rejection(client.complete(REQUEST))).to.be.instanceOf(LlmMalformedAnswerError);
+    });
+
+    it("says to raise maxTokens when the answer was cut off (both providers)", async () => {
+      server.push({ text: '{"side":"bu', cutOff: true }, { text: '{"side":"bu', cutOff: true });
+      for (const client of [
+        createOpenAiClient(settingsFor(server), "k"),
+        createAnthropicClient(anthropicSettings(server), "k"),
+      ]) {
+        const error = await rejection(client.complete(REQUEST));
+        expect(error).to.be.instanceOf(LlmMalformedAnswerError);
+        expect(error.message).to.contain("the answer was cut off at maxTokens: raise llm.maxTokens");
+      }
+    });
+
     it("gives up an attempt at timeoutMs with a timeout error", async () => {
       server.push({ delayMs: 1_000, then: { json: { side: "hold", amount: 0 } } });
       const started = performance.now();
@@ -233,7 +256,7 @@ describe("llm providers against a local server speaking their protocols", () => 
       expect(sent.body.tool_choice).to.deep.equal({ type: "tool", name: "order", disable_parallel_tool_use: true });
     });
 
-    it("refuses an answer without the tool's use, and names the key's variable on a 401", async () => {
+    it("refuses an answer without the tool's use, names the key's variable on a 401, and the base URL's form on a 404", async () => {
       server.push({ text: "I think you should buy." }, { status: 401 });
       const client = createAnthropicClient(anthropicSettings(server), "sk-ant-test");
       const prose = await rejection(client.complete(REQUEST));
@@ -242,6 +265,10 @@ describe("llm providers against a local server speaking their protocols", () => 
       const refused = await rejection(client.complete(REQUEST));
       expect(refused).to.be.instanceOf(LlmKeyError);
       expect(refused.message).to.contain("refused the API key in ANTHROPIC_API_KEY (401)");
+      server.push({ status: 404 });
+      const missing = await rejection(client.complete(REQUEST));
+      expect(missing.message).to.contain("answered 404");
+      expect(missing.message).to.contain("Anthropic's base URL is the origin, without /v1");
     });
   });
 
@@ -279,6 +306,21 @@ describe("llm providers against a local server speaking their protocols", () => 
       expect(server.requests).to.have.length(3);
     });
 
+    it("retries 408, 409 and 425 as well, and turns Anthropic's body that is not JSON into a malformed answer", async () => {
+      server.push({ status: 408 }, { status: 409 }, { status: 425 }, HOLD);
+      const client = createLlmClient(settingsFor(server, { retries: 3 }), QUICK);
+      expect((await client.complete(REQUEST)).json).to.deep.equal(HOLD.json);
+      expect(server.requests).to.have.length(4);
+
+      server.reset();
+      server.push({ malformed: true }, HOLD);
+      const anthropic = createLlmClient(anthropicSettings(server, { retries: 3 }), QUICK);
+      const error = await rejection(anthropic.complete(REQUEST));
+      expect(error).to.be.instanceOf(LlmMalformedAnswerError);
+      expect(error.message).to.match(/^anthropic at http:\/\/127\.0\.0\.1:\d+\/v1\/messages sent a malformed answer/);
+      expect(server.requests).to.have.length(1);
+    });
+
     it("retries an answer slower than timeoutMs, then gives up with a timeout error naming the attempts", async () => {
       const slow = { delayMs: 2_000, then: HOLD };
       server.push(slow, HOLD);
@@ -310,6 +352,29 @@ describe("llm providers against a local server speaking their protocols", () => 
         expect(error.message).to.contain(said);
         if (said.startsWith("answered")) expect(error.message).to.contain("after 1 attempt:");
       }
+    });
+
+    it("stops at once when the caller aborts, in an attempt or in a backoff, without retrying", async () => {
+      const client = createLlmClient(settingsFor(server, { retries: 3 }), {
+        ...QUICK,
+        backoff: { baseDelayMs: 5_000, maxDelayMs: 5_000 },
+      });
+      server.push({ delayMs: 2_000, then: HOLD });
+      const during = new AbortController();
+      setTimeout(() => during.abort(), 50);
+      const started = performance.now();
+      const inAttempt = await rejection(client.complete(REQUEST, { signal: during.signal }));
+      expect(inAttempt).not.to.be.instanceOf(LlmError);
+      expect(server.requests).to.have.length(1);
+
+      server.reset();
+      server.push({ status: 503 }, HOLD);
+      const backingOff = new AbortController();
+      setTimeout(() => backingOff.abort(), 100);
+      const inBackoff = await rejection(client.complete(REQUEST, { signal: backingOff.signal }));
+      expect(inBackoff).not.to.be.instanceOf(LlmError);
+      expect(server.requests).to.have.length(1);
+      expect(performance.now() - started).to.be.lessThan(1_500);
     });
 
     it("reads the key from the variable apiKeyEnv names, and never shows it", async () => {
@@ -353,6 +418,22 @@ describe("llm providers against a local server speaking their protocols", () => 
         expect(answers).to.have.length(12);
         expect(slowServer.maxInFlight).to.equal(3);
 
+        // Two clients (an OpenAI one and an Anthropic one, say) sharing one LlmLimits share its cap.
+        slowServer.reset(() => HOLD);
+        const shared = createLimits({ concurrency: 2 });
+        const openai = createLlmClient(settingsFor(slowServer), { ...QUICK, limits: shared });
+        const anthropic = createLlmClient(anthropicSettings(slowServer), { ...QUICK, limits: shared });
+        await Promise.all([openai, anthropic, openai, anthropic, openai, anthropic].map((c) => c.complete(REQUEST)));
+        expect(slowServer.requests.map((r) => r.protocol).sort()).to.deep.equal([
+          "anthropic",
+          "anthropic",
+          "anthropic",
+          "openai",
+          "openai",
+          "openai",
+        ]);
+        expect(slowServer.maxInFlight).to.equal(2);
+
         slowServer.reset(() => HOLD);
         const wide = createLlmClient(settingsFor(slowServer, { concurrency: 8 }), QUICK);
         await Promise.all(Array.from({ length: 8 }, () => wide.complete(REQUEST)));
@@ -369,10 +450,27 @@ describe("llm providers against a local server speaking their protocols", () => 
       const started = performance.now();
       await Promise.all(Array.from({ length: 5 }, () => client.complete(REQUEST)));
       const times = server.requests.map((r) => r.receivedAt).sort((a, b) => a - b);
-      for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).to.be.at.least(45);
+      // Tokens are taken 50 ms apart; arrivals jitter by the client's own work on a busy machine.
+      for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).to.be.at.least(30);
+      expect(times.at(-1)! - times[0]!).to.be.at.least(185);
       expect(performance.now() - started).to.be.at.least(195);
       expect(() => createLimits({ concurrency: 0 })).to.throw("llm.concurrency is 0");
       expect(() => createLimits({ concurrency: 1, requestsPerMinute: -5 })).to.throw("llm.requestsPerMinute is -5");
+    });
+
+    it("lets a call queued for a slot leave when its caller aborts", async () => {
+      const limits = createLimits({ concurrency: 1 });
+      let finish: () => void = () => undefined;
+      const busy = limits.run(() => new Promise<void>((resolve) => (finish = resolve)));
+      const queued = new AbortController();
+      const waiting = limits.run(async () => "ran", queued.signal);
+      const after = limits.run(async () => "next");
+      queued.abort(new Error("the run stopped"));
+      expect((await rejection(waiting)).message).to.equal("the run stopped");
+      finish();
+      await busy;
+      expect(await after).to.equal("next");
+      expect(limits.inFlight).to.equal(0);
     });
 
     it("draws its backoff jitter from the seeded generator: the same seed, the same waits", () => {
@@ -469,6 +567,20 @@ describe("llm providers against a local server speaking their protocols", () => 
       server.push({ tool: { name: "transfer", input: {} } });
       const stray = await rejection(client.complete({ ...REQUEST, tools: [quoteTool()] }));
       expect(stray.message).to.contain("called transfer, which it was not offered (it had order, quote)");
+    });
+
+    it("takes a token of the rate limit for every round of a tool conversation", async () => {
+      server.push(
+        { tool: { name: "quote", input: { amount: 1 } } },
+        { tool: { name: "quote", input: { amount: 2 } } },
+        { json: { side: "buy", amount: 2 } },
+      );
+      const client = createLlmClient(settingsFor(server, { requestsPerMinute: 1_200 }), QUICK);
+      await client.complete({ ...REQUEST, tools: [quoteTool()] });
+      const times = server.requests.map((r) => r.receivedAt);
+      expect(times).to.have.length(3);
+      for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).to.be.at.least(30);
+      expect(times[2]! - times[0]!).to.be.at.least(85);
     });
 
     it("openai with structuredOutput: tool offers the answer's function beside quote and requires a call", async () => {

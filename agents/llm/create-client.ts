@@ -61,21 +61,23 @@ export function apiKeyFor(settings: RemoteLlmSettings, env: CreateLlmClientOptio
 }
 
 export function createLlmClient(settings: LlmSettings, options: CreateLlmClientOptions): LlmClient {
+  const limits =
+    options.limits ??
+    createLimits({ concurrency: settings.concurrency, requestsPerMinute: settings.requestsPerMinute });
+  // Every round of a tool conversation is a request to the provider: each after the first takes a token too.
+  const hooks = { beforeRound: (signal?: AbortSignal) => limits.token(signal) };
   let inner: LlmClient;
   switch (settings.provider) {
     case "openai":
-      inner = createOpenAiClient(settings, apiKeyFor({ ...settings, provider: "openai" }, options.env));
+      inner = createOpenAiClient(settings, apiKeyFor({ ...settings, provider: "openai" }, options.env), hooks);
       break;
     case "anthropic":
-      inner = createAnthropicClient(settings, apiKeyFor({ ...settings, provider: "anthropic" }, options.env));
+      inner = createAnthropicClient(settings, apiKeyFor({ ...settings, provider: "anthropic" }, options.env), hooks);
       break;
     case "local":
       inner = createLocalClient(settings, { baseDir: options.baseDir ?? process.cwd() });
       break;
   }
-  const limits =
-    options.limits ??
-    createLimits({ concurrency: settings.concurrency, requestsPerMinute: settings.requestsPerMinute });
   const policy = {
     retries: settings.retries,
     ...(options.backoff ?? DEFAULT_BACKOFF),
@@ -91,7 +93,7 @@ export function createLlmClient(settings: LlmSettings, options: CreateLlmClientO
           limits.run(() => {
             firstSentAt ??= performance.now();
             return inner.complete(request, callOptions);
-          }),
+          }, callOptions?.signal),
         policy,
         callOptions?.signal,
       );

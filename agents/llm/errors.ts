@@ -88,10 +88,12 @@ export class LlmTimeoutError extends LlmError {
 
 const RETRYABLE_STATUS = new Set([408, 409, 425, 429]);
 
-function statusFix(status: number): string {
+function statusFix(status: number, provider: string): string {
   if (status === 429) return "lower llm.concurrency or llm.requestsPerMinute, or raise llm.retries";
   if (status === 404)
-    return "check llm.model and llm.baseUrl (an OpenAI-compatible server's base URL usually ends in /v1)";
+    return provider === "anthropic"
+      ? "check llm.model and llm.baseUrl (Anthropic's base URL is the origin, without /v1)"
+      : "check llm.model and llm.baseUrl (an OpenAI-compatible server's base URL usually ends in /v1)";
   if (status === 400 || status === 422)
     return "the server refused the request: check llm.model, and that the server supports JSON-schema output or tools";
   if (status >= 500 || RETRYABLE_STATUS.has(status)) return "the server is failing: retry later or raise llm.retries";
@@ -114,7 +116,7 @@ export class LlmStatusError extends LlmError {
     super(
       context,
       `${context.provider} at ${context.url} answered ${status}${detail === "" ? "" : ` (${detail})`} ` +
-        `after ${tries(context.attempts)}: ${statusFix(status)}`,
+        `after ${tries(context.attempts)}: ${statusFix(status, context.provider)}`,
       options,
     );
     this.status = status;

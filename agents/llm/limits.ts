@@ -1,8 +1,9 @@
 // How hard a client may press its server: a cap on calls in flight at once, shared by every agent that
 // uses the client (or the same LlmLimits), and a token bucket of requests per minute. The bucket holds
 // `burst` tokens (1 by default: requests start at least 60,000 / requestsPerMinute ms apart) and
-// refills continuously; each attempt takes a slot, then a token, so a retry counts as a request, as
-// the provider counts it. Waiters are served first come, first served.
+// refills continuously. Each attempt takes a slot, then a token, so a retry counts as a request, as
+// the provider counts it; each further round of a tool conversation takes another token (`token`).
+// Waiters are served first come, first served; one whose caller aborts leaves the queue at once.
 
 import { LlmSettingError } from "./errors.ts";
 
@@ -15,7 +16,9 @@ export interface LlmLimitSettings {
 
 export interface LlmLimits {
   /** `task` once a slot and a token are free; the slot is held until it settles. */
-  run<T>(task: () => Promise<T>): Promise<T>;
+  run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T>;
+  /** Once a token of the rate limit is free (at once without a limit): for each request after a call's first. */
+  token(signal?: AbortSignal): Promise<void>;
   readonly inFlight: number;
 }
 
@@ -36,48 +39,62 @@ export function createLimits(settings: LlmLimitSettings): LlmLimits {
   /** Token requests in order: each resolves when its token is taken. */
   let tokenChain: Promise<void> = Promise.resolve();
 
-  const slot = () =>
-    new Promise<void>((resolve) => {
+  const slot = (signal: AbortSignal | undefined) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
       if (inFlight < concurrency) {
         inFlight += 1;
+        return resolve();
+      }
+      const onAbort = () => {
+        const at = waiting.indexOf(admit);
+        if (at >= 0) waiting.splice(at, 1);
+        reject(signal!.reason);
+      };
+      const admit = () => {
+        signal?.removeEventListener("abort", onAbort);
         resolve();
-      } else waiting.push(resolve);
+      };
+      waiting.push(admit);
+      signal?.addEventListener("abort", onAbort, { once: true });
     });
   const release = () => {
     const next = waiting.shift();
     if (next === undefined) inFlight -= 1;
     else next();
   };
-  const takeToken = async () => {
+  const refill = () => {
     const now = performance.now();
     tokens = Math.min(burst, tokens + (now - refilledAt) / intervalMs);
     refilledAt = now;
+  };
+  const takeToken = async () => {
+    refill();
     if (tokens < 1) {
-      const waitMs = (1 - tokens) * intervalMs;
-      await new Promise((resolve) => setTimeout(resolve, Math.ceil(waitMs)));
-      const later = performance.now();
-      tokens = Math.min(burst, tokens + (later - refilledAt) / intervalMs);
-      refilledAt = later;
+      await new Promise((resolve) => setTimeout(resolve, Math.ceil((1 - tokens) * intervalMs)));
+      refill();
     }
     tokens -= 1;
   };
-  const token = () => {
-    if (intervalMs === 0) return Promise.resolve();
+  const token = async (signal?: AbortSignal) => {
+    if (intervalMs === 0) return;
     const taken = tokenChain.then(takeToken);
     tokenChain = taken;
-    return taken;
+    await taken;
+    if (signal?.aborted) throw signal.reason;
   };
 
   return {
-    async run(task) {
-      await slot();
+    async run(task, signal) {
+      await slot(signal);
       try {
-        await token();
+        await token(signal);
         return await task();
       } finally {
         release();
       }
     },
+    token,
     get inFlight() {
       return inFlight;
     },

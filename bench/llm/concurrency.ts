@@ -1,19 +1,19 @@
 // concurrencySpeedup: how much the concurrency cap lets model calls overlap. The local server of the
-// tests (test/helpers/llm-server.ts) answers every chat completion after a fixed 50 ms, as a model
-// behind a network would; the same number of decisions (one createLlmClient call each, through the
+// tests (test/helpers/llm-server.ts), on a thread of its own (server-thread.ts), answers every chat
+// completion after a fixed 50 ms, as a model behind a network would; the same number of decisions (one createLlmClient call each, through the
 // real `openai` SDK, the limits and the retry layer) are asked for at once from a client capped at 1
-// call in flight and from one capped at 8. Decisions per second at 8 ÷ at 1, median of three rounds
+// call in flight and from one capped at 8. Decisions per second at 8 ÷ at 1, median of five rounds
 // (the order alternates). Target ≥ 5 (8 would be perfect overlap; the SDK's own work per call and
 // the machine's other load take the rest).
 
 import type { LlmRequest } from "../../agents/llm/client.ts";
 import { createLlmClient } from "../../agents/llm/create-client.ts";
-import { startLlmServer } from "../../test/helpers/llm-server.ts";
 import { type LlmMeasurement, median } from "./measure.ts";
+import { startServerThread } from "./server-thread.ts";
 
 const LATENCY_MS = 50;
 const DECISIONS = 48;
-const ROUNDS = 3;
+const ROUNDS = 5;
 export const TARGET_CONCURRENCY_SPEEDUP = 5;
 
 const REQUEST: LlmRequest = {
@@ -33,10 +33,7 @@ const REQUEST: LlmRequest = {
 };
 
 export async function measureConcurrency(): Promise<LlmMeasurement> {
-  const server = await startLlmServer({
-    latencyMs: LATENCY_MS,
-    answer: () => ({ json: { kind: "hold", amount: "0" } }),
-  });
+  const server = await startServerThread(LATENCY_MS, { json: { kind: "hold", amount: "0" } });
   const decisionsPerSecond = async (concurrency: number) => {
     const client = createLlmClient(
       {
@@ -51,11 +48,11 @@ export async function measureConcurrency(): Promise<LlmMeasurement> {
       },
       { env: {} },
     );
-    server.reset(() => ({ json: { kind: "hold", amount: "0" } }));
+    await server.reset();
     const started = performance.now();
     await Promise.all(Array.from({ length: DECISIONS }, () => client.complete(REQUEST)));
     const seconds = (performance.now() - started) / 1000;
-    return { perSecond: DECISIONS / seconds, maxInFlight: server.maxInFlight };
+    return { perSecond: DECISIONS / seconds, maxInFlight: await server.maxInFlight() };
   };
   try {
     await decisionsPerSecond(8); // warm up: connections, the SDK's first-call work

@@ -23,8 +23,11 @@ export interface LlmServerUsage {
 export type LlmModelReply =
   /** The model's JSON value: message content (OpenAI response format), a tool call or a `tool_use` block (tools). */
   | { json: unknown; usage?: Partial<LlmServerUsage> }
-  /** This text as the message content (OpenAI) or a text block (Anthropic): e.g. a model that answered prose. */
-  | { text: string; usage?: Partial<LlmServerUsage> }
+  /**
+   * This text as the message content (OpenAI) or a text block (Anthropic): e.g. a model that answered
+   * prose; `cutOff` ends it as maxTokens would (`finish_reason: length`, `stop_reason: max_tokens`).
+   */
+  | { text: string; usage?: Partial<LlmServerUsage>; cutOff?: boolean }
   /** A call of this tool with this input, whatever the request forced. */
   | { tool: { name: string; input: unknown }; usage?: Partial<LlmServerUsage> };
 
@@ -119,7 +122,7 @@ function openAiAnswer(reply: LlmModelReply, body: Record<string, unknown>, id: n
   } else {
     text = "json" in reply ? JSON.stringify(reply.json) : (reply as { text: string }).text;
     message = { role: "assistant", content: text, refusal: null };
-    finish = "stop";
+    finish = "cutOff" in reply && reply.cutOff ? "length" : "stop";
   }
   const usage = usageOf(reply, body, text);
   return {
@@ -160,7 +163,7 @@ function anthropicAnswer(reply: LlmModelReply, body: Record<string, unknown>, id
     role: "assistant",
     model: body.model,
     content: [block],
-    stop_reason: tool !== undefined ? "tool_use" : "end_turn",
+    stop_reason: tool !== undefined ? "tool_use" : "cutOff" in reply && reply.cutOff ? "max_tokens" : "end_turn",
     stop_sequence: null,
     usage: {
       input_tokens: usage.input,
@@ -287,7 +290,14 @@ export async function startLlmServer(options: LlmServerOptions = {}): Promise<Ll
     };
     response.once("close", done);
     response.once("finish", done);
-    const text = await readBody(request);
+    let text: string;
+    try {
+      text = await readBody(request);
+    } catch {
+      // The client went away mid-request (an abort): nothing to answer.
+      response.destroy();
+      return;
+    }
     const path = (request.url ?? "/").split("?")[0]!;
     const protocol: LlmProtocol | undefined =
       request.method === "POST" && path === "/v1/chat/completions"
@@ -316,8 +326,10 @@ export async function startLlmServer(options: LlmServerOptions = {}): Promise<Ll
     await wait(latencyMs, response);
     await reply(protocol, parsed, response, scripted);
   });
-  // Keep-alive sockets the SDKs leave open must not hold close() up.
-  server.keepAliveTimeout = 1_000;
+  // Idle keep-alive sockets stay open for as long as a test runs: a server closing one just as the
+  // client reuses it would show up as a dropped connection (and a retry) no test asked for. close()
+  // ends them all.
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   const origin = `http://127.0.0.1:${port}`;

@@ -14,7 +14,15 @@ import Anthropic from "@anthropic-ai/sdk";
 import type { LlmAnswer, LlmClient, LlmRequest, LlmSchema, LlmSettings, LlmUsage } from "../client.ts";
 import { type LlmErrorContext, LlmMalformedAnswerError } from "../errors.ts";
 import { type AttemptContext, attemptError } from "./sdk-errors.ts";
-import { addUsage, DEFAULT_MAX_TOOL_CALLS, type LlmToolCall, type LlmToolRounds, NO_USAGE, runTool } from "./tools.ts";
+import {
+  addUsage,
+  DEFAULT_MAX_TOOL_CALLS,
+  type LlmToolCall,
+  type LlmToolRounds,
+  NO_USAGE,
+  runTool,
+  type ToolRoundHooks,
+} from "./tools.ts";
 
 export const ANTHROPIC_DEFAULT_BASE_URL = "https://api.anthropic.com";
 export const ANTHROPIC_DEFAULT_KEY_ENV = "ANTHROPIC_API_KEY";
@@ -75,7 +83,11 @@ function usageOf(message: Message): LlmUsage {
  * A client for one Anthropic model. `apiKey` undefined (a local stand-in on loopback) sends no
  * Authorization header. The key stays inside the SDK: nothing returned carries it.
  */
-export function createAnthropicClient(settings: LlmSettings, apiKey: string | undefined): LlmClient {
+export function createAnthropicClient(
+  settings: LlmSettings,
+  apiKey: string | undefined,
+  hooks: ToolRoundHooks = {},
+): LlmClient {
   const baseURL = settings.baseUrl ?? ANTHROPIC_DEFAULT_BASE_URL;
   const sdk = new Anthropic({
     apiKey: apiKey ?? "none",
@@ -118,6 +130,7 @@ export function createAnthropicClient(settings: LlmSettings, apiKey: string | un
       const toolCalls: LlmToolCall[] = [];
       let usage = NO_USAGE;
       for (;;) {
+        if (rounds.length > 0) await hooks.beforeRound?.(options?.signal);
         const offerTools = toolCalls.length < maxToolCalls;
         const message = await send(anthropicParams(settings, request, [...messages], offerTools), options?.signal);
         rounds.push(message);

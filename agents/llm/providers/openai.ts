@@ -20,6 +20,7 @@ import {
   NO_USAGE,
   parseJson,
   runTool,
+  type ToolRoundHooks,
 } from "./tools.ts";
 
 export const OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1";
@@ -94,7 +95,16 @@ function answerText(completion: Completion, request: LlmRequest, context: LlmErr
   const content = message?.content;
   if (typeof content !== "string" || content === "")
     throw new LlmMalformedAnswerError(context, `the answer has no content and no call of ${request.schema.name}`);
-  return { text: content, json: parseJson(content, context, "the message content") };
+  return { text: content, json: parseJson(unfenced(content), context, "the message content") };
+}
+
+/**
+ * The content without a Markdown code fence around it: models on servers that ignore the response
+ * format (older Ollama and llama.cpp builds) often answer "```json\n{…}\n```". Anything else is as is.
+ */
+export function unfenced(content: string): string {
+  const fenced = /^\s*```[a-zA-Z]*\s*\n([\s\S]*?)\n?```\s*$/.exec(content);
+  return fenced === null ? content : fenced[1]!;
 }
 
 function usageOf(completion: Completion): LlmUsage {
@@ -110,7 +120,11 @@ function usageOf(completion: Completion): LlmUsage {
  * A client for one model on an OpenAI-compatible server. `apiKey` undefined sends no Authorization
  * header (a local server that needs none). The key stays inside the SDK: nothing returned carries it.
  */
-export function createOpenAiClient(settings: LlmSettings, apiKey: string | undefined): LlmClient {
+export function createOpenAiClient(
+  settings: LlmSettings,
+  apiKey: string | undefined,
+  hooks: ToolRoundHooks = {},
+): LlmClient {
   const baseURL = settings.baseUrl ?? OPENAI_DEFAULT_BASE_URL;
   const sdk = new OpenAI({
     apiKey: apiKey ?? "none",
@@ -153,6 +167,7 @@ export function createOpenAiClient(settings: LlmSettings, apiKey: string | undef
       const toolCalls: LlmToolCall[] = [];
       let usage = NO_USAGE;
       for (;;) {
+        if (rounds.length > 0) await hooks.beforeRound?.(options?.signal);
         const offerTools = toolCalls.length < maxToolCalls;
         const completion = await send(openAiParams(settings, request, [...messages], offerTools), options?.signal);
         rounds.push(completion);

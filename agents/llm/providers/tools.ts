@@ -9,6 +9,12 @@ import { type LlmErrorContext, LlmMalformedAnswerError } from "../errors.ts";
 
 export const DEFAULT_MAX_TOOL_CALLS = 4;
 
+/** What a provider's client awaits around the rounds of a tool conversation. */
+export interface ToolRoundHooks {
+  /** Before each round after the first (createLlmClient: a token of the rate limit, so every request counts). */
+  beforeRound?: (signal?: AbortSignal) => Promise<void>;
+}
+
 export interface LlmToolCall {
   name: string;
   input: unknown;
