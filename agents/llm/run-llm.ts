@@ -10,14 +10,11 @@ import { stableJson, stableValue } from "../core/stable-json.ts";
 import { ArenaError, messageOf } from "../core/errors.ts";
 import type { Intent } from "../mechanisms/vocabulary.ts";
 import { LlmBudget, usdOf } from "./budget.ts";
-import { Cassette, type CassetteEntry, cassetteKey, normalised, sha256 } from "./cassette.ts";
+import { Cassette, type CassetteEntry, CassetteMiss, cassetteKey, normalised, sha256 } from "./cassette.ts";
 import type { LlmAnswer, LlmClient, LlmMode, LlmSettings } from "./client.ts";
 import type { LlmCall, LlmHost, Validation } from "./host.ts";
 import { type CallStatus, type LlmCallRecord, LlmRecorder } from "./recorder.ts";
 import { LlmStats } from "./stats.ts";
-
-/** A replay asked for an answer the cassette does not hold. */
-export class CassetteMiss extends ArenaError {}
 
 /** The budget ran out: the run stops after the current block. */
 export class LlmBudgetExhausted extends ArenaError {}
