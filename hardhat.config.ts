@@ -114,7 +114,25 @@ export default defineConfig({
         description: "Report path (runs/evaluate-<scenario>-<changes|id>.md when empty)",
         defaultValue: "",
       })
-      .addFlag({ name: "force", description: "Replace the report if the file exists" })
+      .addOption({
+        name: "summary",
+        description:
+          "llm: a model (the scenario's llm section) writes the forum post, <report>.post.md, quoting only the report's figures",
+        defaultValue: "",
+      })
+      .addOption({
+        name: "llm",
+        description:
+          "With --summary llm: replay (the answer from the cassette, no network; when empty), record or live",
+        defaultValue: "",
+      })
+      .addOption({
+        name: "cassette",
+        description:
+          "The cassette folder (the scenario's llm.cassette, else <scenario>.cassette/ beside it, when empty)",
+        defaultValue: "",
+      })
+      .addFlag({ name: "force", description: "Replace the report (and its post) if the file exists" })
       .addFlag({ name: "quiet", description: "No progress lines" })
       .setAction(() => import("./scripts/evaluate.ts"))
       .build(),

@@ -21,7 +21,8 @@ import { LLM_MODES } from "../agents/run/llm-battle.ts";
 
 export const DEFAULT_SCENARIO = "scenarios/calm.yaml";
 
-function llmMode(options: Reader, text: string): LlmMode | undefined {
+/** `--llm`: one of live, record, replay (reported on `options` otherwise). */
+export function llmMode(options: Reader, text: string): LlmMode | undefined {
   if ((LLM_MODES as readonly string[]).includes(text)) return text as LlmMode;
   options.failText(
     "--llm",

@@ -1,7 +1,11 @@
 // `npx hardhat evaluate --change market.buyFeeBps=150[,key=value…] | --id <proposal id> [--scenario s.yaml]
-// [--seeds 5] [--blocks 200] [--warmup 0] [--out report.md] [--force] [--network name]`: tests a proposal on
-// snapshots with the scenario's agents, with and without the change, writes a forum-ready markdown
-// report and predicts the vote. The work is in agents/governance/evaluation/run-evaluation.ts.
+// [--seeds 5] [--blocks 200] [--warmup 0] [--out report.md] [--force] [--network name] [--summary llm
+// [--llm replay|record|live] [--cassette dir]]`: tests a proposal on snapshots with the scenario's agents,
+// with and without the change, writes a forum-ready markdown report and predicts the vote; with
+// --summary llm the scenario's model writes the forum post beside it, quoting only the report's figures. The work is in agents/governance/evaluation/run-evaluation.ts.
+
+import { readFile } from "node:fs/promises";
+import { dirname } from "node:path";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { errorResult, successfulResult } from "hardhat/utils/result";
@@ -11,7 +15,12 @@ import { otherDelegates } from "../agents/governance/evaluation/evaluation-repor
 import { runEvaluationTask } from "../agents/governance/evaluation/run-evaluation.ts";
 import { WhatIfError } from "../agents/governance/evaluation/what-if.ts";
 import { loadScenario } from "../agents/inputs/scenario.ts";
-import { DEFAULT_SCENARIO } from "./battle.ts";
+import { DEFAULT_SCENARIO, llmMode } from "./battle.ts";
+import { saveForumPost, writeForumPost } from "../agents/governance/evaluation/forum-summary.ts";
+import { sharedLlmSettings } from "../agents/inputs/llm-reader.ts";
+import { Cassette, cassetteClient } from "../agents/llm/cassette.ts";
+import { createLlmClient } from "../agents/llm/create-client.ts";
+import { cassetteFolderOf } from "../agents/run/llm-battle.ts";
 import { ArenaError } from "../agents/core/errors.ts";
 import { Reader } from "../agents/core/document-reader.ts";
 import { formatInterval } from "../agents/core/interval.ts";
@@ -26,6 +35,9 @@ interface EvaluateTaskArguments {
   blocks: string;
   warmup: string;
   out: string;
+  summary: string;
+  llm: string;
+  cassette: string;
   force: boolean;
   quiet: boolean;
 }
@@ -39,6 +51,21 @@ export default async function evaluateTask(args: EvaluateTaskArguments, hre: Har
     const seeds = options.option(args.seeds, "--seeds", EVALUATION_SEEDS);
     const blocks = options.option(args.blocks, "--blocks", EVALUATION_BLOCKS);
     const warmup = options.option(args.warmup, "--warmup", WARMUP_BLOCKS);
+    if (args.summary !== "" && args.summary !== "llm")
+      options.failText(
+        "--summary",
+        "llm",
+        JSON.stringify(args.summary),
+        "pass --summary llm, or leave it out for no post",
+      );
+    if (args.summary === "" && (args.llm !== "" || args.cassette !== ""))
+      options.failText(
+        "--llm",
+        "--summary llm beside it",
+        args.llm === "" ? "--cassette" : "--llm",
+        "add --summary llm",
+      );
+    const mode = args.llm === "" ? "replay" : llmMode(options, args.llm);
     options.throwOptionIssues();
     const changes =
       args.change === ""
@@ -49,6 +76,9 @@ export default async function evaluateTask(args: EvaluateTaskArguments, hre: Har
             .filter((text) => text !== "")
             .map(parseChange);
     const scenario = await loadScenario(args.scenario === "" ? DEFAULT_SCENARIO : args.scenario);
+    // The model is checked before anything runs: a scenario without one fails now, not after the evaluation.
+    const settings =
+      args.summary === "llm" ? sharedLlmSettings(scenario.llm, scenario.source, "evaluate --summary llm") : undefined;
     if (scenario.seed + seeds! - 1n > SEED.max)
       throw new WhatIfError(
         `--seeds ${seeds} from the scenario's seed ${scenario.seed} would pass the largest seed, ${SEED.max}: use --seeds ${SEED.max - scenario.seed + 1n} or fewer, or a scenario with a lower seed`,
@@ -87,6 +117,17 @@ export default async function evaluateTask(args: EvaluateTaskArguments, hre: Har
     console.log(`\nPredicted: ${prediction.state} — ${prediction.why}`);
     if (prediction.others.length > 0) console.log(`           ${otherDelegates(prediction)[0]}`);
     console.log(`Report:    ${result.path}`);
+    if (settings !== undefined) {
+      const client = cassetteClient(
+        mode!,
+        new Cassette(cassetteFolderOf(scenario, args.cassette === "" ? undefined : args.cassette)),
+        settings,
+        () => createLlmClient(settings, { env: process.env, baseDir: dirname(scenario.source) }),
+        `the forum post of ${result.path}`,
+      );
+      const post = await writeForumPost(client, await readFile(result.path, "utf8"));
+      console.log(`Post:      ${await saveForumPost(result.path, post, args.force)}`);
+    }
     return successfulResult(result.path);
   } catch (error) {
     if (error instanceof ArenaError) {

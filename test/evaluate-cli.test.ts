@@ -2,12 +2,15 @@
 // prints the prediction; a change the store would refuse is refused before anything runs.
 
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { expect } from "chai";
+
+import { figuresOf } from "../agents/governance/evaluation/forum-summary.ts";
+import { startLlmServer } from "./helpers/llm-server.ts";
 
 const require = createRequire(import.meta.url);
 const cli = join(require.resolve("hardhat/package.json"), "..", "dist/src/cli.js");
@@ -75,5 +78,100 @@ describe("evaluate task", function () {
     const noNode = await run(["--id", "123"]);
     expect(noNode.code).to.not.equal(0);
     expect(noNode.stderr).to.include("--id evaluates a proposal submitted on a node: add --network <name>");
+  });
+
+  it("--summary llm: the scenario's model writes the post beside the report, replayed offline, and a misquoting post is refused", async () => {
+    // The model quotes the report's first signed figure, or (with `invent`) one the report does not have.
+    let invent = false;
+    const server = await startLlmServer({
+      answer: (request) => {
+        const messages = request.body.messages as { content: string }[];
+        const quoted = invent ? "123,456.789" : figuresOf(messages.at(-1)!.content).find((f) => f.includes("."))!;
+        return { json: { title: "Higher fees", body: `Treasury revenue moves by ${quoted} per seed.` } };
+      },
+    });
+    try {
+      const scenario = join(root, "calm-llm.yaml");
+      writeFileSync(
+        scenario,
+        `${readFileSync("scenarios/calm.yaml", "utf8")}\nllm: { provider: openai, model: poster-1, baseUrl: "${server.openAiBaseUrl}" }\n`,
+      );
+      const args = (out: string, ...more: string[]) => [
+        "--scenario",
+        scenario,
+        "--change",
+        "market.buyFeeBps=150",
+        "--seeds",
+        "2",
+        "--blocks",
+        "10",
+        "--out",
+        out,
+        "--quiet",
+        "--summary",
+        "llm",
+        ...more,
+      ];
+      const out = join(root, "posted.md");
+      const recorded = await run(args(out, "--llm", "record"));
+      expect(recorded.code, recorded.stderr).to.equal(0);
+      expect(recorded.stdout).to.include(`Post:      ${join(root, "posted.post.md")}`);
+      const post = readFileSync(join(root, "posted.post.md"), "utf8");
+      expect(post).to.match(/^# Higher fees\n\nTreasury revenue moves by [^ ]*\d\.\d+ per seed\.\n$/);
+      expect(server.requests).to.have.length(1);
+
+      await server.close();
+      const replayed = await run(args(join(root, "replayed.md")));
+      expect(replayed.code, replayed.stderr).to.equal(0);
+      expect(readFileSync(join(root, "replayed.post.md"), "utf8")).to.equal(post);
+      const missing = await run(args(join(root, "missing.md"), "--cassette", join(root, "empty.cassette")));
+      expect(missing.code).to.not.equal(0);
+      expect(missing.stderr).to.include("has no answer for the forum post of");
+      expect(existsSync(join(root, "missing.md")), "the report stays").to.equal(true);
+    } finally {
+      await server.close().catch(() => {});
+    }
+
+    invent = true;
+    const liar = await startLlmServer({
+      answer: () => ({ json: { title: "Higher fees", body: "Revenue rises by 123,456.789 per seed." } }),
+    });
+    try {
+      const scenario = join(root, "calm-liar.yaml");
+      writeFileSync(
+        scenario,
+        `${readFileSync("scenarios/calm.yaml", "utf8")}\nllm: { provider: openai, model: poster-1, baseUrl: "${liar.openAiBaseUrl}" }\n`,
+      );
+      const out = join(root, "refused.md");
+      const refused = await run([
+        "--scenario",
+        scenario,
+        "--change",
+        "market.buyFeeBps=150",
+        "--seeds",
+        "2",
+        "--blocks",
+        "10",
+        "--out",
+        out,
+        "--quiet",
+        "--summary",
+        "llm",
+        "--llm",
+        "live",
+      ]);
+      expect(refused.code).to.not.equal(0);
+      expect(refused.stderr).to.include(
+        "evaluate: --summary llm: openai poster-1's post quotes 1 figure the report does not have: 123,456.789",
+      );
+      expect(existsSync(out)).to.equal(true);
+      expect(existsSync(join(root, "refused.post.md"))).to.equal(false);
+    } finally {
+      await liar.close();
+    }
+    const noModel = await run(["--change", "market.buyFeeBps=150", "--summary", "llm", "--out", join(root, "none.md")]);
+    expect(noModel.code).to.not.equal(0);
+    expect(noModel.stderr).to.include("evaluate: evaluate --summary llm: scenarios/calm.yaml has no llm section");
+    expect(existsSync(join(root, "none.md")), "refused before anything ran").to.equal(false);
   });
 });

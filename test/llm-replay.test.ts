@@ -15,7 +15,7 @@ import { BattleStopped } from "../agents/chain/errors.ts";
 import { findCause } from "../agents/core/errors.ts";
 import { loadScenario } from "../agents/inputs/scenario.ts";
 import type { Scenario } from "../agents/inputs/scenario-types.ts";
-import { CassetteMiss } from "../agents/llm/run-llm.ts";
+import { CassetteMiss } from "../agents/llm/cassette.ts";
 import type { LlmCallRecord } from "../agents/llm/recorder.ts";
 import type { LlmStatsFile } from "../agents/llm/stats.ts";
 import { runBattle } from "../agents/run/battle.ts";

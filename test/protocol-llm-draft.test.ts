@@ -4,7 +4,7 @@
 
 import { expect } from "chai";
 import hre from "hardhat";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -12,10 +12,14 @@ import { draftCandidatesWithModel, draftSchema, type ModelDraftInput } from "../
 import type { GovernanceRecord } from "../agents/governance/battle/record-file.ts";
 import { checkChanges, type StoredParameter } from "../agents/governance/protocol/changes.ts";
 import { loadScenario } from "../agents/inputs/scenario.ts";
+import { ScenarioError } from "../agents/inputs/scenario-error.ts";
 import type { Scenario } from "../agents/inputs/scenario-types.ts";
 import type { LlmAnswer, LlmClient, LlmRequest } from "../agents/llm/client.ts";
 import { createLocalClient, disposeLocalModels } from "../agents/llm/providers/local.ts";
 import { runBattle } from "../agents/run/battle.ts";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+
+import { startLlmServer } from "./helpers/llm-server.ts";
 import { writeTinyGguf } from "./helpers/tiny-gguf.ts";
 
 const DAY = 86_400n;
@@ -236,5 +240,93 @@ describe("the protocol agent's model-drafted candidates (draft: llm)", function 
       );
       expect(gov.parameters["pool.feeBps"]).to.deep.include({ initial: "30", final: "5" });
     });
+
+    it("drafts with the scenario's model (draft: llm), records the answers, and replays the battle byte for byte without it", async function () {
+      const rationale = "A lower pool fee narrows the arbitrage band.";
+      const server = await startLlmServer({
+        answer: () => ({ json: { candidates: [{ changes: [{ key: "pool.feeBps", value: "5" }], rationale }] } }),
+      });
+      try {
+        const doc = parseYaml(readFileSync("scenarios/regime-change.yaml", "utf8")) as Record<string, any>;
+        doc.blocks = 20;
+        doc.llm = { provider: "openai", model: "poa-1", baseUrl: server.openAiBaseUrl, seed: 3 };
+        Object.assign(doc.governance.protocolAgent, {
+          draft: "llm",
+          llm: { temperature: 0.5 },
+          objective: { maximise: "curveVolumeQuote" },
+          parameters: ["pool.feeBps"],
+          everySteps: 1000,
+          evaluation: { seeds: 4, blocks: 10 },
+        });
+        delete doc.governance.protocolAgent.combine;
+        const file = join(root, "draft-llm.yaml");
+        writeFileSync(file, stringifyYaml(doc));
+        const scenario = await loadScenario(file);
+        expect(scenario.governance!.protocolAgent!.llm).to.deep.include({
+          provider: "openai",
+          model: "poa-1",
+          seed: 3,
+          temperature: 0.5,
+        });
+        const cassette = join(root, "draft-llm.cassette");
+        const recorded = join(root, "recorded");
+        await runBattle(hre, {
+          scenario,
+          out: recorded,
+          quiet: true,
+          noReport: true,
+          llm: { mode: "record", cassette },
+        });
+        expect(server.requests).to.have.length(1);
+        expect(server.requests[0]!.body).to.deep.include({ model: "poa-1", seed: 3, temperature: 0.5 });
+        const gov = JSON.parse(readFileSync(join(recorded, "governance.json"), "utf8")) as GovernanceRecord;
+        expect(gov.proposals[0]!.description).to.contain(rationale);
+        const calls = readFileSync(join(recorded, "llm.jsonl"), "utf8")
+          .trim()
+          .split("\n")
+          .map((l) => JSON.parse(l));
+        expect(calls.map((c) => [c.agent, c.outcome.status])).to.deep.equal([["poa", "accepted"]]);
+
+        await server.close();
+        const replayed = join(root, "replayed");
+        await runBattle(hre, {
+          scenario,
+          out: replayed,
+          quiet: true,
+          noReport: true,
+          llm: { mode: "replay", cassette },
+        });
+        for (const f of ["governance.json", "summary.json", "steps.csv", "txs.csv", "llm.jsonl", "llm.json"])
+          expect(readFileSync(join(replayed, f), "utf8"), f).to.equal(readFileSync(join(recorded, f), "utf8"));
+      } finally {
+        await server.close().catch(() => {});
+      }
+    });
+
+    it("refuses model settings on a protocol agent that drafts from the grid, and a draft it does not know", async function () {
+      const doc = parseYaml(readFileSync("scenarios/regime-change.yaml", "utf8")) as Record<string, any>;
+      doc.governance.protocolAgent.llm = { model: "x" };
+      const file = join(root, "grid-llm.yaml");
+      writeFileSync(file, stringifyYaml(doc));
+      await expectScenarioError(file, "governance.protocolAgent.llm", "add draft: llm, or remove llm");
+      doc.governance.protocolAgent.draft = "oracle";
+      delete doc.governance.protocolAgent.llm;
+      writeFileSync(file, stringifyYaml(doc));
+      await expectScenarioError(file, "governance.protocolAgent.draft", "grid");
+      doc.governance.protocolAgent.draft = "llm";
+      writeFileSync(file, stringifyYaml(doc));
+      await expectScenarioError(file, "governance.protocolAgent.llm.provider", "llm:");
+    });
   });
 });
+
+async function expectScenarioError(file: string, path: string, text: string): Promise<void> {
+  const error = await loadScenario(file).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error, `${path} refused`).to.be.instanceOf(ScenarioError);
+  const message = (error as Error).message;
+  expect(message).to.contain(path);
+  expect(message).to.contain(text);
+}

@@ -11,6 +11,7 @@
 // A metric is one of OBJECTIVE_METRICS by its registry name or an alias (curveVolatility is read as
 // curveVolatilityBps, in the same bps), and is recorded under its registry name.
 
+import { type LlmShared, readTraderLlm } from "./llm-reader.ts";
 import { child } from "../core/document-reader.ts";
 import { WHAT_IF_BLOCKS, WHAT_IF_SEEDS } from "../core/limits.ts";
 import { metricNamed } from "../metrics/registry.ts";
@@ -38,6 +39,8 @@ export interface GovernanceContext {
   /** The genesis file's path, for the fix of a scripted change outside its bounds. */
   genesis: string | undefined;
   blocks: number | undefined;
+  /** The scenario's top-level `llm` section (a protocol agent's `draft: llm` model goes over it). */
+  llm?: LlmShared;
 }
 
 const DEFAULT_EVALUATION: EvaluationConfig = { seeds: 3, blocks: 30 };
@@ -101,9 +104,20 @@ function readProtocolAgent(
       "windowSteps",
       "evaluation",
       "unpauseAfterSteps",
+      "draft",
+      "llm",
     ],
   );
   if (o === undefined) return undefined;
+  const draft = o.draft === undefined ? "grid" : r.oneOf(o.draft, child(path, "draft"), ["grid", "llm"] as const);
+  if (o.llm !== undefined && draft === "grid")
+    r.failText(
+      child(path, "llm"),
+      "model settings only with draft: llm",
+      "an llm section with draft: grid",
+      "add draft: llm, or remove llm",
+    );
+  const llm = draft === "llm" ? readTraderLlm(r, o.llm, child(path, "llm"), context.llm) : undefined;
   const id = o.id === undefined ? undefined : r.name(o.id, child(path, "id"), "the protocol agent's id");
   const objective = o.objective === undefined ? undefined : readObjective(r, o.objective, child(path, "objective"));
   // Without a list: every store parameter its objective's metric depends on (objective-parameters.ts).
@@ -175,7 +189,9 @@ function readProtocolAgent(
     everySteps === undefined ||
     stepFractions === undefined ||
     windowSteps === undefined ||
-    evaluation === undefined
+    evaluation === undefined ||
+    draft === undefined ||
+    (draft === "llm" && llm === undefined)
   )
     return undefined;
   if (o.unpauseAfterSteps !== undefined && unpauseAfterSteps === undefined) return undefined;
@@ -191,6 +207,7 @@ function readProtocolAgent(
     windowSteps,
     evaluation,
     ...(unpauseAfterSteps === undefined ? {} : { unpauseAfterSteps }),
+    ...(llm === undefined ? {} : { llm }),
   };
 }
 

@@ -4,6 +4,7 @@
 // the market on an anomaly; a script makes given agents propose, delegate and vote at given steps
 // (governance attacks). governance-reader.ts reads it; scenarios/README.md documents it.
 
+import type { LlmSettings } from "../llm/client.ts";
 import type { ParameterChange } from "../core/parameters.ts";
 import type { MetricName } from "../metrics/registry.ts";
 
@@ -67,6 +68,11 @@ export interface ProtocolAgentConfig {
   evaluation: EvaluationConfig;
   /** Propose resuming a paused market this many steps after the guardian's pause (undefined: never). */
   unpauseAfterSteps?: number;
+  /**
+   * `draft: llm`: the model that drafts its candidates (its own `llm` over the scenario's, merged field
+   * by field); absent: `draft: grid`, the current values ± each step fraction.
+   */
+  llm?: LlmSettings;
 }
 
 export interface VotersConfig {

@@ -17,6 +17,7 @@
 //   cassette           top level only: the cassette folder, relative to the scenario file
 
 import { child } from "../core/document-reader.ts";
+import { ArenaError } from "../core/errors.ts";
 import type { LlmSettings } from "../llm/client.ts";
 import type { ScenarioReader } from "./scenario-reader.ts";
 
@@ -175,4 +176,18 @@ function readSettings(r: ScenarioReader, o: Record<string, unknown>, path: strin
     }
   }
   return s;
+}
+
+/** The scenario's top-level `llm` section as a model's settings (defaults filled), for a command that asks a model outside a battle. */
+export function sharedLlmSettings(shared: LlmShared | undefined, source: string, command: string): LlmSettings {
+  if (shared?.provider === undefined || shared.model === undefined)
+    throw new ArenaError(
+      `${command}: ${source} has no llm section with a provider and a model; add one at its top level, like llm: {provider: openai, model: gpt-4o-mini} (or an Ollama server's model with baseUrl: http://127.0.0.1:11434/v1)`,
+    );
+  if (shared.provider === "local" && shared.modelPath === undefined)
+    throw new ArenaError(
+      `${command}: ${source}'s llm section has provider local without modelPath; set llm.modelPath to the GGUF file`,
+    );
+  const { cassette: _, ...settings } = shared;
+  return { ...LLM_DEFAULTS, ...settings } as LlmSettings;
 }

@@ -204,7 +204,13 @@ export function parseScenario(input: unknown, source: string, registry = BEHAVIO
     ? readAgents(r, top.agents, context, genesis === undefined ? undefined : { path: genesis, beneficiaries })
     : undefined;
   const governance = has("governance")
-    ? readGovernance(r, top.governance, { agents, parameters: genesisFile?.parameters, genesis, blocks })
+    ? readGovernance(r, top.governance, {
+        agents,
+        parameters: genesisFile?.parameters,
+        genesis,
+        blocks,
+        ...(llm === undefined ? {} : { llm }),
+      })
     : undefined;
 
   if (r.issues.length > 0) throw new ScenarioError(source, r.issues);

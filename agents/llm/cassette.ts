@@ -12,7 +12,7 @@ import { ArenaError } from "../core/errors.ts";
 import { makeFolderSync } from "../core/file-errors.ts";
 import { stableJson, stableValue } from "../core/stable-json.ts";
 import { writeFileAtomicallySync } from "../core/write-atomically.ts";
-import type { LlmAnswer, LlmRequest } from "./client.ts";
+import type { LlmAnswer, LlmClient, LlmMode, LlmRequest, LlmSettings } from "./client.ts";
 
 export const CASSETTE_KIND = "token-arena/llm-cassette-entry";
 
@@ -54,6 +54,9 @@ export function normalised<T>(value: T): T {
 /** A cassette file that is not an entry (hand-edited, or of another tool). */
 export class CassetteFileError extends ArenaError {}
 
+/** A replay asked for an answer the cassette does not hold. */
+export class CassetteMiss extends ArenaError {}
+
 export class Cassette {
   readonly dir: string;
 
@@ -91,4 +94,47 @@ export class Cassette {
     writeFileAtomicallySync(this.pathOf(entry.key), text);
     return JSON.parse(text) as CassetteEntry;
   }
+}
+
+/**
+ * A client outside a battle (the forum post of `evaluate --summary llm`) that answers through a
+ * cassette like a battle's models: `replay` reads the answer and never asks (a miss names `who` and
+ * the key), `record` asks `live()` and stores the answer, `live` asks. The settings' temperature, seed
+ * and maxTokens fill what the request leaves out, so they are part of the key.
+ */
+export function cassetteClient(
+  mode: LlmMode,
+  cassette: Cassette,
+  settings: LlmSettings,
+  live: () => LlmClient,
+  who: string,
+): LlmClient {
+  let client: LlmClient | undefined;
+  return {
+    provider: settings.provider,
+    model: settings.model,
+    async complete(asked, options) {
+      const request: LlmRequest = {
+        ...asked,
+        temperature: asked.temperature ?? settings.temperature,
+        maxTokens: asked.maxTokens ?? settings.maxTokens,
+        ...(asked.seed === undefined && settings.seed !== undefined ? { seed: settings.seed } : {}),
+      };
+      if (mode === "replay") {
+        const key = cassetteKey(settings.provider, settings.model, request);
+        const entry = cassette.get(key);
+        if (entry === undefined)
+          throw new CassetteMiss(
+            `replay: the cassette ${cassette.dir} has no answer for ${who} (request hash ${key}); ask the model with --llm live, or --llm record to keep its answer, or point --cassette at the folder that has it`,
+          );
+        return entry.answer;
+      }
+      client ??= live();
+      const answer = await client.complete(request, options);
+      if (mode === "live") return answer;
+      const key = cassetteKey(client.provider, client.model, request);
+      const rounded = { ...answer, latencyMs: Math.round(answer.latencyMs) };
+      return cassette.put({ key, provider: client.provider, model: client.model, request, answer: rounded }).answer;
+    },
+  };
 }

@@ -10,14 +10,11 @@ import { stableJson, stableValue } from "../core/stable-json.ts";
 import { ArenaError, messageOf } from "../core/errors.ts";
 import type { Intent } from "../mechanisms/vocabulary.ts";
 import { LlmBudget, usdOf } from "./budget.ts";
-import { Cassette, type CassetteEntry, cassetteKey, normalised, sha256 } from "./cassette.ts";
+import { Cassette, type CassetteEntry, CassetteMiss, cassetteKey, normalised, sha256 } from "./cassette.ts";
 import type { LlmAnswer, LlmClient, LlmMode, LlmSettings } from "./client.ts";
 import type { LlmCall, LlmHost, Validation } from "./host.ts";
 import { type CallStatus, type LlmCallRecord, LlmRecorder } from "./recorder.ts";
 import { LlmStats } from "./stats.ts";
-
-/** A replay asked for an answer the cassette does not hold. */
-export class CassetteMiss extends ArenaError {}
 
 /** The budget ran out: the run stops after the current block. */
 export class LlmBudgetExhausted extends ArenaError {}
@@ -100,6 +97,51 @@ export class LlmRun implements LlmHost {
         return [];
       },
     );
+  }
+
+  /**
+   * A client for a caller that checks its own answers (the protocol agent's `draft: llm`): each call is
+   * answered as a behaviour's is (live, recorded or replayed, charged to the budget; the settings'
+   * temperature, seed and maxTokens where the request has none) and recorded in llm.jsonl as accepted;
+   * what the caller makes of the answer goes to its own record (the governance trail). A replay that
+   * misses, or a budget already spent, throws: the run stops with what it recorded.
+   */
+  clientAs(agent: string, settings: LlmSettings, stepOf: () => number): LlmClient {
+    return {
+      provider: settings.provider,
+      model: settings.model,
+      complete: async (asked) => {
+        const request = {
+          ...asked,
+          temperature: asked.temperature ?? settings.temperature,
+          maxTokens: asked.maxTokens ?? settings.maxTokens,
+          ...(asked.seed === undefined && settings.seed !== undefined ? { seed: settings.seed } : {}),
+        };
+        const call: LlmCall = { agent, step: stepOf(), settings, request };
+        await this.accounted;
+        if (this.exhausted !== undefined)
+          throw new LlmBudgetExhausted(`${agent} asked its model after the budget ran out (${this.exhausted})`);
+        const client = this.mode === "replay" ? undefined : this.clientFor(settings);
+        const provider = client?.provider ?? settings.provider;
+        const model = client?.model ?? settings.model;
+        const key = cassetteKey(provider, model, request);
+        const entry = await this.answer(client, key, provider, model, call);
+        const over = this.budget.charge(agent, entry.answer.usage, settings);
+        if (over !== undefined) {
+          this.exhausted = over;
+          this.stats.budgetStop = over;
+          this.record(call, key, provider, model, entry.answer, {
+            status: "budget",
+            reason: `not acted on: it exceeds ${over}`,
+          });
+          const stop = new LlmBudgetExhausted(`stopped by ${over}`);
+          this.options.onBudgetExhausted?.(stop);
+          throw stop;
+        }
+        this.record(call, key, provider, model, entry.answer, { status: "accepted", action: "answered" });
+        return entry.answer;
+      },
+    };
   }
 
   private clientFor(settings: LlmSettings): LlmClient {

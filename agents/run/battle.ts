@@ -33,7 +33,13 @@ import { createChainWorld } from "../engine/create.ts";
 import { runSteps } from "../engine/run-steps.ts";
 import type { World } from "../engine/world.ts";
 import { handleInterrupts } from "./interrupts.ts";
-import { behavioursWithLlm, type LlmBattleOptions, openLlmRun, withLlmColumns } from "./llm-battle.ts";
+import {
+  behavioursWithLlm,
+  type LlmBattleOptions,
+  openLlmRun,
+  protocolDrafterOf,
+  withLlmColumns,
+} from "./llm-battle.ts";
 import { LlmBudgetExhausted, type LlmRun } from "../llm/run-llm.ts";
 import { LLM_FILES } from "../llm/recorder.ts";
 import type { LlmStatsFile } from "../llm/stats.ts";
@@ -190,7 +196,8 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
     let initialParameters: Map<string, StoredParameter> | undefined;
     if (scenario.governance !== undefined) {
       trail = new GovernanceTrail(folder.partial);
-      governance = installGovernance(world, backend, scenario, setup, governanceSetup, trail, options.protocolDrafter);
+      const drafter = options.protocolDrafter ?? protocolDrafterOf(scenario, llmRun, () => world.step);
+      governance = installGovernance(world, backend, scenario, setup, governanceSetup, trail, drafter);
       initialParameters = await readParameters(chain.client, governance!.addresses.store);
     }
 

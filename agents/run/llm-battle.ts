@@ -11,7 +11,7 @@ import { withPhase } from "../behaviours/phase.ts";
 import { type BehaviourConfig, createBehaviour } from "../behaviours/registry.ts";
 import type { AgentWallet, Scenario } from "../inputs/scenario-types.ts";
 import type { LlmClient, LlmMode, LlmSettings } from "../llm/client.ts";
-import { createLlmClient, type RemoteLlmSettings } from "../llm/create-client.ts";
+import { createLlmClient } from "../llm/create-client.ts";
 import type { LlmAgentStats } from "../llm/stats.ts";
 import { type LlmBudgetExhausted, LlmRun } from "../llm/run-llm.ts";
 import type { LeaderboardEntry } from "../core/records.ts";
@@ -29,8 +29,22 @@ export interface LlmBattleOptions {
 }
 
 /** Whether any of the scenario's agents has an llm behaviour. */
-export function usesLlm(scenario: Pick<Scenario, "agents">): boolean {
-  return scenario.agents.some((agent) => agent.behaviours.some((b) => b.kind === "llm"));
+export function usesLlm(scenario: Pick<Scenario, "agents" | "governance">): boolean {
+  return (
+    scenario.agents.some((agent) => agent.behaviours.some((b) => b.kind === "llm")) ||
+    scenario.governance?.protocolAgent?.llm !== undefined
+  );
+}
+
+/** The protocol agent's drafter when it drafts with a model (`draft: llm`): the run's, so it is recorded and replayed like the traders. */
+export function protocolDrafterOf(
+  scenario: Pick<Scenario, "governance">,
+  run: LlmRun | undefined,
+  stepOf: () => number,
+): LlmClient | undefined {
+  const agent = scenario.governance?.protocolAgent;
+  if (agent?.llm === undefined || run === undefined) return undefined;
+  return run.clientAs(agent.id, agent.llm, stepOf);
 }
 
 /** The cassette folder: `--cassette`, the scenario's `llm.cassette` (beside the scenario file), or `<scenario>.cassette/` beside it. */
@@ -55,7 +69,8 @@ export function openLlmRun(
     folder,
     // The providers' client (agents/llm/create-client.ts), its key from the environment, unless a test gives its own.
     clientFor:
-      options.clientFor ?? ((settings) => createLlmClient(settings as RemoteLlmSettings, { env: process.env })),
+      options.clientFor ??
+      ((settings) => createLlmClient(settings, { env: process.env, baseDir: dirname(scenario.source) })),
     ...(scenario.llm?.budget === undefined ? {} : { budget: scenario.llm.budget }),
     onBudgetExhausted,
   });
