@@ -95,6 +95,7 @@ function readProtocolAgent(
       "parameters",
       "combine",
       "judgeWithWindow",
+      "judgeOverRun",
       "startStep",
       "everySteps",
       "stepFractions",
@@ -133,6 +134,12 @@ function readProtocolAgent(
       : typeof o.judgeWithWindow === "boolean"
         ? o.judgeWithWindow
         : r.fail(child(path, "judgeWithWindow"), "true or false", o.judgeWithWindow);
+  const judgeOverRun =
+    o.judgeOverRun === undefined
+      ? false
+      : typeof o.judgeOverRun === "boolean"
+        ? o.judgeOverRun
+        : r.fail(child(path, "judgeOverRun"), "true or false", o.judgeOverRun);
   const startStep =
     o.startStep === undefined
       ? 1
@@ -171,6 +178,7 @@ function readProtocolAgent(
     parameters === undefined ||
     combine === undefined ||
     judgeWithWindow === undefined ||
+    judgeOverRun === undefined ||
     startStep === undefined ||
     everySteps === undefined ||
     stepFractions === undefined ||
@@ -185,6 +193,7 @@ function readProtocolAgent(
     parameters,
     ...(combine ? { combine: true as const } : {}),
     ...(judgeWithWindow ? { judgeWithWindow: true as const } : {}),
+    ...(judgeOverRun ? { judgeOverRun: true as const } : {}),
     startStep,
     everySteps,
     stepFractions,
