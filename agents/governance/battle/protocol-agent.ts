@@ -360,6 +360,8 @@ export class ProtocolAgent implements Participant {
         after: measured,
         actualChange: measured[metric] - w.before[metric],
         predictedChange: w.predicted.metrics[metric].difference,
+        // Under judgeOverRun the prediction is the change's effect on the whole run, not on a window.
+        ...(this.config.judgeOverRun === true ? { predictedOver: "the whole run (judgeOverRun)" } : {}),
         note: "before: the window ending when it executed; after: the window starting then (other things moved too)",
       });
     }
