@@ -11,7 +11,8 @@
 // agent's improvement over the default launch ÷ the best static's (target ≥ 0.8); beatsBestStatic is
 // true when the agent's objective is better than the best static's with the paired difference's
 // interval on the good side of zero. Reported whichever way it falls.
-// Writes bench/results/protocol-agent.json. SEEDS=N sets the number of seeds (default 10).
+// Writes bench/results/protocol-agent.json. SEEDS=N sets the number of seeds (default 10), FIRST_SEED=K
+// the first (default 1; another range writes bench/results/protocol-agent-seeds<K>-<K+N−1>.json).
 
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -38,7 +39,13 @@ const GRID: Record<string, number[]> = {
   "market.sellFeeBps": [10, 100, 300, 600, 1000],
   "pool.feeBps": [5, 30, 100, 180, 300],
 };
-const seeds = Array.from({ length: Number(process.env.SEEDS ?? 10) }, (_, i) => BigInt(i + 1));
+const firstSeed = Number(process.env.FIRST_SEED ?? 1);
+const seeds = Array.from({ length: Number(process.env.SEEDS ?? 10) }, (_, i) => BigInt(firstSeed + i));
+/** Another seed range (FIRST_SEED=11) writes protocol-agent-seeds<first>-<last>.json beside the default one. */
+const resultsFile =
+  firstSeed === 1
+    ? "bench/results/protocol-agent.json"
+    : `bench/results/protocol-agent-seeds${firstSeed}-${firstSeed + seeds.length - 1}.json`;
 const started = performance.now();
 
 const scenario = await loadScenario(SCENARIO);
@@ -185,7 +192,7 @@ const out = {
   perSeed,
 };
 mkdirSync("bench/results", { recursive: true });
-writeFileSync("bench/results/protocol-agent.json", `${JSON.stringify(out, null, 2)}\n`);
+writeFileSync(resultsFile, `${JSON.stringify(out, null, 2)}\n`);
 console.log(
   `\n${metric} (${seeds.length} seeds, 95% CI): agent ${formatInterval(meanInterval(values("agent")))}, default ${formatInterval(meanInterval(values("default")))}, best static ${formatInterval(meanInterval(values("bestStatic")))} (${best.caseKey}; model ${modelMean.toFixed(3)}, chain ${chainMean.toFixed(3)})`,
 );
@@ -195,4 +202,4 @@ console.log(
 console.log(
   `oracleShare ${oracleShare.toFixed(3)} (target ≥ 0.8); beatsBestStatic ${beatsBestStatic}${worseThanBestStatic ? " (the agent is worse than the best static beyond noise)" : ""}; ${out.executedChanges} changes executed over ${seeds.length} runs, the first at block ~${out.firstExecutionStep?.toFixed(0) ?? "none"} of ${scenario.blocks}; ${out.wallSeconds.total.toFixed(0)} s`,
 );
-console.log("wrote bench/results/protocol-agent.json");
+console.log(`wrote ${resultsFile}`);

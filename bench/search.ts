@@ -10,6 +10,9 @@
 // - foundGridOptimum: its best is within the objective's tolerance (0: returnBps is whole bps) of the
 //   grid's best.
 // The summary gives how many seeds found the optimum, and the fractions' mean and largest.
+// Then the same searches with `stall: ⌊budget / 4⌋` (stop once that many evaluations in a row have
+// not improved the best by more than the tolerance): per seed `evaluationsUsed` (÷ cases:
+// evaluationsUsedFraction) and foundGridOptimum, so what the stop rule saves and what it costs show.
 
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
@@ -51,7 +54,9 @@ try {
     ...CMAES_DEFAULTS,
     tolerance: TOLERANCE,
   };
+  const stall = Math.floor(budget / 4);
   const perSeed = [];
+  const stalled = [];
   for (const seed of SEARCH_SEEDS) {
     const experiment: Experiment = { ...grid, search: { ...settings, seed } };
     const started = performance.now();
@@ -63,6 +68,7 @@ try {
     const entry = {
       seed: String(seed),
       evaluations: search.evaluations,
+      evaluationsUsed: search.evaluations,
       evaluationsFraction: round(search.evaluations / grid.cases.length, 4),
       evaluationsToOptimum: reached?.evaluation ?? null,
       evaluationsToOptimumFraction: reached === undefined ? null : round(reached.evaluation / grid.cases.length, 4),
@@ -77,7 +83,35 @@ try {
     console.log(
       `cmaes ${String(seed).padStart(2)}  ${entry.evaluations} evaluations (${entry.evaluationsFraction}), best ${entry.bestValue}${found ? " = the grid's optimum" : ` ≠ ${gridOptimum}`}${reached === undefined ? "" : `, reached at evaluation ${reached.evaluation} (${entry.evaluationsToOptimumFraction})`}, ${entry.restarts} restarts, ${seconds.toFixed(1)} s`,
     );
+
+    const stopping: Experiment = { ...grid, search: { ...settings, stall, seed } };
+    const stopped = (await runExperiment({ experiment: stopping, out: join(root, `stall-${seed}`), quiet: true }))
+      .results.search!;
+    const stoppedFound = stopped.best !== undefined && Math.abs(stopped.bestValue - gridOptimum) <= TOLERANCE;
+    stalled.push({
+      seed: String(seed),
+      evaluationsUsed: stopped.evaluations,
+      evaluationsUsedFraction: round(stopped.evaluations / grid.cases.length, 4),
+      foundGridOptimum: stoppedFound,
+      bestValue: stopped.bestValue,
+      stoppedBecause: stopped.stoppedBecause,
+    });
+    console.log(
+      `  stall ${stall}: ${stopped.evaluations} evaluations used, best ${stopped.bestValue}${stoppedFound ? " = the grid's optimum" : ` ≠ ${gridOptimum}`} (${stopped.stoppedBecause})`,
+    );
   }
+  const used = stalled.map((s) => s.evaluationsUsed);
+  const stallSummary = {
+    stall,
+    meanEvaluationsUsed: round(used.reduce((a, b) => a + b, 0) / used.length, 1),
+    largestEvaluationsUsed: Math.max(...used),
+    meanEvaluationsUsedFraction: round(used.reduce((a, b) => a + b, 0) / used.length / grid.cases.length, 4),
+    foundGridOptimumSeeds: stalled.filter((s) => s.foundGridOptimum).length,
+    seeds: stalled,
+  };
+  console.log(
+    `stall ${stall}: ${stallSummary.meanEvaluationsUsed} evaluations used on average (largest ${stallSummary.largestEvaluationsUsed}, budget ${budget}); the grid's optimum on ${stallSummary.foundGridOptimumSeeds} of ${stalled.length} seeds`,
+  );
   const fractions = perSeed.map((s) => s.evaluationsFraction);
   const toOptimum = perSeed.flatMap((s) =>
     s.evaluationsToOptimumFraction === null ? [] : [s.evaluationsToOptimumFraction],
@@ -87,6 +121,7 @@ try {
   const foundGridOptimum = foundCount === perSeed.length;
   const summary = {
     evaluationsFraction,
+    evaluationsUsed: Math.max(...perSeed.map((s) => s.evaluationsUsed)),
     foundGridOptimum,
     foundGridOptimumSeeds: foundCount,
     searchSeeds: perSeed.length,
@@ -117,6 +152,7 @@ try {
         seconds: round(gridSeconds, 1),
       },
       search: { ...settings, seeds: perSeed },
+      withStall: stallSummary,
     },
   };
   mkdirSync("bench/results", { recursive: true });

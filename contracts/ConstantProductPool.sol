@@ -25,8 +25,9 @@ import {DeadlineExpired, Unauthorized, ZeroAmount} from "./libraries/Errors.sol"
 /// - reserves == the pool's balances of both tokens at the end of every call (the reserves are
 ///   re-read from the balances, as V2's `_update`, so tokens sent to the pool directly are
 ///   absorbed for the LPs by the next call);
-/// - k = reserveToken·reserveQuote never decreases on a swap: the output is rounded down, and
-///   the fee stays in the pool;
+/// - k = reserveToken·reserveQuote never decreases on a swap: an exact input's output is rounded
+///   down, an exact output's input rounded up (at least the exact formula's input), and the fee
+///   stays in the pool;
 /// - the LP shares' total supply only grows with deposits and only shrinks with withdrawals, and
 ///   k per share² (k / totalSupply²) never decreases: shares minted and tokens paid out round
 ///   down, so rounding always favours the pool and its remaining LPs;
@@ -212,6 +213,29 @@ contract ConstantProductPool is IConstantProductPool, IParameterConsumer, ERC20,
 
         amountOut = _getAmountOut(amountIn, reserveIn, reserveOut, s.feeBps);
         require(amountOut != 0 && amountOut >= minAmountOut, InsufficientOutput(amountOut, minAmountOut));
+
+        IERC20(tokenIn).safeTransferFrom(msg.sender, address(this), amountIn);
+        IERC20(tokenOut).safeTransfer(to, amountOut);
+        _syncReserves();
+        emit Swap(msg.sender, to, tokenIn, amountIn, amountOut);
+    }
+
+    /// @inheritdoc IConstantProductPool
+    function swapExactOut(address tokenOut, uint256 amountOut, uint256 maxAmountIn, address to, uint256 deadline)
+        external
+        nonReentrant
+        returns (uint256 amountIn)
+    {
+        _checkDeadline(deadline);
+        bool quoteForToken = tokenOut == token;
+        require(quoteForToken || tokenOut == quote, InvalidToken(tokenOut));
+        Slot0 memory s = slot0;
+        (uint256 reserveIn, uint256 reserveOut, address tokenIn) = quoteForToken
+            ? (uint256(s.reserveQuote), uint256(s.reserveToken), quote)
+            : (uint256(s.reserveToken), uint256(s.reserveQuote), token);
+
+        amountIn = _getAmountIn(amountOut, reserveIn, reserveOut, s.feeBps);
+        require(amountIn <= maxAmountIn, ExcessiveInput(amountIn, maxAmountIn));
 
         IERC20(tokenIn).safeTransferFrom(msg.sender, address(this), amountIn);
         IERC20(tokenOut).safeTransfer(to, amountOut);

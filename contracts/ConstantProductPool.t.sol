@@ -90,6 +90,61 @@ contract ConstantProductPoolFuzzTest is PoolFixture {
         assertGe(buyBackCost, amountOut, "buy-back cost");
     }
 
+    function testFuzz_swapExactOutNeverDecreasesK(
+        uint256 reserveToken,
+        uint256 reserveQuote,
+        uint256 amountOut,
+        bool buyToken,
+        uint256 feeBps
+    ) public {
+        reserveToken = bound(reserveToken, 1e4, 1e30);
+        reserveQuote = bound(reserveQuote, 1e4, 1e30);
+        feeBps = bound(feeBps, 0, MAX_FEE_BPS);
+        _seed(reserveToken, reserveQuote);
+        store.set(FEE_KEY, feeBps);
+        (uint256 reserveIn, uint256 reserveOut) = buyToken ? (reserveQuote, reserveToken) : (reserveToken, reserveQuote);
+        // At most half the reserve out: the input then stays within the uint112 reserves.
+        amountOut = bound(amountOut, 1, reserveOut / 2);
+        (TestERC20 tokenIn, TestERC20 tokenOut) = buyToken ? (quote, token) : (token, quote);
+        uint256 quotedIn = pool.getAmountIn(amountOut, reserveIn, reserveOut);
+        _fundAndApprove(TRADER, quotedIn, quotedIn);
+
+        // One unit under the quote is refused, with both amounts.
+        vm.expectRevert(abi.encodeWithSelector(IConstantProductPool.ExcessiveInput.selector, quotedIn, quotedIn - 1));
+        vm.prank(TRADER);
+        pool.swapExactOut(address(tokenOut), amountOut, quotedIn - 1, TRADER, block.timestamp);
+
+        uint256 kBefore = _k();
+        uint256 inBefore = tokenIn.balanceOf(TRADER);
+        uint256 outBefore = tokenOut.balanceOf(TRADER);
+        vm.prank(TRADER);
+        uint256 amountIn = pool.swapExactOut(address(tokenOut), amountOut, quotedIn, TRADER, block.timestamp);
+
+        assertEq(amountIn, quotedIn, "amountIn == getAmountIn");
+        assertEq(inBefore - tokenIn.balanceOf(TRADER), amountIn, "paid exactly amountIn");
+        assertEq(tokenOut.balanceOf(TRADER) - outBefore, amountOut, "received exactly amountOut");
+        // Rounded up: at least the exact formula's input Rin·out·1e4 / ((Rout − out)·(1e4 − fee)), less than one unit over it.
+        uint256 denominator = (reserveOut - amountOut) * (10_000 - feeBps);
+        assertGe(amountIn * denominator, reserveIn * amountOut * 10_000, "input >= exact formula");
+        assertLe((amountIn - 1) * denominator, reserveIn * amountOut * 10_000, "input < exact formula + 1");
+        assertGe(_k(), kBefore, "k after exact-out swap");
+        (uint256 rToken, uint256 rQuote) = pool.getReserves();
+        assertEq(rToken, token.balanceOf(address(pool)), "token reserve");
+        assertEq(rQuote, quote.balanceOf(address(pool)), "quote reserve");
+    }
+
+    function test_swapExactOut_refusesOtherTokens() public {
+        _seed(1e24, 1e12);
+        vm.expectRevert(abi.encodeWithSelector(IConstantProductPool.InvalidToken.selector, address(0xBEEF)));
+        pool.swapExactOut(address(0xBEEF), 1, type(uint256).max, TRADER, block.timestamp);
+    }
+
+    function test_swapExactOut_refusesTheWholeReserve() public {
+        _seed(1e24, 1e12);
+        vm.expectRevert(abi.encodeWithSelector(IConstantProductPool.InsufficientLiquidity.selector, 1e12, 1e24));
+        pool.swapExactOut(address(token), 1e24, type(uint256).max, TRADER, block.timestamp);
+    }
+
     function testFuzz_addRemoveNeverProfits(
         uint256 reserveToken,
         uint256 reserveQuote,

@@ -121,6 +121,10 @@ describe("block modes", function () {
     const board = (entries: readonly { agent: string; tokens: unknown; quote: unknown; txs: number }[]) =>
       entries.map(({ agent, tokens, quote, txs }) => ({ agent, tokens, quote, txs }));
     expect(board(model.summary.leaderboard)).to.deep.equal(board(chain.summary.leaderboard));
+    // The buyer buys exactly 10 tokens a time (swapExactOut): it holds 10 × its buys, to the wei.
+    const buyer = chain.summary.leaderboard.find((a) => a.agent === "buyer")!;
+    expect(buyer.txs).to.be.greaterThan(0);
+    expect(BigInt(buyer.tokens)).to.equal(BigInt(buyer.txs) * 10n * 10n ** 18n);
     // the seller acted on the buyer's trades: two transactions on the first day
     expect(agentsByStep(out)[0]).to.deep.equal(["buyer", "seller"]);
   });

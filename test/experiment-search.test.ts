@@ -99,6 +99,31 @@ describe("experiment search", function () {
     expect(html).to.include('data-series="best-so-far"');
   });
 
+  it("with stall, stops once that many evaluations have not improved its best, short of the budget", async () => {
+    const full = file("stall-full", `${GRID.replace("SEEDS", "1")}search: { method: cmaes, budget: 176 }\n`);
+    const stall = file("stall", `${GRID.replace("SEEDS", "1")}search: { method: cmaes, budget: 176, stall: 25 }\n`);
+    const spent = bestOf((await runExperiment({ experiment: full, out: join(root, "stall-full"), quiet: true })).dir);
+    const outcome = await runExperiment({ experiment: stall, out: join(root, "stall"), quiet: true });
+    const best = bestOf(outcome.dir);
+    expect(best.search.stoppedBecause).to.match(
+      /has not improved by more than 0 over the last \d+ evaluations \(stall: 25\)/,
+    );
+    expect(best.search.evaluations).to.be.below(spent.search.evaluations);
+    // The same search up to where it stopped: its trail is the full search's first evaluations.
+    const trail = csv(join(outcome.dir, "trail.csv"));
+    const fullTrail = csv(join(root, "stall-full", "trail.csv"));
+    expect(trail).to.deep.equal(fullTrail.slice(0, trail.length));
+    // At least the last 25 evaluations left the best as it was; an earlier stretch of 25 never did.
+    const bests = trail.map((r) => Number(r.bestSoFar));
+    const lastImprovement = bests.findIndex((b) => b === bests.at(-1));
+    expect(bests.length - 1 - lastImprovement).to.be.at.least(25);
+    let run = 0;
+    for (let i = 1; i <= lastImprovement; i++) {
+      run = bests[i] === bests[i - 1] ? run + 1 : 0;
+      expect(run, `evaluation ${i + 1}`).to.be.below(25);
+    }
+  });
+
   it("replays a search over a folder that holds the whole grid without a run, and draws the grid's best", async () => {
     const dir = join(root, "over-grid");
     cpSync(gridDir, dir, { recursive: true });
@@ -304,6 +329,9 @@ describe("experiment search", function () {
     );
     expect((await problems({ search: { method: "cmaes", budget: 4 } }))[0]).to.match(
       /^search\.budget: expected evaluations \(distinct cases\), from 1 to the grid's 3 cases, got 4$/,
+    );
+    expect((await problems({ search: { method: "cmaes", stall: 0 } }))[0]).to.match(
+      /^search\.stall: expected evaluations without an improvement above tolerance that end the search, from 1 to the grid's 3 cases, got 0$/,
     );
     expect((await problems({ search: { method: "cmaes", objective: "agents.buyer.pnlQuote" } }))[0]).to.equal(
       'search.objective: expected the metric of one of the objectives (agents.buyer.returnBps), got "agents.buyer.pnlQuote"; add it to objectives first',

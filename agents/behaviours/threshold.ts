@@ -22,6 +22,8 @@ export interface ThresholdConfig extends CommonConfig {
   sellAboveWad?: bigint;
   /** Tokens per trade (token wei). */
   amount: bigint;
+  /** How it buys `amount` on the pool: `exactIn` swaps the quote getAmountIn asks for, `exactOut` swaps for exactly `amount`. */
+  poolBuy?: "exactIn" | "exactOut";
   /** Steps to wait after a trade before the next one (default 0). */
   cooldownSteps: number;
 }
@@ -39,6 +41,15 @@ export const threshold: BehaviourSpec<ThresholdConfig> = {
       { key: "sellAboveWad", optional: true },
     ),
     amount("amount", UNITS.tokens, "tokens per trade"),
+    {
+      name: "poolBuy",
+      type: "enum",
+      values: ["exactIn", "exactOut"],
+      optional: true,
+      shownDefault: "`exactIn`",
+      meaning:
+        "how it buys `amount` on the pool: `exactIn` swaps the quote the pool's getAmountIn asks for (`amount` and up to a quote unit's worth more), `exactOut` buys exactly `amount` with swapExactOut (the quote in at most the quote + `slippageBps`)",
+    },
     cooldownSteps,
   ],
   check(r, { path, file, config }) {
@@ -67,12 +78,13 @@ export function createThreshold(config: ThresholdConfig): Behaviour {
 
 /** A buy at or below the buy level, a sell at or above the sell level; undefined when neither, or when it cannot pay or hold. */
 function decide(config: ThresholdConfig, obs: Observation): Intent | undefined {
-  const { venue, amount, buyBelowWad, sellAboveWad, slippageBps } = config;
+  const { venue, amount, buyBelowWad, sellAboveWad, slippageBps, poolBuy } = config;
   const price = venuePriceWad(obs, venue);
   if (price === 0n) return undefined; // an empty pool has no price to compare
   if (buyBelowWad !== undefined && price <= buyBelowWad) {
     const note = `${venue} price ${priceText(price)} <= buy level ${priceText(buyBelowWad)}: buy ${tokensText(amount)}`;
-    return buyIntent(obs, venue, { tokens: amount }, slippageBps, intentBase(config, note));
+    const size = poolBuy === "exactOut" ? { tokens: amount, exactOut: true as const } : { tokens: amount };
+    return buyIntent(obs, venue, size, slippageBps, intentBase(config, note));
   }
   if (sellAboveWad !== undefined && price >= sellAboveWad) {
     const note = `${venue} price ${priceText(price)} >= sell level ${priceText(sellAboveWad)}: sell ${tokensText(amount)}`;

@@ -16,11 +16,17 @@ import type { CommonConfig } from "./spec.ts";
 import { buyCost, curveStateOf, marketOf, sellRefund, tokensFor, unlessReverts } from "./curve-quotes.ts";
 import { type GasTerms } from "../mechanisms/vocabulary.ts";
 
-/** How much to buy: quote units to spend, or token wei to receive. */
-export type TradeSize = { quote: bigint } | { tokens: bigint };
+/**
+ * How much to buy: quote units to spend, or token wei to receive (on the pool `exactOut` buys exactly
+ * that many with swapExactOut; without it, a swap of the quote getAmountIn asks for them).
+ */
+export type TradeSize = { quote: bigint } | { tokens: bigint; exactOut?: true };
 
 /** The intents that buy or sell tokens. */
-export type TradeIntent = Extract<Intent, { kind: "buyCurve" | "buyCurveWithQuote" | "sellCurve" | "swap" }>;
+export type TradeIntent = Extract<
+  Intent,
+  { kind: "buyCurve" | "buyCurveWithQuote" | "sellCurve" | "swap" | "swapExactOut" }
+>;
 
 /** The venue's marginal price at the start of the step (WAD quote per whole token). */
 export function venuePriceWad(obs: Observation, venue: Venue): bigint {
@@ -47,7 +53,9 @@ export function intentBase(config: Pick<CommonConfig, "priorityFeeWei">, note: s
  * - curve, quote: `buyCurveWithQuote`, minOut = exact tokens out − slippage;
  * - curve, tokens: `buyCurve`, maxCost = exact cost + slippage (capped at the quote held);
  * - pool, quote: `swap` of the quote, minOut = exact tokens out − slippage;
- * - pool, tokens: `swap` of the exact quote in for those tokens, minOut = tokens − slippage.
+ * - pool, tokens: `swap` of the exact quote in for those tokens, minOut = tokens − slippage;
+ * - pool, tokens with `exactOut`: `swapExactOut` of those tokens, maxIn = the quote in + slippage
+ *   (capped at the quote held).
  * Undefined when it cannot be done: the curve is paused or would pass its max supply, the pool
  * cannot pay, nothing would come out, or it costs more quote than the agent holds.
  */
@@ -85,6 +93,14 @@ export function buyIntent(
   if (size.tokens <= 0n) return undefined;
   const quoteIn = poolAmountIn(obs.pool, "token", size.tokens);
   if (quoteIn === undefined || quoteIn > held) return undefined;
+  if (size.exactOut === true)
+    return {
+      kind: "swapExactOut",
+      buy: "token",
+      amountOut: size.tokens,
+      maxIn: min(plusBps(quoteIn, slippageBps), held),
+      ...base,
+    };
   const minOut = minusBps(size.tokens, slippageBps);
   if (minOut === 0n) return undefined;
   return { kind: "swap", sell: "quote", amountIn: quoteIn, minOut, ...base };
@@ -159,6 +175,14 @@ export function afterTrade(obs: Observation, intent: TradeIntent): Observation {
       holdings: { ...obs.self.holdings, tokens: tokens + tokenDelta, quote: quote + quoteDelta, lp },
     },
   });
+  if (intent.kind === "swapExactOut") {
+    const pool = PoolModel.fromPoolState(obs.pool);
+    const tokenOut = intent.buy === "token";
+    const paid = unlessReverts(() => pool.swapExactOut(tokenOut, intent.amountOut, intent.maxIn));
+    if (paid === undefined) return obs;
+    const next = { pool: poolStateOf(pool, obs.pool) };
+    return tokenOut ? withHoldings(next, intent.amountOut, -paid) : withHoldings(next, -paid, intent.amountOut);
+  }
   if (intent.kind === "swap") {
     const pool = PoolModel.fromPoolState(obs.pool);
     const tokenIn = intent.sell === "token";

@@ -69,7 +69,7 @@ export async function measureCurve(connection: NetworkConnection, name: CurveNam
   return figures;
 }
 
-/** A pool swap by a trader who already holds both tokens (warm), and the first vesting release. */
+/** A pool swap by a trader who already holds both tokens (warm), exact in and exact out, and the first vesting release. */
 export async function measurePoolAndVesting(connection: NetworkConnection): Promise<GasFigures> {
   const { ethers, networkHelpers } = connection;
   const deployment = await deploy(connection, await loadGenesis(CURVE_GENESIS.linear));
@@ -88,6 +88,13 @@ export async function measurePoolAndVesting(connection: NetworkConnection): Prom
 
   const figures: GasFigures = {};
   figures["pool.swap"] = await gasOf(swap());
+  // The same trade the other way round: the tokens the swap above bought, bought exactly.
+  const [reserveToken, reserveQuote] = await pool.getReserves();
+  const tokensOut = await pool.getAmountOut(10n ** 6n, reserveQuote, reserveToken);
+  const exactOut = () =>
+    pool.connect(trader).swapExactOut(token.getAddress(), tokensOut, ethers.MaxUint256, trader.address, FAR_DEADLINE);
+  await (await exactOut()).wait();
+  figures["pool.swapExactOut"] = await gasOf(exactOut());
 
   const schedule = await vesting.schedule(0n);
   await networkHelpers.time.increaseTo(Number(schedule.start) + Number(schedule.durationSeconds) / 2);

@@ -98,6 +98,7 @@ function readProtocolAgent(
       "parameters",
       "combine",
       "judgeWithWindow",
+      "judgeOverRun",
       "startStep",
       "everySteps",
       "stepFractions",
@@ -147,6 +148,12 @@ function readProtocolAgent(
       : typeof o.judgeWithWindow === "boolean"
         ? o.judgeWithWindow
         : r.fail(child(path, "judgeWithWindow"), "true or false", o.judgeWithWindow);
+  const judgeOverRun =
+    o.judgeOverRun === undefined
+      ? false
+      : typeof o.judgeOverRun === "boolean"
+        ? o.judgeOverRun
+        : r.fail(child(path, "judgeOverRun"), "true or false", o.judgeOverRun);
   const startStep =
     o.startStep === undefined
       ? 1
@@ -185,6 +192,7 @@ function readProtocolAgent(
     parameters === undefined ||
     combine === undefined ||
     judgeWithWindow === undefined ||
+    judgeOverRun === undefined ||
     startStep === undefined ||
     everySteps === undefined ||
     stepFractions === undefined ||
@@ -201,6 +209,7 @@ function readProtocolAgent(
     parameters,
     ...(combine ? { combine: true as const } : {}),
     ...(judgeWithWindow ? { judgeWithWindow: true as const } : {}),
+    ...(judgeOverRun ? { judgeOverRun: true as const } : {}),
     startStep,
     everySteps,
     stepFractions,

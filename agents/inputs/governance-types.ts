@@ -58,6 +58,13 @@ export interface ProtocolAgentConfig {
   combine?: true;
   /** Judge each candidate over its monitor window followed by the what-if's horizon (absent: the horizon alone). */
   judgeWithWindow?: true;
+  /**
+   * Judge each candidate over the whole run: the battle's steps so far, then a forecast to the run's
+   * last block on the fast model forked from the chain (evaluation/model-fork.ts), `evaluation.seeds`
+   * pairs of arms; `evaluation.blocks` then sizes only the chain what-if when its proposals open for
+   * voting, and `judgeWithWindow` is unused (absent: chain what-ifs of `evaluation.blocks`).
+   */
+  judgeOverRun?: true;
   /** First step it considers a proposal; then every `everySteps` while none of its proposals is open. */
   startStep: number;
   everySteps: number;

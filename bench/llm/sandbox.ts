@@ -6,6 +6,7 @@
 // on a shared machine wall time also counts other processes' work; the wall-clock rate is given beside
 // it. bench/sandbox.ts prints it; a combined LLM benchmark can call measureSandbox.
 
+import { GAS } from "../../test/behaviours/observation.ts";
 import { readFileSync } from "node:fs";
 
 import { Random } from "../../agents/core/random.ts";
@@ -60,24 +61,9 @@ function observationAt(step: number, gapBps: bigint, history: Observation["histo
       locked: 0n,
       pnlQuote: 0n,
     },
-    gas: {
-      priorityFeeWei: 10n ** 9n,
-      baseFeeWei: 0n,
-      ethPriceQuote: 3_000n * QUOTE,
-      limits: {
-        buyCurve: 200_000n,
-        buyCurveWithQuote: 250_000n,
-        sellCurve: 200_000n,
-        swap: 150_000n,
-        addLiquidity: 250_000n,
-        removeLiquidity: 200_000n,
-        releaseVested: 150_000n,
-        stake: 250_000n,
-        unstake: 200_000n,
-        claimRewards: 200_000n,
-      },
-    },
-  } as Observation;
+    // The behaviour tests' gas terms: the sandbox never reads them, but an observation has them.
+    gas: GAS,
+  };
 }
 
 /** `count` observations of a walk of the pool's gap to the curve (±2%, crossing the strategy's 1% now and then). */

@@ -6,11 +6,14 @@ pragma solidity 0.8.30;
 /// Amounts follow Uniswap V2's integer formulas exactly: first deposit mints sqrt(x·y) − 1000
 /// shares (1000 locked), later deposits min(dx·T/x, dy·T/y); withdrawals pay shares·balance/T;
 /// swaps pay out ⌊in·(1e4 − fee)·Rout / (Rin·1e4 + in·(1e4 − fee))⌋, which for fee = 30 bps is
-/// V2's ⌊in·997·Rout / (Rin·1000 + in·997)⌋. The fee is the parameter `pool.feeBps`.
+/// V2's ⌊in·997·Rout / (Rin·1000 + in·997)⌋; an exact-output swap takes
+/// ⌊Rin·out·1e4 / ((Rout − out)·(1e4 − fee))⌋ + 1 in, V2's getAmountIn, rounded up in the pool's
+/// favour. The fee is the parameter `pool.feeBps`.
 /// Invariant: reserves equal the pool's balances after every call; k never falls on a swap.
 interface IConstantProductPool {
     error InvalidToken(address token);
     error InsufficientOutput(uint256 amountOut, uint256 minAmountOut);
+    error ExcessiveInput(uint256 amountIn, uint256 maxAmountIn);
     error InsufficientLiquidity(uint256 reserveIn, uint256 reserveOut);
     error InsufficientLiquidityMinted(uint256 liquidity);
     error InsufficientLiquidityBurned(uint256 amountToken, uint256 amountQuote);
@@ -42,4 +45,9 @@ interface IConstantProductPool {
     function swapExactIn(address tokenIn, uint256 amountIn, uint256 minAmountOut, address to, uint256 deadline)
         external
         returns (uint256 amountOut);
+    /// @notice Sends exactly `amountOut` of `tokenOut` to `to` and pulls the other token from the
+    /// caller: getAmountIn's quote, at most `maxAmountIn`.
+    function swapExactOut(address tokenOut, uint256 amountOut, uint256 maxAmountIn, address to, uint256 deadline)
+        external
+        returns (uint256 amountIn);
 }

@@ -10,7 +10,7 @@ import {TestERC20} from "./TestERC20.sol";
 import {TestBase} from "./Vm.sol";
 
 /// @notice Invariant-test handler: each function is one agent action against the pool (a trader
-/// swapping either way, an LP adding or removing, governance retuning the fee), with bounded
+/// swapping either way, exact in or exact out, an LP adding or removing, governance retuning the fee), with bounded
 /// random amounts. After every action it checks the k properties against the state before it and
 /// keeps ghost totals that the invariants compare with the pool.
 contract PoolHandler is TestBase {
@@ -78,6 +78,26 @@ contract PoolHandler is TestBase {
         vm.prank(actor);
         pool.swapExactIn(address(quote), amountIn, 0, actor, block.timestamp);
         _afterAction(k0, t0, false, "swapQuoteForToken");
+    }
+
+    function buyTokenExactOut(uint256 actorSeed, uint256 amountOut) external {
+        address actor = _actor(actorSeed);
+        (uint256 reserveToken,) = pool.getReserves();
+        amountOut = bound(amountOut, 1, reserveToken / 10);
+        (uint256 k0, uint256 t0) = _state();
+        vm.prank(actor);
+        pool.swapExactOut(address(token), amountOut, type(uint256).max, actor, block.timestamp);
+        _afterAction(k0, t0, false, "buyTokenExactOut");
+    }
+
+    function buyQuoteExactOut(uint256 actorSeed, uint256 amountOut) external {
+        address actor = _actor(actorSeed);
+        (, uint256 reserveQuote) = pool.getReserves();
+        amountOut = bound(amountOut, 1, reserveQuote / 10);
+        (uint256 k0, uint256 t0) = _state();
+        vm.prank(actor);
+        pool.swapExactOut(address(quote), amountOut, type(uint256).max, actor, block.timestamp);
+        _afterAction(k0, t0, false, "buyQuoteExactOut");
     }
 
     function addLiquidity(uint256 actorSeed, uint256 amountToken, uint256 amountQuote) external {

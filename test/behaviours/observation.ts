@@ -61,6 +61,7 @@ export const GAS: GasTerms = {
     buyCurveWithQuote: 250_000n,
     sellCurve: 200_000n,
     swap: 150_000n,
+    swapExactOut: 150_000n,
     addLiquidity: 250_000n,
     removeLiquidity: 200_000n,
     releaseVested: 150_000n,

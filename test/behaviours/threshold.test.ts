@@ -2,6 +2,7 @@ import { expect } from "chai";
 
 import { BehaviourConfigError } from "../../agents/behaviours/config-checks.ts";
 import { createThreshold } from "../../agents/behaviours/threshold.ts";
+import { plusBps } from "../../agents/core/units.ts";
 import { poolAmountIn, poolAmountOut } from "../../agents/mechanisms/pool/quotes.ts";
 import type { Holdings, Intent } from "../../agents/mechanisms/vocabulary.ts";
 import type { PoolState } from "../../agents/mechanisms/pool/state.ts";
@@ -50,6 +51,19 @@ describe("threshold behaviour", function () {
       minOut: 990n * TOKEN,
     });
     expect(buy?.note).to.match(/buy level/);
+  });
+
+  it("with poolBuy: exactOut buys exactly its token amount on the pool with swapExactOut", async function () {
+    const behaviour = createThreshold(thresholdConfig({ poolBuy: "exactOut" }));
+    const atLevel = poolAt(1_100n * QUOTE);
+    const [buy] = await behaviour.step(observation({ pool: atLevel }), context());
+    const quoteIn = poolAmountIn(atLevel, "token", 1_000n * TOKEN)!;
+    expect(buy).to.deep.include({
+      kind: "swapExactOut",
+      buy: "token",
+      amountOut: 1_000n * TOKEN,
+      maxIn: plusBps(quoteIn, 100),
+    });
   });
 
   it("sells its token amount on the pool once the price is at or above the sell level", async function () {

@@ -112,6 +112,37 @@ describe("trade helpers", function () {
       expect(intent).to.deep.equal({ kind: "swap", sell: "quote", amountIn: 111_111_112n, minOut: 100n * TOKEN });
     });
 
+    it("with exactOut buys exactly the tokens with swapExactOut, maxIn the pool's quote plus the slippage", function () {
+      const obs = observation({ pool: poolState(1_000n * TOKEN, 1_000n * QUOTE, 0) });
+      const intent = buyIntent(obs, "pool", { tokens: 100n * TOKEN, exactOut: true }, 100);
+      // 111.111112 quote (x·y = k, rounded up by the pool's +1), + 1% rounded up.
+      expect(intent).to.deep.equal({
+        kind: "swapExactOut",
+        buy: "token",
+        amountOut: 100n * TOKEN,
+        maxIn: 112_222_224n,
+      });
+      // The next trade sees the pool and the holdings as this one leaves them: exactly 100 tokens more.
+      const next = afterTrade(obs, intent!);
+      expect(next.self.holdings.tokens - obs.self.holdings.tokens).to.equal(100n * TOKEN);
+      expect(obs.self.holdings.quote - next.self.holdings.quote).to.equal(111_111_112n);
+      expect(next.pool.reserveToken).to.equal(900n * TOKEN);
+      expect(next.pool.reserveQuote).to.equal(1_000n * QUOTE + 111_111_112n);
+      // Capped at the quote held, and skipped when the quote held cannot pay the quote.
+      const tight = observation({
+        pool: poolState(1_000n * TOKEN, 1_000n * QUOTE, 0),
+        self: { holdings: { tokens: 0n, quote: 111_500_000n, lp: 0n } },
+      });
+      expect(buyIntent(tight, "pool", { tokens: 100n * TOKEN, exactOut: true }, 100)).to.deep.include({
+        maxIn: 111_500_000n,
+      });
+      const poor = observation({
+        pool: poolState(1_000n * TOKEN, 1_000n * QUOTE, 0),
+        self: { holdings: { tokens: 0n, quote: 111_111_111n, lp: 0n } },
+      });
+      expect(buyIntent(poor, "pool", { tokens: 100n * TOKEN, exactOut: true }, 100)).to.equal(undefined);
+    });
+
     it("skips what the pool cannot pay, an empty pool, and what it cannot afford", function () {
       expect(buyIntent(observation(), "pool", { tokens: 100_000n * TOKEN }, 100)).to.equal(undefined);
       const empty = observation({ pool: poolState(0n, 0n) });

@@ -6,8 +6,9 @@
 // below half a grid step on every axis (every sample would snap to the mean's case); then, while the
 // budget lasts, it restarts from a random point with twice the population (IPOP-CMA-ES, Auger and
 // Hansen 2005), which keeps a search from settling on a local optimum. The search stops when the budget
-// of distinct evaluations is spent, when every case is evaluated, or after the last restart. Every draw
-// comes from a stream of the search's seed.
+// of distinct evaluations is spent, when every case is evaluated, after the last restart, or, with
+// `stall: K`, once K evaluations in a row have not improved its best by more than `tolerance` (checked
+// before each generation and descent step). Every draw comes from a stream of the search's seed.
 
 import { Random } from "../../core/random.ts";
 import type { Experiment, ExperimentCase, RunEngine } from "../experiment-types.ts";
@@ -49,6 +50,9 @@ export function cmaesSearch(
   let stoppedBecause = "not started";
   let best: { measured: Measured; index: number } | undefined;
   let bestSoFar = Number.NaN;
+  /** The evaluation (1-based count) that last improved the search's best by more than `tolerance`. */
+  let improvedAt = 0;
+  let improvedKey: [number, number] | undefined;
 
   /** Runs `fresh` on every seed, then reads their results; false when the runs were interrupted. */
   function* evaluate(
@@ -70,6 +74,10 @@ export function cmaesSearch(
       if (m.recorded < experiment.seeds.length) return false;
       evaluated.set(c.key, m);
       const key = rankKey(experiment, objective, m);
+      if (improvedKey === undefined || improves(key, improvedKey, settings.tolerance)) {
+        improvedKey = key;
+        improvedAt = evaluated.size;
+      }
       if (key[0] === 0) {
         bestSoFar = bestOf(experiment, objective, bestSoFar, m.means[objective]!);
         // Among equal values the first in grid order, as best.json's best case is chosen.
@@ -111,6 +119,12 @@ export function cmaesSearch(
     return fresh.length > room ? "spent" : "done";
   }
 
+  /** With `stall`, why the search stops now (its best stalled), or undefined. */
+  function stalled(): string | undefined {
+    if (settings.stall === undefined || evaluated.size - improvedAt < settings.stall) return undefined;
+    return `its best has not improved by more than ${settings.tolerance} over the last ${evaluated.size - improvedAt} evaluations (stall: ${settings.stall})`;
+  }
+
   function* phases(): Generator<SearchPhase, void, void> {
     const random = new Random(settings.seed).fork("search:cmaes");
     const steps = space.steps();
@@ -141,6 +155,11 @@ export function cmaesSearch(
           stoppedBecause = `every one of the grid's ${space.cases} cases is evaluated`;
           return;
         }
+        const stall = stalled();
+        if (stall !== undefined) {
+          stoppedBecause = stall;
+          return;
+        }
         generation += 1;
         const samples = es.ask();
         const cases = samples.map((x) => space.caseAt(x));
@@ -169,6 +188,11 @@ export function cmaesSearch(
       while (at !== undefined) {
         let next: Ranked | undefined;
         for (const distance of DESCENT_DISTANCES) {
+          const stall = stalled();
+          if (stall !== undefined) {
+            stoppedBecause = stall;
+            return;
+          }
           generation += 1;
           const around = space.neighbours(at.case, distance);
           const done = yield* batch(around, restart, generation, "descent");

@@ -15,7 +15,17 @@ import {
   type SearchSettings,
 } from "./search-types.ts";
 
-const CMAES_OPTIONS = ["objective", "budget", "population", "sigma", "patience", "restarts", "tolerance", "seed"];
+const CMAES_OPTIONS = [
+  "objective",
+  "budget",
+  "population",
+  "sigma",
+  "patience",
+  "restarts",
+  "tolerance",
+  "stall",
+  "seed",
+];
 const HALVING_OPTIONS = ["objective", "seeds", "eta", "cases", "tolerance", "seed"];
 
 /** CMA-ES's defaults (bench:search measured them on the classic grid: experiments/README.md). */
@@ -109,6 +119,15 @@ function settingsOf(
     const restarts = has("restarts")
       ? r.integer(o.restarts, "search.restarts", 0n, 100n, "restarts, from 0 to 100")
       : CMAES_DEFAULTS.restarts;
+    const stall = has("stall")
+      ? r.integer(
+          o.stall,
+          "search.stall",
+          1n,
+          BigInt(context.cases),
+          `evaluations without an improvement above tolerance that end the search, from 1 to the grid's ${context.cases} cases`,
+        )
+      : undefined;
     if (r.issues.length > before) return undefined;
     if (dimensions === 0)
       return r.failText(
@@ -126,6 +145,7 @@ function settingsOf(
       patience: patience!,
       restarts: restarts!,
       tolerance: tolerance!,
+      ...(stall === undefined ? {} : { stall: stall }),
       seed: seed!,
     } satisfies CmaesSettings;
   }

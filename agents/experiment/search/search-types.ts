@@ -21,6 +21,11 @@ export interface CmaesSettings {
   restarts: number;
   /** An objective difference at or below this is no improvement (and counts as equal to the grid's best). */
   tolerance: number;
+  /**
+   * The search stops once this many evaluations in a row have not improved its best by more than
+   * `tolerance` (undefined: it runs until the budget, the grid or its restarts end).
+   */
+  stall?: number;
   /** The search's own random stream (the runs keep their seeds). */
   seed: bigint;
 }

@@ -15,9 +15,10 @@ import type { World } from "../../engine/world.ts";
 import { type Evaluator, GovernanceBook } from "./book.ts";
 import type { GovernanceAddresses } from "../protocol/proposal.ts";
 import { evaluateProposal } from "../evaluation/evaluate.ts";
+import { RunForecast } from "../evaluation/model-fork.ts";
 import { governanceEvaluation } from "../evaluation/evaluation.ts";
 import { Guardian } from "./guardian.ts";
-import { ProtocolAgent } from "./protocol-agent.ts";
+import { type Forecaster, ProtocolAgent } from "./protocol-agent.ts";
 import { Script } from "./script.ts";
 import type { GovernanceTrail } from "./trail.ts";
 import { Voters } from "./voter-participant.ts";
@@ -99,6 +100,15 @@ export function installGovernance(
       start,
     );
   };
+  // Forecasts draw their seeds from a stream of their own, so the what-ifs' seeds stay as they were.
+  let forecasts = 0;
+  const forecaster: Forecaster = (applyAt, seeds, history) => {
+    const rng = root.fork(`governance/forecast/${++forecasts}`);
+    return new RunForecast(
+      { world, wallets: setup.wallets, scenario, stepZeroTimestamp: governanceSetup.lastTimestamp },
+      { applyAt, history, seeds: Array.from({ length: seeds }, () => rng.uniform(0n, 2n ** 63n)) },
+    );
+  };
   const proposalEvaluation = config.voters?.evaluation ?? config.protocolAgent?.evaluation ?? DEFAULT_EVALUATION;
   const book = new GovernanceBook(backend.chain.client, trail, addresses, timing, evaluator, proposalEvaluation);
   if (governanceSetup.bootstrap !== undefined) trail.add({ step: 0, kind: "bootstrap", ...governanceSetup.bootstrap });
@@ -114,6 +124,7 @@ export function installGovernance(
       config.protocolAgent,
       governanceSetup.protocolAgentAddress!,
       book,
+      forecaster,
       protocolDrafter,
     );
     world.addParticipant(protocolAgent);

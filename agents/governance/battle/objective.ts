@@ -20,7 +20,7 @@ export interface Judgement {
   summary: string;
 }
 
-export function judge(objective: Objective, evaluation: ProposalEvaluation): Judgement {
+export function judge(objective: Objective, evaluation: Pick<ProposalEvaluation, "metrics">): Judgement {
   const effect = evaluation.metrics[objective.metric];
   const d = effect.difference;
   const improvement: Interval =

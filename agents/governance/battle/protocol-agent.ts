@@ -30,9 +30,13 @@ import {
   unpauseProposal,
 } from "../protocol/proposal.ts";
 import { type WindowMetrics, windowMetrics } from "../evaluation/window-metrics.ts";
+import type { Forecast, RunForecast } from "../evaluation/model-fork.ts";
 import type { RailsFixes } from "../protocol/rails.ts";
 
 export const PROTOCOL_AGENT_ROLE = "protocol-agent";
+
+/** One decision's forecasts over the whole run (`judgeOverRun`): changes applied at `applyAt`, `seeds` pairs of arms after `history`, the battle's steps so far. */
+export type Forecaster = (applyAt: bigint, seeds: number, history: readonly StepRow[]) => RunForecast;
 
 /** How to fix what the rails refuse of the protocol agent: its votes are the treasury's. */
 const AGENT_FIXES: RailsFixes = {
@@ -52,7 +56,7 @@ type Purpose =
 interface Watch {
   proposal: TrackedProposal;
   before: WindowMetrics;
-  predicted: ProposalEvaluation;
+  predicted: Forecast;
 }
 
 export class ProtocolAgent implements Participant {
@@ -70,14 +74,22 @@ export class ProtocolAgent implements Participant {
   private purposes: Purpose[] = [];
   private readonly watches: Watch[] = [];
   /** The evaluation each of its parameter proposals was chosen on: the predicted effect. */
-  private readonly expectations = new Map<TrackedProposal, ProposalEvaluation>();
+  private readonly expectations = new Map<TrackedProposal, Forecast>();
+  private readonly forecast: Forecaster | undefined;
 
   /** `draft: llm`: the model that drafts its candidates instead of the grid of step fractions. */
   private readonly drafter: LlmClient | undefined;
 
-  constructor(config: ProtocolAgentConfig, address: Address, book: GovernanceBook, drafter?: LlmClient) {
+  constructor(
+    config: ProtocolAgentConfig,
+    address: Address,
+    book: GovernanceBook,
+    forecast?: Forecaster,
+    drafter?: LlmClient,
+  ) {
     this.drafter = drafter;
     this.id = config.id;
+    this.forecast = forecast;
     this.address = address;
     this.config = config;
     this.book = book;
@@ -178,6 +190,7 @@ export class ProtocolAgent implements Participant {
     const window = this.rows.slice(-this.config.windowSteps);
     const monitor = window.length >= 2 ? windowMetrics(window) : undefined;
     const executeAt = this.book.expectedExecution(turn);
+    const forecast = this.config.judgeOverRun === true ? this.forecaster(executeAt) : undefined;
     const parameters = await readParameters(turn.chain.client, this.book.addresses.store);
     const modelDraft: ModelDrafted | undefined =
       this.drafter === undefined
@@ -203,7 +216,7 @@ export class ProtocolAgent implements Participant {
     const scored: {
       candidate: Candidate;
       actions: ProposalActions;
-      evaluation?: ProposalEvaluation;
+      evaluation?: Forecast;
       judgement?: Judgement;
       error?: string;
     }[] = [];
@@ -215,8 +228,10 @@ export class ProtocolAgent implements Participant {
           (candidate.rationale === undefined ? "" : `\n\n${candidate.rationale}`),
       );
       try {
-        const evaluated = await this.book.evaluate(actions, executeAt, this.config.evaluation);
-        const evaluation = this.config.judgeWithWindow === true ? evaluationWithHistory(evaluated, window) : evaluated;
+        const evaluation =
+          forecast !== undefined
+            ? await forecast.of(candidate.changes)
+            : await this.evaluateOnChain(actions, executeAt, window);
         scored.push({ candidate, actions, evaluation, judgement: judge(this.config.objective, evaluation) });
       } catch (error) {
         scored.push({
@@ -293,6 +308,23 @@ export class ProtocolAgent implements Participant {
     return { actions: best.actions, proposal, note: reason };
   }
 
+  /** A chain what-if over `evaluation.blocks`, judged after the monitor window under `judgeWithWindow`. */
+  private async evaluateOnChain(
+    actions: ProposalActions,
+    executeAt: bigint,
+    window: readonly StepRow[],
+  ): Promise<ProposalEvaluation> {
+    const evaluated = await this.book.evaluate(actions, executeAt, this.config.evaluation);
+    return this.config.judgeWithWindow === true ? evaluationWithHistory(evaluated, window) : evaluated;
+  }
+
+  /** This decision's forecasts over the whole run (`judgeOverRun`): the steps so far, then the fast model to the run's end. */
+  private forecaster(executeAt: bigint): RunForecast {
+    if (this.forecast === undefined)
+      throw new Error(`${this.id} judges over the run but was given no forecaster (installGovernance gives one)`);
+    return this.forecast(executeAt, this.config.evaluation.seeds, this.rows);
+  }
+
   /** Registers the proposal if the rails let it be sent; else registers it refused, with why (undefined). */
   private async checkAndRegister(
     actions: ProposalActions,
@@ -366,6 +398,8 @@ export class ProtocolAgent implements Participant {
         after: measured,
         actualChange: measured[metric] - w.before[metric],
         predictedChange: w.predicted.metrics[metric].difference,
+        // Under judgeOverRun the prediction is the change's effect on the whole run, not on a window.
+        ...(this.config.judgeOverRun === true ? { predictedOver: "the whole run (judgeOverRun)" } : {}),
         note: "before: the window ending when it executed; after: the window starting then (other things moved too)",
       });
     }

@@ -117,6 +117,15 @@ export class PoolModel {
     return amountOut;
   }
 
+  /** swapExactOut: buys exactly `amountOut` of the token (`tokenOut`) or the quote for at most `maxAmountIn` of the other. */
+  swapExactOut(tokenOut: boolean, amountOut: bigint, maxAmountIn: bigint): bigint {
+    const amountIn = this.getAmountIn(amountOut, !tokenOut);
+    if (amountIn > maxAmountIn) throw new ModelRevert("ExcessiveInput", { amountIn, maxAmountIn });
+    if (tokenOut) this.syncReserves(this.reserveToken - amountOut, this.reserveQuote + amountIn);
+    else this.syncReserves(this.reserveToken + amountIn, this.reserveQuote - amountOut);
+    return amountIn;
+  }
+
   /* LIQUIDITY */
 
   /** addLiquidity: the largest deposit at the current ratio within the desired amounts, checked against the minimums. */
