@@ -53,13 +53,13 @@ const TOPICS = {
  * Gas on the fast model (mechanisms/model-gas.ts), medians of the ready-made scenarios' chain battles.
  * buyExactTokens: success 74,310 (225 txs); no revert in the battles: as buyExactQuote's slippage
  * revert (which also prices the buy first); a short quote balance reverts in the transfer, after the
- * checks: the revert + the 9,248 the sale's two reverts differ by. buyExactQuote: success 79,843
- * (960); SlippageExceeded 36,904 (1). sell: success 71,713 (869); SlippageExceeded 31,287 (1);
+ * checks: the revert + the 9,248 the sale's two reverts differ by. buyExactQuote: success 78,700
+ * (1,297; it pays the cost its inverse computed since dfba5f8, 79,843 before); SlippageExceeded 36,904 (1). sell: success 71,713 (869); SlippageExceeded 31,287 (1);
  * ERC20InsufficientBalance 40,535 (1).
  */
 const GAS: Record<MarketIntent["kind"], IntentGas> = {
   buyCurve: { success: 74_310n, reverted: 36_904n, insufficientBalance: 46_152n },
-  buyCurveWithQuote: { success: 79_843n, reverted: 36_904n, insufficientBalance: 46_152n },
+  buyCurveWithQuote: { success: 78_700n, reverted: 36_904n, insufficientBalance: 46_152n },
   sellCurve: { success: 71_713n, reverted: 31_287n, insufficientBalance: 40_535n },
 };
 
