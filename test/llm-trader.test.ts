@@ -14,7 +14,9 @@ import { marketOf, tokensFor } from "../agents/behaviours/curve-quotes.ts";
 import { minusBps } from "../agents/core/units.ts";
 import { parseScenario, ScenarioError } from "../agents/inputs/scenario.ts";
 import { usdOf } from "../agents/llm/budget.ts";
-import { cassetteKey } from "../agents/llm/cassette.ts";
+import { cassetteKey, requestJson, sha256 } from "../agents/llm/cassette.ts";
+import { stableValue } from "../agents/core/stable-json.ts";
+import { LlmRecorder } from "../agents/llm/recorder.ts";
 import type { LlmRequest } from "../agents/llm/client.ts";
 import type { LlmCallRecord } from "../agents/llm/recorder.ts";
 import { LlmRun } from "../agents/llm/run-llm.ts";
@@ -222,6 +224,45 @@ describe("llm trader", function () {
       expect(rows.map((r) => r.agent)).to.deep.equal(["a-1", "a-2", "a-3"]);
       expect(rows.map((r) => r.outcome.status)).to.deep.equal(["accepted", "accepted", "accepted"]);
       expect(rows[0]!.latencyMs).to.equal(40);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("keys the cassette and writes llm.jsonl in stable-json's canonical form", async () => {
+    const request = await requestOf(config());
+    const material = {
+      provider: "openai",
+      model: "m",
+      messages: request.messages,
+      schema: request.schema,
+      parameters: { temperature: 0, maxTokens: 300 },
+    };
+    expect(cassetteKey("openai", "m", request)).to.equal(sha256(JSON.stringify(stableValue(material))));
+    expect(requestJson(request)).to.equal(JSON.stringify(stableValue(request)));
+    const dir = mkdtempSync(join(tmpdir(), "arena-llm-recorder-"));
+    try {
+      const recorder = new LlmRecorder(dir);
+      const record: LlmCallRecord = {
+        agent: "a",
+        step: 3,
+        provider: "openai",
+        model: "m",
+        promptHash: "p",
+        key: "k",
+        request,
+        answer: {
+          json: { reasoning: "r", action: { kind: "hold" } },
+          text: "{}",
+          raw: { z: 1, a: [1.23456789012345] },
+        },
+        usage: { inputTokens: 10, outputTokens: 2, cachedTokens: 0 },
+        latencyMs: 12,
+        outcome: { status: "accepted", action: "hold" },
+      };
+      recorder.record(record);
+      recorder.close();
+      expect(readFileSync(join(dir, "llm.jsonl"), "utf8")).to.equal(`${JSON.stringify(stableValue(record))}\n`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

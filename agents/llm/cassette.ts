@@ -43,7 +43,41 @@ export function sha256(text: string): string {
 
 /** The cassette key: sha256 of the canonical JSON (stable-json.ts's form, compact) of (provider, model, messages, schema, parameters). */
 export function cassetteKey(provider: string, model: string, request: LlmRequest): string {
-  return sha256(JSON.stringify(stableValue(keyMaterial(provider, model, request))));
+  // JSON.stringify(stableValue(keyMaterial(...))), assembled: its keys in sorted order, the schema's text kept per schema.
+  const { temperature, seed, maxTokens } = request;
+  const parameters = JSON.stringify(stableValue({ temperature, seed, maxTokens }));
+  return sha256(
+    `{"messages":${messagesJson(request)},"model":${JSON.stringify(model)},"parameters":${parameters},"provider":${JSON.stringify(provider)},"schema":${schemaJson(request.schema)}}`,
+  );
+}
+
+/** Canonical JSON of each schema object, kept while the object lives (a trader sends the same schema every step). */
+const schemaTexts = new WeakMap<object, string>();
+
+export function schemaJson(schema: LlmRequest["schema"]): string {
+  let text = schemaTexts.get(schema);
+  if (text === undefined) schemaTexts.set(schema, (text = JSON.stringify(stableValue(schema))));
+  return text;
+}
+
+/** The messages' canonical JSON (each {content, role}). */
+export function messagesJson(request: LlmRequest): string {
+  return `[${request.messages.map((m) => `{"content":${JSON.stringify(m.content)},"role":${JSON.stringify(m.role)}}`).join(",")}]`;
+}
+
+/** The request's canonical JSON, JSON.stringify(stableValue(request)), assembled the same way. */
+export function requestJson(request: LlmRequest): string {
+  const { messages: _m, schema: _s, ...rest } = request;
+  const fields: [string, string][] = [
+    ["messages", messagesJson(request)],
+    ["schema", schemaJson(request.schema)],
+    ...Object.entries(stableValue(rest) as Record<string, unknown>).map(([k, v]): [string, string] => [
+      k,
+      JSON.stringify(v),
+    ]),
+  ];
+  fields.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return `{${fields.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(",")}}`;
 }
 
 /** A value as it comes back from a file written with stableJson (keys sorted, floats to 10 digits). */
