@@ -18,6 +18,7 @@ import type { Scenario } from "../agents/inputs/scenario-types.ts";
 import { CassetteMiss } from "../agents/llm/run-llm.ts";
 import type { LlmCallRecord } from "../agents/llm/recorder.ts";
 import type { LlmStatsFile } from "../agents/llm/stats.ts";
+import { renderReport } from "../agents/report/report.ts";
 import { runBattle } from "../agents/run/battle.ts";
 import { readSummary } from "../agents/run/summary-file.ts";
 import type { LlmTraderConfig } from "../agents/behaviours/llm-trader.ts";
@@ -104,6 +105,10 @@ describe("llm battles: record and replay", function () {
     );
     expect(value.llmUsd).to.be.greaterThan(0);
     expect(summary.leaderboard.find((e) => e.agent === "arb")!.llmCalls).to.equal(undefined);
+    // The report: the leaderboard's model columns and a table per agent from llm.json.
+    const html = await renderReport(replayed);
+    expect(html).to.contain('<th class="num">LLM tokens</th>').and.contain('<table id="llm-agents">');
+    expect(html).to.match(/<td>llm-value<\/td><td>openai scripted-trader<\/td><td class="num">12<\/td>/);
   });
 
   it("stops a replay that misses an answer, naming the agent, the step and the hash, keeping the blocks before", async () => {
