@@ -45,6 +45,7 @@ function config(overrides: Partial<LlmTraderConfig> = {}): LlmTraderConfig {
     maxSellTokens: 5_000n * TOKEN,
     goal: "make money",
     settings: { ...SETTINGS },
+    quoteTool: "off",
     ...overrides,
   };
 }

@@ -33,8 +33,19 @@ export function keyMaterial(provider: string, model: string, request: LlmRequest
     model,
     messages: request.messages,
     schema: request.schema,
-    parameters: { temperature: request.temperature, seed: request.seed, maxTokens: request.maxTokens },
+    parameters: {
+      temperature: request.temperature,
+      seed: request.seed,
+      maxTokens: request.maxTokens,
+      maxToolCalls: request.maxToolCalls,
+    },
+    tools: request.tools?.map(toolKey),
   };
+}
+
+/** What of a tool decides an answer: its name, description and schema (not its function). */
+function toolKey(tool: NonNullable<LlmRequest["tools"]>[number]): unknown {
+  return { name: tool.name, description: tool.description, jsonSchema: tool.jsonSchema };
 }
 
 export function sha256(text: string): string {
@@ -44,10 +55,12 @@ export function sha256(text: string): string {
 /** The cassette key: sha256 of the canonical JSON (stable-json.ts's form, compact) of (provider, model, messages, schema, parameters). */
 export function cassetteKey(provider: string, model: string, request: LlmRequest): string {
   // JSON.stringify(stableValue(keyMaterial(...))), assembled: its keys in sorted order, the schema's text kept per schema.
-  const { temperature, seed, maxTokens } = request;
-  const parameters = JSON.stringify(stableValue({ temperature, seed, maxTokens }));
+  const { temperature, seed, maxTokens, maxToolCalls } = request;
+  const parameters = JSON.stringify(stableValue({ temperature, seed, maxTokens, maxToolCalls }));
+  const tools =
+    request.tools === undefined ? "" : `,"tools":${JSON.stringify(stableValue(request.tools.map(toolKey)))}`;
   return sha256(
-    `{"messages":${messagesJson(request)},"model":${JSON.stringify(model)},"parameters":${parameters},"provider":${JSON.stringify(provider)},"schema":${schemaJson(request.schema)}}`,
+    `{"messages":${messagesJson(request)},"model":${JSON.stringify(model)},"parameters":${parameters},"provider":${JSON.stringify(provider)},"schema":${schemaJson(request.schema)}${tools}}`,
   );
 }
 
