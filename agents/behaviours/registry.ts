@@ -21,6 +21,7 @@ import { meanReversion } from "./mean-reversion.ts";
 import { momentum } from "./momentum.ts";
 import { noise } from "./noise.ts";
 import type { AnySpec, BaseConfig, ConfigOf } from "./spec.ts";
+import { strategy } from "../strategy/strategy-behaviour.ts";
 import { threshold } from "./threshold.ts";
 import { vestingBeneficiary } from "./vesting-beneficiary.ts";
 import { whale } from "./whale.ts";
@@ -37,6 +38,7 @@ export const BEHAVIOURS = [
   frontRunner,
   bandit,
   llmTrader,
+  strategy,
 ] as const;
 
 /** The parsed, validated config of any behaviour, in contract units. */

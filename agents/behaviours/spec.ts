@@ -146,6 +146,8 @@ export interface BehaviourContext {
   historyLength: number | undefined;
   /** The scenario's top-level `llm` section, as read (an llm behaviour's settings go over it). */
   llm?: LlmShared;
+  /** The scenario file's folder: what a behaviour's file paths are relative to (a saved strategy's). */
+  scenarioDir?: string;
 }
 
 /** One behaviour entry of a scenario file, after its table has been read: what a kind's `check` sees. */

@@ -83,6 +83,7 @@ export function readBehaviour(
       mode: reading.mode,
       historyLength: reading.historyLength,
       ...(reading.llm === undefined ? {} : { llm: reading.llm }),
+      ...(reading.scenarioDir === undefined ? {} : { scenarioDir: reading.scenarioDir }),
     },
     nested,
     readNested: (part, partPath) => readBehaviour(r, part, partPath, reading, true),

@@ -25,7 +25,7 @@
 
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { extname } from "node:path";
+import { dirname, extname } from "node:path";
 
 import { parseDocument } from "yaml";
 
@@ -198,6 +198,7 @@ export function parseScenario(input: unknown, source: string, registry = BEHAVIO
     historyLength: output?.historyLength,
     registry,
     ...(llm === undefined ? {} : { llm }),
+    scenarioDir: dirname(source),
   };
   const agents = has("agents")
     ? readAgents(r, top.agents, context, genesis === undefined ? undefined : { path: genesis, beneficiaries })

@@ -44,6 +44,7 @@ import { defaultRunFolder, RunFolder, RunFolderError } from "./run-folder.ts";
 import { stableJson } from "../core/stable-json.ts";
 import { type Summary, summarize, summaryJson } from "./summary.ts";
 import { agentRowsOf, finalsOf, scenarioMeta } from "./world-summary.ts";
+import type { LlmClient } from "../llm/client.ts";
 
 export interface BattleOptions {
   scenario: string | Scenario;
@@ -76,6 +77,8 @@ export interface BattleOptions {
   signal?: AbortSignal;
   /** Called once the run folder is checked, before the chain opens: where the run goes (the live view follows it). */
   onFolder?: (folder: { final: string; partial: string; blocks: number }) => void;
+  /** The model the protocol agent drafts its candidates with (`draft: llm`, agents/governance/battle/llm-draft.ts). */
+  protocolDrafter?: LlmClient;
   /** Language-model agents: `--llm` live, record or replay (the default), `--cassette`, and the model client. */
   llm?: LlmBattleOptions;
 }
@@ -187,7 +190,7 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
     let initialParameters: Map<string, StoredParameter> | undefined;
     if (scenario.governance !== undefined) {
       trail = new GovernanceTrail(folder.partial);
-      governance = installGovernance(world, backend, scenario, setup, governanceSetup, trail);
+      governance = installGovernance(world, backend, scenario, setup, governanceSetup, trail, options.protocolDrafter);
       initialParameters = await readParameters(chain.client, governance!.addresses.store);
     }
 

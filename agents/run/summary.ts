@@ -108,7 +108,7 @@ export interface Summary {
 export function summarize(input: SummaryInput): Summary {
   const { scenario, steps } = input;
   checkStepOrder(steps);
-  const sum = (name: keyof StepRow) => steps.reduce((total, row) => total + row[name], 0n);
+  const sum = (name: keyof StepRow) => steps.reduce((total, row) => total + (row[name] ?? 0n), 0n);
   const run: MeasuredRun = { steps, blockSeconds: scenario.blockSeconds, agents: input.agents };
   const metric = (name: MetricName) => measure(run, name);
   const returns = (column: "curvePriceWad" | "poolPriceWad") => logReturns(steps.map((row) => row[column])).length;

@@ -98,6 +98,15 @@ const CONFIGS: Exclude<BehaviourConfig, { kind: "bandit" | "llm" }>[] = [
     maxTradeQuote: 100n * QUOTE,
     bidIncrementWei: 1n,
   },
+  {
+    ...common,
+    kind: "strategy",
+    label: "s",
+    file: "s.js",
+    code: "function step() { return []; }",
+    memoryMiB: 32,
+    workPerStep: 200,
+  },
 ];
 
 describe("the behaviour registry", () => {
@@ -233,7 +242,7 @@ describe("a behaviour added to the registry", () => {
       'agents[0].behaviours[0].kind: expected one of "threshold", ',
     );
     expect(messageOf(scenario([{ venue: "pool" }]))).to.contain(
-      "expected the behaviour's kind, one of threshold, noise, momentum, meanReversion, whale, liquidityProvider, arbitrageur, vestingBeneficiary, frontRunner, bandit, llm, dca,",
+      "expected the behaviour's kind, one of threshold, noise, momentum, meanReversion, whale, liquidityProvider, arbitrageur, vestingBeneficiary, frontRunner, bandit, llm, strategy, dca,",
     );
   });
 
