@@ -73,9 +73,17 @@ export function schemaJson(schema: LlmRequest["schema"]): string {
   return text;
 }
 
+/** Canonical JSON of each messages list, kept while the list lives (the key, the record and the prompt hash all need it). */
+const messageTexts = new WeakMap<object, string>();
+
 /** The messages' canonical JSON (each {content, role}). */
 export function messagesJson(request: LlmRequest): string {
-  return `[${request.messages.map((m) => `{"content":${JSON.stringify(m.content)},"role":${JSON.stringify(m.role)}}`).join(",")}]`;
+  let text = messageTexts.get(request.messages);
+  if (text === undefined) {
+    text = `[${request.messages.map((m) => `{"content":${JSON.stringify(m.content)},"role":${JSON.stringify(m.role)}}`).join(",")}]`;
+    messageTexts.set(request.messages, text);
+  }
+  return text;
 }
 
 /** The request's canonical JSON, JSON.stringify(stableValue(request)), assembled the same way. */
