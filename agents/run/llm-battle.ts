@@ -11,7 +11,7 @@ import { withPhase } from "../behaviours/phase.ts";
 import { type BehaviourConfig, createBehaviour } from "../behaviours/registry.ts";
 import type { AgentWallet, Scenario } from "../inputs/scenario-types.ts";
 import type { LlmClient, LlmMode, LlmSettings } from "../llm/client.ts";
-import { createLlmClient, type RemoteLlmSettings } from "../llm/create-client.ts";
+import { createLlmClient } from "../llm/create-client.ts";
 import type { LlmAgentStats } from "../llm/stats.ts";
 import { type LlmBudgetExhausted, LlmRun } from "../llm/run-llm.ts";
 import type { LeaderboardEntry } from "../core/records.ts";
@@ -54,8 +54,10 @@ export function openLlmRun(
     cassette: cassetteFolderOf(scenario, options.cassette),
     folder,
     // The providers' client (agents/llm/create-client.ts), its key from the environment, unless a test gives its own.
+    // A local model's modelPath is relative to the scenario file.
     clientFor:
-      options.clientFor ?? ((settings) => createLlmClient(settings as RemoteLlmSettings, { env: process.env })),
+      options.clientFor ??
+      ((settings) => createLlmClient(settings, { env: process.env, baseDir: dirname(scenario.source) })),
     ...(scenario.llm?.budget === undefined ? {} : { budget: scenario.llm.budget }),
     onBudgetExhausted,
   });
