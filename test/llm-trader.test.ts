@@ -200,6 +200,12 @@ describe("llm trader", function () {
       ScenarioError,
       "agents[0].behaviours[0].llm.provider",
     );
+    // What-ifs would run the llm agent with no model to ask.
+    const governed = { ...doc({ provider: "openai", model: "m" }), governance: { voters: { agents: ["a"] } } };
+    expect(() => parseScenario(governed, "s.yaml")).to.throw(
+      ScenarioError,
+      "governance: expected no protocolAgent or voters with llm agents",
+    );
   });
 
   it("runs calls started together concurrently, and records them in the order they were started", async () => {
