@@ -31,6 +31,8 @@ const RUN_OUTPUTS = [
   "gas.json",
   "governance.json",
   "governance.jsonl",
+  "llm.jsonl",
+  "llm.json",
 ];
 
 const sha = (bytes: string | Buffer) => createHash("sha256").update(bytes).digest("hex").slice(0, 16);

@@ -81,7 +81,13 @@ export default async function battleTask(args: BattleTaskArguments, hre: Hardhat
       `\n${summary.scenario.name} · seed ${summary.scenario.seed} · ${summary.completion.stepsRecorded} blocks · ${result.txPerSecond.toFixed(0)} agent tx/s`,
     );
     console.log(`\n${formatLeaderboard(summary.leaderboard, 10)}`);
-    if (summary.llm?.budgetStop) console.log(`\nStopped by the LLM budget: ${summary.llm.budgetStop}`);
+    if (summary.llm !== undefined) {
+      const { calls, accepted, rejected, failed, overBudget, inputTokens, outputTokens, usd } = summary.llm;
+      console.log(
+        `\nLanguage models: ${calls} calls, ${accepted} accepted, ${rejected} rejected, ${failed} failed, ${overBudget} over budget; ${(inputTokens + outputTokens).toLocaleString("en-US")} tokens, $${usd.toFixed(4)} (llm.jsonl has every call)`,
+      );
+      if (summary.llm.budgetStop !== null) console.log(`Stopped by ${summary.llm.budgetStop}`);
+    }
     if (result.governance !== undefined) console.log(`\n${formatGovernanceTable(result.governance)}`);
     console.log(`\n${formatGasTable(gas, { by: "function", limit: 12 })}`);
     for (const problem of result.reconcileProblems) console.warn(`warning: ledger and chain disagree: ${problem}`);

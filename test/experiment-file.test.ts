@@ -151,6 +151,19 @@ describe("experiment file", function () {
     expect(text).to.include('grid["pool.feeBps"].step: expected a step greater than 0');
   });
 
+  it("refuses a scenario with language-model agents, which run in battles only", async () => {
+    const text = (
+      await problems({
+        ...base,
+        scenario: "scenarios/llm-traders.yaml",
+        objectives: [{ metric: "minSolvencyRatio", goal: "maximise" }],
+      })
+    ).join("\n");
+    expect(text).to.include(
+      'scenario: expected a scenario without llm agents (language-model agents run in battles only, replayed from their cassette), got "scenarios/llm-traders.yaml", whose agent llm-value is one',
+    );
+  });
+
   it("reads YAML files and names a missing file", async () => {
     const dir = mkdtempSync(join(tmpdir(), "arena-experiment-file-"));
     try {

@@ -18,6 +18,7 @@ import type { Scenario } from "../agents/inputs/scenario-types.ts";
 import { CassetteMiss } from "../agents/llm/cassette.ts";
 import type { LlmCallRecord } from "../agents/llm/recorder.ts";
 import type { LlmStatsFile } from "../agents/llm/stats.ts";
+import { renderReport } from "../agents/report/report.ts";
 import { runBattle } from "../agents/run/battle.ts";
 import { readSummary } from "../agents/run/summary-file.ts";
 import type { LlmTraderConfig } from "../agents/behaviours/llm-trader.ts";
@@ -104,6 +105,10 @@ describe("llm battles: record and replay", function () {
     );
     expect(value.llmUsd).to.be.greaterThan(0);
     expect(summary.leaderboard.find((e) => e.agent === "arb")!.llmCalls).to.equal(undefined);
+    // The report: the leaderboard's model columns and a table per agent from llm.json.
+    const html = await renderReport(replayed);
+    expect(html).to.contain('<th class="num">LLM tokens</th>').and.contain('<table id="llm-agents">');
+    expect(html).to.match(/<td>llm-value<\/td><td>openai scripted-trader<\/td><td class="num">12<\/td>/);
   });
 
   it("stops a replay that misses an answer, naming the agent, the step and the hash, keeping the blocks before", async () => {
@@ -215,6 +220,70 @@ describe("llm battles: record and replay", function () {
       expect(readFileSync(join(replayed, file), "utf8"), file).to.equal(readFileSync(join(recorded, file), "utf8"));
     }
     expect(calls(replayed).every((r) => r.model === "sdk-model" && r.answer !== undefined)).to.equal(true);
+  });
+
+  it("lets the model call the quote tool before deciding, and replays the conversation's answer without it", async () => {
+    const server = await startLlmServer({
+      answer: (request) => {
+        const messages = request.body.messages as { role: string; content: string }[];
+        return messages.at(-1)!.role === "tool"
+          ? { json: traderAnswer({ messages } as unknown as LlmRequest) }
+          : { tool: { name: "quote", input: { kind: "buyPool", amount: "10" } } };
+      },
+    });
+    const cassette = join(root, "tool-cassette");
+    const withTool: Scenario = {
+      ...scenario,
+      blocks: 3,
+      agents: scenario.agents.map((agent) => ({
+        ...agent,
+        behaviours: agent.behaviours.map((b) =>
+          b.kind === "llm"
+            ? {
+                ...b,
+                quoteTool: "on" as const,
+                settings: { ...(b as LlmTraderConfig).settings, baseUrl: server.openAiBaseUrl },
+              }
+            : b,
+        ),
+      })),
+    };
+    const recorded = join(root, "tool-recorded");
+    try {
+      await runBattle(hre, {
+        scenario: withTool,
+        out: recorded,
+        quiet: true,
+        noReport: true,
+        llm: { mode: "record", cassette },
+      });
+      // Each decision is two requests: the tool call, then the answer after the tool's result.
+      expect(server.requests).to.have.length(12);
+      const offered = server.requests[0]!.body.tools as { function: { name: string } }[];
+      expect(offered.map((t) => t.function.name)).to.deep.equal(["quote"]);
+      const result = server.requests
+        .map((r) => (r.body.messages as { role: string; content: string }[]).at(-1)!)
+        .find((m) => m.role === "tool")!;
+      expect(result.role).to.equal("tool");
+      expect(JSON.parse(result.content)).to.have.keys("kind", "quoteIn", "tokensOut");
+    } finally {
+      await server.close();
+    }
+    const rows = calls(recorded);
+    expect((rows[0]!.answer!.raw as { toolCalls: unknown[] }).toolCalls).to.have.length(1);
+    // The tool is part of the key: these requests are not the tool-less ones.
+    expect(rows.every((r) => (r.request as { tools?: unknown[] }).tools?.length === 1)).to.equal(true);
+    const replayed = join(root, "tool-replayed");
+    await runBattle(hre, {
+      scenario: withTool,
+      out: replayed,
+      quiet: true,
+      noReport: true,
+      llm: { mode: "replay", cassette },
+    });
+    for (const file of FILES) {
+      expect(readFileSync(join(replayed, file), "utf8"), file).to.equal(readFileSync(join(recorded, file), "utf8"));
+    }
   });
 
   it("replays the ready-made scenario from its committed cassette, which a fresh recording equals", async () => {

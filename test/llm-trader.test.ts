@@ -3,7 +3,7 @@
 // skipped step with its reason), the scenario's `llm` settings are read and merged with every mistake
 // named, and calls started together overlap while being recorded in the order they were started.
 
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -13,8 +13,10 @@ import { createLlmTrader, kindsOf, type LlmTraderConfig, validateAnswer } from "
 import { marketOf, tokensFor } from "../agents/behaviours/curve-quotes.ts";
 import { minusBps } from "../agents/core/units.ts";
 import { parseScenario, ScenarioError } from "../agents/inputs/scenario.ts";
-import { usdOf } from "../agents/llm/budget.ts";
-import { cassetteKey } from "../agents/llm/cassette.ts";
+import { LlmBudget, usdOf } from "../agents/llm/budget.ts";
+import { cassetteKey, requestJson, sha256 } from "../agents/llm/cassette.ts";
+import { stableValue } from "../agents/core/stable-json.ts";
+import { LlmRecorder } from "../agents/llm/recorder.ts";
 import type { LlmRequest } from "../agents/llm/client.ts";
 import type { LlmCallRecord } from "../agents/llm/recorder.ts";
 import { LlmRun } from "../agents/llm/run-llm.ts";
@@ -43,6 +45,7 @@ function config(overrides: Partial<LlmTraderConfig> = {}): LlmTraderConfig {
     maxSellTokens: 5_000n * TOKEN,
     goal: "make money",
     settings: { ...SETTINGS },
+    quoteTool: "off",
     ...overrides,
   };
 }
@@ -197,6 +200,12 @@ describe("llm trader", function () {
       ScenarioError,
       "agents[0].behaviours[0].llm.provider",
     );
+    // What-ifs would run the llm agent with no model to ask.
+    const governed = { ...doc({ provider: "openai", model: "m" }), governance: { voters: { agents: ["a"] } } };
+    expect(() => parseScenario(governed, "s.yaml")).to.throw(
+      ScenarioError,
+      "governance: expected no protocolAgent or voters with llm agents",
+    );
   });
 
   it("runs calls started together concurrently, and records them in the order they were started", async () => {
@@ -225,6 +234,103 @@ describe("llm trader", function () {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("keys the cassette and writes llm.jsonl in stable-json's canonical form", async () => {
+    const request = await requestOf(config());
+    const material = {
+      provider: "openai",
+      model: "m",
+      messages: request.messages,
+      schema: request.schema,
+      parameters: { temperature: 0, maxTokens: 300 },
+    };
+    expect(cassetteKey("openai", "m", request)).to.equal(sha256(JSON.stringify(stableValue(material))));
+    expect(requestJson(request)).to.equal(JSON.stringify(stableValue(request)));
+    const dir = mkdtempSync(join(tmpdir(), "arena-llm-recorder-"));
+    try {
+      const recorder = new LlmRecorder(dir);
+      const record: LlmCallRecord = {
+        agent: "a",
+        step: 3,
+        provider: "openai",
+        model: "m",
+        promptHash: "p",
+        key: "k",
+        request,
+        answer: {
+          json: { reasoning: "r", action: { kind: "hold" } },
+          text: "{}",
+          raw: { z: 1, a: [1.23456789012345] },
+        },
+        usage: { inputTokens: 10, outputTokens: 2, cachedTokens: 0 },
+        latencyMs: 12,
+        outcome: { status: "accepted", action: "hold" },
+      };
+      recorder.record(record);
+      recorder.close();
+      expect(readFileSync(join(dir, "llm.jsonl"), "utf8")).to.equal(`${JSON.stringify(stableValue(record))}\n`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("records a call that got no answer as failed and skips the step; live mode keeps no cassette", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "arena-llm-failed-"));
+    try {
+      const client = new ScriptedLlm("m", { answer: () => ({ reasoning: "wait", action: { kind: "hold" } }) });
+      const failing = {
+        provider: "openai",
+        model: "m",
+        complete: async (request: LlmRequest) => {
+          if (request.messages[0]!.content.startsWith("You are a-2")) throw new Error("connection reset by peer");
+          return client.complete(request);
+        },
+      };
+      const run = new LlmRun({ mode: "live", cassette: join(dir, "c"), folder: dir, clientFor: () => failing });
+      const c = config();
+      const intents = await Promise.all(
+        ["a-1", "a-2"].map((id) =>
+          createLlmTrader(c, run).step(observation({ self: { ...HOLDINGS, id } }), context(1n)),
+        ),
+      );
+      run.close();
+      expect(intents).to.deep.equal([[], []]);
+      const rows = readFileSync(join(dir, "llm.jsonl"), "utf8")
+        .trimEnd()
+        .split("\n")
+        .map((l) => JSON.parse(l) as LlmCallRecord);
+      expect(rows.map((r) => [r.agent, r.outcome.status, r.outcome.reason])).to.deep.equal([
+        ["a-1", "accepted", undefined],
+        ["a-2", "failed", "connection reset by peer"],
+      ]);
+      expect(rows[1]!.answer).to.equal(undefined);
+      expect(run.stats.file().agents["a-2"]).to.deep.include({ calls: 1, failed: 1, accepted: 0 });
+      expect(existsSync(join(dir, "c"))).to.equal(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("stops at the first call past an agent's own budget, in tokens or in dollars", () => {
+    const usage = { inputTokens: 600, outputTokens: 100, cachedTokens: 0 };
+    const perAgent = { ...SETTINGS, budget: { perAgentTokens: 1_500 } };
+    const budget = new LlmBudget({ tokens: 10_000 });
+    expect(budget.charge("a", usage, perAgent)).to.equal(undefined);
+    expect(budget.charge("b", usage, perAgent)).to.equal(undefined);
+    expect(budget.charge("a", usage, perAgent)).to.equal(undefined);
+    expect(budget.charge("a", usage, perAgent)).to.equal(
+      "a's LLM budget of 1500 tokens: its call of 700 tokens brings it to 2100",
+    );
+    const priced = { ...SETTINGS, pricing: { inputPerMTok: 1000, outputPerMTok: 1000 }, budget: { perAgentUsd: 1 } };
+    const money = new LlmBudget({ usd: 5 });
+    expect(money.charge("a", usage, priced)).to.equal(undefined); // $0.70
+    expect(money.charge("a", usage, priced)).to.equal(
+      "a's LLM budget of $1.000000: its call of $0.700000 brings it to $1.400000",
+    );
+    expect(new LlmBudget({ usd: 1 }).charge("z", { ...usage, inputTokens: 1_000 }, priced)).to.contain(
+      "the run's LLM budget of $1.000000",
+    );
   });
 
   it("prices usage in dollars, cached input at its own price", () => {

@@ -12,7 +12,7 @@ import { ArenaError } from "../core/errors.ts";
 import { formatDecimal, parseDecimal, QUOTE_DECIMALS, TOKEN_DECIMALS } from "../core/units.ts";
 import { type LlmShared, readTraderLlm } from "../inputs/llm-reader.ts";
 import { UNITS } from "../inputs/scenario-reader.ts";
-import type { LlmSettings } from "../llm/client.ts";
+import type { LlmSettings, LlmTool } from "../llm/client.ts";
 import type { LlmHost, Validation } from "../llm/host.ts";
 import { type PromptInput, type QuotedTrade, traderMessages } from "../llm/prompt.ts";
 import { type Action, type ActionKind, decisionJsonSchema, parseDecision } from "../llm/schemas.ts";
@@ -35,6 +35,8 @@ export interface LlmTraderConfig extends CommonConfig {
   goal: string;
   /** The scenario's `llm` merged with the behaviour's own, field by field (the behaviour's winning). */
   settings: LlmSettings;
+  /** `on`: the model may call a `quote` tool (any size, exact, at the step's state) before it decides. */
+  quoteTool: "on" | "off";
 }
 
 export const DEFAULT_GOAL = "grow the value of your holdings in quote, net of gas, by the end of the run";
@@ -59,6 +61,14 @@ export const llmTrader: BehaviourSpec<LlmTraderConfig> = {
       optional: true,
       shownDefault: `"${DEFAULT_GOAL}"`,
       meaning: "what it tries to do, in its prompt (free text, up to 500 characters)",
+    },
+    {
+      name: "quoteTool",
+      type: "enum",
+      values: ["off", "on"],
+      default: "off",
+      meaning:
+        "`on`: the model may call a `quote` tool (an exact quote of any trade it may make, at the step's state) before it decides",
     },
     {
       name: "llm",
@@ -108,6 +118,7 @@ export function createLlmTrader(config: LlmTraderConfig, host: LlmHost): Behavio
           request: {
             messages: traderMessages(input),
             schema,
+            ...(config.quoteTool === "on" ? { tools: [quoteTool(kinds, obs)] } : {}),
             temperature,
             ...(seed === undefined ? {} : { seed }),
             maxTokens,
@@ -115,6 +126,43 @@ export function createLlmTrader(config: LlmTraderConfig, host: LlmHost): Behavio
         },
         (json) => validateAnswer(config, kinds, obs, json),
       );
+    },
+  };
+}
+
+/** A quote is asked for with an amount that is not one: the model gets this back and may ask again. */
+export class QuoteToolInputError extends ArenaError {}
+
+/** The `quote` tool at `obs`: the exact outcome of one trade the trader may make (the same quotes as its prompt's, any size). */
+export function quoteTool(kinds: readonly ActionKind[], obs: Observation): LlmTool {
+  const tradeKinds = kinds.filter((k): k is Exclude<ActionKind, "hold"> => k !== "hold");
+  return {
+    name: "quote",
+    description: "the exact outcome of one trade at this step's state, before anyone else trades in the block",
+    jsonSchema: {
+      type: "object",
+      properties: {
+        kind: { type: "string", enum: tradeKinds },
+        amount: { type: "string", description: "quote to spend (buys) or tokens to sell (sells), a decimal string" },
+      },
+      required: ["kind", "amount"],
+      additionalProperties: false,
+    },
+    run(input) {
+      const { kind, amount } = (input ?? {}) as { kind?: unknown; amount?: unknown };
+      if (typeof kind !== "string" || !(tradeKinds as string[]).includes(kind))
+        throw new QuoteToolInputError(`kind must be one of ${tradeKinds.join(", ")}`);
+      const buy = kind === "buyCurve" || kind === "buyPool";
+      const decimals = buy ? QUOTE_DECIMALS : TOKEN_DECIMALS;
+      const size = typeof amount === "string" ? parseDecimal(amount, decimals) : "not a decimal string";
+      if (typeof size === "string" || size === 0n)
+        throw new QuoteToolInputError(`amount must be a decimal string above 0 with at most ${decimals} decimals`);
+      if (kind.endsWith("Curve") && obs.curve.paused) return { kind, amount, refused: "the curve is paused" };
+      const out = quoted(kind as Exclude<ActionKind, "hold">, size, obs, marketOf(obs.curve));
+      if (out === undefined) return { kind, amount, refused: "the contract would refuse this trade" };
+      return buy
+        ? { kind, quoteIn: amount, tokensOut: formatDecimal(out, TOKEN_DECIMALS) }
+        : { kind, tokensIn: amount, quoteOut: formatDecimal(out, QUOTE_DECIMALS) };
     },
   };
 }

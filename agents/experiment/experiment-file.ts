@@ -177,6 +177,15 @@ async function readBaseScenario(r: ScenarioReader, value: unknown): Promise<Base
   try {
     const document = await readScenarioDocument(path);
     const scenario = parseScenario(document, path);
+    // Language-model agents run in battles only: an experiment's runs have no model and no cassette of theirs.
+    const llm = scenario.agents.find((a) => a.behaviours.some((b) => b.kind === "llm"));
+    if (llm !== undefined)
+      return r.failText(
+        "scenario",
+        "a scenario without llm agents (language-model agents run in battles only, replayed from their cassette)",
+        `${JSON.stringify(path)}, whose agent ${llm.id} is one`,
+        "give the experiment a scenario with rule-based agents in their place",
+      );
     const genesisBytes = readFileSync(scenario.genesis);
     const genesisDocument = JSON.parse(genesisBytes.toString("utf8"));
     const storeKeys = parseGenesis(genesisDocument, scenario.genesis).parameters.map((p) => p.key);

@@ -8,6 +8,7 @@
 //   model              the model's name (or the file's, for local)
 //   baseUrl            http(s) URL of an OpenAI-compatible server
 //   apiKeyEnv          the environment variable holding the key (OPENAI_API_KEY / ANTHROPIC_API_KEY)
+//   structuredOutput   openai only: "json_schema" (default) or "tool", for servers without JSON-schema output
 //   modelPath          local only: the GGUF file, relative to the scenario file
 //   temperature        0 … 2 (default 0); seed: 0 … 2³¹−1; maxTokens: 1 … 100,000 (default 512)
 //   timeoutMs          per attempt, 1 … 600,000 (default 60,000); retries: 0 … 10 (default 2)
@@ -30,6 +31,7 @@ const SETTINGS_FIELDS = [
   "model",
   "baseUrl",
   "apiKeyEnv",
+  "structuredOutput",
   "modelPath",
   "temperature",
   "seed",
@@ -123,6 +125,8 @@ function readSettings(r: ScenarioReader, o: Record<string, unknown>, path: strin
       );
     else set("apiKeyEnv", name);
   }
+  if (o.structuredOutput !== undefined)
+    set("structuredOutput", r.oneOf(o.structuredOutput, at("structuredOutput"), ["json_schema", "tool"] as const));
   if (o.modelPath !== undefined) set("modelPath", r.string(o.modelPath, at("modelPath"), "the path of a GGUF file"));
   if (o.temperature !== undefined)
     set("temperature", r.number(o.temperature, at("temperature"), 0, 2, "a temperature from 0 to 2 (like 0)"));

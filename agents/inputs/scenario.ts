@@ -213,6 +213,16 @@ export function parseScenario(input: unknown, source: string, registry = BEHAVIO
       })
     : undefined;
 
+  // What-ifs (the protocol agent's, the voters') run the agents again on snapshots, with no model to ask.
+  const llmAgent = agents?.find((a) => a.behaviours.some((b) => b.kind === "llm"));
+  const whatIfs = top.governance as { protocolAgent?: unknown; voters?: unknown } | undefined;
+  if (llmAgent !== undefined && (whatIfs?.protocolAgent !== undefined || whatIfs?.voters !== undefined))
+    r.failText(
+      "governance",
+      "no protocolAgent or voters with llm agents: their what-ifs run every agent again on snapshots of the chain, where no model answers",
+      `a protocolAgent or voters, and the llm agent ${llmAgent.id}`,
+      "drop the llm agents, or keep only the guardian and the script",
+    );
   if (r.issues.length > 0) throw new ScenarioError(source, r.issues);
   return {
     source,

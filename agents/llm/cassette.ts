@@ -33,8 +33,19 @@ export function keyMaterial(provider: string, model: string, request: LlmRequest
     model,
     messages: request.messages,
     schema: request.schema,
-    parameters: { temperature: request.temperature, seed: request.seed, maxTokens: request.maxTokens },
+    parameters: {
+      temperature: request.temperature,
+      seed: request.seed,
+      maxTokens: request.maxTokens,
+      maxToolCalls: request.maxToolCalls,
+    },
+    tools: request.tools?.map(toolKey),
   };
+}
+
+/** What of a tool decides an answer: its name, description and schema (not its function). */
+function toolKey(tool: NonNullable<LlmRequest["tools"]>[number]): unknown {
+  return { name: tool.name, description: tool.description, jsonSchema: tool.jsonSchema };
 }
 
 export function sha256(text: string): string {
@@ -43,7 +54,51 @@ export function sha256(text: string): string {
 
 /** The cassette key: sha256 of the canonical JSON (stable-json.ts's form, compact) of (provider, model, messages, schema, parameters). */
 export function cassetteKey(provider: string, model: string, request: LlmRequest): string {
-  return sha256(JSON.stringify(stableValue(keyMaterial(provider, model, request))));
+  // JSON.stringify(stableValue(keyMaterial(...))), assembled: its keys in sorted order, the schema's text kept per schema.
+  const { temperature, seed, maxTokens, maxToolCalls } = request;
+  const parameters = JSON.stringify(stableValue({ temperature, seed, maxTokens, maxToolCalls }));
+  const tools =
+    request.tools === undefined ? "" : `,"tools":${JSON.stringify(stableValue(request.tools.map(toolKey)))}`;
+  return sha256(
+    `{"messages":${messagesJson(request)},"model":${JSON.stringify(model)},"parameters":${parameters},"provider":${JSON.stringify(provider)},"schema":${schemaJson(request.schema)}${tools}}`,
+  );
+}
+
+/** Canonical JSON of each schema object, kept while the object lives (a trader sends the same schema every step). */
+const schemaTexts = new WeakMap<object, string>();
+
+export function schemaJson(schema: LlmRequest["schema"]): string {
+  let text = schemaTexts.get(schema);
+  if (text === undefined) schemaTexts.set(schema, (text = JSON.stringify(stableValue(schema))));
+  return text;
+}
+
+/** Canonical JSON of each messages list, kept while the list lives (the key, the record and the prompt hash all need it). */
+const messageTexts = new WeakMap<object, string>();
+
+/** The messages' canonical JSON (each {content, role}). */
+export function messagesJson(request: LlmRequest): string {
+  let text = messageTexts.get(request.messages);
+  if (text === undefined) {
+    text = `[${request.messages.map((m) => `{"content":${JSON.stringify(m.content)},"role":${JSON.stringify(m.role)}}`).join(",")}]`;
+    messageTexts.set(request.messages, text);
+  }
+  return text;
+}
+
+/** The request's canonical JSON, JSON.stringify(stableValue(request)), assembled the same way. */
+export function requestJson(request: LlmRequest): string {
+  const { messages: _m, schema: _s, ...rest } = request;
+  const fields: [string, string][] = [
+    ["messages", messagesJson(request)],
+    ["schema", schemaJson(request.schema)],
+    ...Object.entries(stableValue(rest) as Record<string, unknown>).map(([k, v]): [string, string] => [
+      k,
+      JSON.stringify(v),
+    ]),
+  ];
+  fields.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return `{${fields.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(",")}}`;
 }
 
 /** A value as it comes back from a file written with stableJson (keys sorted, floats to 10 digits). */

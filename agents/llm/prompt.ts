@@ -127,10 +127,36 @@ function quoteLine(q: QuotedTrade): string {
   return `- ${q.kind} ${given} → ${got}`;
 }
 
+/** System messages by everything they say: the same for a trader step after step until the curve or gas changes. */
+const systems = new Map<string, string>();
+
+function cachedSystemMessage(input: PromptInput): string {
+  const { obs } = input;
+  const { curve, gas } = obs;
+  const key = [
+    input.agentId,
+    input.goal,
+    obs.blockSeconds,
+    curve.kind,
+    ...curve.params,
+    curve.scaleWad,
+    gas.priorityFeeWei,
+    gas.baseFeeWei,
+    gas.ethPriceQuote,
+    input.kinds.join(","),
+  ].join("|");
+  let text = systems.get(key);
+  if (text === undefined) {
+    if (systems.size >= 1_000) systems.clear();
+    systems.set(key, (text = systemMessage(input)));
+  }
+  return text;
+}
+
 /** The conversation sent for one decision. */
 export function traderMessages(input: PromptInput): LlmMessage[] {
   return [
-    { role: "system", content: systemMessage(input) },
+    { role: "system", content: cachedSystemMessage(input) },
     { role: "user", content: stepMessage(input) },
   ];
 }

@@ -8,6 +8,7 @@ import { join } from "node:path";
 
 import { AppendFile } from "../core/append-file.ts";
 import { stableValue } from "../core/stable-json.ts";
+import { requestJson } from "./cassette.ts";
 import type { LlmRequest, LlmUsage } from "./client.ts";
 
 export const LLM_FILES = { calls: "llm.jsonl", stats: "llm.json" } as const;
@@ -42,7 +43,17 @@ export class LlmRecorder {
 
   /** Appends one call as one line (keys sorted: the same call always gives the same bytes). */
   record(call: LlmCallRecord): void {
-    this.file.append(`${JSON.stringify(stableValue(call))}\n`);
+    // JSON.stringify(stableValue(call)), with the request (most of the line, and the same schema every
+    // step) written by requestJson between the fields sorted before it and those after it.
+    const { request, ...rest } = call;
+    const fields = stableValue(rest) as Record<string, unknown>;
+    const before: Record<string, unknown> = {};
+    const after: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(fields)) (key < "request" ? before : after)[key] = value;
+    const head = JSON.stringify(before).slice(1, -1);
+    const tail = JSON.stringify(after).slice(1, -1);
+    const inner = [head, `"request":${requestJson(request)}`, tail].filter((part) => part !== "").join(",");
+    this.file.append(`{${inner}}\n`);
     this.calls++;
   }
 

@@ -6,11 +6,11 @@
 // llm.jsonl — happens in the order they were started, so a run gives the same files however its
 // answers arrive, and a replay gives the files of the run it replays.
 
-import { stableJson, stableValue } from "../core/stable-json.ts";
+import { stableJson } from "../core/stable-json.ts";
 import { ArenaError, messageOf } from "../core/errors.ts";
 import type { Intent } from "../mechanisms/vocabulary.ts";
 import { LlmBudget, usdOf } from "./budget.ts";
-import { Cassette, type CassetteEntry, CassetteMiss, cassetteKey, normalised, sha256 } from "./cassette.ts";
+import { Cassette, type CassetteEntry, CassetteMiss, cassetteKey, messagesJson, normalised, sha256 } from "./cassette.ts";
 import type { LlmAnswer, LlmClient, LlmMode, LlmSettings } from "./client.ts";
 import type { LlmCall, LlmHost, Validation } from "./host.ts";
 import { type CallStatus, type LlmCallRecord, LlmRecorder } from "./recorder.ts";
@@ -230,7 +230,7 @@ export class LlmRun implements LlmHost {
       step: call.step,
       provider,
       model,
-      promptHash: sha256(JSON.stringify(stableValue(call.request.messages))),
+      promptHash: sha256(messagesJson(call.request)),
       key,
       request: call.request,
       ...(answer === undefined ? {} : { answer: { json: answer.json, text: answer.text, raw: answer.raw } }),

@@ -8,6 +8,7 @@ import { rowsByTotal } from "../gas/format-profile.ts";
 import type { GasDimension, GasProfile } from "../gas/profile.ts";
 import { withThousands } from "../core/table.ts";
 import { llmCells } from "../run/leaderboard-table.ts";
+import { type LlmStatsFile, readLlmStats } from "../llm/stats.ts";
 import { RUN_FILES } from "../run/run-files.ts";
 import { writeFileAtomically } from "../core/write-atomically.ts";
 import type { Summary } from "../run/summary.ts";
@@ -40,6 +41,7 @@ export async function renderReport(runDir: string, options: ReportOptions = {}):
   const data = await loadRunData(runDir, options);
   const { summary } = data;
   const governance = await readGovernanceRecord(runDir);
+  const llm = readLlmStats(runDir);
   const title = `Token Arena — ${summary.scenario.name} (seed ${summary.scenario.seed})`;
   return htmlPage({
     title,
@@ -53,7 +55,7 @@ ${charts(data).join("\n")}
 <section><h2>Leaderboard</h2>
 ${leaderboardTable(summary, options.leaderboardRows ?? 100)}
 </section>
-${governance === null ? "" : `<section id="governance"><h2>Governance</h2>\n${governanceSection(governance)}\n</section>\n`}<section id="gas"><h2>Gas</h2>
+${llm === undefined ? "" : `<section id="llm"><h2>Language models</h2>\n${llmSection(llm)}\n</section>\n`}${governance === null ? "" : `<section id="governance"><h2>Governance</h2>\n${governanceSection(governance)}\n</section>\n`}<section id="gas"><h2>Gas</h2>
 ${gasSection(data.gas, options.gasRows ?? 40)}
 </section>`,
     footer: `Drawn from ${Object.values(RUN_FILES)
@@ -249,6 +251,41 @@ function leaderboardTable(summary: Summary, limit: number): string {
       (i) => `data-agent="${escapeHtml(entries[i].agent)}" data-rank="${entries[i].rank}"`,
     ) + note
   );
+}
+
+/** Each language-model agent's calls, what became of them, tokens, dollars and latency (llm.json). */
+function llmSection(stats: LlmStatsFile): string {
+  const columns = [
+    { title: "agent" },
+    { title: "model" },
+    { title: "calls", numeric: true },
+    { title: "accepted", numeric: true },
+    { title: "rejected", numeric: true },
+    { title: "failed", numeric: true },
+    { title: "over budget", numeric: true },
+    { title: "input tokens", numeric: true },
+    { title: "cached", numeric: true },
+    { title: "output tokens", numeric: true },
+    { title: "USD", numeric: true },
+    { title: "mean latency (ms)", numeric: true },
+  ];
+  const rows = Object.entries(stats.agents).map(([agent, s]) => [
+    agent,
+    `${s.provider} ${s.model}`,
+    withThousands(s.calls),
+    withThousands(s.accepted),
+    withThousands(s.rejected),
+    withThousands(s.failed),
+    withThousands(s.overBudget),
+    withThousands(s.inputTokens),
+    withThousands(s.cachedTokens),
+    withThousands(s.outputTokens),
+    `$${s.usd.toFixed(4)}`,
+    s.calls === 0 ? "–" : withThousands(Math.round(s.latencyMs / s.calls)),
+  ]);
+  const stop =
+    stats.budgetStop === null ? "" : `\n<p class="note warn">Stopped by ${escapeHtml(stats.budgetStop)}.</p>`;
+  return `${htmlTable("llm-agents", columns, rows)}\n<p class="note">Every call is in llm.jsonl, with its prompt, answer and outcome.</p>${stop}`;
 }
 
 function gasTable(profile: GasProfile, by: GasDimension, limit: number): string {

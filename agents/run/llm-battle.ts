@@ -68,6 +68,7 @@ export function openLlmRun(
     cassette: cassetteFolderOf(scenario, options.cassette),
     folder,
     // The providers' client (agents/llm/create-client.ts), its key from the environment, unless a test gives its own.
+    // A local model's modelPath is relative to the scenario file.
     clientFor:
       options.clientFor ??
       ((settings) => createLlmClient(settings, { env: process.env, baseDir: dirname(scenario.source) })),

@@ -15,7 +15,7 @@ import { join } from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { parseScenario, readScenarioDocument } from "../../agents/inputs/scenario.ts";
-import { runBattle } from "../../agents/run/battle.ts";
+import { type BattleResult, runBattle } from "../../agents/run/battle.ts";
 import { ScriptedLlm } from "../../test/helpers/scripted-llm.ts";
 import { type LlmMeasurement, median } from "./measure.ts";
 
@@ -25,13 +25,35 @@ const ROUNDS = 7;
 
 export interface ReplayMeasure {
   replayRatio: number;
+  /**
+   * The same ratio in the process's CPU time per agent transaction over the steps (every thread: the
+   * chain's too), rule-based ÷ replayed: what the replay costs, less swayed than wall time by other
+   * work on a shared machine.
+   */
+  cpuRatio: number;
   target: number;
-  rounds: { replayTxPerSecond: number; ruleTxPerSecond: number; ratio: number }[];
+  rounds: { replayTxPerSecond: number; ruleTxPerSecond: number; ratio: number; cpuRatio: number }[];
   blocks: number;
   /** Agent transactions of the replayed and of the rule-based battle. */
   replayTxs: number;
   ruleTxs: number;
   llmCalls: number;
+}
+
+/** A battle with the process's CPU time per agent transaction from the end of its first step to the end of its last. */
+async function timed(
+  run: (onStep: (step: number) => void) => Promise<BattleResult>,
+): Promise<BattleResult & { cpuMicrosPerTx: number }> {
+  let from: NodeJS.CpuUsage | undefined;
+  let cpu = 0;
+  const result = await run((step) => {
+    if (step === 1) from = process.cpuUsage();
+    if (step === BLOCKS) {
+      const used = process.cpuUsage(from);
+      cpu = used.user + used.system;
+    }
+  });
+  return { ...result, cpuMicrosPerTx: cpu / ((result.summary.totals.txs * (BLOCKS - 1)) / BLOCKS) };
 }
 
 export async function measureReplay(hre: HardhatRuntimeEnvironment): Promise<ReplayMeasure> {
@@ -74,15 +96,26 @@ export async function measureReplay(hre: HardhatRuntimeEnvironment): Promise<Rep
     // A round not counted: both battles once, so neither is timed while the code is still being compiled.
     for (let round = -1; round < ROUNDS; round++) {
       const replay = async () =>
-        runBattle(hre, {
-          scenario,
-          out: join(root, `replay-${round}`),
-          quiet: true,
-          noReport: true,
-          llm: { mode: "replay", cassette },
-        });
+        timed((onStep) =>
+          runBattle(hre, {
+            scenario,
+            out: join(root, `replay-${round}`),
+            quiet: true,
+            noReport: true,
+            onStep,
+            llm: { mode: "replay", cassette },
+          }),
+        );
       const rule = async () =>
-        runBattle(hre, { scenario: ruleScenario, out: join(root, `rule-${round}`), quiet: true, noReport: true });
+        timed((onStep) =>
+          runBattle(hre, {
+            scenario: ruleScenario,
+            out: join(root, `rule-${round}`),
+            quiet: true,
+            noReport: true,
+            onStep,
+          }),
+        );
       const [a, b] = round % 2 === 0 ? [await replay(), await rule()] : [await rule(), await replay()].reverse();
       replayTxs = a!.summary.totals.txs;
       ruleTxs = b!.summary.totals.txs;
@@ -91,10 +124,12 @@ export async function measureReplay(hre: HardhatRuntimeEnvironment): Promise<Rep
         replayTxPerSecond: a!.txPerSecond,
         ruleTxPerSecond: b!.txPerSecond,
         ratio: a!.txPerSecond / b!.txPerSecond,
+        cpuRatio: b!.cpuMicrosPerTx / a!.cpuMicrosPerTx,
       });
     }
     return {
       replayRatio: median(rounds.map((r) => r.ratio)),
+      cpuRatio: median(rounds.map((r) => r.cpuRatio)),
       target: 0.9,
       rounds,
       blocks: BLOCKS,
@@ -115,6 +150,7 @@ export async function replayMeasure(): Promise<LlmMeasurement> {
     results: { replayRatio: m.replayRatio, replay: m },
     lines: [
       `  replayRatio ${m.replayRatio.toFixed(3)} (target ${m.target}; rounds ${m.rounds.map((r) => r.ratio.toFixed(2)).join(", ")})`,
+      `  cpuRatio ${m.cpuRatio.toFixed(3)} (CPU per agent tx, rule-based ÷ replayed; rounds ${m.rounds.map((r) => r.cpuRatio.toFixed(2)).join(", ")})`,
       `  ${m.blocks} blocks: replayed ${m.replayTxs} agent txs and ${m.llmCalls} model calls, rule-based ${m.ruleTxs} txs`,
     ],
   };
