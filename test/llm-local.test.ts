@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { z } from "zod";
 
 import type { LlmRequest, LlmSettings } from "../agents/llm/client.ts";
+import { LlmError, LlmTimeoutError } from "../agents/llm/errors.ts";
 import {
   createLocalClient,
   disposeLocalModels,
@@ -168,8 +169,34 @@ describe("the local language-model provider (node-llama-cpp on a GGUF the test w
       () => undefined,
       (error: unknown) => error,
     );
-    expect(failure).to.be.instanceOf(LocalAnswerUnparseableError);
+    expect(failure).to.be.instanceOf(LocalAnswerUnparseableError).and.instanceOf(LlmError);
+    expect((failure as LlmError).retryable).to.equal(false, "the same request and seed would stop at the same place");
+    expect((failure as Error).message).to.contain(
+      `local model ${join(dir, "models", "tiny.gguf")}: the answer is not one JSON value`,
+    );
     expect((failure as Error).message).to.match(/maxTokens 5 before the value closed; raise llm\.maxTokens/);
+  });
+
+  it("stops an answer past timeoutMs with the retry layer's timeout error, and a caller's abort as an abort", async function () {
+    const slow = createLocalClient({ ...SETTINGS, timeoutMs: 1 }, { baseDir: dir, threads: 1 });
+    const timedOut = await slow.complete(intentRequest(1)).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(timedOut).to.be.instanceOf(LlmTimeoutError);
+    expect((timedOut as LlmTimeoutError).retryable).to.equal(true);
+    expect((timedOut as Error).message).to.contain(
+      `local at ${join(dir, "models", "tiny.gguf")} did not answer within 1 ms`,
+    );
+    const client = createLocalClient(SETTINGS, { baseDir: dir, threads: 1 });
+    const aborted = await client.complete(intentRequest(1), { signal: AbortSignal.abort() }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(aborted).to.be.instanceOf(Error).and.not.instanceOf(LlmTimeoutError);
+    expect((aborted as Error).name).to.equal("AbortError");
+    // the engine goes on answering after both
+    expect(Intent.parse((await client.complete(intentRequest(1))).json).kind).to.be.oneOf(["buy", "sell", "hold"]);
   });
 
   it("refuses a schema keyword its grammar cannot hold, naming where it is", async function () {

@@ -10,6 +10,10 @@
 // completed under a grammar built from the request's JSON schema (./local-grammar.ts), so the text
 // can only be a value of the schema, cut short only by maxTokens.
 //
+// Errors of an attempt are the retry layer's kinds (../errors.ts): an answer past `timeoutMs` (counted
+// from when the engine takes the request up) is an LlmTimeoutError, one cut short by maxTokens a
+// LocalAnswerUnparseableError (an LlmError that is not retryable). A caller's abort is an AbortError.
+//
 // Call disposeLocalModels() when done (the end of a run, a test's `after`): it frees the models and
 // the engine, so the process can exit.
 
@@ -30,6 +34,7 @@ import type {
 
 import { ArenaError, messageOf } from "../../core/errors.ts";
 import type { LlmAnswer, LlmClient, LlmMessage, LlmRequest, LlmSettings } from "../client.ts";
+import { LlmError, type LlmErrorContext, LlmTimeoutError } from "../errors.ts";
 import { jsonSchemaToGbnf } from "./local-grammar.ts";
 
 /** `provider: local` with no `modelPath`. */
@@ -40,8 +45,26 @@ export class LocalModelMissingError extends ArenaError {}
 export class LocalModelNotGgufError extends ArenaError {}
 /** llama.cpp refused the file (a GGUF of an architecture it does not know, truncated, corrupt). */
 export class LocalModelLoadError extends ArenaError {}
-/** The model's text is not one JSON value (it ran out of maxTokens before the value closed). */
-export class LocalAnswerUnparseableError extends ArenaError {}
+/**
+ * The model's text is not one JSON value: maxTokens cut it short before the value closed (the grammar
+ * lets nothing else through). Not retryable: the same request and seed give the same text again.
+ */
+export class LocalAnswerUnparseableError extends LlmError {
+  constructor(
+    context: LlmErrorContext,
+    readonly detail: string,
+  ) {
+    super(context, `${context.provider} model ${context.url}: ${detail}`);
+  }
+
+  get retryable(): boolean {
+    return false;
+  }
+
+  afterAttempts(attempts: number): LocalAnswerUnparseableError {
+    return new LocalAnswerUnparseableError({ ...this, attempts }, this.detail);
+  }
+}
 
 export interface LocalClientOptions {
   /** The folder `settings.modelPath` is relative to (the scenario file's). */
@@ -205,23 +228,33 @@ async function complete(
   const started = performance.now();
   const loaded = await loadModel(modelPath, options);
   const grammar = grammarFor(loaded, request);
+  const context: LlmErrorContext = { provider: "local", url: modelPath, attempts: 1 };
   const run = loaded.queue.then(async () => {
+    signal?.throwIfAborted();
     const { prompt, tokens } = loaded.render(request.messages);
     const maxTokens = request.maxTokens ?? settings.maxTokens;
     await loaded.sequence.clearHistory();
     let outputTokens = 0;
-    const result = await loaded.completion.generateCompletionWithMeta(tokens, {
-      grammar: await grammar,
-      temperature: request.temperature ?? settings.temperature,
-      // Unseeded sampling would be the one draw outside the run's generator: seed 0 when none is set.
-      seed: request.seed ?? settings.seed ?? 0,
-      maxTokens,
-      repeatPenalty: false,
-      signal,
-      onToken: (generated) => {
-        outputTokens += generated.length;
-      },
-    });
+    // The attempt's deadline runs from when the engine takes the request up, not while it waits its turn.
+    const deadline = AbortSignal.timeout(settings.timeoutMs);
+    const result = await loaded.completion
+      .generateCompletionWithMeta(tokens, {
+        grammar: await grammar,
+        temperature: request.temperature ?? settings.temperature,
+        // Unseeded sampling would be the one draw outside the run's generator: seed 0 when none is set.
+        seed: request.seed ?? settings.seed ?? 0,
+        maxTokens,
+        repeatPenalty: false,
+        signal: signal === undefined ? deadline : AbortSignal.any([signal, deadline]),
+        onToken: (generated) => {
+          outputTokens += generated.length;
+        },
+      })
+      .catch((error: unknown) => {
+        if (deadline.aborted && !signal?.aborted)
+          throw new LlmTimeoutError(context, settings.timeoutMs, { cause: error });
+        throw error;
+      });
     const raw: LocalRawAnswer = {
       modelPath,
       prompt,
@@ -240,7 +273,8 @@ async function complete(
   } catch (error) {
     const cut = raw.stopReason === "maxTokens";
     throw new LocalAnswerUnparseableError(
-      `llm (local ${settings.model}): the answer is not one JSON value (${messageOf(error)})` +
+      context,
+      `the answer is not one JSON value (${messageOf(error)})` +
         (cut
           ? `: it stopped at maxTokens ${request.maxTokens ?? settings.maxTokens} before the value closed; raise llm.maxTokens`
           : `; it stopped on ${raw.stopReason}`) +
