@@ -6,6 +6,7 @@ import { z } from "zod";
 
 import type { LlmRequest, LlmSettings } from "../agents/llm/client.ts";
 import { LlmError, LlmTimeoutError } from "../agents/llm/errors.ts";
+import type { LlmToolRounds } from "../agents/llm/providers/tools.ts";
 import {
   createLocalClient,
   disposeLocalModels,
@@ -154,6 +155,54 @@ describe("the local language-model provider (node-llama-cpp on a GGUF the test w
       for (const [key, pattern] of Object.entries(patterns))
         expect(form[key]).to.match(new RegExp(pattern), `${key} of ${answer.text}`);
     }
+  });
+
+  it("lets the model call the request's tools before it answers, each result sent back, at most maxToolCalls", async function () {
+    // At temperature 2: the tiny random model leans hard to answering at once, and calls in a few of these seeds.
+    const client = createLocalClient({ ...SETTINGS, temperature: 2 }, { baseDir: dir, threads: 1 });
+    const QuoteInput = z.object({ side: z.enum(["buy", "sell"]), amount: z.string().regex(/^[0-9]{1,6}$/) });
+    const inputs: unknown[] = [];
+    const quote = {
+      name: "quote",
+      description: "the exact cost of a trade",
+      jsonSchema: z.toJSONSchema(QuoteInput) as Record<string, unknown>,
+      run: (input: unknown) => {
+        inputs.push(input);
+        const { side, amount } = QuoteInput.parse(input);
+        return { side, costQuote: (BigInt(amount) * 125n).toString() };
+      },
+    };
+    let calls = 0;
+    let answered = 0;
+    for (let seed = 1; seed <= 12; seed++) {
+      const answer = await client.complete({ ...intentRequest(seed), tools: [quote], maxToolCalls: 1 });
+      const intent = Intent.parse(answer.json);
+      expect(answer.text).to.equal(JSON.stringify(intent));
+      const raw = answer.raw as LlmToolRounds;
+      expect(raw.toolCalls.length).to.be.at.most(1);
+      expect(raw.rounds).to.have.length(raw.toolCalls.length + 1);
+      for (const call of raw.toolCalls) {
+        expect(call.name).to.equal("quote");
+        expect(call.output).to.deep.equal(quote.run(call.input));
+      }
+      const rounds = raw.rounds as LocalRawAnswer[];
+      // each result went back to the model in the next round's prompt
+      raw.toolCalls.forEach((call, i) => {
+        expect(rounds[i + 1]!.prompt).to.contain(`Result of quote: ${JSON.stringify(call.output)}`);
+      });
+      expect(rounds[0]!.prompt).to.contain('{"tool": "<name>", "input": <its input>}');
+      // after maxToolCalls calls the last round offers no tools: its text is the answer itself
+      if (raw.toolCalls.length === 1) {
+        expect(rounds[1]!.prompt).to.contain("No more tool calls: reply with your answer now.");
+        expect(rounds[1]!.text).to.equal(answer.text);
+      } else expect(rounds[0]!.text).to.equal(`{"answer":${answer.text}}`);
+      expect(answer.usage.outputTokens).to.equal(rounds.reduce((n, r) => n + r.outputTokens, 0));
+      calls += raw.toolCalls.length;
+      answered++;
+    }
+    expect(answered).to.equal(12);
+    expect(calls).to.be.greaterThan(0, "the tiny model calls the tool in some of the twelve");
+    expect(inputs.length).to.be.at.least(calls);
   });
 
   it("runs greedy at temperature 0: the seed no longer matters", async function () {
