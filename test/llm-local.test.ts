@@ -205,6 +205,23 @@ describe("the local language-model provider (node-llama-cpp on a GGUF the test w
     expect(inputs.length).to.be.at.least(calls);
   });
 
+  it("renders the messages with the model's own chat template, with no date from the clock in it", async function () {
+    // A GGUF named and tokenized like Llama 3.1: node-llama-cpp picks that family's template, which by
+    // default writes "Today Date: …" into the system message.
+    const llama31 = join(dir, "models", "tiny-llama-3.1.gguf");
+    writeTinyGguf(llama31, {
+      name: "Llama 3.1 8B Instruct",
+      controlTokens: ["<|begin_of_text|>", "<|start_header_id|>", "<|end_header_id|>", "<|eot_id|>", "<|eom_id|>"],
+    });
+    const client = createLocalClient({ ...SETTINGS, modelPath: llama31 }, { baseDir: dir, threads: 1 });
+    const answer = await client.complete(intentRequest(1));
+    Intent.parse(answer.json);
+    const prompt = (answer.raw as LocalRawAnswer).prompt;
+    expect(prompt).to.contain("<|start_header_id|>system<|end_header_id|>");
+    expect(prompt).to.contain("<|start_header_id|>user<|end_header_id|>\n\nPrice 1.25 USDC");
+    expect(prompt).to.not.match(/Today Date|Cutting Knowledge Date|Tool Instructions/);
+  });
+
   it("runs greedy at temperature 0: the seed no longer matters", async function () {
     const client = createLocalClient({ ...SETTINGS, temperature: 0 }, { baseDir: dir, threads: 1 });
     const a = await client.complete(intentRequest(1));

@@ -192,7 +192,14 @@ function loadModel(modelPath: string, options: LocalClientOptions): Promise<Load
       const contextSize = options.contextSize ?? Math.min(model.trainContextSize, MAX_DEFAULT_CONTEXT);
       const context = await model.createContext({ contextSize, sequences: 1, threads: options.threads });
       const sequence = context.getSequence();
-      const chatWrapper = resolveChatWrapper(model);
+      // No clock in a prompt: the templates that write today's date into the system message (Llama 3.1,
+      // 3.2, gpt-oss) would make the same request give another answer on another day. Nor their
+      // function-calling instructions: tools are offered through the grammar here.
+      const noDates = { todayDate: null, cuttingKnowledgeDate: null };
+      const llama3 = { ...noDates, noToolInstructions: true };
+      const chatWrapper = resolveChatWrapper(model, {
+        customWrapperSettings: { "llama3.1": llama3, "llama3.2-lightweight": llama3, harmony: noDates },
+      });
       const render = (messages: readonly LlmMessage[]) => {
         const chatHistory: ChatHistoryItem[] = messages.map((message) =>
           message.role === "system"
