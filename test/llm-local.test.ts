@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
@@ -11,6 +11,7 @@ import {
   createLocalClient,
   disposeLocalModels,
   LocalAnswerUnparseableError,
+  LocalModelLoadError,
   LocalModelMissingError,
   LocalModelNotGgufError,
   LocalModelPathMissingError,
@@ -290,6 +291,22 @@ describe("the local language-model provider (node-llama-cpp on a GGUF the test w
       LocalModelPathMissingError,
       /llm\.modelPath: provider "local" needs modelPath/,
     );
+  });
+
+  it("says llama.cpp could not load a file that starts like a GGUF but is cut short", async function () {
+    const whole = readFileSync(join(dir, "models", "tiny.gguf"));
+    writeFileSync(join(dir, "models", "cut.gguf"), whole.subarray(0, 4096));
+    const client = createLocalClient({ ...SETTINGS, modelPath: "models/cut.gguf" }, { baseDir: dir, threads: 1 });
+    const failure = await client.complete(intentRequest(1)).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).to.be.instanceOf(LocalModelLoadError);
+    expect((failure as Error).message).to.contain(
+      `llm.modelPath: llama.cpp could not load ${join(dir, "models", "cut.gguf")} (`,
+    );
+    expect((failure as Error).message).to.contain("failed to read key-value pairs");
+    expect((failure as Error).message).to.contain("check the file is a complete GGUF of a model llama.cpp supports");
   });
 
   it("refuses a file that is not GGUF before loading it", function () {

@@ -16,8 +16,9 @@
 // from when the engine takes the request up) is an LlmTimeoutError, one cut short by maxTokens a
 // LocalAnswerUnparseableError (an LlmError that is not retryable). A caller's abort is an AbortError.
 //
-// Call disposeLocalModels() when done (the end of a run, a test's `after`): it frees the models and
-// the engine, so the process can exit.
+// The first client of a path loads it, with its `threads` and `contextSize`; later clients of the
+// same file share that load. disposeLocalModels() frees the models' memory and the engine (the end
+// of a run, a test's `after`); the process can exit without it.
 
 import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
@@ -104,6 +105,8 @@ interface LoadedModel {
 
 let engine: Promise<Llama> | undefined;
 const models = new Map<string, Promise<LoadedModel>>();
+/** llama.cpp's error lines while a model loads: they go into the load error, not to the console. */
+let loadLog: string[] | undefined;
 
 /** A client for `settings` (provider `local`): the model at `settings.modelPath`, relative to `options.baseDir`. */
 export function createLocalClient(settings: LlmSettings, options: LocalClientOptions): LlmClient {
@@ -169,6 +172,10 @@ async function getEngine(): Promise<Llama> {
       skipDownload: true,
       progressLogs: false,
       logLevel: LlamaLogLevel.error,
+      logger: (_level, message) => {
+        if (loadLog !== undefined) loadLog.push(message.trim());
+        else process.stderr.write(`llama.cpp: ${message.trim()}\n`);
+      },
     });
   }
   return engine;
@@ -181,13 +188,17 @@ function loadModel(modelPath: string, options: LocalClientOptions): Promise<Load
       const { LlamaCompletion, resolveChatWrapper } = await import("node-llama-cpp");
       const llama = await getEngine();
       let model: LlamaModel;
+      loadLog = [];
       try {
         model = await llama.loadModel({ modelPath });
       } catch (error) {
+        const said = loadLog.length === 0 ? messageOf(error) : loadLog.slice(0, 3).join("; ");
         throw new LocalModelLoadError(
-          `llm.modelPath: llama.cpp could not load ${modelPath}: ${messageOf(error)}; check the file is a complete GGUF of a model llama.cpp supports`,
+          `llm.modelPath: llama.cpp could not load ${modelPath} (${said}); check the file is a complete GGUF of a model llama.cpp supports`,
           { cause: error },
         );
+      } finally {
+        loadLog = undefined;
       }
       const contextSize = options.contextSize ?? Math.min(model.trainContextSize, MAX_DEFAULT_CONTEXT);
       const context = await model.createContext({ contextSize, sequences: 1, threads: options.threads });
