@@ -105,8 +105,8 @@ interface LoadedModel {
 
 let engine: Promise<Llama> | undefined;
 const models = new Map<string, Promise<LoadedModel>>();
-/** llama.cpp's error lines while a model loads: they go into the load error, not to the console. */
-let loadLog: string[] | undefined;
+/** llama.cpp's error lines while models load (one list per load): they go into a load error, not to the console. */
+const loadLogs = new Set<string[]>();
 
 /** A client for `settings` (provider `local`): the model at `settings.modelPath`, relative to `options.baseDir`. */
 export function createLocalClient(settings: LlmSettings, options: LocalClientOptions): LlmClient {
@@ -173,7 +173,7 @@ async function getEngine(): Promise<Llama> {
       progressLogs: false,
       logLevel: LlamaLogLevel.error,
       logger: (_level, message) => {
-        if (loadLog !== undefined) loadLog.push(message.trim());
+        if (loadLogs.size > 0) for (const log of loadLogs) log.push(message.trim());
         else process.stderr.write(`llama.cpp: ${message.trim()}\n`);
       },
     });
@@ -188,7 +188,8 @@ function loadModel(modelPath: string, options: LocalClientOptions): Promise<Load
       const { LlamaCompletion, resolveChatWrapper } = await import("node-llama-cpp");
       const llama = await getEngine();
       let model: LlamaModel;
-      loadLog = [];
+      const loadLog: string[] = [];
+      loadLogs.add(loadLog);
       try {
         model = await llama.loadModel({ modelPath });
       } catch (error) {
@@ -198,7 +199,7 @@ function loadModel(modelPath: string, options: LocalClientOptions): Promise<Load
           { cause: error },
         );
       } finally {
-        loadLog = undefined;
+        loadLogs.delete(loadLog);
       }
       const contextSize = options.contextSize ?? Math.min(model.trainContextSize, MAX_DEFAULT_CONTEXT);
       const context = await model.createContext({ contextSize, sequences: 1, threads: options.threads });
