@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { z } from "zod";
 
 import type { LlmRequest, LlmSettings } from "../agents/llm/client.ts";
+import { createLlmClient } from "../agents/llm/create-client.ts";
 import { LlmError, LlmTimeoutError } from "../agents/llm/errors.ts";
 import type { LlmToolRounds } from "../agents/llm/providers/tools.ts";
 import {
@@ -107,6 +108,16 @@ describe("the local language-model provider (node-llama-cpp on a GGUF the test w
     const texts = new Set<string>();
     for (let seed = 20; seed < 26; seed++) texts.add((await client.complete(intentRequest(seed))).text);
     expect(texts.size).to.be.greaterThan(1, "different seeds sample different answers at temperature 1");
+  });
+
+  it("is what createLlmClient makes of `provider: local`: the model path from the scenario's folder, no key asked for", async function () {
+    const direct = await createLocalClient(SETTINGS, { baseDir: dir, threads: 1 }).complete(intentRequest(11));
+    const client = createLlmClient(SETTINGS, { env: {}, baseDir: dir });
+    expect(client.provider).to.equal("local");
+    expect((await client.complete(intentRequest(11))).text).to.equal(direct.text);
+    expect(() => createLlmClient(SETTINGS, { env: {}, baseDir: join(dir, "elsewhere") })).to.throw(
+      LocalModelMissingError,
+    );
   });
 
   it("holds a nested schema: an array of at most 3 intents, an optional bounded string, a boolean", async function () {

@@ -16,10 +16,12 @@ import type { Behaviour } from "./behaviour.ts";
 import { withPhase } from "./phase.ts";
 import { frontRunner } from "./front-runner.ts";
 import { liquidityProvider } from "./liquidity-provider.ts";
+import { llmTrader } from "./llm-trader.ts";
 import { meanReversion } from "./mean-reversion.ts";
 import { momentum } from "./momentum.ts";
 import { noise } from "./noise.ts";
 import type { AnySpec, BaseConfig, ConfigOf } from "./spec.ts";
+import { strategy } from "../strategy/strategy-behaviour.ts";
 import { threshold } from "./threshold.ts";
 import { vestingBeneficiary } from "./vesting-beneficiary.ts";
 import { whale } from "./whale.ts";
@@ -35,6 +37,8 @@ export const BEHAVIOURS = [
   vestingBeneficiary,
   frontRunner,
   bandit,
+  llmTrader,
+  strategy,
 ] as const;
 
 /** The parsed, validated config of any behaviour, in contract units. */

@@ -79,7 +79,12 @@ export function readBehaviour(
     path,
     file,
     config: config as Partial<BaseConfig>,
-    context: { mode: reading.mode, historyLength: reading.historyLength },
+    context: {
+      mode: reading.mode,
+      historyLength: reading.historyLength,
+      ...(reading.llm === undefined ? {} : { llm: reading.llm }),
+      ...(reading.scenarioDir === undefined ? {} : { scenarioDir: reading.scenarioDir }),
+    },
     nested,
     readNested: (part, partPath) => readBehaviour(r, part, partPath, reading, true),
   });

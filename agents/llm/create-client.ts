@@ -10,10 +10,11 @@ import type { LlmAnswer, LlmClient, LlmSettings } from "./client.ts";
 import { LlmKeyError } from "./errors.ts";
 import { createLimits, type LlmLimits } from "./limits.ts";
 import { ANTHROPIC_DEFAULT_BASE_URL, ANTHROPIC_DEFAULT_KEY_ENV, createAnthropicClient } from "./providers/anthropic.ts";
+import { createLocalClient } from "./providers/local.ts";
 import { createOpenAiClient, OPENAI_DEFAULT_BASE_URL, OPENAI_DEFAULT_KEY_ENV } from "./providers/openai.ts";
 import { DEFAULT_BACKOFF, withRetries } from "./retry.ts";
 
-/** The providers reached over HTTP. (`local`, the in-process engine, the lead wires in at merge.) */
+/** The providers reached over HTTP (`local` runs in process: providers/local.ts). */
 export type RemoteLlmSettings = LlmSettings & { provider: "openai" | "anthropic" };
 
 export interface CreateLlmClientOptions {
@@ -25,6 +26,8 @@ export interface CreateLlmClientOptions {
   limits?: LlmLimits;
   /** The first backoff and its ceiling, in ms (default 500 and 30,000). */
   backoff?: { baseDelayMs: number; maxDelayMs: number };
+  /** `local` only: the folder `settings.modelPath` is relative to (the scenario file's; default the working directory). */
+  baseDir?: string;
 }
 
 const DEFAULTS = {
@@ -57,17 +60,18 @@ export function apiKeyFor(settings: RemoteLlmSettings, env: CreateLlmClientOptio
   );
 }
 
-export function createLlmClient(settings: RemoteLlmSettings, options: CreateLlmClientOptions): LlmClient {
-  const apiKey = apiKeyFor(settings, options.env);
+export function createLlmClient(settings: LlmSettings, options: CreateLlmClientOptions): LlmClient {
   let inner: LlmClient;
   switch (settings.provider) {
     case "openai":
-      inner = createOpenAiClient(settings, apiKey);
+      inner = createOpenAiClient(settings, apiKeyFor({ ...settings, provider: "openai" }, options.env));
       break;
     case "anthropic":
-      inner = createAnthropicClient(settings, apiKey);
+      inner = createAnthropicClient(settings, apiKeyFor({ ...settings, provider: "anthropic" }, options.env));
       break;
-    // `local` (providers/local.ts, createLocalClient) is wired here by the lead at merge.
+    case "local":
+      inner = createLocalClient(settings, { baseDir: options.baseDir ?? process.cwd() });
+      break;
   }
   const limits =
     options.limits ??
