@@ -114,6 +114,12 @@ export default defineConfig({
         description: "Report path (runs/evaluate-<scenario>-<changes|id>.md when empty)",
         defaultValue: "",
       })
+      .addOption({
+        name: "summary",
+        description:
+          "llm: a model (the scenario's llm: settings) writes the forum post beside the report, <report>.post.md, quoting only the report's figures",
+        defaultValue: "",
+      })
       .addFlag({ name: "force", description: "Replace the report if the file exists" })
       .addFlag({ name: "quiet", description: "No progress lines" })
       .setAction(() => import("./scripts/evaluate.ts"))

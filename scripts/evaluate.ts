@@ -9,6 +9,7 @@ import { errorResult, successfulResult } from "hardhat/utils/result";
 import { parseChange } from "../agents/governance/protocol/changes.ts";
 import { otherDelegates } from "../agents/governance/evaluation/evaluation-report.ts";
 import { runEvaluationTask } from "../agents/governance/evaluation/run-evaluation.ts";
+import { forumPostClient, saveForumPost, writeForumPost } from "../agents/governance/evaluation/forum-summary.ts";
 import { WhatIfError } from "../agents/governance/evaluation/what-if.ts";
 import { loadScenario } from "../agents/inputs/scenario.ts";
 import { DEFAULT_SCENARIO } from "./battle.ts";
@@ -26,6 +27,8 @@ interface EvaluateTaskArguments {
   blocks: string;
   warmup: string;
   out: string;
+  /** `llm`: a model writes the forum post beside the report (absent or empty: none). */
+  summary?: string;
   force: boolean;
   quiet: boolean;
 }
@@ -49,6 +52,8 @@ export default async function evaluateTask(args: EvaluateTaskArguments, hre: Har
             .filter((text) => text !== "")
             .map(parseChange);
     const scenario = await loadScenario(args.scenario === "" ? DEFAULT_SCENARIO : args.scenario);
+    // --summary llm: the model's client is made (its settings, key and model file checked) before anything runs.
+    const writer = (args.summary ?? "") === "" ? undefined : forumPostClient(args.summary!, scenario);
     if (scenario.seed + seeds! - 1n > SEED.max)
       throw new WhatIfError(
         `--seeds ${seeds} from the scenario's seed ${scenario.seed} would pass the largest seed, ${SEED.max}: use --seeds ${SEED.max - scenario.seed + 1n} or fewer, or a scenario with a lower seed`,
@@ -87,6 +92,10 @@ export default async function evaluateTask(args: EvaluateTaskArguments, hre: Har
     console.log(`\nPredicted: ${prediction.state} — ${prediction.why}`);
     if (prediction.others.length > 0) console.log(`           ${otherDelegates(prediction)[0]}`);
     console.log(`Report:    ${result.path}`);
+    if (writer !== undefined) {
+      const post = await writeForumPost(writer, result.report);
+      console.log(`Post:      ${await saveForumPost(result.path, post, args.force)}`);
+    }
     return successfulResult(result.path);
   } catch (error) {
     if (error instanceof ArenaError) {

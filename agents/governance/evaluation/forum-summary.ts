@@ -6,11 +6,15 @@
 // is never touched here; a refused post writes nothing.
 
 import { existsSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { z } from "zod";
 
 import { ArenaError, messageOf } from "../../core/errors.ts";
 import { writeFileAtomically } from "../../core/write-atomically.ts";
-import type { LlmAnswer, LlmClient } from "../../llm/client.ts";
+import type { LlmAnswer, LlmClient, LlmSettings } from "../../llm/client.ts";
+import { createLlmClient } from "../../llm/create-client.ts";
+import { LLM_DEFAULTS } from "../../inputs/llm-reader.ts";
+import type { Scenario } from "../../inputs/scenario-types.ts";
 
 /** The post quotes numbers the report does not have (listed in `figures`, as the post writes them). */
 export class ForumSummaryFigureError extends ArenaError {
@@ -29,6 +33,9 @@ export class ForumSummaryAnswerError extends ArenaError {}
 
 /** The post file exists and `force` was not given. */
 export class ForumSummaryExistsError extends ArenaError {}
+
+/** `--summary` other than `llm`, or a scenario with no model to ask. */
+export class ForumSummarySettingsError extends ArenaError {}
 
 export const ForumPostSchema = z.object({
   title: z.string().min(1).max(120),
@@ -131,4 +138,25 @@ export async function saveForumPost(reportPath: string, post: ForumPost, force =
     throw new ForumSummaryExistsError(`--summary llm: ${path} exists; pass --force to replace it`);
   await writeFileAtomically(path, post.markdown);
   return path;
+}
+
+/**
+ * The client `evaluate --summary llm` asks: the scenario's `llm:` settings (with the defaults), the key
+ * from the environment, a local model's path from the scenario's folder. Made before the evaluation
+ * runs, so a missing model or key stops it before anything is deployed.
+ */
+export function forumPostClient(summary: string, scenario: Scenario, env = process.env): LlmClient {
+  if (summary !== "llm")
+    throw new ForumSummarySettingsError(
+      `--summary: expected llm (a model writes the forum post), got ${JSON.stringify(summary)}`,
+    );
+  const shared = scenario.llm;
+  if (shared?.provider === undefined || shared.model === undefined)
+    throw new ForumSummarySettingsError(
+      `--summary llm: the scenario ${scenario.source} names no model: give it an llm: section with provider and model ` +
+        "(e.g. provider: openai, model: gpt-4o-mini; or provider: local, model: qwen2.5-0.5b, modelPath: models/qwen.gguf)",
+    );
+  const { cassette: _cassette, ...fields } = shared;
+  const settings = { ...LLM_DEFAULTS, ...fields } as LlmSettings;
+  return createLlmClient(settings, { env, baseDir: dirname(resolve(scenario.source)) });
 }
