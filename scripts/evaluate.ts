@@ -4,7 +4,6 @@
 // with and without the change, writes a forum-ready markdown report and predicts the vote; with
 // --summary llm the scenario's model writes the forum post beside it, quoting only the report's figures. The work is in agents/governance/evaluation/run-evaluation.ts.
 
-import { readFile } from "node:fs/promises";
 import { dirname } from "node:path";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
@@ -79,6 +78,11 @@ export default async function evaluateTask(args: EvaluateTaskArguments, hre: Har
     // The model is checked before anything runs: a scenario without one fails now, not after the evaluation.
     const settings =
       args.summary === "llm" ? sharedLlmSettings(scenario.llm, scenario.source, "evaluate --summary llm") : undefined;
+    // Asking a model (live, record): its client now, so a missing key or model file stops before anything is deployed.
+    const live =
+      settings === undefined || mode === "replay"
+        ? undefined
+        : createLlmClient(settings, { env: process.env, baseDir: dirname(scenario.source) });
     if (scenario.seed + seeds! - 1n > SEED.max)
       throw new WhatIfError(
         `--seeds ${seeds} from the scenario's seed ${scenario.seed} would pass the largest seed, ${SEED.max}: use --seeds ${SEED.max - scenario.seed + 1n} or fewer, or a scenario with a lower seed`,
@@ -122,10 +126,10 @@ export default async function evaluateTask(args: EvaluateTaskArguments, hre: Har
         mode!,
         new Cassette(cassetteFolderOf(scenario, args.cassette === "" ? undefined : args.cassette)),
         settings,
-        () => createLlmClient(settings, { env: process.env, baseDir: dirname(scenario.source) }),
+        () => live!,
         `the forum post of ${result.path}`,
       );
-      const post = await writeForumPost(client, await readFile(result.path, "utf8"));
+      const post = await writeForumPost(client, result.report);
       console.log(`Post:      ${await saveForumPost(result.path, post, args.force)}`);
     }
     return successfulResult(result.path);

@@ -119,6 +119,13 @@ describe("evaluate task", function () {
       const post = readFileSync(join(root, "posted.post.md"), "utf8");
       expect(post).to.match(/^# Higher fees\n\nTreasury revenue moves by [^ ]*\d\.\d+ per seed\.\n$/);
       expect(server.requests).to.have.length(1);
+      const asked = server.requests[0]!.body as { model: string; messages: { content: string }[] };
+      expect(asked.model).to.equal("poster-1");
+      const report = readFileSync(out, "utf8");
+      expect(report).to.match(/ Evaluated in \d+\.\d s\./);
+      expect(asked.messages.at(-1)!.content, "the report is in the request, but for its timing").to.include(
+        report.replace(/ Evaluated in \d+\.\d s\./, ""),
+      );
 
       await server.close();
       const replayed = await run(args(join(root, "replayed.md")));
@@ -164,7 +171,8 @@ describe("evaluate task", function () {
       expect(refused.stderr).to.include(
         "evaluate: --summary llm: openai poster-1's post quotes 1 figure the report does not have: 123,456.789",
       );
-      expect(existsSync(out)).to.equal(true);
+      expect(refused.stderr, "no stack trace").to.not.match(/\n\s+at /);
+      expect(readFileSync(out, "utf8")).to.match(/^# Proposal evaluation: /);
       expect(existsSync(join(root, "refused.post.md"))).to.equal(false);
     } finally {
       await liar.close();

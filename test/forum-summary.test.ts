@@ -69,10 +69,13 @@ describe("evaluate --summary llm: the forum post a model writes from an evaluati
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("reads a text's figures as written, leaving words and addresses alone", function () {
+  it("reads a text's figures as written, multiples included, leaving words and addresses alone", function () {
     expect(
-      figuresOf("Fees rise to 1.5% (+607.3 [412.5, 802.1]); gas 12,345,678; key buyFeeBps, 0x12ab, v2."),
-    ).to.deep.equal(["1.5", "+607.3", "412.5", "802.1", "12,345,678"]);
+      figuresOf(
+        "Fees rise to 1.5% (+607.3 [412.5, 802.1]); gas 12,345,678; 3x the volume, 10k trades; buyFeeBps, 0x12ab, v2, ERC20.",
+      ),
+    ).to.deep.equal(["1.5", "+607.3", "412.5", "802.1", "12,345,678", "3", "10"]);
+    expect(figuresOf("1e18 wei, 0 and 0.5, the 2nd seed")).to.deep.equal(["1e18", "0", "0.5", "2"]);
   });
 
   it("accepts a post that quotes the report's figures with the report's rounding, signs and separators aside", async function () {
@@ -103,12 +106,12 @@ describe("evaluate --summary llm: the forum post a model writes from an evaluati
   it("refuses a post with a re-rounded or invented figure, listing each, and writes nothing", async function () {
     const client = scripted(() => ({
       title: "Fees to 1.5%",
-      body: "Revenue rises by about 607 quote (412.5 to 802.1), some 50% more; volatility falls 0.3 bps. Vote by 2027.",
+      body: "Revenue rises by about 607 quote (412.5 to 802.1), some 50% more, 4x the fees; volatility falls 0.3 bps. Vote by 2027.",
     }));
     const failure = await expectRejection(writeForumPost(client, REPORT), ForumSummaryFigureError, /does not have/);
-    expect(failure.figures).to.deep.equal(["607", "50", "0.3", "2027"]);
+    expect(failure.figures).to.deep.equal(["607", "50", "4", "0.3", "2027"]);
     expect(failure.message).to.contain(
-      "quotes 4 figures the report does not have: 607, 50, 0.3, 2027; no post was written",
+      "quotes 5 figures the report does not have: 607, 50, 4, 0.3, 2027; no post was written",
     );
     expect(unreportedFigures(failure.post, REPORT)).to.deep.equal(failure.figures);
   });

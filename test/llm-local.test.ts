@@ -1,15 +1,18 @@
 import { expect } from "chai";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
 
 import type { LlmRequest, LlmSettings } from "../agents/llm/client.ts";
 import { createLlmClient } from "../agents/llm/create-client.ts";
+import { LlmError, LlmTimeoutError } from "../agents/llm/errors.ts";
+import type { LlmToolRounds } from "../agents/llm/providers/tools.ts";
 import {
   createLocalClient,
   disposeLocalModels,
   LocalAnswerUnparseableError,
+  LocalModelLoadError,
   LocalModelMissingError,
   LocalModelNotGgufError,
   LocalModelPathMissingError,
@@ -166,6 +169,71 @@ describe("the local language-model provider (node-llama-cpp on a GGUF the test w
     }
   });
 
+  it("lets the model call the request's tools before it answers, each result sent back, at most maxToolCalls", async function () {
+    // At temperature 2: the tiny random model leans hard to answering at once, and calls in a few of these seeds.
+    const client = createLocalClient({ ...SETTINGS, temperature: 2 }, { baseDir: dir, threads: 1 });
+    const QuoteInput = z.object({ side: z.enum(["buy", "sell"]), amount: z.string().regex(/^[0-9]{1,6}$/) });
+    const inputs: unknown[] = [];
+    const quote = {
+      name: "quote",
+      description: "the exact cost of a trade",
+      jsonSchema: z.toJSONSchema(QuoteInput) as Record<string, unknown>,
+      run: (input: unknown) => {
+        inputs.push(input);
+        const { side, amount } = QuoteInput.parse(input);
+        return { side, costQuote: (BigInt(amount) * 125n).toString() };
+      },
+    };
+    let calls = 0;
+    let answered = 0;
+    for (let seed = 1; seed <= 12; seed++) {
+      const answer = await client.complete({ ...intentRequest(seed), tools: [quote], maxToolCalls: 1 });
+      const intent = Intent.parse(answer.json);
+      expect(answer.text).to.equal(JSON.stringify(intent));
+      const raw = answer.raw as LlmToolRounds;
+      expect(raw.toolCalls.length).to.be.at.most(1);
+      expect(raw.rounds).to.have.length(raw.toolCalls.length + 1);
+      for (const call of raw.toolCalls) {
+        expect(call.name).to.equal("quote");
+        expect(call.output).to.deep.equal(quote.run(call.input));
+      }
+      const rounds = raw.rounds as LocalRawAnswer[];
+      // each result went back to the model in the next round's prompt
+      raw.toolCalls.forEach((call, i) => {
+        expect(rounds[i + 1]!.prompt).to.contain(`Result of quote: ${JSON.stringify(call.output)}`);
+      });
+      expect(rounds[0]!.prompt).to.contain('{"tool": "<name>", "input": <its input>}');
+      // after maxToolCalls calls the last round offers no tools: its text is the answer itself
+      if (raw.toolCalls.length === 1) {
+        expect(rounds[1]!.prompt).to.contain("No more tool calls: reply with your answer now.");
+        expect(rounds[1]!.text).to.equal(answer.text);
+      } else expect(rounds[0]!.text).to.equal(`{"answer":${answer.text}}`);
+      expect(answer.usage.outputTokens).to.equal(rounds.reduce((n, r) => n + r.outputTokens, 0));
+      calls += raw.toolCalls.length;
+      answered++;
+    }
+    expect(answered).to.equal(12);
+    expect(calls).to.be.greaterThan(0, "the tiny model calls the tool in some of the twelve");
+    expect(inputs.length).to.be.at.least(calls);
+  });
+
+  it("renders the messages with the model's own chat template, with no date from the clock in it", async function () {
+    // A GGUF named and tokenized like Llama 3.1: node-llama-cpp picks that family's template, which by
+    // default writes "Today Date: …" into the system message.
+    const llama31 = join(dir, "models", "tiny-llama-3.1.gguf");
+    writeTinyGguf(llama31, {
+      name: "Llama 3.1 8B Instruct",
+      controlTokens: ["<|begin_of_text|>", "<|start_header_id|>", "<|end_header_id|>", "<|eot_id|>", "<|eom_id|>"],
+    });
+    const client = createLocalClient({ ...SETTINGS, modelPath: llama31 }, { baseDir: dir, threads: 1 });
+    const answer = await client.complete(intentRequest(1));
+    Intent.parse(answer.json);
+    const prompt = (answer.raw as LocalRawAnswer).prompt;
+    expect(prompt).to.contain("<|start_header_id|>system<|end_header_id|>");
+    expect(prompt).to.contain("<|start_header_id|>user<|end_header_id|>\n\nPrice 1.25 USDC");
+    expect(prompt).to.not.match(/Today Date|Cutting Knowledge Date|Tool Instructions/);
+  });
+
   it("runs greedy at temperature 0: the seed no longer matters", async function () {
     const client = createLocalClient({ ...SETTINGS, temperature: 0 }, { baseDir: dir, threads: 1 });
     const a = await client.complete(intentRequest(1));
@@ -179,8 +247,34 @@ describe("the local language-model provider (node-llama-cpp on a GGUF the test w
       () => undefined,
       (error: unknown) => error,
     );
-    expect(failure).to.be.instanceOf(LocalAnswerUnparseableError);
+    expect(failure).to.be.instanceOf(LocalAnswerUnparseableError).and.instanceOf(LlmError);
+    expect((failure as LlmError).retryable).to.equal(false, "the same request and seed would stop at the same place");
+    expect((failure as Error).message).to.contain(
+      `local model ${join(dir, "models", "tiny.gguf")}: the answer is not one JSON value`,
+    );
     expect((failure as Error).message).to.match(/maxTokens 5 before the value closed; raise llm\.maxTokens/);
+  });
+
+  it("stops an answer past timeoutMs with the retry layer's timeout error, and a caller's abort as an abort", async function () {
+    const slow = createLocalClient({ ...SETTINGS, timeoutMs: 1 }, { baseDir: dir, threads: 1 });
+    const timedOut = await slow.complete(intentRequest(1)).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(timedOut).to.be.instanceOf(LlmTimeoutError);
+    expect((timedOut as LlmTimeoutError).retryable).to.equal(true);
+    expect((timedOut as Error).message).to.contain(
+      `local at ${join(dir, "models", "tiny.gguf")} did not answer within 1 ms`,
+    );
+    const client = createLocalClient(SETTINGS, { baseDir: dir, threads: 1 });
+    const aborted = await client.complete(intentRequest(1), { signal: AbortSignal.abort() }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(aborted).to.be.instanceOf(Error).and.not.instanceOf(LlmTimeoutError);
+    expect((aborted as Error).name).to.equal("AbortError");
+    // the engine goes on answering after both
+    expect(Intent.parse((await client.complete(intentRequest(1))).json).kind).to.be.oneOf(["buy", "sell", "hold"]);
   });
 
   it("refuses a schema keyword its grammar cannot hold, naming where it is", async function () {
@@ -208,6 +302,24 @@ describe("the local language-model provider (node-llama-cpp on a GGUF the test w
       LocalModelPathMissingError,
       /llm\.modelPath: provider "local" needs modelPath/,
     );
+  });
+
+  it("says llama.cpp could not load a file that starts like a GGUF but is cut short", async function () {
+    const whole = readFileSync(join(dir, "models", "tiny.gguf"));
+    writeFileSync(join(dir, "models", "cut.gguf"), whole.subarray(0, 4096));
+    const client = createLocalClient({ ...SETTINGS, modelPath: "models/cut.gguf" }, { baseDir: dir, threads: 1 });
+    const failure = await client.complete(intentRequest(1)).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).to.be.instanceOf(LocalModelLoadError);
+    expect((failure as Error).message).to.contain(
+      `llm.modelPath: llama.cpp could not load ${join(dir, "models", "cut.gguf")} (`,
+    );
+    // llama.cpp's own line when its log reached this engine (not when an earlier test's engine was disposed
+    // in this process: llama.cpp keeps the first logger), else node-llama-cpp's error.
+    expect((failure as Error).message).to.match(/failed to read key-value pairs|failed to load model|Failed to load model/);
+    expect((failure as Error).message).to.contain("check the file is a complete GGUF of a model llama.cpp supports");
   });
 
   it("refuses a file that is not GGUF before loading it", function () {

@@ -10,7 +10,15 @@ import { stableJson } from "../core/stable-json.ts";
 import { ArenaError, messageOf } from "../core/errors.ts";
 import type { Intent } from "../mechanisms/vocabulary.ts";
 import { LlmBudget, usdOf } from "./budget.ts";
-import { Cassette, type CassetteEntry, CassetteMiss, cassetteKey, messagesJson, normalised, sha256 } from "./cassette.ts";
+import {
+  Cassette,
+  type CassetteEntry,
+  CassetteMiss,
+  cassetteKey,
+  messagesJson,
+  normalised,
+  sha256,
+} from "./cassette.ts";
 import type { LlmAnswer, LlmClient, LlmMode, LlmSettings } from "./client.ts";
 import type { LlmCall, LlmHost, Validation } from "./host.ts";
 import { type CallStatus, type LlmCallRecord, LlmRecorder } from "./recorder.ts";

@@ -68,7 +68,7 @@ interface Tensor {
 }
 
 /** The vocabulary: `<unk>`, `<s>`, `</s>`, the 256 byte tokens, then `▁` (space) and printable ASCII. */
-export function tinyVocabulary(): { tokens: string[]; types: number[] } {
+export function tinyVocabulary(controlTokens: readonly string[] = []): { tokens: string[]; types: number[] } {
   const tokens = ["<unk>", "<s>", "</s>"];
   const types = [TOKEN_UNKNOWN, TOKEN_CONTROL, TOKEN_CONTROL];
   for (let byte = 0; byte < 256; byte++) {
@@ -81,20 +81,33 @@ export function tinyVocabulary(): { tokens: string[]; types: number[] } {
     tokens.push(String.fromCharCode(code));
     types.push(TOKEN_NORMAL);
   }
+  for (const token of controlTokens) {
+    tokens.push(token);
+    types.push(TOKEN_CONTROL);
+  }
   return { tokens, types };
 }
 
-/** Writes the tiny model to `path` (same seed ⇒ the same bytes) and returns its size in bytes. */
-export function writeTinyGguf(path: string, options: { seed?: number; shape?: TinyModelShape } = {}): number {
+export interface TinyModelOptions {
+  seed?: number;
+  shape?: TinyModelShape;
+  /** `general.name` (node-llama-cpp picks a model family's chat template by it). */
+  name?: string;
+  /** Special tokens to add as control tokens (a family's chat markers: `<|start_header_id|>`, …). */
+  controlTokens?: readonly string[];
+}
+
+/** Writes the tiny model to `path` (same options ⇒ the same bytes) and returns its size in bytes. */
+export function writeTinyGguf(path: string, options: TinyModelOptions = {}): number {
   const shape = options.shape ?? TINY_MODEL_SHAPE;
   const random = new Random(options.seed ?? 1);
-  const { tokens, types } = tinyVocabulary();
+  const { tokens, types } = tinyVocabulary(options.controlTokens);
   const vocab = tokens.length;
   const { embedding, feedForward } = shape;
 
   const metadata: [string, MetadataValue][] = [
     ["general.architecture", { type: STRING, value: "llama" }],
-    ["general.name", { type: STRING, value: "arena-tiny-random" }],
+    ["general.name", { type: STRING, value: options.name ?? "arena-tiny-random" }],
     ["general.alignment", { type: UINT32, value: ALIGNMENT }],
     ["general.file_type", { type: UINT32, value: 0 }], // all F32
     ["llama.vocab_size", { type: UINT32, value: vocab }],

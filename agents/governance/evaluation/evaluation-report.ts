@@ -9,6 +9,14 @@ import type { Evaluation, MetricEffect, PnlEffect } from "./evaluate.ts";
 import type { OutcomePrediction, ProposalRef, VoterDecision } from "./voters.ts";
 import { isoTime } from "../protocol/display.ts";
 
+/** The report's one sentence that is not a result: how long the evaluation took. */
+const TIMING = / Evaluated in \d+(?:\.\d+)? s\./;
+
+/** The report without its timing: the same text for the same proposal, scenario and seeds (what a model is shown, so its answer replays). */
+export function withoutTiming(report: string): string {
+  return report.replace(TIMING, "");
+}
+
 export interface ReportedChange {
   key: string;
   /** The store's value when evaluated (absent when the store does not know the key). */

@@ -11,6 +11,7 @@ import { z } from "zod";
 import { ArenaError, messageOf } from "../../core/errors.ts";
 import { writeFileAtomically } from "../../core/write-atomically.ts";
 import type { LlmAnswer, LlmClient } from "../../llm/client.ts";
+import { withoutTiming } from "./evaluation-report.ts";
 
 /** The post quotes numbers the report does not have (listed in `figures`, as the post writes them). */
 export class ForumSummaryFigureError extends ArenaError {
@@ -50,12 +51,21 @@ const INSTRUCTIONS = [
   "Plain markdown, no tables; a title of at most 120 characters.",
 ].join(" ");
 
-/** Numbers written in digits, as written: not part of a word or an address (`0x…`, `v2`, `buyFeeBps`). */
-const NUMBER = /(?<![\w.])[-+\u2212]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:e[-+]?\d+)?(?!\w)/gi;
+/**
+ * Numbers written in digits, as written, wherever a word starts with one ("3x", "10k" and "2nd" count
+ * as 3, 10 and 2: a multiple is a figure too); not digits inside a word ("v2", "ERC20", `buyFeeBps`)
+ * or an address ("0x12ab").
+ */
+const NUMBER = /(?<![\w.])[-+\u2212]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:e[-+]?\d+(?![a-z]))?/gi;
+const HEX_PREFIX = /^0x[0-9a-f]/i;
 
 /** The numbers of a text, as written, in order. */
 export function figuresOf(text: string): string[] {
-  return [...text.matchAll(NUMBER)].map((match) => match[0]);
+  return [...text.matchAll(NUMBER)]
+    .filter(
+      (match) => !HEX_PREFIX.test(text.slice(match.index + match[0].length - 1, match.index + match[0].length + 2)),
+    )
+    .map((match) => match[0]);
 }
 
 /** A figure's value as digits: no sign, no separators, no leading or trailing zeros ("+1,250.50" → "1250.5"). */
@@ -81,7 +91,8 @@ export async function writeForumPost(
   const answer = await client.complete({
     messages: [
       { role: "system", content: INSTRUCTIONS },
-      { role: "user", content: `The evaluation report:\n\n${report}` },
+      // Without its timing: the same evaluation asks the same question, so a recorded answer replays.
+      { role: "user", content: `The evaluation report:\n\n${withoutTiming(report)}` },
     ],
     schema: {
       name: "forum_post",

@@ -69,6 +69,10 @@ class GrammarBuilder {
         `llm schema ${at}: expected a schema object, got ${JSON.stringify(schema)}`,
       );
     const s = schema as Schema;
+    // A nested schema's own $defs (a tool's input beside the answer's schema) join the root's.
+    for (const defs of [s.$defs, s.definitions])
+      if (typeof defs === "object" && defs !== null)
+        for (const [name, def] of Object.entries(defs)) if (!(name in this.defs)) this.defs[name] = def;
     for (const keyword of UNSUPPORTED_KEYWORDS)
       if (keyword in s)
         throw new LocalSchemaUnsupportedError(

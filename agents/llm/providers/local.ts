@@ -8,10 +8,17 @@
 // the same answer). The messages are rendered with the model's own chat template when its GGUF has
 // one (node-llama-cpp's resolveChatWrapper), else with its general template; the rendered prompt is
 // completed under a grammar built from the request's JSON schema (./local-grammar.ts), so the text
-// can only be a value of the schema, cut short only by maxTokens.
+// can only be a value of the schema, cut short only by maxTokens. A request's tools are offered the
+// same way: each round's grammar is "a call of one tool, or the answer", wrapped as
+// {"tool", "input"} or {"answer"}, and each result goes back to the model as the next user message.
 //
-// Call disposeLocalModels() when done (the end of a run, a test's `after`): it frees the models and
-// the engine, so the process can exit.
+// Errors of an attempt are the retry layer's kinds (../errors.ts): an answer past `timeoutMs` (counted
+// from when the engine takes the request up) is an LlmTimeoutError, one cut short by maxTokens a
+// LocalAnswerUnparseableError (an LlmError that is not retryable). A caller's abort is an AbortError.
+//
+// The first client of a path loads it, with its `threads` and `contextSize`; later clients of the
+// same file share that load. disposeLocalModels() frees the models' memory and the engine (the end
+// of a run, a test's `after`); the process can exit without it.
 
 import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
@@ -30,7 +37,9 @@ import type {
 
 import { ArenaError, messageOf } from "../../core/errors.ts";
 import type { LlmAnswer, LlmClient, LlmMessage, LlmRequest, LlmSettings } from "../client.ts";
+import { LlmError, type LlmErrorContext, LlmTimeoutError } from "../errors.ts";
 import { jsonSchemaToGbnf } from "./local-grammar.ts";
+import { addUsage, DEFAULT_MAX_TOOL_CALLS, type LlmToolCall, type LlmToolRounds, NO_USAGE, runTool } from "./tools.ts";
 
 /** `provider: local` with no `modelPath`. */
 export class LocalModelPathMissingError extends ArenaError {}
@@ -40,8 +49,26 @@ export class LocalModelMissingError extends ArenaError {}
 export class LocalModelNotGgufError extends ArenaError {}
 /** llama.cpp refused the file (a GGUF of an architecture it does not know, truncated, corrupt). */
 export class LocalModelLoadError extends ArenaError {}
-/** The model's text is not one JSON value (it ran out of maxTokens before the value closed). */
-export class LocalAnswerUnparseableError extends ArenaError {}
+/**
+ * The model's text is not one JSON value: maxTokens cut it short before the value closed (the grammar
+ * lets nothing else through). Not retryable: the same request and seed give the same text again.
+ */
+export class LocalAnswerUnparseableError extends LlmError {
+  constructor(
+    context: LlmErrorContext,
+    readonly detail: string,
+  ) {
+    super(context, `${context.provider} model ${context.url}: ${detail}`);
+  }
+
+  get retryable(): boolean {
+    return false;
+  }
+
+  afterAttempts(attempts: number): LocalAnswerUnparseableError {
+    return new LocalAnswerUnparseableError({ ...this, attempts }, this.detail);
+  }
+}
 
 export interface LocalClientOptions {
   /** The folder `settings.modelPath` is relative to (the scenario file's). */
@@ -78,6 +105,8 @@ interface LoadedModel {
 
 let engine: Promise<Llama> | undefined;
 const models = new Map<string, Promise<LoadedModel>>();
+/** llama.cpp's error lines while models load (one list per load): they go into a load error, not to the console. */
+const loadLogs = new Set<string[]>();
 
 /** A client for `settings` (provider `local`): the model at `settings.modelPath`, relative to `options.baseDir`. */
 export function createLocalClient(settings: LlmSettings, options: LocalClientOptions): LlmClient {
@@ -143,6 +172,10 @@ async function getEngine(): Promise<Llama> {
       skipDownload: true,
       progressLogs: false,
       logLevel: LlamaLogLevel.error,
+      logger: (_level, message) => {
+        if (loadLogs.size > 0) for (const log of loadLogs) log.push(message.trim());
+        else process.stderr.write(`llama.cpp: ${message.trim()}\n`);
+      },
     });
   }
   return engine;
@@ -155,18 +188,30 @@ function loadModel(modelPath: string, options: LocalClientOptions): Promise<Load
       const { LlamaCompletion, resolveChatWrapper } = await import("node-llama-cpp");
       const llama = await getEngine();
       let model: LlamaModel;
+      const loadLog: string[] = [];
+      loadLogs.add(loadLog);
       try {
         model = await llama.loadModel({ modelPath });
       } catch (error) {
+        const said = loadLog.length === 0 ? messageOf(error) : loadLog.slice(0, 3).join("; ");
         throw new LocalModelLoadError(
-          `llm.modelPath: llama.cpp could not load ${modelPath}: ${messageOf(error)}; check the file is a complete GGUF of a model llama.cpp supports`,
+          `llm.modelPath: llama.cpp could not load ${modelPath} (${said}); check the file is a complete GGUF of a model llama.cpp supports`,
           { cause: error },
         );
+      } finally {
+        loadLogs.delete(loadLog);
       }
       const contextSize = options.contextSize ?? Math.min(model.trainContextSize, MAX_DEFAULT_CONTEXT);
       const context = await model.createContext({ contextSize, sequences: 1, threads: options.threads });
       const sequence = context.getSequence();
-      const chatWrapper = resolveChatWrapper(model);
+      // No clock in a prompt: the templates that write today's date into the system message (Llama 3.1,
+      // 3.2, gpt-oss) would make the same request give another answer on another day. Nor their
+      // function-calling instructions: tools are offered through the grammar here.
+      const noDates = { todayDate: null, cuttingKnowledgeDate: null };
+      const llama3 = { ...noDates, noToolInstructions: true };
+      const chatWrapper = resolveChatWrapper(model, {
+        customWrapperSettings: { "llama3.1": llama3, "llama3.2-lightweight": llama3, harmony: noDates },
+      });
       const render = (messages: readonly LlmMessage[]) => {
         const chatHistory: ChatHistoryItem[] = messages.map((message) =>
           message.role === "system"
@@ -204,26 +249,126 @@ async function complete(
 ): Promise<LlmAnswer> {
   const started = performance.now();
   const loaded = await loadModel(modelPath, options);
-  const grammar = grammarFor(loaded, request);
+  const context: LlmErrorContext = { provider: "local", url: modelPath, attempts: 1 };
+  const round = (messages: readonly LlmMessage[], jsonSchema: Record<string, unknown>) =>
+    generate(loaded, messages, jsonSchema, settings, request, signal, context);
+  const tools = request.tools ?? [];
+  if (tools.length === 0) {
+    const { raw, json } = await round(request.messages, request.schema.jsonSchema);
+    return { json, text: raw.text, usage: usageOf([raw]), latencyMs: performance.now() - started, raw };
+  }
+
+  // Tools: each round the model either calls one ({"tool", "input"}) or answers ({"answer"}); each call's
+  // result comes back as the next user message; after maxToolCalls calls only the answer is left.
+  const maxToolCalls = request.maxToolCalls ?? DEFAULT_MAX_TOOL_CALLS;
+  const messages = withToolsNote(request);
+  const rounds: LocalRawAnswer[] = [];
+  const toolCalls: LlmToolCall[] = [];
+  for (;;) {
+    const offerTools = toolCalls.length < maxToolCalls;
+    if (!offerTools) messages.push({ role: "user", content: "No more tool calls: reply with your answer now." });
+    const { raw, json } = await round(messages, offerTools ? toolRoundSchema(request) : request.schema.jsonSchema);
+    rounds.push(raw);
+    const reply = json as { answer?: unknown; tool?: string; input?: unknown };
+    if (offerTools && typeof reply.tool === "string") {
+      const call = await runTool(request, reply.tool, reply.input, context);
+      toolCalls.push(call);
+      messages.push(
+        { role: "assistant", content: raw.text },
+        { role: "user", content: `Result of ${call.name}: ${JSON.stringify(call.output)}` },
+      );
+      continue;
+    }
+    const answer = offerTools ? reply.answer : json;
+    // The grammar writes compact JSON, so the answer's text is the wrapper's less `{"answer":` and `}`.
+    const text = offerTools ? raw.text.slice(ANSWER_PREFIX.length, -1) : raw.text;
+    const toolRounds: LlmToolRounds = { rounds, toolCalls };
+    return { json: answer, text, usage: usageOf(rounds), latencyMs: performance.now() - started, raw: toolRounds };
+  }
+}
+
+const ANSWER_PREFIX = '{"answer":';
+
+/** The request's messages with the tools described in the (first) system message. */
+function withToolsNote(request: LlmRequest): LlmMessage[] {
+  const note = [
+    "Before answering you may call a tool, one call per reply: reply with",
+    '{"tool": "<name>", "input": <its input>} and its result comes back in the next message.',
+    'When you are ready, reply with {"answer": <your answer>}. The tools:',
+    ...(request.tools ?? []).map(
+      (t) =>
+        `- ${t.name}${t.description === undefined ? "" : `: ${t.description}`}; input: ${JSON.stringify(t.jsonSchema)}`,
+    ),
+  ].join("\n");
+  const messages = [...request.messages];
+  const system = messages.findIndex((m) => m.role === "system");
+  if (system < 0) return [{ role: "system", content: note }, ...messages];
+  messages[system] = { role: "system", content: `${messages[system]!.content}\n\n${note}` };
+  return messages;
+}
+
+/** A reply that is either the answer or a call of one of the tools. */
+function toolRoundSchema(request: LlmRequest): Record<string, unknown> {
+  const object = (properties: Record<string, unknown>) => ({
+    type: "object",
+    properties,
+    required: Object.keys(properties),
+    additionalProperties: false,
+  });
+  return {
+    anyOf: [
+      object({ answer: request.schema.jsonSchema }),
+      ...(request.tools ?? []).map((t) => object({ tool: { const: t.name }, input: t.jsonSchema })),
+    ],
+  };
+}
+
+function usageOf(rounds: readonly LocalRawAnswer[]): LlmAnswer["usage"] {
+  return rounds.reduce(
+    (total, r) => addUsage(total, { inputTokens: r.inputTokens, outputTokens: r.outputTokens, cachedTokens: 0 }),
+    NO_USAGE,
+  );
+}
+
+/** One generation on a fresh sequence, in the model's queue: the text under the schema's grammar, parsed. */
+async function generate(
+  loaded: LoadedModel,
+  messages: readonly LlmMessage[],
+  jsonSchema: Record<string, unknown>,
+  settings: LlmSettings,
+  request: LlmRequest,
+  signal: AbortSignal | undefined,
+  context: LlmErrorContext,
+): Promise<{ raw: LocalRawAnswer; json: unknown }> {
+  const grammar = grammarFor(loaded, jsonSchema);
+  const maxTokens = request.maxTokens ?? settings.maxTokens;
   const run = loaded.queue.then(async () => {
-    const { prompt, tokens } = loaded.render(request.messages);
-    const maxTokens = request.maxTokens ?? settings.maxTokens;
+    signal?.throwIfAborted();
+    const { prompt, tokens } = loaded.render(messages);
     await loaded.sequence.clearHistory();
     let outputTokens = 0;
-    const result = await loaded.completion.generateCompletionWithMeta(tokens, {
-      grammar: await grammar,
-      temperature: request.temperature ?? settings.temperature,
-      // Unseeded sampling would be the one draw outside the run's generator: seed 0 when none is set.
-      seed: request.seed ?? settings.seed ?? 0,
-      maxTokens,
-      repeatPenalty: false,
-      signal,
-      onToken: (generated) => {
-        outputTokens += generated.length;
-      },
-    });
+    // The attempt's deadline runs from when the engine takes the request up, not while it waits its turn.
+    const deadline = AbortSignal.timeout(settings.timeoutMs);
+    const result = await loaded.completion
+      .generateCompletionWithMeta(tokens, {
+        grammar: await grammar,
+        temperature: request.temperature ?? settings.temperature,
+        // Unseeded sampling would be the one draw outside the run's generator: seed 0 when none is set.
+        seed: request.seed ?? settings.seed ?? 0,
+        maxTokens,
+        repeatPenalty: false,
+        signal: signal === undefined ? deadline : AbortSignal.any([signal, deadline]),
+        onToken: (generated) => {
+          outputTokens += generated.length;
+        },
+      })
+      .catch((error: unknown) => {
+        if (deadline.aborted && !signal?.aborted)
+          throw new LlmTimeoutError(context, settings.timeoutMs, { cause: error });
+        throw error;
+      });
     const raw: LocalRawAnswer = {
-      modelPath,
+      modelPath: context.url,
       prompt,
       text: result.response,
       stopReason: result.metadata.stopReason,
@@ -234,30 +379,23 @@ async function complete(
   });
   loaded.queue = run.catch(() => undefined);
   const raw = await run;
-  let json: unknown;
   try {
-    json = JSON.parse(raw.text);
+    return { raw, json: JSON.parse(raw.text) };
   } catch (error) {
     const cut = raw.stopReason === "maxTokens";
     throw new LocalAnswerUnparseableError(
-      `llm (local ${settings.model}): the answer is not one JSON value (${messageOf(error)})` +
+      context,
+      `the answer is not one JSON value (${messageOf(error)})` +
         (cut
-          ? `: it stopped at maxTokens ${request.maxTokens ?? settings.maxTokens} before the value closed; raise llm.maxTokens`
+          ? `: it stopped at maxTokens ${maxTokens} before the value closed; raise llm.maxTokens`
           : `; it stopped on ${raw.stopReason}`) +
         `; the text: ${JSON.stringify(raw.text.slice(0, 200))}`,
     );
   }
-  return {
-    json,
-    text: raw.text,
-    usage: { inputTokens: raw.inputTokens, outputTokens: raw.outputTokens, cachedTokens: 0 },
-    latencyMs: performance.now() - started,
-    raw,
-  };
 }
 
-function grammarFor(loaded: LoadedModel, request: LlmRequest): Promise<LlamaGrammar> {
-  const gbnf = jsonSchemaToGbnf(request.schema.jsonSchema);
+function grammarFor(loaded: LoadedModel, jsonSchema: Record<string, unknown>): Promise<LlamaGrammar> {
+  const gbnf = jsonSchemaToGbnf(jsonSchema);
   let grammar = loaded.grammars.get(gbnf);
   if (grammar === undefined) {
     grammar = getEngine().then((llama) => llama.createGrammar({ grammar: gbnf }));
