@@ -107,9 +107,13 @@ describe("strategy writer", function () {
   });
 
   it("init keeps a first generation that runs every step as the baseline, saved with its score and reasoning", async function () {
-    const client = scriptedClient([{ reasoning: "sell steadily", code: DUMPER }]);
-    const result = await runStrategyWriter(options({ mode: "init", client }));
+    const client = scriptedClient([
+      { reasoning: "sell steadily", code: DUMPER },
+      { reasoning: "never asked", code: HOLDER },
+    ]);
+    const result = await runStrategyWriter(options({ mode: "init", client, generations: 3 }));
     expect(result.made.map((g) => [g.generation, g.kept])).to.deep.equal([[1, true]]);
+    expect(client.requests).to.have.length(1);
     const [gen] = readGenerations(join(dir, "strategies", "writer"));
     expect(gen!.code).to.equal(DUMPER);
     expect(gen!.record).to.deep.include({ reasoning: "sell steadily", mode: "init", seeds: ["3", "4", "5"] });

@@ -3,7 +3,8 @@
 // on the fast model over the seeds, and is compared seed by seed with the incumbent (the newest kept
 // generation): it is kept only when the paired 95% interval of its gain on the metric lies above zero,
 // and the gain holds on the chain for the confirmation seeds. `init` writes the first generation (kept
-// when it runs without failing a step: the baseline); `improve` runs `generations` candidates against
+// when it runs without failing a step: the baseline; it asks again, up to `generations` times, until
+// one is); `improve` runs `generations` candidates against
 // the incumbent; `beat` does the same until the incumbent beats a target strategy beyond noise. A
 // candidate whose answer is not {reasoning, code}, whose code does not parse, or that fails a step
 // (an endless loop, a memory bomb, a throw, invalid intents) is recorded as rejected and the loop goes
@@ -204,6 +205,8 @@ export async function runStrategyWriter(options: WriterOptions): Promise<WriterR
       incumbent = generation;
       incumbentScore = generation.record.score;
     }
+    // init writes the first generation: it asks until one is kept (at most `generations` times).
+    if (options.mode === "init" && generation.record.kept) break;
     if (generation.record.target?.beaten === true) {
       log(`generation ${incumbent!.record.generation} beats ${options.target!.file} beyond noise`);
       break;
