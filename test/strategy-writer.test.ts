@@ -4,7 +4,9 @@
 // when the target is beaten; driven by a scripted LlmClient, then through the real OpenAI SDK against
 // the local wire-protocol server with the scenario's llm: section.
 
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -296,6 +298,65 @@ describe("strategy writer", function () {
       },
     ]);
     expect(s.agents.filter((a) => a.id !== "writer")).to.deep.equal(scenario().agents.filter((a) => a.id !== "writer"));
+  });
+});
+
+const cli = join(createRequire(import.meta.url).resolve("hardhat/package.json"), "..", "dist/src/cli.js");
+
+function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [cli, "strategy", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.once("exit", (code) => resolve({ code, stdout, stderr })));
+}
+
+describe("strategy task", function () {
+  this.timeout(300_000);
+  const name = `test-cli-${process.pid}`;
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), "arena-writer-cli-"));
+  });
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(join("strategies", name), { recursive: true, force: true });
+  });
+
+  it("writes strategies/<name>/ with init and improve, printing each generation's verdict", async function () {
+    const server = await startLlmServer({
+      replies: [{ json: { reasoning: "dump", code: DUMPER } }, { json: { reasoning: "hold", code: HOLDER } }],
+    });
+    try {
+      const file = join(dir, "arena.json");
+      writeFileSync(
+        file,
+        JSON.stringify({ ...SCENARIO, llm: { model: "local-coder", baseUrl: server.openAiBaseUrl } }),
+      );
+      const common = ["--scenario", file, "--agent", "writer", "--goal", "grow", "--name", name, "--seeds", "3"];
+      const init = await runCli(["init", ...common]);
+      expect(init.code, init.stderr).to.equal(0);
+      expect(init.stdout).to.match(/generation 1: kept — the first generation that runs every step/);
+      const improve = await runCli(["improve", ...common, "--generations", "1", "--confirm-seeds", "1"]);
+      expect(improve.code, improve.stderr).to.equal(0);
+      expect(improve.stdout).to.match(/generation 2: kept — beats generation 1 beyond noise: .*confirmed on the chain/);
+      expect(improve.stdout).to.contain(`incumbent: strategies/${name}/gen-2.js, agents.writer.returnBps`);
+      expect(readGenerations(join("strategies", name)).map((g) => g.record.kept)).to.deep.equal([true, true]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("says what is wrong, as strategy: message, without a stack trace", async function () {
+    const file = join(dir, "no-llm.json");
+    writeFileSync(file, JSON.stringify(SCENARIO));
+    const missing = await runCli(["init", "--scenario", file, "--agent", "writer", "--goal", "grow", "--name", name]);
+    expect(missing.code).to.not.equal(0);
+    expect(missing.stderr).to.match(/^strategy: .* has no llm section/m);
+    expect(missing.stderr).to.not.match(/\n\s+at /);
+    const wrong = await runCli(["grow", "--scenario", file, "--agent", "writer", "--goal", "grow"]);
+    expect(wrong.stderr).to.contain("strategy: the command is init, improve or beat");
   });
 });
 
