@@ -183,7 +183,9 @@ export interface StrategyBehaviour extends Behaviour {
   readonly failureCount: number;
   /** The first few of them. */
   readonly failures: readonly StrategyStepError[];
-  /** Frees the sandbox now (it is freed when the behaviour is collected otherwise). */
+  /** Whether its sandbox is open (from its first step until its run ends). */
+  readonly sandboxOpen: boolean;
+  /** Frees the sandbox now: the World does at the run's end (else it is freed when the behaviour is collected). */
   dispose(): void;
 }
 
@@ -264,6 +266,9 @@ export function createStrategy(config: StrategyConfig): StrategyBehaviour {
     },
     get failures() {
       return failures;
+    },
+    get sandboxOpen() {
+      return sandbox !== undefined;
     },
     dispose() {
       SANDBOXES.unregister(behaviour);
