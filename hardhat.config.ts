@@ -56,6 +56,18 @@ export default defineConfig({
         description: "Serve a live view of the battle on 127.0.0.1 (a free port, printed) while it runs",
       })
       .addFlag({ name: "liveKeep", description: "As --live, and keep serving after the battle ends until Ctrl-C" })
+      .addOption({
+        name: "llm",
+        description:
+          "Language-model agents: replay (answers from the cassette, no network; when empty), record or live",
+        defaultValue: "",
+      })
+      .addOption({
+        name: "cassette",
+        description:
+          "The cassette folder (the scenario's llm.cassette, else <scenario>.cassette/ beside it, when empty)",
+        defaultValue: "",
+      })
       .setAction(() => import("./scripts/battle.ts"))
       .build(),
     task(

@@ -13,6 +13,9 @@ function targetFor(operation: string): number | undefined {
   if (/^(buy|buyExactQuote|sell)\.[a-z]+(\.firstHolder)?$/.test(operation)) return 100_000;
   if (operation.startsWith("governor.castVote")) return 85_000;
   if (operation === "vesting.release") return 85_000;
+  if (operation === "staking.stake") return 90_000;
+  if (operation === "staking.unstake") return 80_000;
+  if (operation === "staking.claim") return 70_000;
   if (/^curveMath\.[a-z]+\.(costUp|refundDown)$/.test(operation)) return 4_000;
   return undefined;
 }

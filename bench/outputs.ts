@@ -20,6 +20,7 @@ import { runModelBattle } from "../agents/run/model-battle.ts";
 import { runBattle } from "../agents/run/battle.ts";
 import { stableJson } from "../agents/core/stable-json.ts";
 import { loadScenario } from "../agents/inputs/scenario.ts";
+import { usesLlm } from "../agents/run/llm-battle.ts";
 
 const RESULTS = "bench/results/outputs.json";
 const RUN_OUTPUTS = [
@@ -52,7 +53,8 @@ try {
       if (existsSync(at)) hashes[`chain/${name}/${output}`] = sha(readFileSync(at));
     }
     const scenario = await loadScenario(path);
-    if (scenario.governance === undefined) {
+    // The fast model runs neither governance nor language-model agents (those replay their cassette on the chain).
+    if (scenario.governance === undefined && !usesLlm(scenario)) {
       const { summary, steps, agents } = await runModelBattle(scenario);
       hashes[`model/${name}`] = sha(stableJson({ summary, steps, agents }));
     }

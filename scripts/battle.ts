@@ -1,4 +1,4 @@
-// `npx hardhat battle [--scenario scenarios/x.yaml] [--seed N] [--blocks N] [--out dir] [--force] [--network name] [--allow-live] [--live | --live-keep]`:
+// `npx hardhat battle [--scenario scenarios/x.yaml] [--seed N] [--blocks N] [--out dir] [--force] [--network name] [--allow-live] [--live | --live-keep] [--llm live|record|replay] [--cassette dir]`:
 // runs one scenario block by block and writes its run folder. The work is in agents/run/battle.ts; the
 // live view (--live) in agents/live/.
 
@@ -16,8 +16,21 @@ import { BLOCKS, SEED } from "../agents/core/limits.ts";
 import { BattleInterrupted } from "../agents/chain/errors.ts";
 import { type LiveCommand, startLiveCommand } from "../agents/live/live-command.ts";
 import { BattleSource } from "../agents/live/sources.ts";
+import type { LlmMode } from "../agents/llm/client.ts";
+import { LLM_MODES } from "../agents/run/llm-battle.ts";
 
 export const DEFAULT_SCENARIO = "scenarios/calm.yaml";
+
+function llmMode(options: Reader, text: string): LlmMode | undefined {
+  if ((LLM_MODES as readonly string[]).includes(text)) return text as LlmMode;
+  options.failText(
+    "--llm",
+    `one of ${LLM_MODES.join(", ")}`,
+    JSON.stringify(text),
+    "replay answers from the cassette, record asks the model and keeps its answers, live asks it",
+  );
+  return undefined;
+}
 
 interface BattleTaskArguments {
   scenario: string;
@@ -30,6 +43,8 @@ interface BattleTaskArguments {
   quiet: boolean;
   live?: boolean;
   liveKeep?: boolean;
+  llm?: string;
+  cassette?: string;
 }
 
 export default async function battleTask(args: BattleTaskArguments, hre: HardhatRuntimeEnvironment) {
@@ -40,6 +55,7 @@ export default async function battleTask(args: BattleTaskArguments, hre: Hardhat
     const options = new Reader();
     const seed = args.seed === "" ? undefined : options.option(args.seed, "--seed", SEED);
     const blocks = args.blocks === "" ? undefined : options.option(args.blocks, "--blocks", BLOCKS);
+    const llm = args.llm === undefined || args.llm === "" ? undefined : llmMode(options, args.llm);
     options.throwOptionIssues();
     const network = hre.globalOptions.network;
     if (args.live || args.liveKeep) live = await startLiveCommand("battle", liveSource);
@@ -54,12 +70,17 @@ export default async function battleTask(args: BattleTaskArguments, hre: Hardhat
       allowLive: args.allowLive,
       quiet: args.quiet,
       ...(live === undefined ? {} : { onFolder: (folder) => liveSource.follow(folder) }),
+      llm: {
+        ...(llm === undefined ? {} : { mode: llm }),
+        ...(args.cassette === undefined || args.cassette === "" ? {} : { cassette: args.cassette }),
+      },
     });
     const { summary, gas, dir } = result;
     console.log(
       `\n${summary.scenario.name} · seed ${summary.scenario.seed} · ${summary.completion.stepsRecorded} blocks · ${result.txPerSecond.toFixed(0)} agent tx/s`,
     );
     console.log(`\n${formatLeaderboard(summary.leaderboard, 10)}`);
+    if (summary.llm?.budgetStop) console.log(`\nStopped by the LLM budget: ${summary.llm.budgetStop}`);
     if (result.governance !== undefined) console.log(`\n${formatGovernanceTable(result.governance)}`);
     console.log(`\n${formatGasTable(gas, { by: "function", limit: 12 })}`);
     for (const problem of result.reconcileProblems) console.warn(`warning: ledger and chain disagree: ${problem}`);

@@ -14,9 +14,9 @@ import { ArenaError } from "../agents/core/errors.ts";
 import { formatInterval } from "../agents/core/interval.ts";
 import type { WholeRange } from "../agents/core/limits.ts";
 import { ChainEngine } from "../agents/experiment/chain-engine.ts";
-import { parseScenario, readScenarioDocument } from "../agents/inputs/scenario.ts";
+import { loadScenario } from "../agents/inputs/scenario.ts";
 import { measure } from "../agents/metrics/registry.ts";
-import { splitLlmSection, writerClient } from "../agents/strategy/writer-settings.ts";
+import { writerClient, writerSettings } from "../agents/strategy/writer-settings.ts";
 import { runStrategyWriter, StrategyWriterError, type WriterMode } from "../agents/strategy/writer.ts";
 
 interface StrategyTaskArguments {
@@ -57,9 +57,8 @@ export default async function strategyTask(args: StrategyTaskArguments, hre: Har
     if (mode === "beat" && args.target === "")
       throw new StrategyWriterError("beat needs --target strategies/<name>/gen-N.js, the strategy to beat");
     const metric = args.metric === "" ? `agents.${args.agent}.returnBps` : args.metric;
-    const document = await readScenarioDocument(args.scenario);
-    const { scenario: withoutLlm, settings } = splitLlmSection(document, args.scenario);
-    const scenario = parseScenario(withoutLlm, args.scenario);
+    const scenario = await loadScenario(args.scenario);
+    const settings = writerSettings(scenario);
     const name = args.name !== "" ? args.name : `${scenario.name}-${args.agent}`;
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(name))
       throw new StrategyWriterError(`--name ${JSON.stringify(name)}: 1 to 64 letters, digits, "_" or "-"`);
@@ -90,7 +89,7 @@ export default async function strategyTask(args: StrategyTaskArguments, hre: Har
         const world = await chainEngine.run({ deploymentKey: "strategy", parameters: [], scenario: { ...run, seed } });
         return measure({ ...world, blockSeconds: run.blockSeconds }, metric);
       },
-      client: writerClient(settings, process.env),
+      client: writerClient(settings, scenario, process.env),
       settings,
       apiDoc,
       log: (line) => console.log(line),

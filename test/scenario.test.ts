@@ -35,6 +35,7 @@ const READY_MADE = [
   "governance-whale",
   "governance",
   "launch",
+  "llm-traders",
   "regime-change",
   "whale-dump",
 ];

@@ -18,7 +18,7 @@ import { parseScenario } from "../agents/inputs/scenario.ts";
 import type { LlmAnswer, LlmClient, LlmRequest } from "../agents/llm/client.ts";
 import { measure } from "../agents/metrics/registry.ts";
 import { readGenerations } from "../agents/strategy/generations.ts";
-import { splitLlmSection, WriterSettingsError, writerClient } from "../agents/strategy/writer-settings.ts";
+import { WriterSettingsError, writerClient, writerSettings } from "../agents/strategy/writer-settings.ts";
 import { runStrategyWriter, StrategyWriterError, type WriterOptions, withStrategy } from "../agents/strategy/writer.ts";
 import { startLlmServer } from "./helpers/llm-server.ts";
 
@@ -233,10 +233,17 @@ describe("strategy writer", function () {
         ...SCENARIO,
         llm: { provider: "openai", model: "local-coder", baseUrl: server.openAiBaseUrl, temperature: 0.2, seed: 5 },
       };
-      const { scenario: withoutLlm, settings } = splitLlmSection(document, "writer-arena.yaml");
-      const client = writerClient(settings, {});
+      const withLlm = parseScenario(document, join(dir, "w.yaml"));
+      const settings = writerSettings(withLlm);
+      expect(settings).to.deep.include({
+        provider: "openai",
+        model: "local-coder",
+        temperature: 0.2,
+        maxTokens: 4_000,
+      });
+      const client = writerClient(settings, withLlm, {});
       const folder = join(dir, "strategies", "over-http");
-      const common = { client, settings, folder, scenario: parseScenario(withoutLlm, join(dir, "w.yaml")) };
+      const common = { client, settings, folder, scenario: withLlm };
       await runStrategyWriter(options({ mode: "init", ...common }));
       const result = await runStrategyWriter(options({ mode: "improve", ...common }));
       expect(result.made.map((g) => [g.generation, g.kept])).to.deep.equal([[2, true]]);
@@ -254,10 +261,12 @@ describe("strategy writer", function () {
   });
 
   it("refuses a scenario without llm:, an unknown agent or metric, and one seed", async function () {
-    expect(() => splitLlmSection(SCENARIO, "s.yaml")).to.throw(WriterSettingsError, /no llm section.*provider: openai/);
-    expect(() => splitLlmSection({ ...SCENARIO, llm: { model: "m", provider: "anthropic" } }, "s.yaml")).to.throw(
+    expect(() => writerSettings(parseScenario(SCENARIO, "s.yaml"))).to.throw(
       WriterSettingsError,
-      /OpenAI-compatible/,
+      /s.yaml names no model for the strategy writer: add llm: \{ provider: openai/,
+    );
+    expect(() => writerSettings(parseScenario({ ...SCENARIO, llm: { temperature: 0.1 } }, "s.yaml"))).to.throw(
+      WriterSettingsError,
     );
     const client = scriptedClient([]);
     const folder = join(dir, "strategies", "refused");
@@ -353,7 +362,7 @@ describe("strategy task", function () {
     writeFileSync(file, JSON.stringify(SCENARIO));
     const missing = await runCli(["init", "--scenario", file, "--agent", "writer", "--goal", "grow", "--name", name]);
     expect(missing.code).to.not.equal(0);
-    expect(missing.stderr).to.match(/^strategy: .* has no llm section/m);
+    expect(missing.stderr).to.match(/^strategy: .* names no model for the strategy writer/m);
     expect(missing.stderr).to.not.match(/\n\s+at /);
     const wrong = await runCli(["grow", "--scenario", file, "--agent", "writer", "--goal", "grow"]);
     expect(wrong.stderr).to.contain("strategy: the command is init, improve or beat");

@@ -54,6 +54,12 @@ export interface Behaviour {
   /** Name used in gas profiles and the leaderboard (the scenario's `label`, else the kind). */
   readonly label: string;
   /**
+   * Its step may start before the agents ahead of it in the block have decided (with `decisions:
+   * simultaneous` every agent decides on the same state): the World starts every such step together
+   * and awaits them in the agents' order, so slow decisions (a language model's) overlap.
+   */
+  readonly decidesAhead?: boolean;
+  /**
    * Decide this step's intents. Deterministic: the same observations and the same draws from
    * `ctx.rng` give the same intents. May keep state between steps (history, estimates).
    */

@@ -26,6 +26,7 @@ export function withPhase(behaviour: Behaviour, config: BaseConfig, stepOffset =
     label: behaviour.label,
     step: (obs, ctx) => (active(obs.step) ? behaviour.step(obs, ctx) : []),
   };
+  if (behaviour.decidesAhead === true) (gated as { decidesAhead?: boolean }).decidesAhead = true;
   const { react, settle, dispose } = behaviour;
   if (dispose !== undefined) gated.dispose = () => dispose.call(behaviour);
   if (react !== undefined)

@@ -16,6 +16,7 @@ import type { Behaviour } from "./behaviour.ts";
 import { withPhase } from "./phase.ts";
 import { frontRunner } from "./front-runner.ts";
 import { liquidityProvider } from "./liquidity-provider.ts";
+import { llmTrader } from "./llm-trader.ts";
 import { meanReversion } from "./mean-reversion.ts";
 import { momentum } from "./momentum.ts";
 import { noise } from "./noise.ts";
@@ -36,6 +37,7 @@ export const BEHAVIOURS = [
   vestingBeneficiary,
   frontRunner,
   bandit,
+  llmTrader,
   strategy,
 ] as const;
 

@@ -10,6 +10,7 @@
 
 import { child } from "../core/document-reader.ts";
 import type { OrderingMode } from "../core/types.ts";
+import type { LlmShared } from "../inputs/llm-reader.ts";
 import type { AmountUnit, ScenarioReader } from "../inputs/scenario-reader.ts";
 import { UNITS } from "../inputs/scenario-reader.ts";
 import type { Behaviour } from "./behaviour.ts";
@@ -143,6 +144,8 @@ export function fieldNames(spec: Pick<AnySpec, "fields">): { required: string[];
 export interface BehaviourContext {
   mode: OrderingMode | undefined;
   historyLength: number | undefined;
+  /** The scenario's top-level `llm` section, as read (an llm behaviour's settings go over it). */
+  llm?: LlmShared;
   /** The scenario file's folder: what a behaviour's file paths are relative to (a saved strategy's). */
   scenarioDir?: string;
 }

@@ -154,7 +154,10 @@ export function afterTrade(obs: Observation, intent: TradeIntent): Observation {
   const withHoldings = (next: Partial<Observation>, tokenDelta: bigint, quoteDelta: bigint): Observation => ({
     ...obs,
     ...next,
-    self: { ...obs.self, holdings: { tokens: tokens + tokenDelta, quote: quote + quoteDelta, lp } },
+    self: {
+      ...obs.self,
+      holdings: { ...obs.self.holdings, tokens: tokens + tokenDelta, quote: quote + quoteDelta, lp },
+    },
   });
   if (intent.kind === "swap") {
     const pool = PoolModel.fromPoolState(obs.pool);

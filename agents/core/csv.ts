@@ -86,7 +86,11 @@ export function csvHeader(columns: readonly string[]): string {
 }
 
 /** One row in `columns` order (with newline); refuses a field that would break the format. */
-export function csvLine<C extends string>(columns: readonly C[], row: Record<C, bigint | string | number>): string {
+/** A row's fields by column; a column of an optional mechanism may be absent from the type (it is written only in its runs). */
+export function csvLine<C extends string>(
+  columns: readonly C[],
+  row: Partial<Record<C, bigint | string | number>>,
+): string {
   return `${columns
     .map((column) => {
       const text = String(row[column]);

@@ -69,4 +69,9 @@ export interface LeaderboardEntry {
   txs: number;
   reverts: number;
   gasUsed: number;
+  /** Language-model agents only: model calls, answers refused or failed, tokens (input + output) and US dollars. */
+  llmCalls?: number;
+  llmRejected?: number;
+  llmTokens?: number;
+  llmUsd?: number;
 }

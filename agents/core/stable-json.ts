@@ -13,6 +13,11 @@ export function stableJson(value: unknown): string {
   return `${JSON.stringify(normalise(value), null, 2)}\n`;
 }
 
+/** The value stableJson writes, before it is written (for a compact line of the same canonical form: JSON.stringify of it). */
+export function stableValue(value: unknown): unknown {
+  return normalise(value);
+}
+
 function normalise(value: unknown): unknown {
   if (typeof value === "bigint") return value.toString();
   if (typeof value === "number") {

@@ -27,6 +27,7 @@ import type {
   ConstantProductPool,
   ParameterStore,
   QuoteToken,
+  Staking,
   Vesting,
 } from "../../types/ethers-contracts/index.js";
 import { assertDeployAllowed, isLocalChain } from "../chain/network-guard.ts";
@@ -52,10 +53,10 @@ export const ARTIFACTS: Readonly<Record<ContractName, string>> = Object.fromEntr
 /** The contracts every deployment has; OPTIONAL_CONTRACT_NAMES only when their mechanism is enabled. */
 export const CONTRACT_NAMES = DEPLOY_STEPS.flatMap((s) =>
   s.enabled === undefined ? (s.deploys ?? []).map((d) => d.name) : [],
-) as readonly ContractName[];
+) as readonly Exclude<ContractName, OptionalContractName>[];
 export const OPTIONAL_CONTRACT_NAMES = DEPLOY_STEPS.flatMap((s) =>
   s.enabled === undefined ? [] : (s.deploys ?? []).map((d) => d.name),
-) as readonly ContractName[];
+) as readonly OptionalContractName[];
 export type { ContractName };
 
 /** A deployment's addresses by role: every contract, and an optional mechanism's only when it was deployed. */
@@ -73,6 +74,8 @@ export interface DeployedContracts {
   market: BondingCurveMarket;
   pool: ConstantProductPool;
   vesting: Vesting;
+  /** Only when the genesis has a staking section. */
+  staking?: Staking;
 }
 
 export interface StepReport {

@@ -85,6 +85,8 @@ export class ChainBackend implements Backend {
   private readonly treasury: Holdings;
   /** Holders of positions the mechanisms keep by holder (vesting beneficiaries), for reads and checks. */
   private readonly holders: { key: string; address: Address }[];
+  /** Every agent's account (set by create), whose positions staking reads and checks. */
+  private accounts: readonly Address[] = [];
   private readonly verifyEvery: number;
   private latest: BlockHeader;
   private blocksSinceCheck = 0;
@@ -149,13 +151,14 @@ export class ChainBackend implements Backend {
       latestHeader(chain),
     ]);
     const holdings = accounts.map((a, i) => ledger.track(a, strip(read[i]!)));
+    await readOtherPositions(chain, abis, addresses, mechanisms, accounts, holdings);
     const treasury = ledger.track(addresses.treasury, strip(read[accounts.length]!));
     ledger.track(addresses.market, strip(read[accounts.length + 1]!));
     const positions = read.slice(0, accounts.length);
     const holders = accounts.flatMap((address, i) =>
       positions[i]!.claimable + positions[i]!.locked > 0n ? [{ key: holderKey(address), address }] : [],
     );
-    const ctx: ChainReadContext = { chain, abis, addresses, holders, timestamp: header.timestamp };
+    const ctx: ChainReadContext = { chain, abis, addresses, holders, accounts, timestamp: header.timestamp };
     const twins = new Map<string, unknown>();
     for (const m of mechanisms) twins.set(m.id, await m.chain.read(ctx));
     const backend = new ChainBackend(
@@ -170,6 +173,7 @@ export class ChainBackend implements Backend {
       priorityFeeWei,
       options,
     );
+    backend.accounts = accounts;
     if (backend.rotation !== undefined) {
       backend.rotation.impersonate = [...accounts];
       // What the chain holds before the run (deployment, set-up) is read once; the run's own receipts are fed as they come.
@@ -378,12 +382,14 @@ export class ChainBackend implements Backend {
     const ctx: FollowContext & { ticket: number | undefined } = {
       flows,
       ticket: undefined,
+      timestamp,
       addresses: this.addresses,
       balanceOf: (asset, account) => this.ledger.holdingsOf(account)[asset === "token" ? "tokens" : "quote"],
     };
     const owners = this.ownersByAddress();
     for (const r of executed) {
       ctx.ticket = ticketOf.get(r);
+      ctx.timestamp = r.timestamp;
       for (const log of r.logs) {
         this.ledger.apply(log);
         const m = owners.get(log.address.toLowerCase());
@@ -512,6 +518,7 @@ export class ChainBackend implements Backend {
       abis: this.abis,
       addresses: this.addresses,
       holders: this.holders,
+      accounts: this.accounts,
       timestamp: this.latest.timestamp,
     };
     const [header, treasury, ...perMechanism] = await Promise.all([
@@ -539,6 +546,15 @@ export class ChainBackend implements Backend {
       this.addresses,
       agents.map((a) => a.address),
     );
+    const others = onChain.map(strip);
+    await readOtherPositions(
+      this.chain,
+      this.abis,
+      this.addresses,
+      this.mechanisms,
+      agents.map((a) => a.address),
+      others,
+    );
     const problems: string[] = [];
     agents.forEach((a, i) => {
       const chain = onChain[i]!;
@@ -546,6 +562,8 @@ export class ChainBackend implements Backend {
         if (a.holdings[field] !== chain[field])
           problems.push(`${a.id}.${field}: ledger ${a.holdings[field]}, chain ${chain[field]}`);
       }
+      if (a.holdings.staked !== others[i]!.staked)
+        problems.push(`${a.id}.staked: ledger ${a.holdings.staked}, chain ${others[i]!.staked}`);
     });
     return problems;
   }
@@ -561,6 +579,40 @@ export function holderKey(address: Address): string {
 
 function strip(h: LensHoldings): Holdings {
   return { tokens: h.tokens, quote: h.quote, lp: h.lp };
+}
+
+/**
+ * The positions the lens's holdings leave out (an optional mechanism's: staking's), each from its
+ * position contract's balanceOf, into `holdings` (in the order of `accounts`), in one batch per mechanism.
+ */
+async function readOtherPositions(
+  chain: Chain,
+  abis: SystemAbis,
+  addresses: SystemAddresses,
+  mechanisms: readonly AnyMechanism[],
+  accounts: readonly Address[],
+  holdings: readonly Holdings[],
+): Promise<void> {
+  for (const m of mechanisms) {
+    if (m.position === undefined || m.position.field === "lp") continue;
+    const { contract, field } = m.position;
+    const abi = abis.byContract.quote;
+    const results = await chain.batch<Hex>(
+      accounts.map((account) => ({
+        method: "eth_call",
+        params: [
+          {
+            to: addresses[contract],
+            data: encodeFunctionData({ abi, functionName: "balanceOf", args: [account] }),
+          },
+          "latest",
+        ],
+      })),
+    );
+    results.forEach((data, i) => {
+      holdings[i]![field] = decodeFunctionResult({ abi, functionName: "balanceOf", data }) as bigint;
+    });
+  }
 }
 
 /**

@@ -30,6 +30,7 @@ import { ArenaError } from "../core/errors.ts";
 import { deployTimeline } from "../deploy/deploy.ts";
 import { fundingTransactions, setupApprovals, setupBlocks } from "../deploy/agents.ts";
 import { mechanismsFor } from "../mechanisms/registry.ts";
+import { stakingBudget } from "../mechanisms/staking/genesis.ts";
 
 /** Gas of the set-up transactions (gas.json of the ready-made chain battles, behaviour "setup"). */
 const SETUP_GAS = {
@@ -105,7 +106,8 @@ export async function setUpModel(
   const minted =
     genesis.allocations.reduce((sum, a) => sum + a.amount, 0n) +
     genesis.vesting.reduce((sum, v) => sum + v.amount, 0n) +
-    (genesis.pool.seed?.tokens ?? 0n);
+    (genesis.pool.seed?.tokens ?? 0n) +
+    stakingBudget(genesis);
   const unpriced = {
     kind,
     params,
@@ -162,6 +164,11 @@ export async function setUpModel(
 
   /* SET-UP: the lens, quote and approvals, then the starting tokens in wallet order */
 
+  // Positions of optional mechanisms (staking's) start at zero, in their runs only (as the chain's ledger reads them).
+  const mechanisms = mechanismsFor(genesis);
+  const otherPositions = Object.fromEntries(
+    mechanisms.flatMap((m) => (m.position === undefined || m.position.field === "lp" ? [] : [[m.position.field, 0n]])),
+  );
   const agents = scenario.agents.map((config, i): ModelAgentStart => {
     if (config.wallet.kind === "account" && config.wallet.index >= HARDHAT_ACCOUNT_COUNT) {
       throw new ModelSetupError(
@@ -169,7 +176,12 @@ export async function setUpModel(
       );
     }
     const { key, address } = holderOfWallet(config.wallet, config.id);
-    return { config, key, address, holdings: { tokens: holdings.get(key) ?? 0n, quote: config.funds.quote, lp: 0n } };
+    return {
+      config,
+      key,
+      address,
+      holdings: { tokens: holdings.get(key) ?? 0n, quote: config.funds.quote, lp: 0n, ...otherPositions },
+    };
   });
   const seen = new Map<string, string>();
   for (const a of agents) {
@@ -182,7 +194,6 @@ export async function setUpModel(
   }
   let fundingTxs = 0;
   let gasUsed = 0n;
-  const mechanisms = mechanismsFor(genesis);
   const approvalGas = setupApprovals(mechanisms).reduce(
     (sum, { asset }) => sum + (asset === "quote" ? SETUP_GAS.approveQuote : SETUP_GAS.approveToken),
     0n,

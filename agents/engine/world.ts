@@ -336,6 +336,8 @@ export class World {
             ethPriceQuote: this.scenario.gas.ethPriceQuote,
           })
         : undefined;
+    // Simultaneous decisions: behaviours that decide ahead (a language model's) start together, in order.
+    const ahead = preview === undefined ? this.startAhead(order, observation, quoter) : undefined;
     for (const agent of order) {
       const seen = preview?.view(agent);
       const obs = seen === undefined ? observation(agent) : { ...base, ...seen.slices, self: seen.self };
@@ -344,7 +346,7 @@ export class World {
       for (let j = 0; j < agent.behaviours.length; j++) {
         const { behaviour, rng } = agent.behaviours[j]!;
         const ctx: DecideContext = { rng, quoter: agentQuoter };
-        const decided = behaviour.step(obs, ctx);
+        const decided = ahead?.get(behaviour) ?? behaviour.step(obs, ctx);
         // Most behaviours decide synchronously: no microtask for them.
         const intents = decided instanceof Promise ? await decided : decided;
         for (const intent of intents) await submit(agent, j, intent);
@@ -589,6 +591,28 @@ export class World {
       await participant.settle?.(mine, turn);
     }
     return { row, events, gas };
+  }
+
+  /**
+   * Starts the step of every behaviour that decides ahead, in the agents' order (each on its agent's
+   * start-of-step observation, its own random stream), so their slow decisions overlap; none when no
+   * behaviour does, so other runs are untouched. A failure is seen where the loop awaits it.
+   */
+  private startAhead(
+    order: readonly EngineAgent[],
+    observation: (agent: EngineAgent) => Observation,
+    quoter: Quoter,
+  ): Map<Behaviour, Promise<Intent[]>> | undefined {
+    let started: Map<Behaviour, Promise<Intent[]>> | undefined;
+    for (const agent of order) {
+      for (const { behaviour, rng } of agent.behaviours) {
+        if (behaviour.decidesAhead !== true) continue;
+        const decided = Promise.resolve(behaviour.step(observation(agent), { rng, quoter }));
+        decided.catch(() => {});
+        (started ??= new Map()).set(behaviour, decided);
+      }
+    }
+    return started;
   }
 
   private pushHistory(before: Record<string, unknown>): void {

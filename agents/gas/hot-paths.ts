@@ -14,6 +14,7 @@ export const CURVE_GENESIS = {
   sigmoid: "genesis/sigmoid.json",
 } as const;
 export type CurveName = keyof typeof CURVE_GENESIS;
+export const STAKING_GENESIS = "genesis/staking.json";
 
 /** Operation name → gas per transaction (or per call, for the curve math alone). */
 export type GasFigures = Record<string, number>;
@@ -94,6 +95,34 @@ export async function measurePoolAndVesting(connection: NetworkConnection): Prom
   return figures;
 }
 
+/**
+ * Staking on genesis/staking.json: a first stake (the position's two slots written from zero), a stake
+ * by a staker, a claim of what accrued over a day, and an unstake once the lock-up has passed.
+ */
+export async function measureStaking(connection: NetworkConnection): Promise<GasFigures> {
+  const { ethers, networkHelpers } = connection;
+  const deployment = await deploy(connection, await loadGenesis(STAKING_GENESIS));
+  const { market, quote, token } = deployment.contracts;
+  const staking = deployment.contracts.staking!;
+  const staker = (await ethers.getSigners())[9];
+  await (await quote.connect(staker).mint(staker.address, 10n ** 15n)).wait();
+  await (await quote.connect(staker).approve(await market.getAddress(), ethers.MaxUint256)).wait();
+  await (await token.connect(staker).approve(await staking.getAddress(), ethers.MaxUint256)).wait();
+  await (
+    await market.connect(staker).buyExactTokens(10n * TRADE_TOKENS, ethers.MaxUint256, staker.address, FAR_DEADLINE)
+  ).wait();
+
+  const figures: GasFigures = {};
+  figures["staking.stake.firstStaker"] = await gasOf(staking.connect(staker).stake(TRADE_TOKENS));
+  await networkHelpers.time.increase(3_600);
+  figures["staking.stake"] = await gasOf(staking.connect(staker).stake(TRADE_TOKENS));
+  await networkHelpers.time.increase(86_400);
+  figures["staking.claim"] = await gasOf(staking.connect(staker).claim());
+  await networkHelpers.time.increase(Number(await staking.lockSeconds()));
+  figures["staking.unstake"] = await gasOf(staking.connect(staker).unstake(TRADE_TOKENS));
+  return figures;
+}
+
 /** One parameter change through the whole lifecycle: propose, first vote, queue, execute. */
 export async function measureGovernance(connection: NetworkConnection): Promise<GasFigures> {
   const { ethers, networkHelpers } = connection;
@@ -135,5 +164,6 @@ export async function measureHotPaths(connect: () => Promise<NetworkConnection>)
   }
   Object.assign(figures, await measurePoolAndVesting(await connect()));
   Object.assign(figures, await measureGovernance(await connect()));
+  Object.assign(figures, await measureStaking(await connect()));
   return Object.fromEntries(Object.entries(figures).sort(([a], [b]) => a.localeCompare(b)));
 }

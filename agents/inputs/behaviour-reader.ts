@@ -82,6 +82,7 @@ export function readBehaviour(
     context: {
       mode: reading.mode,
       historyLength: reading.historyLength,
+      ...(reading.llm === undefined ? {} : { llm: reading.llm }),
       ...(reading.scenarioDir === undefined ? {} : { scenarioDir: reading.scenarioDir }),
     },
     nested,

@@ -4,6 +4,7 @@
 import type { AgentOrder, DecisionMode, OrderingMode } from "../core/types.ts";
 import type { BehaviourConfig } from "../behaviours/registry.ts";
 import type { GovernanceConfig } from "./governance-types.ts";
+import type { LlmShared } from "./llm-reader.ts";
 
 /** Where an agent's wallet comes from. */
 export type WalletRef =
@@ -61,6 +62,8 @@ export interface Scenario {
   };
   /** Governance inside the battle (a protocol-owned agent, voters, a guardian, scripted proposals); absent: none. */
   governance?: GovernanceConfig;
+  /** The model settings llm behaviours share, and where the cassette is (its behaviours hold their merged settings); absent: none. */
+  llm?: LlmShared;
 }
 
 /** An agent's config and the address its transactions come from on a chain. */

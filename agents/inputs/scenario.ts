@@ -20,6 +20,7 @@
 //   output        optional  {agentEvery: 1, historyLength: 64}
 //   agents        required  list of {id, count?, wallet?, funds?: {quote?, tokens?}, behaviours}
 //   governance    optional  {protocolAgent?, voters?, guardian?, script?} (governance-reader.ts)
+//   llm           optional  the model settings llm behaviours share, and the cassette (llm-reader.ts)
 // Amounts are decimal strings ("0.012", "250.5"); whole numbers may be written bare.
 
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -38,6 +39,7 @@ import type { AgentOrder, DecisionMode, OrderingMode } from "../core/types.ts";
 import { BEHAVIOUR_REGISTRY, type BehaviourConfig } from "../behaviours/registry.ts";
 import { type BehaviourReading, readBehaviour } from "./behaviour-reader.ts";
 import { readGovernance } from "./governance-reader.ts";
+import { readLlmShared } from "./llm-reader.ts";
 import { ScenarioError } from "./scenario-error.ts";
 import { ScenarioReader, UNITS } from "./scenario-reader.ts";
 import type { AgentConfig, Scenario, WalletRef } from "./scenario-types.ts";
@@ -61,6 +63,7 @@ const TOP_OPTIONAL = [
   "gas",
   "output",
   "governance",
+  "llm",
 ];
 const AGENT_REQUIRED = ["id", "behaviours"];
 const AGENT_OPTIONAL = ["count", "wallet", "funds"];
@@ -189,10 +192,12 @@ export function parseScenario(input: unknown, source: string, registry = BEHAVIO
   const beneficiaries = genesisFile?.vesting.flatMap((schedule) =>
     schedule.beneficiary.kind === "account" ? [schedule.beneficiary.index] : [],
   );
+  const llm = has("llm") ? readLlmShared(r, top.llm) : undefined;
   const context: BehaviourReading = {
     mode,
     historyLength: output?.historyLength,
     registry,
+    ...(llm === undefined ? {} : { llm }),
     scenarioDir: dirname(source),
   };
   const agents = has("agents")
@@ -220,6 +225,7 @@ export function parseScenario(input: unknown, source: string, registry = BEHAVIO
     agents: agents!,
     output: output!,
     ...(governance === undefined ? {} : { governance }),
+    ...(llm === undefined ? {} : { llm }),
   };
 }
 

@@ -20,9 +20,25 @@ export interface LlmSchema {
   jsonSchema: Record<string, unknown>;
 }
 
+/**
+ * A tool the model may call before it answers (a `quote` of a trade, say): a name, a JSON schema of its
+ * input, and what it gives back. `run` must be pure in its input (a retry runs the conversation again).
+ */
+export interface LlmTool extends LlmSchema {
+  /** The result the model gets for `input` (the parsed arguments, not yet validated). An ArenaError thrown goes back to the model as `{ error }`. */
+  run(input: unknown): unknown;
+}
+
 export interface LlmRequest {
   messages: readonly LlmMessage[];
   schema: LlmSchema;
+  /**
+   * Tools the model may call before answering; each call's result goes back to it, and the answer's
+   * `raw` is then `{ rounds, toolCalls }`. Part of the cassette key by name and schema.
+   */
+  tools?: readonly LlmTool[];
+  /** The most tool calls before the model must answer (4 by default). */
+  maxToolCalls?: number;
   temperature?: number;
   /** Sent where the provider supports it (OpenAI-compatible servers, llama.cpp); part of the cassette key always. */
   seed?: number;

@@ -200,3 +200,10 @@ export function retryAfterMsOf(headers: Headers | undefined, now = Date.now()): 
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
+
+/** A model setting out of its range (the scenario reader checks the rest of `llm:`). */
+export class LlmSettingError extends ArenaError {
+  constructor(field: string, value: unknown, expected: string) {
+    super(`${field} is ${JSON.stringify(value)}: it must be ${expected}`);
+  }
+}

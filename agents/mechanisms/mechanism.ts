@@ -53,7 +53,7 @@ export interface ModelSender {
   address: Address;
   /** Holder key (engine/holders.ts), for positions kept by holder, like vesting schedules. */
   key: string;
-  holdings: { tokens: bigint; quote: bigint; lp: bigint };
+  holdings: { tokens: bigint; quote: bigint; lp: bigint; staked?: bigint };
 }
 
 /** The block an intent is mined in on the fast model. */
@@ -77,6 +77,8 @@ export interface FollowContext {
   flows: Flows;
   /** The engine's number for the intent whose receipt holds the log (undefined for a participant's call). */
   ticket: number | undefined;
+  /** The timestamp of the block the receipt is in (staking accrues by it). */
+  timestamp: bigint;
   addresses: SystemAddresses;
   /** The ledger's balance of an asset ("token", "quote") for a system account (the market, the pool, ...). */
   balanceOf(asset: "token" | "quote", account: Address): bigint;
@@ -89,6 +91,8 @@ export interface ChainReadContext {
   addresses: SystemAddresses;
   /** The agents whose positions the mechanism keeps by holder (vesting schedules). */
   holders: readonly { key: string; address: Address }[];
+  /** Every agent of the run (staking reads and checks each one's position). */
+  accounts: readonly Address[];
   /** Timestamp of the latest block, which the reads see. */
   timestamp: bigint;
 }
@@ -173,7 +177,7 @@ export interface Mechanism<Twin, I extends { kind: string }, Slice extends objec
   /** The deployed contracts it owns (roles of SystemAddresses): their logs are followed by it. */
   readonly contracts: readonly (keyof SystemAddresses)[];
   /** An ERC-20 position it issues to agents (the pool's LP shares) and the holdings field it fills. */
-  readonly position?: { contract: keyof SystemAddresses; field: "lp" };
+  readonly position?: { contract: keyof SystemAddresses; field: "lp" | "staked" };
   /** Its fields of a genesis file. */
   readonly genesis?: GenesisPart<unknown>;
   /** The assets it pulls from agents: every agent approves it for each at set-up, in this order. */

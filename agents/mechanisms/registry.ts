@@ -19,6 +19,8 @@ import {
 } from "./mechanism.ts";
 import { poolSeedStep, poolStep } from "./pool/deploy.ts";
 import { pool } from "./pool/mechanism.ts";
+import { stakingStep } from "./staking/deploy.ts";
+import { staking } from "./staking/mechanism.ts";
 import { consumersStep, parametersStep, sealStep, storeStep } from "./store/deploy.ts";
 import { vestingStep } from "./vesting/deploy.ts";
 import { vesting } from "./vesting/mechanism.ts";
@@ -26,10 +28,19 @@ import { HEAD_COLUMNS, type Intent, type IntentKind, type StepColumn, TAIL_COLUM
 
 /* THE MECHANISMS, in the order the engine visits them */
 
-export const MECHANISMS: readonly AnyMechanism[] = [market, pool, vesting];
+export const MECHANISMS: readonly AnyMechanism[] = [market, pool, vesting, staking];
 
 /** Every deployed contract's role (the `deploys` of the deploy steps below). */
-export type ContractName = "quote" | "timelock" | "store" | "token" | "market" | "governor" | "pool" | "vesting";
+export type ContractName =
+  | "quote"
+  | "timelock"
+  | "store"
+  | "token"
+  | "market"
+  | "governor"
+  | "pool"
+  | "vesting"
+  | OptionalContractName;
 
 /* DEPLOYMENT: every step in the one order that works (each needs the addresses of those before it) */
 
@@ -43,6 +54,7 @@ export const DEPLOY_STEPS: readonly DeployStep[] = [
   governorStep,
   rolesStep,
   poolStep,
+  ...optionalSteps(staking, [stakingStep]), // reads its parameters from the store: after them, and before their consumers
   consumersStep,
   sealStep,
   vestingStep,
@@ -53,7 +65,7 @@ export const DEPLOY_STEPS: readonly DeployStep[] = [
 ];
 
 /** Contracts only a genesis with the mechanism's section deploys (the deploy steps of `optionalSteps`). */
-export type OptionalContractName = never;
+export type OptionalContractName = "staking";
 
 /* OPTIONAL MECHANISMS: deployed, approved, followed and recorded only when the genesis has their section */
 

@@ -13,17 +13,21 @@ import type { PoolGenesis } from "./pool/genesis.ts";
 import type { PoolIntent } from "./pool/intents.ts";
 import type { pool } from "./pool/mechanism.ts";
 import type { PoolState } from "./pool/state.ts";
+import type { StakingGenesis } from "./staking/genesis.ts";
+import type { StakingIntent } from "./staking/intents.ts";
+import type { staking } from "./staking/mechanism.ts";
+import type { StakingState } from "./staking/state.ts";
 import type { VestingGenesis } from "./vesting/genesis.ts";
 import type { VestingIntent } from "./vesting/intents.ts";
 
 /* INTENTS */
 
-export type Intent = IntentBase & (MarketIntent | PoolIntent | VestingIntent);
+export type Intent = IntentBase & (MarketIntent | PoolIntent | VestingIntent | StakingIntent);
 export type IntentKind = Intent["kind"];
 
 /* A GENESIS FILE */
 
-export type Genesis = GenesisBase & MarketGenesis & PoolGenesis & VestingGenesis;
+export type Genesis = GenesisBase & MarketGenesis & PoolGenesis & VestingGenesis & StakingGenesis;
 
 /* STEPS.CSV */
 
@@ -35,9 +39,10 @@ export type StepColumn =
   | (typeof HEAD_COLUMNS)[number]
   | (typeof TAIL_COLUMNS)[number]
   | (typeof market.columns)[number]["name"]
-  | (typeof pool.columns)[number]["name"];
+  | (typeof pool.columns)[number]["name"]
+  | (typeof staking.columns)[number]["name"];
 /** Columns of optional mechanisms (registry.ts mechanismsFor): present only in runs whose genesis deploys them. */
-export type OptionalStepColumn = never;
+export type OptionalStepColumn = (typeof staking.columns)[number]["name"];
 export type StepRow = Record<Exclude<StepColumn, OptionalStepColumn>, bigint> &
   Partial<Record<OptionalStepColumn, bigint>>;
 
@@ -52,6 +57,8 @@ export interface Holdings {
   quote: bigint;
   /** Pool LP shares. */
   lp: bigint;
+  /** Tokens staked in the staking contract: present exactly in runs that deploy staking. */
+  staked?: bigint;
 }
 
 export interface AgentView {
@@ -75,6 +82,8 @@ export type GasTerms = GasTermsOf<IntentKind>;
 export interface Observation extends StepClock {
   curve: CurveState;
   pool: PoolState;
+  /** Staking, in runs whose genesis deploys it (undefined otherwise). */
+  staking?: StakingState;
   history: PriceHistory;
   self: AgentView;
   /** What gas costs, for agents that weigh it. */

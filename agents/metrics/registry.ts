@@ -111,7 +111,7 @@ function annualised(run: MeasuredRun, column: PriceColumn): number {
 
 function total(run: MeasuredRun, column: keyof StepRow): bigint {
   let sum = 0n;
-  for (const row of run.steps) sum += row[column];
+  for (const row of run.steps) sum += row[column] ?? 0n;
   return sum;
 }
 

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { rowsByTotal } from "../gas/format-profile.ts";
 import type { GasDimension, GasProfile } from "../gas/profile.ts";
 import { withThousands } from "../core/table.ts";
+import { llmCells } from "../run/leaderboard-table.ts";
 import { RUN_FILES } from "../run/run-files.ts";
 import { writeFileAtomically } from "../core/write-atomically.ts";
 import type { Summary } from "../run/summary.ts";
@@ -215,6 +216,15 @@ function leaderboardTable(summary: Summary, limit: number): string {
     { title: "reverts", numeric: true },
     { title: "gas", numeric: true },
   ];
+  // Tokens and money beside gas, when the run had language-model agents.
+  const llm = entries.some((entry) => entry.llmCalls !== undefined);
+  if (llm)
+    columns.push(
+      { title: "LLM calls", numeric: true },
+      { title: "refused", numeric: true },
+      { title: "LLM tokens", numeric: true },
+      { title: "LLM USD", numeric: true },
+    );
   const rows = entries.map((entry) => [
     String(entry.rank),
     entry.agent,
@@ -227,6 +237,7 @@ function leaderboardTable(summary: Summary, limit: number): string {
     withThousands(entry.txs),
     withThousands(entry.reverts),
     withThousands(entry.gasUsed),
+    ...(llm ? llmCells(entry) : []),
   ]);
   const more = summary.leaderboard.length - entries.length;
   const note = more > 0 ? `\n<p class="note">… ${withThousands(more)} more agents in ${RUN_FILES.summary}.</p>` : "";

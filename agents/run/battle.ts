@@ -8,7 +8,6 @@ import { join, resolve } from "node:path";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { createBehaviour } from "../behaviours/registry.ts";
 import { stepColumnsOf } from "../mechanisms/registry.ts";
 import { gasProfileJson } from "../gas/profile-file.ts";
 import type { GasProfile } from "../gas/profile.ts";
@@ -34,6 +33,10 @@ import { createChainWorld } from "../engine/create.ts";
 import { runSteps } from "../engine/run-steps.ts";
 import type { World } from "../engine/world.ts";
 import { handleInterrupts } from "./interrupts.ts";
+import { behavioursWithLlm, type LlmBattleOptions, openLlmRun, withLlmColumns } from "./llm-battle.ts";
+import { LlmBudgetExhausted, type LlmRun } from "../llm/run-llm.ts";
+import { LLM_FILES } from "../llm/recorder.ts";
+import type { LlmStatsFile } from "../llm/stats.ts";
 import { progressBar } from "./progress.ts";
 import { RunRecorder } from "./recorder.ts";
 import { RUN_FILES } from "./run-files.ts";
@@ -41,6 +44,7 @@ import { defaultRunFolder, RunFolder, RunFolderError } from "./run-folder.ts";
 import { stableJson } from "../core/stable-json.ts";
 import { type Summary, summarize, summaryJson } from "./summary.ts";
 import { agentRowsOf, finalsOf, scenarioMeta } from "./world-summary.ts";
+import type { LlmClient } from "../llm/client.ts";
 
 export interface BattleOptions {
   scenario: string | Scenario;
@@ -73,6 +77,10 @@ export interface BattleOptions {
   signal?: AbortSignal;
   /** Called once the run folder is checked, before the chain opens: where the run goes (the live view follows it). */
   onFolder?: (folder: { final: string; partial: string; blocks: number }) => void;
+  /** The model the protocol agent drafts its candidates with (`draft: llm`, agents/governance/battle/llm-draft.ts). */
+  protocolDrafter?: LlmClient;
+  /** Language-model agents: `--llm` live, record or replay (the default), `--cassette`, and the model client. */
+  llm?: LlmBattleOptions;
 }
 
 export interface BattleResult {
@@ -87,6 +95,8 @@ export interface BattleResult {
   reconcileProblems: string[];
   /** The scenario's governance: proposals, decisions, votes, pauses (also in governance.json). */
   governance?: GovernanceRecord;
+  /** The model calls of its llm agents, per agent (also in llm.json). */
+  llm?: LlmStatsFile;
 }
 
 export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleOptions): Promise<BattleResult> {
@@ -123,6 +133,7 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
   }
   let recorder: RunRecorder | undefined;
   let trail: GovernanceTrail | undefined;
+  let llmRun: LlmRun | undefined;
   // Ctrl-C or SIGTERM, from the set-up on, stops the run after the current block (before the first if it
   // comes during the set-up); the folder is finished and the chain closed, which gives a node its mining back.
   let stopHandlingInterrupts: (() => void) | undefined;
@@ -147,6 +158,8 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
   process.once("SIGTERM", onSigterm);
   try {
     const abis = await loadSystemAbis(hre.artifacts);
+    // A run out of model budget stops after the current block, like Ctrl-C, keeping everything recorded.
+    llmRun = openLlmRun(scenario, options.llm ?? {}, folder.partial, (exhausted) => stop.abort(exhausted));
     const setup = await setUpBattle(chain, scenario, abis, options.allowLive ?? false, log);
     // Voters' delegations and the bootstrap proposal handing the treasury's votes to the protocol agent: more set-up blocks.
     const governanceSetup = await setUpGovernance(
@@ -163,7 +176,7 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
       scenario,
       abis,
       { ...setup, lastTimestamp: governanceSetup.lastTimestamp },
-      (wallet) => wallet.config.behaviours.map(createBehaviour),
+      (wallet) => behavioursWithLlm(wallet, llmRun),
       {
         ...(options.verifyEvery === undefined ? {} : { verifyEvery: options.verifyEvery }),
         rotateEvery: options.rotateEvery ?? DEFAULT_ROTATE_EVERY,
@@ -177,7 +190,7 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
     let initialParameters: Map<string, StoredParameter> | undefined;
     if (scenario.governance !== undefined) {
       trail = new GovernanceTrail(folder.partial);
-      governance = installGovernance(world, backend, scenario, setup, governanceSetup, trail);
+      governance = installGovernance(world, backend, scenario, setup, governanceSetup, trail, options.protocolDrafter);
       initialParameters = await readParameters(chain.client, governance!.addresses.store);
     }
 
@@ -234,8 +247,17 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
       agents: finals,
       gas: gas.totals,
     });
-    const summary: Summary =
+    const governed: Summary =
       governanceFile === undefined ? summarized : { ...summarized, governance: governanceSummary(governanceFile) };
+    const llmFile = llmRun?.stats.file();
+    const summary: Summary =
+      llmRun === undefined
+        ? governed
+        : {
+            ...governed,
+            leaderboard: withLlmColumns(governed.leaderboard, llmRun.stats.agents),
+            llm: { ...llmFile!.totals, budgetStop: llmFile!.budgetStop },
+          };
     const runJson = `${JSON.stringify(
       {
         startedAt: wallStart.toISOString(),
@@ -254,6 +276,10 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
     try {
       if (governanceFile !== undefined) await recorder.writeFile(GOVERNANCE_FILES.record, stableJson(governanceFile));
       await recorder.writeFile(RUN_FILES.gas, gasProfileJson(gas));
+      if (llmRun !== undefined) {
+        llmRun.close();
+        await recorder.writeFile(LLM_FILES.stats, llmRun.stats.json());
+      }
       await recorder.writeFile(RUN_FILES.summary, summaryJson(summary));
       await recorder.writeFile("run.json", runJson);
       recorder.close();
@@ -279,8 +305,12 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
         );
     folder.publish();
     stopHandlingInterrupts?.();
-    // What stopped it, now also saying where the recorded blocks are (`cause` keeps the error itself).
-    const stopped = failure === undefined ? undefined : new BattleStopped(failure, stepsRecorded, scenario.blocks, dir);
+    // What stopped it, now also saying where the recorded blocks are (`cause` keeps the error itself). A run
+    // its model budget stopped ended as the scenario asked: its result is returned, the summary says why.
+    const stopped =
+      failure === undefined || failure instanceof LlmBudgetExhausted
+        ? undefined
+        : new BattleStopped(failure, stepsRecorded, scenario.blocks, dir);
     if (reportFailure !== undefined) {
       throw new RunFolderError(
         `${stopped === undefined ? "" : `${stopped.message}\n`}${reportFailure.message}\nreport.html was not written; the run folder ${dir} is complete without it (run the battle again with --force to get it)`,
@@ -297,12 +327,14 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
       wallSeconds: loopSeconds,
       reconcileProblems,
       ...(governanceFile === undefined ? {} : { governance: governanceFile }),
+      ...(llmFile === undefined ? {} : { llm: llmFile }),
     };
   } finally {
     stopHandlingInterrupts?.();
     process.removeListener("SIGTERM", onSigterm);
     recorder?.close();
     trail?.close();
+    llmRun?.close();
     if (recorder === undefined) folder.abandon();
     await closeQuietly(chain);
   }

@@ -19,6 +19,15 @@ export function formatLeaderboard(entries: readonly LeaderboardEntry[], limit: n
     { title: "reverts", align: "right" },
     { title: "gas", align: "right" },
   ];
+  // Tokens and money beside gas, when the run had language-model agents.
+  const llm = shown.some((e) => e.llmCalls !== undefined);
+  if (llm)
+    columns.push(
+      { title: "llm calls", align: "right" },
+      { title: "refused", align: "right" },
+      { title: "llm tokens", align: "right" },
+      { title: "llm usd", align: "right" },
+    );
   const rows = shown.map((e) => [
     String(e.rank),
     e.agent,
@@ -29,6 +38,7 @@ export function formatLeaderboard(entries: readonly LeaderboardEntry[], limit: n
     withThousands(e.txs),
     withThousands(e.reverts),
     withThousands(e.gasUsed),
+    ...(llm ? llmCells(e) : []),
   ]);
   const more = entries.length - shown.length;
   return [
@@ -43,4 +53,15 @@ function roundQuote(units: string): string {
   const value = BigInt(units);
   const cents = (value < 0n ? value - 5_000n : value + 5_000n) / 10_000n;
   return formatDecimal(cents * 10_000n, QUOTE_DECIMALS);
+}
+
+/** An agent's model calls, answers refused or failed, tokens and dollars ("" for an agent without a model). */
+export function llmCells(e: LeaderboardEntry): string[] {
+  if (e.llmCalls === undefined) return ["", "", "", ""];
+  return [
+    withThousands(e.llmCalls),
+    withThousands(e.llmRejected ?? 0),
+    withThousands(e.llmTokens ?? 0),
+    `$${(e.llmUsd ?? 0).toFixed(4)}`,
+  ];
 }

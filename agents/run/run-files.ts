@@ -22,6 +22,8 @@ export const RUN_FOLDER_FILES = [
   "run.json",
   "governance.jsonl",
   "governance.json",
+  "llm.jsonl",
+  "llm.json",
 ] as const;
 
 /** Present while a battle writes the folder, gone once everything it recorded is on disk. */

@@ -6,6 +6,7 @@
 import type { Scenario } from "../inputs/scenario-types.ts";
 import type { GasTotals } from "../gas/profile.ts";
 import type { GovernanceSummary } from "../governance/battle/record-file.ts";
+import type { LlmStatsFile } from "../llm/stats.ts";
 import { type GapStats, logReturns, type Volatility } from "../core/stats.ts";
 import type { AgentFinal, LeaderboardEntry } from "../core/records.ts";
 import type { StepRow } from "../mechanisms/vocabulary.ts";
@@ -100,12 +101,14 @@ export interface Summary {
   leaderboard: LeaderboardEntry[];
   /** Proposals and their outcomes, pauses, changed parameters: when the scenario has a governance section. */
   governance?: GovernanceSummary;
+  /** The model calls of the run's llm agents (llm.json has them per agent), and why the budget stopped it, if it did. */
+  llm?: LlmStatsFile["totals"] & { budgetStop: string | null };
 }
 
 export function summarize(input: SummaryInput): Summary {
   const { scenario, steps } = input;
   checkStepOrder(steps);
-  const sum = (name: keyof StepRow) => steps.reduce((total, row) => total + row[name], 0n);
+  const sum = (name: keyof StepRow) => steps.reduce((total, row) => total + (row[name] ?? 0n), 0n);
   const run: MeasuredRun = { steps, blockSeconds: scenario.blockSeconds, agents: input.agents };
   const metric = (name: MetricName) => measure(run, name);
   const returns = (column: "curvePriceWad" | "poolPriceWad") => logReturns(steps.map((row) => row[column])).length;

@@ -72,6 +72,9 @@ function observationAt(step: number, gapBps: bigint, history: Observation["histo
         addLiquidity: 250_000n,
         removeLiquidity: 200_000n,
         releaseVested: 150_000n,
+        stake: 250_000n,
+        unstake: 200_000n,
+        claimRewards: 200_000n,
       },
     },
   } as Observation;

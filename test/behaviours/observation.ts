@@ -64,6 +64,9 @@ export const GAS: GasTerms = {
     addLiquidity: 250_000n,
     removeLiquidity: 200_000n,
     releaseVested: 150_000n,
+    stake: 250_000n,
+    unstake: 200_000n,
+    claimRewards: 200_000n,
   },
 };
 

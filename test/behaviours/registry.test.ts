@@ -1,6 +1,7 @@
 import { expect } from "chai";
 
 import type { Bandit } from "../../agents/behaviours/bandit.ts";
+import { LlmHostMissing } from "../../agents/behaviours/llm-trader.ts";
 import type { Behaviour } from "../../agents/behaviours/behaviour.ts";
 import {
   BEHAVIOUR_KINDS,
@@ -27,7 +28,7 @@ import { context, observation, QUOTE, TOKEN, wad } from "./observation.ts";
 const common = { slippageBps: 100 };
 
 /** One valid config of every kind, labelled after its kind. */
-const CONFIGS: Exclude<BehaviourConfig, { kind: "bandit" }>[] = [
+const CONFIGS: Exclude<BehaviourConfig, { kind: "bandit" | "llm" }>[] = [
   {
     ...common,
     kind: "threshold",
@@ -114,7 +115,15 @@ describe("the behaviour registry", () => {
       const behaviour = createBehaviour(config);
       expect([behaviour.kind, behaviour.label]).to.deep.equal([config.kind, config.label]);
     }
-    expect(new Set([...CONFIGS.map((c) => c.kind), "bandit"])).to.deep.equal(new Set(BEHAVIOUR_KINDS));
+    expect(new Set([...CONFIGS.map((c) => c.kind), "bandit", "llm"])).to.deep.equal(new Set(BEHAVIOUR_KINDS));
+  });
+
+  it("refuses to build an llm behaviour outside a run that has a model for it, saying where it runs", () => {
+    const llm = { ...common, kind: "llm", label: "llm", venues: ["curve"], maxQuote: QUOTE, maxSellTokens: TOKEN };
+    expect(() => createBehaviour(llm as unknown as BehaviourConfig)).to.throw(
+      LlmHostMissing,
+      "--llm live|record|replay",
+    );
   });
 
   it("builds a bandit's arms through the same factory", () => {
@@ -233,7 +242,7 @@ describe("a behaviour added to the registry", () => {
       'agents[0].behaviours[0].kind: expected one of "threshold", ',
     );
     expect(messageOf(scenario([{ venue: "pool" }]))).to.contain(
-      "expected the behaviour's kind, one of threshold, noise, momentum, meanReversion, whale, liquidityProvider, arbitrageur, vestingBeneficiary, frontRunner, bandit, strategy, dca,",
+      "expected the behaviour's kind, one of threshold, noise, momentum, meanReversion, whale, liquidityProvider, arbitrageur, vestingBeneficiary, frontRunner, bandit, llm, strategy, dca,",
     );
   });
 

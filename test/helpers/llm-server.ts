@@ -46,6 +46,8 @@ export interface LlmServerRequest {
   headers: IncomingMessage["headers"];
   /** The JSON body the client sent. */
   body: Record<string, unknown>;
+  /** `performance.now()` when the request's body had arrived. */
+  receivedAt: number;
 }
 
 export interface LlmServerOptions {
@@ -70,7 +72,7 @@ export interface LlmServer {
   readonly maxInFlight: number;
   /** Replies to take next, after any still queued. */
   push(...replies: LlmServerReply[]): void;
-  /** Empty the queue and the record of requests, and set a new `answer` (or none). */
+  /** Empty the queue and the record of requests, count answers' ids from 1 again, and set a new `answer` (or none). */
   reset(answer?: (request: LlmServerRequest) => LlmServerReply): void;
   close(): Promise<void>;
 }
@@ -304,7 +306,7 @@ export async function startLlmServer(options: LlmServerOptions = {}): Promise<Ll
       sendJson(response, 400, errorBody(protocol, 400, "llm-server: the request body is not JSON"));
       return;
     }
-    const parsed: LlmServerRequest = { protocol, path, headers: request.headers, body };
+    const parsed: LlmServerRequest = { protocol, path, headers: request.headers, body, receivedAt: performance.now() };
     requests.push(parsed);
     const scripted = queue.shift() ??
       answer?.(parsed) ?? {
@@ -334,6 +336,7 @@ export async function startLlmServer(options: LlmServerOptions = {}): Promise<Ll
       queue = [];
       requests.length = 0;
       maxInFlight = 0;
+      served = 0;
       answer = next;
     },
     close() {

@@ -12,6 +12,8 @@ export interface Candidate {
   changes: ParameterChange[];
   /** "market.buyFeeBps 100 → 150" */
   description: string;
+  /** Why a model drafted it (`draft: llm`); it goes into the proposal's description and the trail. */
+  rationale?: string;
 }
 
 export interface Drafted {

@@ -21,6 +21,7 @@ import { ProtocolAgent } from "./protocol-agent.ts";
 import { Script } from "./script.ts";
 import type { GovernanceTrail } from "./trail.ts";
 import { Voters } from "./voter-participant.ts";
+import type { LlmClient } from "../../llm/client.ts";
 
 export interface InstalledGovernance {
   book: GovernanceBook;
@@ -40,6 +41,8 @@ export function installGovernance(
   setup: SetupResult,
   governanceSetup: GovernanceSetup,
   trail: GovernanceTrail,
+  /** The model the protocol agent drafts its candidates with (`draft: llm`); the grid when absent. */
+  protocolDrafter?: LlmClient,
 ): InstalledGovernance | undefined {
   const config = scenario.governance;
   if (config === undefined) return undefined;
@@ -107,7 +110,12 @@ export function installGovernance(
   if (config.script.length > 0) world.addParticipant(script);
   let protocolAgent: ProtocolAgent | undefined;
   if (config.protocolAgent !== undefined) {
-    protocolAgent = new ProtocolAgent(config.protocolAgent, governanceSetup.protocolAgentAddress!, book);
+    protocolAgent = new ProtocolAgent(
+      config.protocolAgent,
+      governanceSetup.protocolAgentAddress!,
+      book,
+      protocolDrafter,
+    );
     world.addParticipant(protocolAgent);
   }
   if (config.voters !== undefined)

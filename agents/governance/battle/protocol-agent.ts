@@ -17,6 +17,8 @@ import type { Participant, ParticipantTurn, RawCall, RawCallResult } from "../..
 import type { GovernanceBook, PlannedVote, TrackedProposal } from "./book.ts";
 import { lifecycleCall, proposeCall, type Sender, voteCall } from "./calls.ts";
 import { type Candidate, combinedCandidate, draftCandidates } from "./candidates.ts";
+import type { LlmClient } from "../../llm/client.ts";
+import { draftCandidatesWithModel, type ModelDrafted } from "./llm-draft.ts";
 import { readParameters } from "../protocol/changes.ts";
 import { evaluationWithHistory, type ProposalEvaluation } from "../evaluation/evaluation.ts";
 import { describeObjective, judge, type Judgement } from "./objective.ts";
@@ -70,7 +72,11 @@ export class ProtocolAgent implements Participant {
   /** The evaluation each of its parameter proposals was chosen on: the predicted effect. */
   private readonly expectations = new Map<TrackedProposal, ProposalEvaluation>();
 
-  constructor(config: ProtocolAgentConfig, address: Address, book: GovernanceBook) {
+  /** `draft: llm`: the model that drafts its candidates instead of the grid of step fractions. */
+  private readonly drafter: LlmClient | undefined;
+
+  constructor(config: ProtocolAgentConfig, address: Address, book: GovernanceBook, drafter?: LlmClient) {
+    this.drafter = drafter;
     this.id = config.id;
     this.address = address;
     this.config = config;
@@ -173,13 +179,27 @@ export class ProtocolAgent implements Participant {
     const monitor = window.length >= 2 ? windowMetrics(window) : undefined;
     const executeAt = this.book.expectedExecution(turn);
     const parameters = await readParameters(turn.chain.client, this.book.addresses.store);
-    const drafted = draftCandidates(
-      parameters,
-      this.config.parameters,
-      this.config.stepFractions,
-      executeAt,
-      this.book.pending(turn),
-    );
+    const modelDraft: ModelDrafted | undefined =
+      this.drafter === undefined
+        ? undefined
+        : await draftCandidatesWithModel(this.drafter, {
+            parameters,
+            keys: this.config.parameters,
+            executeAt,
+            pending: this.book.pending(turn),
+            objective: describeObjective(this.config.objective),
+            ...(monitor === undefined ? {} : { monitor }),
+            step: turn.step,
+          });
+    const drafted =
+      modelDraft ??
+      draftCandidates(
+        parameters,
+        this.config.parameters,
+        this.config.stepFractions,
+        executeAt,
+        this.book.pending(turn),
+      );
     const scored: {
       candidate: Candidate;
       actions: ProposalActions;
@@ -191,7 +211,8 @@ export class ProtocolAgent implements Participant {
       const actions = parameterProposal(
         this.book.addresses.store,
         candidate.changes,
-        `${this.id} proposal ${this.proposals + 1} (step ${turn.step}): ${candidate.description}`,
+        `${this.id} proposal ${this.proposals + 1} (step ${turn.step}): ${candidate.description}` +
+          (candidate.rationale === undefined ? "" : `\n\n${candidate.rationale}`),
       );
       try {
         const evaluated = await this.book.evaluate(actions, executeAt, this.config.evaluation);
@@ -238,8 +259,19 @@ export class ProtocolAgent implements Participant {
       parameters: Object.fromEntries(
         this.config.parameters.map((k) => [k, parameters.get(k)?.value.toString() ?? null]),
       ),
+      ...(modelDraft === undefined
+        ? {}
+        : {
+            drafter: {
+              provider: this.drafter!.provider,
+              model: this.drafter!.model,
+              inputTokens: modelDraft.answer.usage.inputTokens,
+              outputTokens: modelDraft.answer.usage.outputTokens,
+            },
+          }),
       candidates: scored.map((s) => ({
         change: s.candidate.description,
+        ...(s.candidate.rationale === undefined ? {} : { rationale: s.candidate.rationale }),
         ...(s.error !== undefined
           ? { error: s.error }
           : {

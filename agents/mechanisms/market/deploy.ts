@@ -7,6 +7,7 @@ import { getContractAddress } from "viem";
 
 import { formatDecimal, QUOTE_DECIMALS } from "../../core/units.ts";
 import type { DeployStep } from "../../deploy/step.ts";
+import { stakingBudget } from "../staking/genesis.ts";
 import { CURVE_KIND_IDS } from "./state.ts";
 
 export const TOKEN_ARTIFACT = "ArenaToken";
@@ -69,6 +70,7 @@ export const genesisStep: DeployStep = {
     const vestingTotal = g.vesting.reduce((sum, v) => sum + v.amount, 0n);
     if (vestingTotal > 0n) allocations.push({ to: ctx.addresses.vesting!, amount: vestingTotal });
     if (g.pool.seed !== undefined) allocations.push({ to: ctx.deployer, amount: g.pool.seed.tokens });
+    if (stakingBudget(g) > 0n) allocations.push({ to: ctx.addresses.staking!, amount: stakingBudget(g) });
     const minted = allocations.reduce((sum, a) => sum + a.amount, 0n);
     await ctx.send("quote", "QuoteToken", "approve", [ctx.addresses.market, g.reserve]);
     await ctx.send("market", MARKET_ARTIFACT, "genesis", [allocations, g.reserve]);

@@ -73,6 +73,11 @@ export class StakingModel {
     return [...this.accounts.keys()];
   }
 
+  /** Every account's position, by lower-case address (a copy). */
+  positions(): Map<string, StakingAccount> {
+    return new Map([...this.accounts].map(([k, a]) => [k, { ...a }]));
+  }
+
   account(address: string): StakingAccount {
     return { ...(this.accounts.get(address.toLowerCase()) ?? EMPTY) };
   }
