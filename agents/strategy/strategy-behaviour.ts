@@ -174,8 +174,8 @@ interface StepState {
   market?: MarketModel;
 }
 
-// A sandbox is freed when its behaviour is: the World that holds the behaviour is dropped at the
-// run's end, and a strategy needs no other clean-up (it holds no file, socket or timer).
+// The World frees each sandbox when its run ends (World.dispose); this frees the sandboxes of worlds
+// no caller disposes (an evaluation's warm-up, a bandit's arms) when their behaviours are collected.
 const SANDBOXES = new FinalizationRegistry<StrategySandbox>((sandbox) => sandbox.dispose());
 
 export interface StrategyBehaviour extends Behaviour {
