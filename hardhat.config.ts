@@ -358,6 +358,31 @@ export default defineConfig({
       .addOption({ name: "chunk", description: "With --queue: runs per queued job (16 when empty)", defaultValue: "" })
       .setAction(() => import("./scripts/experiment.ts"))
       .build(),
+    task("strategy", "A language model writes and improves one agent's strategy: init, improve, or beat a target")
+      .addPositionalArgument({ name: "command", description: "init, improve or beat" })
+      .addOption({
+        name: "scenario",
+        description: "Scenario whose agent it writes for (with an llm: section)",
+        defaultValue: "",
+      })
+      .addOption({ name: "agent", description: "The agent whose behaviours the strategy replaces", defaultValue: "" })
+      .addOption({
+        name: "goal",
+        description: "What the strategy should do, in words, for the model",
+        defaultValue: "",
+      })
+      .addOption({
+        name: "metric",
+        description: "What it is scored by (agents.<agent>.returnBps when empty)",
+        defaultValue: "",
+      })
+      .addOption({ name: "target", description: "beat: the strategy file to beat", defaultValue: "" })
+      .addOption({ name: "generations", description: "Candidates to ask for", defaultValue: "3" })
+      .addOption({ name: "seeds", description: "Seeds each candidate runs on the fast model", defaultValue: "5" })
+      .addOption({ name: "confirmSeeds", description: "Of those, seeds confirmed on the chain", defaultValue: "2" })
+      .addOption({ name: "name", description: "strategies/<name>/ (<scenario>-<agent> when empty)", defaultValue: "" })
+      .setAction(() => import("./scripts/strategy.ts"))
+      .build(),
     task("view", "Serve a live view of a run folder or an experiment's results folder, finished or still being written")
       .addPositionalArgument({ name: "folder", description: "A battle's run folder or an experiment's results folder" })
       .addOption({ name: "port", description: "Port on 127.0.0.1 (a free one when empty)", defaultValue: "" })

@@ -318,7 +318,9 @@ describe("the local language-model provider (node-llama-cpp on a GGUF the test w
     );
     // llama.cpp's own line when its log reached this engine (not when an earlier test's engine was disposed
     // in this process: llama.cpp keeps the first logger), else node-llama-cpp's error.
-    expect((failure as Error).message).to.match(/failed to read key-value pairs|failed to load model|Failed to load model/);
+    expect((failure as Error).message).to.match(
+      /failed to read key-value pairs|failed to load model|Failed to load model/,
+    );
     expect((failure as Error).message).to.contain("check the file is a complete GGUF of a model llama.cpp supports");
   });
 

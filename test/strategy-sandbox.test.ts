@@ -12,7 +12,7 @@ import hre from "hardhat";
 
 import type { Behaviour } from "../agents/behaviours/behaviour.ts";
 import { Random } from "../agents/core/random.ts";
-import { parseScenario, ScenarioError } from "../agents/inputs/scenario.ts";
+import { loadScenario, parseScenario, ScenarioError } from "../agents/inputs/scenario.ts";
 import { MarketModel } from "../agents/mechanisms/market/model.ts";
 import type { Intent, Observation } from "../agents/mechanisms/vocabulary.ts";
 import { runBattle } from "../agents/run/battle.ts";
@@ -302,6 +302,14 @@ describe("strategy sandbox", function () {
       });
     });
 
+    it("reads the ready-made example scenario, whose strategy sits beside it", async function () {
+      const example = await loadScenario("strategies/examples/gap-trader.yaml");
+      const writer = example.agents.find((a) => a.id === "writer")!;
+      expect(writer.behaviours[0]).to.deep.include({ kind: "strategy", file: "gap-trader.js", code: readExample() });
+      const run = await runModelBattle(example, { blocks: 30 });
+      expect(run.summary.leaderboard.map((e) => e.agent)).to.include("writer");
+    });
+
     it("refuses a missing file, a path that is no .js file and limits out of range, each with its fix", function () {
       const problems = (behaviour: Record<string, unknown>) => {
         try {
@@ -382,6 +390,11 @@ describe("strategy sandbox", function () {
       expect(rows.map((r) => [r.curvePriceWad, r.poolPriceWad, r.supply, r.reserve])).to.deep.equal(
         a.steps.map((r) => [r.curvePriceWad, r.poolPriceWad, r.supply, r.reserve]),
       );
+      // The run's end freed the writer's sandbox: its behaviour opens a fresh one if stepped again.
+      const writerAgent = chain.world.agentById("writer")!;
+      const strategy = writerAgent.behaviours[0]!.behaviour as StrategyBehaviour;
+      expect(strategy.kind).to.equal("strategy");
+      expect(strategy.sandboxOpen).to.equal(false);
       const onChain = chain.summary.leaderboard.find((e) => e.agent === "writer")!;
       expect([onChain.txs, onChain.reverts, onChain.tokens, onChain.quote]).to.deep.equal([
         writer.txs,

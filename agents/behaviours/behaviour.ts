@@ -72,4 +72,6 @@ export interface Behaviour {
   react?(obs: Observation, pending: readonly PendingTx[], ctx: DecideContext): Awaitable<Intent[]>;
   /** Told, after the block is mined, what became of this behaviour's intents (for learners). */
   settle?(outcome: StepOutcome): void;
+  /** Frees what it holds beyond the JavaScript heap (a strategy's sandbox) when its run has ended. */
+  dispose?(): void;
 }

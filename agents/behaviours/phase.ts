@@ -27,7 +27,8 @@ export function withPhase(behaviour: Behaviour, config: BaseConfig, stepOffset =
     step: (obs, ctx) => (active(obs.step) ? behaviour.step(obs, ctx) : []),
   };
   if (behaviour.decidesAhead === true) (gated as { decidesAhead?: boolean }).decidesAhead = true;
-  const { react, settle } = behaviour;
+  const { react, settle, dispose } = behaviour;
+  if (dispose !== undefined) gated.dispose = () => dispose.call(behaviour);
   if (react !== undefined)
     gated.react = (obs, pending, ctx) => (active(obs.step) ? react.call(behaviour, obs, pending, ctx) : []);
   if (settle !== undefined)

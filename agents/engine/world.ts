@@ -224,6 +224,11 @@ export class World {
     };
   }
 
+  /** The run has ended: every behaviour frees what it holds beyond the heap (a strategy's sandbox). */
+  dispose(): void {
+    for (const agent of this.agents) for (const { behaviour } of agent.behaviours) behaviour.dispose?.();
+  }
+
   private refreshViews(): void {
     const slices: Record<string, unknown> = {};
     for (const m of this.mechanisms) Object.assign(slices, m.observe(this.backend.twins.get(m.id)));

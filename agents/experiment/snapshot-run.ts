@@ -48,6 +48,7 @@ export async function runWorldSteps(
   const run = await runSteps(world, scenario.blocks, {
     onStep: (result) => result.gas.forEach((record) => gas.add(record)),
   });
+  world.dispose();
   if (run.failure !== undefined) throw run.failure;
   const steps = run.rows;
   const agents = finalsOf(world, scenario.blocks);

@@ -218,6 +218,7 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
         await options.onStep?.(step, world);
       },
     });
+    world.dispose();
     progress.finish();
     phase = "files";
     let failure = run.failure === undefined ? undefined : (findCause(run.failure, NodeLostError) ?? run.failure);

@@ -44,6 +44,7 @@ export async function runModelBattle(scenario: Scenario, options: ModelBattleOpt
   const world = createModelWorld(run, start, (wallet) => wallet.config.behaviours.map(createBehaviour));
   const first = venueReading(world.curveState(), world.poolState());
   const { rows: steps, failure } = await runSteps(world, run.blocks);
+  world.dispose();
   if (failure !== undefined) throw failure;
   const venues = { first, last: venueReading(world.curveState(), world.poolState()) };
   let txs = start.setupGas.transactions;

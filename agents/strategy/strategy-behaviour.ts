@@ -174,8 +174,8 @@ interface StepState {
   market?: MarketModel;
 }
 
-// A sandbox is freed when its behaviour is: the World that holds the behaviour is dropped at the
-// run's end, and a strategy needs no other clean-up (it holds no file, socket or timer).
+// The World frees each sandbox when its run ends (World.dispose); this frees the sandboxes of worlds
+// no caller disposes (an evaluation's warm-up, a bandit's arms) when their behaviours are collected.
 const SANDBOXES = new FinalizationRegistry<StrategySandbox>((sandbox) => sandbox.dispose());
 
 export interface StrategyBehaviour extends Behaviour {
@@ -183,7 +183,9 @@ export interface StrategyBehaviour extends Behaviour {
   readonly failureCount: number;
   /** The first few of them. */
   readonly failures: readonly StrategyStepError[];
-  /** Frees the sandbox now (it is freed when the behaviour is collected otherwise). */
+  /** Whether its sandbox is open (from its first step until its run ends). */
+  readonly sandboxOpen: boolean;
+  /** Frees the sandbox now: the World does at the run's end (else it is freed when the behaviour is collected). */
   dispose(): void;
 }
 
@@ -264,6 +266,9 @@ export function createStrategy(config: StrategyConfig): StrategyBehaviour {
     },
     get failures() {
       return failures;
+    },
+    get sandboxOpen() {
+      return sandbox !== undefined;
     },
     dispose() {
       SANDBOXES.unregister(behaviour);

@@ -233,6 +233,7 @@ async function runArm(ctx: WhatIfContext, arm: WhatIfArm): Promise<WhatIfRun> {
     ctx.history === undefined ? {} : { history: ctx.history },
   );
   const run = await runSteps(world, arm.blocks, { keepGas: true });
+  world.dispose();
   if (run.failure !== undefined) throw run.failure;
   const { rows: steps, gas } = run;
 
