@@ -77,7 +77,7 @@ export default async function evaluateTask(args: EvaluateTaskArguments, hre: Har
     const scenario = await loadScenario(args.scenario === "" ? DEFAULT_SCENARIO : args.scenario);
     // The model is checked before anything runs: a scenario without one fails now, not after the evaluation.
     const settings =
-      args.summary === "llm" ? sharedLlmSettings(scenario.llm, scenario.source, "evaluate --summary llm") : undefined;
+      args.summary === "llm" ? sharedLlmSettings(scenario.llm, scenario.source, "--summary llm") : undefined;
     // Asking a model (live, record): its client now, so a missing key or model file stops before anything is deployed.
     const live =
       settings === undefined || mode === "replay"

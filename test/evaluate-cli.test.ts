@@ -127,6 +127,18 @@ describe("evaluate task", function () {
         report.replace(/ Evaluated in \d+\.\d s\./, ""),
       );
 
+      // A post quoting a figure the report does not have: refused, the report kept, no post.
+      invent = true;
+      const refusedOut = join(root, "refused.md");
+      const refused = await run(args(refusedOut, "--llm", "live"));
+      expect(refused.code).to.not.equal(0);
+      expect(refused.stderr).to.include(
+        "evaluate: --summary llm: openai poster-1's post quotes 1 figure the report does not have: 123,456.789",
+      );
+      expect(refused.stderr, "no stack trace").to.not.match(/\n\s+at /);
+      expect(readFileSync(refusedOut, "utf8")).to.match(/^# Proposal evaluation: /);
+      expect(existsSync(join(root, "refused.post.md"))).to.equal(false);
+
       await server.close();
       const replayed = await run(args(join(root, "replayed.md")));
       expect(replayed.code, replayed.stderr).to.equal(0);
@@ -139,47 +151,9 @@ describe("evaluate task", function () {
       await server.close().catch(() => {});
     }
 
-    invent = true;
-    const liar = await startLlmServer({
-      answer: () => ({ json: { title: "Higher fees", body: "Revenue rises by 123,456.789 per seed." } }),
-    });
-    try {
-      const scenario = join(root, "calm-liar.yaml");
-      writeFileSync(
-        scenario,
-        `${readFileSync("scenarios/calm.yaml", "utf8")}\nllm: { provider: openai, model: poster-1, baseUrl: "${liar.openAiBaseUrl}" }\n`,
-      );
-      const out = join(root, "refused.md");
-      const refused = await run([
-        "--scenario",
-        scenario,
-        "--change",
-        "market.buyFeeBps=150",
-        "--seeds",
-        "2",
-        "--blocks",
-        "10",
-        "--out",
-        out,
-        "--quiet",
-        "--summary",
-        "llm",
-        "--llm",
-        "live",
-      ]);
-      expect(refused.code).to.not.equal(0);
-      expect(refused.stderr).to.include(
-        "evaluate: --summary llm: openai poster-1's post quotes 1 figure the report does not have: 123,456.789",
-      );
-      expect(refused.stderr, "no stack trace").to.not.match(/\n\s+at /);
-      expect(readFileSync(out, "utf8")).to.match(/^# Proposal evaluation: /);
-      expect(existsSync(join(root, "refused.post.md"))).to.equal(false);
-    } finally {
-      await liar.close();
-    }
     const noModel = await run(["--change", "market.buyFeeBps=150", "--summary", "llm", "--out", join(root, "none.md")]);
     expect(noModel.code).to.not.equal(0);
-    expect(noModel.stderr).to.include("evaluate: evaluate --summary llm: scenarios/calm.yaml has no llm section");
+    expect(noModel.stderr).to.include("evaluate: --summary llm: scenarios/calm.yaml has no llm section");
     expect(existsSync(join(root, "none.md")), "refused before anything ran").to.equal(false);
   });
 });
