@@ -136,24 +136,9 @@ function readProtocolAgent(
           child(path, "parameters"),
           context.parameters?.map((p) => p.key),
         );
-  const combine =
-    o.combine === undefined
-      ? false
-      : typeof o.combine === "boolean"
-        ? o.combine
-        : r.fail(child(path, "combine"), "true or false", o.combine);
-  const judgeWithWindow =
-    o.judgeWithWindow === undefined
-      ? false
-      : typeof o.judgeWithWindow === "boolean"
-        ? o.judgeWithWindow
-        : r.fail(child(path, "judgeWithWindow"), "true or false", o.judgeWithWindow);
-  const judgeOverRun =
-    o.judgeOverRun === undefined
-      ? false
-      : typeof o.judgeOverRun === "boolean"
-        ? o.judgeOverRun
-        : r.fail(child(path, "judgeOverRun"), "true or false", o.judgeOverRun);
+  const combine = r.flag(o.combine, child(path, "combine"), false);
+  const judgeWithWindow = r.flag(o.judgeWithWindow, child(path, "judgeWithWindow"), false);
+  const judgeOverRun = r.flag(o.judgeOverRun, child(path, "judgeOverRun"), false);
   const startStep =
     o.startStep === undefined
       ? 1

@@ -85,6 +85,12 @@ export class ScenarioReader extends Reader {
     return record;
   }
 
+  /** An optional true or false: `fallback` when absent, undefined (reported) when it is anything else. */
+  flag(value: unknown, path: string, fallback: boolean): boolean | undefined {
+    if (value === undefined) return fallback;
+    return typeof value === "boolean" ? value : this.fail(path, "true or false", value);
+  }
+
   /** One of `values` (strings), with the closest one as a fix. */
   oneOf<T extends string>(value: unknown, path: string, values: readonly T[]): T | undefined {
     if (typeof value === "string" && (values as readonly string[]).includes(value)) return value as T;
