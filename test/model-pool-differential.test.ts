@@ -12,38 +12,21 @@ import { network } from "hardhat";
 import { Random } from "../agents/core/random.ts";
 import { PoolModel } from "../agents/mechanisms/pool/model.ts";
 import { chainOutcome, modelOutcome } from "./helpers/outcome.ts";
+import { emptyPool, logUniform } from "./helpers/pool-fixture.ts";
 
 const { ethers, networkHelpers } = await network.create();
 
 const FEE_KEY = ethers.encodeBytes32String("pool.feeBps");
 const NEVER = ethers.MaxUint256;
-const FUNDS = 10n ** 34n;
 const STEPS = 150;
 
 async function freshPool(quoteDecimals: number) {
-  const [, lp] = await ethers.getSigners();
-  const token = await ethers.deployContract("TestERC20", ["Arena", "ARENA", 18]);
-  const quote = await ethers.deployContract("TestERC20", ["Quote", "USDQ", quoteDecimals]);
-  const store = await ethers.deployContract("MockParameterStore", [FEE_KEY, 30n]);
-  const pool = await ethers.deployContract("ConstantProductPool", [token, quote, store]);
-  await store.setConsumer(FEE_KEY, pool);
-  await token.mint(lp!, FUNDS);
-  await quote.mint(lp!, FUNDS);
-  await token.connect(lp!).approve(pool, NEVER);
-  await quote.connect(lp!).approve(pool, NEVER);
-  return { lp: lp!, token, quote, store, pool, quoteDecimals };
+  const { account, ...rest } = await emptyPool(ethers, quoteDecimals);
+  return { lp: account, ...rest };
 }
 
 const sixDecimalPool = () => freshPool(6);
 const eighteenDecimalPool = () => freshPool(18);
-
-function logUniform(rng: Random, max: bigint): bigint {
-  if (max < 1n) return 0n;
-  const bits = max.toString(2).length;
-  const hi = (1n << BigInt(rng.index(bits) + 1)) - 1n;
-  const top = hi < max ? hi : max;
-  return rng.uniform(top >> 1n > 0n ? top >> 1n : 1n, top);
-}
 
 describe("fast model pool against the contract, from an empty pool", function () {
   this.timeout(120_000);

@@ -13,40 +13,23 @@ import { network } from "hardhat";
 import { Random } from "../agents/core/random.ts";
 import { PoolModel } from "../agents/mechanisms/pool/model.ts";
 import { chainOutcome, modelOutcome } from "./helpers/outcome.ts";
+import { emptyPool, logUniform } from "./helpers/pool-fixture.ts";
 
 const { ethers, networkHelpers } = await network.create();
 
 const FEE_KEY = ethers.encodeBytes32String("pool.feeBps");
 const NEVER = ethers.MaxUint256;
-const FUNDS = 10n ** 34n;
 const STEPS = 160;
 
 async function seededPool(quoteDecimals: number) {
-  const [, trader] = await ethers.getSigners();
-  const token = await ethers.deployContract("TestERC20", ["Arena", "ARENA", 18]);
-  const quote = await ethers.deployContract("TestERC20", ["Quote", "USDQ", quoteDecimals]);
-  const store = await ethers.deployContract("MockParameterStore", [FEE_KEY, 30n]);
-  const pool = await ethers.deployContract("ConstantProductPool", [token, quote, store]);
-  await store.setConsumer(FEE_KEY, pool);
-  await token.mint(trader!, FUNDS);
-  await quote.mint(trader!, FUNDS);
-  await token.connect(trader!).approve(pool, NEVER);
-  await quote.connect(trader!).approve(pool, NEVER);
+  const { account: trader, pool, ...rest } = await emptyPool(ethers, quoteDecimals);
   const seed = { token: 10n ** 23n, quote: 1_000n * 10n ** BigInt(quoteDecimals) };
-  await (await pool.connect(trader!).addLiquidity(seed.token, seed.quote, 0n, 0n, trader!.address, NEVER)).wait();
-  return { trader: trader!, token, quote, store, pool, quoteDecimals, seed };
+  await (await pool.connect(trader).addLiquidity(seed.token, seed.quote, 0n, 0n, trader.address, NEVER)).wait();
+  return { trader, pool, ...rest, seed };
 }
 
 const sixDecimalPool = () => seededPool(6);
 const eighteenDecimalPool = () => seededPool(18);
-
-function logUniform(rng: Random, max: bigint): bigint {
-  if (max < 1n) return 0n;
-  const bits = max.toString(2).length;
-  const hi = (1n << BigInt(rng.index(bits) + 1)) - 1n;
-  const top = hi < max ? hi : max;
-  return rng.uniform(top >> 1n > 0n ? top >> 1n : 1n, top);
-}
 
 describe("fast model pool's exact-output swap against the contract", function () {
   this.timeout(120_000);
