@@ -36,6 +36,7 @@ const READY_MADE = [
   "governance",
   "launch",
   "regime-change",
+  "staking",
   "whale-dump",
 ];
 

@@ -6,6 +6,10 @@
 // change of staking.rewardPerDay that the timelock makes through the store, and the ledger's holdings
 // against the chain's balances at the end. A genesis without staking deploys none of it.
 
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
 import { expect } from "chai";
 import hre from "hardhat";
 import { encodeFunctionData, getAddress, maxUint256 } from "viem";
@@ -19,11 +23,14 @@ import { createChainWorld, createModelWorld } from "../agents/engine/create.ts";
 import { setUpModel } from "../agents/engine/model-setup.ts";
 import type { Participant } from "../agents/engine/participants.ts";
 import type { World } from "../agents/engine/world.ts";
+import { loadScenario } from "../agents/inputs/scenario.ts";
 import type { Scenario } from "../agents/inputs/scenario-types.ts";
+import { runBattle } from "../agents/run/battle.ts";
+import { runModelBattle } from "../agents/run/model-battle.ts";
 import { stepColumnsOf } from "../agents/mechanisms/registry.ts";
 import { stakingRate } from "../agents/mechanisms/staking/model.ts";
 import { earnedAt, stakingPositionOf } from "../agents/mechanisms/staking/state.ts";
-import type { Intent, Observation } from "../agents/mechanisms/vocabulary.ts";
+import type { Intent, Observation, StepRow } from "../agents/mechanisms/vocabulary.ts";
 
 const TOKEN = 10n ** 18n;
 const QUOTE = 10n ** 6n;
@@ -171,6 +178,7 @@ describe("staking on both engines", function () {
     expect(columns).to.include.members([
       "stakedTokens",
       "stakingEmittedTokens",
+      "stakingBudgetLeftTokens",
       "stakingRewardRateWei",
       "stakingRewardsPaidTokens",
     ]);
@@ -249,6 +257,39 @@ describe("staking on both engines", function () {
       ).to.equal(true);
     } finally {
       await chain.close();
+    }
+  });
+
+  it("scenarios/staking.yaml: yield stakers and mercenary farmers give the model the chain battle's steps and holdings", async () => {
+    const scenario = await loadScenario("scenarios/staking.yaml");
+    const out = mkdtempSync(join(tmpdir(), "arena-staking-"));
+    try {
+      const chain = await runBattle(hre, { scenario, out, quiet: true, noReport: true });
+      const model = await runModelBattle(scenario);
+      const lines = readFileSync(join(out, "steps.csv"), "utf8").trim().split("\n");
+      const header = lines[0]!.split(",");
+      expect(header).to.include("stakedTokens");
+      const mismatches: string[] = [];
+      lines.slice(1).forEach((line, i) => {
+        const fields = line.split(",");
+        header.forEach((column, j) => {
+          if (column === "gasUsed") return;
+          const mine = String(model.steps[i]![column as keyof StepRow]);
+          if (mine !== fields[j]) mismatches.push(`step ${i + 1} ${column}: model ${mine}, chain ${fields[j]}`);
+        });
+      });
+      expect(mismatches.slice(0, 10)).to.deep.equal([]);
+      const board = (entries: typeof chain.summary.leaderboard) =>
+        entries
+          .map((e) => ({ agent: e.agent, tokens: e.tokens, quote: e.quote, txs: e.txs, reverts: e.reverts }))
+          .sort((a, b) => a.agent.localeCompare(b.agent)); // the ranks weigh gas, which the model only estimates
+      expect(board(model.summary.leaderboard)).to.deep.equal(board(chain.summary.leaderboard));
+      // The stakers did stake, the farmers left, and rewards were paid.
+      const rows = model.steps;
+      expect(rows.some((r) => r.stakedTokens! > 0n)).to.equal(true);
+      expect(rows.reduce((sum, r) => sum + r.stakingRewardsPaidTokens!, 0n) > 0n).to.equal(true);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
     }
   });
 

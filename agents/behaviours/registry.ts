@@ -17,12 +17,14 @@ import { withPhase } from "./phase.ts";
 import { frontRunner } from "./front-runner.ts";
 import { liquidityProvider } from "./liquidity-provider.ts";
 import { meanReversion } from "./mean-reversion.ts";
+import { mercenaryFarmer } from "./mercenary-farmer.ts";
 import { momentum } from "./momentum.ts";
 import { noise } from "./noise.ts";
 import type { AnySpec, BaseConfig, ConfigOf } from "./spec.ts";
 import { threshold } from "./threshold.ts";
 import { vestingBeneficiary } from "./vesting-beneficiary.ts";
 import { whale } from "./whale.ts";
+import { yieldStaker } from "./yield-staker.ts";
 
 export const BEHAVIOURS = [
   threshold,
@@ -35,6 +37,8 @@ export const BEHAVIOURS = [
   vestingBeneficiary,
   frontRunner,
   bandit,
+  yieldStaker,
+  mercenaryFarmer,
 ] as const;
 
 /** The parsed, validated config of any behaviour, in contract units. */

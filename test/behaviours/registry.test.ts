@@ -97,6 +97,16 @@ const CONFIGS: Exclude<BehaviourConfig, { kind: "bandit" }>[] = [
     maxTradeQuote: 100n * QUOTE,
     bidIncrementWei: 1n,
   },
+  {
+    ...common,
+    kind: "yieldStaker",
+    label: "ys",
+    hurdleBps: 500,
+    exitBps: 200,
+    stakeShareBps: 5_000,
+    claimEverySteps: 7,
+  },
+  { ...common, kind: "mercenaryFarmer", label: "mf", venue: "curve", minAprBps: 0, exit: "sell" },
 ];
 
 describe("the behaviour registry", () => {
@@ -224,7 +234,7 @@ describe("a behaviour added to the registry", () => {
       'agents[0].behaviours[0].kind: expected one of "threshold", ',
     );
     expect(messageOf(scenario([{ venue: "pool" }]))).to.contain(
-      "expected the behaviour's kind, one of threshold, noise, momentum, meanReversion, whale, liquidityProvider, arbitrageur, vestingBeneficiary, frontRunner, bandit, dca,",
+      "expected the behaviour's kind, one of threshold, noise, momentum, meanReversion, whale, liquidityProvider, arbitrageur, vestingBeneficiary, frontRunner, bandit, yieldStaker, mercenaryFarmer, dca,",
     );
   });
 
