@@ -16,6 +16,7 @@ function targetFor(operation: string): number | undefined {
   if (operation === "staking.stake") return 90_000;
   if (operation === "staking.unstake") return 80_000;
   if (operation === "staking.claim") return 70_000;
+  if (operation === "referral.buyWithReferrer") return 110_000;
   if (/^curveMath\.[a-z]+\.(costUp|refundDown)$/.test(operation)) return 4_000;
   return undefined;
 }
