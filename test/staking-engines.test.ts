@@ -27,7 +27,8 @@ import { loadScenario } from "../agents/inputs/scenario.ts";
 import type { Scenario } from "../agents/inputs/scenario-types.ts";
 import { runBattle } from "../agents/run/battle.ts";
 import { runModelBattle } from "../agents/run/model-battle.ts";
-import { stepColumnsOf } from "../agents/mechanisms/registry.ts";
+import { loadGenesis } from "../agents/inputs/genesis.ts";
+import { agentColumnsOf, mechanismsFor, stepColumnsOf } from "../agents/mechanisms/registry.ts";
 import { stakingRate } from "../agents/mechanisms/staking/model.ts";
 import { earnedAt, stakingPositionOf } from "../agents/mechanisms/staking/state.ts";
 import type { Intent, Observation, StepRow } from "../agents/mechanisms/vocabulary.ts";
@@ -125,6 +126,12 @@ async function runAll(world: World, steps: number) {
   const rows = [];
   for (let i = 0; i < steps; i++) rows.push((await world.runStep()).row);
   return rows;
+}
+
+/** The stakedTokens column of steps.csv's lines, as bigints. */
+function chainRowsOf(lines: readonly string[], header: readonly string[]): { stakedTokens: bigint }[] {
+  const at = header.indexOf("stakedTokens");
+  return lines.slice(1).map((line) => ({ stakedTokens: BigInt(line.split(",")[at]!) }));
 }
 
 describe("staking on both engines", function () {
@@ -269,6 +276,13 @@ describe("staking on both engines", function () {
       const lines = readFileSync(join(out, "steps.csv"), "utf8").trim().split("\n");
       const header = lines[0]!.split(",");
       expect(header).to.include("stakedTokens");
+      // agents.csv has each agent's staked tokens after its LP shares, and they are the ledger's.
+      const agentLines = readFileSync(join(out, "agents.csv"), "utf8").trim().split("\n");
+      const agentHeader = agentLines[0]!.split(",");
+      expect(agentHeader.slice(2, 6)).to.deep.equal(["tokens", "quote", "lp", "staked"]);
+      const lastRows = agentLines.slice(-scenario.agents.length).map((line) => line.split(","));
+      const stakedAtEnd = lastRows.reduce((sum, fields) => sum + BigInt(fields[agentHeader.indexOf("staked")]!), 0n);
+      expect(stakedAtEnd).to.equal(chainRowsOf(lines, header).at(-1)!.stakedTokens);
       const mismatches: string[] = [];
       lines.slice(1).forEach((line, i) => {
         const fields = line.split(",");
@@ -294,6 +308,7 @@ describe("staking on both engines", function () {
   });
 
   it("a genesis without a staking section deploys no staking, approves nothing for it and writes none of its columns", async () => {
+    expect(agentColumnsOf(mechanismsFor(await loadGenesis("genesis/default.json")))).to.not.include("staked");
     const s = scenario("genesis/default.json");
     const start = await setUpModel(s);
     expect(start.twins.has("staking")).to.equal(false);
