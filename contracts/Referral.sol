@@ -6,7 +6,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {IBondingCurveMarket} from "./interfaces/IBondingCurveMarket.sol";
-import {IParameterStore} from "./interfaces/IParameterStore.sol";
+import {IParameterConsumer, IParameterStore} from "./interfaces/IParameterStore.sol";
 import {BPS} from "./libraries/Constants.sol";
 
 /// @title Referral
@@ -15,7 +15,8 @@ import {BPS} from "./libraries/Constants.sol";
 /// being the supply increase the buy causes (the tokens it mints). Rewards are paid from this
 /// contract's token balance, a budget funded at genesis; each period (`periodSeconds`, fixed at
 /// deployment, counted from deployment) pays at most `referral.capPerPeriod` tokens. `rewardBps` and
-/// the cap are read from the parameter store on every buy, so governance retunes them.
+/// the cap come from the parameter store: read at construction and then pushed by the store on every
+/// change (this contract is their consumer), so governance retunes them and a buy reads one slot.
 ///
 /// Rules: a reward is cut to what the period's cap and the budget have left (possibly zero: the buy
 /// still goes through). Self-referral (referrer == caller) and the zero referrer are refused.
@@ -25,8 +26,9 @@ import {BPS} from "./libraries/Constants.sol";
 /// - paidInPeriod ≤ capPerPeriod at the time of each payment; totalPaid ≤ the budget ever received;
 /// - no reward is ever paid to the caller of the buy (self-referral reverts);
 /// - the curve's solvency is untouched: rewards are existing tokens, the buy is the market's own;
-/// - rounding favours the protocol: the reward rounds down.
-contract Referral is ReentrancyGuardTransient {
+/// - rounding favours the protocol: the reward rounds down;
+/// - the cached rule is the store's: rewardBps = min(store value, BPS), capPerPeriod = the store value.
+contract Referral is ReentrancyGuardTransient, IParameterConsumer {
     using SafeERC20 for IERC20;
 
     bytes32 internal constant KEY_REWARD_BPS = "referral.rewardBps";
@@ -45,11 +47,24 @@ contract Referral is ReentrancyGuardTransient {
         uint112 totalPaid;
     }
 
+    /// @dev The store's two parameters, cached (the store pushes every change): one slot per buy.
+    struct Rule {
+        uint16 rewardBps;
+        uint112 capPerPeriod;
+    }
+
     Ledger internal ledger;
+    Rule internal rule;
 
     error SelfReferral(address buyer);
+    error Unauthorized(address caller);
+    /// @dev A cap the cached rule cannot hold (above uint112).
+    error ParameterOutOfRange(bytes32 key, uint256 value, uint256 max);
     error InvalidReferrer(address referrer);
     error InvalidPeriod(uint256 periodSeconds);
+
+    /// @notice A parameter of the reward rule changed (from the store; at construction too).
+    event RuleUpdated(bytes32 indexed key, uint256 oldValue, uint256 newValue);
 
     event ReferralPaid(
         address indexed referrer, address indexed buyer, uint256 supplyIncrease, uint256 reward, uint256 period, uint256 paidInPeriod
@@ -64,6 +79,8 @@ contract Referral is ReentrancyGuardTransient {
         periodSeconds = periodSeconds_;
         startTime = block.timestamp;
         IERC20(quote_).forceApprove(market_, type(uint256).max);
+        _setRule(KEY_REWARD_BPS, IParameterStore(store_).get(KEY_REWARD_BPS));
+        _setRule(KEY_CAP, IParameterStore(store_).get(KEY_CAP));
     }
 
     /// @notice Buys with exactly `quoteIn` (fee included) for the caller, at least `minTokensOut`, and
@@ -84,10 +101,9 @@ contract Referral is ReentrancyGuardTransient {
             l.period = uint32(period);
             l.paidInPeriod = 0;
         }
-        uint256 bps = store.get(KEY_REWARD_BPS);
-        if (bps > BPS) bps = BPS;
-        reward = amount * bps / BPS;
-        uint256 cap = store.get(KEY_CAP);
+        Rule memory r = rule;
+        reward = amount * r.rewardBps / BPS;
+        uint256 cap = r.capPerPeriod;
         uint256 capLeft = cap > l.paidInPeriod ? cap - l.paidInPeriod : 0;
         if (reward > capLeft) reward = capLeft;
         uint256 budget = token.balanceOf(address(this));
@@ -97,6 +113,15 @@ contract Referral is ReentrancyGuardTransient {
         ledger = l;
         if (reward > 0) token.safeTransfer(referrer, reward);
         emit ReferralPaid(referrer, msg.sender, amount, reward, period, l.paidInPeriod);
+    }
+
+    /* GOVERNANCE */
+
+    /// @inheritdoc IParameterConsumer
+    /// @dev Only the store calls this, after it changed a parameter; keys other than the rule's are ignored.
+    function onParameterSet(bytes32 key, uint256, uint256 newValue) external {
+        require(msg.sender == address(store), Unauthorized(msg.sender));
+        if (key == KEY_REWARD_BPS || key == KEY_CAP) _setRule(key, newValue);
     }
 
     /* VIEWS */
@@ -109,5 +134,26 @@ contract Referral is ReentrancyGuardTransient {
     function state() external view returns (uint256 period, uint256 paidInPeriod, uint256 totalPaid) {
         Ledger memory l = ledger;
         return (l.period, l.paidInPeriod, l.totalPaid);
+    }
+
+    /// @notice The cached reward rule: the reward in bps of the supply increase (at most BPS), the cap per period.
+    function rewardRule() external view returns (uint256 rewardBps, uint256 capPerPeriod) {
+        Rule memory r = rule;
+        return (r.rewardBps, r.capPerPeriod);
+    }
+
+    /* INTERNAL */
+
+    function _setRule(bytes32 key, uint256 value) private {
+        uint256 oldValue;
+        if (key == KEY_REWARD_BPS) {
+            oldValue = rule.rewardBps;
+            rule.rewardBps = uint16(value > BPS ? BPS : value);
+        } else {
+            require(value <= type(uint112).max, ParameterOutOfRange(key, value, type(uint112).max));
+            oldValue = rule.capPerPeriod;
+            rule.capPerPeriod = uint112(value);
+        }
+        emit RuleUpdated(key, oldValue, value);
     }
 }

@@ -82,7 +82,6 @@ contract ReferralTest is LinearCurve {
     /// given to the referral contract as a genesis holder's transfer.
     function deployMarketWithReferral(address[] memory holders) internal {
         deployMarketWithExtraKeys(holders, BUDGET);
-        referral = new Referral(address(market), address(token), address(quote), address(store), 1 days);
         vm.prank(holders[0]);
         token.transfer(address(referral), BUDGET);
     }
@@ -106,6 +105,10 @@ contract ReferralTest is LinearCurve {
         for (uint256 i; i < consumed.length; ++i) {
             store.setConsumer(consumed[i], address(market));
         }
+        // The referral contract reads its rule at construction and is told of every change after.
+        referral = new Referral(address(market), address(token), address(quote), address(store), 1 days);
+        store.setConsumer("referral.rewardBps", address(referral));
+        store.setConsumer("referral.capPerPeriod", address(referral));
         store.seal();
         IBondingCurveMarket.Allocation[] memory allocations = new IBondingCurveMarket.Allocation[](holders.length);
         for (uint256 i; i < holders.length; ++i) {
@@ -151,6 +154,28 @@ contract ReferralTest is LinearCurve {
         vm.expectRevert(abi.encodeWithSelector(Referral.SelfReferral.selector, actors[0]));
         referral.buyWithReferrer(100e6, 0, actors[0], block.timestamp);
         vm.stopPrank();
+    }
+
+    function test_ruleIsCachedAndFollowsTheStore() public {
+        (uint256 bps, uint256 cap) = referral.rewardRule();
+        assertEq(bps, 500, "rewardBps read at construction");
+        assertEq(cap, CAP, "cap read at construction");
+        vm.warp(block.timestamp + 1 hours);
+        vm.prank(TIMELOCK);
+        store.set("referral.rewardBps", 250);
+        (bps,) = referral.rewardRule();
+        assertEq(bps, 250, "the store pushed the new rewardBps");
+        quote.mint(actors[0], 100e6);
+        vm.startPrank(actors[0]);
+        quote.approve(address(referral), 100e6);
+        (uint256 amount, uint256 reward) = referral.buyWithReferrer(100e6, 0, actors[1], block.timestamp);
+        vm.stopPrank();
+        assertEq(reward, amount * 250 / 10_000, "the buy pays the new rule");
+    }
+
+    function test_onlyTheStoreSetsTheRule() public {
+        vm.expectRevert(abi.encodeWithSelector(Referral.Unauthorized.selector, address(this)));
+        referral.onParameterSet("referral.rewardBps", 500, 10_000);
     }
 
     function test_capStopsRewardsUntilTheNextPeriod() public {

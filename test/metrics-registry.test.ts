@@ -13,6 +13,7 @@ import {
   measure,
   metricNamed,
   metricNames,
+  RUNWAY_CAP_DAYS,
 } from "../agents/metrics/registry.ts";
 import { summarize } from "../agents/run/summary.ts";
 import { expectClose } from "./helpers/close.ts";
@@ -132,6 +133,14 @@ function stdev(xs: number[]): number {
 const curveReturns = [Math.log(1.1), Math.log(0.99 / 1.1)];
 const poolReturns = [0, Math.log(0.5)];
 const stepsPerYear = (365 * 24 * 3600) / 12;
+const STAKING_METRICS = [
+  "stakingRatioBps",
+  "stakingEmissionsTokens",
+  "stakingNominalYieldBps",
+  "stakingRealYieldBps",
+  "emissionsToRevenueRatio",
+  "treasuryRunwayDays",
+] as const;
 
 describe("metric registry", function () {
   it("measures each metric of a hand-made run in the unit its name says", function () {
@@ -175,10 +184,52 @@ describe("metric registry", function () {
       poolReserveChangeTokens: 500,
       tokensGini: 0.25, // 100 and 300 tokens: (2·(100 + 2·300) − 3·400) / (2·400)
       valueGini: 0.25,
+      nakamotoCoefficientAgents: 1, // bob's 300 of the 400 tokens are more than half
+      supplyChangeTokens: 200, // 1,200 − 1,000
     };
-    expect(Object.keys(expected).sort()).to.deep.equal(METRICS.map((m) => m.name).sort());
+    expect([...Object.keys(expected), ...STAKING_METRICS].sort()).to.deep.equal(METRICS.map((m) => m.name).sort());
     for (const [name, value] of Object.entries(expected))
       expectClose(measure(run, name), value, Math.abs(value) * 1e-12 + 1e-15, name);
+    // A run without staking has no staking figures.
+    for (const name of STAKING_METRICS) expect(measure(run, name), name).to.be.NaN;
+  });
+
+  it("measures staking's metrics of a hand-made staking run: ratio, yields, emissions ÷ revenue, runway", function () {
+    // Three days: 100, 300, 200 tokens staked; 10, 30, 60 emitted in all (budget 1,000); the treasury 5 → 8.
+    const day = (n: number, staked: bigint, emitted: bigint): Partial<StepRow> => ({
+      stakedTokens: staked * WAD,
+      stakingEmittedTokens: emitted * WAD,
+      stakingBudgetLeftTokens: (1_000n - emitted) * WAD,
+      stakingRewardRateWei: 0n,
+      stakingRewardsPaidTokens: 0n,
+      ...steps[n - 1],
+      step: BigInt(n),
+    });
+    const staking: MeasuredRun = {
+      steps: [step(1, day(1, 100n, 10n)), step(2, day(2, 300n, 30n)), step(3, day(3, 200n, 60n))],
+      blockSeconds: 86_400,
+      agents,
+    };
+    const years = 365 / 3;
+    const emittedValue = 10 * 1 + 20 * 1.1 + 30 * 0.99; // each day's emission at that day's curve price
+    const expected: Record<string, number> = {
+      stakingRatioBps: (200 / 1_200) * 10_000,
+      stakingEmissionsTokens: 60,
+      stakingNominalYieldBps: (60 / 200) * years * 10_000,
+      stakingRealYieldBps: (3 / ((100 * 1 + 300 * 1.1 + 200 * 0.99) / 3)) * years * 10_000,
+      emissionsToRevenueRatio: emittedValue / 3,
+      treasuryRunwayDays: (8 + 940 * 0.99) / ((emittedValue - 3) / 3),
+    };
+    expect(Object.keys(expected).sort()).to.deep.equal([...STAKING_METRICS].sort());
+    for (const [name, value] of Object.entries(expected))
+      expectClose(measure(staking, name), value, Math.abs(value) * 1e-9, name);
+    // Revenue that covers the emissions: the runway is the cap, "for as long as it runs".
+    const rich = {
+      ...staking,
+      steps: staking.steps.map((r, i) => ({ ...r, treasuryQuote: BigInt(i) * 1_000n * QUOTE })),
+    };
+    expect(measure(rich, "treasuryRunwayDays")).to.equal(RUNWAY_CAP_DAYS);
+    expect(measure(rich, "emissionsToRevenueRatio")).to.be.below(1);
   });
 
   it("counts the move from the market before the first step when the run has it", function () {
@@ -259,7 +310,7 @@ describe("metric registry", function () {
     const spellings = [...names, ...METRICS.flatMap((m) => m.aliases)];
     expect(new Set(spellings).size).to.equal(spellings.length);
     for (const m of METRICS) {
-      expect(m.name, m.name).to.match(/(Bps|Fraction|Ratio|Quote|Tokens|Count|Gini|^gasUsed)$/);
+      expect(m.name, m.name).to.match(/(Bps|Fraction|Ratio|Quote|Tokens|Count|Gini|Days|Agents|^gasUsed)$/);
       expect(m.label, m.name).to.not.equal("");
       expect(m.unit, m.name).to.not.equal("");
       expect(["higher", "lower", "neither"], m.name).to.include(m.betterIs);

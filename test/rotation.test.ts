@@ -24,6 +24,7 @@ describe("rotating the in-process chain", function () {
     ["scenarios/calm.yaml", 150, []],
     ["scenarios/governance.yaml", 120, ["governance.json", "governance.jsonl"]],
     ["scenarios/launch.yaml", 400, []],
+    ["scenarios/staking.yaml", 200, []],
   ] as const) {
     it(`${scenario}: rotating every ${every} transactions changes nothing the run records`, async () => {
       const name = scenario.replace(/^scenarios\/|\.yaml$/g, "");

@@ -37,6 +37,7 @@ const READY_MADE = [
   "launch",
   "llm-traders",
   "regime-change",
+  "staking",
   "whale-dump",
 ];
 

@@ -6,6 +6,10 @@
 // change of staking.rewardPerDay that the timelock makes through the store, and the ledger's holdings
 // against the chain's balances at the end. A genesis without staking deploys none of it.
 
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
 import { expect } from "chai";
 import hre from "hardhat";
 import { encodeFunctionData, getAddress, maxUint256 } from "viem";
@@ -19,11 +23,15 @@ import { createChainWorld, createModelWorld } from "../agents/engine/create.ts";
 import { setUpModel } from "../agents/engine/model-setup.ts";
 import type { Participant } from "../agents/engine/participants.ts";
 import type { World } from "../agents/engine/world.ts";
+import { loadScenario } from "../agents/inputs/scenario.ts";
 import type { Scenario } from "../agents/inputs/scenario-types.ts";
-import { stepColumnsOf } from "../agents/mechanisms/registry.ts";
+import { runBattle } from "../agents/run/battle.ts";
+import { runModelBattle } from "../agents/run/model-battle.ts";
+import { loadGenesis } from "../agents/inputs/genesis.ts";
+import { agentColumnsOf, mechanismsFor, stepColumnsOf } from "../agents/mechanisms/registry.ts";
 import { stakingRate } from "../agents/mechanisms/staking/model.ts";
 import { earnedAt, stakingPositionOf } from "../agents/mechanisms/staking/state.ts";
-import type { Intent, Observation } from "../agents/mechanisms/vocabulary.ts";
+import type { Intent, Observation, StepRow } from "../agents/mechanisms/vocabulary.ts";
 
 const TOKEN = 10n ** 18n;
 const QUOTE = 10n ** 6n;
@@ -120,6 +128,12 @@ async function runAll(world: World, steps: number) {
   return rows;
 }
 
+/** The stakedTokens column of steps.csv's lines, as bigints. */
+function chainRowsOf(lines: readonly string[], header: readonly string[]): { stakedTokens: bigint }[] {
+  const at = header.indexOf("stakedTokens");
+  return lines.slice(1).map((line) => ({ stakedTokens: BigInt(line.split(",")[at]!) }));
+}
+
 describe("staking on both engines", function () {
   this.timeout(180_000);
 
@@ -171,6 +185,7 @@ describe("staking on both engines", function () {
     expect(columns).to.include.members([
       "stakedTokens",
       "stakingEmittedTokens",
+      "stakingBudgetLeftTokens",
       "stakingRewardRateWei",
       "stakingRewardsPaidTokens",
     ]);
@@ -252,7 +267,48 @@ describe("staking on both engines", function () {
     }
   });
 
+  it("scenarios/staking.yaml: yield stakers and mercenary farmers give the model the chain battle's steps and holdings", async () => {
+    const scenario = await loadScenario("scenarios/staking.yaml");
+    const out = mkdtempSync(join(tmpdir(), "arena-staking-"));
+    try {
+      const chain = await runBattle(hre, { scenario, out, quiet: true, noReport: true });
+      const model = await runModelBattle(scenario);
+      const lines = readFileSync(join(out, "steps.csv"), "utf8").trim().split("\n");
+      const header = lines[0]!.split(",");
+      expect(header).to.include("stakedTokens");
+      // agents.csv has each agent's staked tokens after its LP shares, and they are the ledger's.
+      const agentLines = readFileSync(join(out, "agents.csv"), "utf8").trim().split("\n");
+      const agentHeader = agentLines[0]!.split(",");
+      expect(agentHeader.slice(2, 6)).to.deep.equal(["tokens", "quote", "lp", "staked"]);
+      const lastRows = agentLines.slice(-scenario.agents.length).map((line) => line.split(","));
+      const stakedAtEnd = lastRows.reduce((sum, fields) => sum + BigInt(fields[agentHeader.indexOf("staked")]!), 0n);
+      expect(stakedAtEnd).to.equal(chainRowsOf(lines, header).at(-1)!.stakedTokens);
+      const mismatches: string[] = [];
+      lines.slice(1).forEach((line, i) => {
+        const fields = line.split(",");
+        header.forEach((column, j) => {
+          if (column === "gasUsed") return;
+          const mine = String(model.steps[i]![column as keyof StepRow]);
+          if (mine !== fields[j]) mismatches.push(`step ${i + 1} ${column}: model ${mine}, chain ${fields[j]}`);
+        });
+      });
+      expect(mismatches.slice(0, 10)).to.deep.equal([]);
+      const board = (entries: typeof chain.summary.leaderboard) =>
+        entries
+          .map((e) => ({ agent: e.agent, tokens: e.tokens, quote: e.quote, txs: e.txs, reverts: e.reverts }))
+          .sort((a, b) => a.agent.localeCompare(b.agent)); // the ranks weigh gas, which the model only estimates
+      expect(board(model.summary.leaderboard)).to.deep.equal(board(chain.summary.leaderboard));
+      // The stakers did stake, the farmers left, and rewards were paid.
+      const rows = model.steps;
+      expect(rows.some((r) => r.stakedTokens! > 0n)).to.equal(true);
+      expect(rows.reduce((sum, r) => sum + r.stakingRewardsPaidTokens!, 0n) > 0n).to.equal(true);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
   it("a genesis without a staking section deploys no staking, approves nothing for it and writes none of its columns", async () => {
+    expect(agentColumnsOf(mechanismsFor(await loadGenesis("genesis/default.json")))).to.not.include("staked");
     const s = scenario("genesis/default.json");
     const start = await setUpModel(s);
     expect(start.twins.has("staking")).to.equal(false);

@@ -13,6 +13,7 @@ import { MAX_LOCK_SECONDS, MAX_SUPPLY } from "../agents/core/limits.ts";
 import { keyToBytes32 } from "../agents/core/parameters.ts";
 import { formatDecimal } from "../agents/core/units.ts";
 import { deploySystem } from "../agents/deploy/deploy.ts";
+import { genesisWithParameters } from "../agents/experiment/genesis-parameters.ts";
 import { loadGenesis, parseGenesis } from "../agents/inputs/genesis.ts";
 
 const { ethers, networkHelpers } = await network.create();
@@ -100,6 +101,22 @@ describe("staking genesis", function () {
     expect(outside[0]!.expected).to.contain("within the bounds");
     const unbounded = issuesOf(withStaking((g) => delete g.parameters["staking.targetStaked"]));
     expect(unbounded.map((i) => i.path)).to.deep.equal(['parameters["staking.targetStaked"]']);
+  });
+
+  it("takes staking's store keys as an experiment's launch values, written into the file in whole tokens", () => {
+    const document = JSON.parse(readFileSync("genesis/staking.json", "utf8"));
+    const g = genesisWithParameters(document, "genesis/staking.json", [
+      { key: "staking.rewardPerDay", value: 2_500n * TOKEN },
+      { key: "staking.targetStaked", value: 750_000n * TOKEN },
+    ]);
+    expect([g.staking!.rewardPerDay, g.staking!.targetStaked]).to.deep.equal([2_500n * TOKEN, 750_000n * TOKEN]);
+    expect(g.parameters.find((p) => p.key === "staking.rewardPerDay")!.value).to.equal(2_500n * TOKEN);
+    // Outside the bounds: the genesis reader's own error, naming the field.
+    expect(() =>
+      genesisWithParameters(document, "genesis/staking.json", [
+        { key: "staking.rewardPerDay", value: 60_000n * TOKEN },
+      ]),
+    ).to.throw(GenesisError, /staking\.rewardPerDay/);
   });
 
   it("counts the budget in the genesis supply: the reserve must cover it", () => {

@@ -18,6 +18,7 @@ import { frontRunner } from "./front-runner.ts";
 import { liquidityProvider } from "./liquidity-provider.ts";
 import { llmTrader } from "./llm-trader.ts";
 import { meanReversion } from "./mean-reversion.ts";
+import { mercenaryFarmer } from "./mercenary-farmer.ts";
 import { momentum } from "./momentum.ts";
 import { noise } from "./noise.ts";
 import type { AnySpec, BaseConfig, ConfigOf } from "./spec.ts";
@@ -25,6 +26,7 @@ import { strategy } from "../strategy/strategy-behaviour.ts";
 import { threshold } from "./threshold.ts";
 import { vestingBeneficiary } from "./vesting-beneficiary.ts";
 import { whale } from "./whale.ts";
+import { yieldStaker } from "./yield-staker.ts";
 
 export const BEHAVIOURS = [
   threshold,
@@ -39,6 +41,8 @@ export const BEHAVIOURS = [
   bandit,
   llmTrader,
   strategy,
+  yieldStaker,
+  mercenaryFarmer,
 ] as const;
 
 /** The parsed, validated config of any behaviour, in contract units. */

@@ -26,7 +26,13 @@ export const AGENT_COLUMNS = [
 ] as const;
 
 export type AgentColumn = (typeof AGENT_COLUMNS)[number];
-export type AgentRow = { agent: string } & Record<Exclude<AgentColumn, "agent">, bigint>;
+/** Columns of optional mechanisms' positions, written after `lp` only in their runs (registry.ts agentColumnsOf). */
+export const OPTIONAL_AGENT_COLUMNS = [
+  "staked", // tokens staked (staking runs)
+] as const;
+export type OptionalAgentColumn = (typeof OPTIONAL_AGENT_COLUMNS)[number];
+export type AgentRow = { agent: string } & Record<Exclude<AgentColumn, "agent">, bigint> &
+  Partial<Record<OptionalAgentColumn, bigint>>;
 
 /** An agent at the end of the run: what its leaderboard line and the agents' metrics are read from. */
 export interface AgentFinal {

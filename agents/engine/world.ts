@@ -577,7 +577,12 @@ export class World {
       block: backend.latestBlock,
       time: BigInt(step * this.scenario.blockSeconds),
     } as StepRow;
-    const rowContext = { slices: this.views.slices, flows, treasuryBalanceQuote: backend.treasuryBalanceQuote };
+    const rowContext = {
+      slices: this.views.slices,
+      flows,
+      treasuryBalanceQuote: backend.treasuryBalanceQuote,
+      timestamp: backend.latestTimestamp,
+    };
     for (const m of this.mechanisms) Object.assign(row, m.row(backend.twins.get(m.id), this.views.slices, rowContext));
     row.txs = BigInt(pending.length + calls.length);
     row.reverts = BigInt(reverts);

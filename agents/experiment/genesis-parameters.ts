@@ -7,7 +7,7 @@
 import { GenesisError } from "../core/document-reader.ts";
 import { parseGenesis } from "../inputs/genesis.ts";
 import { type Genesis } from "../mechanisms/vocabulary.ts";
-import { type ParameterChange, formatParameter } from "../core/parameters.ts";
+import { type ParameterChange, formatParameter, parameterDecimals } from "../core/parameters.ts";
 import type { GenesisField, GenesisPath } from "./experiment-types.ts";
 
 /** Where a store key's launch value sits in a genesis file (the curve's keys are curve.<field>). */
@@ -16,6 +16,8 @@ const DOCUMENT_FIELDS: Record<string, [string, string]> = {
   "market.sellFeeBps": ["fees", "sellBps"],
   "market.treasuryShareBps": ["fees", "treasuryShareBps"],
   "pool.feeBps": ["pool", "feeBps"],
+  "staking.rewardPerDay": ["staking", "rewardPerDay"],
+  "staking.targetStaked": ["staking", "targetStaked"],
 };
 
 /** Where a parameter-store key's launch value sits in a genesis document; undefined for a key no genesis file sets. */
@@ -36,8 +38,8 @@ export function genesisDocumentWith(
       DOCUMENT_FIELDS[key] ?? (key.startsWith("curve.") ? ["curve", key.slice("curve.".length)] : []);
     if (section === undefined || field === undefined || typeof copy[section] !== "object")
       throw new RangeError(`${key} is not a parameter a genesis file sets`);
-    // Bps are integers in the file; prices and rates decimal strings.
-    copy[section][field] = key.startsWith("curve.") ? formatParameter(key, value) : Number(value);
+    // Bps are integers in the file; prices, rates and token amounts decimal strings.
+    copy[section][field] = parameterDecimals(key) > 0 ? formatParameter(key, value) : Number(value);
   }
   for (const { path, value } of fields) {
     let at = copy as unknown as Record<string | number, unknown>;

@@ -6,6 +6,7 @@ import type { NetworkConnection } from "hardhat/types/network";
 
 import { deploySystem, type Deployment } from "../deploy/deploy.ts";
 import { loadGenesis } from "../inputs/genesis.ts";
+import { deployReferralFixture } from "./referral-fixture.ts";
 import { type Genesis } from "../mechanisms/vocabulary.ts";
 
 export const CURVE_GENESIS = {
@@ -130,6 +131,29 @@ export async function measureStaking(connection: NetworkConnection): Promise<Gas
   return figures;
 }
 
+/**
+ * Referral's buyWithReferrer on a hand-deployed market (agents/gas/referral-fixture.ts): a buy of 10
+ * quote by a buyer who holds tokens already, naming a referrer who holds its earlier rewards (the warm
+ * case), after a first buy that wrote both balances from zero.
+ */
+export async function measureReferral(connection: NetworkConnection): Promise<GasFigures> {
+  const { ethers } = connection;
+  const { referral, quote } = await deployReferralFixture(ethers, {
+    rewardBps: 500n,
+    capPerPeriod: 1_000_000n * 10n ** 18n,
+    budget: 1_000_000n * 10n ** 18n,
+    periodSeconds: 86_400n,
+  });
+  const [buyer, referrer] = (await ethers.getSigners()).slice(8, 10);
+  await (await quote.mint(buyer!.address, 10n ** 15n)).wait();
+  await (await quote.connect(buyer).approve(await referral.getAddress(), ethers.MaxUint256)).wait();
+  const buy = () => referral.connect(buyer).buyWithReferrer(10n * 10n ** 6n, 0n, referrer!.address, FAR_DEADLINE);
+  const figures: GasFigures = {};
+  figures["referral.buyWithReferrer.firstBuy"] = await gasOf(buy());
+  figures["referral.buyWithReferrer"] = await gasOf(buy());
+  return figures;
+}
+
 /** One parameter change through the whole lifecycle: propose, first vote, queue, execute. */
 export async function measureGovernance(connection: NetworkConnection): Promise<GasFigures> {
   const { ethers, networkHelpers } = connection;
@@ -172,5 +196,6 @@ export async function measureHotPaths(connect: () => Promise<NetworkConnection>)
   Object.assign(figures, await measurePoolAndVesting(await connect()));
   Object.assign(figures, await measureGovernance(await connect()));
   Object.assign(figures, await measureStaking(await connect()));
+  Object.assign(figures, await measureReferral(await connect()));
   return Object.fromEntries(Object.entries(figures).sort(([a], [b]) => a.localeCompare(b)));
 }

@@ -121,6 +121,8 @@ export interface RowContext {
   flows: Flows;
   /** The treasury's own quote balance (the Timelock's), outside any mechanism. */
   treasuryBalanceQuote: bigint;
+  /** The timestamp of the step's block (what accrues with time is valued at it). */
+  timestamp: bigint;
 }
 
 /* GENESIS: a mechanism's fields of a genesis file */

@@ -3,6 +3,7 @@
 // assembled from the mechanisms are in vocabulary.ts. Adding a mechanism adds its lines here and there
 // and nothing elsewhere.
 
+import { AGENT_COLUMNS, type AgentColumn, type OptionalAgentColumn } from "../core/records.ts";
 import type { DeployStep } from "../deploy/step.ts";
 import { delegateStep, fundStep, governorStep, quoteStep, rolesStep, timelockStep } from "../deploy/system-steps.ts";
 import { genesisStep, marketStep, tokenStep } from "./market/deploy.ts";
@@ -138,6 +139,15 @@ export function stepColumnsOf(mechanisms: readonly AnyMechanism[]): readonly Ste
     ),
     ...TAIL_COLUMNS,
   ];
+}
+
+/** Columns of agents.csv for a run of these mechanisms: every run's, with an optional position (staked) after `lp`. */
+export function agentColumnsOf(mechanisms: readonly AnyMechanism[]): readonly (AgentColumn | OptionalAgentColumn)[] {
+  const extra = mechanisms.flatMap((m) =>
+    m.position === undefined || m.position.field === "lp" ? [] : [m.position.field as OptionalAgentColumn],
+  );
+  const at = AGENT_COLUMNS.indexOf("lp") + 1;
+  return [...AGENT_COLUMNS.slice(0, at), ...extra, ...AGENT_COLUMNS.slice(at)];
 }
 
 /** Columns every steps.csv has (those of the mechanisms every genesis deploys), in order. */

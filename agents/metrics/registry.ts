@@ -12,12 +12,13 @@
 
 import type { AgentFinal, LeaderboardEntry } from "../core/records.ts";
 import { gapStats, gini, logReturns, maxDrawdown, ratio, sampleStdev, volatility } from "../core/stats.ts";
-import { QUOTE_DECIMALS, WAD } from "../core/units.ts";
+import { QUOTE_DECIMALS, tokensToQuote, WAD } from "../core/units.ts";
 import type { StepRow } from "../mechanisms/vocabulary.ts";
 import { leaderboard } from "./leaderboard.ts";
 
 /** The market just before the first measured step: the base of the first return and of revenue. */
-export type MarketBeforeSteps = Pick<StepRow, "curvePriceWad" | "poolPriceWad" | "treasuryQuote">;
+export type MarketBeforeSteps = Pick<StepRow, "curvePriceWad" | "poolPriceWad" | "treasuryQuote"> &
+  Partial<Pick<StepRow, "supply" | "stakingEmittedTokens">>;
 
 /** What a metric reads: a run's recorded steps and what it needs beside them. */
 export interface MeasuredRun {
@@ -168,6 +169,9 @@ export function solvencySteps(steps: readonly StepRow[]): { lowest: StepRow; las
 }
 
 /* THE METRICS */
+
+/** The runway reported when revenue covers the emissions (a hundred years: "for as long as it runs"). */
+export const RUNWAY_CAP_DAYS = 36_500;
 
 /** reserve ÷ what selling the whole supply would refund: 1 is exactly solvent. */
 const SOLVENCY_UNIT = "× reserve needed";
@@ -520,7 +524,155 @@ export const METRICS = [
     aliases: ["metrics.gini.value"],
     read: (run) => gini(finals(run, "valueGini").map((a) => a.final.valueQuote)),
   },
+  {
+    name: "nakamotoCoefficientAgents",
+    label: "Nakamoto coefficient of voting power",
+    unit: "agents (the fewest whose held, unstaked tokens are more than half of all agents')",
+    betterIs: "higher",
+    aliases: [],
+    read: (run) => nakamoto(finals(run, "nakamotoCoefficientAgents").map((a) => a.final.tokens)),
+  },
+
+  // Incentives: staking and its emissions against revenue (NaN in runs without staking).
+  {
+    name: "stakingRatioBps",
+    label: "staking ratio after the last step",
+    unit: "bps of the supply staked",
+    betterIs: "neither",
+    aliases: [],
+    read: (run) => withStaking(run, (rows) => bpsOf(rows.at(-1)!.stakedTokens!, rows.at(-1)!.supply)),
+  },
+  {
+    name: "stakingEmissionsTokens",
+    label: "staking rewards emitted over the run",
+    unit: "tokens",
+    betterIs: "neither",
+    aliases: [],
+    read: (run) => withStaking(run, (rows) => wholeTokens(emissions(run, rows))),
+  },
+  {
+    name: "stakingNominalYieldBps",
+    label: "nominal staking yield: rewards emitted ÷ average staked, a year",
+    unit: "bps a year",
+    betterIs: "neither",
+    aliases: [],
+    read: (run) =>
+      withStaking(run, (rows) => {
+        const staked = mean(rows.map((r) => wholeTokens(r.stakedTokens!)));
+        return staked === 0 ? Number.NaN : (wholeTokens(emissions(run, rows)) / staked) * perYear(run) * BPS_PER_WHOLE;
+      }),
+  },
+  {
+    name: "stakingRealYieldBps",
+    label: "real (revenue-funded) staking yield: treasury revenue ÷ average staked value, a year",
+    unit: "bps a year",
+    betterIs: "higher",
+    aliases: [],
+    read: (run) =>
+      withStaking(run, (rows) => {
+        const stakedValue = mean(rows.map((r) => tokenValueQuote(r.stakedTokens!, r.curvePriceWad)));
+        return stakedValue === 0 ? Number.NaN : (revenueQuote(run) / stakedValue) * perYear(run) * BPS_PER_WHOLE;
+      }),
+  },
+  {
+    name: "emissionsToRevenueRatio",
+    label: "emissions ÷ revenue (each step's emission at that step's curve price ÷ treasury revenue)",
+    unit: "× revenue (above 1: incentives cost more than the protocol earns)",
+    betterIs: "lower",
+    aliases: [],
+    read: (run) => withStaking(run, (rows) => emissionsValueQuote(run, rows) / revenueQuote(run)),
+  },
+  {
+    name: "treasuryRunwayDays",
+    label: "treasury runway: days the treasury and the budget left cover emissions net of revenue",
+    unit: `days (${RUNWAY_CAP_DAYS.toLocaleString("en-US")} when revenue covers the emissions)`,
+    betterIs: "higher",
+    aliases: [],
+    read: (run) =>
+      withStaking(run, (rows) => {
+        const end = rows.at(-1)!;
+        const days = (rows.length * (run.blockSeconds ?? Number.NaN)) / 86_400;
+        const netCostPerDay = (emissionsValueQuote(run, rows) - revenueQuote(run)) / days;
+        const funds = wholeQuote(end.treasuryQuote) + tokenValueQuote(end.stakingBudgetLeftTokens!, end.curvePriceWad);
+        return netCostPerDay <= 0 ? RUNWAY_CAP_DAYS : Math.min(RUNWAY_CAP_DAYS, funds / netCostPerDay);
+      }),
+  },
+  {
+    name: "supplyChangeTokens",
+    label: "change of the token supply over the run",
+    unit: "tokens",
+    betterIs: "neither",
+    aliases: [],
+    read: (run) => {
+      const end = last(run);
+      if (end === undefined) return Number.NaN;
+      const base = run.before?.supply ?? run.steps[0]!.supply;
+      return wholeTokens(end.supply - base);
+    },
+  },
 ] as const satisfies readonly Metric[];
+
+/* INCENTIVES */
+
+/** The metric over the steps of a run with staking; NaN in a run without (or with no steps). */
+function withStaking(run: MeasuredRun, read: (rows: readonly StepRow[]) => number): number {
+  if (run.steps.length === 0 || run.steps[0]!.stakedTokens === undefined) return Number.NaN;
+  return read(run.steps);
+}
+
+/** Staking rewards emitted over the steps: since the market before them, or since deployment (0) when the run starts there. */
+function emissions(run: MeasuredRun, rows: readonly StepRow[]): bigint {
+  return rows.at(-1)!.stakingEmittedTokens! - (run.before?.stakingEmittedTokens ?? 0n);
+}
+
+/** Each step's emission valued at that step's curve price, whole quote. */
+function emissionsValueQuote(run: MeasuredRun, rows: readonly StepRow[]): number {
+  let previous = run.before?.stakingEmittedTokens ?? 0n;
+  let value = 0;
+  for (const r of rows) {
+    value += tokenValueQuote(r.stakingEmittedTokens! - previous, r.curvePriceWad);
+    previous = r.stakingEmittedTokens!;
+  }
+  return value;
+}
+
+/** Treasury revenue over the run, whole quote (as treasuryRevenueQuote). */
+function revenueQuote(run: MeasuredRun): number {
+  const base = run.before ?? run.steps[0]!;
+  return wholeQuote(run.steps.at(-1)!.treasuryQuote - base.treasuryQuote);
+}
+
+/** Whole quote of `tokens` wei at a price in WAD. */
+function tokenValueQuote(tokens: bigint, priceWad: bigint): number {
+  return wholeQuote(tokensToQuote(tokens, priceWad));
+}
+
+/** Years per the run's duration: the annualising factor. */
+function perYear(run: MeasuredRun): number {
+  return (365 * 86_400) / (run.steps.length * (run.blockSeconds ?? Number.NaN));
+}
+
+function bpsOf(part: bigint, whole: bigint): number {
+  return whole === 0n ? Number.NaN : ratio(part * 10_000n, whole);
+}
+
+function mean(values: readonly number[]): number {
+  return values.length === 0 ? Number.NaN : values.reduce((sum, v) => sum + v, 0) / values.length;
+}
+
+/** The fewest holders whose balances are more than half of all: 0 when nobody holds anything. */
+export function nakamoto(balances: readonly bigint[]): number {
+  const total = balances.reduce((sum, b) => sum + b, 0n);
+  if (total === 0n) return 0;
+  let held = 0n;
+  let count = 0;
+  for (const b of [...balances].sort((x, y) => (x < y ? 1 : x > y ? -1 : 0))) {
+    held += b;
+    count += 1;
+    if (held * 2n > total) break;
+  }
+  return count;
+}
 
 export type MetricName = (typeof METRICS)[number]["name"];
 

@@ -8,7 +8,7 @@ import { join, resolve } from "node:path";
 
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { stepColumnsOf } from "../mechanisms/registry.ts";
+import { agentColumnsOf, stepColumnsOf } from "../mechanisms/registry.ts";
 import { gasProfileJson } from "../gas/profile-file.ts";
 import type { GasProfile } from "../gas/profile.ts";
 import { readParameters, type StoredParameter } from "../governance/protocol/changes.ts";
@@ -189,7 +189,7 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
       },
     );
     options.onSetup?.(setup);
-    recorder = new RunRecorder(folder.partial, stepColumnsOf(world.mechanisms));
+    recorder = new RunRecorder(folder.partial, stepColumnsOf(world.mechanisms), agentColumnsOf(world.mechanisms));
     const setupTxs = [...setup.txs, ...governanceSetup.txs];
     recorder.addGas(setupGasRecords(setupTxs, scenario.policy));
     let governance: InstalledGovernance | undefined;

@@ -13,7 +13,13 @@ import { writeFileAtomically } from "../core/write-atomically.ts";
 import { GasProfileBuilder } from "../gas/profile.ts";
 import type { TxEvent } from "../engine/world.ts";
 import { csvHeader, csvLine } from "../core/csv.ts";
-import { AGENT_COLUMNS, type AgentRow, type GasRecord } from "../core/records.ts";
+import {
+  AGENT_COLUMNS,
+  type AgentColumn,
+  type AgentRow,
+  type GasRecord,
+  type OptionalAgentColumn,
+} from "../core/records.ts";
 import { STEP_COLUMNS } from "../mechanisms/registry.ts";
 import { type StepColumn, type StepRow } from "../mechanisms/vocabulary.ts";
 import { RUN_FILES } from "./run-files.ts";
@@ -40,16 +46,22 @@ export class RunRecorder {
   private readonly agents: AppendFile;
   private readonly txs: AppendFile;
   private readonly stepColumns: readonly StepColumn[];
+  private readonly agentColumns: readonly (AgentColumn | OptionalAgentColumn)[];
   private closed = false;
   stepsRecorded = 0;
 
   /** `stepColumns`: steps.csv's columns, those of the run's mechanisms (registry.ts stepColumnsOf). */
-  constructor(dir: string, stepColumns: readonly StepColumn[] = STEP_COLUMNS) {
+  constructor(
+    dir: string,
+    stepColumns: readonly StepColumn[] = STEP_COLUMNS,
+    agentColumns: readonly (AgentColumn | OptionalAgentColumn)[] = AGENT_COLUMNS,
+  ) {
     this.dir = dir;
     this.stepColumns = stepColumns;
+    this.agentColumns = agentColumns;
     makeFolderSync(dir, "create the run folder");
     this.steps = new AppendFile(join(dir, RUN_FILES.steps), csvHeader(stepColumns));
-    this.agents = new AppendFile(join(dir, RUN_FILES.agents), csvHeader(AGENT_COLUMNS));
+    this.agents = new AppendFile(join(dir, RUN_FILES.agents), csvHeader(agentColumns));
     this.txs = new AppendFile(join(dir, TX_FILE), csvHeader(TX_COLUMNS));
   }
 
@@ -62,7 +74,7 @@ export class RunRecorder {
     let txLines = "";
     for (const e of events) txLines += txLine(e);
     let agentLines = "";
-    if (agentRows !== undefined) for (const r of agentRows) agentLines += csvLine(AGENT_COLUMNS, r);
+    if (agentRows !== undefined) for (const r of agentRows) agentLines += csvLine(this.agentColumns, r);
     const files = [this.txs, this.agents, this.steps];
     const sizes = files.map((file) => file.size);
     try {

@@ -37,6 +37,7 @@ export function agentRowsOf<A extends AgentCounters>(world: AgentBook<A>, step: 
       tokens: view.holdings.tokens,
       quote: view.holdings.quote,
       lp: view.holdings.lp,
+      ...(view.holdings.staked === undefined ? {} : { staked: view.holdings.staked }),
       claimable: a.claimable,
       valueQuote: world.valueOf(a),
       pnlQuote: view.pnlQuote,

@@ -107,6 +107,14 @@ const CONFIGS: Exclude<BehaviourConfig, { kind: "bandit" | "llm" }>[] = [
     memoryMiB: 32,
     workPerStep: 200,
   },
+    kind: "yieldStaker",
+    label: "ys",
+    hurdleBps: 500,
+    exitBps: 200,
+    stakeShareBps: 5_000,
+    claimEverySteps: 7,
+  },
+  { ...common, kind: "mercenaryFarmer", label: "mf", venue: "curve", minAprBps: 0, exit: "sell" },
 ];
 
 describe("the behaviour registry", () => {
@@ -242,7 +250,7 @@ describe("a behaviour added to the registry", () => {
       'agents[0].behaviours[0].kind: expected one of "threshold", ',
     );
     expect(messageOf(scenario([{ venue: "pool" }]))).to.contain(
-      "expected the behaviour's kind, one of threshold, noise, momentum, meanReversion, whale, liquidityProvider, arbitrageur, vestingBeneficiary, frontRunner, bandit, llm, strategy, dca,",
+      "expected the behaviour's kind, one of threshold, noise, momentum, meanReversion, whale, liquidityProvider, arbitrageur, vestingBeneficiary, frontRunner, bandit, llm, strategy, yieldStaker, mercenaryFarmer, dca,",
     );
   });
 

@@ -24,7 +24,7 @@ import { type IntentGas, successGas } from "../model-gas.ts";
 import { stakingGenesis, type StakingGenesis } from "./genesis.ts";
 import type { StakingIntent } from "./intents.ts";
 import { type StakingAccount, StakingModel } from "./model.ts";
-import type { StakingState } from "./state.ts";
+import { emittedAt, type StakingState } from "./state.ts";
 
 export interface StakingTwin {
   model: StakingModel;
@@ -271,7 +271,12 @@ export const staking = {
     {
       name: "stakingEmittedTokens",
       group: "state",
-      description: "staking rewards accrued since deployment, as of the contract's last update (token wei)",
+      description: "staking rewards emitted since deployment, up to the block's time (token wei)",
+    },
+    {
+      name: "stakingBudgetLeftTokens",
+      group: "state",
+      description: "the staking budget not yet emitted at the block's time (token wei)",
     },
     {
       name: "stakingRewardRateWei",
@@ -285,11 +290,13 @@ export const staking = {
     },
   ] as const,
   flows: ["stakingRewardsPaidTokens"],
-  row(twin, _slice, ctx) {
+  row(twin, slice, ctx) {
     const g = twin.model.g;
+    const emitted = emittedAt(slice.staking, ctx.timestamp);
     return {
       stakedTokens: g.totalStaked,
-      stakingEmittedTokens: g.emitted,
+      stakingEmittedTokens: emitted,
+      stakingBudgetLeftTokens: g.budget - emitted,
       stakingRewardRateWei: g.ratePerSecond,
       stakingRewardsPaidTokens: ctx.flows.stakingRewardsPaidTokens!,
     };
