@@ -107,6 +107,8 @@ const CONFIGS: Exclude<BehaviourConfig, { kind: "bandit" | "llm" }>[] = [
     memoryMiB: 32,
     workPerStep: 200,
   },
+  {
+    ...common,
     kind: "yieldStaker",
     label: "ys",
     hurdleBps: 500,
