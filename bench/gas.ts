@@ -19,12 +19,16 @@ function targetFor(operation: string, figures: Record<string, number>): number |
   // An exact-output swap costs at most 5k more than the exact-input swap of the same trade.
   if (operation === "pool.swapExactOut" && figures["pool.swap"] !== undefined) return figures["pool.swap"] + 5_000;
   if (operation === "referral.buyWithReferrer") return 110_000;
+  if (operation === "auction.placeOrder.buy" || operation === "auction.placeOrder.sell") return 90_000;
+  if (operation === "auction.settle.perOrder") return 40_000;
+  if (operation === "auction.claim") return 60_000;
   if (/^curveMath\.[a-z]+\.(costUp|refundDown)$/.test(operation)) return 4_000;
   return undefined;
 }
 
 const ANCHORS: Record<string, { label: string; gas: number }> = {
   "pool.swap": { label: "Uniswap V2 router swap", gas: 101_876 },
+  "auction.settle.perOrder": { label: "one-trade CoW Protocol settlement", gas: 138_000 },
 };
 
 const figures = await measureHotPaths(() => network.create());
@@ -56,6 +60,12 @@ console.log("curveMath: the library call alone, per quote, at the same supply an
 console.log(
   "tokensForQuote (the inverse, iterative on the sigmoid) has no target and is shown for buyExactQuote's sake;\n" +
     "buyExactQuote pays the cost the inverse's last check computed, so it evaluates the integral once less than buy + tokensForQuote.",
+);
+console.log(
+  "auction: placeOrder.buy/.sell (placeBuy, placeSell) by a trader who has ordered before, into a batch of 96 orders\n" +
+    "with the twin's hint; opensBatch (the first order, which also places the issuer's offer) has no target;\n" +
+    "settle.perOrder is the settlement's gas over the orders it walked (calls of 25, the finishing call's fee transfer\n" +
+    "included): against a one-trade CoW settlement, an order's whole life is place + its share of settle + claim.",
 );
 
 await mkdir("bench/results", { recursive: true });

@@ -765,6 +765,8 @@ describe("genesis files", function () {
         "RATE_FLOOR_BPS",
         "RATE_CAP_BPS",
         "MAX_LOCK_SECONDS",
+        "MAX_BATCH_SECONDS",
+        "MAX_HINT_STEPS",
       ]) {
         expect(limits[name], name).to.equal(constant(name));
       }

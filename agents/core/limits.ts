@@ -93,3 +93,6 @@ export const TABLE_ROWS: WholeRange = {
 export const QUEUE_CHUNK_RUNS: WholeRange = { min: 1n, max: 10_000n, what: "a number of runs per queued job" };
 /** `worker --stall-seconds`: a job whose worker stops renewing its lock this long is handed to another worker. */
 export const QUEUE_STALL_SECONDS: WholeRange = { min: 1n, max: 3_600n, what: "a number of seconds" };
+/** The batch auction's longest window (seconds), and the most orders an insertion hint may be off by. */
+export const MAX_BATCH_SECONDS = 86_400n;
+export const MAX_HINT_STEPS = 64n;

@@ -6,7 +6,9 @@ import type { NetworkConnection } from "hardhat/types/network";
 
 import { deploySystem, type Deployment } from "../deploy/deploy.ts";
 import { loadGenesis } from "../inputs/genesis.ts";
+import { deployAuctionFixture } from "./auction-fixture.ts";
 import { deployReferralFixture } from "./referral-fixture.ts";
+import { AuctionModel } from "../mechanisms/auction/model.ts";
 import { type Genesis } from "../mechanisms/vocabulary.ts";
 
 export const CURVE_GENESIS = {
@@ -154,6 +156,69 @@ export async function measureReferral(connection: NetworkConnection): Promise<Ga
   return figures;
 }
 
+/**
+ * The batch auction on a hand-deployed fixture (agents/gas/auction-fixture.ts, the 6-decimal quote):
+ * a first buy (it opens the batch and places the issuer's offer), then 96 more orders by four traders
+ * on 24 price levels, each with the twin's insertion hint; the figures are a buy and a sell by traders
+ * who have placed before (warm balances), the settlement's gas per order walked (calls of 25 orders,
+ * the finishing call and its fee transfer included), and the claim of a filled buy.
+ */
+export async function measureAuction(connection: NetworkConnection): Promise<GasFigures> {
+  const { ethers, networkHelpers } = connection;
+  const rule = {
+    batchSeconds: 3_600n,
+    feeBps: 30n,
+    issuePerBatch: 1_000n * 10n ** 18n,
+    reservePriceWad: 5n * 10n ** 17n,
+    inventory: 10_000n * 10n ** 18n,
+  };
+  const { auction, token, quote, treasury } = await deployAuctionFixture(ethers, rule);
+  const traders = (await ethers.getSigners()).slice(2, 6);
+  for (const t of traders) {
+    await (await quote.mint(t.address, 10n ** 15n)).wait();
+    await (await token.mint(t.address, 10n ** 24n)).wait();
+    await (await quote.connect(t).approve(auction, ethers.MaxUint256)).wait();
+    await (await token.connect(t).approve(auction, ethers.MaxUint256)).wait();
+  }
+  const model = AuctionModel.deployed({ ...rule, quoteDecimals: 6, treasury });
+  const figures: GasFigures = {};
+  const place = async (i: number, name?: string) => {
+    const trader = traders[i % traders.length]!;
+    const sell = i % 3 === 1;
+    const level = BigInt(i % 24);
+    const priceWad = (sell ? 6n + level / 2n : 8n + level / 2n) * 10n ** 17n;
+    const amount = sell ? 100n * 10n ** 18n : 80n * 10n ** 6n;
+    const now = BigInt((await ethers.provider.getBlock("latest"))!.timestamp) + 1n;
+    await networkHelpers.time.setNextBlockTimestamp(now);
+    const hint = BigInt(model.hintFor(priceWad, now));
+    const tx = sell
+      ? auction.connect(trader).placeSell(amount, priceWad, hint)
+      : auction.connect(trader).placeBuy(amount, priceWad, hint);
+    const gas = await gasOf(tx);
+    model.place(trader.address, sell, amount, priceWad, hint, now);
+    if (name !== undefined) figures[name] = gas;
+  };
+  await place(0, "auction.placeOrder.opensBatch");
+  for (let i = 1; i < 95; i++) await place(i);
+  await place(96, "auction.placeOrder.buy");
+  await place(97, "auction.placeOrder.sell");
+  await networkHelpers.time.increase(Number(rule.batchSeconds));
+  let settleGas = 0;
+  let walked = 0;
+  for (let done = false; !done; ) {
+    const receipt = await (await auction.settle(1n, 25n)).wait();
+    settleGas += Number(receipt!.gasUsed);
+    for (const log of receipt!.logs) {
+      const parsed = auction.interface.parseLog(log);
+      if (parsed?.name === "BatchSettling") walked += Number(parsed.args.processed);
+      if (parsed?.name === "BatchSettled") done = true;
+    }
+  }
+  figures["auction.settle.perOrder"] = Math.round(settleGas / walked);
+  figures["auction.claim"] = await gasOf(auction.connect(traders[3]).claim(25n)); // a buy at 1.9, filled in full
+  return figures;
+}
+
 /** One parameter change through the whole lifecycle: propose, first vote, queue, execute. */
 export async function measureGovernance(connection: NetworkConnection): Promise<GasFigures> {
   const { ethers, networkHelpers } = connection;
@@ -197,5 +262,6 @@ export async function measureHotPaths(connect: () => Promise<NetworkConnection>)
   Object.assign(figures, await measureGovernance(await connect()));
   Object.assign(figures, await measureStaking(await connect()));
   Object.assign(figures, await measureReferral(await connect()));
+  Object.assign(figures, await measureAuction(await connect()));
   return Object.fromEntries(Object.entries(figures).sort(([a], [b]) => a.localeCompare(b)));
 }

@@ -34,3 +34,7 @@ uint256 constant RATE_FLOOR_BPS = 2_500;
 uint256 constant RATE_CAP_BPS = 40_000;
 /// @dev Longest lock-up a stake may be given.
 uint256 constant MAX_LOCK_SECONDS = 31_536_000;
+
+/// @dev Longest batch window of the batch auction (one day), and the most orders an insertion hint may be off by.
+uint256 constant MAX_BATCH_SECONDS = 86_400;
+uint256 constant MAX_HINT_STEPS = 64;
