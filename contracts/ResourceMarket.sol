@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
@@ -12,6 +13,7 @@ import {
     MAX_ADJUSTMENT_SPEED,
     MAX_EMPTY_BLOCKS,
     MAX_FEE_BPS,
+    MAX_PERIOD_SECONDS,
     MAX_PRICE_WAD,
     WAD
 } from "./libraries/Constants.sol";
@@ -19,7 +21,7 @@ import {Unauthorized, ZeroAmount} from "./libraries/Errors.sol";
 
 /// @title ResourceMarket
 /// @notice Compute credits with a capacity per block and an EIP-1559-style price (after Optimism's
-/// ResourceMetering). Providers bond the arena token, one wei per credit wei of capacity per block,
+/// ResourceMetering), in whole quote per whole credit (WAD, as the curve's price). Providers bond the arena token, one wei per credit wei of capacity per block,
 /// and share every payment in proportion to their capacity (a Synthetix-style accumulator, constant
 /// gas per action); the treasury takes `feeBps` of each payment. A consumer's request is allocated at
 /// once against what is left of the block's capacity, in the block's transaction order (first come,
@@ -65,10 +67,15 @@ contract ResourceMarket is IResourceMarket {
     address public immutable parameterStore;
     /// @inheritdoc IResourceMarket
     address public immutable treasury;
+    /// @inheritdoc IResourceMarket
+    uint256 public immutable periodSeconds;
+    /// @dev Quote WAD per quote unit: 10^(18 − quote decimals); a cost in quote units is credits × priceWad / (1e18 · this).
+    uint256 internal immutable quoteUnitWad;
 
     /* STORAGE */
 
-    /// @dev The price of block `lastBlock` (0: no block has acted yet, the price has not started moving).
+    /// @dev The price of block `lastBlock` (a block is a period of `periodSeconds`: block.timestamp /
+    /// periodSeconds; 0: no block has acted yet, the price has not started moving).
     struct Market {
         uint96 priceWad;
         uint64 lastBlock;
@@ -109,8 +116,16 @@ contract ResourceMarket is IResourceMarket {
 
     /* CONSTRUCTOR */
 
-    /// @param startPriceWad the price (quote wei per credit, WAD) the first active block pays.
-    constructor(address quote_, address token_, address store_, address treasury_, uint256 startPriceWad) {
+    /// @param startPriceWad the price (whole quote per whole credit, WAD) the first active block pays.
+    /// @param periodSeconds_ the length of the resource's block (the chain's block time: one period per chain block).
+    constructor(
+        address quote_,
+        address token_,
+        address store_,
+        address treasury_,
+        uint256 startPriceWad,
+        uint256 periodSeconds_
+    ) {
         require(quote_ != address(0), InvalidAddress(quote_));
         require(token_ != address(0), InvalidAddress(token_));
         require(store_ != address(0), InvalidAddress(store_));
@@ -119,6 +134,12 @@ contract ResourceMarket is IResourceMarket {
         token = token_;
         parameterStore = store_;
         treasury = treasury_;
+        require(
+            periodSeconds_ != 0 && periodSeconds_ <= MAX_PERIOD_SECONDS,
+            PeriodOutOfRange(periodSeconds_, MAX_PERIOD_SECONDS)
+        );
+        periodSeconds = periodSeconds_;
+        quoteUnitWad = 10 ** (18 - IERC20Metadata(quote_).decimals());
         IParameterStore store = IParameterStore(store_);
         _setParameter(KEY_TARGET_UTILISATION, store.get(KEY_TARGET_UTILISATION));
         _setParameter(KEY_ADJUSTMENT_SPEED, store.get(KEY_ADJUSTMENT_SPEED));
@@ -148,7 +169,8 @@ contract ResourceMarket is IResourceMarket {
         u.allocated += uint128(filled); // ≤ capacity, a uint128
         _use = u;
         if (filled != 0) {
-            cost = (filled * priceWad + WAD - 1) / WAD; // rounded up: the consumer pays the dust
+            uint256 unit = WAD * quoteUnitWad;
+            cost = (filled * priceWad + unit - 1) / unit; // rounded up: the consumer pays the dust
             uint256 fee = cost * _rule.feeBps / BPS;
             s.feesAccrued = (uint256(s.feesAccrued) + fee).toUint128();
             _supply = s;
@@ -246,7 +268,7 @@ contract ResourceMarket is IResourceMarket {
         uint256 price = _clamp(oldPrice, r);
         if (price != oldPrice) {
             _market.priceWad = uint96(price);
-            emit PriceUpdated(block.number, oldPrice, price, _use.demand, _target(_supply.capacity, r));
+            emit PriceUpdated(_market.lastBlock, oldPrice, price, _use.demand, _target(_supply.capacity, r));
         }
     }
 
@@ -319,14 +341,15 @@ contract ResourceMarket is IResourceMarket {
     /// @dev Moves the market to this block (once per block): stores the moved price and an empty block use.
     function _roll() private returns (uint256 priceWad, BlockUse memory u) {
         Market memory m = _market;
-        if (m.lastBlock == block.number) return (m.priceWad, _use);
+        uint256 current = block.timestamp / periodSeconds;
+        if (m.lastBlock == current) return (m.priceWad, _use);
         Rule memory r = _rule;
         uint256 target;
         (priceWad, target) = _moved(m, r);
         uint256 demand = _use.demand;
-        _market = Market({priceWad: uint96(priceWad), lastBlock: uint64(block.number)});
+        _market = Market({priceWad: uint96(priceWad), lastBlock: uint64(current)});
         _use = u; // zeros
-        emit PriceUpdated(block.number, m.priceWad, priceWad, demand, target);
+        emit PriceUpdated(current, m.priceWad, priceWad, demand, target);
     }
 
     /// @dev The price of this block: the stored one if this block acted already or no block has yet; else
@@ -335,7 +358,8 @@ contract ResourceMarket is IResourceMarket {
     function _moved(Market memory m, Rule memory r) private view returns (uint256 priceWad, uint256 target) {
         priceWad = m.priceWad;
         target = _target(_supply.capacity, r);
-        if (m.lastBlock == 0 || m.lastBlock == block.number) return (priceWad, target);
+        uint256 current = block.timestamp / periodSeconds;
+        if (m.lastBlock == 0 || m.lastBlock == current) return (priceWad, target);
         uint256 demand = _use.demand;
         uint256 speed = r.adjustmentSpeed;
         if (target == 0 ? demand != 0 : demand >= target) {
@@ -348,7 +372,7 @@ contract ResourceMarket is IResourceMarket {
             uint256 scale = target == 0 ? 1 : target;
             priceWad -= priceWad * shortfall / (scale * speed);
         }
-        uint256 empty = block.number - m.lastBlock - 1;
+        uint256 empty = current - m.lastBlock - 1;
         if (empty != 0) {
             if (empty > MAX_EMPTY_BLOCKS) empty = MAX_EMPTY_BLOCKS;
             uint256 factorWad = ((speed - 1) * WAD + speed - 1) / speed;

@@ -64,7 +64,7 @@ contract ResourceHandler is TestBase {
     }
 
     function nextBlocks(uint256 blocks) external {
-        vm.roll(block.number + bound(blocks, 1, 3));
+        vm.warp(block.timestamp + bound(blocks, 1, 3) * 12);
         retunedThisBlock = false;
     }
 
@@ -85,7 +85,7 @@ contract ResourceHandler is TestBase {
         quantity = bound(quantity, 1, 1e24);
         (uint256 before, uint256 lastBlock,,,,,) = market.state();
         uint256 price = market.currentPriceWad();
-        quote.mint(consumer, quantity * price / 1e18 + 1);
+        quote.mint(consumer, quantity * price / 1e30 + 1);
         vm.startPrank(consumer);
         quote.approve(address(market), type(uint256).max);
         (, uint256 cost) = market.request(quantity, price);
@@ -157,6 +157,7 @@ contract ResourceMarketTest is TestBase {
     uint256 internal constant MIN = 1e15;
     uint256 internal constant MAX = 1e21;
     uint256 internal constant SPEED = 8;
+    uint256 internal constant PERIOD = 12;
     uint256 internal constant TARGET_BPS = 5_000;
     uint256 internal constant FEE_BPS = 500;
     address internal constant TREASURY = address(0x7AEA);
@@ -171,15 +172,15 @@ contract ResourceMarketTest is TestBase {
     address internal carol = address(0xCA401);
 
     function setUp() public {
-        vm.roll(100);
-        quote = new TestERC20("Quote", "Q", 18);
+        vm.warp(1_700_000_004); // a period boundary: 12 | 1_700_000_004
+        quote = new TestERC20("Quote", "Q", 6);
         token = new TestVotesToken();
         store = new MockParameterStore(KEY_TARGET, TARGET_BPS);
         store.set(KEY_SPEED, SPEED);
         store.set(KEY_FEE, FEE_BPS);
         store.set(KEY_MIN, MIN);
         store.set(KEY_MAX, MAX);
-        market = new ResourceMarket(address(quote), address(token), address(store), TREASURY, START);
+        market = new ResourceMarket(address(quote), address(token), address(store), TREASURY, START, PERIOD);
         store.setConsumer(KEY_TARGET, address(market));
         store.setConsumer(KEY_SPEED, address(market));
         store.setConsumer(KEY_FEE, address(market));
@@ -222,8 +223,8 @@ contract ResourceMarketTest is TestBase {
         (uint256 filledB, uint256 costB) = _request(bob, 70e18);
         assertEq(filledA, 70e18, "first request filled");
         assertEq(filledB, 30e18, "second gets what is left");
-        assertEq(costA, 70e18, "70 credits at 1 quote");
-        assertEq(costB, 30e18, "pays only for what it got");
+        assertEq(costA, 70e6, "70 credits at 1 quote");
+        assertEq(costB, 30e6, "pays only for what it got");
         (,, uint256 demand, uint256 allocated, uint256 capacity,,) = market.state();
         assertEq(demand, 140e18, "all demand counts");
         assertEq(allocated, capacity, "capacity used up");
@@ -235,10 +236,10 @@ contract ResourceMarketTest is TestBase {
     function test_price_risesByAtMostOneSpeedthPerBlock() public {
         _provide(carol, 100e18); // target 50
         _request(alice, 1_000e18); // far beyond target: the clamp at +1
-        vm.roll(block.number + 1);
+        vm.warp(block.timestamp + 1 * PERIOD);
         assertEq(market.currentPriceWad(), START + START / SPEED, "+1/speed at most");
         _request(alice, 75e18); // moves the price; this block: 75 of target 50
-        vm.roll(block.number + 1);
+        vm.warp(block.timestamp + 1 * PERIOD);
         uint256 p = START + START / SPEED;
         assertEq(market.currentPriceWad(), referenceStep(p, 75e18, 50e18, SPEED, MIN, MAX), "half of the way up");
     }
@@ -246,10 +247,10 @@ contract ResourceMarketTest is TestBase {
     function test_price_fallsWithLowDemandAndDecaysOverEmptyBlocks() public {
         _provide(carol, 100e18);
         _request(alice, 10e18); // 10 of target 50
-        vm.roll(block.number + 1);
+        vm.warp(block.timestamp + 1 * PERIOD);
         uint256 expected = referenceStep(START, 10e18, 50e18, SPEED, MIN, MAX);
         assertEq(market.currentPriceWad(), expected, "down by 0.8/speed");
-        vm.roll(block.number + 3); // 3 empty blocks after the first
+        vm.warp(block.timestamp + 3 * PERIOD); // 3 empty blocks after the first
         uint256 p = market.currentPriceWad();
         uint256 stepwise = expected;
         for (uint256 i; i < 3; ++i) {
@@ -258,7 +259,7 @@ contract ResourceMarketTest is TestBase {
         // the power is rounded up, the step-by-step decay down: they agree to a few wei in 1e18
         assertGe(p, stepwise, "decay no faster than block by block");
         assertLe(p - stepwise, 1e3, "and within rounding of it");
-        vm.roll(block.number + 100_000);
+        vm.warp(block.timestamp + 100_000 * PERIOD);
         assertEq(market.currentPriceWad(), MIN, "held at the floor");
     }
 
@@ -266,7 +267,7 @@ contract ResourceMarketTest is TestBase {
         _provide(carol, 1e18);
         store.set(KEY_MAX, START + 1);
         _request(alice, 1e18);
-        vm.roll(block.number + 1);
+        vm.warp(block.timestamp + 1 * PERIOD);
         assertEq(market.currentPriceWad(), START + 1, "capped");
     }
 
@@ -288,7 +289,7 @@ contract ResourceMarketTest is TestBase {
         vm.prank(carol);
         vm.expectRevert(abi.encodeWithSelector(IResourceMarket.InsufficientCapacity.selector, 60e18, 61e18));
         market.withdraw(61e18);
-        vm.roll(block.number + 1);
+        vm.warp(block.timestamp + 1 * PERIOD);
         vm.prank(carol);
         market.withdraw(60e18);
         assertEq(token.balanceOf(carol), 100e18, "bond returned");
@@ -336,7 +337,22 @@ contract ResourceMarketTest is TestBase {
 
     function test_constructor_refusesAStartOutsideBounds() public {
         vm.expectRevert(abi.encodeWithSelector(IResourceMarket.PriceOutOfBounds.selector, MAX + 1, MIN, MAX));
-        new ResourceMarket(address(quote), address(token), address(store), TREASURY, MAX + 1);
+        new ResourceMarket(address(quote), address(token), address(store), TREASURY, MAX + 1, PERIOD);
+    }
+
+    function test_constructor_refusesAZeroPeriod() public {
+        vm.expectRevert(abi.encodeWithSelector(IResourceMarket.PeriodOutOfRange.selector, 0, 86_400));
+        new ResourceMarket(address(quote), address(token), address(store), TREASURY, START, 0);
+    }
+
+    function test_price_movesOncePerPeriodNotPerChainBlock() public {
+        _provide(carol, 100e18);
+        _request(alice, 100e18); // 100 of target 50: up next period
+        vm.roll(block.number + 1); // a new chain block in the same period
+        vm.warp(block.timestamp + 1);
+        assertEq(market.currentPriceWad(), START, "same period, same price");
+        vm.warp(block.timestamp + PERIOD - 1);
+        assertEq(market.currentPriceWad(), START + START / SPEED, "next period: moved");
     }
 
     /* FUZZ */
@@ -350,7 +366,7 @@ contract ResourceMarketTest is TestBase {
         if (capacity != 0) _provide(carol, capacity);
         _request(alice, demand);
         uint256 p = _price();
-        vm.roll(block.number + 1);
+        vm.warp(block.timestamp + 1 * PERIOD);
         uint256 next = market.currentPriceWad();
         uint256 target = capacity * TARGET_BPS / 10_000;
         assertEq(next, referenceStep(p, demand, target, speed, MIN, MAX), "the rule");
@@ -368,7 +384,7 @@ contract ResourceMarketTest is TestBase {
         if (capacity > share) _provide(carol, capacity - share);
         (uint256 filled, uint256 cost) = _request(alice, quantity);
         assertEq(filled, quantity < capacity ? quantity : capacity, "filled");
-        assertEq(cost, (filled * START + 1e18 - 1) / 1e18, "cost rounded up");
+        assertEq(cost, (filled * START + 1e30 - 1) / 1e30, "cost rounded up");
         (,,,,, uint256 fees,) = market.state();
         assertLe(fees + market.earned(bob) + market.earned(carol), cost, "no more than was paid");
         assertEq(quote.balanceOf(address(market)), cost, "all of it held");

@@ -10,14 +10,18 @@ import {IParameterConsumer} from "./IParameterStore.sol";
 /// them. The price per credit moves once per block by an EIP-1559-style rule (Optimism's
 /// ResourceMetering): by price × clamp((demand − target)/target, −1, 1) / adjustmentSpeed, where demand
 /// is what was requested in the last block and target a share of the capacity; empty blocks decay it by
-/// (1 − 1/adjustmentSpeed) each; always within [minPrice, maxPrice]. Every rule parameter is in the
+/// (1 − 1/adjustmentSpeed) each; always within [minPrice, maxPrice]. The resource's block is a period
+/// of `periodSeconds` (block.timestamp / periodSeconds), set to the chain's block time: by the clock, so
+/// a twin that knows only block timestamps follows it. Every rule parameter is in the
 /// parameter store, so governance tunes it.
 interface IResourceMarket is IParameterConsumer {
     /* ERRORS */
 
     /// @dev A zero address given to the constructor.
     error InvalidAddress(address value);
-    /// @dev A request at a price above the consumer's limit (quote wei per credit, WAD).
+    /// @dev A block length of zero or above MAX_PERIOD_SECONDS given to the constructor.
+    error PeriodOutOfRange(uint256 periodSeconds, uint256 maxPeriodSeconds);
+    /// @dev A request at a price above the consumer's limit (whole quote per whole credit, WAD).
     error PriceAboveLimit(uint256 priceWad, uint256 maxPriceWad);
     /// @dev A withdrawal of more capacity than the provider bonded.
     error InsufficientCapacity(uint256 provided, uint256 amount);
@@ -36,7 +40,7 @@ interface IResourceMarket is IParameterConsumer {
 
     /* EVENTS */
 
-    /// @notice The price moved at the first transaction of block `blockNumber`, by the demand and target
+    /// @notice The price moved at the first transaction of block `blockNumber` (block.timestamp / periodSeconds), by the demand and target
     /// of the last active block (and the empty blocks since).
     event PriceUpdated(uint256 indexed blockNumber, uint256 oldPriceWad, uint256 newPriceWad, uint256 demand, uint256 target);
     /// @notice `consumer` requested `quantity` credits at `priceWad`, was allocated `filled` and paid `cost` (quote wei).
@@ -58,7 +62,7 @@ interface IResourceMarket is IParameterConsumer {
 
     /// @notice Requests `quantity` credits at this block's price if it is at most `maxPriceWad`: allocates
     /// what is left of this block's capacity up to `quantity` (requests are served in the block's
-    /// transaction order), charges ⌈filled × price / 1e18⌉ quote (approved before), and counts the whole
+    /// transaction order), charges ⌈filled × price / 1e18⌉ in quote units, rounded up (approved before), and counts the whole
     /// quantity in the block's demand. Returns the credits allocated and the quote paid.
     function request(uint256 quantity, uint256 maxPriceWad) external returns (uint256 filled, uint256 cost);
     /// @notice Uses (burns) `amount` of the caller's credits.
@@ -81,6 +85,8 @@ interface IResourceMarket is IParameterConsumer {
     function token() external view returns (address);
     function parameterStore() external view returns (address);
     function treasury() external view returns (address);
+    /// @notice Seconds of one of the resource's blocks: capacity, demand and the price are per block.timestamp / periodSeconds.
+    function periodSeconds() external view returns (uint256);
     /// @notice The price a request in this block pays (the stored price moved by the rule if this block has not acted yet).
     function currentPriceWad() external view returns (uint256);
     /// @notice The market as stored: the price of block `lastBlock`, that block's demand and allocation,

@@ -27,6 +27,8 @@ uint256 constant MAX_FEE_BPS = 1_000;
 /// decay is (1 − 1/speed)^n, which for n beyond this is below 1e-28 of the price at any allowed speed).
 uint256 constant MAX_ADJUSTMENT_SPEED = 1_000;
 uint256 constant MAX_EMPTY_BLOCKS = 65_535;
+/// @dev Longest block of the resource market (its capacity and price are per period of this many seconds at most).
+uint256 constant MAX_PERIOD_SECONDS = 86_400;
 
 /// @dev Uniswap V2's LP shares locked forever on the first deposit.
 uint256 constant MINIMUM_LIQUIDITY = 1_000;
