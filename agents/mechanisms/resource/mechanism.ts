@@ -59,19 +59,20 @@ const TOPICS = {
 } as const;
 
 /**
- * Gas on the fast model, the successes measured by bench:gas on the in-process chain (agents/gas/
- * hot-paths.ts measureResource): a request by a consumer that holds credits, in a block that already
- * moved the price; a provide by a provider; a withdraw, a use and a claim. A consumer's first credits
- * and a provider's first bond write slots from zero (charged as fresh slots). Reverts are estimates: a
- * revert at the checks pays the calldata, the loads and the error (~ 24,000-30,000); a request or a
- * provide beyond the wallet reverts in the transfer, after the state writes (~ 50,000).
+ * Gas on the fast model: the successes bench:gas measures on the in-process chain (agents/gas/hot-paths.ts
+ * measureResource), each the first transaction of its market block (the price's move included): a
+ * request by a consumer that holds credits, a provide by a provider that has bonded before, a withdraw,
+ * a use and a claim. A consumer's first credits and a provider's first bond write slots from zero
+ * (charged as fresh slots). Reverts are estimates: a revert at the checks pays the calldata, the loads
+ * and the error (~ 24,000-30,000); a request or a provide beyond the wallet reverts in the transfer,
+ * after the state writes (~ 50,000).
  */
 const GAS: Record<ResourceIntent["kind"], IntentGas> = {
-  requestCompute: { success: 62_000n, reverted: 30_000n, insufficientBalance: 50_000n },
-  useCredits: { success: 28_500n, reverted: 24_000n, insufficientBalance: 24_000n },
-  provideCapacity: { success: 75_000n, reverted: 30_000n, insufficientBalance: 50_000n },
-  withdrawCapacity: { success: 60_000n, reverted: 28_000n, insufficientBalance: 28_000n },
-  claimResourceEarnings: { success: 50_000n, reverted: 28_000n, insufficientBalance: 28_000n },
+  requestCompute: { success: 73_529n, reverted: 30_000n, insufficientBalance: 50_000n },
+  useCredits: { success: 28_295n, reverted: 24_000n, insufficientBalance: 24_000n },
+  provideCapacity: { success: 94_192n, reverted: 30_000n, insufficientBalance: 50_000n },
+  withdrawCapacity: { success: 75_270n, reverted: 28_000n, insufficientBalance: 28_000n },
+  claimResourceEarnings: { success: 48_661n, reverted: 28_000n, insufficientBalance: 28_000n },
 };
 
 function call(ctx: { addresses: { resource?: `0x${string}` } }, fn: string, data: Hex): EncodedCall {
