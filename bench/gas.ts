@@ -16,6 +16,7 @@ function targetFor(operation: string, figures: Record<string, number>): number |
   if (operation === "staking.stake") return 90_000;
   if (operation === "staking.unstake") return 80_000;
   if (operation === "staking.claim") return 70_000;
+  if (operation === "resource.request" || operation === "resource.provide") return 80_000;
   // An exact-output swap costs at most 5k more than the exact-input swap of the same trade.
   if (operation === "pool.swapExactOut" && figures["pool.swap"] !== undefined) return figures["pool.swap"] + 5_000;
   if (operation === "referral.buyWithReferrer") return 110_000;

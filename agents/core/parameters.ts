@@ -16,7 +16,12 @@ export interface ParameterChange {
 
 /** Decimals of a key's human unit: 18 for the curve's prices, rates and midpoint and staking's token amounts, 0 for bps. */
 export function parameterDecimals(key: string): number {
-  return key.startsWith("curve.") || key.startsWith("staking.") ? 18 : 0;
+  return key.startsWith("curve.") ||
+    key.startsWith("staking.") ||
+    key === "resource.minPrice" ||
+    key === "resource.maxPrice"
+    ? 18
+    : 0;
 }
 
 /** A value in a key's human unit ("0.012" for a price, "120" for bps). */

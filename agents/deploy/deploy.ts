@@ -27,6 +27,7 @@ import type {
   ConstantProductPool,
   ParameterStore,
   QuoteToken,
+  ResourceMarket,
   Staking,
   Vesting,
 } from "../../types/ethers-contracts/index.js";
@@ -76,6 +77,8 @@ export interface DeployedContracts {
   vesting: Vesting;
   /** Only when the genesis has a staking section. */
   staking?: Staking;
+  /** Only when the genesis has a resource section. */
+  resource?: ResourceMarket;
 }
 
 export interface StepReport {

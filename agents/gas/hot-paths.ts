@@ -18,6 +18,7 @@ export const CURVE_GENESIS = {
 } as const;
 export type CurveName = keyof typeof CURVE_GENESIS;
 export const STAKING_GENESIS = "genesis/staking.json";
+export const RESOURCE_GENESIS = "genesis/resource.json";
 
 /** Operation name → gas per transaction (or per call, for the curve math alone). */
 export type GasFigures = Record<string, number>;
@@ -130,6 +131,58 @@ export async function measureStaking(connection: NetworkConnection): Promise<Gas
   figures["staking.claim"] = await gasOf(staking.connect(staker).claim());
   await networkHelpers.time.increase(Number(await staking.lockSeconds()));
   figures["staking.unstake"] = await gasOf(staking.connect(staker).unstake(TRADE_TOKENS));
+  return figures;
+}
+
+/**
+ * The resource market on genesis/resource.json, each transaction in a block of its own (the next period
+ * of the market, so each pays the price's once-per-block move, the costlier case): a provider's first
+ * bond (its position written from zero) and a second one (its earnings settled); a consumer's first
+ * request (its credits from zero) and a request by a consumer that holds credits; a use, a claim of
+ * the provider's earnings and a withdrawal of part of its bond.
+ */
+export async function measureResource(connection: NetworkConnection): Promise<GasFigures> {
+  const { ethers, networkHelpers } = connection;
+  const deployment = await deploy(connection, await loadGenesis(RESOURCE_GENESIS));
+  const { market, quote, token } = deployment.contracts;
+  const resource = deployment.contracts.resource!;
+  const [provider, consumer] = (await ethers.getSigners()).slice(8, 10);
+  const at = await resource.getAddress();
+  for (const who of [provider!, consumer!]) {
+    await (await quote.connect(who).mint(who.address, 10n ** 15n)).wait();
+    await (await quote.connect(who).approve(at, ethers.MaxUint256)).wait();
+  }
+  await (await quote.connect(provider).approve(await market.getAddress(), ethers.MaxUint256)).wait();
+  await (
+    await market
+      .connect(provider)
+      .buyExactTokens(10n * TRADE_TOKENS, ethers.MaxUint256, provider!.address, FAR_DEADLINE)
+  ).wait();
+  await (await token.connect(provider).approve(at, ethers.MaxUint256)).wait();
+  const period = Number(await resource.periodSeconds());
+  // The first second of the next period: one market block after the last, none empty between (the gas
+  // does not depend on the wall clock the chain started at).
+  const nextBlock = async () =>
+    networkHelpers.time.setNextBlockTimestamp((Math.floor((await networkHelpers.time.latest()) / period) + 1) * period);
+  const CREDITS = 10n ** 18n;
+
+  const figures: GasFigures = {};
+  await nextBlock();
+  figures["resource.provide.firstProvider"] = await gasOf(resource.connect(provider).provide(100n * CREDITS));
+  await nextBlock();
+  figures["resource.request.firstCredits"] = await gasOf(
+    resource.connect(consumer).request(10n * CREDITS, ethers.MaxUint256),
+  );
+  await nextBlock();
+  figures["resource.request"] = await gasOf(resource.connect(consumer).request(10n * CREDITS, ethers.MaxUint256));
+  await nextBlock();
+  figures["resource.provide"] = await gasOf(resource.connect(provider).provide(50n * CREDITS));
+  await nextBlock();
+  figures["resource.use"] = await gasOf(resource.connect(consumer).use(5n * CREDITS));
+  await nextBlock();
+  figures["resource.claimEarnings"] = await gasOf(resource.connect(provider).claimEarnings());
+  await nextBlock();
+  figures["resource.withdraw"] = await gasOf(resource.connect(provider).withdraw(20n * CREDITS));
   return figures;
 }
 
@@ -261,6 +314,7 @@ export async function measureHotPaths(connect: () => Promise<NetworkConnection>)
   Object.assign(figures, await measurePoolAndVesting(await connect()));
   Object.assign(figures, await measureGovernance(await connect()));
   Object.assign(figures, await measureStaking(await connect()));
+  Object.assign(figures, await measureResource(await connect()));
   Object.assign(figures, await measureReferral(await connect()));
   Object.assign(figures, await measureAuction(await connect()));
   return Object.fromEntries(Object.entries(figures).sort(([a], [b]) => a.localeCompare(b)));

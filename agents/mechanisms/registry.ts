@@ -20,6 +20,8 @@ import {
 } from "./mechanism.ts";
 import { poolSeedStep, poolStep } from "./pool/deploy.ts";
 import { pool } from "./pool/mechanism.ts";
+import { resourceStep } from "./resource/deploy.ts";
+import { resource } from "./resource/mechanism.ts";
 import { stakingStep } from "./staking/deploy.ts";
 import { staking } from "./staking/mechanism.ts";
 import { consumersStep, parametersStep, sealStep, storeStep } from "./store/deploy.ts";
@@ -29,7 +31,7 @@ import { HEAD_COLUMNS, type Intent, type IntentKind, type StepColumn, TAIL_COLUM
 
 /* THE MECHANISMS, in the order the engine visits them */
 
-export const MECHANISMS: readonly AnyMechanism[] = [market, pool, vesting, staking];
+export const MECHANISMS: readonly AnyMechanism[] = [market, pool, vesting, staking, resource];
 
 /** Every deployed contract's role (the `deploys` of the deploy steps below). */
 export type ContractName =
@@ -56,6 +58,7 @@ export const DEPLOY_STEPS: readonly DeployStep[] = [
   rolesStep,
   poolStep,
   ...optionalSteps(staking, [stakingStep]), // reads its parameters from the store: after them, and before their consumers
+  ...optionalSteps(resource, [resourceStep]), // the same
   consumersStep,
   sealStep,
   vestingStep,
@@ -66,7 +69,7 @@ export const DEPLOY_STEPS: readonly DeployStep[] = [
 ];
 
 /** Contracts only a genesis with the mechanism's section deploys (the deploy steps of `optionalSteps`). */
-export type OptionalContractName = "staking";
+export type OptionalContractName = "staking" | "resource";
 
 /* OPTIONAL MECHANISMS: deployed, approved, followed and recorded only when the genesis has their section */
 

@@ -13,6 +13,10 @@ import type { PoolGenesis } from "./pool/genesis.ts";
 import type { PoolIntent } from "./pool/intents.ts";
 import type { pool } from "./pool/mechanism.ts";
 import type { PoolState } from "./pool/state.ts";
+import type { ResourceGenesis } from "./resource/genesis.ts";
+import type { ResourceIntent } from "./resource/intents.ts";
+import type { resource } from "./resource/mechanism.ts";
+import type { ResourceState } from "./resource/state.ts";
 import type { StakingGenesis } from "./staking/genesis.ts";
 import type { StakingIntent } from "./staking/intents.ts";
 import type { staking } from "./staking/mechanism.ts";
@@ -22,12 +26,12 @@ import type { VestingIntent } from "./vesting/intents.ts";
 
 /* INTENTS */
 
-export type Intent = IntentBase & (MarketIntent | PoolIntent | VestingIntent | StakingIntent);
+export type Intent = IntentBase & (MarketIntent | PoolIntent | VestingIntent | StakingIntent | ResourceIntent);
 export type IntentKind = Intent["kind"];
 
 /* A GENESIS FILE */
 
-export type Genesis = GenesisBase & MarketGenesis & PoolGenesis & VestingGenesis & StakingGenesis;
+export type Genesis = GenesisBase & MarketGenesis & PoolGenesis & VestingGenesis & StakingGenesis & ResourceGenesis;
 
 /* STEPS.CSV */
 
@@ -40,9 +44,10 @@ export type StepColumn =
   | (typeof TAIL_COLUMNS)[number]
   | (typeof market.columns)[number]["name"]
   | (typeof pool.columns)[number]["name"]
-  | (typeof staking.columns)[number]["name"];
+  | (typeof staking.columns)[number]["name"]
+  | (typeof resource.columns)[number]["name"];
 /** Columns of optional mechanisms (registry.ts mechanismsFor): present only in runs whose genesis deploys them. */
-export type OptionalStepColumn = (typeof staking.columns)[number]["name"];
+export type OptionalStepColumn = (typeof staking.columns)[number]["name"] | (typeof resource.columns)[number]["name"];
 export type StepRow = Record<Exclude<StepColumn, OptionalStepColumn>, bigint> &
   Partial<Record<OptionalStepColumn, bigint>>;
 
@@ -84,6 +89,8 @@ export interface Observation extends StepClock {
   pool: PoolState;
   /** Staking, in runs whose genesis deploys it (undefined otherwise). */
   staking?: StakingState;
+  /** The resource market, in runs whose genesis deploys it (undefined otherwise). */
+  resource?: ResourceState;
   history: PriceHistory;
   self: AgentView;
   /** What gas costs, for agents that weigh it. */

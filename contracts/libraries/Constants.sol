@@ -22,6 +22,14 @@ uint256 constant MAX_SIGMOID_EXPONENT_WAD = 100e18;
 /// @dev Largest fee on a curve trade or a pool swap.
 uint256 constant MAX_FEE_BPS = 1_000;
 
+/// @dev The resource market's price moves by at most 1/adjustmentSpeed of itself per block; the
+/// slowest rule a governance may set, and the most empty blocks one price update decays over (the
+/// decay is (1 − 1/speed)^n, which for n beyond this is below 1e-28 of the price at any allowed speed).
+uint256 constant MAX_ADJUSTMENT_SPEED = 1_000;
+uint256 constant MAX_EMPTY_BLOCKS = 65_535;
+/// @dev Longest block of the resource market (its capacity and price are per period of this many seconds at most).
+uint256 constant MAX_PERIOD_SECONDS = 86_400;
+
 /// @dev Uniswap V2's LP shares locked forever on the first deposit.
 uint256 constant MINIMUM_LIQUIDITY = 1_000;
 

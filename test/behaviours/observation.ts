@@ -68,6 +68,11 @@ export const GAS: GasTerms = {
     stake: 250_000n,
     unstake: 200_000n,
     claimRewards: 200_000n,
+    requestCompute: 200_000n,
+    useCredits: 100_000n,
+    provideCapacity: 250_000n,
+    withdrawCapacity: 200_000n,
+    claimResourceEarnings: 150_000n,
   },
 };
 
