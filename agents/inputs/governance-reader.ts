@@ -100,6 +100,7 @@ function readProtocolAgent(
       "judgeWithWindow",
       "judgeOverRun",
       "startStep",
+      "minRemainingSteps",
       "everySteps",
       "stepFractions",
       "windowSteps",
@@ -143,6 +144,23 @@ function readProtocolAgent(
     o.startStep === undefined
       ? 1
       : r.steps(o.startStep, child(path, "startStep"), 1, "the first step it considers a proposal, at least 1");
+  const minRemainingSteps =
+    o.minRemainingSteps === undefined
+      ? undefined
+      : r.steps(
+          o.minRemainingSteps,
+          child(path, "minRemainingSteps"),
+          1,
+          "the fewest steps of the run a change must be in effect for, at least 1",
+        );
+  if (context.blocks !== undefined && minRemainingSteps !== undefined && minRemainingSteps > context.blocks) {
+    r.failText(
+      child(path, "minRemainingSteps"),
+      `at most the run's blocks (${context.blocks})`,
+      String(minRemainingSteps),
+      "lower minRemainingSteps (with more than the run's blocks it could never propose), or run more blocks",
+    );
+  }
   const everySteps =
     o.everySteps === undefined
       ? 50
@@ -188,6 +206,7 @@ function readProtocolAgent(
   )
     return undefined;
   if (o.unpauseAfterSteps !== undefined && unpauseAfterSteps === undefined) return undefined;
+  if (o.minRemainingSteps !== undefined && minRemainingSteps === undefined) return undefined;
   return {
     id,
     objective,
@@ -196,6 +215,7 @@ function readProtocolAgent(
     ...(judgeWithWindow ? { judgeWithWindow: true as const } : {}),
     ...(judgeOverRun ? { judgeOverRun: true as const } : {}),
     startStep,
+    ...(minRemainingSteps === undefined ? {} : { minRemainingSteps }),
     everySteps,
     stepFractions,
     windowSteps,

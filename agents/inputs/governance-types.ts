@@ -67,6 +67,12 @@ export interface ProtocolAgentConfig {
   judgeOverRun?: true;
   /** First step it considers a proposal; then every `everySteps` while none of its proposals is open. */
   startStep: number;
+  /**
+   * The remaining-horizon rule: it proposes no parameter change that would be in effect for fewer than
+   * this many of the run's steps (from the step it would execute in to the last, battle/horizon.ts);
+   * absent: no such rule. An unpause is never held back.
+   */
+  minRemainingSteps?: number;
   everySteps: number;
   /** Candidate values per parameter: current ± each fraction of the parameter's largest step. */
   stepFractions: number[];

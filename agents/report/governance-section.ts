@@ -136,6 +136,40 @@ export function governanceSection(record: GovernanceRecord): string {
       ),
     );
   }
+  const runEffects = record.trail.filter((e) => e.kind === "run-effect");
+  if (runEffects.length > 0) {
+    parts.push("<h3>Effects over the whole run (judgeOverRun)</h3>");
+    parts.push(
+      "<p>Each executed change's whole-run forecast when it was proposed (with it and no later change) beside the whole run as it happened.</p>",
+    );
+    parts.push(
+      htmlTable(
+        "governance-run-effects",
+        [
+          { title: "proposal" },
+          { title: "executed at step", numeric: true },
+          { title: "metric" },
+          { title: "predicted with it (95% CI)" },
+          { title: "predicted without it (95% CI)" },
+          { title: "actual", numeric: true },
+          { title: "later changes", numeric: true },
+        ],
+        runEffects.map((e) => {
+          const metric = String(e.metric);
+          const known = metricNamed(metric);
+          return [
+            String(e.proposal),
+            String(e.executedStep),
+            known === undefined ? metric : `${known.label} (${known.unit})`,
+            interval(e.predictedWith as Interval),
+            interval(e.predictedWithout as Interval),
+            formatFloat(e.actual as number),
+            String(e.laterChanges),
+          ];
+        }),
+      ),
+    );
+  }
   const changed = Object.entries(record.parameters).filter(([, p]) => p.initial !== p.final);
   parts.push(
     `<p>Parameters changed in this run: ${changed.length === 0 ? "none" : escapeHtml(changed.map(([k, p]) => `${k} ${p.initial} → ${p.final}`).join(", "))}.</p>`,

@@ -236,6 +236,7 @@ export async function runBattle(hre: HardhatRuntimeEnvironment, options: BattleO
     const gas = recorder.gas.build();
     let governanceFile: GovernanceRecord | undefined;
     if (governance !== undefined && !lostNode) {
+      governance.protocolAgent?.recordRunEffects(rows);
       governanceFile = governanceRecord(
         governance,
         initialParameters!,

@@ -126,6 +126,7 @@ export function installGovernance(
       book,
       forecaster,
       protocolDrafter,
+      scenario.blocks,
     );
     world.addParticipant(protocolAgent);
   }

@@ -32,6 +32,7 @@ import {
 import { type WindowMetrics, windowMetrics } from "../evaluation/window-metrics.ts";
 import type { Forecast, RunForecast } from "../evaluation/model-fork.ts";
 import type { RailsFixes } from "../protocol/rails.ts";
+import { executionStep, stepsInEffect } from "./horizon.ts";
 
 export const PROTOCOL_AGENT_ROLE = "protocol-agent";
 
@@ -79,6 +80,8 @@ export class ProtocolAgent implements Participant {
 
   /** `draft: llm`: the model that drafts its candidates instead of the grid of step fractions. */
   private readonly drafter: LlmClient | undefined;
+  /** The run's last step (the scenario's `blocks`): the remaining-horizon rule counts to it. */
+  private readonly runBlocks: number | undefined;
 
   constructor(
     config: ProtocolAgentConfig,
@@ -86,7 +89,13 @@ export class ProtocolAgent implements Participant {
     book: GovernanceBook,
     forecast?: Forecaster,
     drafter?: LlmClient,
+    runBlocks?: number,
   ) {
+    if (config.minRemainingSteps !== undefined && runBlocks === undefined)
+      throw new Error(
+        `${config.id} has a remaining-horizon rule but was given no run length (installGovernance gives it)`,
+      );
+    this.runBlocks = runBlocks;
     this.drafter = drafter;
     this.id = config.id;
     this.forecast = forecast;
@@ -150,7 +159,7 @@ export class ProtocolAgent implements Participant {
       !open.some((p) => !p.unpause)
     ) {
       this.nextConsider = turn.step + this.config.everySteps;
-      const chosen = await this.consider(turn);
+      const chosen = this.heldByHorizon(turn) ? undefined : await this.consider(turn);
       if (chosen !== undefined)
         add(proposeCall(this.book.addresses, this.sender, chosen.actions, chosen.note), {
           kind: "propose",
@@ -181,6 +190,42 @@ export class ProtocolAgent implements Participant {
         }
       }
     }
+  }
+
+  /**
+   * The remaining-horizon rule (`minRemainingSteps`): true when a change proposed now would be in
+   * effect for fewer steps than the rule asks. It then records the decision once and considers no
+   * further change (later ones would have fewer steps still).
+   */
+  private heldByHorizon(turn: ParticipantTurn): boolean {
+    const least = this.config.minRemainingSteps;
+    if (least === undefined) return false;
+    const executeAt = this.book.expectedExecution(turn);
+    const horizon = {
+      step: turn.step,
+      timestamp: turn.timestamp,
+      executeAt,
+      blockSeconds: this.book.timing.blockSeconds,
+      blocks: this.runBlocks!,
+    };
+    const inEffect = stepsInEffect(horizon);
+    if (inEffect >= least) return false;
+    this.nextConsider = Number.POSITIVE_INFINITY;
+    const window = this.rows.slice(-this.config.windowSteps);
+    this.book.trail.add({
+      step: turn.step,
+      kind: "decision",
+      by: this.id,
+      objective: describeObjective(this.config.objective),
+      monitor: window.length >= 2 ? windowMetrics(window) : null,
+      expectedExecution: executeAt.toString(),
+      horizon: { executionStep: executionStep(horizon), stepsInEffect: inEffect, minRemainingSteps: least },
+      candidates: [],
+      refused: [],
+      choice: null,
+      reason: `a change proposed now would execute at step ${executionStep(horizon)} and be in effect for ${inEffect} of the run's ${this.runBlocks} steps, fewer than minRemainingSteps (${least}): it proposes no further parameter change`,
+    });
+    return true;
   }
 
   /** Measure, draft, evaluate, choose: the proposal to send, or none (the decision is in the trail either way). */
@@ -375,6 +420,38 @@ export class ProtocolAgent implements Participant {
     if (j.harmful) return vote("against", `worsens ${this.config.objective.metric}: ${j.summary}`);
     if (j.significant) return vote("for", `improves ${this.config.objective.metric}: ${j.summary}`);
     return vote("abstain", `no effect beyond noise: ${j.summary}`);
+  }
+
+  /**
+   * Under `judgeOverRun`, once the run is complete (`rows` are all its steps): each executed change's
+   * prediction, made over the whole run, beside the whole run as it happened, measured the same way
+   * (window-metrics.ts over every step). The prediction assumed no later change; how many followed it
+   * is recorded with it, as what it may not be compared without.
+   */
+  recordRunEffects(rows: readonly StepRow[]): void {
+    if (this.config.judgeOverRun !== true || rows.length === 0 || rows.length !== this.runBlocks) return;
+    const metric = this.config.objective.metric;
+    const actual = windowMetrics(rows);
+    const executed = this.book.proposals
+      .filter((p) => p.proposer === this.id && p.status === "executed" && this.expectations.has(p))
+      .sort((a, b) => a.executedStep! - b.executedStep!);
+    for (const [i, p] of executed.entries()) {
+      const predicted = this.expectations.get(p)!.metrics[metric];
+      this.book.trail.add({
+        step: rows.length,
+        kind: "run-effect",
+        proposal: p.label,
+        metric,
+        executedStep: p.executedStep!,
+        predictedWith: predicted.with,
+        predictedWithout: predicted.without,
+        predictedChange: predicted.difference,
+        actual: actual[metric],
+        actualMinusPredicted: actual[metric] - predicted.with.mean,
+        laterChanges: executed.length - 1 - i,
+        note: "predicted when proposed: the whole run with this change and no later one (forecast seeds); actual: the whole run as it happened, later changes included",
+      });
+    }
   }
 
   /** After `windowSteps` steps of an executed change: the same metrics as in the window before it, predicted vs actual. */

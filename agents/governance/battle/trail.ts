@@ -26,6 +26,7 @@ export interface TrailEntry {
     | "queued"
     | "executed"
     | "effect"
+    | "run-effect"
     | "pause"
     | "call-failed"
     | "refused";
