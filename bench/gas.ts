@@ -19,6 +19,7 @@ function targetFor(operation: string, figures: Record<string, number>): number |
   // An exact-output swap costs at most 5k more than the exact-input swap of the same trade.
   if (operation === "pool.swapExactOut" && figures["pool.swap"] !== undefined) return figures["pool.swap"] + 5_000;
   if (operation === "referral.buyWithReferrer") return 110_000;
+  if (operation === "buyback.execute") return 150_000;
   if (/^curveMath\.[a-z]+\.(costUp|refundDown)$/.test(operation)) return 4_000;
   return undefined;
 }
