@@ -14,7 +14,7 @@ import { marketOf, tokensFor } from "../agents/behaviours/curve-quotes.ts";
 import { minusBps } from "../agents/core/units.ts";
 import { parseScenario, ScenarioError } from "../agents/inputs/scenario.ts";
 import { LlmBudget, usdOf } from "../agents/llm/budget.ts";
-import { cassetteKey, requestJson, sha256 } from "../agents/llm/cassette.ts";
+import { cassetteKey, keyMaterial, requestJson, sha256 } from "../agents/llm/cassette.ts";
 import { stableValue } from "../agents/core/stable-json.ts";
 import { LlmRecorder } from "../agents/llm/recorder.ts";
 import type { LlmRequest } from "../agents/llm/client.ts";
@@ -241,11 +241,21 @@ describe("llm trader", function () {
     const material = {
       provider: "openai",
       model: "m",
-      messages: request.messages,
-      schema: request.schema,
+      promptHash: sha256(JSON.stringify(stableValue(request.messages))),
+      schemaHash: sha256(JSON.stringify(stableValue(request.schema))),
       parameters: { temperature: 0, maxTokens: 300 },
     };
     expect(cassetteKey("openai", "m", request)).to.equal(sha256(JSON.stringify(stableValue(material))));
+    expect(cassetteKey("openai", "m", request)).to.equal(
+      sha256(JSON.stringify(stableValue(keyMaterial("openai", "m", request)))),
+    );
+    // Any change to what decides the answer changes the key.
+    const other = { ...request, messages: [...request.messages.slice(0, -1), { role: "user" as const, content: "x" }] };
+    expect(cassetteKey("openai", "m", other)).to.not.equal(cassetteKey("openai", "m", request));
+    expect(cassetteKey("openai", "m", { ...request, temperature: 0.5 })).to.not.equal(
+      cassetteKey("openai", "m", request),
+    );
+    expect(cassetteKey("openai", "m2", request)).to.not.equal(cassetteKey("openai", "m", request));
     expect(requestJson(request)).to.equal(JSON.stringify(stableValue(request)));
     const dir = mkdtempSync(join(tmpdir(), "arena-llm-recorder-"));
     try {
@@ -270,6 +280,40 @@ describe("llm trader", function () {
       recorder.record(record);
       recorder.close();
       expect(readFileSync(join(dir, "llm.jsonl"), "utf8")).to.equal(`${JSON.stringify(stableValue(record))}\n`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("writes llm.jsonl's lines in order once the step waits, and what is left at close", async () => {
+    const request = await requestOf(config());
+    const dir = mkdtempSync(join(tmpdir(), "arena-llm-deferred-"));
+    try {
+      const recorder = new LlmRecorder(dir);
+      const call = (step: number): LlmCallRecord => ({
+        agent: "a",
+        step,
+        provider: "openai",
+        model: "m",
+        promptHash: "p",
+        key: `k${step}`,
+        request,
+        usage: { inputTokens: 1, outputTokens: 1, cachedTokens: 0 },
+        latencyMs: 0,
+        outcome: { status: "failed", reason: "r" },
+      });
+      const lines = () =>
+        readFileSync(join(dir, "llm.jsonl"), "utf8")
+          .split("\n")
+          .filter((l) => l !== "");
+      recorder.record(call(1));
+      recorder.record(call(2));
+      expect(lines()).to.have.length(0);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(lines().map((l) => JSON.parse(l).step)).to.deep.equal([1, 2]);
+      recorder.record(call(3));
+      recorder.close();
+      expect(lines().map((l) => JSON.parse(l).step)).to.deep.equal([1, 2, 3]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -2,10 +2,12 @@
 // folder, where the key is the sha256 of the canonical JSON (core/stable-json.ts) of what decides the
 // answer — provider, model, messages, schema and parameters (temperature, seed, maxTokens). `--llm
 // record` asks the model and writes the file; `--llm replay` reads it and never touches the network.
-// An entry is stored in the same normalised form the run records, so a replay records the same bytes.
+// An entry holds the answer (in the same normalised form the run records, so a replay records the same
+// bytes) and the prompt's hash, not the request: the key already stands for the request, and the run's
+// llm.jsonl, beside the same hash, has it in full.
 
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 import { ArenaError } from "../core/errors.ts";
@@ -16,9 +18,18 @@ import type { LlmAnswer, LlmClient, LlmMode, LlmRequest, LlmSettings } from "./c
 
 export const CASSETTE_KIND = "token-arena/llm-cassette-entry";
 
-/** What a cassette entry holds: the request it answers and the answer as recorded. */
+/** What a cassette entry holds: whose answer, to which prompt (its hash, as llm.jsonl's promptHash), and the answer as recorded. */
 export interface CassetteEntry {
   kind: typeof CASSETTE_KIND;
+  key: string;
+  provider: string;
+  model: string;
+  promptHash: string;
+  answer: LlmAnswer;
+}
+
+/** What is stored for an answer: the request it answers, whose hash the entry keeps. */
+export interface CassettePut {
   key: string;
   provider: string;
   model: string;
@@ -26,13 +37,27 @@ export interface CassetteEntry {
   answer: LlmAnswer;
 }
 
-/** What decides an answer, in the cassette's key. */
+/** sha256 of the messages' canonical JSON, kept while the list lives (the key and the record both need it). */
+const promptHashes = new WeakMap<object, string>();
+
+/** sha256 of the request's messages' canonical JSON: llm.jsonl's promptHash. */
+export function promptHashOf(request: LlmRequest): string {
+  let hash = promptHashes.get(request.messages);
+  if (hash === undefined) promptHashes.set(request.messages, (hash = sha256(messagesJson(request))));
+  return hash;
+}
+
+/**
+ * What decides an answer, in the cassette's key: the provider and model, the messages and the schema
+ * (by the sha256 of their canonical JSON: the messages' hash is llm.jsonl's promptHash), the
+ * parameters and the tools.
+ */
 export function keyMaterial(provider: string, model: string, request: LlmRequest): unknown {
   return {
     provider,
     model,
-    messages: request.messages,
-    schema: request.schema,
+    promptHash: promptHashOf(request),
+    schemaHash: sha256(schemaJson(request.schema)),
     parameters: {
       temperature: request.temperature,
       seed: request.seed,
@@ -52,16 +77,25 @@ export function sha256(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }
 
-/** The cassette key: sha256 of the canonical JSON (stable-json.ts's form, compact) of (provider, model, messages, schema, parameters). */
+/** The cassette key: sha256 of the canonical JSON (stable-json.ts's form, compact) of keyMaterial. */
 export function cassetteKey(provider: string, model: string, request: LlmRequest): string {
-  // JSON.stringify(stableValue(keyMaterial(...))), assembled: its keys in sorted order, the schema's text kept per schema.
+  // JSON.stringify(stableValue(keyMaterial(...))), assembled: its keys in sorted order, each hash kept while its object lives.
   const { temperature, seed, maxTokens, maxToolCalls } = request;
   const parameters = JSON.stringify(stableValue({ temperature, seed, maxTokens, maxToolCalls }));
   const tools =
     request.tools === undefined ? "" : `,"tools":${JSON.stringify(stableValue(request.tools.map(toolKey)))}`;
   return sha256(
-    `{"messages":${messagesJson(request)},"model":${JSON.stringify(model)},"parameters":${parameters},"provider":${JSON.stringify(provider)},"schema":${schemaJson(request.schema)}${tools}}`,
+    `{"model":${JSON.stringify(model)},"parameters":${parameters},"promptHash":"${promptHashOf(request)}","provider":${JSON.stringify(provider)},"schemaHash":"${schemaHashOf(request.schema)}"${tools}}`,
   );
+}
+
+/** sha256 of each schema object's canonical JSON, kept while the object lives. */
+const schemaHashes = new WeakMap<object, string>();
+
+function schemaHashOf(schema: LlmRequest["schema"]): string {
+  let hash = schemaHashes.get(schema);
+  if (hash === undefined) schemaHashes.set(schema, (hash = sha256(schemaJson(schema))));
+  return hash;
 }
 
 /** Canonical JSON of each schema object, kept while the object lives (a trader sends the same schema every step). */
@@ -76,11 +110,25 @@ export function schemaJson(schema: LlmRequest["schema"]): string {
 /** Canonical JSON of each messages list, kept while the list lives (the key, the record and the prompt hash all need it). */
 const messageTexts = new WeakMap<object, string>();
 
+/** Canonical JSON of system messages by their text (a trader's is the same step after step). */
+const systemJsons = new Map<string, string>();
+
+function messageJson(message: LlmRequest["messages"][number]): string {
+  const json = () => `{"content":${JSON.stringify(message.content)},"role":${JSON.stringify(message.role)}}`;
+  if (message.role !== "system") return json();
+  let text = systemJsons.get(message.content);
+  if (text === undefined) {
+    if (systemJsons.size >= 1_000) systemJsons.clear();
+    systemJsons.set(message.content, (text = json()));
+  }
+  return text;
+}
+
 /** The messages' canonical JSON (each {content, role}). */
 export function messagesJson(request: LlmRequest): string {
   let text = messageTexts.get(request.messages);
   if (text === undefined) {
-    text = `[${request.messages.map((m) => `{"content":${JSON.stringify(m.content)},"role":${JSON.stringify(m.role)}}`).join(",")}]`;
+    text = `[${request.messages.map(messageJson).join(",")}]`;
     messageTexts.set(request.messages, text);
   }
   return text;
@@ -126,10 +174,18 @@ export class Cassette {
   /** The answer recorded for `key`, or undefined when the cassette has none. */
   get(key: string): CassetteEntry | undefined {
     const path = this.pathOf(key);
-    if (!existsSync(path)) return undefined;
+    let text: string;
+    try {
+      text = readFileSync(path, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      throw new CassetteFileError(
+        `${path} could not be read (${(error as Error).message}); check its permissions, or delete it and record it again with --llm record`,
+      );
+    }
     let entry: CassetteEntry;
     try {
-      entry = JSON.parse(readFileSync(path, "utf8")) as CassetteEntry;
+      entry = JSON.parse(text) as CassetteEntry;
     } catch (error) {
       throw new CassetteFileError(
         `${path} is not a readable cassette entry (${(error as Error).message}); delete it and record it again with --llm record`,
@@ -143,9 +199,9 @@ export class Cassette {
   }
 
   /** Writes the entry (whole, or not at all) and returns it as a replay will read it. */
-  put(entry: Omit<CassetteEntry, "kind">): CassetteEntry {
+  put({ request, ...entry }: CassettePut): CassetteEntry {
     makeFolderSync(this.dir, "create the cassette folder");
-    const text = stableJson({ kind: CASSETTE_KIND, ...entry });
+    const text = stableJson({ kind: CASSETTE_KIND, ...entry, promptHash: promptHashOf(request) });
     writeFileAtomicallySync(this.pathOf(entry.key), text);
     return JSON.parse(text) as CassetteEntry;
   }

@@ -36,28 +36,73 @@ export interface LlmCallRecord {
 export class LlmRecorder {
   private readonly file: AppendFile;
   calls = 0;
+  /** Calls recorded but not yet written: they are written together once the step waits on the chain. */
+  private pending: LlmCallRecord[] = [];
+  private scheduled: NodeJS.Immediate | undefined;
+  /** A write that failed while no caller was on the stack: thrown at the next record or close. */
+  private failed: unknown;
 
   constructor(dir: string) {
     this.file = new AppendFile(join(dir, LLM_FILES.calls), "");
   }
 
-  /** Appends one call as one line (keys sorted: the same call always gives the same bytes). */
+  /**
+   * Records one call as one line (keys sorted: the same call always gives the same bytes). The lines
+   * are written in order, together, as soon as the event loop is free — while the step's block is
+   * being mined — so writing them does not hold the step up; `flush` and `close` write what is left.
+   */
   record(call: LlmCallRecord): void {
-    // JSON.stringify(stableValue(call)), with the request (most of the line, and the same schema every
-    // step) written by requestJson between the fields sorted before it and those after it.
-    const { request, ...rest } = call;
-    const fields = stableValue(rest) as Record<string, unknown>;
-    const before: Record<string, unknown> = {};
-    const after: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(fields)) (key < "request" ? before : after)[key] = value;
-    const head = JSON.stringify(before).slice(1, -1);
-    const tail = JSON.stringify(after).slice(1, -1);
-    const inner = [head, `"request":${requestJson(request)}`, tail].filter((part) => part !== "").join(",");
-    this.file.append(`{${inner}}\n`);
+    this.rethrow();
+    this.pending.push(call);
     this.calls++;
+    this.scheduled ??= setImmediate(() => {
+      this.scheduled = undefined;
+      try {
+        this.flush();
+      } catch (error) {
+        this.failed = error;
+      }
+    });
+  }
+
+  /** Writes every recorded call not yet written, as whole lines. */
+  flush(): void {
+    if (this.pending.length === 0) return;
+    const calls = this.pending;
+    this.pending = [];
+    this.file.append(calls.map(lineOf).join(""));
   }
 
   close(): void {
-    this.file.close();
+    if (this.scheduled !== undefined) clearImmediate(this.scheduled);
+    this.scheduled = undefined;
+    try {
+      this.rethrow();
+      this.flush();
+    } finally {
+      this.file.close();
+    }
   }
+
+  private rethrow(): void {
+    if (this.failed === undefined) return;
+    const error = this.failed;
+    this.failed = undefined;
+    throw error;
+  }
+}
+
+/** One call's line of llm.jsonl: JSON.stringify(stableValue(call)) and a newline. */
+function lineOf(call: LlmCallRecord): string {
+  // The request (most of the line, and the same schema every step) is written by requestJson between
+  // the fields sorted before it and those after it.
+  const { request, ...rest } = call;
+  const fields = stableValue(rest) as Record<string, unknown>;
+  const before: Record<string, unknown> = {};
+  const after: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(fields)) (key < "request" ? before : after)[key] = value;
+  const head = JSON.stringify(before).slice(1, -1);
+  const tail = JSON.stringify(after).slice(1, -1);
+  const inner = [head, `"request":${requestJson(request)}`, tail].filter((part) => part !== "").join(",");
+  return `{${inner}}\n`;
 }

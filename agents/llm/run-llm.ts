@@ -11,13 +11,13 @@ import { ArenaError, messageOf } from "../core/errors.ts";
 import type { Intent } from "../mechanisms/vocabulary.ts";
 import { LlmBudget, usdOf } from "./budget.ts";
 import {
+  CASSETTE_KIND,
   Cassette,
   type CassetteEntry,
   CassetteMiss,
   cassetteKey,
-  messagesJson,
   normalised,
-  sha256,
+  promptHashOf,
 } from "./cassette.ts";
 import type { LlmAnswer, LlmClient, LlmMode, LlmSettings } from "./client.ts";
 import type { LlmCall, LlmHost, Validation } from "./host.ts";
@@ -187,7 +187,7 @@ export class LlmRun implements LlmHost {
     const answer: LlmAnswer = { ...live, latencyMs: Math.round(live.latencyMs) };
     const entry = { key, provider, model, request: call.request, answer };
     if (this.mode === "record") return this.cassette.put(entry);
-    return normalised({ kind: "token-arena/llm-cassette-entry" as const, ...entry });
+    return normalised({ kind: CASSETTE_KIND, key, provider, model, promptHash: promptHashOf(call.request), answer });
   }
 
   /** In start order: charge the budget, check the answer, record it. */
@@ -238,7 +238,7 @@ export class LlmRun implements LlmHost {
       step: call.step,
       provider,
       model,
-      promptHash: sha256(messagesJson(call.request)),
+      promptHash: promptHashOf(call.request),
       key,
       request: call.request,
       ...(answer === undefined ? {} : { answer: { json: answer.json, text: answer.text, raw: answer.raw } }),

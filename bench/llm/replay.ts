@@ -1,9 +1,13 @@
 // What replaying a language-model battle costs the battle: `replayRatio` = agent tx/s of
 // scenarios/llm-traders.yaml over BLOCKS blocks replayed from its cassette (prompts built, hashed and
 // looked up, answers checked, llm.jsonl written) ÷ agent tx/s of the same scenario with each llm
-// trader replaced by a noise trader on its venues at the rate of trades the llm trader made (the same
-// number of trades, near enough: the figure is per transaction). The cassette is recorded first by the
-// tests' scripted model (not timed); after a round not counted, the rounds alternate and the ratio is their median. Target ≥ 0.9.
+// trader replaced by a noise trader on its venues, making the same number of agent transactions: the
+// noise traders start at the rate of transactions the llm trader made, and their rate is scaled by two
+// calibration battles (not timed) until the whole rule-based battle makes as many agent transactions as
+// the replay (the arbitrageur trades more against noise traders, and a block's fixed cost is shared by
+// its transactions, so unequal counts would not compare like with like). The cassette is recorded
+// first by the tests' scripted model (not timed); after a round not counted, the rounds alternate and
+// the ratio is their median. Target ≥ 0.9.
 //
 // `replayMeasure()` is bench:llm's measure `replay` (`MEASURES=replay bin/arena bench:llm`); `npx hardhat run
 // bench/llm/replay.ts` prints measureReplay() alone.
@@ -20,8 +24,9 @@ import { ScriptedLlm } from "../../test/helpers/scripted-llm.ts";
 import { type LlmMeasurement, median } from "./measure.ts";
 
 const SCENARIO = "scenarios/llm-traders.yaml";
-const BLOCKS = 300;
-const ROUNDS = 7;
+const BLOCKS = 600;
+const ROUNDS = 9;
+const CALIBRATION_PASSES = 2;
 
 export interface ReplayMeasure {
   replayRatio: number;
@@ -38,6 +43,9 @@ export interface ReplayMeasure {
   replayTxs: number;
   ruleTxs: number;
   llmCalls: number;
+  /** The noise traders' rate scale of each calibration battle, and the agent transactions it made. */
+  calibration: { scale: number; ruleTxs: number }[];
+  scale: number;
 }
 
 /** A battle with the process's CPU time per agent transaction from the end of its first step to the end of its last. */
@@ -71,25 +79,51 @@ export async function measureReplay(hre: HardhatRuntimeEnvironment): Promise<Rep
       noReport: true,
       llm: { mode: "record", cassette, clientFor: () => new ScriptedLlm() },
     });
-    // The rule-based twin: each llm trader becomes a noise trader on its venues trading as often as it did.
-    const accepted = recorded.llm!.agents;
-    const rules = structuredClone(document);
-    for (const agent of rules.agents) {
-      agent.behaviours = agent.behaviours.map((b) => {
-        if (b.kind !== "llm") return b;
+    // The rule-based twin: each llm trader becomes a noise trader on its venues, at first trading as
+    // often as it did (its transactions in the recorded battle, reverted ones included).
+    const txsOf = (result: BattleResult, id: string) =>
+      result.summary.leaderboard.find((row) => row.agent === id)?.txs ?? 0;
+    const llmIds = document.agents
+      .filter((agent) => agent.behaviours.some((b) => b.kind === "llm"))
+      .map((agent) => (agent as unknown as { id: string }).id);
+    const ruleScenarioAt = (scale: number) => {
+      const rules = structuredClone(document);
+      for (const agent of rules.agents) {
         const id = (agent as unknown as { id: string }).id;
-        const trades = Math.max(accepted[id]?.accepted ?? 0, 1);
-        return {
-          kind: "noise",
-          venues: b.venues,
-          slippageBps: b.slippageBps ?? 100,
-          ratePerStep: Math.min(trades / BLOCKS, 100),
-          minQuote: "5",
-          maxQuote: b.maxQuote,
-        };
+        agent.behaviours = agent.behaviours.map((b) => {
+          if (b.kind !== "llm") return b;
+          const trades = Math.max(txsOf(recorded, id), 1) * scale;
+          return {
+            kind: "noise",
+            venues: b.venues,
+            slippageBps: b.slippageBps ?? 100,
+            ratePerStep: Math.min(trades / BLOCKS, 100),
+            minQuote: "5",
+            maxQuote: b.maxQuote,
+          };
+        });
+      }
+      return { ...parseScenario(rules, SCENARIO), blocks: BLOCKS };
+    };
+    // The other agents (the arbitrageur most) trade more against noise traders than against the
+    // model's traders, and a block's fixed cost is shared by its transactions: so the noise traders'
+    // rate is scaled, twice, until the whole battle makes as many agent transactions as the replay.
+    let scale = 1;
+    let ruleScenario = ruleScenarioAt(scale);
+    const calibration: { scale: number; ruleTxs: number }[] = [];
+    for (let pass = 0; pass < CALIBRATION_PASSES; pass++) {
+      const trial = await runBattle(hre, {
+        scenario: ruleScenario,
+        out: join(root, `calibrate-${pass}`),
+        quiet: true,
+        noReport: true,
       });
+      const total = trial.summary.totals.txs;
+      const replaced = llmIds.reduce((sum, id) => sum + txsOf(trial, id), 0);
+      calibration.push({ scale, ruleTxs: total });
+      scale *= Math.max(recorded.summary.totals.txs - (total - replaced), 1) / Math.max(replaced, 1);
+      ruleScenario = ruleScenarioAt(scale);
     }
-    const ruleScenario = { ...parseScenario(rules, SCENARIO), blocks: BLOCKS };
     const rounds: ReplayMeasure["rounds"] = [];
     let replayTxs = 0;
     let ruleTxs = 0;
@@ -136,6 +170,8 @@ export async function measureReplay(hre: HardhatRuntimeEnvironment): Promise<Rep
       replayTxs,
       ruleTxs,
       llmCalls: recorded.llm!.totals.calls,
+      calibration,
+      scale,
     };
   } finally {
     rmSync(root, { recursive: true, force: true });
@@ -151,7 +187,7 @@ export async function replayMeasure(): Promise<LlmMeasurement> {
     lines: [
       `  replayRatio ${m.replayRatio.toFixed(3)} (target ${m.target}; rounds ${m.rounds.map((r) => r.ratio.toFixed(2)).join(", ")})`,
       `  cpuRatio ${m.cpuRatio.toFixed(3)} (CPU per agent tx, rule-based ÷ replayed; rounds ${m.rounds.map((r) => r.cpuRatio.toFixed(2)).join(", ")})`,
-      `  ${m.blocks} blocks: replayed ${m.replayTxs} agent txs and ${m.llmCalls} model calls, rule-based ${m.ruleTxs} txs`,
+      `  ${m.blocks} blocks: replayed ${m.replayTxs} agent txs and ${m.llmCalls} model calls, rule-based ${m.ruleTxs} txs (noise traders' rate scaled ${m.scale.toFixed(3)}; calibration ${m.calibration.map((c) => `${c.scale.toFixed(3)}→${c.ruleTxs}`).join(", ")})`,
     ],
   };
 }
