@@ -9,6 +9,7 @@ export const SYSTEM_ARTIFACTS = {
   pool: "ConstantProductPool",
   vesting: "Vesting",
   staking: "Staking",
+  buyback: "Buyback",
   quote: "QuoteToken",
   token: "ArenaToken",
   lens: "ArenaLens",
@@ -58,7 +59,7 @@ export const TRADED_CONTRACTS = ["market", "pool", "vesting", "quote", "token"] 
 export type TradedContract = (typeof TRADED_CONTRACTS)[number];
 
 /** The contracts of optional mechanisms (deployed only when the genesis has their section). */
-export const OPTIONAL_TRADED_CONTRACTS = ["staking"] as const;
+export const OPTIONAL_TRADED_CONTRACTS = ["staking", "buyback"] as const;
 export type OptionalTradedContract = (typeof OPTIONAL_TRADED_CONTRACTS)[number];
 
 export type SystemAddresses = Record<TradedContract, Address> &

@@ -22,8 +22,13 @@ export class ModelBackend implements Backend {
   readonly mechanisms: readonly AnyMechanism[];
   private block: bigint;
   private timestamp: bigint;
-  /** The treasury's quote balance: nothing in a battle pays it (fees accrue in the market until collected). */
-  readonly treasuryBalanceQuote = 0n;
+  /** The treasury's quote balance: what the mechanisms have paid it (the buyback's collect); fees accrue in the market until collected. */
+  get treasuryBalanceQuote(): bigint {
+    let paid = 0n;
+    for (const m of this.mechanisms)
+      if (m.treasuryPaidQuote !== undefined) paid += m.treasuryPaidQuote(this.twins.get(m.id));
+    return paid;
+  }
   readonly baseFeeWei = 0n;
   private readonly priority: boolean;
 

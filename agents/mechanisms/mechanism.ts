@@ -271,6 +271,12 @@ export interface Mechanism<Twin, I extends { kind: string }, Slice extends objec
     readonly abis?: readonly Abi[];
   };
 
+  /**
+   * Quote its contract has paid the treasury (the Timelock) since deployment (the buyback's collect).
+   * The fast model's treasury balance is the sum of these; on a chain the ledger follows the transfers.
+   */
+  treasuryPaidQuote?(twin: Twin): bigint;
+
   /* EACH STEP */
 
   /** Called when a step starts, before anyone decides (the pool keeps its fee at the start, to value fees with). */

@@ -5,6 +5,10 @@
 
 import type { GasTermsOf, IntentBase, StepClock } from "../core/types.ts";
 import type { GenesisBase } from "../inputs/genesis-base.ts";
+import type { BuybackGenesis } from "./buyback/genesis.ts";
+import type { BuybackIntent } from "./buyback/intents.ts";
+import type { buyback } from "./buyback/mechanism.ts";
+import type { BuybackState } from "./buyback/state.ts";
 import type { MarketGenesis } from "./market/genesis.ts";
 import type { MarketIntent } from "./market/intents.ts";
 import type { market } from "./market/mechanism.ts";
@@ -22,12 +26,12 @@ import type { VestingIntent } from "./vesting/intents.ts";
 
 /* INTENTS */
 
-export type Intent = IntentBase & (MarketIntent | PoolIntent | VestingIntent | StakingIntent);
+export type Intent = IntentBase & (MarketIntent | PoolIntent | VestingIntent | StakingIntent | BuybackIntent);
 export type IntentKind = Intent["kind"];
 
 /* A GENESIS FILE */
 
-export type Genesis = GenesisBase & MarketGenesis & PoolGenesis & VestingGenesis & StakingGenesis;
+export type Genesis = GenesisBase & MarketGenesis & PoolGenesis & VestingGenesis & StakingGenesis & BuybackGenesis;
 
 /* STEPS.CSV */
 
@@ -40,9 +44,10 @@ export type StepColumn =
   | (typeof TAIL_COLUMNS)[number]
   | (typeof market.columns)[number]["name"]
   | (typeof pool.columns)[number]["name"]
-  | (typeof staking.columns)[number]["name"];
+  | (typeof staking.columns)[number]["name"]
+  | (typeof buyback.columns)[number]["name"];
 /** Columns of optional mechanisms (registry.ts mechanismsFor): present only in runs whose genesis deploys them. */
-export type OptionalStepColumn = (typeof staking.columns)[number]["name"];
+export type OptionalStepColumn = (typeof staking.columns)[number]["name"] | (typeof buyback.columns)[number]["name"];
 export type StepRow = Record<Exclude<StepColumn, OptionalStepColumn>, bigint> &
   Partial<Record<OptionalStepColumn, bigint>>;
 
@@ -84,6 +89,8 @@ export interface Observation extends StepClock {
   pool: PoolState;
   /** Staking, in runs whose genesis deploys it (undefined otherwise). */
   staking?: StakingState;
+  /** The buyback, in runs whose genesis deploys it (undefined otherwise). */
+  buyback?: BuybackState;
   history: PriceHistory;
   self: AgentView;
   /** What gas costs, for agents that weigh it. */

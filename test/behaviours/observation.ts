@@ -68,6 +68,8 @@ export const GAS: GasTerms = {
     stake: 250_000n,
     unstake: 200_000n,
     claimRewards: 200_000n,
+    buybackCollect: 200_000n,
+    buybackExecute: 400_000n,
   },
 };
 
