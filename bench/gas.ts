@@ -23,6 +23,7 @@ function targetFor(operation: string, figures: Record<string, number>): number |
   if (operation === "auction.placeOrder.buy" || operation === "auction.placeOrder.sell") return 90_000;
   if (operation === "auction.settle.perOrder") return 40_000;
   if (operation === "auction.claim") return 60_000;
+  if (operation === "buyback.execute") return 150_000;
   if (/^curveMath\.[a-z]+\.(costUp|refundDown)$/.test(operation)) return 4_000;
   return undefined;
 }

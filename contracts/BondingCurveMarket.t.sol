@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {ArenaToken} from "./ArenaToken.sol";
 import {BondingCurveMarket} from "./BondingCurveMarket.sol";
+import {BurnableArenaToken} from "./BurnableArenaToken.sol";
 import {IBondingCurveMarket} from "./interfaces/IBondingCurveMarket.sol";
 import {IParameterStore} from "./interfaces/IParameterStore.sol";
 import {ParameterStore} from "./ParameterStore.sol";
@@ -18,6 +19,7 @@ abstract contract MarketSetup is TestBase {
     address internal constant GUARDIAN = address(0x6A4D);
 
     QuoteToken internal quote;
+    /// @dev A BurnableArenaToken (ArenaToken and `burnOwn`), so the invariants hold through holders' burns.
     ArenaToken internal token;
     ParameterStore internal store;
     BondingCurveMarket internal market;
@@ -49,7 +51,7 @@ abstract contract MarketSetup is TestBase {
         store.defineParameter(IParameterStore.ParameterInit("market.treasuryShareBps", 5_000, 0, 10_000, 5_000, 1 hours, address(0)));
         // The token names the market as its minter, so it is deployed just before it, at a known address.
         address marketAddress = vm.computeCreateAddress(address(this), vm.getNonce(address(this)) + 1);
-        token = new ArenaToken("Arena", "ARENA", marketAddress);
+        token = new BurnableArenaToken("Arena", "ARENA", marketAddress);
         market = new BondingCurveMarket(address(token), address(quote), address(store), curveKind(), maxSupply(), TREASURY, TIMELOCK, GUARDIAN);
         bytes32[] memory consumed = market.parameterKeys();
         for (uint256 i; i < consumed.length; ++i) {
@@ -74,7 +76,7 @@ abstract contract MarketSetup is TestBase {
 /// fee changes through the Timelock, fee collection. Records what the invariants need.
 contract MarketHandler is TestBase {
     BondingCurveMarket internal immutable market;
-    ArenaToken internal immutable token;
+    BurnableArenaToken internal immutable token;
     QuoteToken internal immutable quote;
     ParameterStore internal immutable store;
     address internal immutable timelock;
@@ -84,10 +86,11 @@ contract MarketHandler is TestBase {
     uint256 public profitableRoundTrips;
     uint256 public retunes;
     uint256 public trades;
+    uint256 public burned;
 
     constructor(BondingCurveMarket market_, address timelock_, address[] memory actors_) {
         market = market_;
-        token = ArenaToken(address(market_.token()));
+        token = BurnableArenaToken(address(market_.token()));
         quote = QuoteToken(address(market_.quote()));
         store = ParameterStore(address(market_.store()));
         timelock = timelock_;
@@ -144,6 +147,16 @@ contract MarketHandler is TestBase {
         vm.prank(who);
         market.sell(amount, refund, who, block.timestamp);
         ++trades;
+    }
+
+    /// @dev A holder destroys part of its tokens (the buyback's burn): the market's supply stays put.
+    function burnOwn(uint256 actorSeed, uint256 fractionBps) external {
+        address who = actors[actorSeed % actors.length];
+        uint256 amount = token.balanceOf(who) * bound(fractionBps, 1, 10_000) / 10_000;
+        if (amount == 0) return;
+        vm.prank(who);
+        token.burnOwn(amount);
+        burned += amount;
     }
 
     /// @dev Buy then sell the same amount at once: the seller must never get back more than they paid.
@@ -209,8 +222,19 @@ abstract contract MarketInvariants is MarketSetup {
         assertGe(quote.balanceOf(address(market)), market.reserve(), "quote balance < reserve");
     }
 
-    function invariant_supplyMatchesToken() public view {
-        assertEq(market.supply(), token.totalSupply(), "market supply != token supply");
+    /// @notice Burns take tokens out of circulation, not off the curve: the market's supply is what was
+    /// minted less what was sold back, the token's total that less what was burned.
+    function invariant_supplyCoversToken() public view {
+        assertEq(market.supply(), token.totalSupply() + handler.burned(), "market supply != token supply + burned");
+    }
+
+    /// @notice Every token that still exists can be sold back: the reserve covers selling the whole
+    /// circulating supply, whatever was burned.
+    function invariant_solvencyThroughBurns() public view {
+        uint256 circulating = token.totalSupply();
+        if (circulating == 0) return;
+        (uint256 refund, uint256 fee) = market.quoteSell(circulating);
+        assertGe(market.reserve(), refund + fee, "reserve < refund for the circulating supply");
     }
 
     function invariant_balancesSumToSupply() public view {
@@ -293,6 +317,54 @@ abstract contract SigmoidCurve is MarketSetup {
 }
 
 contract LinearMarketInvariantTest is MarketInvariants, LinearCurve {}
+
+/// @dev Buys, burns a share of what was bought, then every holder sells everything left: each sale
+/// is paid in full, and the reserve left over covers the curve below the burned tokens.
+contract BurnSolvencyTest is LinearCurve {
+    function setUp() public {
+        deployMarket(new address[](0), 0);
+    }
+
+    function testFuzz_burnOwn_keepsTheCurveSolvent(uint256 seed, uint256 burnBps) public {
+        burnBps = bound(burnBps, 0, 10_000);
+        address[3] memory buyers = [address(0xB1), address(0xB2), address(0xB3)];
+        uint256 totalBurned;
+        for (uint256 i; i < buyers.length; ++i) {
+            uint256 amount = bound(uint256(keccak256(abi.encode(seed, i))), 1e18, 2_000_000e18);
+            (uint256 cost,) = market.quoteBuyExactTokens(amount);
+            quote.mint(buyers[i], cost);
+            vm.startPrank(buyers[i]);
+            quote.approve(address(market), cost);
+            market.buyExactTokens(amount, cost, buyers[i], block.timestamp);
+            uint256 burnAmount = amount * burnBps / 10_000;
+            BurnableArenaToken(address(token)).burnOwn(burnAmount);
+            vm.stopPrank();
+            totalBurned += burnAmount;
+        }
+        assertEq(market.supply(), token.totalSupply() + totalBurned, "the burn moved the market's supply");
+        uint256 priceBefore = market.priceWad();
+        for (uint256 i; i < buyers.length; ++i) {
+            uint256 held = token.balanceOf(buyers[i]);
+            if (held == 0) continue;
+            (uint256 refund,) = market.quoteSell(held);
+            vm.prank(buyers[i]);
+            assertEq(market.sell(held, refund, buyers[i], block.timestamp), refund, "a sale was not paid in full");
+        }
+        assertEq(token.totalSupply(), 0, "tokens left after every holder sold");
+        assertEq(market.supply(), totalBurned, "the curve's supply is not the burned tokens");
+        assertGe(quote.balanceOf(address(market)), market.reserve(), "quote balance < reserve");
+        assertLe(market.priceWad(), priceBefore, "the price rose after the sales");
+        if (totalBurned > 0) {
+            (uint256 refund, uint256 fee) = market.quoteSell(totalBurned);
+            assertGe(market.reserve(), refund + fee, "the reserve left does not cover the curve below the burned tokens");
+        }
+    }
+
+    function test_burnOwn_moreThanHeldReverts() public {
+        vm.expectRevert();
+        BurnableArenaToken(address(token)).burnOwn(1);
+    }
+}
 
 contract ExponentialMarketInvariantTest is MarketInvariants, ExponentialCurve {}
 

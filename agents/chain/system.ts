@@ -10,6 +10,7 @@ export const SYSTEM_ARTIFACTS = {
   vesting: "Vesting",
   staking: "Staking",
   resource: "ResourceMarket",
+  buyback: "Buyback",
   quote: "QuoteToken",
   token: "ArenaToken",
   lens: "ArenaLens",
@@ -59,7 +60,7 @@ export const TRADED_CONTRACTS = ["market", "pool", "vesting", "quote", "token"] 
 export type TradedContract = (typeof TRADED_CONTRACTS)[number];
 
 /** The contracts of optional mechanisms (deployed only when the genesis has their section). */
-export const OPTIONAL_TRADED_CONTRACTS = ["staking", "resource"] as const;
+export const OPTIONAL_TRADED_CONTRACTS = ["staking", "resource", "buyback"] as const;
 export type OptionalTradedContract = (typeof OPTIONAL_TRADED_CONTRACTS)[number];
 
 export type SystemAddresses = Record<TradedContract, Address> &

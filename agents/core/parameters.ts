@@ -14,8 +14,9 @@ export interface ParameterChange {
   value: bigint;
 }
 
-/** Decimals of a key's human unit: 18 for the curve's prices, rates and midpoint and staking's token amounts, 0 for bps. */
+/** Decimals of a key's human unit: 18 for the curve's prices, rates and midpoint and staking's token amounts and the resource market's prices, 6 for the buyback's cap in quote, 0 for bps. */
 export function parameterDecimals(key: string): number {
+  if (key === "buyback.capPerPeriod") return 6;
   return key.startsWith("curve.") ||
     key.startsWith("staking.") ||
     key === "resource.minPrice" ||

@@ -30,6 +30,9 @@ export interface EngineAgent {
   locked: bigint;
 }
 
+/** The run's agents by scenario id: what intents naming another agent (a referrer) resolve through. */
+export type AgentsById = ReadonlyMap<string, EngineAgent>;
+
 /** What became of a transaction once its block was mined. */
 export interface TxResult {
   status: "success" | "reverted";
@@ -76,19 +79,26 @@ export interface Backend {
   readonly baseFeeWei: bigint;
   /** The treasury's own quote balance (the model has nothing paying it: 0). */
   readonly treasuryBalanceQuote: bigint;
-  /** Puts an intent into the pending block: sends it (chain) or queues it (model); a bad word is a RangeError. */
-  submit(item: PendingIntent, deadline: bigint): Promise<void>;
+  /**
+   * Puts an intent into the pending block: sends it (chain) or queues it (model); a bad word is a
+   * RangeError. `agents` resolves an intent that names another agent (a referrer).
+   */
+  submit(item: PendingIntent, deadline: bigint, agents: AgentsById): Promise<void>;
   /** Puts a participant's raw call into the pending block (chain only). */
   sendCall(call: RawCall): Promise<PendingCall>;
   /** The pending block as a behaviour reading it sees it, in the order it will be mined. */
   pendingBlock(items: readonly PendingIntent[], agentOf: (address: string) => string | undefined): Promise<PendingTx[]>;
-  /** Mines the step's block at `timestamp`: sets every item's and call's result and moves the twins, holdings and `flows`. */
+  /**
+   * Mines the step's block at `timestamp`: sets every item's and call's result and moves the twins,
+   * holdings and `flows` (`agents`: every agent of the run, whose holdings an intent may credit).
+   */
   mine(
     timestamp: bigint,
     deadline: bigint,
     calls: readonly PendingCall[],
     items: readonly PendingIntent[],
     flows: Flows,
+    agents: AgentsById,
   ): Promise<void>;
   /** Agents' balances as the chain holds them against what the engine kept (a chain only): one line per difference. */
   reconcile?(agents: readonly EngineAgent[]): Promise<string[]>;

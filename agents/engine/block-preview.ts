@@ -12,7 +12,8 @@ import type { PoolState } from "../mechanisms/pool/state.ts";
 import { MECHANISM_OF_KIND } from "../mechanisms/registry.ts";
 import { markToMarket } from "../mechanisms/value.ts";
 import type { AgentView } from "../mechanisms/vocabulary.ts";
-import type { EngineAgent, PendingIntent } from "./backend.ts";
+import { applyContext } from "./apply-context.ts";
+import type { AgentsById, EngineAgent, PendingIntent } from "./backend.ts";
 
 /** What an agent deciding after others in the block sees: the mechanisms' slices, the curve, itself. */
 export interface BlockView {
@@ -31,6 +32,8 @@ export interface BlockPreviewStart {
   timestamp: bigint;
   deadline: bigint;
   ethPriceQuote: bigint;
+  /** Every agent of the run (an intent may credit another's holdings: their copies here). */
+  agents: AgentsById;
 }
 
 export class BlockPreview {
@@ -52,12 +55,14 @@ export class BlockPreview {
   /** Applies an agent's intents of this step (those the engine sent) to the copies, in send order. */
   apply(items: readonly PendingIntent[]): void {
     const { timestamp, deadline } = this.start;
+    const ctx = applyContext(this.twins, this.start.agents, (agent) => this.holdingsOf(agent));
     for (const p of items) {
       if (p.rejected !== undefined) continue;
       const m = MECHANISM_OF_KIND.get(p.intent.kind)!;
       const sender = { address: p.agent.address, key: p.agent.key, holdings: this.holdingsOf(p.agent) };
       try {
-        m.model.apply(this.twins.get(m.id), sender, p.intent, { timestamp, deadline, ticket: p.ticket }, this.flows);
+        const block = { timestamp, deadline, ticket: p.ticket };
+        m.model.apply(this.twins.get(m.id), sender, p.intent, block, this.flows, ctx);
       } catch (error) {
         if (!(error instanceof ModelRevert)) throw error;
       }

@@ -19,7 +19,8 @@ import type { ChainReadContext, FollowContext, Flows, TwinDifference } from "../
 import { decodeIntent, MECHANISM_OF_KIND, mechanismsDeployed } from "../mechanisms/registry.ts";
 import type { AnyMechanism } from "../mechanisms/mechanism.ts";
 import { type Holdings } from "../mechanisms/vocabulary.ts";
-import type { Backend, PendingCall, PendingIntent } from "./backend.ts";
+import { applyContext } from "./apply-context.ts";
+import type { AgentsById, Backend, EngineAgent, PendingCall, PendingIntent } from "./backend.ts";
 import { Ledger, type LedgerAsset } from "./ledger.ts";
 import type { RawCall } from "./participants.ts";
 
@@ -203,9 +204,14 @@ export class ChainBackend implements Backend {
 
   /* SENDING */
 
-  async submit(item: PendingIntent, deadline: bigint): Promise<void> {
+  async submit(item: PendingIntent, deadline: bigint, agents: AgentsById): Promise<void> {
     const m = MECHANISM_OF_KIND.get(item.intent.kind)!;
-    const call = m.intents.encode(item.intent, { agent: item.agent.address, deadline, addresses: this.addresses });
+    const call = m.intents.encode(item.intent, {
+      agent: item.agent.address,
+      deadline,
+      addresses: this.addresses,
+      addressOf: (id) => agents.get(id)?.address,
+    });
     item.contract = call.contract;
     item.fn = call.fn;
     this.enqueue(item, {
@@ -323,7 +329,7 @@ export class ChainBackend implements Backend {
         gasPrice?: Hex;
       }[];
     }>("eth_getBlockByNumber", ["pending", true]);
-    const ctx = { abis: this.abis, addresses: this.addresses };
+    const ctx = { abis: this.abis, addresses: this.addresses, agentOf };
     const out: PendingTx[] = [];
     for (const tx of block.transactions) {
       if (tx.to === null) continue;
@@ -349,6 +355,7 @@ export class ChainBackend implements Backend {
     calls: readonly PendingCall[],
     items: readonly PendingIntent[],
     flows: Flows,
+    agents: AgentsById,
   ): Promise<void> {
     await this.flush();
     this.sentHashes.clear();
@@ -377,7 +384,7 @@ export class ChainBackend implements Backend {
     );
     // A reverted trade's error, predicted by the twins replaying the block (checked against every status); traced otherwise.
     const predicted = receipts.some((r) => r.status === "reverted")
-      ? this.predictReverts(executed, (r) => sent[receipts.indexOf(r)]!.owner, timestamp, deadline)
+      ? this.predictReverts(executed, (r) => sent[receipts.indexOf(r)]!.owner, timestamp, deadline, agents)
       : undefined;
     const ctx: FollowContext & { ticket: number | undefined } = {
       flows,
@@ -448,12 +455,19 @@ export class ChainBackend implements Backend {
     ownerOf: (r: MinedReceipt) => PendingCall | PendingIntent,
     timestamp: bigint,
     deadline: bigint,
+    agents: AgentsById,
   ): Map<MinedReceipt, string> | undefined {
     if (executed.some((r) => r.blockNumber !== executed[0]!.blockNumber)) return undefined;
     const twins = new Map(
       [...this.twins].map(([id, twin]) => [id, this.mechanisms.find((m) => m.id === id)!.model.clone(twin)]),
     );
     const holdings = new Map<string, Holdings>();
+    const copyOf = (agent: EngineAgent): Holdings => {
+      let h = holdings.get(agent.id);
+      if (h === undefined) holdings.set(agent.id, (h = { ...agent.holdings }));
+      return h;
+    };
+    const ctx = applyContext(twins, agents, copyOf);
     const flows: Flows = {};
     for (const m of this.mechanisms) for (const column of m.flows) flows[column] = 0n;
     const errors = new Map<MinedReceipt, string>();
@@ -461,8 +475,7 @@ export class ChainBackend implements Backend {
       const owner = ownerOf(r);
       if (!("ticket" in owner)) return undefined;
       const agent = owner.agent;
-      let h = holdings.get(agent.id);
-      if (h === undefined) holdings.set(agent.id, (h = { ...agent.holdings }));
+      const h = copyOf(agent);
       const m = MECHANISM_OF_KIND.get(owner.intent.kind)!;
       let status: "success" | "reverted" = "success";
       try {
@@ -472,6 +485,7 @@ export class ChainBackend implements Backend {
           owner.intent,
           { timestamp, deadline, ticket: owner.ticket },
           flows,
+          ctx,
         );
       } catch (error) {
         if (!(error instanceof ModelRevert)) return undefined;

@@ -11,7 +11,8 @@ import { checkWords } from "../mechanisms/calldata.ts";
 import { revertGas } from "../mechanisms/model-gas.ts";
 import type { AnyMechanism, Flows } from "../mechanisms/mechanism.ts";
 import { MECHANISM_OF_KIND, mechanismsWithTwins } from "../mechanisms/registry.ts";
-import type { Backend, PendingCall, PendingIntent } from "./backend.ts";
+import { applyContext } from "./apply-context.ts";
+import type { AgentsById, Backend, PendingCall, PendingIntent } from "./backend.ts";
 import { blockOrder } from "./block-order.ts";
 import type { RawCall } from "./participants.ts";
 
@@ -21,8 +22,13 @@ export class ModelBackend implements Backend {
   readonly mechanisms: readonly AnyMechanism[];
   private block: bigint;
   private timestamp: bigint;
-  /** The treasury's quote balance: nothing in a battle pays it (fees accrue in the market until collected). */
-  readonly treasuryBalanceQuote = 0n;
+  /** The treasury's quote balance: what the mechanisms have paid it (the buyback's collect); fees accrue in the market until collected. */
+  get treasuryBalanceQuote(): bigint {
+    let paid = 0n;
+    for (const m of this.mechanisms)
+      if (m.treasuryPaidQuote !== undefined) paid += m.treasuryPaidQuote(this.twins.get(m.id));
+    return paid;
+  }
   readonly baseFeeWei = 0n;
   private readonly priority: boolean;
 
@@ -71,7 +77,9 @@ export class ModelBackend implements Backend {
     _calls: readonly PendingCall[],
     items: readonly PendingIntent[],
     flows: Flows,
+    agents: AgentsById,
   ): Promise<void> {
+    const ctx = applyContext(this.twins, agents);
     for (const i of blockOrder(queued(items), this.priority)) {
       const p = items[i]!;
       if (p.rejected !== undefined) continue; // refused before sending (its mechanism is not deployed)
@@ -81,7 +89,7 @@ export class ModelBackend implements Backend {
       let gasUsed: bigint;
       let error: string | undefined;
       try {
-        ({ status, gasUsed, error } = m.model.apply(this.twins.get(m.id), p.agent, p.intent, block, flows));
+        ({ status, gasUsed, error } = m.model.apply(this.twins.get(m.id), p.agent, p.intent, block, flows, ctx));
       } catch (e) {
         if (!(e instanceof ModelRevert)) throw e;
         status = "reverted";

@@ -29,7 +29,7 @@ import {
 } from "../mechanisms/vocabulary.ts";
 import { markToMarket } from "../mechanisms/value.ts";
 import type { Scenario } from "../inputs/scenario-types.ts";
-import type { Backend, EngineAgent, PendingCall, PendingIntent } from "./backend.ts";
+import type { AgentsById, Backend, EngineAgent, PendingCall, PendingIntent } from "./backend.ts";
 import { BlockPreview } from "./block-preview.ts";
 import type { Participant, ParticipantTurn, RawCall, RawCallResult } from "./participants.ts";
 import type { Chain } from "../chain/chain.ts";
@@ -88,6 +88,8 @@ export class World {
   readonly scenario: Scenario;
   readonly backend: Backend;
   readonly agents: EngineAgent[];
+  /** The agents by scenario id (an intent naming another agent, like a referrer, resolves through it). */
+  private readonly agentsById: AgentsById;
   /** The mechanisms of this run (the backend's: every one its genesis deploys), in registry order. */
   readonly mechanisms: readonly AnyMechanism[];
   private readonly orderRng: Random;
@@ -147,6 +149,7 @@ export class World {
       this.readPositions(agent);
       return agent;
     });
+    this.agentsById = new Map(this.agents.map((a) => [a.id, a]));
     this.positionAgents = this.agents.filter((a) => a.claimable + a.locked > 0n);
     this.reacts =
       scenario.mode === "priority" &&
@@ -320,7 +323,7 @@ export class World {
       const mechanism = MECHANISM_OF_KIND.get(intent.kind)!;
       if (!this.mechanisms.includes(mechanism))
         item.rejected = `${intent.kind} goes to ${mechanism.id}, which this run's genesis does not deploy; add its "${mechanism.id}" section to the genesis file`;
-      else await backend.submit(item, deadline);
+      else await backend.submit(item, deadline, this.agentsById);
       pending.push(item);
     };
 
@@ -334,6 +337,7 @@ export class World {
             timestamp,
             deadline,
             ethPriceQuote: this.scenario.gas.ethPriceQuote,
+            agents: this.agentsById,
           })
         : undefined;
     // Simultaneous decisions: behaviours that decide ahead (a language model's) start together, in order.
@@ -374,7 +378,7 @@ export class World {
     // mine
     const flows: Flows = {};
     for (const m of this.mechanisms) for (const column of m.flows) flows[column] = 0n;
-    await backend.mine(timestamp, deadline, calls, pending, flows);
+    await backend.mine(timestamp, deadline, calls, pending, flows, this.agentsById);
 
     // record the participants' calls like agent transactions (a trading agent that votes pays its own gas)
     const events: TxEvent[] = [];

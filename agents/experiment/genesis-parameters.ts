@@ -18,6 +18,9 @@ const DOCUMENT_FIELDS: Record<string, [string, string]> = {
   "pool.feeBps": ["pool", "feeBps"],
   "staking.rewardPerDay": ["staking", "rewardPerDay"],
   "staking.targetStaked": ["staking", "targetStaked"],
+  "buyback.shareBps": ["buyback", "shareBps"],
+  "buyback.capPerPeriod": ["buyback", "capPerPeriod"],
+  "buyback.maxSlippageBps": ["buyback", "maxSlippageBps"],
 };
 
 /** Where a parameter-store key's launch value sits in a genesis document; undefined for a key no genesis file sets. */

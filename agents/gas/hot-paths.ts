@@ -7,6 +7,7 @@ import type { NetworkConnection } from "hardhat/types/network";
 import { deploySystem, type Deployment } from "../deploy/deploy.ts";
 import { loadGenesis } from "../inputs/genesis.ts";
 import { deployAuctionFixture } from "./auction-fixture.ts";
+import { deployBuybackFixture } from "./buyback-fixture.ts";
 import { deployReferralFixture } from "./referral-fixture.ts";
 import { AuctionModel } from "../mechanisms/auction/model.ts";
 import { type Genesis } from "../mechanisms/vocabulary.ts";
@@ -272,6 +273,31 @@ export async function measureAuction(connection: NetworkConnection): Promise<Gas
   return figures;
 }
 
+/**
+ * Buyback's execute on the curve venue (agents/gas/buyback-fixture.ts): a buyer's curve buys give the
+ * market treasury fees, `collect` takes half as the budget, and a keeper spends 10 quote of it twice
+ * (the first write of the period's ledger, then the warm case that bench:gas holds to its target).
+ */
+export async function measureBuyback(connection: NetworkConnection): Promise<GasFigures> {
+  const { ethers } = connection;
+  const { buyback, quote, market } = await deployBuybackFixture(ethers, {
+    shareBps: 5_000n,
+    capPerPeriod: 1_000_000n * 10n ** 6n,
+    maxSlippageBps: 300n,
+    periodSeconds: 86_400n,
+    venue: "curve",
+  });
+  const [buyer, keeper] = (await ethers.getSigners()).slice(8, 10);
+  await (await quote.mint(buyer!.address, 10n ** 15n)).wait();
+  await (await quote.connect(buyer).approve(await market.getAddress(), ethers.MaxUint256)).wait();
+  await (await market.connect(buyer).buyExactQuote(10_000n * 10n ** 6n, 0n, buyer!.address, FAR_DEADLINE)).wait();
+  const figures: GasFigures = {};
+  figures["buyback.collect"] = await gasOf(buyback.collect());
+  figures["buyback.execute.first"] = await gasOf(buyback.connect(keeper).execute(10n * 10n ** 6n));
+  figures["buyback.execute"] = await gasOf(buyback.connect(keeper).execute(10n * 10n ** 6n));
+  return figures;
+}
+
 /** One parameter change through the whole lifecycle: propose, first vote, queue, execute. */
 export async function measureGovernance(connection: NetworkConnection): Promise<GasFigures> {
   const { ethers, networkHelpers } = connection;
@@ -317,5 +343,6 @@ export async function measureHotPaths(connect: () => Promise<NetworkConnection>)
   Object.assign(figures, await measureResource(await connect()));
   Object.assign(figures, await measureReferral(await connect()));
   Object.assign(figures, await measureAuction(await connect()));
+  Object.assign(figures, await measureBuyback(await connect()));
   return Object.fromEntries(Object.entries(figures).sort(([a], [b]) => a.localeCompare(b)));
 }

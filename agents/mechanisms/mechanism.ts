@@ -31,11 +31,15 @@ export interface SendContext {
   /** The end of the step: calls that take a deadline revert after it. */
   deadline: bigint;
   addresses: SystemAddresses;
+  /** The address of the run's agent with this scenario id (an intent naming another agent: a referrer). */
+  addressOf?(agentId: string): Address | undefined;
 }
 
 export interface DecodeContext {
   abis: SystemAbis;
   addresses: SystemAddresses;
+  /** The scenario id of the run's agent at this address (a decoded intent naming another agent). */
+  agentOf?(address: string): string | undefined;
 }
 
 /** A receipt's log, as the node returns it. */
@@ -54,6 +58,20 @@ export interface ModelSender {
   /** Holder key (engine/holders.ts), for positions kept by holder, like vesting schedules. */
   key: string;
   holdings: { tokens: bigint; quote: bigint; lp: bigint; staked?: bigint };
+}
+
+/**
+ * What an intent reaches on the fast model beyond its own twin and its sender: the run's other twins
+ * (a referred buy moves the market's) and its other agents (a referral pays its referrer). Every engine
+ * gives the same view: the fast model its live twins and holdings, a block preview and a revert
+ * prediction their copies. A mechanism that moves another's twin does it through that twin's own
+ * model methods, with that contract's checks, so the other mechanism's rules hold.
+ */
+export interface ApplyContext {
+  /** Another mechanism's twin, by id; undefined when the run does not deploy it. */
+  twin(id: string): unknown;
+  /** The run's agent with this scenario id, its holdings to credit in place; undefined for no agent of the run. */
+  agent(id: string): ModelSender | undefined;
 }
 
 /** The block an intent is mined in on the fast model. */
@@ -224,8 +242,12 @@ export interface Mechanism<Twin, I extends { kind: string }, Slice extends objec
   /* THE FAST MODEL */
 
   readonly model: {
-    /** Applies the intent to the twin and the sender's holdings, adding to `flows`; throws ModelRevert where the contract reverts (and changes nothing). */
-    apply(twin: Twin, sender: ModelSender, intent: I, block: ModelBlock, flows: Flows): Mined;
+    /**
+     * Applies the intent to the twin and the sender's holdings, adding to `flows`; throws ModelRevert
+     * where the contract reverts (and changes nothing). `ctx` reaches other twins and agents, for an
+     * intent whose contract calls another mechanism's or pays another account.
+     */
+    apply(twin: Twin, sender: ModelSender, intent: I, block: ModelBlock, flows: Flows, ctx: ApplyContext): Mined;
     /** Gas of each kind's reverts on the model. */
     readonly gas: Readonly<Record<I["kind"], IntentGas>>;
     /** An independent copy of the twin (a trial on the chain's block predicts its reverts on copies). */
@@ -248,6 +270,12 @@ export interface Mechanism<Twin, I extends { kind: string }, Slice extends objec
     /** ABI of its contracts' errors and events, merged into the revert decoder. */
     readonly abis?: readonly Abi[];
   };
+
+  /**
+   * Quote its contract has paid the treasury (the Timelock) since deployment (the buyback's collect).
+   * The fast model's treasury balance is the sum of these; on a chain the ledger follows the transfers.
+   */
+  treasuryPaidQuote?(twin: Twin): bigint;
 
   /* EACH STEP */
 

@@ -6,6 +6,8 @@
 import { AGENT_COLUMNS, type AgentColumn, type OptionalAgentColumn } from "../core/records.ts";
 import type { DeployStep } from "../deploy/step.ts";
 import { delegateStep, fundStep, governorStep, quoteStep, rolesStep, timelockStep } from "../deploy/system-steps.ts";
+import { buybackPoolStep, buybackStep } from "./buyback/deploy.ts";
+import { buyback } from "./buyback/mechanism.ts";
 import { genesisStep, marketStep, tokenStep } from "./market/deploy.ts";
 import { market } from "./market/mechanism.ts";
 import type { Address, Hex } from "viem";
@@ -31,7 +33,7 @@ import { HEAD_COLUMNS, type Intent, type IntentKind, type StepColumn, TAIL_COLUM
 
 /* THE MECHANISMS, in the order the engine visits them */
 
-export const MECHANISMS: readonly AnyMechanism[] = [market, pool, vesting, staking, resource];
+export const MECHANISMS: readonly AnyMechanism[] = [market, pool, vesting, staking, resource, buyback];
 
 /** Every deployed contract's role (the `deploys` of the deploy steps below). */
 export type ContractName =
@@ -52,11 +54,13 @@ export const DEPLOY_STEPS: readonly DeployStep[] = [
   timelockStep,
   storeStep,
   parametersStep,
+  ...optionalSteps(buyback, [buybackStep]), // the market's treasury: it names the token and the market, which come next
   tokenStep, // the token names the market's address before the market exists: the market must come next
   marketStep,
   governorStep,
   rolesStep,
   poolStep,
+  ...optionalSteps(buyback, [buybackPoolStep]), // a pool venue, once the pool exists
   ...optionalSteps(staking, [stakingStep]), // reads its parameters from the store: after them, and before their consumers
   ...optionalSteps(resource, [resourceStep]), // the same
   consumersStep,
@@ -69,7 +73,7 @@ export const DEPLOY_STEPS: readonly DeployStep[] = [
 ];
 
 /** Contracts only a genesis with the mechanism's section deploys (the deploy steps of `optionalSteps`). */
-export type OptionalContractName = "staking" | "resource";
+export type OptionalContractName = "staking" | "resource" | "buyback";
 
 /* OPTIONAL MECHANISMS: deployed, approved, followed and recorded only when the genesis has their section */
 

@@ -5,6 +5,10 @@
 
 import type { GasTermsOf, IntentBase, StepClock } from "../core/types.ts";
 import type { GenesisBase } from "../inputs/genesis-base.ts";
+import type { BuybackGenesis } from "./buyback/genesis.ts";
+import type { BuybackIntent } from "./buyback/intents.ts";
+import type { buyback } from "./buyback/mechanism.ts";
+import type { BuybackState } from "./buyback/state.ts";
 import type { MarketGenesis } from "./market/genesis.ts";
 import type { MarketIntent } from "./market/intents.ts";
 import type { market } from "./market/mechanism.ts";
@@ -26,12 +30,19 @@ import type { VestingIntent } from "./vesting/intents.ts";
 
 /* INTENTS */
 
-export type Intent = IntentBase & (MarketIntent | PoolIntent | VestingIntent | StakingIntent | ResourceIntent);
+export type Intent = IntentBase &
+  (MarketIntent | PoolIntent | VestingIntent | StakingIntent | ResourceIntent | BuybackIntent);
 export type IntentKind = Intent["kind"];
 
 /* A GENESIS FILE */
 
-export type Genesis = GenesisBase & MarketGenesis & PoolGenesis & VestingGenesis & StakingGenesis & ResourceGenesis;
+export type Genesis = GenesisBase &
+  MarketGenesis &
+  PoolGenesis &
+  VestingGenesis &
+  StakingGenesis &
+  ResourceGenesis &
+  BuybackGenesis;
 
 /* STEPS.CSV */
 
@@ -45,9 +56,13 @@ export type StepColumn =
   | (typeof market.columns)[number]["name"]
   | (typeof pool.columns)[number]["name"]
   | (typeof staking.columns)[number]["name"]
-  | (typeof resource.columns)[number]["name"];
+  | (typeof resource.columns)[number]["name"]
+  | (typeof buyback.columns)[number]["name"];
 /** Columns of optional mechanisms (registry.ts mechanismsFor): present only in runs whose genesis deploys them. */
-export type OptionalStepColumn = (typeof staking.columns)[number]["name"] | (typeof resource.columns)[number]["name"];
+export type OptionalStepColumn =
+  | (typeof staking.columns)[number]["name"]
+  | (typeof resource.columns)[number]["name"]
+  | (typeof buyback.columns)[number]["name"];
 export type StepRow = Record<Exclude<StepColumn, OptionalStepColumn>, bigint> &
   Partial<Record<OptionalStepColumn, bigint>>;
 
@@ -91,6 +106,8 @@ export interface Observation extends StepClock {
   staking?: StakingState;
   /** The resource market, in runs whose genesis deploys it (undefined otherwise). */
   resource?: ResourceState;
+  /** The buyback, in runs whose genesis deploys it (undefined otherwise). */
+  buyback?: BuybackState;
   history: PriceHistory;
   self: AgentView;
   /** What gas costs, for agents that weigh it. */

@@ -73,6 +73,8 @@ export const GAS: GasTerms = {
     provideCapacity: 250_000n,
     withdrawCapacity: 200_000n,
     claimResourceEarnings: 150_000n,
+    buybackCollect: 200_000n,
+    buybackExecute: 400_000n,
   },
 };
 

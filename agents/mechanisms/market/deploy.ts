@@ -11,6 +11,8 @@ import { stakingBudget } from "../staking/genesis.ts";
 import { CURVE_KIND_IDS } from "./state.ts";
 
 export const TOKEN_ARTIFACT = "ArenaToken";
+/** The token of a genesis with a buyback: ArenaToken plus burnOwn (contracts/BurnableArenaToken.sol). */
+export const BURNABLE_TOKEN_ARTIFACT = "BurnableArenaToken";
 export const MARKET_ARTIFACT = "BondingCurveMarket";
 
 export const tokenStep: DeployStep = {
@@ -22,7 +24,8 @@ export const tokenStep: DeployStep = {
     const nonce = await ctx.nonce();
     const predictedMarket = getContractAddress({ from: ctx.deployer, nonce: BigInt(nonce + 1) });
     const { name, symbol } = ctx.genesis.token;
-    await ctx.deploy("token", TOKEN_ARTIFACT, [name, symbol, predictedMarket]);
+    const artifact = ctx.genesis.buyback === undefined ? TOKEN_ARTIFACT : BURNABLE_TOKEN_ARTIFACT;
+    await ctx.deploy("token", artifact, [name, symbol, predictedMarket]);
     ctx.addresses.predictedMarket = predictedMarket;
     return `deploy ${name} (${symbol}), minted only by the market at ${predictedMarket}`;
   },
@@ -42,7 +45,7 @@ export const marketStep: DeployStep = {
       a.store,
       CURVE_KIND_IDS[g.curve.kind],
       g.maxSupply,
-      a.timelock,
+      a.buyback ?? a.timelock, // the treasury fees go to the buyback when there is one
       a.timelock,
       ctx.guardian,
     ]);
@@ -52,6 +55,16 @@ export const marketStep: DeployStep = {
       throw new Error(
         `the market landed at ${address}, not at ${predicted}, the token's minter: another transaction from the deployer ${ctx.deployer} came in between; deploy again from an idle account`,
       );
+    }
+    if (a.buyback !== undefined) {
+      const [token, market] = [a.predictedBuybackToken, a.predictedBuybackMarket];
+      delete a.predictedBuybackToken;
+      delete a.predictedBuybackMarket;
+      if (a.token !== token || address !== market) {
+        throw new Error(
+          `the token and the market landed at ${a.token} and ${address}, not at ${token} and ${market}, where the buyback expects them: another transaction from the deployer ${ctx.deployer} came in between; deploy again from an idle account`,
+        );
+      }
     }
     return `deploy the ${g.curve.kind} bonding-curve market`;
   },

@@ -84,7 +84,7 @@ function call(ctx: { addresses: { pool: `0x${string}` } }, fn: string, data: Hex
 }
 
 /** A swap's volume and fee in quote, the fee valued at the rate the swap got when the token went in. */
-function addSwapFlows(flows: Flows, quoteIn: boolean, amountIn: bigint, amountOut: bigint, fee: bigint): void {
+export function addSwapFlows(flows: Flows, quoteIn: boolean, amountIn: bigint, amountOut: bigint, fee: bigint): void {
   if (quoteIn) {
     flows.poolVolumeQuote! += amountIn;
     flows.poolFeesQuote! += (amountIn * fee) / BPS;
