@@ -129,7 +129,8 @@ describe("the protocol agent's remaining-horizon rule", function () {
     // The actual is the whole recorded run, measured as the forecast measures its arms (governance.json
     // keeps 10 significant digits of a float: agents/core/stable-json.ts).
     const close = (x: number) => [x, Math.abs(x) * 1e-9] as const;
-    expect(Math.abs(effect.actual - windowMetrics(steps).curveVolumeQuote)).to.be.at.most(close(effect.actual)[1]);
+    const actual = effect.actual as number;
+    expect(Math.abs(actual - windowMetrics(steps).curveVolumeQuote)).to.be.at.most(close(actual)[1]);
     const predicted = effect.predictedWith as { mean: number; n: number };
     expect(predicted.n).to.equal(4);
     expect(effect.actualMinusPredicted).to.be.closeTo(...close((effect.actual as number) - predicted.mean));
