@@ -22,6 +22,7 @@ import type { Scenario } from "../agents/inputs/scenario-types.ts";
 import { stepColumnsOf } from "../agents/mechanisms/registry.ts";
 import { creditsOf, resourceBlockAt, resourceProviderOf } from "../agents/mechanisms/resource/state.ts";
 import type { Intent, Observation } from "../agents/mechanisms/vocabulary.ts";
+import { rowMismatches } from "./helpers/row-mismatches.ts";
 
 const CREDIT = 10n ** 18n;
 const TOKEN = 10n ** 18n;
@@ -189,13 +190,7 @@ describe("the resource market on both engines", function () {
       "resourceAllocatedCredits",
       "resourceUtilisationBps",
     ]);
-    const mismatches: string[] = [];
-    modelRows.forEach((row, i) => {
-      for (const c of columns)
-        if (row[c] !== chainRows![i]![c])
-          mismatches.push(`step ${i + 1} ${c}: model ${row[c]}, chain ${chainRows![i]![c]}`);
-    });
-    expect(mismatches.slice(0, 10)).to.deep.equal([]);
+    expect(rowMismatches(modelRows, chainRows!, columns)).to.deep.equal([]);
     expect(modelRecorded.outcomes).to.deep.equal(onChain.outcomes);
     expect(model.agents.map((a) => ({ id: a.id, ...a.holdings }))).to.deep.equal(chainAgents);
     expect(reconcile!).to.deep.equal([]);

@@ -32,6 +32,7 @@ import { agentColumnsOf, mechanismsFor, stepColumnsOf } from "../agents/mechanis
 import { stakingRate } from "../agents/mechanisms/staking/model.ts";
 import { earnedAt, stakingPositionOf } from "../agents/mechanisms/staking/state.ts";
 import type { Intent, Observation, StepRow } from "../agents/mechanisms/vocabulary.ts";
+import { rowMismatches } from "./helpers/row-mismatches.ts";
 
 const TOKEN = 10n ** 18n;
 const QUOTE = 10n ** 6n;
@@ -189,13 +190,7 @@ describe("staking on both engines", function () {
       "stakingRewardRateWei",
       "stakingRewardsPaidTokens",
     ]);
-    const mismatches: string[] = [];
-    modelRows.forEach((row, i) => {
-      for (const c of columns)
-        if (row[c] !== chainRows![i]![c])
-          mismatches.push(`step ${i + 1} ${c}: model ${row[c]}, chain ${chainRows![i]![c]}`);
-    });
-    expect(mismatches.slice(0, 10)).to.deep.equal([]);
+    expect(rowMismatches(modelRows, chainRows!, columns)).to.deep.equal([]);
     expect(modelRecorded.outcomes).to.deep.equal(onChain.outcomes);
     expect(model.agents.map((a) => ({ id: a.id, ...a.holdings }))).to.deep.equal(chainAgents);
     expect(reconcile!).to.deep.equal([]);
